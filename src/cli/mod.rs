@@ -1,0 +1,86 @@
+//! The command line: clap arguments → typed options → library call →
+//! rendered output and exit code. The only module that prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod build;
+mod new;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use laman::Lang;
+
+/// Exit codes (STYLE.md): 0 ok, 1 error-level findings, 2 could not run.
+pub mod exit {
+    /// Everything fine.
+    pub const OK: u8 = 0;
+    /// Findings at error level remain.
+    pub const FINDINGS: u8 = 1;
+    /// Could not run (usage, config, I/O).
+    pub const FAILURE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "laman", version, about = "Situs resmi Perangkat Daerah: bangun, periksa, terbitkan.")]
+struct Args {
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Id, global = true)]
+    lang: LangArg,
+    /// Project folder (holds laman.toml and sites/).
+    #[arg(short = 'C', long = "dir", default_value = ".", global = true)]
+    dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Id,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Id => Lang::Id,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build every site (or the named ones) into public/<fqdn>/.
+    Build(build::BuildArgs),
+    /// Write a laman.toml for a regency profile.
+    Init(new::InitArgs),
+    /// Scaffold a site or a page.
+    #[command(subcommand)]
+    New(new::NewCommand),
+}
+
+/// Parses arguments, runs the command, returns the exit code.
+pub fn run() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::FAILURE } else { exit::OK });
+        }
+    };
+    let lang: Lang = args.lang.into();
+    let result = match args.command {
+        Command::Build(b) => build::run(b, &args.dir, lang),
+        Command::Init(i) => new::init(i, &args.dir, lang),
+        Command::New(n) => new::run(n, &args.dir, lang),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report::print_error(&e, lang);
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}

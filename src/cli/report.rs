@@ -1,0 +1,37 @@
+//! Rendering findings and errors for a person at a terminal, like a
+//! compiler: `galat[META-002]: … --> file:line:col`, then what to do.
+
+use laman::{Diagnostic, Error, Lang};
+
+/// One finding in human form.
+pub fn format_diagnostic(d: &Diagnostic, lang: Lang) -> String {
+    let mut s = format!("{}[{}]: {}\n  --> {}\n", d.severity.label(lang), d.code, d.text(lang), d.location);
+    if let Some(h) = d.hint(lang) {
+        let word = match lang {
+            Lang::Id => "saran",
+            Lang::En => "help",
+        };
+        s.push_str(&format!("  = {word}: {h}\n"));
+    }
+    s
+}
+
+/// Prints an error that stopped the command.
+pub fn print_error(e: &Error, lang: Lang) {
+    match e {
+        Error::Config(d) => eprint!("{}", format_diagnostic(d, lang)),
+        other => {
+            let word = match lang {
+                Lang::Id => "galat",
+                Lang::En => "error",
+            };
+            let text = match (other, lang) {
+                (Error::UnknownSite(s), Lang::Id) => format!("tidak ada situs `{s}` di sites/"),
+                (Error::Exists(p), Lang::Id) => format!("{} sudah ada; tidak ditimpa", p.display()),
+                (Error::Io { path, source }, Lang::Id) => format!("{}: {source}", path.display()),
+                (o, _) => o.to_string(),
+            };
+            eprintln!("{word}: {text}");
+        }
+    }
+}

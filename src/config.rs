@@ -1,0 +1,273 @@
+//! `laman.toml`: the regency. Parsed from `&str` (tests) or loaded from a
+//! project root (CLI); unknown keys are rejected with line and column.
+//!
+//! Keys are English (tool settings), except `contoh`, which names the
+//! Indonesian "example site" banner it switches on.
+
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+
+use crate::content::front_matter::parse_toml;
+use crate::diagnostic::{Diagnostic, FileKind, Location, Message};
+use crate::error::Error;
+use crate::profile::Profile;
+
+/// The name of the regency file at the project root.
+pub const FILE_NAME: &str = "laman.toml";
+
+/// The whole of laman.toml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegencyConfig {
+    /// The regency.
+    pub region: Region,
+    /// `/.well-known/security.txt` (RFC 9116).
+    #[serde(default)]
+    pub security: Security,
+    /// Build settings.
+    #[serde(default)]
+    pub build: BuildSettings,
+    /// Addresses every subdomain must point to.
+    #[serde(default)]
+    pub hosting: Hosting,
+    /// Registered subdomains that are not generated sites (lpse, jdih …).
+    #[serde(default, rename = "subdomain")]
+    pub subdomains: Vec<SubdomainEntry>,
+}
+
+/// `[region]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// `Kabupaten Cianjur`.
+    pub name: String,
+    /// `cianjurkab.go.id`.
+    pub domain: String,
+    /// Regency profile (`cianjur` …), which decides severities and citations.
+    pub profile: Profile,
+    /// URL of the regency portal (default `https://<domain>`).
+    #[serde(default)]
+    pub portal: Option<String>,
+    /// UTC offset of the regency (default `+07:00`, WIB).
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset: String,
+    /// Sample content: every page shows "Situs contoh — bukan informasi resmi".
+    #[serde(default)]
+    pub contoh: bool,
+    /// Coat of arms image (path in the theme or static; default the theme's).
+    #[serde(default)]
+    pub lambang: Option<String>,
+}
+
+fn default_utc_offset() -> String {
+    "+07:00".to_string()
+}
+
+impl Region {
+    /// The portal URL.
+    pub fn portal_url(&self) -> String {
+        self.portal
+            .clone()
+            .unwrap_or_else(|| format!("https://{}", self.domain))
+    }
+
+    /// The regency's UTC offset (WIB when unparsable; checked at load).
+    pub fn offset(&self) -> FixedOffset {
+        parse_offset(&self.utc_offset).unwrap_or_else(wib)
+    }
+}
+
+fn wib() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset")
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+    FixedOffset::east_opt(sign * secs)
+}
+
+/// `[security]`: what `/.well-known/security.txt` says.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Security {
+    /// `Contact:` lines (`mailto:` or `https:`), the Diskominfo/CSIRT contact.
+    #[serde(default)]
+    pub contact: Vec<String>,
+    /// `Policy:` URL.
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// `Expires:` is the build date plus this many days (default 180; RFC 9116 advises < 1 year).
+    #[serde(default = "default_expires_days")]
+    pub expires_days: u32,
+    /// `Preferred-Languages:` (default `id, en`).
+    #[serde(default = "default_languages")]
+    pub preferred_languages: String,
+}
+
+fn default_expires_days() -> u32 {
+    180
+}
+
+fn default_languages() -> String {
+    "id, en".to_string()
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            contact: Vec::new(),
+            policy: None,
+            expires_days: default_expires_days(),
+            preferred_languages: default_languages(),
+        }
+    }
+}
+
+/// `[build]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSettings {
+    /// Pages per list page of a section (default 10; 0 = no pagination).
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+    /// Entries in the Atom feed (default 20).
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
+}
+
+fn default_paginate_by() -> usize {
+    10
+}
+
+fn default_feed_limit() -> usize {
+    20
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings {
+            paginate_by: default_paginate_by(),
+            feed_limit: default_feed_limit(),
+        }
+    }
+}
+
+/// `[hosting]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hosting {
+    /// IPv4 addresses every subdomain must resolve to.
+    #[serde(default)]
+    pub ipv4: Vec<String>,
+    /// IPv6 addresses every subdomain must resolve to.
+    #[serde(default)]
+    pub ipv6: Vec<String>,
+}
+
+/// What a registered host is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostKind {
+    /// An agency's website.
+    SitusPd,
+    /// A regency-wide service (jdih, ppid …).
+    Layanan,
+    /// An application (lpse, sikap …).
+    Aplikasi,
+}
+
+/// `[[subdomain]]`: a registered host that laman does not build.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubdomainEntry {
+    /// Label (`lpse`).
+    pub name: String,
+    /// What it is.
+    #[serde(default = "default_host_kind")]
+    pub jenis: HostKind,
+    /// Who runs it / what it is for.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn default_host_kind() -> HostKind {
+    HostKind::Aplikasi
+}
+
+/// Parses laman.toml text; `path` is only used for the location of errors.
+pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> {
+    let cfg: RegencyConfig = parse_toml(text, FileKind::Regency)
+        .map_err(|(offset, m)| Box::new(Diagnostic::new(Location::at_offset(path, text, offset), m)))?;
+    if parse_offset(&cfg.region.utc_offset).is_none() {
+        let offset = text.find("utc_offset").unwrap_or(0);
+        return Err(Box::new(Diagnostic::new(
+            Location::at_offset(path, text, offset),
+            Message::InvalidValue {
+                file: FileKind::Regency,
+                value: cfg.region.utc_offset.clone(),
+                allowed: vec!["+07:00".into(), "+08:00".into(), "+09:00".into()],
+            },
+        )));
+    }
+    Ok(cfg)
+}
+
+/// Loads `<root>/laman.toml`.
+pub fn load(root: &Path) -> Result<RegencyConfig, Error> {
+    let path = root.join(FILE_NAME);
+    let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let shown = PathBuf::from(FILE_NAME);
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Error::Config(Box::new(Diagnostic::new(
+            Location::at_offset(&shown, &text, valid),
+            Message::NotUtf8,
+        )))
+    })?;
+    parse(&text, &shown).map_err(Error::Config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "[region]\nname = \"Kabupaten Cianjur\"\ndomain = \"cianjurkab.go.id\"\nprofile = \"cianjur\"\n";
+
+    #[test]
+    fn parses_minimal_regency_with_defaults() {
+        let c = parse(MINIMAL, Path::new("laman.toml")).expect("ok");
+        assert_eq!(c.region.profile, Profile::Cianjur);
+        assert_eq!(c.region.portal_url(), "https://cianjurkab.go.id");
+        assert_eq!(c.build.paginate_by, 10);
+        assert_eq!(c.region.offset().local_minus_utc(), 7 * 3600);
+    }
+
+    #[test]
+    fn rejects_unknown_key_with_position() {
+        let text = format!("{MINIMAL}domian = \"x\"\n");
+        let d = parse(&text, Path::new("laman.toml")).expect_err("unknown");
+        assert_eq!(d.code, "KONFIG-001");
+        assert_eq!(d.location.line, Some(5));
+        assert!(matches!(d.message, Message::UnknownKey { ref key, .. } if key == "domian"));
+    }
+
+    #[test]
+    fn rejects_unknown_profile() {
+        let text = MINIMAL.replace("\"cianjur\"", "\"jakarta\"");
+        let d = parse(&text, Path::new("laman.toml")).expect_err("profile");
+        assert!(matches!(d.message, Message::InvalidValue { ref value, .. } if value == "jakarta"));
+        assert_eq!(d.location.line, Some(4));
+    }
+}

@@ -1,0 +1,253 @@
+//! Splitting a Markdown file into front matter and body, and turning the
+//! front matter into typed values with errors that point at the exact line
+//! and column of the file.
+//!
+//! TOML between `+++` lines is the native form; YAML between `---` lines is
+//! accepted because people arriving from Hugo or Jekyll bring it. The same
+//! serde types serve both, so the schemas exist once.
+
+use serde::de::DeserializeOwned;
+
+use crate::content::date::INVALID_DATE_MARKER;
+use crate::diagnostic::{FileKind, Message};
+
+/// Which syntax the front matter is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `+++` … `+++`.
+    Toml,
+    /// `---` … `---`.
+    Yaml,
+}
+
+/// A file cut into its parts; offsets are byte offsets into the whole file.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    /// The front matter syntax (TOML when the file has none).
+    pub format: Format,
+    /// Front matter text (without delimiters); empty when absent.
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// Markdown body.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// A problem with its byte offset in the whole file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// Byte offset in the file.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: Message,
+}
+
+/// Cuts `text` into front matter and body. A file that does not start with
+/// a delimiter line has no front matter.
+pub fn split(text: &str) -> Result<Split<'_>, Located> {
+    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let t = &text[text_start..];
+    let (format, delim) = if is_delim_line(t, "+++") {
+        (Format::Toml, "+++")
+    } else if is_delim_line(t, "---") {
+        (Format::Yaml, "---")
+    } else {
+        return Ok(Split {
+            format: Format::Toml,
+            front: "",
+            front_offset: text_start,
+            body: t,
+            body_offset: text_start,
+        });
+    };
+    let first_nl = t.find('\n').map_or(t.len(), |i| i + 1);
+    let front_offset = text_start + first_nl;
+    let mut pos = front_offset;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = text[pos..line_end].trim_end_matches(['\n', '\r']);
+        if line.trim_end() == delim {
+            return Ok(Split {
+                format,
+                front: &text[front_offset..pos],
+                front_offset,
+                body: &text[line_end..],
+                body_offset: line_end,
+            });
+        }
+        pos = line_end;
+    }
+    Err(Located {
+        offset: text_start,
+        message: Message::UnclosedFrontMatter {
+            delimiter: delim.to_string(),
+        },
+    })
+}
+
+fn is_delim_line(t: &str, delim: &str) -> bool {
+    t.strip_prefix(delim)
+        .map(|rest| {
+            let line = rest.split('\n').next().unwrap_or("");
+            line.trim().is_empty()
+        })
+        .unwrap_or(false)
+}
+
+/// Deserializes the front matter of `split` into `T`.
+pub fn parse<T: DeserializeOwned>(text: &str, split: &Split<'_>) -> Result<T, Located> {
+    match split.format {
+        Format::Toml => parse_toml(split.front, FileKind::FrontMatter).map_err(|(off, m)| Located {
+            offset: split.front_offset + off,
+            message: m,
+        }),
+        Format::Yaml => {
+            let src = if split.front.trim().is_empty() {
+                "{}"
+            } else {
+                split.front
+            };
+            serde_yaml_ng::from_str::<T>(src).map_err(|e| {
+                let offset = e.location().map_or(split.front_offset, |loc| {
+                    split.front_offset + loc.index().min(split.front.len())
+                });
+                let raw = e.to_string();
+                let msg = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+                let message = match classify(&msg, FileKind::FrontMatter) {
+                    Message::TomlSyntax { detail, .. } => Message::YamlSyntax { detail },
+                    m => m,
+                };
+                let _ = text;
+                Located { offset, message }
+            })
+        }
+    }
+}
+
+/// Deserializes a TOML document into `T`; on failure the byte offset in
+/// `src` and the classified message.
+pub fn parse_toml<T: DeserializeOwned>(src: &str, file: FileKind) -> Result<T, (usize, Message)> {
+    toml::from_str::<T>(src).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        (offset, classify(e.message(), file))
+    })
+}
+
+/// Deserializes TOML into `T`, ignoring any error (first-pass peeks).
+pub fn parse_toml_lenient<T: DeserializeOwned>(src: &str) -> Option<T> {
+    toml::from_str::<T>(src).ok()
+}
+
+/// Turns serde's English error text into a typed message. serde's wording
+/// for these cases is fixed by `serde::de::Error`'s provided methods.
+pub fn classify(msg: &str, file: FileKind) -> Message {
+    let msg = msg.trim();
+    if let Some(rest) = msg.strip_prefix(INVALID_DATE_MARKER) {
+        return Message::InvalidDate {
+            value: rest.to_string(),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let (key, tail) = rest.split_once('`').unwrap_or((rest, ""));
+        return Message::UnknownKey {
+            file,
+            key: key.to_string(),
+            expected: backticked(tail),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let (value, tail) = rest.split_once('`').unwrap_or((rest, ""));
+        return Message::InvalidValue {
+            file,
+            value: value.to_string(),
+            allowed: backticked(tail),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return Message::MissingKey {
+            file,
+            key: key.to_string(),
+        };
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+            return Message::WrongType {
+                file,
+                found: found.to_string(),
+                expected: expected.to_string(),
+            };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("invalid length ") {
+        return Message::WrongType {
+            file,
+            found: format!("length {rest}"),
+            expected: "?".to_string(),
+        };
+    }
+    Message::TomlSyntax {
+        file,
+        detail: msg.to_string(),
+    }
+}
+
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, w)| w.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_and_yaml() {
+        let s = split("+++\ntitle = \"a\"\n+++\nbody\n").expect("toml");
+        assert_eq!(s.format, Format::Toml);
+        assert_eq!(s.front, "title = \"a\"\n");
+        assert_eq!(s.front_offset, 4);
+        assert_eq!(s.body, "body\n");
+        let y = split("---\ntitle: a\n---\n").expect("yaml");
+        assert_eq!(y.format, Format::Yaml);
+        assert_eq!(y.front, "title: a\n");
+        let none = split("# Judul\n").expect("none");
+        assert_eq!(none.front, "");
+        assert_eq!(none.body, "# Judul\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        let e = split("+++\ntitle = \"a\"\nbody\n").expect_err("unclosed");
+        assert_eq!(
+            e.message,
+            Message::UnclosedFrontMatter {
+                delimiter: "+++".into()
+            }
+        );
+    }
+
+    #[test]
+    fn classifies_serde_messages() {
+        let m = classify(
+            "unknown field `judul`, expected one of `title`, `date`",
+            FileKind::FrontMatter,
+        );
+        assert_eq!(
+            m,
+            Message::UnknownKey {
+                file: FileKind::FrontMatter,
+                key: "judul".into(),
+                expected: vec!["title".into(), "date".into()]
+            }
+        );
+        let m = classify("invalid type: string \"x\", expected u64", FileKind::Site);
+        assert!(matches!(m, Message::WrongType { ref expected, .. } if expected == "u64"));
+    }
+}

@@ -1,0 +1,308 @@
+//! Loading a site's content: every `content/**/*.md` becomes a `SourcePage`
+//! (front matter parsed into its kind's schema, body kept as Markdown),
+//! every other file under `content/` becomes an asset. Pages are read and
+//! parsed in parallel; a broken page is a diagnostic and is left out, the
+//! rest of the site loads.
+//!
+//! URLs: `profil.md` → `/profil/`, `berita/x.md` → `/berita/x/`,
+//! `layanan/_index.md` → `/layanan/` (a section), `a/index.md` → `/a/`.
+//! File and folder names are slugified for URLs; `@/` links use the file
+//! path as written.
+
+pub mod date;
+pub mod front_matter;
+pub mod kinds;
+pub mod source;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Location, Message};
+use crate::registry::Site;
+use front_matter::{Format, Located};
+use kinds::{Common, Jenis, KindData};
+
+/// One Markdown source, parsed.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    /// Path below `content/` as written, e.g. `berita/banjir.md`.
+    pub rel: String,
+    /// Path shown to users, e.g. `sites/dinkes/content/berita/banjir.md`.
+    pub shown: PathBuf,
+    /// Whole file text.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    /// Generic keys.
+    pub common: Common,
+    /// Kind and kind data.
+    pub data: KindData,
+    /// True for `_index.md` (the page of a section).
+    pub is_section: bool,
+    /// Root-relative URL path, always ending in `/`.
+    pub url_path: String,
+    /// The section (folder below `content/`, as written; "" for the root) this page is listed in.
+    pub parent: String,
+    /// For `_index.md`: the folder it describes.
+    pub section_dir: Option<String>,
+}
+
+impl SourcePage {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The kind.
+    pub fn jenis(&self) -> Jenis {
+        self.data.jenis()
+    }
+
+    /// Title, or one made from the file name.
+    pub fn title(&self) -> String {
+        if let Some(t) = &self.common.title {
+            return t.clone();
+        }
+        let stem = self
+            .rel
+            .rsplit('/')
+            .find(|s| !s.is_empty() && *s != "_index.md" && *s != "index.md")
+            .unwrap_or("");
+        let stem = stem.strip_suffix(".md").unwrap_or(stem);
+        let mut t = stem.replace(['-', '_'], " ");
+        if let Some(first) = t.get(..1) {
+            t = first.to_uppercase() + &t[1..];
+        }
+        t
+    }
+}
+
+/// A file copied as is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Source file.
+    pub src: PathBuf,
+    /// Source as shown to users.
+    pub shown: PathBuf,
+    /// Output path relative to the site root, `/`-separated.
+    pub out: String,
+}
+
+/// A site's loaded content.
+#[derive(Debug, Clone, Default)]
+pub struct ContentTree {
+    /// Pages and section pages, in path order.
+    pub pages: Vec<SourcePage>,
+    /// Every folder that holds pages, as written ("" = root).
+    pub sections: Vec<String>,
+    /// Non-Markdown files under content/ and static/.
+    pub assets: Vec<Asset>,
+    /// Problems met while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Options for loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep pages with `draft = true`.
+    pub drafts: bool,
+}
+
+/// Loads `site`'s content/ and static/ folders.
+pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
+    let content_dir = site.dir.join("content");
+    let content_shown = site.shown.join("content");
+    let (files, mut diagnostics) = source::walk(&content_dir, &content_shown, &site.dir);
+    let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.rel.ends_with(".md"));
+
+    let results: Vec<Result<Option<SourcePage>, Diagnostic>> = md
+        .par_iter()
+        .map(|f| load_page(&f.path, &f.rel, &content_shown.join(&f.rel), opts))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(Some(p)) => pages.push(p),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+
+    let mut sections: BTreeMap<String, ()> = BTreeMap::new();
+    sections.insert(String::new(), ());
+    for p in &pages {
+        let mut dir = p.section_dir.clone().unwrap_or_else(|| p.parent.clone());
+        loop {
+            sections.insert(dir.clone(), ());
+            match dir.rfind('/') {
+                Some(i) => dir.truncate(i),
+                None if !dir.is_empty() => dir.clear(),
+                None => break,
+            }
+        }
+    }
+
+    let mut assets: Vec<Asset> = other
+        .into_iter()
+        .map(|f| Asset {
+            out: asset_out_path(&f.rel),
+            shown: content_shown.join(&f.rel),
+            src: f.path,
+        })
+        .collect();
+    let static_dir = site.dir.join("static");
+    let (statics, static_diags) = source::walk(&static_dir, &site.shown.join("static"), &site.dir);
+    diagnostics.extend(static_diags);
+    let static_shown = site.shown.join("static");
+    assets.extend(statics.into_iter().map(|f| Asset {
+        shown: static_shown.join(&f.rel),
+        out: f.rel,
+        src: f.path,
+    }));
+
+    ContentTree {
+        pages,
+        sections: sections.into_keys().collect(),
+        assets,
+        diagnostics,
+    }
+}
+
+#[derive(Deserialize)]
+struct JenisOnly {
+    #[serde(default)]
+    jenis: Option<String>,
+}
+
+fn load_page(
+    path: &Path,
+    rel: &str,
+    shown: &Path,
+    opts: LoadOptions,
+) -> Result<Option<SourcePage>, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            Location::file(shown),
+            Message::Unreadable {
+                detail: e.to_string(),
+            },
+        )
+    })?;
+    let text = source::decode(&bytes, shown).map_err(|d| *d)?;
+    let at = |l: Located, text: &str| Diagnostic::new(Location::at_offset(shown, text, l.offset), l.message);
+    let split = front_matter::split(&text).map_err(|l| at(l, &text))?;
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let is_section = file_name == "_index.md";
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+
+    // First pass: only `jenis`, to choose the schema of the second pass.
+    let jenis_only: JenisOnly = match split.format {
+        Format::Toml => front_matter::parse_toml_lenient(split.front),
+        Format::Yaml => serde_yaml_ng::from_str(if split.front.trim().is_empty() {
+            "{}"
+        } else {
+            split.front
+        })
+        .ok(),
+    }
+    .unwrap_or(JenisOnly { jenis: None });
+    let jenis = match jenis_only.jenis.as_deref() {
+        None if is_section && dir.is_empty() => Jenis::Beranda,
+        None if is_section => Jenis::Bagian,
+        None => Jenis::Halaman,
+        Some(name) => Jenis::parse(name).ok_or_else(|| {
+            let off = split.front.find("jenis").map_or(split.front_offset, |i| split.front_offset + i);
+            Diagnostic::new(
+                Location::at_offset(shown, &text, off),
+                Message::UnknownJenis {
+                    jenis: name.to_string(),
+                    suggestion: Jenis::suggest(name).map(|j| j.as_str().to_string()),
+                },
+            )
+        })?,
+    };
+    let (common, data) = kinds::parse(jenis, &text, &split).map_err(|l| at(l, &text))?;
+    if common.draft && !opts.drafts {
+        return Ok(None);
+    }
+    let body_offset = split.body_offset;
+    let (url_path, parent, section_dir) = if is_section {
+        let parent = dir.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        (url_for_dir(&dir), parent, Some(dir))
+    } else if file_name == "index.md" && !dir.is_empty() {
+        let parent = dir.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        (url_for_dir(&dir), parent, None)
+    } else {
+        let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
+        let base = url_for_dir(&dir);
+        (format!("{base}{}/", slugify(stem)), dir, None)
+    };
+    Ok(Some(SourcePage {
+        rel: rel.to_string(),
+        shown: shown.to_path_buf(),
+        body_offset,
+        common,
+        data,
+        is_section,
+        url_path,
+        parent,
+        section_dir,
+        text,
+    }))
+}
+
+/// `/a-b/c/` for the folder `A B/c`.
+pub fn url_for_dir(dir: &str) -> String {
+    let mut s = String::from("/");
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        s.push_str(&slugify(part));
+        s.push('/');
+    }
+    s
+}
+
+fn asset_out_path(rel: &str) -> String {
+    match rel.rsplit_once('/') {
+        Some((dir, name)) => format!("{}{name}", &url_for_dir(dir)[1..]),
+        None => rel.to_string(),
+    }
+}
+
+/// Lower-case ASCII letters and digits, anything else becomes one `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_makes_url_segments() {
+        assert_eq!(slugify("Layanan KIR (Uji Berkala)"), "layanan-kir-uji-berkala");
+        assert_eq!(slugify("e-KTP"), "e-ktp");
+        assert_eq!(slugify("Pelayanan__Publik--"), "pelayanan-publik");
+    }
+
+    #[test]
+    fn folders_map_to_urls() {
+        assert_eq!(url_for_dir(""), "/");
+        assert_eq!(url_for_dir("Layanan Umum/kir"), "/layanan-umum/kir/");
+        assert_eq!(asset_out_path("Layanan Umum/alur.png"), "layanan-umum/alur.png");
+        assert_eq!(asset_out_path("logo.png"), "logo.png");
+    }
+}

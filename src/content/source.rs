@@ -1,0 +1,119 @@
+//! Reading a site's files safely: walking a folder without leaving it
+//! through symbolic links, refusing names and contents that are not UTF-8
+//! with a diagnostic instead of a panic.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Location, Message};
+
+/// Decodes `bytes` as UTF-8, or says where the first bad byte is.
+pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Box<Diagnostic>> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            // Position in the valid prefix: the bad byte follows it.
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
+            Err(Box::new(Diagnostic::new(
+                Location::at_offset(shown, prefix, valid),
+                Message::NotUtf8,
+            )))
+        }
+    }
+}
+
+/// A file found under a walked folder.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Path relative to the walked folder, `/`-separated.
+    pub rel: String,
+}
+
+/// Every regular file below `dir` (following symbolic links that stay
+/// inside `boundary`), sorted; problems as diagnostics. `shown` is how `dir`
+/// is shown to users. Hidden files and folders (`.git`, `.DS_Store`) are skipped.
+pub fn walk(dir: &Path, shown: &Path, boundary: &Path) -> (Vec<Found>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    if !dir.is_dir() {
+        return (found, diags);
+    }
+    let boundary = boundary.canonicalize().unwrap_or_else(|_| boundary.to_path_buf());
+    let mut escaping: Vec<Diagnostic> = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
+                return false;
+            }
+            if e.path_is_symlink() {
+                let target = e.path().canonicalize();
+                let inside = target.as_ref().is_ok_and(|t| t.starts_with(&boundary));
+                if !inside {
+                    let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+                    let shown_target = std::fs::read_link(e.path())
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_else(|_| "?".into());
+                    escaping.push(Diagnostic::new(
+                        Location::file(shown.join(rel)),
+                        Message::SymlinkOutside {
+                            target: shown_target,
+                        },
+                    ));
+                    return false;
+                }
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let p = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
+                diags.push(Diagnostic::new(
+                    Location::file(shown.join(rel)),
+                    Message::Unreadable {
+                        detail: err.to_string(),
+                    },
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        match rel_path.to_str() {
+            Some(rel) => found.push(Found {
+                path: entry.path().to_path_buf(),
+                rel: rel.replace('\\', "/"),
+            }),
+            None => diags.push(Diagnostic::new(
+                Location::file(shown.join(rel_path.to_string_lossy().as_ref())),
+                Message::NotUtf8FileName,
+            )),
+        }
+    }
+    diags.append(&mut escaping);
+    (found, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_points_at_the_first_bad_byte() {
+        let bytes = b"+++\ntitle = \"a\xff\"\n+++\n";
+        let d = decode(bytes, Path::new("a.md")).expect_err("bad");
+        assert_eq!(d.code, "SUMBER-001");
+        assert_eq!((d.location.line, d.location.column), (Some(2), Some(11)));
+    }
+}

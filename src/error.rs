@@ -1,0 +1,44 @@
+//! The library's error type: what stops laman from running at all.
+//! A problem *in the content* is a `Diagnostic`, not an `Error`.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+
+/// Could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// laman.toml is missing a valid form; the diagnostic says where.
+    #[error("{}: {}", .0.location, .0.text(crate::diagnostic::Lang::En))]
+    Config(Box<Diagnostic>),
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A site named on the command line does not exist.
+    #[error("no site `{0}` under sites/")]
+    UnknownSite(String),
+    /// The theme could not be loaded at all.
+    #[error("theme: {0}")]
+    Theme(String),
+    /// A scaffold target exists already.
+    #[error("{} already exists", .0.display())]
+    Exists(PathBuf),
+    /// An argument was not acceptable.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with its path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! laman builds, checks, publishes and watches the mandatory websites of
+//! the government agencies of an Indonesian regency, each on a subdomain of
+//! the regency's go.id domain.
+//!
+//! The library is organised by stage, data flowing forward:
+//! `config` → `registry` → `content` → `markdown` → `render` → `output`,
+//! orchestrated by `build`. It never prints and never exits; the binary's
+//! `cli` module does both. Problems in the input are `Diagnostic`s (data);
+//! `Error` means a command could not run at all.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod error;
+pub mod markdown;
+pub mod messages;
+pub mod output;
+pub mod profile;
+pub mod registry;
+pub mod render;
+pub mod scaffold;
+
+pub use diagnostic::{Diagnostic, Lang, Location, Message, Severity};
+pub use error::Error;

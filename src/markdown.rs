@@ -1,0 +1,350 @@
+//! Markdown to HTML with pulldown-cmark (tables, footnotes, strikethrough,
+//! task lists, heading attributes), plus what laman adds on the way:
+//! `@/path.md` links resolved to URLs (an unknown target is a diagnostic at
+//! its line and column), an `id` on every heading, the images with their
+//! alt text, and a plain-text excerpt for search and summaries.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::content::slugify;
+use crate::diagnostic::{Diagnostic, Location, Message};
+
+/// How many characters of plain text to keep per page.
+const PLAIN_LIMIT: usize = 600;
+
+/// Resolves `@/path.md` targets of one site to root-relative URLs.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    by_path: HashMap<String, String>,
+    base_path: String,
+}
+
+impl Links {
+    /// `pages` maps content paths as written (`berita/x.md`) to URL paths
+    /// (`/berita/x/`); `base_path` prefixes every URL (empty for a site at `/`).
+    pub fn new(pages: impl IntoIterator<Item = (String, String)>, base_path: &str) -> Self {
+        Links {
+            by_path: pages.into_iter().collect(),
+            base_path: base_path.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// `url_path` with the site's base path.
+    pub fn url(&self, url_path: &str) -> String {
+        format!("{}{url_path}", self.base_path)
+    }
+
+    /// The URL of `@/path.md[#frag]`; `None` when no such page exists.
+    /// Anything not starting with `@/` is returned unchanged.
+    pub fn resolve(&self, target: &str) -> Option<String> {
+        let Some(rest) = target.strip_prefix("@/") else {
+            return Some(target.to_string());
+        };
+        let (path, frag) = match rest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (rest, None),
+        };
+        let url = self.by_path.get(path)?;
+        Some(match frag {
+            Some(f) => format!("{}{url}#{f}", self.base_path),
+            None => format!("{}{url}", self.base_path),
+        })
+    }
+}
+
+/// An image in a page body.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Image {
+    /// Its `src`.
+    pub src: String,
+    /// Its alt text (may be empty).
+    pub alt: String,
+    /// 1-based line in the source file.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A heading of a page body.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Text.
+    pub text: String,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML.
+    pub html: String,
+    /// First characters of the text, for search and summaries.
+    pub plain: String,
+    /// Headings with their ids.
+    pub headings: Vec<Heading>,
+    /// Images with their alt text.
+    pub images: Vec<Image>,
+    /// Broken `@/` links and similar.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where the body sits, for diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceRef<'a> {
+    /// Path shown to users.
+    pub shown: &'a Path,
+    /// Whole file.
+    pub text: &'a str,
+    /// Offset of the body in `text`.
+    pub body_offset: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders the body of `src` with `links`.
+pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
+    let body = &src.text[src.body_offset..];
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
+    let mut used_ids: HashSet<String> = HashSet::new();
+    // (index of the Start event, level, explicit id, collected text)
+    let mut heading: Option<(usize, u8, Option<String>, String)> = None;
+    let mut image: Option<(String, String, usize)> = None;
+
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let ev = match ev {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((events.len(), level as u8, id.map(|i| i.to_string()), String::new()));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+                continue;
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((idx, lvl, explicit, text)) = heading.take() {
+                    let base = explicit.unwrap_or_else(|| {
+                        let s = slugify(&text);
+                        if s.is_empty() { "bagian".to_string() } else { s }
+                    });
+                    let id = unique_id(base, &mut used_ids);
+                    events[idx] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id.clone())),
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    });
+                    out.headings.push(Heading {
+                        level: lvl,
+                        id,
+                        text: text.trim().to_string(),
+                    });
+                }
+                Event::End(TagEnd::Heading(level))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_or_report(&dest_url, links, src, range.start, &mut out);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_or_report(&dest_url, links, src, range.start, &mut out);
+                image = Some((dest.to_string(), String::new(), range.start));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((s, alt, off)) = image.take() {
+                    let (line, column) =
+                        crate::diagnostic::line_col(src.text, src.body_offset + off);
+                    out.images.push(Image {
+                        src: s,
+                        alt: alt.trim().to_string(),
+                        line,
+                        column,
+                    });
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::Text(t) => {
+                collect_text(&t, &mut heading, &mut image, &mut out.plain);
+                Event::Text(t)
+            }
+            Event::Code(t) => {
+                collect_text(&t, &mut heading, &mut image, &mut out.plain);
+                Event::Code(t)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                push_plain(&mut out.plain, " ");
+                ev
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                push_plain(&mut out.plain, " ");
+                ev
+            }
+            other => other,
+        };
+        events.push(ev);
+    }
+    let mut html_out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    out.html = html_out;
+    let trimmed = out.plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.plain = trimmed;
+    out
+}
+
+fn collect_text(
+    t: &str,
+    heading: &mut Option<(usize, u8, Option<String>, String)>,
+    image: &mut Option<(String, String, usize)>,
+    plain: &mut String,
+) {
+    if let Some((_, _, _, text)) = heading.as_mut() {
+        text.push_str(t);
+    }
+    if let Some((_, alt, _)) = image.as_mut() {
+        alt.push_str(t);
+        return;
+    }
+    push_plain(plain, t);
+}
+
+fn push_plain(plain: &mut String, t: &str) {
+    if plain.len() < PLAIN_LIMIT {
+        let room = PLAIN_LIMIT - plain.len();
+        let mut end = t.len().min(room);
+        while !t.is_char_boundary(end) {
+            end -= 1;
+        }
+        plain.push_str(&t[..end]);
+    }
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    if used.insert(base.clone()) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(base)
+}
+
+fn resolve_or_report<'a>(
+    dest: &CowStr<'a>,
+    links: &Links,
+    src: SourceRef<'_>,
+    body_pos: usize,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    if !dest.starts_with("@/") {
+        return dest.clone();
+    }
+    match links.resolve(dest) {
+        Some(url) => CowStr::from(url),
+        None => {
+            // Point at the `@/` itself when it is on the same line.
+            let abs = src.body_offset + body_pos;
+            let at = src.text[abs..]
+                .find(dest.as_ref())
+                .filter(|i| !src.text[abs..abs + i].contains('\n'))
+                .map_or(abs, |i| abs + i);
+            out.diagnostics.push(Diagnostic::new(
+                Location::at_offset(src.shown, src.text, at),
+                Message::BrokenInternalLink {
+                    target: dest.to_string(),
+                },
+            ));
+            CowStr::from("#")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Rendered {
+        let links = Links::new([("profil.md".to_string(), "/profil/".to_string())], "");
+        render(
+            SourceRef {
+                shown: Path::new("a.md"),
+                text,
+                body_offset: 0,
+            },
+            &links,
+        )
+    }
+
+    #[test]
+    fn resolves_internal_links_and_keeps_fragments() {
+        let r = run("Lihat [profil](@/profil.md#visi).\n");
+        assert!(r.html.contains("href=\"/profil/#visi\""), "{}", r.html);
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn reports_broken_internal_link_at_its_column() {
+        let r = run("# Judul\n\nLihat [x](@/tidak-ada.md).\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "TAUTAN-001");
+        assert_eq!((d.location.line, d.location.column), (Some(3), Some(11)));
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = run("## Persyaratan\n\n## Persyaratan\n\n## Lain {#khusus}\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["persyaratan", "persyaratan-1", "khusus"]);
+        assert!(r.html.contains("<h2 id=\"persyaratan-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn extensions_are_on_and_images_are_collected() {
+        let r = run(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~lama~~\n\n- [x] selesai\n\nTeks[^1]\n\n[^1]: catatan\n\n![Peta kantor](/peta.png)\n",
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>lama</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+        assert_eq!(r.images[0].alt, "Peta kantor");
+        assert_eq!(r.images[0].line, 13);
+        assert!(!r.plain.contains("Peta kantor"));
+    }
+}

@@ -1,0 +1,354 @@
+//! Writing the build output so that a failed or interrupted build never
+//! leaves a half-written tree: everything goes to a staging folder beside
+//! the output (`.public.tmp-<pid>`), then one atomic exchange of the two
+//! folders (`renameat2(RENAME_EXCHANGE)`; a plain rename when there is no
+//! previous output) puts it in place, and the old tree is removed.
+//!
+//! Every file written is hashed (SHA-256) on the way, for `sites.json`.
+//! Sites that fail keep their previous files: those are hard-linked from the
+//! old tree into the new one, with their entries from the old `sites.json`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+
+/// Name of the manifest at the top of the output.
+pub const MANIFEST: &str = "sites.json";
+
+/// One written file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path relative to the host folder, `/`-separated.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
+}
+
+/// One host of the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostManifest {
+    /// `dinkes.cianjurkab.go.id`.
+    pub host: String,
+    /// Site folder name.
+    pub site: String,
+    /// `built` (this run) or `kept` (previous output kept because the site failed or was not selected).
+    pub status: String,
+    /// Every file.
+    pub files: Vec<FileEntry>,
+}
+
+/// A registered host that laman does not build (`[[subdomain]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherHost {
+    /// FQDN.
+    pub host: String,
+    /// `layanan`, `aplikasi` …
+    pub jenis: String,
+}
+
+/// `sites.json`: what a release contains (docs/sites-json.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Format version (1).
+    pub schema: u32,
+    /// `20261123T021500Z-1a2b3c4d`: build time and a digest of the content.
+    pub release: String,
+    /// RFC 3339 build time.
+    pub generated: String,
+    /// The regency domain.
+    pub domain: String,
+    /// Generated hosts, sorted.
+    pub hosts: Vec<HostManifest>,
+    /// Registered hosts that are not generated.
+    #[serde(default)]
+    pub other_hosts: Vec<OtherHost>,
+}
+
+impl Manifest {
+    /// Builds the manifest; the release id is `stamp` plus a digest of every file entry.
+    pub fn new(stamp: &str, generated: String, domain: String, mut hosts: Vec<HostManifest>, other_hosts: Vec<OtherHost>) -> Self {
+        hosts.sort_by(|a, b| a.host.cmp(&b.host));
+        for h in &mut hosts {
+            h.files.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        let mut digest = Sha256::new();
+        for h in &hosts {
+            for f in &h.files {
+                digest.update(format!("{} {} {}\n", h.host, f.path, f.sha256));
+            }
+        }
+        let hex = hex(&digest.finalize());
+        Manifest {
+            schema: 1,
+            release: format!("{stamp}-{}", &hex[..8]),
+            generated,
+            domain,
+            hosts,
+            other_hosts,
+        }
+    }
+}
+
+/// Reads `<out>/sites.json` if there is a readable one.
+pub fn read_manifest(out: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(out.join(MANIFEST)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// The staging folder of one build.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the staging folder beside `out`, removing stale ones left by
+    /// builds that were killed.
+    pub fn create(out: &Path) -> Result<Staging, Error> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Error::Usage(format!("{} is not a folder name", out.display())))?;
+        remove_stale(&parent, &name);
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        }
+        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// Writer for one host's folder.
+    pub fn host(&self, host: &str) -> HostWriter {
+        HostWriter {
+            root: self.tmp.join(host),
+        }
+    }
+
+    /// Removes what was written for `host` (the site failed).
+    pub fn discard(&self, host: &str) -> Result<(), Error> {
+        let dir = self.tmp.join(host);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        Ok(())
+    }
+
+    /// Hard-links (or copies) the previous output of `host` into the new
+    /// tree. Returns its files, or `None` when there was no previous output.
+    pub fn keep_previous(&self, host: &str, previous: Option<&Manifest>) -> Result<Option<Vec<FileEntry>>, Error> {
+        let old = self.out.join(host);
+        if !old.is_dir() {
+            return Ok(None);
+        }
+        let known = previous
+            .and_then(|m| m.hosts.iter().find(|h| h.host == host))
+            .map(|h| h.files.clone());
+        let new = self.tmp.join(host);
+        let writer = HostWriter { root: new };
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(&old).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::io(&old, std::io::Error::other(e.to_string())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&old)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            let dest = writer.root.join(&rel);
+            writer.ensure_parent(&dest)?;
+            if std::fs::hard_link(entry.path(), &dest).is_err() {
+                std::fs::copy(entry.path(), &dest).map_err(|e| Error::io(&dest, e))?;
+            }
+            let listed = known.as_ref().and_then(|k| k.iter().find(|f| f.path == rel).cloned());
+            files.push(match listed {
+                Some(f) => f,
+                None => hash_file(entry.path(), rel)?,
+            });
+        }
+        Ok(Some(files))
+    }
+
+    /// Writes the manifest and swaps the staging folder into place.
+    pub fn commit(mut self, manifest: &Manifest) -> Result<(), Error> {
+        let path = self.tmp.join(MANIFEST);
+        let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
+        let mut f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        f.write_all(&json).map_err(|e| Error::io(&path, e))?;
+        f.write_all(b"\n").map_err(|e| Error::io(&path, e))?;
+        f.sync_all().map_err(|e| Error::io(&path, e))?;
+        drop(f);
+        if self.out.exists() {
+            exchange(&self.tmp, &self.out)?;
+            // `tmp` now holds the previous tree.
+            std::fs::remove_dir_all(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
+        } else {
+            std::fs::rename(&self.tmp, &self.out).map_err(|e| Error::io(&self.out, e))?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+fn exchange(a: &Path, b: &Path) -> Result<(), Error> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        // Filesystems without RENAME_EXCHANGE: two renames; `b` is missing
+        // only between them.
+        Err(_) => {
+            let aside = b.with_extension("old-laman");
+            std::fs::rename(b, &aside).map_err(|e| Error::io(b, e))?;
+            std::fs::rename(a, b).map_err(|e| Error::io(b, e))?;
+            std::fs::rename(&aside, a).map_err(|e| Error::io(a, e))
+        }
+    }
+}
+
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in rd.filter_map(Result::ok) {
+        let file_name = e.file_name();
+        let Some(n) = file_name.to_str() else { continue };
+        let Some(pid) = n.strip_prefix(&prefix) else { continue };
+        let alive = Path::new("/proc").join(pid).exists();
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Writes the files of one host.
+#[derive(Debug, Clone)]
+pub struct HostWriter {
+    root: PathBuf,
+}
+
+impl HostWriter {
+    fn ensure_parent(&self, path: &Path) -> Result<(), Error> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` at `rel` and returns its entry.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<FileEntry, Error> {
+        let path = self.root.join(rel);
+        self.ensure_parent(&path)?;
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        Ok(FileEntry {
+            path: rel.to_string(),
+            size: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(bytes)),
+        })
+    }
+
+    /// Copies `src` to `rel` and returns its entry.
+    pub fn copy(&self, rel: &str, src: &Path) -> Result<FileEntry, Error> {
+        let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
+        self.write(rel, &bytes)
+    }
+}
+
+fn hash_file(path: &Path, rel: String) -> Result<FileEntry, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(FileEntry {
+        path: rel,
+        size: bytes.len() as u64,
+        sha256: hex(&Sha256::digest(&bytes)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_previous_output_atomically() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("old.host")).expect("mkdir");
+        std::fs::write(out.join("old.host/index.html"), "lama").expect("write");
+
+        let st = Staging::create(&out).expect("staging");
+        let e = st.host("a.host").write("index.html", b"baru").expect("write");
+        assert_eq!(e.size, 4);
+        let m = Manifest::new("20260101T000000Z", "x".into(), "d".into(), vec![HostManifest {
+            host: "a.host".into(),
+            site: "a".into(),
+            status: "built".into(),
+            files: vec![e],
+        }], vec![]);
+        st.commit(&m).expect("commit");
+        assert_eq!(std::fs::read_to_string(out.join("a.host/index.html")).expect("read"), "baru");
+        assert!(!out.join("old.host").exists());
+        let back = read_manifest(&out).expect("manifest");
+        assert_eq!(back, m);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").filter_map(Result::ok).map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn dropped_staging_leaves_previous_output_untouched() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        std::fs::write(out.join("keep.txt"), "ada").expect("write");
+        {
+            let st = Staging::create(&out).expect("staging");
+            st.host("h").write("a.html", b"x").expect("write");
+        }
+        assert_eq!(std::fs::read_to_string(out.join("keep.txt")).expect("read"), "ada");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn known_sha256() {
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Rendering with Tera: the theme (themes/default/templates), a site's own
+//! overrides (sites/<slug>/templates), the two filters laman adds
+//! (`tanggal`, `rupiah`), the choice of template for a page, and template
+//! errors turned into diagnostics that name the template and its line.
+
+pub mod context;
+pub mod extras;
+pub mod site;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::content::date::{PageDate, format_indonesian};
+use crate::content::kinds::Jenis;
+use crate::content::source;
+use crate::diagnostic::{Diagnostic, Location, Message};
+
+/// Folder of the default theme, relative to the project root.
+pub const THEME_DIR: &str = "themes/default";
+
+/// A loaded theme: parsed templates and the static files to copy.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    tera: Tera,
+    /// Files under the theme's static/ (copied to every site first).
+    pub statics: Vec<source::Found>,
+}
+
+/// Templates ready for one site (the theme plus the site's overrides).
+#[derive(Debug)]
+pub struct Templates<'a> {
+    tera: std::borrow::Cow<'a, Tera>,
+}
+
+impl Theme {
+    /// Loads `<root>/themes/default`.
+    pub fn load(root: &Path) -> Result<Theme, Diagnostic> {
+        let dir = root.join(THEME_DIR);
+        let shown = PathBuf::from(THEME_DIR);
+        let mut tera = Tera::default();
+        register_filters(&mut tera);
+        let files = template_files(&dir.join("templates"), &shown.join("templates"))?;
+        tera.add_template_files(files.clone())
+            .map_err(|e| template_diagnostic(&e, &dir.join("templates"), &shown.join("templates")))?;
+        let (statics, diags) = source::walk(&dir.join("static"), &shown.join("static"), &dir);
+        if let Some(d) = diags.into_iter().next() {
+            return Err(d);
+        }
+        Ok(Theme { tera, statics })
+    }
+
+    /// The templates for a site: the theme with `site_dir/templates/*` on top.
+    pub fn for_site(&self, site_dir: &Path, site_shown: &Path) -> Result<Templates<'_>, Diagnostic> {
+        let dir = site_dir.join("templates");
+        if !dir.is_dir() {
+            return Ok(Templates {
+                tera: std::borrow::Cow::Borrowed(&self.tera),
+            });
+        }
+        let shown = site_shown.join("templates");
+        let files = template_files(&dir, &shown)?;
+        let mut tera = self.tera.clone();
+        tera.add_template_files(files)
+            .map_err(|e| template_diagnostic(&e, &dir, &shown))?;
+        Ok(Templates {
+            tera: std::borrow::Cow::Owned(tera),
+        })
+    }
+}
+
+fn template_files(dir: &Path, shown: &Path) -> Result<Vec<(PathBuf, Option<String>)>, Diagnostic> {
+    let (found, diags) = source::walk(dir, shown, dir);
+    if let Some(d) = diags.into_iter().next() {
+        return Err(d);
+    }
+    Ok(found
+        .into_iter()
+        .filter(|f| f.rel.ends_with(".html") || f.rel.ends_with(".xml") || f.rel.ends_with(".txt"))
+        .map(|f| (f.path, Some(f.rel)))
+        .collect())
+}
+
+impl Templates<'_> {
+    /// Whether a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// The template for a page of kind `jenis`: `explicit` (front matter) if
+    /// given, else the kind's own, else the generic one.
+    pub fn choose(&self, explicit: Option<&str>, jenis: Jenis, is_section: bool, is_home: bool) -> String {
+        if let Some(t) = explicit {
+            return t.to_string();
+        }
+        if is_home {
+            return "index.html".to_string();
+        }
+        let own = format!("jenis/{}.html", jenis.as_str());
+        if self.has(&own) {
+            own
+        } else if is_section {
+            "section.html".to_string()
+        } else {
+            "page.html".to_string()
+        }
+    }
+
+    /// Renders `name` with `ctx`; errors are diagnostics at `at`.
+    pub fn render(&self, name: &str, ctx: &Context, at: &Location) -> Result<String, Diagnostic> {
+        if !self.has(name) {
+            return Err(Diagnostic::new(
+                at.clone(),
+                Message::TemplateMissing {
+                    name: name.to_string(),
+                },
+            ));
+        }
+        self.tera.render(name, ctx).map_err(|e| {
+            Diagnostic::new(
+                at.clone(),
+                Message::TemplateBroken {
+                    name: name.to_string(),
+                    detail: error_chain(&e),
+                },
+            )
+        })
+    }
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(err) = cur {
+        parts.push(err.to_string());
+        cur = err.source();
+    }
+    parts
+        .iter()
+        .flat_map(|p| p.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" — ")
+}
+
+/// A Tera load error as a diagnostic at the template's file and line.
+fn template_diagnostic(e: &tera::Error, real_dir: &Path, shown_dir: &Path) -> Diagnostic {
+    let chain = error_chain(e);
+    // Tera names the template in quotes: Failed to parse "page.html".
+    let name = chain
+        .split(['"', '\''])
+        .nth(1)
+        .unwrap_or("?")
+        .to_string();
+    let name_rel = Path::new(&name)
+        .strip_prefix(real_dir)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| name.clone());
+    // pest reports the position as " --> 3:15".
+    let pos = chain.split("--> ").nth(1).and_then(|rest| {
+        let (l, rest) = rest.split_once(':')?;
+        let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((l.trim().parse::<usize>().ok()?, c.parse::<usize>().ok()?))
+    });
+    let path = shown_dir.join(&name_rel);
+    let location = match pos {
+        Some((l, c)) => Location::at(path, l, c),
+        None => Location::file(path),
+    };
+    let message = if chain.contains("not found") && !chain.contains("--> ") {
+        Message::TemplateMissing { name: name_rel }
+    } else {
+        Message::TemplateBroken {
+            name: name_rel,
+            detail: chain,
+        }
+    };
+    Diagnostic::new(location, message)
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("tanggal", filter_tanggal);
+    tera.register_filter("rupiah", filter_rupiah);
+}
+
+fn filter_tanggal(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(match v.as_str().and_then(PageDate::parse) {
+        Some(d) => Value::String(format_indonesian(d.day)),
+        None => v.clone(),
+    })
+}
+
+fn filter_rupiah(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    match v.as_u64() {
+        Some(n) => Ok(Value::String(format!("Rp{}", thousands(n)))),
+        None => Ok(v.clone()),
+    }
+}
+
+/// `1234567` → `1.234.567` (Indonesian grouping).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Serializes to a JSON value (templates and exports).
+pub fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rupiah_groups_thousands_with_dots() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(50000), "50.000");
+        assert_eq!(thousands(1234567), "1.234.567");
+        let v = filter_rupiah(&Value::from(150000u64), &HashMap::new()).expect("filter");
+        assert_eq!(v, Value::String("Rp150.000".into()));
+    }
+
+    #[test]
+    fn tanggal_formats_iso_dates_and_passes_others() {
+        let v = filter_tanggal(&Value::from("2025-08-17"), &HashMap::new()).expect("filter");
+        assert_eq!(v, Value::String("17 Agustus 2025".into()));
+        let v = filter_tanggal(&Value::from("kemarin"), &HashMap::new()).expect("filter");
+        assert_eq!(v, Value::String("kemarin".into()));
+    }
+
+    #[test]
+    fn broken_template_is_located_by_name_and_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let t = dir.path().join("themes/default/templates");
+        std::fs::create_dir_all(&t).expect("mkdir");
+        std::fs::write(t.join("page.html"), "<p>\n{{ page.title \n</p>\n").expect("write");
+        let d = Theme::load(dir.path()).expect_err("broken");
+        assert_eq!(d.code, "TEMA-002");
+        assert_eq!(d.location.path, Path::new("themes/default/templates/page.html"));
+        // The parser notices the unclosed `{{` where `</p>` starts.
+        assert_eq!((d.location.line, d.location.column), (Some(3), Some(2)));
+    }
+}
