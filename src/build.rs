@@ -107,7 +107,9 @@ pub struct BuildReport {
 impl BuildReport {
     /// Every finding.
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().chain(self.sites.iter().flat_map(|s| s.diagnostics.iter()))
+        self.diagnostics
+            .iter()
+            .chain(self.sites.iter().flat_map(|s| s.diagnostics.iter()))
     }
 
     /// Counts by severity.
@@ -117,7 +119,8 @@ impl BuildReport {
 
     /// Whether any error-level finding remains.
     pub fn has_errors(&self) -> bool {
-        self.all_diagnostics().any(|d| d.severity == Severity::Error)
+        self.all_diagnostics()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -149,7 +152,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     for outcome in outcomes {
         let (mut report, files) = outcome?;
         let host = report.host.clone().unwrap_or_default();
-        let failed = theme.is_none() || report.diagnostics.iter().any(|d| d.severity == Severity::Error);
+        let failed = theme.is_none()
+            || report
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
         if failed {
             staging.discard(&host)?;
             report.status = keep(&staging, &host, &report.slug, previous.as_ref(), &mut hosts)?;
@@ -205,7 +212,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 pub fn site_base_url(pattern: Option<&str>, fqdn: &str, single: bool) -> String {
     match pattern {
         None => format!("https://{fqdn}"),
-        Some(p) if p.contains("{host}") => p.replace("{host}", fqdn).trim_end_matches('/').to_string(),
+        Some(p) if p.contains("{host}") => {
+            p.replace("{host}", fqdn).trim_end_matches('/').to_string()
+        }
         Some(p) if single => p.trim_end_matches('/').to_string(),
         Some(p) => format!("{}/{fqdn}", p.trim_end_matches('/')),
     }
@@ -294,7 +303,12 @@ fn build_site(
     staging: &Staging,
 ) -> Result<(SiteReport, Vec<FileEntry>), Error> {
     let start = Instant::now();
-    let tree = content::load(site, LoadOptions { drafts: opts.drafts });
+    let tree = content::load(
+        site,
+        LoadOptions {
+            drafts: opts.drafts,
+        },
+    );
     let mut diags = tree.diagnostics.clone();
     let templates = match theme.for_site(&site.dir, &site.shown) {
         Ok(t) => t,
@@ -303,7 +317,15 @@ fn build_site(
             return Ok((empty_report(site, diags), Vec::new()));
         }
     };
-    let model = Model::new(site, config, &tree, SiteOptions { base_url, now: opts.now });
+    let model = Model::new(
+        site,
+        config,
+        &tree,
+        SiteOptions {
+            base_url,
+            now: opts.now,
+        },
+    );
     diags.extend(model.diagnostics.iter().cloned());
     let (plan, duplicates) = model.plan();
     diags.extend(duplicates);
@@ -318,7 +340,13 @@ fn build_site(
     diags.extend(extra_diags);
     files.extend(copy_assets(theme, &tree, &plan, &writer, &mut diags)?);
 
-    diags.sort_by(|a, b| (&a.location.path, a.location.line, a.location.column).cmp(&(&b.location.path, b.location.line, b.location.column)));
+    diags.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+        ))
+    });
     diags.dedup();
     let report = SiteReport {
         slug: site.slug.clone(),
@@ -349,9 +377,9 @@ fn write_planned(
             let mut diags = Vec::new();
             let html = match item {
                 Planned::Page(i) => render_page(model, templates, *i, bodies, &mut diags),
-                Planned::Pager { section, number } => {
-                    render_pager(model, templates, *section, *number, bodies, &home, &mut diags)
-                }
+                Planned::Pager { section, number } => render_pager(
+                    model, templates, *section, *number, bodies, &home, &mut diags,
+                ),
                 Planned::Alias { page, .. } => render_alias(model, templates, *page, &mut diags),
             };
             let entry = match html {
@@ -423,7 +451,12 @@ fn render_pager(
             // links are reported once, from page 1.
             let mut sink = Vec::new();
             let page = model.page_ctx(i, &bodies[i], if number == 1 { diags } else { &mut sink });
-            (page, p.common.template.as_deref(), p.jenis(), template_at(p))
+            (
+                page,
+                p.common.template.as_deref(),
+                p.jenis(),
+                template_at(p),
+            )
         }
         None => (
             model.bare_section_ctx(s),
@@ -439,10 +472,18 @@ fn render_pager(
         ctx.insert("home", home);
     }
     let name = templates.choose(explicit, jenis, true, is_home);
-    templates.render(&name, &ctx, &at).map_err(|d| diags.push(d)).ok()
+    templates
+        .render(&name, &ctx, &at)
+        .map_err(|d| diags.push(d))
+        .ok()
 }
 
-fn render_alias(model: &Model<'_>, templates: &Templates<'_>, page: usize, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn render_alias(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    page: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let p = &model.tree.pages[page];
     let mut ctx = base_context(model);
     ctx.insert("target", &model.absolute(&model.links.url(&p.url_path)));
@@ -463,7 +504,10 @@ fn write_extras(
     let mut files = Vec::new();
     let theme_at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
     let ctx = base_context(model);
-    if let Ok(html) = templates.render("404.html", &ctx, &theme_at).map_err(|d| diags.push(d)) {
+    if let Ok(html) = templates
+        .render("404.html", &ctx, &theme_at)
+        .map_err(|d| diags.push(d))
+    {
         files.push(writer.write("404.html", html.as_bytes())?);
     }
     let mut search_ctx = base_context(model);
@@ -473,7 +517,10 @@ fn write_extras(
     search_page.permalink = model.absolute(&search_page.url);
     search_page.breadcrumbs.truncate(1);
     search_ctx.insert("page", &search_page);
-    if let Ok(html) = templates.render("cari.html", &search_ctx, &theme_at).map_err(|d| diags.push(d)) {
+    if let Ok(html) = templates
+        .render("cari.html", &search_ctx, &theme_at)
+        .map_err(|d| diags.push(d))
+    {
         files.push(writer.write("cari/index.html", html.as_bytes())?);
     }
     files.push(writer.write("cari/indeks.json", &extras::search_index(model, bodies))?);
@@ -483,7 +530,10 @@ fn write_extras(
     let urls = sitemap_urls(model, plan);
     files.push(writer.write("sitemap.xml", extras::sitemap(model, &urls).as_bytes())?);
     files.push(writer.write("robots.txt", extras::robots(model).as_bytes())?);
-    files.push(writer.write(".well-known/security.txt", extras::security_txt(model).as_bytes())?);
+    files.push(writer.write(
+        ".well-known/security.txt",
+        extras::security_txt(model).as_bytes(),
+    )?);
     files.push(writer.write("_headers", extras::headers(model).as_bytes())?);
     files.push(writer.write("_redirects", extras::redirects(model).as_bytes())?);
     files.push(writer.write("layanan.json", &extras::layanan_json(model))?);
@@ -499,7 +549,9 @@ fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, O
     };
     plan.iter()
         .filter_map(|(_, item)| match item {
-            Planned::Page(i) => Some((model.links.url(&model.tree.pages[*i].url_path), lastmod(*i))),
+            Planned::Page(i) => {
+                Some((model.links.url(&model.tree.pages[*i].url_path), lastmod(*i)))
+            }
             Planned::Pager { section, number: 1 } => {
                 let sec = &model.sections[*section];
                 Some((model.links.url(&sec.url_path), sec.index.and_then(lastmod)))
@@ -547,8 +599,17 @@ mod tests {
     #[test]
     fn base_url_patterns() {
         assert_eq!(site_base_url(None, "a.go.id", false), "https://a.go.id");
-        assert_eq!(site_base_url(Some("http://{host}.localhost:1111/"), "a", false), "http://a.localhost:1111");
-        assert_eq!(site_base_url(Some("http://127.0.0.1:8000"), "a.go.id", true), "http://127.0.0.1:8000");
-        assert_eq!(site_base_url(Some("http://127.0.0.1:8000/"), "a.go.id", false), "http://127.0.0.1:8000/a.go.id");
+        assert_eq!(
+            site_base_url(Some("http://{host}.localhost:1111/"), "a", false),
+            "http://a.localhost:1111"
+        );
+        assert_eq!(
+            site_base_url(Some("http://127.0.0.1:8000"), "a.go.id", true),
+            "http://127.0.0.1:8000"
+        );
+        assert_eq!(
+            site_base_url(Some("http://127.0.0.1:8000/"), "a.go.id", false),
+            "http://127.0.0.1:8000/a.go.id"
+        );
     }
 }

@@ -204,8 +204,9 @@ fn default_host_kind() -> HostKind {
 
 /// Parses laman.toml text; `path` is only used for the location of errors.
 pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> {
-    let cfg: RegencyConfig = parse_toml(text, FileKind::Regency)
-        .map_err(|(offset, m)| Box::new(Diagnostic::new(Location::at_offset(path, text, offset), m)))?;
+    let cfg: RegencyConfig = parse_toml(text, FileKind::Regency).map_err(|(offset, m)| {
+        Box::new(Diagnostic::new(Location::at_offset(path, text, offset), m))
+    })?;
     if parse_offset(&cfg.region.utc_offset).is_none() {
         let offset = text.find("utc_offset").unwrap_or(0);
         return Err(Box::new(Diagnostic::new(

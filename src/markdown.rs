@@ -127,7 +127,12 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let ev = match ev {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((events.len(), level as u8, id.map(|i| i.to_string()), String::new()));
+                heading = Some((
+                    events.len(),
+                    level as u8,
+                    id.map(|i| i.to_string()),
+                    String::new(),
+                ));
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
@@ -140,7 +145,11 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
                 if let Some((idx, lvl, explicit, text)) = heading.take() {
                     let base = explicit.unwrap_or_else(|| {
                         let s = slugify(&text);
-                        if s.is_empty() { "bagian".to_string() } else { s }
+                        if s.is_empty() {
+                            "bagian".to_string()
+                        } else {
+                            s
+                        }
                     });
                     let id = unique_id(base, &mut used_ids);
                     events[idx] = Event::Start(Tag::Heading {

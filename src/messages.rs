@@ -78,10 +78,18 @@ pub fn text(m: &Message, lang: Lang) -> String {
     use Message::*;
     match (m, lang) {
         (TomlSyntax { file, detail }, Id) => {
-            format!("{} bukan TOML yang sah: {}", file_name(*file, Id), first_line(detail))
+            format!(
+                "{} bukan TOML yang sah: {}",
+                file_name(*file, Id),
+                first_line(detail)
+            )
         }
         (TomlSyntax { file, detail }, En) => {
-            format!("{} is not valid TOML: {}", file_name(*file, En), first_line(detail))
+            format!(
+                "{} is not valid TOML: {}",
+                file_name(*file, En),
+                first_line(detail)
+            )
         }
         (YamlSyntax { detail }, Id) => format!("front matter bukan YAML yang sah: {detail}"),
         (YamlSyntax { detail }, En) => format!("front matter is not valid YAML: {detail}"),
@@ -91,19 +99,32 @@ pub fn text(m: &Message, lang: Lang) -> String {
         (UnknownKey { file, key, .. }, En) => {
             format!("unknown key `{key}` in {}", file_name(*file, En))
         }
-        (WrongType { found, expected, .. }, Id) => format!(
+        (
+            WrongType {
+                found, expected, ..
+            },
+            Id,
+        ) => format!(
             "tipe nilai salah: tertulis {}, seharusnya {}",
             type_word(found, Id),
             type_word(expected, Id)
         ),
-        (WrongType { found, expected, .. }, En) => {
+        (
+            WrongType {
+                found, expected, ..
+            },
+            En,
+        ) => {
             format!("wrong type: found {found}, expected {expected}")
         }
         (MissingKey { file, key }, Id) => {
             format!("kunci wajib `{key}` tidak ada di {}", file_name(*file, Id))
         }
         (MissingKey { file, key }, En) => {
-            format!("required key `{key}` is missing from {}", file_name(*file, En))
+            format!(
+                "required key `{key}` is missing from {}",
+                file_name(*file, En)
+            )
         }
         (InvalidValue { value, .. }, Id) => format!("nilai `{value}` tidak diperbolehkan di sini"),
         (InvalidValue { value, .. }, En) => format!("the value `{value}` is not allowed here"),
@@ -139,10 +160,9 @@ pub fn text(m: &Message, lang: Lang) -> String {
             "halaman ini dan {} sama-sama menulis `{output}`",
             other.display()
         ),
-        (DuplicateOutput { output, other }, En) => format!(
-            "this page and {} both write `{output}`",
-            other.display()
-        ),
+        (DuplicateOutput { output, other }, En) => {
+            format!("this page and {} both write `{output}`", other.display())
+        }
         (BrokenInternalLink { target }, Id) => {
             format!("tautan internal `{target}` menunjuk ke halaman yang tidak ada")
         }
@@ -159,10 +179,9 @@ pub fn text(m: &Message, lang: Lang) -> String {
         (ReservedSubdomain { label }, En) => {
             format!("subdomain `{label}` is reserved for regency-wide services")
         }
-        (DuplicateSubdomain { label, other }, Id) => format!(
-            "subdomain `{label}` sudah dipakai oleh {}",
-            other.display()
-        ),
+        (DuplicateSubdomain { label, other }, Id) => {
+            format!("subdomain `{label}` sudah dipakai oleh {}", other.display())
+        }
         (DuplicateSubdomain { label, other }, En) => {
             format!("subdomain `{label}` is already used by {}", other.display())
         }
@@ -209,10 +228,22 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
             format!("use one of: {}", list(allowed))
         }
         (InvalidValue { .. }, _) => return None,
-        (UnknownJenis { suggestion: Some(s), .. }, Id) => {
+        (
+            UnknownJenis {
+                suggestion: Some(s),
+                ..
+            },
+            Id,
+        ) => {
             format!("mungkin maksudnya `{s}`? Daftar jenis ada di docs/panduan-editor.md")
         }
-        (UnknownJenis { suggestion: Some(s), .. }, En) => {
+        (
+            UnknownJenis {
+                suggestion: Some(s),
+                ..
+            },
+            En,
+        ) => {
             format!("did you mean `{s}`? The kinds are listed in docs/panduan-editor.md")
         }
         (UnknownJenis { .. }, Id) => "daftar jenis halaman ada di docs/panduan-editor.md".into(),
@@ -241,7 +272,9 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
         (SymlinkOutside { .. }, Id) => {
             "salin berkasnya ke dalam folder situs alih-alih menautkannya".into()
         }
-        (SymlinkOutside { .. }, En) => "copy the file into the site folder instead of linking".into(),
+        (SymlinkOutside { .. }, En) => {
+            "copy the file into the site folder instead of linking".into()
+        }
         (TemplateMissing { .. }, Id) => {
             "periksa kunci `template` atau tambahkan templat di sites/<slug>/templates/".into()
         }

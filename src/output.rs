@@ -72,7 +72,13 @@ pub struct Manifest {
 
 impl Manifest {
     /// Builds the manifest; the release id is `stamp` plus a digest of every file entry.
-    pub fn new(stamp: &str, generated: String, domain: String, mut hosts: Vec<HostManifest>, other_hosts: Vec<OtherHost>) -> Self {
+    pub fn new(
+        stamp: &str,
+        generated: String,
+        domain: String,
+        mut hosts: Vec<HostManifest>,
+        other_hosts: Vec<OtherHost>,
+    ) -> Self {
         hosts.sort_by(|a, b| a.host.cmp(&b.host));
         for h in &mut hosts {
             h.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -163,7 +169,11 @@ impl Staging {
 
     /// Hard-links (or copies) the previous output of `host` into the new
     /// tree. Returns its files, or `None` when there was no previous output.
-    pub fn keep_previous(&self, host: &str, previous: Option<&Manifest>) -> Result<Option<Vec<FileEntry>>, Error> {
+    pub fn keep_previous(
+        &self,
+        host: &str,
+        previous: Option<&Manifest>,
+    ) -> Result<Option<Vec<FileEntry>>, Error> {
         let old = self.out.join(host);
         if !old.is_dir() {
             return Ok(None);
@@ -190,7 +200,9 @@ impl Staging {
             if std::fs::hard_link(entry.path(), &dest).is_err() {
                 std::fs::copy(entry.path(), &dest).map_err(|e| Error::io(&dest, e))?;
             }
-            let listed = known.as_ref().and_then(|k| k.iter().find(|f| f.path == rel).cloned());
+            let listed = known
+                .as_ref()
+                .and_then(|k| k.iter().find(|f| f.path == rel).cloned());
             files.push(match listed {
                 Some(f) => f,
                 None => hash_file(entry.path(), rel)?,
@@ -202,7 +214,8 @@ impl Staging {
     /// Writes the manifest and swaps the staging folder into place.
     pub fn commit(mut self, manifest: &Manifest) -> Result<(), Error> {
         let path = self.tmp.join(MANIFEST);
-        let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
+        let json = serde_json::to_vec_pretty(manifest)
+            .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
         let mut f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
         f.write_all(&json).map_err(|e| Error::io(&path, e))?;
         f.write_all(b"\n").map_err(|e| Error::io(&path, e))?;
@@ -250,8 +263,12 @@ fn remove_stale(parent: &Path, name: &str) {
     };
     for e in rd.filter_map(Result::ok) {
         let file_name = e.file_name();
-        let Some(n) = file_name.to_str() else { continue };
-        let Some(pid) = n.strip_prefix(&prefix) else { continue };
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let Some(pid) = n.strip_prefix(&prefix) else {
+            continue;
+        };
         let alive = Path::new("/proc").join(pid).exists();
         if !alive {
             let _ = std::fs::remove_dir_all(e.path());
@@ -313,20 +330,36 @@ mod tests {
         std::fs::write(out.join("old.host/index.html"), "lama").expect("write");
 
         let st = Staging::create(&out).expect("staging");
-        let e = st.host("a.host").write("index.html", b"baru").expect("write");
+        let e = st
+            .host("a.host")
+            .write("index.html", b"baru")
+            .expect("write");
         assert_eq!(e.size, 4);
-        let m = Manifest::new("20260101T000000Z", "x".into(), "d".into(), vec![HostManifest {
-            host: "a.host".into(),
-            site: "a".into(),
-            status: "built".into(),
-            files: vec![e],
-        }], vec![]);
+        let m = Manifest::new(
+            "20260101T000000Z",
+            "x".into(),
+            "d".into(),
+            vec![HostManifest {
+                host: "a.host".into(),
+                site: "a".into(),
+                status: "built".into(),
+                files: vec![e],
+            }],
+            vec![],
+        );
         st.commit(&m).expect("commit");
-        assert_eq!(std::fs::read_to_string(out.join("a.host/index.html")).expect("read"), "baru");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.host/index.html")).expect("read"),
+            "baru"
+        );
         assert!(!out.join("old.host").exists());
         let back = read_manifest(&out).expect("manifest");
         assert_eq!(back, m);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").filter_map(Result::ok).map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -340,7 +373,10 @@ mod tests {
             let st = Staging::create(&out).expect("staging");
             st.host("h").write("a.html", b"x").expect("write");
         }
-        assert_eq!(std::fs::read_to_string(out.join("keep.txt")).expect("read"), "ada");
+        assert_eq!(
+            std::fs::read_to_string(out.join("keep.txt")).expect("read"),
+            "ada"
+        );
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 

@@ -331,7 +331,9 @@ pub fn discover(root: &Path, config: &RegencyConfig, only: &[String]) -> Result<
             Ok(_) | Err(Message::ReservedSubdomain { .. }) => {}
             Err(m) => reg.diagnostics.push(Diagnostic::new(at.clone(), m)),
         }
-        if let Some(other) = taken.insert(entry.name.clone(), PathBuf::from(crate::config::FILE_NAME)) {
+        if let Some(other) =
+            taken.insert(entry.name.clone(), PathBuf::from(crate::config::FILE_NAME))
+        {
             reg.diagnostics.push(Diagnostic::new(
                 at,
                 Message::DuplicateSubdomain {
@@ -426,7 +428,8 @@ fn load_site(
         }
         None => Location::file(shown),
     };
-    let subdomain = Subdomain::parse(&label).map_err(|m| Box::new(Diagnostic::new(label_at.clone(), m)))?;
+    let subdomain =
+        Subdomain::parse(&label).map_err(|m| Box::new(Diagnostic::new(label_at.clone(), m)))?;
     if let Some(other) = taken.get(&label) {
         return Err(Box::new(Diagnostic::new(
             label_at,
@@ -456,7 +459,15 @@ mod tests {
         for ok in ["dinkes", "kec-cibeber", "dp3a", "a"] {
             assert!(Subdomain::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["Dinkes", "-dinkes", "dinkes-", "din_kes", "dinkes.baru", "", &"a".repeat(64)] {
+        for bad in [
+            "Dinkes",
+            "-dinkes",
+            "dinkes-",
+            "din_kes",
+            "dinkes.baru",
+            "",
+            &"a".repeat(64),
+        ] {
             assert!(
                 matches!(Subdomain::parse(bad), Err(Message::InvalidSubdomain { .. })),
                 "{bad}"

@@ -66,27 +66,79 @@ pub const SITE_PAGES: &[(&str, Jenis, &str)] = &[
     ("profil.md", Jenis::Profil, "Profil"),
     ("visi-misi.md", Jenis::VisiMisi, "Visi dan Misi"),
     ("tugas-fungsi.md", Jenis::TugasFungsi, "Tugas dan Fungsi"),
-    ("struktur-organisasi.md", Jenis::StrukturOrganisasi, "Struktur Organisasi"),
+    (
+        "struktur-organisasi.md",
+        Jenis::StrukturOrganisasi,
+        "Struktur Organisasi",
+    ),
     ("pejabat.md", Jenis::PejabatPage, "Profil Pejabat"),
     ("kontak.md", Jenis::Kontak, "Kontak"),
     ("layanan/_index.md", Jenis::Bagian, "Layanan"),
-    ("layanan/contoh-layanan.md", Jenis::StandarPelayanan, "ISI: nama layanan"),
-    ("maklumat-pelayanan.md", Jenis::MaklumatPelayanan, "Maklumat Pelayanan"),
+    (
+        "layanan/contoh-layanan.md",
+        Jenis::StandarPelayanan,
+        "ISI: nama layanan",
+    ),
+    (
+        "maklumat-pelayanan.md",
+        Jenis::MaklumatPelayanan,
+        "Maklumat Pelayanan",
+    ),
     ("pengaduan.md", Jenis::Pengaduan, "Pengaduan"),
     ("ppid/_index.md", Jenis::Ppid, "PPID"),
-    ("ppid/informasi-berkala.md", Jenis::InformasiBerkala, "Informasi Berkala"),
-    ("ppid/daftar-informasi-publik.md", Jenis::DaftarInformasiPublik, "Daftar Informasi Publik"),
-    ("ppid/informasi-serta-merta.md", Jenis::InformasiSertaMerta, "Informasi Serta Merta"),
-    ("ppid/informasi-setiap-saat.md", Jenis::InformasiSetiapSaat, "Informasi Setiap Saat"),
-    ("ppid/laporan-layanan-informasi.md", Jenis::LaporanLayananInformasi, "Laporan Layanan Informasi"),
+    (
+        "ppid/informasi-berkala.md",
+        Jenis::InformasiBerkala,
+        "Informasi Berkala",
+    ),
+    (
+        "ppid/daftar-informasi-publik.md",
+        Jenis::DaftarInformasiPublik,
+        "Daftar Informasi Publik",
+    ),
+    (
+        "ppid/informasi-serta-merta.md",
+        Jenis::InformasiSertaMerta,
+        "Informasi Serta Merta",
+    ),
+    (
+        "ppid/informasi-setiap-saat.md",
+        Jenis::InformasiSetiapSaat,
+        "Informasi Setiap Saat",
+    ),
+    (
+        "ppid/laporan-layanan-informasi.md",
+        Jenis::LaporanLayananInformasi,
+        "Laporan Layanan Informasi",
+    ),
     ("produk-hukum.md", Jenis::ProdukHukum, "Produk Hukum"),
-    ("program-kegiatan.md", Jenis::ProgramKegiatan, "Program dan Kegiatan"),
+    (
+        "program-kegiatan.md",
+        Jenis::ProgramKegiatan,
+        "Program dan Kegiatan",
+    ),
     ("kinerja.md", Jenis::Kinerja, "Kinerja"),
-    ("laporan-keuangan.md", Jenis::LaporanKeuangan, "Laporan Keuangan"),
-    ("pengadaan.md", Jenis::Pengadaan, "Pengadaan Barang dan Jasa"),
+    (
+        "laporan-keuangan.md",
+        Jenis::LaporanKeuangan,
+        "Laporan Keuangan",
+    ),
+    (
+        "pengadaan.md",
+        Jenis::Pengadaan,
+        "Pengadaan Barang dan Jasa",
+    ),
     ("siaga-darurat.md", Jenis::SiagaDarurat, "Siaga Darurat"),
-    ("kebijakan-privasi.md", Jenis::KebijakanPrivasi, "Kebijakan Privasi"),
-    ("pernyataan-aksesibilitas.md", Jenis::PernyataanAksesibilitas, "Pernyataan Aksesibilitas"),
+    (
+        "kebijakan-privasi.md",
+        Jenis::KebijakanPrivasi,
+        "Kebijakan Privasi",
+    ),
+    (
+        "pernyataan-aksesibilitas.md",
+        Jenis::PernyataanAksesibilitas,
+        "Pernyataan Aksesibilitas",
+    ),
     ("berita/_index.md", Jenis::Bagian, "Berita"),
 ];
 
@@ -168,30 +220,74 @@ url = "@/kontak.md"
 fn kind_fields(jenis: Jenis) -> &'static str {
     match jenis {
         Jenis::Halaman | Jenis::Bagian | Jenis::Kontak => "",
-        Jenis::Beranda => "sambutan = \"ISI: sambutan kepala Perangkat Daerah\"\nsorotan = [{ judul = \"Layanan\", url = \"@/layanan/_index.md\", keterangan = \"ISI: keterangan\" }]\n",
-        Jenis::Profil => "nama_resmi = \"ISI: nama resmi\"\nkedudukan = \"ISI: dasar pembentukan (Perda tentang Perangkat Daerah)\"\nalamat = \"ISI: alamat lengkap\"\nruang_lingkup = \"ISI: ruang lingkup kegiatan\"\nmaksud_tujuan = \"ISI: maksud dan tujuan\"\nunit_kerja = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\" }]\n",
-        Jenis::VisiMisi => "visi = \"ISI: visi\"\nmisi = [\"ISI: misi pertama\"]\nsumber = \"ISI: RPJMD / Renstra dan periodenya\"\nperiode_akhir = 2029-12-31\n",
-        Jenis::TugasFungsi => "tugas = \"ISI: tugas pokok\"\nfungsi = [\"ISI: fungsi\"]\ndasar_hukum = [\"ISI: Peraturan Bupati tentang kedudukan, susunan organisasi, tugas dan fungsi\"]\n",
-        Jenis::StrukturOrganisasi => "unit = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\", kepala = \"ISI: nama kepala\" }]\n",
-        Jenis::PejabatPage => "pejabat = [{ nama = \"ISI: nama\", jabatan = \"ISI: jabatan\", profil_singkat = \"ISI: profil singkat\", lhkpn_url = \"https://elhkpn.kpk.go.id/portal/user/check_public\" }]\n",
-        Jenis::StandarPelayanan => "persyaratan = [\"ISI: persyaratan\"]\nprosedur = [\"ISI: langkah pertama\"]\njangka_waktu = { nilai = 1, satuan = \"hari kerja\" }\nbiaya_rp = 0\nproduk = \"ISI: produk pelayanan\"\npengaduan = [\"lapor\", \"telepon\"]\ndasar_hukum = [\"ISI: dasar hukum\"]\nsarana_prasarana = \"ISI: sarana dan prasarana\"\nkompetensi_pelaksana = \"ISI: kompetensi pelaksana\"\npengawasan_internal = \"ISI: pengawasan internal\"\njumlah_pelaksana = 1\njaminan_pelayanan = \"ISI: jaminan pelayanan\"\njaminan_keamanan = \"ISI: jaminan keamanan dan keselamatan\"\nevaluasi_kinerja = \"ISI: evaluasi kinerja pelaksana\"\npenetapan = { nomor = \"ISI: nomor keputusan\", tanggal = 2026-01-02 }\n",
-        Jenis::MaklumatPelayanan => "teks = \"ISI: Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.\"\npenandatangan = \"ISI: nama dan jabatan kepala Perangkat Daerah\"\ntanggal = 2026-01-02\n",
-        Jenis::Pengaduan => "pengelola = \"ISI: unit pengelola pengaduan\"\nprosedur = [\"ISI: langkah pertama\"]\nwaktu_respon = \"ISI: paling lambat 5 hari kerja\"\n",
-        Jenis::Ppid => "tata_cara_permohonan = [\"ISI: langkah permohonan\"]\ntata_cara_keberatan = [\"ISI: langkah keberatan\"]\npenyelesaian_sengketa = \"ISI: penyelesaian sengketa melalui Komisi Informasi\"\nwaktu_layanan = \"10 hari kerja, dapat diperpanjang 7 hari kerja\"\nbiaya = \"Tidak dipungut biaya\"\n",
-        Jenis::DaftarInformasiPublik => "informasi = [{ ringkasan = \"ISI: ringkasan informasi\", penguasa = \"ISI: pejabat/unit\", penanggung_jawab = \"ISI: penanggung jawab\", waktu_tempat = \"ISI: waktu dan tempat\", bentuk = \"softcopy\", retensi = \"ISI: jangka waktu penyimpanan\", kategori = \"berkala\" }]\n",
-        Jenis::InformasiBerkala => "entri = [{ kategori = \"profil\", judul = \"Profil\", tautan = \"@/profil.md\", tanggal_mutakhir = 2026-01-02 }]\n",
+        Jenis::Beranda => {
+            "sambutan = \"ISI: sambutan kepala Perangkat Daerah\"\nsorotan = [{ judul = \"Layanan\", url = \"@/layanan/_index.md\", keterangan = \"ISI: keterangan\" }]\n"
+        }
+        Jenis::Profil => {
+            "nama_resmi = \"ISI: nama resmi\"\nkedudukan = \"ISI: dasar pembentukan (Perda tentang Perangkat Daerah)\"\nalamat = \"ISI: alamat lengkap\"\nruang_lingkup = \"ISI: ruang lingkup kegiatan\"\nmaksud_tujuan = \"ISI: maksud dan tujuan\"\nunit_kerja = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\" }]\n"
+        }
+        Jenis::VisiMisi => {
+            "visi = \"ISI: visi\"\nmisi = [\"ISI: misi pertama\"]\nsumber = \"ISI: RPJMD / Renstra dan periodenya\"\nperiode_akhir = 2029-12-31\n"
+        }
+        Jenis::TugasFungsi => {
+            "tugas = \"ISI: tugas pokok\"\nfungsi = [\"ISI: fungsi\"]\ndasar_hukum = [\"ISI: Peraturan Bupati tentang kedudukan, susunan organisasi, tugas dan fungsi\"]\n"
+        }
+        Jenis::StrukturOrganisasi => {
+            "unit = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\", kepala = \"ISI: nama kepala\" }]\n"
+        }
+        Jenis::PejabatPage => {
+            "pejabat = [{ nama = \"ISI: nama\", jabatan = \"ISI: jabatan\", profil_singkat = \"ISI: profil singkat\", lhkpn_url = \"https://elhkpn.kpk.go.id/portal/user/check_public\" }]\n"
+        }
+        Jenis::StandarPelayanan => {
+            "persyaratan = [\"ISI: persyaratan\"]\nprosedur = [\"ISI: langkah pertama\"]\njangka_waktu = { nilai = 1, satuan = \"hari kerja\" }\nbiaya_rp = 0\nproduk = \"ISI: produk pelayanan\"\npengaduan = [\"lapor\", \"telepon\"]\ndasar_hukum = [\"ISI: dasar hukum\"]\nsarana_prasarana = \"ISI: sarana dan prasarana\"\nkompetensi_pelaksana = \"ISI: kompetensi pelaksana\"\npengawasan_internal = \"ISI: pengawasan internal\"\njumlah_pelaksana = 1\njaminan_pelayanan = \"ISI: jaminan pelayanan\"\njaminan_keamanan = \"ISI: jaminan keamanan dan keselamatan\"\nevaluasi_kinerja = \"ISI: evaluasi kinerja pelaksana\"\npenetapan = { nomor = \"ISI: nomor keputusan\", tanggal = 2026-01-02 }\n"
+        }
+        Jenis::MaklumatPelayanan => {
+            "teks = \"ISI: Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.\"\npenandatangan = \"ISI: nama dan jabatan kepala Perangkat Daerah\"\ntanggal = 2026-01-02\n"
+        }
+        Jenis::Pengaduan => {
+            "pengelola = \"ISI: unit pengelola pengaduan\"\nprosedur = [\"ISI: langkah pertama\"]\nwaktu_respon = \"ISI: paling lambat 5 hari kerja\"\n"
+        }
+        Jenis::Ppid => {
+            "tata_cara_permohonan = [\"ISI: langkah permohonan\"]\ntata_cara_keberatan = [\"ISI: langkah keberatan\"]\npenyelesaian_sengketa = \"ISI: penyelesaian sengketa melalui Komisi Informasi\"\nwaktu_layanan = \"10 hari kerja, dapat diperpanjang 7 hari kerja\"\nbiaya = \"Tidak dipungut biaya\"\n"
+        }
+        Jenis::DaftarInformasiPublik => {
+            "informasi = [{ ringkasan = \"ISI: ringkasan informasi\", penguasa = \"ISI: pejabat/unit\", penanggung_jawab = \"ISI: penanggung jawab\", waktu_tempat = \"ISI: waktu dan tempat\", bentuk = \"softcopy\", retensi = \"ISI: jangka waktu penyimpanan\", kategori = \"berkala\" }]\n"
+        }
+        Jenis::InformasiBerkala => {
+            "entri = [{ kategori = \"profil\", judul = \"Profil\", tautan = \"@/profil.md\", tanggal_mutakhir = 2026-01-02 }]\n"
+        }
         Jenis::InformasiSertaMerta => "informasi = []\n",
-        Jenis::InformasiSetiapSaat => "dokumen = [{ judul = \"ISI: judul dokumen\", url = \"ISI: tautan\", ringkasan = \"ISI: ringkasan\" }]\n",
-        Jenis::LaporanLayananInformasi => "tahun = 2025\njumlah_permohonan = 0\nwaktu_rata2 = \"ISI: rata-rata waktu\"\ndikabulkan = 0\nditolak = 0\nalasan_penolakan = []\ndokumen = \"ISI: tautan laporan lengkap\"\n",
-        Jenis::ProdukHukum => "dokumen = [{ jenis = \"ISI: Perda/Perbup/SK\", nomor = \"ISI: nomor\", tahun = 2026, tentang = \"ISI: tentang\", url = \"ISI: tautan JDIH\" }]\n",
-        Jenis::ProgramKegiatan => "program = [{ nama = \"ISI: nama program\", penanggung_jawab = \"ISI: penanggung jawab\", kontak = \"ISI: kontak\", target = \"ISI: target\", jadwal = \"ISI: jadwal\", anggaran = { sumber = \"APBD\", jumlah_rp = 0 } }]\n",
-        Jenis::Kinerja => "tahun = 2025\ncapaian = [{ indikator = \"ISI: indikator\", target = \"ISI: target\", realisasi = \"ISI: realisasi\" }]\n",
-        Jenis::LaporanKeuangan => "tahun = 2025\ndokumen = [{ judul = \"ISI: Laporan Realisasi Anggaran\", url = \"ISI: tautan\", tahun = 2025 }]\n",
-        Jenis::Pengadaan => "sirup_url = \"https://sirup.lkpp.go.id\"\nlpse_url = \"ISI: tautan LPSE kabupaten\"\n",
-        Jenis::SiagaDarurat => "peringatan_dini = [\"ISI: langkah peringatan dini\"]\nevakuasi = [\"ISI: langkah evakuasi\"]\nkantor = [{ nama = \"ISI: nama kantor\", titik_kumpul = \"ISI: titik kumpul\", jalur_evakuasi = \"ISI: jalur evakuasi\" }]\n",
+        Jenis::InformasiSetiapSaat => {
+            "dokumen = [{ judul = \"ISI: judul dokumen\", url = \"ISI: tautan\", ringkasan = \"ISI: ringkasan\" }]\n"
+        }
+        Jenis::LaporanLayananInformasi => {
+            "tahun = 2025\njumlah_permohonan = 0\nwaktu_rata2 = \"ISI: rata-rata waktu\"\ndikabulkan = 0\nditolak = 0\nalasan_penolakan = []\ndokumen = \"ISI: tautan laporan lengkap\"\n"
+        }
+        Jenis::ProdukHukum => {
+            "dokumen = [{ jenis = \"ISI: Perda/Perbup/SK\", nomor = \"ISI: nomor\", tahun = 2026, tentang = \"ISI: tentang\", url = \"ISI: tautan JDIH\" }]\n"
+        }
+        Jenis::ProgramKegiatan => {
+            "program = [{ nama = \"ISI: nama program\", penanggung_jawab = \"ISI: penanggung jawab\", kontak = \"ISI: kontak\", target = \"ISI: target\", jadwal = \"ISI: jadwal\", anggaran = { sumber = \"APBD\", jumlah_rp = 0 } }]\n"
+        }
+        Jenis::Kinerja => {
+            "tahun = 2025\ncapaian = [{ indikator = \"ISI: indikator\", target = \"ISI: target\", realisasi = \"ISI: realisasi\" }]\n"
+        }
+        Jenis::LaporanKeuangan => {
+            "tahun = 2025\ndokumen = [{ judul = \"ISI: Laporan Realisasi Anggaran\", url = \"ISI: tautan\", tahun = 2025 }]\n"
+        }
+        Jenis::Pengadaan => {
+            "sirup_url = \"https://sirup.lkpp.go.id\"\nlpse_url = \"ISI: tautan LPSE kabupaten\"\n"
+        }
+        Jenis::SiagaDarurat => {
+            "peringatan_dini = [\"ISI: langkah peringatan dini\"]\nevakuasi = [\"ISI: langkah evakuasi\"]\nkantor = [{ nama = \"ISI: nama kantor\", titik_kumpul = \"ISI: titik kumpul\", jalur_evakuasi = \"ISI: jalur evakuasi\" }]\n"
+        }
         Jenis::Berita => "penulis = \"ISI: nama penulis\"\n",
-        Jenis::KebijakanPrivasi => "dasar_pemrosesan = \"ISI: dasar pemrosesan\"\ntujuan = \"ISI: tujuan\"\njenis_data = [\"ISI: jenis data\"]\nretensi = \"ISI: masa retensi\"\nrincian_data = \"ISI: rincian data\"\njangka_waktu_pemrosesan = \"ISI: jangka waktu\"\nhak_subjek = [\"ISI: hak subjek data\"]\nkontak_pengendali = \"ISI: kontak pengendali data\"\n",
-        Jenis::PernyataanAksesibilitas => "standar = \"WCAG 2.1 tingkat AA\"\nkontak = \"ISI: kontak untuk kendala aksesibilitas\"\n",
+        Jenis::KebijakanPrivasi => {
+            "dasar_pemrosesan = \"ISI: dasar pemrosesan\"\ntujuan = \"ISI: tujuan\"\njenis_data = [\"ISI: jenis data\"]\nretensi = \"ISI: masa retensi\"\nrincian_data = \"ISI: rincian data\"\njangka_waktu_pemrosesan = \"ISI: jangka waktu\"\nhak_subjek = [\"ISI: hak subjek data\"]\nkontak_pengendali = \"ISI: kontak pengendali data\"\n"
+        }
+        Jenis::PernyataanAksesibilitas => {
+            "standar = \"WCAG 2.1 tingkat AA\"\nkontak = \"ISI: kontak untuk kendala aksesibilitas\"\n"
+        }
     }
 }
 
@@ -201,7 +297,11 @@ pub fn page_text(jenis: Jenis, title: &str) -> String {
         Jenis::Halaman | Jenis::Bagian => String::new(),
         j => format!("jenis = \"{}\"\n", j.as_str()),
     };
-    let section = if jenis == Jenis::Bagian { "sort_by = \"weight\"\n" } else { "" };
+    let section = if jenis == Jenis::Bagian {
+        "sort_by = \"weight\"\n"
+    } else {
+        ""
+    };
     format!(
         "+++\ntitle = \"{title}\"\ndescription = \"ISI: satu kalimat ringkasan halaman ini\"\n{jenis_line}{section}{fields}+++\n\nISI: tulis isi halaman {label} di sini.\n",
         fields = kind_fields(jenis),
@@ -237,15 +337,28 @@ pub fn new_page(root: &Path, slug: &str, jenis: Jenis, path: &str) -> Result<Pat
         return Err(Error::UnknownSite(slug.to_string()));
     }
     let rel = Path::new(path);
-    if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Err(Error::Usage(format!("{path}: the path must stay below content/")));
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(Error::Usage(format!(
+            "{path}: the path must stay below content/"
+        )));
     }
     let mut rel = rel.to_path_buf();
     if rel.extension().is_none() {
         rel.set_extension("md");
     }
-    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let title = if stem == "_index" { jenis.label().to_string() } else { format!("ISI: judul {}", jenis.label()) };
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let title = if stem == "_index" {
+        jenis.label().to_string()
+    } else {
+        format!("ISI: judul {}", jenis.label())
+    };
     let full = site.join("content").join(&rel);
     write_new(&full, &page_text(jenis, &title))?;
     Ok(full)

@@ -42,7 +42,11 @@ impl BuildArgs {
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds) fixes the build time.
 fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     chrono::DateTime::from_timestamp(secs, 0)
 }
 
@@ -52,7 +56,11 @@ pub fn run(args: BuildArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> 
         eprint!("{}", format_diagnostic(d, lang));
     }
     print!("{}", summary(&report, lang));
-    Ok(if report.has_errors() { exit::FINDINGS } else { exit::OK })
+    Ok(if report.has_errors() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 fn seconds(d: std::time::Duration, lang: Lang) -> String {
@@ -66,12 +74,19 @@ fn seconds(d: std::time::Duration, lang: Lang) -> String {
 /// The per-site table and the total line.
 pub fn summary(r: &BuildReport, lang: Lang) -> String {
     let mut s = String::new();
-    let width = r.sites.iter().map(|x| x.host.as_deref().unwrap_or(&x.slug).len()).max().unwrap_or(10);
+    let width = r
+        .sites
+        .iter()
+        .map(|x| x.host.as_deref().unwrap_or(&x.slug).len())
+        .max()
+        .unwrap_or(10);
     for site in &r.sites {
         let t = laman::diagnostic::Tally::of(&site.diagnostics);
         let status = match (site.status, lang) {
             (SiteStatus::Built, _) => "",
-            (SiteStatus::FailedKeptPrevious, Lang::Id) => "  GAGAL (versi sebelumnya dipertahankan)",
+            (SiteStatus::FailedKeptPrevious, Lang::Id) => {
+                "  GAGAL (versi sebelumnya dipertahankan)"
+            }
             (SiteStatus::FailedKeptPrevious, Lang::En) => "  FAILED (previous version kept)",
             (SiteStatus::Failed, Lang::Id) => "  GAGAL (tidak ditulis)",
             (SiteStatus::Failed, Lang::En) => "  FAILED (not written)",
@@ -99,7 +114,11 @@ pub fn summary(r: &BuildReport, lang: Lang) -> String {
     let pages: usize = r.sites.iter().map(|x| x.pages).sum();
     let files: usize = r.sites.iter().map(|x| x.files).sum();
     let t = r.tally();
-    let built = r.sites.iter().filter(|x| x.status == SiteStatus::Built).count();
+    let built = r
+        .sites
+        .iter()
+        .filter(|x| x.status == SiteStatus::Built)
+        .count();
     s.push_str(&match lang {
         Lang::Id => format!(
             "Selesai: {built}/{} situs, {pages} halaman, {files} berkas dalam {} → {} (rilis {}); {} galat, {} peringatan\n",

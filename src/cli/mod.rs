@@ -23,7 +23,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "laman", version, about = "Situs resmi Perangkat Daerah: bangun, periksa, terbitkan.")]
+#[command(
+    name = "laman",
+    version,
+    about = "Situs resmi Perangkat Daerah: bangun, periksa, terbitkan."
+)]
 struct Args {
     /// Language of messages.
     #[arg(long, value_enum, default_value_t = LangArg::Id, global = true)]
@@ -67,7 +71,11 @@ pub fn run() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::FAILURE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::FAILURE
+            } else {
+                exit::OK
+            });
         }
     };
     let lang: Lang = args.lang.into();

@@ -5,7 +5,13 @@ use laman::{Diagnostic, Error, Lang};
 
 /// One finding in human form.
 pub fn format_diagnostic(d: &Diagnostic, lang: Lang) -> String {
-    let mut s = format!("{}[{}]: {}\n  --> {}\n", d.severity.label(lang), d.code, d.text(lang), d.location);
+    let mut s = format!(
+        "{}[{}]: {}\n  --> {}\n",
+        d.severity.label(lang),
+        d.code,
+        d.text(lang),
+        d.location
+    );
     if let Some(h) = d.hint(lang) {
         let word = match lang {
             Lang::Id => "saran",

@@ -60,7 +60,9 @@ impl PageDate {
         let off = off.unwrap_or(zone);
         off.from_local_datetime(&self.day.and_time(t))
             .single()
-            .unwrap_or_else(|| DateTime::<FixedOffset>::from_naive_utc_and_offset(self.day.and_time(t), off))
+            .unwrap_or_else(|| {
+                DateTime::<FixedOffset>::from_naive_utc_and_offset(self.day.and_time(t), off)
+            })
     }
 
     /// ISO 8601 day, `2025-01-31`.
@@ -97,7 +99,12 @@ const BULAN: [&str; 12] = [
 
 /// `5 Januari 2025`.
 pub fn format_indonesian(day: NaiveDate) -> String {
-    format!("{} {} {}", day.day(), BULAN[day.month0() as usize], day.year())
+    format!(
+        "{} {} {}",
+        day.day(),
+        BULAN[day.month0() as usize],
+        day.year()
+    )
 }
 
 impl Serialize for PageDate {
@@ -146,7 +153,8 @@ mod tests {
         assert_eq!(d.indonesian(), "31 Januari 2025");
         let t = PageDate::parse("2019-03-04T07:30:00+07:00").expect("datetime");
         assert_eq!(
-            t.timestamp(FixedOffset::east_opt(0).expect("utc")).to_rfc3339(),
+            t.timestamp(FixedOffset::east_opt(0).expect("utc"))
+                .to_rfc3339(),
             "2019-03-04T07:30:00+07:00"
         );
         let wib = FixedOffset::east_opt(7 * 3600).expect("wib");
@@ -171,7 +179,13 @@ mod tests {
         let a: T = toml::from_str("d = 2025-01-31").expect("toml date");
         let b: T = toml::from_str("d = \"2025-01-31\"").expect("string date");
         assert_eq!(a.d, b.d);
-        let e = toml::from_str::<T>("d = \"2025-02-30\"").err().expect("error");
-        assert!(e.message().starts_with(INVALID_DATE_MARKER), "{}", e.message());
+        let e = toml::from_str::<T>("d = \"2025-02-30\"")
+            .err()
+            .expect("error");
+        assert!(
+            e.message().starts_with(INVALID_DATE_MARKER),
+            "{}",
+            e.message()
+        );
     }
 }

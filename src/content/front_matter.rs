@@ -99,10 +99,12 @@ fn is_delim_line(t: &str, delim: &str) -> bool {
 /// Deserializes the front matter of `split` into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, split: &Split<'_>) -> Result<T, Located> {
     match split.format {
-        Format::Toml => parse_toml(split.front, FileKind::FrontMatter).map_err(|(off, m)| Located {
-            offset: split.front_offset + off,
-            message: m,
-        }),
+        Format::Toml => {
+            parse_toml(split.front, FileKind::FrontMatter).map_err(|(off, m)| Located {
+                offset: split.front_offset + off,
+                message: m,
+            })
+        }
         Format::Yaml => {
             let src = if split.front.trim().is_empty() {
                 "{}"

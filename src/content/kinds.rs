@@ -660,7 +660,10 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_kind() {
-        assert_eq!(Jenis::suggest("standar-layanan"), Some(Jenis::StandarPelayanan));
+        assert_eq!(
+            Jenis::suggest("standar-layanan"),
+            Some(Jenis::StandarPelayanan)
+        );
         assert_eq!(Jenis::suggest("pengumuman-lelang"), None);
         assert_eq!(Jenis::suggest("profile"), Some(Jenis::Profil));
         assert_eq!(Jenis::suggest("visi_misi"), Some(Jenis::VisiMisi));

@@ -192,7 +192,9 @@ fn load_page(
         )
     })?;
     let text = source::decode(&bytes, shown).map_err(|d| *d)?;
-    let at = |l: Located, text: &str| Diagnostic::new(Location::at_offset(shown, text, l.offset), l.message);
+    let at = |l: Located, text: &str| {
+        Diagnostic::new(Location::at_offset(shown, text, l.offset), l.message)
+    };
     let split = front_matter::split(&text).map_err(|l| at(l, &text))?;
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
     let is_section = file_name == "_index.md";
@@ -214,7 +216,10 @@ fn load_page(
         None if is_section => Jenis::Bagian,
         None => Jenis::Halaman,
         Some(name) => Jenis::parse(name).ok_or_else(|| {
-            let off = split.front.find("jenis").map_or(split.front_offset, |i| split.front_offset + i);
+            let off = split
+                .front
+                .find("jenis")
+                .map_or(split.front_offset, |i| split.front_offset + i);
             Diagnostic::new(
                 Location::at_offset(shown, &text, off),
                 Message::UnknownJenis {
@@ -293,7 +298,10 @@ mod tests {
 
     #[test]
     fn slugify_makes_url_segments() {
-        assert_eq!(slugify("Layanan KIR (Uji Berkala)"), "layanan-kir-uji-berkala");
+        assert_eq!(
+            slugify("Layanan KIR (Uji Berkala)"),
+            "layanan-kir-uji-berkala"
+        );
         assert_eq!(slugify("e-KTP"), "e-ktp");
         assert_eq!(slugify("Pelayanan__Publik--"), "pelayanan-publik");
     }
@@ -302,7 +310,10 @@ mod tests {
     fn folders_map_to_urls() {
         assert_eq!(url_for_dir(""), "/");
         assert_eq!(url_for_dir("Layanan Umum/kir"), "/layanan-umum/kir/");
-        assert_eq!(asset_out_path("Layanan Umum/alur.png"), "layanan-umum/alur.png");
+        assert_eq!(
+            asset_out_path("Layanan Umum/alur.png"),
+            "layanan-umum/alur.png"
+        );
         assert_eq!(asset_out_path("logo.png"), "logo.png");
     }
 }

@@ -42,7 +42,9 @@ pub fn walk(dir: &Path, shown: &Path, boundary: &Path) -> (Vec<Found>, Vec<Diagn
     if !dir.is_dir() {
         return (found, diags);
     }
-    let boundary = boundary.canonicalize().unwrap_or_else(|_| boundary.to_path_buf());
+    let boundary = boundary
+        .canonicalize()
+        .unwrap_or_else(|_| boundary.to_path_buf());
     let mut escaping: Vec<Diagnostic> = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
@@ -75,7 +77,10 @@ pub fn walk(dir: &Path, shown: &Path, boundary: &Path) -> (Vec<Found>, Vec<Diagn
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let p = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let p = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
                 let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
                 diags.push(Diagnostic::new(
                     Location::file(shown.join(rel)),

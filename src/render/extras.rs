@@ -19,7 +19,10 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ),
     ("Strict-Transport-Security", "max-age=31536000"),
 ];
 
@@ -62,11 +65,26 @@ pub fn atom(model: &Model<'_>, bodies: &[Rendered]) -> Option<String> {
     let updated = idx.iter().map(|&i| stamp(i)).max().unwrap_or_default();
     let mut s = String::with_capacity(4096);
     s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"id\">\n");
-    s.push_str(&format!("  <title>Berita — {}</title>\n", xml_escape(&site.nama_resmi)));
-    s.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml_escape(&self_url)));
-    s.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&home)));
-    s.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n", xml_escape(&self_url)));
-    s.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&site.nama_resmi)));
+    s.push_str(&format!(
+        "  <title>Berita — {}</title>\n",
+        xml_escape(&site.nama_resmi)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&self_url)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&home)
+    ));
+    s.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{updated}</updated>\n",
+        xml_escape(&self_url)
+    ));
+    s.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&site.nama_resmi)
+    ));
     for &i in &idx {
         let p = &model.tree.pages[i];
         let url = model.absolute(&model.links.url(&p.url_path));
@@ -75,14 +93,30 @@ pub fn atom(model: &Model<'_>, bodies: &[Rendered]) -> Option<String> {
             .date
             .map(|d| d.timestamp(zone).to_rfc3339_opts(SecondsFormat::Secs, true))
             .unwrap_or_else(|| stamp(i));
-        let summary = p.common.description.clone().unwrap_or_else(|| excerpt(&bodies[i].plain, 200));
+        let summary = p
+            .common
+            .description
+            .clone()
+            .unwrap_or_else(|| excerpt(&bodies[i].plain, 200));
         s.push_str("  <entry>\n");
         s.push_str(&format!("    <title>{}</title>\n", xml_escape(&p.title())));
-        s.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&url)));
+        s.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&url)
+        ));
         s.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
-        s.push_str(&format!("    <published>{published}</published>\n    <updated>{}</updated>\n", stamp(i)));
-        s.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
-        s.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&bodies[i].html)));
+        s.push_str(&format!(
+            "    <published>{published}</published>\n    <updated>{}</updated>\n",
+            stamp(i)
+        ));
+        s.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&summary)
+        ));
+        s.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            xml_escape(&bodies[i].html)
+        ));
         s.push_str("  </entry>\n");
     }
     s.push_str("</feed>\n");
@@ -129,11 +163,17 @@ pub fn security_txt(model: &Model<'_>) -> String {
         s.push_str(&format!("Contact: {c}\n"));
     }
     let expires = model.opts.now + Duration::days(i64::from(sec.expires_days.max(1)));
-    s.push_str(&format!("Expires: {}\n", expires.to_rfc3339_opts(SecondsFormat::Secs, true)));
+    s.push_str(&format!(
+        "Expires: {}\n",
+        expires.to_rfc3339_opts(SecondsFormat::Secs, true)
+    ));
     if let Some(p) = &sec.policy {
         s.push_str(&format!("Policy: {p}\n"));
     }
-    s.push_str(&format!("Preferred-Languages: {}\n", sec.preferred_languages));
+    s.push_str(&format!(
+        "Preferred-Languages: {}\n",
+        sec.preferred_languages
+    ));
     s.push_str(&format!(
         "Canonical: {}\n",
         model.absolute(&format!("{}/.well-known/security.txt", model.ctx.base_path))
@@ -148,8 +188,12 @@ pub fn headers(model: &Model<'_>) -> String {
     for (k, v) in SECURITY_HEADERS {
         s.push_str(&format!("  {k}: {v}\n"));
     }
-    s.push_str(&format!("\n{base}/assets/*\n  Cache-Control: public, max-age=86400\n"));
-    s.push_str(&format!("\n{base}/cari/indeks.json\n  Cache-Control: public, max-age=300\n"));
+    s.push_str(&format!(
+        "\n{base}/assets/*\n  Cache-Control: public, max-age=86400\n"
+    ));
+    s.push_str(&format!(
+        "\n{base}/cari/indeks.json\n  Cache-Control: public, max-age=300\n"
+    ));
     s.push_str(&format!(
         "\n{base}/*.json\n  Access-Control-Allow-Origin: *\n\n{base}/.well-known/security.txt\n  Content-Type: text/plain; charset=utf-8\n"
     ));
@@ -205,17 +249,27 @@ fn agency(model: &Model<'_>) -> Value {
 /// `layanan.json`: every service standard with its components.
 pub fn layanan_json(model: &Model<'_>) -> Vec<u8> {
     let mut idx = model.indices_of(Jenis::StandarPelayanan);
-    sort_pages(&mut idx, &model.tree.pages, Some(SortBy::Weight), model.zone());
+    sort_pages(
+        &mut idx,
+        &model.tree.pages,
+        Some(SortBy::Weight),
+        model.zone(),
+    );
     let channels = &model.site.config.kanal_pengaduan;
     let items: Vec<Value> = idx
         .iter()
         .filter_map(|&i| {
             let p = &model.tree.pages[i];
-            let KindData::StandarPelayanan(sp) = &p.data else { return None };
+            let KindData::StandarPelayanan(sp) = &p.data else {
+                return None;
+            };
             let mut v = serde_json::to_value(sp).unwrap_or(Value::Null);
             if let Value::Object(map) = &mut v {
                 map.insert("judul".into(), json!(p.title()));
-                map.insert("url".into(), json!(model.absolute(&model.links.url(&p.url_path))));
+                map.insert(
+                    "url".into(),
+                    json!(model.absolute(&model.links.url(&p.url_path))),
+                );
                 let kanal: Vec<Value> = sp
                     .pengaduan
                     .iter()
@@ -225,12 +279,17 @@ pub fn layanan_json(model: &Model<'_>) -> Vec<u8> {
                     })
                     .collect();
                 map.insert("kanal_pengaduan".into(), Value::Array(kanal));
-                map.insert("diperbarui".into(), json!(p.common.updated.map(|d| d.iso_day())));
+                map.insert(
+                    "diperbarui".into(),
+                    json!(p.common.updated.map(|d| d.iso_day())),
+                );
             }
             Some(v)
         })
         .collect();
-    pretty(&json!({ "schema": "laman/layanan/1", "penyelenggara": agency(model), "layanan": items }))
+    pretty(
+        &json!({ "schema": "laman/layanan/1", "penyelenggara": agency(model), "layanan": items }),
+    )
 }
 
 /// `dip.json`: the Daftar Informasi Publik, without exempt rows.
@@ -243,7 +302,11 @@ pub fn dip_json(model: &Model<'_>) -> Vec<u8> {
                 let mut v = serde_json::to_value(row).unwrap_or(Value::Null);
                 if let (Value::Object(map), Some(t)) = (&mut v, &row.tautan) {
                     let url = model.links.resolve(t).unwrap_or_else(|| t.clone());
-                    let abs = if url.starts_with('/') { model.absolute(&url) } else { url };
+                    let abs = if url.starts_with('/') {
+                        model.absolute(&url)
+                    } else {
+                        url
+                    };
                     map.insert("tautan".into(), json!(abs));
                 }
                 if let Value::Object(map) = &mut v {

@@ -43,8 +43,9 @@ impl Theme {
         let mut tera = Tera::default();
         register_filters(&mut tera);
         let files = template_files(&dir.join("templates"), &shown.join("templates"))?;
-        tera.add_template_files(files.clone())
-            .map_err(|e| template_diagnostic(&e, &dir.join("templates"), &shown.join("templates")))?;
+        tera.add_template_files(files.clone()).map_err(|e| {
+            template_diagnostic(&e, &dir.join("templates"), &shown.join("templates"))
+        })?;
         let (statics, diags) = source::walk(&dir.join("static"), &shown.join("static"), &dir);
         if let Some(d) = diags.into_iter().next() {
             return Err(d);
@@ -53,7 +54,11 @@ impl Theme {
     }
 
     /// The templates for a site: the theme with `site_dir/templates/*` on top.
-    pub fn for_site(&self, site_dir: &Path, site_shown: &Path) -> Result<Templates<'_>, Diagnostic> {
+    pub fn for_site(
+        &self,
+        site_dir: &Path,
+        site_shown: &Path,
+    ) -> Result<Templates<'_>, Diagnostic> {
         let dir = site_dir.join("templates");
         if !dir.is_dir() {
             return Ok(Templates {
@@ -91,7 +96,13 @@ impl Templates<'_> {
 
     /// The template for a page of kind `jenis`: `explicit` (front matter) if
     /// given, else the kind's own, else the generic one.
-    pub fn choose(&self, explicit: Option<&str>, jenis: Jenis, is_section: bool, is_home: bool) -> String {
+    pub fn choose(
+        &self,
+        explicit: Option<&str>,
+        jenis: Jenis,
+        is_section: bool,
+        is_home: bool,
+    ) -> String {
         if let Some(t) = explicit {
             return t.to_string();
         }
@@ -150,11 +161,7 @@ fn error_chain(e: &tera::Error) -> String {
 fn template_diagnostic(e: &tera::Error, real_dir: &Path, shown_dir: &Path) -> Diagnostic {
     let chain = error_chain(e);
     // Tera names the template in quotes: Failed to parse "page.html".
-    let name = chain
-        .split(['"', '\''])
-        .nth(1)
-        .unwrap_or("?")
-        .to_string();
+    let name = chain.split(['"', '\'']).nth(1).unwrap_or("?").to_string();
     let name_rel = Path::new(&name)
         .strip_prefix(real_dir)
         .map(|p| p.to_string_lossy().into_owned())
@@ -182,8 +189,26 @@ fn template_diagnostic(e: &tera::Error, real_dir: &Path, shown_dir: &Path) -> Di
 }
 
 fn register_filters(tera: &mut Tera) {
+    tera.set_escape_fn(escape_html);
     tera.register_filter("tanggal", filter_tanggal);
     tera.register_filter("rupiah", filter_rupiah);
+}
+
+/// HTML escaping of the five characters that matter; unlike Tera's default
+/// it leaves `/` alone, so URLs stay readable and pages smaller.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for ch in input.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn filter_tanggal(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -247,7 +272,10 @@ mod tests {
         std::fs::write(t.join("page.html"), "<p>\n{{ page.title \n</p>\n").expect("write");
         let d = Theme::load(dir.path()).expect_err("broken");
         assert_eq!(d.code, "TEMA-002");
-        assert_eq!(d.location.path, Path::new("themes/default/templates/page.html"));
+        assert_eq!(
+            d.location.path,
+            Path::new("themes/default/templates/page.html")
+        );
         // The parser notices the unclosed `{{` where `</p>` starts.
         assert_eq!((d.location.line, d.location.column), (Some(3), Some(2)));
     }

@@ -125,7 +125,12 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     /// Assembles the model of `site`.
-    pub fn new(site: &'a Site, config: &'a RegencyConfig, tree: &'a ContentTree, opts: SiteOptions) -> Self {
+    pub fn new(
+        site: &'a Site,
+        config: &'a RegencyConfig,
+        tree: &'a ContentTree,
+        opts: SiteOptions,
+    ) -> Self {
         let base_path = base_path_of(&opts.base_url);
         let mut link_map: Vec<(String, String)> = tree
             .pages
@@ -133,7 +138,11 @@ impl<'a> Model<'a> {
             .map(|p| (p.rel.clone(), p.url_path.clone()))
             .collect();
         for dir in &tree.sections {
-            let key = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+            let key = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
             if !tree.pages.iter().any(|p| p.rel == key) {
                 link_map.push((key, url_for_dir(dir)));
             }
@@ -174,8 +183,10 @@ impl<'a> Model<'a> {
             .collect();
         let mut plan = Vec::new();
         let mut diags = Vec::new();
-        let mut claim = |out: String, planned: Planned, shown: &std::path::Path, at: Location| {
-            match seen.get(&out) {
+        let mut claim =
+            |out: String, planned: Planned, shown: &std::path::Path, at: Location| match seen
+                .get(&out)
+            {
                 Some(other) => diags.push(Diagnostic::new(
                     at,
                     Message::DuplicateOutput {
@@ -187,10 +198,20 @@ impl<'a> Model<'a> {
                     seen.insert(out.clone(), shown.to_path_buf());
                     plan.push((out, planned));
                 }
-            }
-        };
-        for (i, p) in self.tree.pages.iter().enumerate().filter(|(_, p)| !p.is_section) {
-            claim(index_file(&p.url_path), Planned::Page(i), &p.shown, Location::file(&p.shown));
+            };
+        for (i, p) in self
+            .tree
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_section)
+        {
+            claim(
+                index_file(&p.url_path),
+                Planned::Page(i),
+                &p.shown,
+                Location::file(&p.shown),
+            );
         }
         for (s, sec) in self.sections.iter().enumerate() {
             let shown = sec.index.map_or_else(
@@ -200,7 +221,10 @@ impl<'a> Model<'a> {
             for n in 1..=sec.pager_count() {
                 claim(
                     index_file(&sec.pager_path(n)),
-                    Planned::Pager { section: s, number: n },
+                    Planned::Pager {
+                        section: s,
+                        number: n,
+                    },
                     &shown,
                     Location::file(&shown),
                 );
@@ -211,7 +235,10 @@ impl<'a> Model<'a> {
                 let off = p.text.find(alias.as_str()).unwrap_or(0);
                 claim(
                     alias_file(alias),
-                    Planned::Alias { page: i, from: alias.clone() },
+                    Planned::Alias {
+                        page: i,
+                        from: alias.clone(),
+                    },
                     &p.shown,
                     Location::at_offset(&p.shown, &p.text, off),
                 );
@@ -300,7 +327,11 @@ impl<'a> Model<'a> {
     /// The `section` context of list page `number` of section `s`.
     pub fn section_ctx(&self, s: usize, number: usize, bodies: &[Rendered]) -> SectionCtx {
         let sec = &self.sections[s];
-        let per = if sec.paginate_by == 0 || sec.dir.is_empty() { sec.pages.len().max(1) } else { sec.paginate_by };
+        let per = if sec.paginate_by == 0 || sec.dir.is_empty() {
+            sec.pages.len().max(1)
+        } else {
+            sec.paginate_by
+        };
         let total = sec.pager_count();
         let start = (number - 1) * per;
         let pages = sec
@@ -334,11 +365,25 @@ impl<'a> Model<'a> {
     /// The `home` context.
     pub fn home_ctx(&self, bodies: &[Rendered]) -> HomeCtx {
         let mut berita: Vec<usize> = self.indices_of(Jenis::Berita);
-        sort_pages(&mut berita, &self.tree.pages, Some(SortBy::Date), self.zone());
+        sort_pages(
+            &mut berita,
+            &self.tree.pages,
+            Some(SortBy::Date),
+            self.zone(),
+        );
         let mut layanan = self.indices_of(Jenis::StandarPelayanan);
-        sort_pages(&mut layanan, &self.tree.pages, Some(SortBy::Weight), self.zone());
+        sort_pages(
+            &mut layanan,
+            &self.tree.pages,
+            Some(SortBy::Weight),
+            self.zone(),
+        );
         let root = &self.sections[0];
-        let mut halaman: Vec<PageSummary> = root.pages.iter().map(|&i| self.summary(i, &bodies[i])).collect();
+        let mut halaman: Vec<PageSummary> = root
+            .pages
+            .iter()
+            .map(|&i| self.summary(i, &bodies[i]))
+            .collect();
         halaman.extend(root.children.iter().map(|&c| {
             let sec = &self.sections[c];
             match sec.index {
@@ -354,8 +399,15 @@ impl<'a> Model<'a> {
             }
         }));
         HomeCtx {
-            berita: berita.iter().take(5).map(|&i| self.summary(i, &bodies[i])).collect(),
-            layanan: layanan.iter().map(|&i| self.summary(i, &bodies[i])).collect(),
+            berita: berita
+                .iter()
+                .take(5)
+                .map(|&i| self.summary(i, &bodies[i]))
+                .collect(),
+            layanan: layanan
+                .iter()
+                .map(|&i| self.summary(i, &bodies[i]))
+                .collect(),
             halaman,
         }
     }
@@ -384,8 +436,12 @@ impl<'a> Model<'a> {
                     *s = "#".to_string();
                 }
             },
-            Value::Array(items) => items.iter_mut().for_each(|x| self.resolve_data(x, p, diags)),
-            Value::Object(map) => map.values_mut().for_each(|x| self.resolve_data(x, p, diags)),
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|x| self.resolve_data(x, p, diags)),
+            Value::Object(map) => map
+                .values_mut()
+                .for_each(|x| self.resolve_data(x, p, diags)),
             _ => {}
         }
     }
@@ -394,7 +450,11 @@ impl<'a> Model<'a> {
         if p.is_section && p.section_dir.as_deref() == Some("") {
             return Vec::new();
         }
-        let dir = if p.is_section { parent_dir(p.section_dir.as_deref().unwrap_or("")) } else { p.parent.as_str() };
+        let dir = if p.is_section {
+            parent_dir(p.section_dir.as_deref().unwrap_or(""))
+        } else {
+            p.parent.as_str()
+        };
         self.crumbs_for_dir(dir)
     }
 
@@ -440,7 +500,8 @@ impl<'a> Model<'a> {
         let urls = SpecialUrls {
             home: home.clone(),
             cari: format!("{base_path}/cari/"),
-            feed: (!self.indices_of(Jenis::Berita).is_empty()).then(|| format!("{base_path}/atom.xml")),
+            feed: (!self.indices_of(Jenis::Berita).is_empty())
+                .then(|| format!("{base_path}/atom.xml")),
             maklumat: self.first_url(Jenis::MaklumatPelayanan),
             pengaduan: self.first_url(Jenis::Pengaduan),
             ppid: self.first_url(Jenis::Ppid),
@@ -488,7 +549,14 @@ impl<'a> Model<'a> {
                     .unwrap_or_else(|| format!("{base_path}/assets/lambang.svg")),
                 search_index: format!("{base_path}/cari/indeks.json"),
             },
-            year: self.opts.now.with_timezone(&self.zone()).format("%Y").to_string().parse().unwrap_or(1970),
+            year: self
+                .opts
+                .now
+                .with_timezone(&self.zone())
+                .format("%Y")
+                .to_string()
+                .parse()
+                .unwrap_or(1970),
         }
     }
 
@@ -523,15 +591,29 @@ impl<'a> Model<'a> {
             .iter()
             .map(|&i| &self.tree.pages[i])
             .filter(|p| p.common.weight.is_some())
-            .map(|p| (p.common.weight.unwrap_or(0), p.title(), self.links.url(&p.url_path)))
+            .map(|p| {
+                (
+                    p.common.weight.unwrap_or(0),
+                    p.title(),
+                    self.links.url(&p.url_path),
+                )
+            })
             .collect();
         for &c in &root.children {
             let sec = &self.sections[c];
-            let w = sec.index.and_then(|i| self.tree.pages[i].common.weight).unwrap_or(i64::MAX / 2);
+            let w = sec
+                .index
+                .and_then(|i| self.tree.pages[i].common.weight)
+                .unwrap_or(i64::MAX / 2);
             entries.push((w, sec.title.clone(), self.links.url(&sec.url_path)));
         }
         entries.sort();
-        out.extend(entries.into_iter().take(8).map(|(_, judul, url)| LinkCtx { judul, url }));
+        out.extend(
+            entries
+                .into_iter()
+                .take(8)
+                .map(|(_, judul, url)| LinkCtx { judul, url }),
+        );
         out
     }
 }
@@ -643,7 +725,10 @@ fn build_sections(tree: &ContentTree, paginate_by: usize, zone: FixedOffset) -> 
         .sections
         .iter()
         .map(|dir| {
-            let index = tree.pages.iter().position(|p| p.section_dir.as_deref() == Some(dir.as_str()));
+            let index = tree
+                .pages
+                .iter()
+                .position(|p| p.section_dir.as_deref() == Some(dir.as_str()));
             let title = index
                 .map(|i| tree.pages[i].title())
                 .unwrap_or_else(|| title_from_dir(dir));
@@ -661,7 +746,11 @@ fn build_sections(tree: &ContentTree, paginate_by: usize, zone: FixedOffset) -> 
             }
         })
         .collect();
-    let pos: BTreeMap<String, usize> = sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
+    let pos: BTreeMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.clone(), i))
+        .collect();
     for (i, p) in tree.pages.iter().enumerate().filter(|(_, p)| !p.is_section) {
         if let Some(&s) = pos.get(&p.parent) {
             sections[s].pages.push(i);
@@ -694,7 +783,11 @@ fn build_sections(tree: &ContentTree, paginate_by: usize, zone: FixedOffset) -> 
 }
 
 fn title_from_dir(dir: &str) -> String {
-    let last = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
+    let last = dir
+        .rsplit('/')
+        .next()
+        .unwrap_or(dir)
+        .replace(['-', '_'], " ");
     let mut chars = last.chars();
     match chars.next() {
         Some(f) => f.to_uppercase().collect::<String>() + chars.as_str(),
@@ -704,7 +797,12 @@ fn title_from_dir(dir: &str) -> String {
 
 /// Orders `idx` by `sort_by`; without one, by weight when every page has a
 /// weight, else newest first. Ties by title, then path.
-pub fn sort_pages(idx: &mut [usize], pages: &[SourcePage], sort_by: Option<SortBy>, zone: FixedOffset) {
+pub fn sort_pages(
+    idx: &mut [usize],
+    pages: &[SourcePage],
+    sort_by: Option<SortBy>,
+    zone: FixedOffset,
+) {
     let by = sort_by.unwrap_or_else(|| {
         if !idx.is_empty() && idx.iter().all(|&i| pages[i].common.weight.is_some()) {
             SortBy::Weight
@@ -742,8 +840,14 @@ mod tests {
     #[test]
     fn base_paths_and_origins() {
         assert_eq!(base_path_of("https://dinkes.cianjurkab.go.id"), "");
-        assert_eq!(base_path_of("http://127.0.0.1:8080/pratinjau/"), "/pratinjau");
-        assert_eq!(origin_of("http://127.0.0.1:8080/pratinjau"), "http://127.0.0.1:8080");
+        assert_eq!(
+            base_path_of("http://127.0.0.1:8080/pratinjau/"),
+            "/pratinjau"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/pratinjau"),
+            "http://127.0.0.1:8080"
+        );
     }
 
     #[test]

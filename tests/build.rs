@@ -1,0 +1,792 @@
+//! `laman build`: output layout, content features, and every bad input the
+//! build must report with file, line and column (issue: laman build).
+
+mod support;
+
+use laman::Lang;
+use laman::build::SiteStatus;
+use laman::output::Manifest;
+use sha2::Digest;
+use support::*;
+
+const ALPHA: &str = "alpha.contohkab.go.id";
+const BETA: &str = "beta.contohkab.go.id";
+
+#[test]
+fn builds_every_site_into_its_host_folder_with_a_manifest() {
+    let p = Project::fixture("minimal");
+    let r = p.build();
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    assert!(r.sites.iter().all(|s| s.status == SiteStatus::Built));
+    for rel in [
+        "index.html",
+        "profil/index.html",
+        "layanan/index.html",
+        "layanan/izin/index.html",
+        "berita/index.html",
+        "berita/berita-1/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        ".well-known/security.txt",
+        "_headers",
+        "_redirects",
+        "atom.xml",
+        "cari/index.html",
+        "cari/indeks.json",
+        "layanan.json",
+        "dip.json",
+        "kontak.json",
+        "assets/laman.css",
+        "gambar/gedung.png",
+    ] {
+        assert!(p.has_output(ALPHA, rel), "missing {rel}");
+    }
+    assert!(p.has_output(BETA, "profil/index.html"));
+
+    let manifest: Manifest = serde_json::from_str(
+        &std::fs::read_to_string(p.path("public/sites.json")).expect("sites.json"),
+    )
+    .expect("json");
+    assert_eq!(manifest.release, r.release);
+    assert!(manifest.release.starts_with("20261123T010000Z-"));
+    let hosts: Vec<_> = manifest.hosts.iter().map(|h| h.host.as_str()).collect();
+    assert_eq!(hosts, [ALPHA, BETA]);
+    assert_eq!(manifest.other_hosts[0].host, "lpse.contohkab.go.id");
+    // Every listed file exists with the listed size and hash, and nothing is unlisted.
+    for h in &manifest.hosts {
+        let on_disk = walkdir::WalkDir::new(p.path("public").join(&h.host))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count();
+        assert_eq!(on_disk, h.files.len(), "{}", h.host);
+        for f in &h.files {
+            let bytes =
+                std::fs::read(p.path("public").join(&h.host).join(&f.path)).expect("listed file");
+            assert_eq!(bytes.len() as u64, f.size, "{}", f.path);
+            assert_eq!(
+                laman::output::hex(&sha2::Sha256::digest(&bytes)),
+                f.sha256,
+                "{}",
+                f.path
+            );
+        }
+    }
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let p = Project::fixture("minimal");
+    p.build();
+    assert!(!p.has_output(ALPHA, "layanan/rahasia/index.html"));
+    let mut o = p.options();
+    o.drafts = true;
+    laman::build::build(&o).expect("build");
+    assert!(p.has_output(ALPHA, "layanan/rahasia/index.html"));
+}
+
+#[test]
+fn sections_are_sorted_by_date_and_paginated() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let first = p.output(ALPHA, "berita/index.html");
+    let second = p.output(ALPHA, "berita/halaman/2/index.html");
+    // paginate_by = 2, newest first: 3, 2 | 1.
+    let pos = |s: &str, needle: &str| s.find(needle).unwrap_or(usize::MAX);
+    assert!(pos(&first, "Berita 3") < pos(&first, "Berita 2"));
+    assert!(!first.contains("Berita 1<"));
+    assert!(second.contains("Berita 1"));
+    assert!(first.contains("href=\"/berita/halaman/2/\""), "next link");
+    assert!(second.contains("href=\"/berita/\""), "prev link");
+}
+
+#[test]
+fn internal_links_and_heading_anchors_are_resolved() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let profil = p.output(ALPHA, "profil/index.html");
+    assert!(
+        profil.contains("href=\"/layanan/izin/#persyaratan\""),
+        "{profil}"
+    );
+    assert!(profil.contains("<h2 id=\"sejarah\">Sejarah</h2>"));
+    assert!(profil.contains("alt=\"Gedung Dinas Alfa\""));
+    let home = p.output(BETA, "index.html");
+    assert!(home.contains("href=\"/profil/\""));
+}
+
+#[test]
+fn yaml_front_matter_is_accepted() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let profil = p.output(BETA, "profil/index.html");
+    assert!(profil.contains("Profil Badan Beta"));
+    assert!(profil.contains("Urusan beta."));
+}
+
+#[test]
+fn aliases_write_redirect_pages_and_netlify_rules() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let page = p.output(ALPHA, "tentang-kami/index.html");
+    assert!(
+        page.contains("https://alpha.contohkab.go.id/profil/"),
+        "{page}"
+    );
+    assert!(page.contains("http-equiv=\"refresh\""));
+    assert_eq!(
+        p.output(ALPHA, "_redirects"),
+        "/tentang-kami/ /profil/ 301\n"
+    );
+}
+
+#[test]
+fn feeds_sitemap_and_exports_are_well_formed() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let atom = p.output(ALPHA, "atom.xml");
+    assert_eq!(atom.matches("<entry>").count(), 3);
+    assert!(
+        atom.contains("<published>2026-09-13T00:00:00+07:00</published>"),
+        "{atom}"
+    );
+    let sitemap = p.output(ALPHA, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://alpha.contohkab.go.id/layanan/izin/</loc>"));
+    assert!(
+        !sitemap.contains("tentang-kami"),
+        "aliases are not in the sitemap"
+    );
+    assert_eq!(
+        p.output(ALPHA, "robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://alpha.contohkab.go.id/sitemap.xml\n"
+    );
+    assert_eq!(
+        p.output(ALPHA, ".well-known/security.txt"),
+        "Contact: mailto:csirt@contohkab.go.id\nExpires: 2027-05-22T01:00:00Z\nPreferred-Languages: id, en\nCanonical: https://alpha.contohkab.go.id/.well-known/security.txt\n"
+    );
+    let layanan: serde_json::Value =
+        serde_json::from_str(&p.output(ALPHA, "layanan.json")).expect("json");
+    let item = &layanan["layanan"][0];
+    assert_eq!(item["judul"], "Izin Contoh");
+    assert_eq!(item["biaya_rp"], 0);
+    assert_eq!(item["jangka_waktu"]["satuan"], "hari kerja");
+    assert_eq!(item["kanal_pengaduan"][0]["url"], "https://www.lapor.go.id");
+    let index: serde_json::Value =
+        serde_json::from_str(&p.output(ALPHA, "cari/indeks.json")).expect("json");
+    assert!(
+        index
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|e| e["u"] == "/layanan/izin/")
+    );
+    let headers = p.output(ALPHA, "_headers");
+    assert!(headers.contains("X-Content-Type-Options: nosniff"));
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Khusus: {{ page.title }}</h1>{% endblock main %}",
+    );
+    p.write("sites/beta/content/lain.md", "+++\ntitle = \"Lain\"\n+++\n");
+    let r = p.build();
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    assert!(
+        p.output(BETA, "lain/index.html")
+            .contains("<h1>Khusus: Lain</h1>")
+    );
+    // Kind templates extend page.html, so the override reaches them too.
+    assert!(
+        p.output(BETA, "profil/index.html")
+            .contains("<h1>Khusus: Profil Badan Beta</h1>")
+    );
+    assert!(
+        !p.output(ALPHA, "index.html").contains("Khusus"),
+        "other sites keep the theme"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Bad input: each gets its own finding, located, in Indonesian and English.
+
+fn broken_page(rel: &str, text: &str) -> (Project, laman::build::BuildReport) {
+    let p = Project::fixture("minimal");
+    p.write(rel, text);
+    let r = p.build();
+    (p, r)
+}
+
+#[test]
+fn malformed_toml_front_matter_is_located() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/rusak.md",
+        "+++\ntitle = \"Rusak\"\ndescription = \"tanpa tutup\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(d.code, "META-002");
+    // toml notices the unterminated string at the end of its line.
+    assert_eq!(d.location.to_string(), "sites/alpha/content/rusak.md:3:27");
+    assert!(
+        d.text(Lang::Id)
+            .starts_with("front matter bukan TOML yang sah: "),
+        "{}",
+        d.text(Lang::Id)
+    );
+    assert!(
+        d.text(Lang::En)
+            .starts_with("front matter is not valid TOML: ")
+    );
+}
+
+#[test]
+fn malformed_yaml_front_matter_is_located() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/rusak.md",
+        "---\ntitle: Rusak\n  jenis: profil\n---\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(d.code, "META-002");
+    assert_eq!(
+        d.location.path.to_str(),
+        Some("sites/alpha/content/rusak.md")
+    );
+    assert_eq!(d.location.line, Some(3));
+    assert!(
+        d.text(Lang::Id)
+            .starts_with("front matter bukan YAML yang sah: "),
+        "{}",
+        d.text(Lang::Id)
+    );
+}
+
+#[test]
+fn unknown_key_is_named_with_the_keys_that_exist() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/visi.md",
+        "+++\ntitle = \"Visi\"\njenis = \"visi-misi\"\nvisi = \"Maju\"\nmisii = [\"a\"]\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[META-002]: kunci `misii` tidak dikenal di front matter\n  --> sites/alpha/content/visi.md:5:1\n  = saran: periksa ejaan; kunci yang dikenal di sini: `title`, `description`, `date`, `updated`, `draft`, `weight`, `template`, `aliases`, `sort_by`, `paginate_by`, `darurat`, `extra`, `jenis`, `visi`, `misi`, `sumber`, `periode_akhir`\n"
+    );
+    assert_eq!(
+        human(d, Lang::En).lines().next(),
+        Some("error[META-002]: unknown key `misii` in front matter")
+    );
+}
+
+#[test]
+fn wrong_type_says_what_was_expected() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/layanan/kir.md",
+        "+++\ntitle = \"KIR\"\njenis = \"standar-pelayanan\"\nbiaya_rp = \"gratis\"\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(
+        d.location.to_string(),
+        "sites/alpha/content/layanan/kir.md:4:12"
+    );
+    assert_eq!(
+        d.text(Lang::Id),
+        "tipe nilai salah: tertulis teks \"gratis\", seharusnya bilangan bulat tidak negatif"
+    );
+    assert_eq!(
+        d.text(Lang::En),
+        "wrong type: found string \"gratis\", expected u64"
+    );
+}
+
+#[test]
+fn unknown_jenis_suggests_the_nearest_kind() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/layanan/kir.md",
+        "+++\ntitle = \"KIR\"\njenis = \"standar-layanan\"\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[META-002]: jenis halaman `standar-layanan` tidak dikenal\n  --> sites/alpha/content/layanan/kir.md:3:1\n  = saran: mungkin maksudnya `standar-pelayanan`? Daftar jenis ada di docs/panduan-editor.md\n"
+    );
+}
+
+#[test]
+fn invalid_date_is_located_at_the_value() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/berita/salah.md",
+        "+++\ntitle = \"Salah\"\njenis = \"berita\"\ndate = \"2026-02-30\"\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(
+        d.location.to_string(),
+        "sites/alpha/content/berita/salah.md:4:8"
+    );
+    assert_eq!(d.text(Lang::Id), "tanggal `2026-02-30` tidak sah");
+    assert_eq!(d.text(Lang::En), "`2026-02-30` is not a valid date");
+}
+
+#[test]
+fn invalid_toml_date_literal_is_a_syntax_error_at_the_value() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/berita/salah.md",
+        "+++\ntitle = \"Salah\"\ndate = 2026-13-01\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(d.code, "META-002");
+    assert_eq!(d.location.line, Some(3));
+}
+
+#[test]
+fn non_utf8_content_is_located_at_the_first_bad_byte() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/alpha/content/latin1.md",
+        b"+++\ntitle = \"Caf\xe9\"\n+++\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[SUMBER-001]: isi berkas bukan teks UTF-8\n  --> sites/alpha/content/latin1.md:2:13\n  = saran: simpan ulang berkas sebagai UTF-8 di penyunting teks\n"
+    );
+}
+
+#[test]
+fn non_utf8_file_name_is_reported_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let p = Project::fixture("minimal");
+    let name = std::ffi::OsStr::from_bytes(b"berita-\xff.md");
+    std::fs::write(
+        p.path("sites/alpha/content").join(name),
+        "+++\ntitle = \"x\"\n+++\n",
+    )
+    .expect("write");
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "SUMBER-002");
+    assert_eq!(
+        d.location.to_string(),
+        "sites/alpha/content/berita-\u{fffd}.md"
+    );
+    assert_eq!(d.text(Lang::En), "file name is not UTF-8");
+}
+
+#[test]
+fn missing_template_names_the_template_and_the_key() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/khusus.md",
+        "+++\ntitle = \"Khusus\"\ntemplate = \"tidak-ada.html\"\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[TEMA-001]: templat `tidak-ada.html` tidak ditemukan\n  --> sites/alpha/content/khusus.md:3:1\n  = saran: periksa kunci `template` atau tambahkan templat di sites/<slug>/templates/\n"
+    );
+}
+
+#[test]
+fn broken_site_template_is_located_by_line_and_fails_only_that_site() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "TEMA-002");
+    assert_eq!(
+        d.location.path.to_str(),
+        Some("sites/beta/templates/page.html")
+    );
+    assert_eq!(d.location.line, Some(4));
+    assert!(
+        d.text(Lang::Id).starts_with("templat `page.html` rusak: "),
+        "{}",
+        d.text(Lang::Id)
+    );
+    let beta = r.sites.iter().find(|s| s.slug == "beta").expect("beta");
+    assert_eq!(beta.status, SiteStatus::Failed);
+    assert!(p.has_output(ALPHA, "index.html"), "alpha still builds");
+    assert!(!p.path("public").join(BETA).exists());
+}
+
+#[test]
+fn template_error_at_render_time_names_the_template() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/templates/khusus.html",
+        "{{ page.tidak_ada.sama_sekali }}",
+    );
+    p.write(
+        "sites/beta/content/k.md",
+        "+++\ntitle = \"K\"\ntemplate = \"khusus.html\"\n+++\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "TEMA-002");
+    assert_eq!(d.location.to_string(), "sites/beta/content/k.md:3:1");
+    assert!(
+        d.text(Lang::En).contains("khusus.html"),
+        "{}",
+        d.text(Lang::En)
+    );
+}
+
+#[test]
+fn two_pages_writing_the_same_file_are_reported() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/alpha/content/kontak.md",
+        "+++\ntitle = \"Kontak\"\n+++\n",
+    );
+    p.write(
+        "sites/alpha/content/kontak/index.md",
+        "+++\ntitle = \"Kontak juga\"\n+++\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[KELUARAN-001]: halaman ini dan sites/alpha/content/kontak/index.md sama-sama menulis `kontak/index.html`\n  --> sites/alpha/content/kontak.md\n  = saran: ganti nama salah satu berkas atau hapus aliasnya\n"
+    );
+}
+
+#[test]
+fn an_alias_over_a_page_is_reported() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/alpha/content/lain.md",
+        "+++\ntitle = \"Lain\"\naliases = [\"/profil/\"]\n+++\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "KELUARAN-001");
+    assert_eq!(d.location.to_string(), "sites/alpha/content/lain.md:3:13");
+}
+
+#[test]
+fn a_page_may_not_take_a_generated_path() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/alpha/content/cari.md",
+        "+++\ntitle = \"Cari\"\n+++\n",
+    );
+    let r = p.build();
+    assert_eq!(only_finding(&r).code, "KELUARAN-001");
+}
+
+#[test]
+fn broken_internal_link_is_located_at_the_link() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/tautan.md",
+        "+++\ntitle = \"Tautan\"\n+++\n\nBaca [aturan](@/peraturan.md) kami.\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[TAUTAN-001]: tautan internal `@/peraturan.md` menunjuk ke halaman yang tidak ada\n  --> sites/alpha/content/tautan.md:5:15\n  = saran: tulis jalur berkas di bawah content/, misalnya @/layanan/kir.md\n"
+    );
+}
+
+#[test]
+fn broken_link_in_front_matter_data_is_located() {
+    let (_, r) = broken_page(
+        "sites/alpha/content/_index.md",
+        "+++\ntitle = \"Beranda\"\njenis = \"beranda\"\nsorotan = [{ judul = \"X\", url = \"@/hilang.md\" }]\n+++\n",
+    );
+    let d = only_finding(&r);
+    assert_eq!(d.code, "TAUTAN-001");
+    assert_eq!(d.location.to_string(), "sites/alpha/content/_index.md:4:34");
+}
+
+#[test]
+fn symlink_out_of_the_site_is_refused() {
+    let p = Project::fixture("minimal");
+    let outside = p.path("rahasia.md");
+    std::fs::write(&outside, "+++\ntitle = \"Rahasia\"\n+++\n").expect("write");
+    std::os::unix::fs::symlink(&outside, p.path("sites/alpha/content/bocor.md")).expect("symlink");
+    std::os::unix::fs::symlink("/etc", p.path("sites/alpha/static/etc")).expect("symlink");
+    let r = p.build();
+    let all = findings(&r);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all.iter().all(|d| d.code == "SUMBER-003"));
+    assert_eq!(all[0].location.to_string(), "sites/alpha/content/bocor.md");
+    assert!(
+        all[0]
+            .text(Lang::Id)
+            .starts_with("tautan simbolik menunjuk ke luar folder situs: ")
+    );
+    assert!(!p.path("public").join(ALPHA).exists() || !p.has_output(ALPHA, "bocor/index.html"));
+}
+
+#[test]
+fn symlink_inside_the_site_is_followed() {
+    let p = Project::fixture("minimal");
+    std::os::unix::fs::symlink(
+        p.path("sites/alpha/content/profil.md"),
+        p.path("sites/alpha/content/tentang.md"),
+    )
+    .expect("symlink");
+    p.remove("sites/alpha/content/profil.md");
+    std::fs::write(
+        p.path("sites/alpha/profil-asli.md"),
+        "+++\ntitle = \"Asli\"\n+++\n",
+    )
+    .expect("write");
+    std::fs::remove_file(p.path("sites/alpha/content/tentang.md")).expect("rm");
+    std::os::unix::fs::symlink(
+        p.path("sites/alpha/profil-asli.md"),
+        p.path("sites/alpha/content/tentang.md"),
+    )
+    .expect("symlink");
+    p.write(
+        "sites/alpha/content/_index.md",
+        "+++\ntitle = \"Beranda\"\n+++\n",
+    );
+    let r = p.build();
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    assert!(p.output(ALPHA, "tentang/index.html").contains("Asli"));
+}
+
+#[test]
+fn invalid_subdomain_is_refused_by_rfc_1123() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/site.toml",
+        "nama_resmi = \"Badan Beta\"\nsubdomain = \"badan_beta\"\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[DOMAIN-007]: subdomain `badan_beta` tidak sah (RFC 1123)\n  --> sites/beta/site.toml:2:1\n  = saran: pakai huruf kecil a–z, angka dan tanda hubung (bukan di awal/akhir), maks. 63 karakter\n"
+    );
+    assert!(p.has_output(ALPHA, "index.html"));
+}
+
+#[test]
+fn folder_name_must_be_a_valid_label_too() {
+    let p = Project::fixture("minimal");
+    std::fs::rename(p.path("sites/beta"), p.path("sites/Beta")).expect("rename");
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "DOMAIN-007");
+    assert_eq!(d.location.to_string(), "sites/Beta");
+}
+
+#[test]
+fn duplicate_subdomain_is_refused() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/site.toml",
+        "nama_resmi = \"Badan Beta\"\nsubdomain = \"alpha\"\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(
+        human(d, Lang::En),
+        "error[REGISTRI-001]: subdomain `alpha` is already used by sites/alpha/site.toml\n  --> sites/beta/site.toml:2:1\n  = help: each agency needs its own subdomain; change `subdomain` in site.toml\n"
+    );
+}
+
+#[test]
+fn site_may_not_take_a_registered_application_host() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/site.toml",
+        "nama_resmi = \"Badan Beta\"\nsubdomain = \"lpse\"\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "DOMAIN-007", "lpse is reserved for the regency");
+}
+
+#[test]
+fn malformed_site_toml_is_located() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/site.toml",
+        "nama_resmi = \"Badan Beta\"\ntelepon = 12345\n",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "KONFIG-001");
+    assert_eq!(d.location.to_string(), "sites/beta/site.toml:2:11");
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run_and_other_sites_still_build() {
+    let p = Project::fixture("minimal");
+    p.write("sites/alpha/content/a.md", "+++\ntitle = 1\n+++\n");
+    p.write("sites/alpha/content/b.md", "+++\njudul = \"x\"\n+++\n");
+    p.write("sites/alpha/content/c.md", "+++\n+++\n[x](@/hilang.md)\n");
+    let r = p.build();
+    let locations: Vec<String> = findings(&r)
+        .iter()
+        .map(|d| d.location.to_string())
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            "sites/alpha/content/a.md:2:9",
+            "sites/alpha/content/b.md:2:1",
+            "sites/alpha/content/c.md:3:5"
+        ]
+    );
+    assert!(p.has_output(BETA, "index.html"), "beta is unaffected");
+    assert!(
+        !p.path("public").join(ALPHA).exists(),
+        "a failed site is not written"
+    );
+}
+
+#[test]
+fn a_failed_site_keeps_its_previous_output_and_the_others_update() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let old_alpha = p.output(ALPHA, "profil/index.html");
+    p.write(
+        "sites/beta/content/baru.md",
+        "+++\ntitle = \"Halaman Baru\"\n+++\n",
+    );
+    p.write(
+        "sites/alpha/content/profil.md",
+        "+++\ntitle = \"Profil\"\njenis = \"profil\"\nvisi = 1\n+++\n",
+    );
+    let r = p.build();
+    let alpha = r.sites.iter().find(|s| s.slug == "alpha").expect("alpha");
+    assert_eq!(alpha.status, SiteStatus::FailedKeptPrevious);
+    assert_eq!(p.output(ALPHA, "profil/index.html"), old_alpha);
+    assert!(p.has_output(BETA, "baru/index.html"));
+    let manifest = laman::output::read_manifest(&p.path("public")).expect("manifest");
+    let kept = manifest
+        .hosts
+        .iter()
+        .find(|h| h.host == ALPHA)
+        .expect("alpha listed");
+    assert_eq!(kept.status, "kept");
+}
+
+#[test]
+fn building_one_site_keeps_the_others() {
+    let p = Project::fixture("minimal");
+    p.build();
+    p.write("sites/beta/content/baru.md", "+++\ntitle = \"Baru\"\n+++\n");
+    let mut o = p.options();
+    o.only = vec!["beta".into()];
+    let r = laman::build::build(&o).expect("build");
+    assert_eq!(r.sites.len(), 1);
+    assert!(p.has_output(ALPHA, "index.html"), "alpha kept");
+    assert!(p.has_output(BETA, "baru/index.html"));
+    let manifest = laman::output::read_manifest(&p.path("public")).expect("manifest");
+    assert_eq!(manifest.hosts.len(), 2);
+}
+
+#[test]
+fn unknown_site_on_the_command_line_is_an_error() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["build", "gamma"]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(out.stderr, "galat: tidak ada situs `gamma` di sites/\n");
+}
+
+#[test]
+fn no_panic_on_odd_files() {
+    let p = Project::fixture("minimal");
+    for (i, text) in [
+        "",
+        "+++",
+        "+++\n+++",
+        "\u{feff}+++\ntitle = \"BOM\"\n+++\n",
+        "+++\r\ntitle = \"CRLF\"\r\n+++\r\nisi\r\n",
+        "---\n---\n",
+        "---\n- a\n- b\n---\n",
+        "+++\nweight = 99999999999999999999\n+++\n",
+        "+++\njenis = 5\n+++\n",
+        "+++\nextra = { a = 1979-05-27T07:32:00Z }\n+++\n",
+        "[](@/)\n![](@/#x)\n# \n## {#}\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        p.write(&format!("sites/beta/content/aneh-{i}.md"), text);
+    }
+    let r = p.build();
+    // Some of these are errors, none may crash the build or stop alpha.
+    assert!(p.has_output(ALPHA, "index.html"));
+    assert!(
+        findings(&r)
+            .iter()
+            .all(|d| d.location.path.starts_with("sites/beta"))
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The command line.
+
+#[test]
+fn cli_exit_codes_follow_findings() {
+    let p = Project::fixture("minimal");
+    let ok = p.cli(&["build"]);
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    assert!(ok.stdout.contains("Selesai: 2/2 situs"), "{}", ok.stdout);
+    p.write("sites/alpha/content/x.md", "+++\nx = 1\n+++\n");
+    let bad = p.cli(&["build", "--lang", "en"]);
+    assert_eq!(bad.code, Some(1));
+    assert!(
+        bad.stderr.starts_with(
+            "error[META-002]: unknown key `x` in front matter\n  --> sites/alpha/content/x.md:2:1\n"
+        ),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stdout.contains("FAILED (previous version kept)"),
+        "{}",
+        bad.stdout
+    );
+    p.write("laman.toml", "[region]\nname = 1\n");
+    let cannot = p.cli(&["build"]);
+    assert_eq!(cannot.code, Some(2));
+    assert!(
+        cannot.stderr.starts_with("galat[KONFIG-001]: "),
+        "{}",
+        cannot.stderr
+    );
+    assert!(
+        cannot.stderr.contains("--> laman.toml:2:8"),
+        "{}",
+        cannot.stderr
+    );
+}
+
+#[test]
+fn cli_summary_lists_each_site() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["build", "--lang", "en"]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(lines[0].trim_start().starts_with("alpha.contohkab.go.id"));
+    assert!(lines[0].contains(" pages "), "{}", lines[0]);
+    assert!(
+        lines[2].starts_with("Done: 2/2 sites, 10 pages, "),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn base_url_with_host_placeholder_changes_absolute_urls_only() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["build", "--base-url", "http://{host}.localhost:1111"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        p.output(ALPHA, "sitemap.xml")
+            .contains("<loc>http://alpha.contohkab.go.id.localhost:1111/profil/</loc>")
+    );
+    assert!(p.output(ALPHA, "index.html").contains("href=\"/profil/\""));
+}

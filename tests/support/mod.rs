@@ -1,0 +1,190 @@
+//! Test harness shared by the integration tests: a fixture project copied
+//! into a temporary folder (with the real default theme unless the fixture
+//! has its own), builds with a fixed clock, the CLI binary, and helpers to
+//! read the output.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, TimeZone, Utc};
+use laman::build::{self, BuildOptions, BuildReport};
+use laman::{Diagnostic, Lang};
+
+/// The fixed build time of every test build.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A project in a temporary folder.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// Copies `tests/fixtures/<name>` and, unless it has one, the default theme.
+    pub fn fixture(name: &str) -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        copy_tree(&repo().join("tests/fixtures").join(name), dir.path());
+        if !dir.path().join("themes").exists() {
+            copy_tree(&repo().join("themes"), &dir.path().join("themes"));
+        }
+        Project { dir }
+    }
+
+    /// The example regency of the repository (laman.toml, sites/, themes/).
+    pub fn example() -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(repo().join("laman.toml"), dir.path().join("laman.toml"))
+            .expect("laman.toml");
+        copy_tree(&repo().join("sites"), &dir.path().join("sites"));
+        copy_tree(&repo().join("themes"), &dir.path().join("themes"));
+        Project { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+
+    pub fn remove(&self, rel: &str) {
+        let p = self.path(rel);
+        if p.is_dir() {
+            std::fs::remove_dir_all(p).expect("rm -r");
+        } else {
+            std::fs::remove_file(p).expect("rm");
+        }
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        let mut o = BuildOptions::new(self.root());
+        o.now = now();
+        o
+    }
+
+    /// Builds everything with the fixed clock.
+    pub fn build(&self) -> BuildReport {
+        build::build(&self.options()).expect("build runs")
+    }
+
+    /// Reads an output file of `host`.
+    pub fn output(&self, host: &str, rel: &str) -> String {
+        let p = self.path("public").join(host).join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    pub fn has_output(&self, host: &str, rel: &str) -> bool {
+        self.path("public").join(host).join(rel).is_file()
+    }
+
+    /// Runs the `laman` binary in the project.
+    pub fn cli(&self, args: &[&str]) -> CliOutput {
+        let out = Command::new(env!("CARGO_BIN_EXE_laman"))
+            .args(args)
+            .current_dir(self.root())
+            .env("SOURCE_DATE_EPOCH", now().timestamp().to_string())
+            .output()
+            .expect("run laman");
+        CliOutput {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// What the binary printed.
+#[derive(Debug)]
+pub struct CliOutput {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Copies a folder tree (regular files and folders).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// Every finding of a report.
+pub fn findings(r: &BuildReport) -> Vec<&Diagnostic> {
+    r.all_diagnostics().collect()
+}
+
+/// The single finding of a report (fails otherwise).
+pub fn only_finding(r: &BuildReport) -> &Diagnostic {
+    let all = findings(r);
+    assert_eq!(all.len(), 1, "expected exactly one finding, got {all:#?}");
+    all[0]
+}
+
+/// A finding as the CLI prints it, in `lang`.
+pub fn human(d: &Diagnostic, lang: Lang) -> String {
+    let mut s = format!(
+        "{}[{}]: {}\n  --> {}\n",
+        d.severity.label(lang),
+        d.code,
+        d.text(lang),
+        d.location
+    );
+    if let Some(h) = d.hint(lang) {
+        let word = if lang == Lang::Id { "saran" } else { "help" };
+        s.push_str(&format!("  = {word}: {h}\n"));
+    }
+    s
+}
+
+/// Compares `actual` with the golden file `tests/golden/<name>`;
+/// `UPDATE_GOLDEN=1` rewrites it.
+pub fn golden(name: &str, actual: &str) {
+    let path = repo().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "output differs from {} (UPDATE_GOLDEN=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// The `<main …>…</main>` element of a page.
+pub fn main_element(html: &str) -> String {
+    let start = html.find("<main").expect("<main>");
+    let end = html.find("</main>").expect("</main>") + "</main>".len();
+    html[start..end].to_string()
+}
