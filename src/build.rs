@@ -371,7 +371,8 @@ fn write_planned(
     writer: &HostWriter,
 ) -> Result<Written, Error> {
     let home = model.home_ctx(bodies);
-    let results: Vec<Result<(Option<FileEntry>, Vec<Diagnostic>), Error>> = plan
+    type One = Result<(Option<FileEntry>, Vec<Diagnostic>), Error>;
+    let results: Vec<One> = plan
         .par_iter()
         .map(|(out, item)| {
             let mut diags = Vec::new();

@@ -261,14 +261,16 @@ mod tests {
         let d = parse(&text, Path::new("laman.toml")).expect_err("unknown");
         assert_eq!(d.code, "KONFIG-001");
         assert_eq!(d.location.line, Some(5));
-        assert!(matches!(d.message, Message::UnknownKey { ref key, .. } if key == "domian"));
+        assert!(matches!(*d.message, Message::UnknownKey { ref key, .. } if key == "domian"));
     }
 
     #[test]
     fn rejects_unknown_profile() {
         let text = MINIMAL.replace("\"cianjur\"", "\"jakarta\"");
         let d = parse(&text, Path::new("laman.toml")).expect_err("profile");
-        assert!(matches!(d.message, Message::InvalidValue { ref value, .. } if value == "jakarta"));
+        assert!(
+            matches!(*d.message, Message::InvalidValue { ref value, .. } if value == "jakarta")
+        );
         assert_eq!(d.location.line, Some(4));
     }
 }

@@ -121,8 +121,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Where.
     pub location: Location,
-    /// What, as data.
-    pub message: Message,
+    /// What, as data (boxed: a diagnostic travels in `Result`s).
+    pub message: Box<Message>,
 }
 
 impl Diagnostic {
@@ -132,7 +132,7 @@ impl Diagnostic {
             code: message.code(),
             severity: message.default_severity(),
             location,
-            message,
+            message: Box::new(message),
         }
     }
 

@@ -469,6 +469,20 @@ fn an_alias_over_a_page_is_reported() {
 }
 
 #[test]
+fn a_site_without_any_index_page_still_builds() {
+    let p = Project::fixture("minimal");
+    p.remove("sites/alpha/content/_index.md");
+    p.remove("sites/alpha/content/berita/_index.md");
+    let r = p.build();
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    assert!(
+        p.output(ALPHA, "index.html")
+            .contains("Dinas Alfa Kabupaten Contoh")
+    );
+    assert!(p.output(ALPHA, "berita/index.html").contains("Berita 3"));
+}
+
+#[test]
 fn a_page_may_not_take_a_generated_path() {
     let p = Project::fixture("minimal");
     p.write(
@@ -789,4 +803,178 @@ fn base_url_with_host_placeholder_changes_absolute_urls_only() {
             .contains("<loc>http://alpha.contohkab.go.id.localhost:1111/profil/</loc>")
     );
     assert!(p.output(ALPHA, "index.html").contains("href=\"/profil/\""));
+}
+
+// ---------------------------------------------------------------------------
+// The example regency and the page kinds.
+
+/// Root-relative `href`/`src` targets of an HTML page.
+fn local_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            let v = &rest[..end];
+            if v.starts_with('/') && !v.starts_with("//") {
+                out.push(v.replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn example_regency_builds_with_no_finding_and_no_broken_internal_link() {
+    let p = Project::example();
+    let r = p.build();
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    assert!(r.sites.len() >= 8, "at least 8 agencies");
+    let public = p.path("public");
+    let mut checked = 0;
+    for site in &r.sites {
+        let host = site.host.as_deref().expect("host");
+        let root = public.join(host);
+        for entry in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.path().extension().and_then(|e| e.to_str()) != Some("html") {
+                continue;
+            }
+            let html = std::fs::read_to_string(entry.path()).expect("read");
+            assert!(
+                html.contains("Situs contoh — bukan informasi resmi"),
+                "banner on {}",
+                entry.path().display()
+            );
+            for link in local_links(&html) {
+                let (path, frag) = link
+                    .split_once('#')
+                    .map_or((link.as_str(), None), |(a, b)| (a, Some(b)));
+                let path = path.split('?').next().unwrap_or(path);
+                let mut file = root.join(path.trim_start_matches('/'));
+                if path.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                assert!(
+                    file.is_file(),
+                    "{}: broken link {link}",
+                    entry.path().display()
+                );
+                if let (Some(f), Some("html")) = (frag, file.extension().and_then(|e| e.to_str())) {
+                    let target = std::fs::read_to_string(&file).expect("read target");
+                    assert!(
+                        target.contains(&format!("id=\"{f}\"")),
+                        "{}: missing anchor {link}",
+                        entry.path().display()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "checked {checked} links");
+}
+
+#[test]
+fn golden_page_of_every_kind() {
+    use laman::content::kinds::Jenis;
+    use laman::scaffold;
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    scaffold::init(root, laman::profile::Profile::Cianjur).expect("init");
+    copy_tree(&repo().join("themes"), &root.join("themes"));
+    scaffold::new_site(root, "contoh", "cianjurkab.go.id").expect("new site");
+    scaffold::new_page(root, "contoh", Jenis::Berita, "berita/contoh-berita.md").expect("berita");
+    scaffold::new_page(root, "contoh", Jenis::Halaman, "tentang.md").expect("halaman");
+    let mut o = laman::build::BuildOptions::new(root);
+    o.now = now();
+    let r = laman::build::build(&o).expect("build");
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    let host = root.join("public/contoh.cianjurkab.go.id");
+    let mut pages: Vec<(&str, String)> = scaffold::SITE_PAGES
+        .iter()
+        .map(|(rel, jenis, _)| (jenis.as_str(), rel.to_string()))
+        .collect();
+    pages.push(("berita", "berita/contoh-berita.md".into()));
+    pages.push(("halaman", "tentang.md".into()));
+    let mut seen = std::collections::BTreeSet::new();
+    for (jenis, rel) in pages {
+        let url =
+            laman::content::url_for_dir(rel.trim_end_matches(".md").trim_end_matches("_index"));
+        let html =
+            std::fs::read_to_string(host.join(url.trim_start_matches('/')).join("index.html"))
+                .expect("page");
+        let name = if jenis == "bagian" {
+            format!("bagian-{}", rel.split('/').next().unwrap_or("x"))
+        } else {
+            jenis.to_string()
+        };
+        golden(&format!("kinds/{name}.html"), &main_element(&html));
+        seen.insert(jenis);
+    }
+    for j in Jenis::ALL {
+        assert!(
+            seen.contains(j.as_str()),
+            "no golden page for {}",
+            j.as_str()
+        );
+    }
+}
+
+#[test]
+fn init_writes_the_profile_and_new_site_builds_cleanly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_laman"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("laman")
+    };
+    let out = run(&["init", "--profile", "bogor"]);
+    assert!(out.status.success());
+    let toml = std::fs::read_to_string(dir.path().join("laman.toml")).expect("laman.toml");
+    assert!(toml.contains("domain = \"bogorkab.go.id\""));
+    assert!(toml.contains("Peraturan Bupati Bogor Nomor 11 Tahun 2015"));
+    assert_eq!(
+        run(&["init", "--profile", "bogor"]).status.code(),
+        Some(2),
+        "never overwrites"
+    );
+    assert_eq!(
+        run(&["init", "--profile", "jakarta"]).status.code(),
+        Some(2)
+    );
+    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
+    assert!(run(&["new", "site", "dinkes"]).status.success());
+    assert!(
+        run(&["new", "page", "dinkes", "standar-pelayanan", "layanan/sip"])
+            .status
+            .success()
+    );
+    let page = std::fs::read_to_string(dir.path().join("sites/dinkes/content/layanan/sip.md"))
+        .expect("page");
+    assert!(page.contains("jenis = \"standar-pelayanan\"") && page.contains("ISI: "));
+    assert_eq!(
+        run(&["new", "page", "dinkes", "standar-layanan", "x.md"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["new", "site", "Dinkes Baru"]).status.code(), Some(2));
+    let built = run(&["build"]);
+    assert_eq!(
+        built.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(
+        dir.path()
+            .join("public/dinkes.bogorkab.go.id/layanan/sip/index.html")
+            .is_file()
+    );
 }

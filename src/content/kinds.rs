@@ -418,12 +418,19 @@ macro_rules! kinds {
         }
 
         /// The kind-specific data of a page.
+        // One per page, read often: not worth a box per variant.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, Serialize)]
         #[serde(untagged)]
         #[allow(missing_docs)]
         pub enum KindData { $( $variant(data::$variant), )* }
 
         impl KindData {
+            /// Data of kind `jenis` with every field empty (sections without `_index.md`).
+            pub fn empty(jenis: Jenis) -> KindData {
+                match jenis { $( Jenis::$variant => KindData::$variant(data::$variant::default()), )* }
+            }
+
             /// The kind this data belongs to.
             pub fn jenis(&self) -> Jenis {
                 match self { $( KindData::$variant(_) => Jenis::$variant, )* }

@@ -294,17 +294,34 @@ impl<'a> Model<'a> {
     pub fn bare_section_ctx(&self, s: usize) -> PageCtx {
         let sec = &self.sections[s];
         let url = self.links.url(&sec.url_path);
+        let jenis = if sec.dir.is_empty() {
+            Jenis::Beranda
+        } else {
+            Jenis::Bagian
+        };
+        let (title, description) = if sec.dir.is_empty() {
+            let c = &self.site.config;
+            (
+                c.nama_resmi.clone(),
+                c.deskripsi.clone().unwrap_or_else(|| c.nama_resmi.clone()),
+            )
+        } else {
+            (
+                sec.title.clone(),
+                format!("{} — {}", sec.title, self.site.config.nama_resmi),
+            )
+        };
         PageCtx {
-            title: sec.title.clone(),
-            description: format!("{} — {}", sec.title, self.site.config.nama_resmi),
+            title,
+            description,
             permalink: self.absolute(&url),
             url,
-            jenis: Jenis::Bagian.as_str(),
-            jenis_label: Jenis::Bagian.label(),
+            jenis: jenis.as_str(),
+            jenis_label: jenis.label(),
             date: None,
             updated: None,
             content: String::new(),
-            data: Value::Object(Default::default()),
+            data: serde_json::to_value(KindData::empty(jenis)).unwrap_or(Value::Null),
             extra: Value::Null,
             headings: Vec::new(),
             breadcrumbs: self.crumbs_for_dir(parent_dir(&sec.dir)),

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""laman build against Hugo on the same generated corpus, side by side in one
+run: whole process, wall time and peak memory (GNU time), runs alternating
+laman and Hugo, median of N. Also the floor every tool pays: copying the
+finished output tree (`cp -r`).
+
+usage: bench/run.py [--gen ../shared/bench/gen_corpus.py] [--work bench/out]
+                    [--runs 5] [--shape 1x10000] [--shape 50x200]
+
+Needs: python3, hugo (Debian package), GNU time (/usr/bin/time, package
+`time`), and a release build (`cargo build --release`).
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd; returns (wall seconds, peak RSS MiB)."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr[-2000:]}")
+    wall, rss = out.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss) / 1024
+
+
+def run_many(cmds):
+    """Runs several commands one after another (one Hugo run per site): total
+    wall time, largest peak memory of one process."""
+    total, peak = 0.0, 0.0
+    for c in cmds:
+        w, m = timed(c)
+        total += w
+        peak = max(peak, m)
+    return total, peak
+
+
+def count_files(d):
+    return sum(len(f) for _, _, f in os.walk(d))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gen", default=os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--work", default=os.path.join(HERE, "out"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--shape", action="append", help="SITESxPAGES, e.g. 1x10000")
+    a = ap.parse_args()
+    shapes = a.shape or ["1x10000", "50x200"]
+    laman = os.path.join(REPO, "target", "release", "laman")
+    if not os.path.exists(laman):
+        sys.exit("build laman first: cargo build --release")
+    for tool in ("hugo", "/usr/bin/time"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} not found: apt-get install hugo time")
+    rows = []
+    for shape in shapes:
+        sites, pages = (int(x) for x in shape.split("x"))
+        corpus = os.path.join(a.work, f"corpus-{shape}")
+        project = os.path.join(a.work, f"laman-{shape}")
+        subprocess.run([sys.executable, a.gen, "--sites", str(sites), "--pages", str(pages),
+                        "--out", corpus], check=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "plain_to_laman.py"),
+                        os.path.join(corpus, "plain"), project,
+                        "--theme", os.path.join(REPO, "themes")], check=True)
+        hugo_sites = sorted(os.listdir(os.path.join(corpus, "hugo")))
+        out_l = os.path.join(a.work, "public-laman")
+        out_h = os.path.join(a.work, "public-hugo")
+        copy_dst = os.path.join(a.work, "public-copy")
+        res = {"laman": [], "hugo": [], "copy": []}
+        for i in range(a.runs):
+            for d in (out_l, out_h, copy_dst):
+                shutil.rmtree(d, ignore_errors=True)
+            subprocess.run(["sync"])
+            res["laman"].append(timed([laman, "-C", project, "build", "--out", out_l]))
+            subprocess.run(["sync"])
+            res["hugo"].append(run_many(
+                [["hugo", "--quiet", "-s", os.path.join(corpus, "hugo", s), "-d", os.path.join(out_h, s)]
+                 for s in hugo_sites]))
+            subprocess.run(["sync"])
+            res["copy"].append(timed(["cp", "-r", out_l, copy_dst]))
+            print(f"{shape} run {i + 1}: laman {res['laman'][-1][0]:.2f} s, hugo {res['hugo'][-1][0]:.2f} s, "
+                  f"copy {res['copy'][-1][0]:.2f} s", file=sys.stderr)
+        med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v)) for k, v in res.items()}
+        total_pages = sites * pages
+        rows.append((shape, total_pages, med, count_files(out_l), count_files(out_h)))
+    print(f"\n{'shape':>9} | {'laman s':>8} {'MiB':>6} {'pages/s':>8} | {'hugo s':>7} {'MiB':>6} {'pages/s':>8} | "
+          f"{'speed x':>7} {'mem x':>6} | {'cp -r s':>7} {'laman/cp':>8}")
+    for shape, n, med, fl, fh in rows:
+        (lw, lm), (hw, hm), (cw, _) = med["laman"], med["hugo"], med["copy"]
+        print(f"{shape:>9} | {lw:8.2f} {lm:6.0f} {n / lw:8.0f} | {hw:7.2f} {hm:6.0f} {n / hw:8.0f} | "
+              f"{hw / lw:7.2f} {hm / lm:6.2f} | {cw:7.2f} {lw / cw:8.2f}")
+        print(f"{'':>9}   files written: laman {fl}, hugo {fh}")
+    print(f"\nmedian of {a.runs} runs each, alternating laman/hugo/copy; work dir {a.work}")
+
+
+if __name__ == "__main__":
+    main()

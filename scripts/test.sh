@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine, then runs every
+# test, the formatter check and clippy. This is the README's test command
+# and exactly what CI (.ci/run) runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages: chromium renders pages for the accessibility test;
+# nodejs/npm drive it (playwright-core + axe-core from the lockfile).
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  as_root apt-get update
+  as_root apt-get install -y -o DPkg::Lock::Timeout=600 "${need[@]}"
+fi
+
+# npm packages pinned in tests/browser/package-lock.json (never a browser download).
+npm ci --prefix tests/browser --no-audit --no-fund
+
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo test --locked

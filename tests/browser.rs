@@ -1,0 +1,96 @@
+//! The example regency as a person sees it: Debian's chromium renders a home
+//! page and a service-standard page (desktop and phone width; screenshots
+//! kept in tests/browser/artifacts/), axe-core reports zero WCAG 2.1 AA
+//! violations, and the Content-Security-Policy of `_headers` is never
+//! violated (no inline script or style, nothing from another host).
+
+mod support;
+
+#[path = "support/http.rs"]
+mod http;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::*;
+
+fn require_tools() -> std::path::PathBuf {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
+    );
+    let dir = repo().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir()
+            && dir.join("node_modules/axe-core").is_dir(),
+        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
+    );
+    dir
+}
+
+#[test]
+fn example_pages_have_no_accessibility_violations() {
+    let dir = require_tools();
+    let p = Project::example();
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let host = "dinkes.cianjurkab.go.id";
+    let root = p.path("public").join(host);
+    let service = std::fs::read_dir(root.join("layanan"))
+        .expect("layanan/")
+        .filter_map(Result::ok)
+        .find(|e| e.path().join("index.html").is_file() && e.file_name() != "halaman")
+        .map(|e| format!("/layanan/{}/", e.file_name().to_string_lossy()))
+        .expect("a service standard page");
+    let server = http::StaticServer::start(&root);
+    let artifacts = dir.join("artifacts");
+    let out = Command::new("node")
+        .arg(dir.join("axe.mjs"))
+        .arg(&artifacts)
+        .arg(server.url("/"))
+        .arg(server.url(&service))
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "axe.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let runs = report.as_array().expect("array");
+    assert_eq!(runs.len(), 4, "two pages at two widths");
+    for run in runs {
+        assert_eq!(run["status"], 200, "{}", run["url"]);
+        assert!(
+            run["passes"].as_u64().unwrap_or(0) > 20,
+            "axe ran its checks on {}",
+            run["url"]
+        );
+        assert_eq!(
+            run["violations"].as_array().map(Vec::len),
+            Some(0),
+            "axe violations on {} ({}):\n{:#}",
+            run["url"],
+            run["viewport"],
+            run["violations"]
+        );
+        assert_eq!(
+            run["csp"].as_array().map(Vec::len),
+            Some(0),
+            "CSP violations on {}: {:#}",
+            run["url"],
+            run["csp"]
+        );
+        assert_eq!(
+            run["failed_requests"].as_array().map(Vec::len),
+            Some(0),
+            "failed requests on {}: {:#}",
+            run["url"],
+            run["failed_requests"]
+        );
+        let shot = run["screenshot"].as_str().expect("screenshot path");
+        let size = std::fs::metadata(shot).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 10_000, "screenshot {shot} is {size} bytes");
+    }
+}
