@@ -6,10 +6,11 @@
 //! is kept, so `public/` only ever holds complete, valid sites. Findings are
 //! data in the report; `Err` means the build could not run at all.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rayon::prelude::*;
 use tera::Context;
 
@@ -22,6 +23,7 @@ use crate::output::{self, FileEntry, HostManifest, HostWriter, Manifest, OtherHo
 use crate::registry::{self, Site};
 use crate::render::site::{Model, Planned, SiteOptions};
 use crate::render::{Templates, Theme, extras};
+use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
 
 /// What to build, and how.
 #[derive(Debug, Clone)]
@@ -39,6 +41,23 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build time (injected for reproducible tests).
     pub now: DateTime<Utc>,
+    /// The date freshness rules measure from (default: the build time's day in the regency).
+    pub today: Option<NaiveDate>,
+    /// Pages changed since the last publish, for META-001.
+    pub changed: Option<Vec<PathBuf>>,
+    /// Write the output (`build`) or only check (`check`).
+    pub mode: Mode,
+    /// Run the content rules (off only to measure the build alone).
+    pub rules: bool,
+}
+
+/// Whether a run writes output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Build and write `public/`.
+    Build,
+    /// Render in memory and check; write nothing.
+    Check,
 }
 
 impl BuildOptions {
@@ -52,6 +71,10 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             now: Utc::now(),
+            today: None,
+            changed: None,
+            mode: Mode::Build,
+            rules: true,
         }
     }
 }
@@ -90,7 +113,7 @@ pub struct SiteReport {
 }
 
 /// The whole build's result.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct BuildReport {
     /// Release id of the written output.
     pub release: String,
@@ -102,6 +125,10 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// The date the rules measured from.
+    pub today: NaiveDate,
+    /// The regency profile the rules ran under.
+    pub profile: crate::profile::Profile,
 }
 
 impl BuildReport {
@@ -129,11 +156,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     let config = config::load(&opts.root)?;
     let registry = registry::discover(&opts.root, &config, &opts.only)?;
+    let engine = Engine::new(&config).map_err(Error::Config)?;
+    let today = opts
+        .today
+        .unwrap_or_else(|| opts.now.with_timezone(&config.region.offset()).date_naive());
     let mut global = registry.diagnostics.clone();
+    if opts.rules {
+        global.extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>()));
+    }
     let theme = Theme::load(&opts.root).map_err(|d| global.push(d)).ok();
     let previous = output::read_manifest(&opts.out);
-    let staging = Staging::create(&opts.out)?;
+    let staging = match opts.mode {
+        Mode::Build => Staging::create(&opts.out)?,
+        Mode::Check => Staging::dry(&opts.out),
+    };
     let single = registry.sites.len() == 1;
+    let rule_opts = RuleOptions {
+        today,
+        changed: opts.changed.clone(),
+    };
 
     let outcomes: Vec<Result<(SiteReport, Vec<FileEntry>), Error>> = registry
         .sites
@@ -141,7 +182,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .map(|site| {
             let base_url = site_base_url(opts.base_url.as_deref(), &site.fqdn, single);
             match &theme {
-                Some(theme) => build_site(site, &config, theme, opts, base_url, &staging),
+                Some(theme) => {
+                    let ctx = SiteRun {
+                        config: &config,
+                        theme,
+                        engine: opts.rules.then_some(&engine),
+                        rule_opts: &rule_opts,
+                        opts,
+                        staging: &staging,
+                    };
+                    build_site(site, &ctx, base_url)
+                }
                 None => Ok((empty_report(site, Vec::new()), Vec::new())),
             }
         })
@@ -152,11 +203,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     for outcome in outcomes {
         let (mut report, files) = outcome?;
         let host = report.host.clone().unwrap_or_default();
-        let failed = theme.is_none()
-            || report
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error);
+        let failed = theme.is_none() || report.diagnostics.iter().any(Diagnostic::is_input_error);
         if failed {
             staging.discard(&host)?;
             report.status = keep(&staging, &host, &report.slug, previous.as_ref(), &mut hosts)?;
@@ -205,7 +252,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         sites,
         diagnostics: global,
         elapsed: start.elapsed(),
+        today,
+        profile: config.region.profile,
     })
+}
+
+/// What every site of a run shares.
+struct SiteRun<'a> {
+    config: &'a RegencyConfig,
+    theme: &'a Theme,
+    engine: Option<&'a Engine>,
+    rule_opts: &'a RuleOptions,
+    opts: &'a BuildOptions,
+    staging: &'a Staging,
 }
 
 /// The base URL of a site under `pattern` (see `BuildOptions::base_url`).
@@ -296,12 +355,10 @@ fn empty_report(site: &Site, diagnostics: Vec<Diagnostic>) -> SiteReport {
 
 fn build_site(
     site: &Site,
-    config: &RegencyConfig,
-    theme: &Theme,
-    opts: &BuildOptions,
+    run: &SiteRun<'_>,
     base_url: String,
-    staging: &Staging,
 ) -> Result<(SiteReport, Vec<FileEntry>), Error> {
+    let (config, theme, opts) = (run.config, run.theme, run.opts);
     let start = Instant::now();
     let tree = content::load(
         site,
@@ -332,13 +389,30 @@ fn build_site(
     let bodies = model.render_bodies();
     diags.extend(bodies.iter().flat_map(|b| b.diagnostics.iter().cloned()));
 
-    let writer = staging.host(&site.fqdn);
-    let (mut files, render_diags) = write_planned(&model, &templates, &plan, &bodies, &writer)?;
+    let writer = run.staging.host(&site.fqdn);
+    let scan = run.engine.is_some();
+    let (mut files, mut html, render_diags) =
+        write_planned(&model, &templates, &plan, &bodies, &writer, scan)?;
     diags.extend(render_diags);
-    let (extra_files, extra_diags) = write_extras(&model, &templates, &plan, &bodies, &writer)?;
+    let (extra_files, extra_html, extra_diags) =
+        write_extras(&model, &templates, &plan, &bodies, &writer, scan)?;
     files.extend(extra_files);
+    html.extend(extra_html);
     diags.extend(extra_diags);
     files.extend(copy_assets(theme, &tree, &plan, &writer, &mut diags)?);
+    if let Some(engine) = run.engine {
+        let paths: std::collections::BTreeSet<String> =
+            files.iter().map(|f| f.path.clone()).collect();
+        let input = SiteInput {
+            site,
+            tree: &tree,
+            bodies: &bodies,
+            html: &html,
+            files: &paths,
+            base_path: &model.ctx.base_path,
+        };
+        diags.extend(engine.check_site(&input, run.rule_opts));
+    }
 
     diags.sort_by(|a, b| {
         (&a.location.path, a.location.line, a.location.column).cmp(&(
@@ -361,7 +435,8 @@ fn build_site(
     Ok((report, files))
 }
 
-type Written = (Vec<FileEntry>, Vec<Diagnostic>);
+/// Files written, facts of the HTML among them (when scanned), findings.
+type Written = (Vec<FileEntry>, BTreeMap<String, PageHtml>, Vec<Diagnostic>);
 
 fn write_planned(
     model: &Model<'_>,
@@ -369,35 +444,56 @@ fn write_planned(
     plan: &[(String, Planned)],
     bodies: &[Rendered],
     writer: &HostWriter,
+    scan: bool,
 ) -> Result<Written, Error> {
     let home = model.home_ctx(bodies);
-    type One = Result<(Option<FileEntry>, Vec<Diagnostic>), Error>;
+    type One = Result<
+        (
+            Option<FileEntry>,
+            Option<(String, PageHtml)>,
+            Vec<Diagnostic>,
+        ),
+        Error,
+    >;
     let results: Vec<One> = plan
         .par_iter()
         .map(|(out, item)| {
             let mut diags = Vec::new();
-            let html = match item {
-                Planned::Page(i) => render_page(model, templates, *i, bodies, &mut diags),
-                Planned::Pager { section, number } => render_pager(
-                    model, templates, *section, *number, bodies, &home, &mut diags,
+            let (html, page) = match item {
+                Planned::Page(i) => (
+                    render_page(model, templates, *i, bodies, &mut diags),
+                    Some(*i),
                 ),
-                Planned::Alias { page, .. } => render_alias(model, templates, *page, &mut diags),
+                Planned::Pager { section, number } => (
+                    render_pager(
+                        model, templates, *section, *number, bodies, &home, &mut diags,
+                    ),
+                    model.sections[*section].index,
+                ),
+                Planned::Alias { page, .. } => {
+                    (render_alias(model, templates, *page, &mut diags), None)
+                }
             };
-            let entry = match html {
-                Some(h) => Some(writer.write(out, h.as_bytes())?),
-                None => None,
+            let Some(h) = html else {
+                return Ok((None, None, diags));
             };
-            Ok((entry, diags))
+            let facts = (scan && !matches!(item, Planned::Alias { .. })).then(|| {
+                let facts = crate::rules::html::scan(&h);
+                (out.clone(), PageHtml { page, facts })
+            });
+            Ok((Some(writer.write(out, h.as_bytes())?), facts, diags))
         })
         .collect();
     let mut files = Vec::with_capacity(plan.len());
+    let mut html = BTreeMap::new();
     let mut diags = Vec::new();
     for r in results {
-        let (f, d) = r?;
+        let (f, h, d) = r?;
         files.extend(f);
+        html.extend(h);
         diags.extend(d);
     }
-    Ok((files, diags))
+    Ok((files, html, diags))
 }
 
 fn base_context(model: &Model<'_>) -> Context {
@@ -500,15 +596,24 @@ fn write_extras(
     plan: &[(String, Planned)],
     bodies: &[Rendered],
     writer: &HostWriter,
+    scan: bool,
 ) -> Result<Written, Error> {
     let mut diags = Vec::new();
     let mut files = Vec::new();
+    let mut html_facts = BTreeMap::new();
+    let mut facts_of = |path: &str, h: &str| {
+        if scan {
+            let facts = crate::rules::html::scan(h);
+            html_facts.insert(path.to_string(), PageHtml { page: None, facts });
+        }
+    };
     let theme_at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
     let ctx = base_context(model);
     if let Ok(html) = templates
         .render("404.html", &ctx, &theme_at)
         .map_err(|d| diags.push(d))
     {
+        facts_of("404.html", &html);
         files.push(writer.write("404.html", html.as_bytes())?);
     }
     let mut search_ctx = base_context(model);
@@ -522,6 +627,7 @@ fn write_extras(
         .render("cari.html", &search_ctx, &theme_at)
         .map_err(|d| diags.push(d))
     {
+        facts_of("cari/index.html", &html);
         files.push(writer.write("cari/index.html", html.as_bytes())?);
     }
     files.push(writer.write("cari/indeks.json", &extras::search_index(model, bodies))?);
@@ -540,7 +646,7 @@ fn write_extras(
     files.push(writer.write("layanan.json", &extras::layanan_json(model))?);
     files.push(writer.write("dip.json", &extras::dip_json(model))?);
     files.push(writer.write("kontak.json", &extras::kontak_json(model))?);
-    Ok((files, diags))
+    Ok((files, html_facts, diags))
 }
 
 fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, Option<String>)> {

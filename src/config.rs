@@ -35,6 +35,56 @@ pub struct RegencyConfig {
     /// Registered subdomains that are not generated sites (lpse, jdih …).
     #[serde(default, rename = "subdomain")]
     pub subdomains: Vec<SubdomainEntry>,
+    /// Content-rule settings: severity overrides with their citation.
+    #[serde(default)]
+    pub rules: RulesSettings,
+    /// The text this was parsed from (for locating errors found later).
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// `[rules]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSettings {
+    /// `[rules.override.<RULE-ID>]`: a regency's own severity for a rule, with its legal reason.
+    #[serde(default, rename = "override")]
+    pub overrides: std::collections::BTreeMap<String, RuleOverride>,
+    /// Hosts allowed to serve `<script src>` (AMAN-002); default: none, only the site itself.
+    #[serde(default)]
+    pub script_hosts: Vec<String>,
+}
+
+/// A severity override of laman.toml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOverride {
+    /// New severity.
+    pub severity: SeverityName,
+    /// The citation that justifies it (e.g. a Surat Edaran Bupati).
+    pub reason: String,
+}
+
+/// A severity as written in laman.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityName {
+    /// Blocks publishing.
+    Error,
+    /// Reported.
+    Warning,
+    /// Report only.
+    Info,
+}
+
+impl From<SeverityName> for crate::diagnostic::Severity {
+    fn from(s: SeverityName) -> Self {
+        match s {
+            SeverityName::Error => crate::diagnostic::Severity::Error,
+            SeverityName::Warning => crate::diagnostic::Severity::Warning,
+            SeverityName::Info => crate::diagnostic::Severity::Info,
+        }
+    }
 }
 
 /// `[region]`.
@@ -161,7 +211,7 @@ impl Default for BuildSettings {
 }
 
 /// `[hosting]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hosting {
     /// IPv4 addresses every subdomain must resolve to.
@@ -170,6 +220,23 @@ pub struct Hosting {
     /// IPv6 addresses every subdomain must resolve to.
     #[serde(default)]
     pub ipv6: Vec<String>,
+    /// CAA issuer domains the regency's certificates come from (default `["letsencrypt.org"]`).
+    #[serde(default = "default_caa_issuers")]
+    pub caa_issuers: Vec<String>,
+}
+
+fn default_caa_issuers() -> Vec<String> {
+    vec!["letsencrypt.org".to_string()]
+}
+
+impl Default for Hosting {
+    fn default() -> Self {
+        Hosting {
+            ipv4: Vec::new(),
+            ipv6: Vec::new(),
+            caa_issuers: default_caa_issuers(),
+        }
+    }
 }
 
 /// What a registered host is.
@@ -204,7 +271,7 @@ fn default_host_kind() -> HostKind {
 
 /// Parses laman.toml text; `path` is only used for the location of errors.
 pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> {
-    let cfg: RegencyConfig = parse_toml(text, FileKind::Regency).map_err(|(offset, m)| {
+    let mut cfg: RegencyConfig = parse_toml(text, FileKind::Regency).map_err(|(offset, m)| {
         Box::new(Diagnostic::new(Location::at_offset(path, text, offset), m))
     })?;
     if parse_offset(&cfg.region.utc_offset).is_none() {
@@ -218,6 +285,7 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
             },
         )));
     }
+    cfg.source = text.to_string();
     Ok(cfg)
 }
 

@@ -123,6 +123,49 @@ pub struct Diagnostic {
     pub location: Location,
     /// What, as data (boxed: a diagnostic travels in `Result`s).
     pub message: Box<Message>,
+    /// Legal basis (content rules only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<Citation>,
+    /// What the rule requires (content rules: the catalogue's `cek`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// Why the severity differs from the catalogue's (profile or laman.toml citation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_reason: Option<String>,
+}
+
+/// One legal basis of a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    /// Source ID of the catalogue (`UU-25-2009`).
+    pub source: String,
+    /// Short name: `Undang-Undang Nomor 25 Tahun 2009`.
+    pub name: String,
+    /// Article: `Pasal 21`.
+    pub article: String,
+    /// `V` (seen), `S` (secondary source) or `R` (recalled, not yet verified).
+    pub verification: crate::rules::catalogue::Verification,
+}
+
+impl Citation {
+    /// `Undang-Undang Nomor 25 Tahun 2009 Pasal 21`, with "(belum diverifikasi)"
+    /// / "(not yet verified)" for an R citation.
+    pub fn text(&self, lang: Lang) -> String {
+        use crate::rules::catalogue::Verification;
+        let mark = match (self.verification, lang) {
+            (Verification::R, Lang::Id) => " (belum diverifikasi)",
+            (Verification::R, Lang::En) => " (not yet verified)",
+            (Verification::S, Lang::Id) => " (sumber sekunder)",
+            (Verification::S, Lang::En) => " (secondary source)",
+            (Verification::V, _) => "",
+        };
+        let article = if self.article.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("Pasal {}", self.article)
+        } else {
+            self.article.clone()
+        };
+        format!("{} {article}{mark}", self.name)
+    }
 }
 
 impl Diagnostic {
@@ -133,6 +176,9 @@ impl Diagnostic {
             severity: message.default_severity(),
             location,
             message: Box::new(message),
+            basis: Vec::new(),
+            requirement: None,
+            severity_reason: None,
         }
     }
 
@@ -141,9 +187,15 @@ impl Diagnostic {
         self.message.text(lang)
     }
 
-    /// What to do about it, in `lang`.
+    /// What to do about it, in `lang` (for a content rule: what it requires).
     pub fn hint(&self, lang: Lang) -> Option<String> {
-        self.message.hint(lang)
+        self.message.hint(lang).or_else(|| self.requirement.clone())
+    }
+
+    /// Whether this finding is about the input itself (it cannot be built
+    /// correctly), as opposed to a content rule about what the law requires.
+    pub fn is_input_error(&self) -> bool {
+        self.severity == Severity::Error && !matches!(*self.message, Message::Rule { .. })
     }
 
     /// Whether this finding is about `path` (used to attach findings to pages).
@@ -227,6 +279,13 @@ pub enum Message {
     UnknownProfile { profile: String },
     /// `sites/<slug>` has no site.toml.
     MissingSiteToml,
+    /// A content rule's finding.
+    Rule {
+        /// Rule ID of the catalogue.
+        rule: &'static str,
+        /// What it found.
+        finding: crate::rules::findings::RuleFinding,
+    },
 }
 
 impl Message {
@@ -274,6 +333,7 @@ impl Message {
             BrokenInternalLink { .. } => "TAUTAN-001",
             InvalidSubdomain { .. } | ReservedSubdomain { .. } => "DOMAIN-007",
             DuplicateSubdomain { .. } => "REGISTRI-001",
+            Rule { rule, .. } => rule,
         }
     }
 

@@ -8,6 +8,10 @@
 //! `cli` module does both. Problems in the input are `Diagnostic`s (data);
 //! `Error` means a command could not run at all.
 
+// A `Diagnostic` (location, typed message, legal basis) is the error of
+// per-file steps; it travels once per problem, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod config;
 pub mod content;
@@ -19,6 +23,8 @@ pub mod output;
 pub mod profile;
 pub mod registry;
 pub mod render;
+pub mod report;
+pub mod rules;
 pub mod scaffold;
 
 pub use diagnostic::{Diagnostic, Lang, Location, Message, Severity};

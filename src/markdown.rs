@@ -91,6 +91,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Images with their alt text.
     pub images: Vec<Image>,
+    /// Link targets, as written in the output.
+    pub links: Vec<String>,
     /// Broken `@/` links and similar.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -173,6 +175,7 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
                 id,
             }) => {
                 let dest = resolve_or_report(&dest_url, links, src, range.start, &mut out);
+                out.links.push(dest.to_string());
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,

@@ -189,6 +189,7 @@ pub fn text(m: &Message, lang: Lang) -> String {
         (UnknownProfile { profile }, En) => format!("unknown regency profile `{profile}`"),
         (MissingSiteToml, Id) => "folder situs tidak memiliki site.toml".to_string(),
         (MissingSiteToml, En) => "the site folder has no site.toml".to_string(),
+        (Rule { finding, .. }, lang) => crate::rules::findings::text(finding, lang),
     }
 }
 
@@ -314,6 +315,7 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
         }
         (MissingSiteToml, Id) => "jalankan `laman new site <slug>` atau buat site.toml".into(),
         (MissingSiteToml, En) => "run `laman new site <slug>` or create site.toml".into(),
+        (Rule { .. }, _) => return None,
     };
     Some(h)
 }

@@ -123,6 +123,8 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     committed: bool,
+    /// Check only: nothing is written.
+    dry: bool,
 }
 
 impl Staging {
@@ -148,18 +150,34 @@ impl Staging {
             out: out.to_path_buf(),
             tmp,
             committed: false,
+            dry: false,
         })
+    }
+
+    /// A staging area that writes nothing (`laman check`): writers only
+    /// measure what they would write.
+    pub fn dry(out: &Path) -> Staging {
+        Staging {
+            out: out.to_path_buf(),
+            tmp: PathBuf::new(),
+            committed: true,
+            dry: true,
+        }
     }
 
     /// Writer for one host's folder.
     pub fn host(&self, host: &str) -> HostWriter {
         HostWriter {
             root: self.tmp.join(host),
+            dry: self.dry,
         }
     }
 
     /// Removes what was written for `host` (the site failed).
     pub fn discard(&self, host: &str) -> Result<(), Error> {
+        if self.dry {
+            return Ok(());
+        }
         let dir = self.tmp.join(host);
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -182,7 +200,10 @@ impl Staging {
             .and_then(|m| m.hosts.iter().find(|h| h.host == host))
             .map(|h| h.files.clone());
         let new = self.tmp.join(host);
-        let writer = HostWriter { root: new };
+        let writer = HostWriter {
+            root: new,
+            dry: false,
+        };
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&old).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::io(&old, std::io::Error::other(e.to_string())))?;
@@ -213,6 +234,9 @@ impl Staging {
 
     /// Writes the manifest and swaps the staging folder into place.
     pub fn commit(mut self, manifest: &Manifest) -> Result<(), Error> {
+        if self.dry {
+            return Ok(());
+        }
         let path = self.tmp.join(MANIFEST);
         let json = serde_json::to_vec_pretty(manifest)
             .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
@@ -280,6 +304,7 @@ fn remove_stale(parent: &Path, name: &str) {
 #[derive(Debug, Clone)]
 pub struct HostWriter {
     root: PathBuf,
+    dry: bool,
 }
 
 impl HostWriter {
@@ -292,6 +317,13 @@ impl HostWriter {
 
     /// Writes `bytes` at `rel` and returns its entry.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<FileEntry, Error> {
+        if self.dry {
+            return Ok(FileEntry {
+                path: rel.to_string(),
+                size: bytes.len() as u64,
+                sha256: String::new(),
+            });
+        }
         let path = self.root.join(rel);
         self.ensure_parent(&path)?;
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
@@ -304,6 +336,14 @@ impl HostWriter {
 
     /// Copies `src` to `rel` and returns its entry.
     pub fn copy(&self, rel: &str, src: &Path) -> Result<FileEntry, Error> {
+        if self.dry {
+            let size = std::fs::metadata(src).map_err(|e| Error::io(src, e))?.len();
+            return Ok(FileEntry {
+                path: rel.to_string(),
+                size,
+                sha256: String::new(),
+            });
+        }
         let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
         self.write(rel, &bytes)
     }

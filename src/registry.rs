@@ -228,6 +228,9 @@ pub struct Repositori {
 #[allow(missing_docs)]
 pub struct PihakKetiga {
     pub nama: String,
+    /// Host names it serves from (`www.youtube-nocookie.com`), matched against the output (PRIVASI-003).
+    #[serde(default)]
+    pub host: Vec<String>,
     #[serde(default)]
     pub tujuan: Option<String>,
     #[serde(default)]

@@ -22,6 +22,9 @@ pub struct BuildArgs {
     /// Base URL; `{host}` is replaced by each site's host [default: https://{host}].
     #[arg(long)]
     base_url: Option<String>,
+    /// Skip the content rules (`laman check` and `laman publish` still run them).
+    #[arg(long)]
+    no_rules: bool,
 }
 
 impl BuildArgs {
@@ -33,6 +36,7 @@ impl BuildArgs {
         o.only = self.slugs;
         o.drafts = self.drafts;
         o.base_url = self.base_url;
+        o.rules = !self.no_rules;
         if let Some(now) = source_date_epoch() {
             o.now = now;
         }
@@ -52,7 +56,11 @@ fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
 
 pub fn run(args: BuildArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
     let report = build::build(&args.into_options(dir))?;
-    for d in report.all_diagnostics() {
+    // Info-level findings belong to `laman check` and its report, not the build log.
+    for d in report
+        .all_diagnostics()
+        .filter(|d| d.severity != laman::Severity::Info)
+    {
         eprint!("{}", format_diagnostic(d, lang));
     }
     print!("{}", summary(&report, lang));

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod build;
+mod check;
 mod new;
 mod report;
 
@@ -58,6 +59,8 @@ impl From<LangArg> for Lang {
 enum Command {
     /// Build every site (or the named ones) into public/<fqdn>/.
     Build(build::BuildArgs),
+    /// Check every site (or the named ones) against the content rules; write nothing.
+    Check(check::CheckArgs),
     /// Write a laman.toml for a regency profile.
     Init(new::InitArgs),
     /// Scaffold a site or a page.
@@ -81,6 +84,7 @@ pub fn run() -> ExitCode {
     let lang: Lang = args.lang.into();
     let result = match args.command {
         Command::Build(b) => build::run(b, &args.dir, lang),
+        Command::Check(c) => check::run(c, &args.dir, lang),
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
     };

@@ -3,23 +3,9 @@
 
 use laman::{Diagnostic, Error, Lang};
 
-/// One finding in human form.
+/// One finding in human form (shared with `laman check`).
 pub fn format_diagnostic(d: &Diagnostic, lang: Lang) -> String {
-    let mut s = format!(
-        "{}[{}]: {}\n  --> {}\n",
-        d.severity.label(lang),
-        d.code,
-        d.text(lang),
-        d.location
-    );
-    if let Some(h) = d.hint(lang) {
-        let word = match lang {
-            Lang::Id => "saran",
-            Lang::En => "help",
-        };
-        s.push_str(&format!("  = {word}: {h}\n"));
-    }
-    s
+    laman::report::human(d, lang)
 }
 
 /// Prints an error that stopped the command.

@@ -73,10 +73,43 @@ impl Project {
         }
     }
 
+    /// Build options with the fixed clock, without the content rules
+    /// (tests/build.rs tests the build; tests/check.rs the rules).
     pub fn options(&self) -> BuildOptions {
         let mut o = BuildOptions::new(self.root());
         o.now = now();
+        o.rules = false;
         o
+    }
+
+    /// Checks (rules on, nothing written) with today = the fixed clock's day.
+    pub fn check(&self) -> BuildReport {
+        let mut o = self.options();
+        o.rules = true;
+        o.mode = laman::build::Mode::Check;
+        o.today = Some(now().date_naive());
+        build::build(&o).expect("check runs")
+    }
+
+    /// One site of the example regency (with laman.toml and the theme).
+    pub fn example_site(slug: &str) -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(repo().join("laman.toml"), dir.path().join("laman.toml"))
+            .expect("laman.toml");
+        copy_tree(
+            &repo().join("sites").join(slug),
+            &dir.path().join("sites").join(slug),
+        );
+        copy_tree(&repo().join("themes"), &dir.path().join("themes"));
+        Project { dir }
+    }
+
+    /// Replaces `from` by `to` in a file (fails when `from` is not there).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
     }
 
     /// Builds everything with the fixed clock.
@@ -146,18 +179,7 @@ pub fn only_finding(r: &BuildReport) -> &Diagnostic {
 
 /// A finding as the CLI prints it, in `lang`.
 pub fn human(d: &Diagnostic, lang: Lang) -> String {
-    let mut s = format!(
-        "{}[{}]: {}\n  --> {}\n",
-        d.severity.label(lang),
-        d.code,
-        d.text(lang),
-        d.location
-    );
-    if let Some(h) = d.hint(lang) {
-        let word = if lang == Lang::Id { "saran" } else { "help" };
-        s.push_str(&format!("  = {word}: {h}\n"));
-    }
-    s
+    laman::report::human(d, lang)
 }
 
 /// Compares `actual` with the golden file `tests/golden/<name>`;

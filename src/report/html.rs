@@ -1,0 +1,200 @@
+//! The compliance report (`laman check --report DIR`): for Diskominfo and the
+//! Bupati, in Bahasa Indonesia. `index.html` shows the regency at a glance
+//! (agencies × rule groups), then each agency's findings with the article
+//! and what to do; one `<slug>.html` per agency; `laporan.json` holds the
+//! same data. Self-contained files: no script, no outside resource.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::build::BuildReport;
+use crate::diagnostic::{Diagnostic, Lang, Severity};
+use crate::error::Error;
+use crate::render::escape_html as esc;
+use crate::report::{group_of, json, site_of};
+
+/// Rule groups in the order of the matrix, with their Indonesian names.
+pub const GROUPS: &[(&str, &str)] = &[
+    ("DOMAIN", "Domain"),
+    ("KONTEN", "Profil & organisasi"),
+    ("LAYANAN", "Standar pelayanan"),
+    ("MAKLUMAT", "Maklumat"),
+    ("ADUAN", "Pengaduan"),
+    ("PPID", "Informasi publik"),
+    ("MUTAKHIR", "Keterkinian"),
+    ("AKSES", "Aksesibilitas"),
+    ("PRIVASI", "Data pribadi"),
+    ("AMAN", "Keamanan"),
+    ("OPS", "Pengelolaan"),
+    ("LAIN", "Sumber & tautan"),
+];
+
+fn group_key(code: &str) -> &'static str {
+    let g = group_of(code);
+    match g {
+        "SITUS" | "INTEROP" | "OPS" => "OPS",
+        _ => GROUPS
+            .iter()
+            .find(|(k, _)| *k == g)
+            .map_or("LAIN", |(k, _)| k),
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a;line-height:1.5}\
+h1,h2,h3{color:#0b4f40}table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}\
+th{background:#e8f1ee}.ok{background:#e3f4e1}.galat{background:#f9d9d6;font-weight:bold}.peringatan{background:#fdf0c8}.info{background:#eef}\
+.lencana{display:inline-block;padding:0 .4rem;border-radius:.3rem}.kecil{font-size:.9rem;color:#444}code{background:#f3f3f3;padding:0 .2rem}";
+
+/// Writes the report into `dir`; returns the files written.
+pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    let mut put = |name: &str, text: String| -> Result<(), Error> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+        Ok(())
+    };
+    let json = serde_json::to_string_pretty(&json(r, Lang::Id)).unwrap_or_default();
+    put("laporan.json", json + "\n")?;
+    put("index.html", index(r, regency))?;
+    for site in &r.sites {
+        let findings: Vec<&Diagnostic> = r
+            .all_diagnostics()
+            .filter(|d| site_of(d).as_deref() == Some(site.slug.as_str()))
+            .collect();
+        let title = format!(
+            "Laporan kepatuhan {}",
+            site.host.as_deref().unwrap_or(&site.slug)
+        );
+        let mut body = format!(
+            "<h1>{}</h1>\n<p><a href=\"index.html\">← Ringkasan kabupaten</a></p>\n",
+            esc(&title)
+        );
+        body.push_str(&findings_list(&findings));
+        put(&format!("{}.html", site.slug), page(&title, &body))?;
+    }
+    Ok(written)
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+fn cell(findings: &[&Diagnostic]) -> String {
+    let e = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let w = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    match (e, w) {
+        (0, 0) => "<td class=\"ok\">✓ patuh</td>".to_string(),
+        (0, w) => format!("<td class=\"peringatan\">{w} peringatan</td>"),
+        (e, 0) => format!("<td class=\"galat\">{e} galat</td>"),
+        (e, w) => format!("<td class=\"galat\">{e} galat, {w} peringatan</td>"),
+    }
+}
+
+fn index(r: &BuildReport, regency: &str) -> String {
+    let t = r.tally();
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>Laporan kepatuhan situs Perangkat Daerah — {}</h1>\n<p>Tanggal acuan {} · profil daerah <code>{}</code> · {} situs · {} galat, {} peringatan, {} info.</p>\n",
+        esc(regency),
+        r.today.format("%Y-%m-%d"),
+        r.profile.info().code,
+        r.sites.len(),
+        t.errors,
+        t.warnings,
+        t.infos
+    );
+    b.push_str("<p class=\"kecil\">Galat memblokir publikasi situs itu; peringatan dilaporkan; info hanya untuk laporan. Setiap temuan menyebut pasal dasar hukumnya; dasar bertanda \"belum diverifikasi\" wajib dicek ke naskah resmi.</p>\n");
+    b.push_str("<h2>Sekilas</h2>\n<table>\n<caption>Perangkat Daerah × kelompok aturan</caption>\n<thead><tr><th scope=\"col\">Situs</th>");
+    for (_, name) in GROUPS {
+        let _ = write!(b, "<th scope=\"col\">{}</th>", esc(name));
+    }
+    b.push_str("</tr></thead>\n<tbody>\n");
+    for site in &r.sites {
+        let host = site.host.as_deref().unwrap_or(&site.slug);
+        let _ = write!(
+            b,
+            "<tr><th scope=\"row\"><a href=\"{}.html\">{}</a></th>",
+            esc(&site.slug),
+            esc(host)
+        );
+        for (key, _) in GROUPS {
+            let f: Vec<&Diagnostic> = site
+                .diagnostics
+                .iter()
+                .filter(|d| group_key(d.code) == *key && d.severity != Severity::Info)
+                .collect();
+            b.push_str(&cell(&f));
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</tbody>\n</table>\n");
+    for site in &r.sites {
+        let f: Vec<&Diagnostic> = site
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Info)
+            .collect();
+        let _ = write!(
+            b,
+            "<h2 id=\"{}\">{}</h2>",
+            esc(&site.slug),
+            esc(site.host.as_deref().unwrap_or(&site.slug))
+        );
+        if f.is_empty() {
+            b.push_str("<p>Tidak ada galat atau peringatan.</p>\n");
+        } else {
+            b.push_str(&findings_list(&f));
+        }
+    }
+    if !r.diagnostics.is_empty() {
+        b.push_str("<h2>Temuan tingkat kabupaten</h2>\n");
+        b.push_str(&findings_list(&r.diagnostics.iter().collect::<Vec<_>>()));
+    }
+    page(&format!("Laporan kepatuhan {regency}"), &b)
+}
+
+fn findings_list(findings: &[&Diagnostic]) -> String {
+    if findings.is_empty() {
+        return "<p>Tidak ada temuan.</p>\n".to_string();
+    }
+    let mut b = String::from(
+        "<table>\n<thead><tr><th scope=\"col\">Aturan</th><th scope=\"col\">Tingkat</th><th scope=\"col\">Temuan dan lokasi</th><th scope=\"col\">Dasar hukum</th><th scope=\"col\">Yang harus dilakukan</th></tr></thead>\n<tbody>\n",
+    );
+    for d in findings {
+        let class = match d.severity {
+            Severity::Error => "galat",
+            Severity::Warning => "peringatan",
+            Severity::Info => "info",
+        };
+        let basis: Vec<String> = d.basis.iter().map(|c| esc(&c.text(Lang::Id))).collect();
+        let reason = d
+            .severity_reason
+            .as_ref()
+            .map(|r| format!("<br><span class=\"kecil\">{}</span>", esc(r)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            b,
+            "<tr><td><code>{}</code></td><td><span class=\"lencana {class}\">{}</span>{reason}</td><td>{}<br><span class=\"kecil\">{}</span></td><td>{}</td><td>{}</td></tr>",
+            esc(d.code),
+            d.severity.label(Lang::Id),
+            esc(&d.text(Lang::Id)),
+            esc(&d.location.to_string()),
+            basis.join("<br>"),
+            esc(&d.hint(Lang::Id).unwrap_or_default()),
+        );
+    }
+    b.push_str("</tbody>\n</table>\n");
+    b
+}

@@ -1,0 +1,223 @@
+//! Findings as text for people and machines: `human` (like a compiler, with
+//! the legal basis), `json` (docs/check-json.md), `github` (workflow
+//! annotations) and `sarif` (2.1.0); and the compliance report for
+//! Diskominfo and the Bupati (`html`). Pure functions of a `BuildReport`.
+
+pub mod html;
+
+use serde_json::{Value, json};
+
+use crate::build::BuildReport;
+use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
+use crate::rules::catalogue::Catalogue;
+
+/// One finding as a person reads it in a terminal.
+pub fn human(d: &Diagnostic, lang: Lang) -> String {
+    let mut s = format!(
+        "{}[{}]: {}\n  --> {}\n",
+        d.severity.label(lang),
+        d.code,
+        d.text(lang),
+        d.location
+    );
+    if !d.basis.is_empty() {
+        let word = if lang == Lang::Id { "dasar" } else { "basis" };
+        let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
+        s.push_str(&format!("  = {word}: {}\n", cites.join("; ")));
+    }
+    if let Some(r) = &d.severity_reason {
+        let word = if lang == Lang::Id {
+            "tingkat"
+        } else {
+            "severity"
+        };
+        s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.label(lang)));
+    }
+    if let Some(h) = d.hint(lang) {
+        let word = if lang == Lang::Id { "saran" } else { "help" };
+        s.push_str(&format!("  = {word}: {h}\n"));
+    }
+    s
+}
+
+/// Which site a finding belongs to (`sites/<slug>/…`), if any.
+pub fn site_of(d: &Diagnostic) -> Option<String> {
+    let mut parts = d.location.path.components();
+    match (parts.next(), parts.next()) {
+        (Some(a), Some(b)) if a.as_os_str() == "sites" => {
+            Some(b.as_os_str().to_string_lossy().into_owned())
+        }
+        _ => None,
+    }
+}
+
+fn finding_json(d: &Diagnostic, lang: Lang) -> Value {
+    json!({
+        "rule": d.code,
+        "severity": d.severity,
+        "site": site_of(d),
+        "file": d.location.path.to_string_lossy(),
+        "line": d.location.line,
+        "column": d.location.column,
+        "message": d.text(lang),
+        "hint": d.hint(lang),
+        "basis": d.basis.iter().map(|c| json!({
+            "source": c.source,
+            "name": c.name,
+            "article": c.article,
+            "verification": c.verification,
+            "text": c.text(lang),
+        })).collect::<Vec<_>>(),
+        "severity_reason": d.severity_reason,
+        "data": d.message,
+    })
+}
+
+/// The JSON report (schema `laman/check/1`, docs/check-json.md).
+pub fn json(r: &BuildReport, lang: Lang) -> Value {
+    let t = r.tally();
+    let sites: Vec<Value> = r
+        .sites
+        .iter()
+        .map(|s| {
+            let st = Tally::of(&s.diagnostics);
+            json!({ "site": s.slug, "host": s.host, "pages": s.pages, "errors": st.errors, "warnings": st.warnings, "infos": st.infos })
+        })
+        .collect();
+    json!({
+        "schema": "laman/check/1",
+        "tool": { "name": "laman", "version": env!("CARGO_PKG_VERSION") },
+        "today": r.today.format("%Y-%m-%d").to_string(),
+        "profile": r.profile.info().code,
+        "summary": { "errors": t.errors, "warnings": t.warnings, "infos": t.infos },
+        "sites": sites,
+        "findings": r.all_diagnostics().map(|d| finding_json(d, lang)).collect::<Vec<_>>(),
+    })
+}
+
+/// GitHub workflow commands: one `::error`/`::warning`/`::notice` line per finding.
+pub fn github(r: &BuildReport, lang: Lang) -> String {
+    let mut s = String::new();
+    for d in r.all_diagnostics() {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = format!(
+            "file={}",
+            escape_property(&d.location.path.to_string_lossy())
+        );
+        if let Some(l) = d.location.line {
+            props.push_str(&format!(",line={l}"));
+        }
+        if let Some(c) = d.location.column {
+            props.push_str(&format!(",col={c}"));
+        }
+        props.push_str(&format!(",title={}", escape_property(d.code)));
+        let mut msg = d.text(lang);
+        if !d.basis.is_empty() {
+            let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
+            msg.push_str(&format!(
+                "\n{}: {}",
+                if lang == Lang::Id { "Dasar" } else { "Basis" },
+                cites.join("; ")
+            ));
+        }
+        s.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
+    }
+    s
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// SARIF 2.1.0.
+pub fn sarif(r: &BuildReport, lang: Lang) -> Value {
+    let catalogue = Catalogue::shipped();
+    let mut ids: Vec<&str> = r.all_diagnostics().map(|d| d.code).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rules: Vec<Value> = ids
+        .iter()
+        .map(|id| match catalogue.rules.get(*id) {
+            Some(a) => json!({
+                "id": id,
+                "name": a.judul,
+                "shortDescription": { "text": a.judul },
+                "fullDescription": { "text": a.cek },
+                "defaultConfiguration": { "level": sarif_level(crate::rules::catalogue::severity_of(&a.tingkat).unwrap_or(Severity::Warning)) },
+                "properties": { "basis": a.dasar, "scope": a.lingkup },
+            }),
+            None => json!({ "id": id, "shortDescription": { "text": id } }),
+        })
+        .collect();
+    let results: Vec<Value> = r
+        .all_diagnostics()
+        .map(|d| {
+            let mut region = serde_json::Map::new();
+            if let Some(l) = d.location.line {
+                region.insert("startLine".into(), json!(l));
+            }
+            if let Some(c) = d.location.column {
+                region.insert("startColumn".into(), json!(c));
+            }
+            let mut physical =
+                json!({ "artifactLocation": { "uri": d.location.path.to_string_lossy() } });
+            if !region.is_empty() {
+                physical["region"] = Value::Object(region);
+            }
+            json!({
+                "ruleId": d.code,
+                "ruleIndex": ids.iter().position(|i| *i == d.code),
+                "level": sarif_level(d.severity),
+                "message": { "text": d.text(lang) },
+                "locations": [ { "physicalLocation": physical } ],
+                "properties": { "basis": d.basis.iter().map(|c| c.text(lang)).collect::<Vec<_>>() },
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [ {
+            "tool": { "driver": {
+                "name": "laman",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            } },
+            "results": results,
+        } ],
+    })
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The group of a rule ID (`LAYANAN-002` → `LAYANAN`), for the report matrix.
+pub fn group_of(code: &str) -> &str {
+    code.split('-').next().unwrap_or(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_per_the_workflow_command_spec() {
+        assert_eq!(escape_data("a%b\nc"), "a%25b%0Ac");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

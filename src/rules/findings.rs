@@ -1,0 +1,289 @@
+//! What a content rule found, as data, and its words in Bahasa Indonesia and
+//! English. The rule ID and legal basis travel beside it in the Diagnostic.
+
+use serde::Serialize;
+
+use crate::diagnostic::Lang;
+
+/// One kind of rule finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RuleFinding {
+    /// The site has no page of this kind.
+    MissingPage { jenis: String },
+    /// A required field is missing or empty (page front matter or site.toml).
+    MissingField { field: String },
+    /// A recommended field is missing or empty.
+    MissingRecommended { fields: Vec<String> },
+    /// A date is older than allowed.
+    Stale {
+        field: String,
+        date: String,
+        days: i64,
+        limit: i64,
+    },
+    /// A date lies after the build date.
+    FutureDate { field: String, date: String },
+    /// `tanggal_mutakhir` earlier than the document's own date.
+    DateOrder {
+        field: String,
+        date: String,
+        earlier_than: String,
+    },
+    /// A category of periodic information has no entry.
+    MissingCategory { kategori: String },
+    /// A complaint channel id that site.toml does not define.
+    UnknownChannel { id: String },
+    /// No SP4N-LAPOR! channel on lapor.go.id.
+    NoLaporChannel,
+    /// No direct channel of the agency besides LAPOR!.
+    NoDirectChannel,
+    /// An e-mail address outside go.id.
+    NotGoId { email: String },
+    /// The regency domain is not the profile's.
+    DomainMismatch { domain: String, expected: String },
+    /// Two sites for one agency.
+    DuplicateAgency { other: String },
+    /// Hosting outside the Diskominfo data centre without the required decree/attestation.
+    HostingElsewhere { penyedia: String },
+    /// An image without alt text (or alt = file name).
+    ImageWithoutAlt { src: String },
+    /// Heading levels skip (h2 → h4).
+    HeadingSkip { from: u8, to: u8 },
+    /// `<html>` without `lang="id"`.
+    NoLang,
+    /// A linked document with no summary text on the page.
+    DocumentWithoutSummary { url: String },
+    /// Embedded audio/video without captions or transcript.
+    MediaWithoutCaptions { element: String },
+    /// A resource loaded over plain http.
+    InsecureResource { url: String },
+    /// A script from a host that is not allowed.
+    ScriptHostNotAllowed { host: String },
+    /// A third-party script or embed not declared in `[pihak_ketiga]`.
+    ThirdPartyUndeclared { host: String },
+    /// Something that looks like a NIK/KK number in published text.
+    PersonalNumber { masked: String },
+    /// Something that looks like a secret.
+    Secret { what: String },
+    /// A link in the output to a file that does not exist.
+    BrokenOutputLink { target: String },
+    /// A link to an anchor that does not exist on the target page.
+    MissingAnchor { target: String },
+    /// A page that must link to the maklumat does not.
+    NotLinked { target: String },
+    /// A fee without the regulation that sets it.
+    FeeWithoutBasis { biaya_rp: u64 },
+    /// The annual information-service report for a year is missing.
+    AnnualReportMissing { tahun: i32 },
+    /// The vision/mission period has ended.
+    PeriodEnded { date: String },
+    /// `melayani_publik = false` without a reason.
+    NoReason,
+    /// A value that makes no sense (0 days, unknown unit …).
+    InvalidValue { field: String, value: String },
+    /// The security contact is not configured.
+    NoSecurityContact,
+    /// The rule could not be evaluated.
+    Unevaluable { detail: String },
+    /// META-001: errors waived because only urgent information changed.
+    Waiver { pages: usize },
+}
+
+/// The text of a finding.
+pub fn text(f: &RuleFinding, lang: Lang) -> String {
+    use Lang::*;
+    use RuleFinding::*;
+    match (f, lang) {
+        (MissingPage { jenis }, Id) => format!("situs belum memiliki halaman jenis `{jenis}`"),
+        (MissingPage { jenis }, En) => format!("the site has no page of kind `{jenis}`"),
+        (MissingField { field }, Id) => format!("`{field}` wajib diisi"),
+        (MissingField { field }, En) => format!("`{field}` is required"),
+        (MissingRecommended { fields }, Id) => format!("belum diisi: {}", ticks(fields)),
+        (MissingRecommended { fields }, En) => format!("not filled in: {}", ticks(fields)),
+        (
+            Stale {
+                field,
+                date,
+                days,
+                limit,
+            },
+            Id,
+        ) => {
+            format!("`{field}` = {date} sudah {days} hari, melewati batas {limit} hari")
+        }
+        (
+            Stale {
+                field,
+                date,
+                days,
+                limit,
+            },
+            En,
+        ) => {
+            format!("`{field}` = {date} is {days} days old, over the limit of {limit} days")
+        }
+        (FutureDate { field, date }, Id) => {
+            format!("`{field}` = {date} lebih baru daripada tanggal hari ini")
+        }
+        (FutureDate { field, date }, En) => format!("`{field}` = {date} is after today"),
+        (
+            DateOrder {
+                field,
+                date,
+                earlier_than,
+            },
+            Id,
+        ) => {
+            format!("`{field}` = {date} lebih awal daripada tanggal dokumen {earlier_than}")
+        }
+        (
+            DateOrder {
+                field,
+                date,
+                earlier_than,
+            },
+            En,
+        ) => {
+            format!("`{field}` = {date} is earlier than the document's date {earlier_than}")
+        }
+        (MissingCategory { kategori }, Id) => {
+            format!("kategori informasi berkala `{kategori}` belum ada entrinya")
+        }
+        (MissingCategory { kategori }, En) => {
+            format!("periodic-information category `{kategori}` has no entry")
+        }
+        (UnknownChannel { id }, Id) => {
+            format!("kanal pengaduan `{id}` tidak didefinisikan di site.toml")
+        }
+        (UnknownChannel { id }, En) => {
+            format!("complaint channel `{id}` is not defined in site.toml")
+        }
+        (NoLaporChannel, Id) => {
+            "belum ada kanal pengaduan SP4N-LAPOR! (id = \"lapor\", url di lapor.go.id)".into()
+        }
+        (NoLaporChannel, En) => {
+            "no SP4N-LAPOR! complaint channel (id = \"lapor\", url on lapor.go.id)".into()
+        }
+        (NoDirectChannel, Id) => "belum ada kanal pengaduan langsung milik PD selain LAPOR!".into(),
+        (NoDirectChannel, En) => "no direct complaint channel of the agency besides LAPOR!".into(),
+        (NotGoId { email }, Id) => format!("alamat e-mail `{email}` bukan domain go.id"),
+        (NotGoId { email }, En) => format!("e-mail address `{email}` is not on a go.id domain"),
+        (DomainMismatch { domain, expected }, Id) => {
+            format!("domain `{domain}` bukan domain resmi profil daerah (`{expected}`)")
+        }
+        (DomainMismatch { domain, expected }, En) => {
+            format!("domain `{domain}` is not the profile's official domain (`{expected}`)")
+        }
+        (DuplicateAgency { other }, Id) => format!("PD yang sama juga memiliki situs {other}"),
+        (DuplicateAgency { other }, En) => format!("the same agency also has the site {other}"),
+        (HostingElsewhere { penyedia }, Id) => {
+            format!("hosting di `{penyedia}`, bukan Pusat Data Diskominfo, tanpa SK/atestasi")
+        }
+        (HostingElsewhere { penyedia }, En) => {
+            format!(
+                "hosted at `{penyedia}`, not the Diskominfo data centre, without decree or attestation"
+            )
+        }
+        (ImageWithoutAlt { src }, Id) => {
+            format!("gambar `{src}` tidak memiliki teks alternatif yang bermakna")
+        }
+        (ImageWithoutAlt { src }, En) => format!("image `{src}` has no meaningful alt text"),
+        (HeadingSkip { from, to }, Id) => format!("urutan judul melompat dari h{from} ke h{to}"),
+        (HeadingSkip { from, to }, En) => format!("heading levels skip from h{from} to h{to}"),
+        (NoLang, Id) => "halaman tidak menyatakan lang=\"id\"".into(),
+        (NoLang, En) => "the page does not declare lang=\"id\"".into(),
+        (DocumentWithoutSummary { url }, Id) => {
+            format!("dokumen `{url}` ditautkan tanpa ringkasan teks di halaman")
+        }
+        (DocumentWithoutSummary { url }, En) => {
+            format!("document `{url}` is linked without a text summary on the page")
+        }
+        (MediaWithoutCaptions { element }, Id) => {
+            format!("<{element}> tanpa takarir atau transkrip")
+        }
+        (MediaWithoutCaptions { element }, En) => {
+            format!("<{element}> without captions or transcript")
+        }
+        (InsecureResource { url }, Id) => {
+            format!("sumber daya dimuat lewat http:// yang tidak aman: {url}")
+        }
+        (InsecureResource { url }, En) => format!("resource loaded over insecure http://: {url}"),
+        (ScriptHostNotAllowed { host }, Id) => {
+            format!("skrip dari host `{host}` tidak ada di daftar izin profil daerah")
+        }
+        (ScriptHostNotAllowed { host }, En) => {
+            format!("script from host `{host}` is not on the profile's allow-list")
+        }
+        (ThirdPartyUndeclared { host }, Id) => {
+            format!("pihak ketiga `{host}` belum dicantumkan di [[pihak_ketiga]] site.toml")
+        }
+        (ThirdPartyUndeclared { host }, En) => {
+            format!("third party `{host}` is not declared in [[pihak_ketiga]] of site.toml")
+        }
+        (PersonalNumber { masked }, Id) => {
+            format!("tampak seperti NIK/KK (16 digit) di teks terbit: {masked}")
+        }
+        (PersonalNumber { masked }, En) => {
+            format!("looks like a NIK/KK number (16 digits) in published text: {masked}")
+        }
+        (Secret { what }, Id) => {
+            format!("tampak seperti rahasia ({what}) di berkas sumber atau keluaran")
+        }
+        (Secret { what }, En) => format!("looks like a secret ({what}) in a source or output file"),
+        (BrokenOutputLink { target }, Id) => {
+            format!("tautan ke `{target}` menuju berkas yang tidak ada")
+        }
+        (BrokenOutputLink { target }, En) => {
+            format!("link to `{target}` leads to a file that does not exist")
+        }
+        (MissingAnchor { target }, Id) => {
+            format!("tautan ke `{target}`: jangkar tidak ada di halaman tujuan")
+        }
+        (MissingAnchor { target }, En) => {
+            format!("link to `{target}`: the anchor does not exist on the target page")
+        }
+        (NotLinked { target }, Id) => format!("halaman ini tidak menautkan {target}"),
+        (NotLinked { target }, En) => format!("this page does not link to {target}"),
+        (FeeWithoutBasis { biaya_rp }, Id) => {
+            format!("biaya Rp{biaya_rp} tanpa `dasar_biaya` (peraturan yang menetapkannya)")
+        }
+        (FeeWithoutBasis { biaya_rp }, En) => {
+            format!("fee Rp{biaya_rp} without `dasar_biaya` (the regulation that sets it)")
+        }
+        (AnnualReportMissing { tahun }, Id) => {
+            format!("laporan layanan informasi tahun {tahun} belum diterbitkan (batas 31 Maret)")
+        }
+        (AnnualReportMissing { tahun }, En) => {
+            format!("the information-service report for {tahun} is not published (due 31 March)")
+        }
+        (PeriodEnded { date }, Id) => format!("periode visi dan misi berakhir {date}"),
+        (PeriodEnded { date }, En) => format!("the vision and mission period ended on {date}"),
+        (NoReason, Id) => "melayani_publik = false tanpa `alasan_tidak_melayani`".into(),
+        (NoReason, En) => "melayani_publik = false without `alasan_tidak_melayani`".into(),
+        (InvalidValue { field, value }, Id) => format!("nilai `{field}` = {value} tidak sah"),
+        (InvalidValue { field, value }, En) => format!("`{field}` = {value} is not valid"),
+        (NoSecurityContact, Id) => {
+            "laman.toml [security] contact kosong; security.txt memakai alamat bawaan".into()
+        }
+        (NoSecurityContact, En) => {
+            "laman.toml [security] contact is empty; security.txt uses a default address".into()
+        }
+        (Unevaluable { detail }, Id) => format!("aturan tidak dapat dievaluasi: {detail}"),
+        (Unevaluable { detail }, En) => format!("the rule could not be evaluated: {detail}"),
+        (Waiver { pages }, Id) => format!(
+            "{pages} halaman informasi serta-merta berubah: galat diturunkan menjadi peringatan (META-001)"
+        ),
+        (Waiver { pages }, En) => format!(
+            "{pages} urgent-information pages changed: errors lowered to warnings (META-001)"
+        ),
+    }
+}
+
+fn ticks(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

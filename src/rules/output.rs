@@ -1,0 +1,215 @@
+//! Rules on the rendered output: links and anchors that resolve
+//! (TAUTAN-002/003), language and heading order (AKSES-003), captions
+//! (AKSES-004), insecure resources and script hosts (AMAN-002), declared
+//! third parties (PRIVASI-003), the maklumat linked from the home and every
+//! service (MAKLUMAT-002), the home page's identity (KONTEN-007), and the
+//! security contact (AMAN-003).
+
+use super::findings::RuleFinding as F;
+use super::site::host_of;
+use super::{Engine, Found, SiteInput};
+use crate::content::kinds::Jenis;
+use crate::diagnostic::Location;
+
+/// Runs every output rule on `input`.
+pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
+    let maklumat = input
+        .tree
+        .pages
+        .iter()
+        .find(|p| p.jenis() == Jenis::MaklumatPelayanan)
+        .map(|p| format!("{}{}", input.base_path, p.url_path));
+    let fqdn = input.site.fqdn.as_str();
+    let allowed = &engine.config.rules.script_hosts;
+    let declared: Vec<String> = input
+        .site
+        .config
+        .pihak_ketiga
+        .iter()
+        .flat_map(|p| p.host.iter().map(|h| h.to_ascii_lowercase()))
+        .collect();
+    for (path, html) in input.html {
+        let page = html.page.map(|i| &input.tree.pages[i]);
+        let at = page.map_or_else(
+            || Location::file(format!("{fqdn}/{path}")),
+            |p| Location::file(&p.shown),
+        );
+        let f = &html.facts;
+        links(input, path, f, &at, found);
+        if !f.lang_id {
+            found.push("AKSES-003", at.clone(), F::NoLang);
+        }
+        if let Some((from, to)) = f
+            .headings
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .find(|(a, b)| b > a && b - a > 1)
+        {
+            found.push("AKSES-003", at.clone(), F::HeadingSkip { from, to });
+        }
+        for (element, captioned) in &f.media {
+            if !captioned {
+                found.push(
+                    "AKSES-004",
+                    at.clone(),
+                    F::MediaWithoutCaptions {
+                        element: element.clone(),
+                    },
+                );
+            }
+        }
+        for r in f.resources.iter().filter(|r| r.starts_with("http://")) {
+            found.push(
+                "AMAN-002",
+                at.clone(),
+                F::InsecureResource { url: r.clone() },
+            );
+        }
+        for s in &f.scripts {
+            if let Some(host) = external_host(s, fqdn).filter(|h| !allowed.contains(h)) {
+                found.push("AMAN-002", at.clone(), F::ScriptHostNotAllowed { host });
+            }
+        }
+        let mut third: Vec<String> = f
+            .resources
+            .iter()
+            .filter_map(|r| external_host(r, fqdn))
+            .filter(|h| !declared.contains(h))
+            .collect();
+        third.sort();
+        third.dedup();
+        for host in third {
+            found.push("PRIVASI-003", at.clone(), F::ThirdPartyUndeclared { host });
+        }
+        let is_home = path == "index.html";
+        let is_service = page.is_some_and(|p| p.jenis() == Jenis::StandarPelayanan);
+        if let Some(m) = maklumat.as_ref().filter(|_| is_home || is_service) {
+            if !f
+                .links
+                .iter()
+                .any(|l| l == m || l.split('#').next() == Some(m.as_str()))
+            {
+                found.push(
+                    "MAKLUMAT-002",
+                    at.clone(),
+                    F::NotLinked { target: m.clone() },
+                );
+            }
+        }
+        if is_home {
+            home_identity(engine, f, &at, found);
+        }
+    }
+    if engine.config.security.contact.is_empty() {
+        found.push(
+            "AMAN-003",
+            Location::file(crate::config::FILE_NAME),
+            F::NoSecurityContact,
+        );
+    }
+}
+
+fn home_identity(engine: &Engine, f: &super::HtmlFacts, at: &Location, found: &mut Found) {
+    let domain = &engine.config.region.domain;
+    let portal = engine.config.region.portal_url();
+    if !f.links.iter().any(|l| {
+        l.starts_with(&portal)
+            || host_of(l).is_some_and(|h| &h == domain || h == format!("www.{domain}"))
+    }) {
+        found.push("KONTEN-007", at.clone(), F::NotLinked { target: portal });
+    }
+    if !f.images.iter().any(|(_, alt)| {
+        alt.as_deref()
+            .is_some_and(|a| a.to_lowercase().contains("lambang"))
+    }) {
+        found.push(
+            "KONTEN-007",
+            at.clone(),
+            F::MissingField {
+                field: "lambang (gambar ber-alt)".into(),
+            },
+        );
+    }
+    if !f.has_search {
+        found.push(
+            "KONTEN-007",
+            at.clone(),
+            F::MissingField {
+                field: "pencarian".into(),
+            },
+        );
+    }
+}
+
+/// The host of a URL that leaves the site (`None` for same-site and relative URLs).
+fn external_host(url: &str, fqdn: &str) -> Option<String> {
+    let url = if let Some(r) = url.strip_prefix("//") {
+        format!("https://{r}")
+    } else {
+        url.to_string()
+    };
+    let host = host_of(&url)?;
+    (host != fqdn).then_some(host)
+}
+
+/// TAUTAN-002 / TAUTAN-003: every root-relative link and anchor resolves.
+fn links(
+    input: &SiteInput<'_>,
+    path: &str,
+    f: &super::HtmlFacts,
+    at: &Location,
+    found: &mut Found,
+) {
+    for link in &f.links {
+        let (target, frag) = match link.split_once('#') {
+            Some((t, fr)) => (t, Some(fr)),
+            None => (link.as_str(), None),
+        };
+        let target = target.split('?').next().unwrap_or(target);
+        let file = if target.is_empty() {
+            if link.starts_with('#') {
+                Some(path.to_string())
+            } else {
+                None
+            }
+        } else if target.starts_with('/') && !target.starts_with("//") {
+            let rel = target
+                .strip_prefix(input.base_path)
+                .unwrap_or(target)
+                .trim_start_matches('/');
+            let candidates = if rel.is_empty() || rel.ends_with('/') {
+                vec![format!("{rel}index.html")]
+            } else {
+                vec![rel.to_string(), format!("{rel}/index.html")]
+            };
+            match candidates.into_iter().find(|c| input.files.contains(c)) {
+                Some(c) => Some(c),
+                None => {
+                    found.push(
+                        "TAUTAN-002",
+                        at.clone(),
+                        F::BrokenOutputLink {
+                            target: link.clone(),
+                        },
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if let (Some(file), Some(frag)) = (file, frag.filter(|fr| !fr.is_empty())) {
+            if let Some(t) = input.html.get(&file) {
+                if !t.facts.ids.contains(frag) {
+                    found.push(
+                        "TAUTAN-003",
+                        at.clone(),
+                        F::MissingAnchor {
+                            target: link.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Text that must never be published: NIK/KK numbers (PRIVASI-002) and
+//! secrets — private keys, cloud and chat tokens, `.env` files, server-side
+//! code (AMAN-001). High-confidence patterns only: a false alarm on every
+//! build teaches editors to ignore the report.
+
+use super::findings::RuleFinding as F;
+use super::{Found, SiteInput};
+use crate::content::SourcePage;
+use crate::diagnostic::Location;
+
+/// Scans one page's source text.
+pub(super) fn page(page: &SourcePage, found: &mut Found) {
+    for (off, masked) in personal_numbers(&page.text) {
+        found.push(
+            "PRIVASI-002",
+            Location::at_offset(&page.shown, &page.text, off),
+            F::PersonalNumber { masked },
+        );
+    }
+    for (off, what) in secrets(&page.text) {
+        found.push(
+            "AMAN-001",
+            Location::at_offset(&page.shown, &page.text, off),
+            F::Secret { what: what.into() },
+        );
+    }
+}
+
+/// Files that must not sit in a site folder at all, hidden or not: they are
+/// secrets in the sources even when the build does not copy them.
+fn dangerous_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == ".env"
+        || name.starts_with(".env.")
+        || name.starts_with("id_rsa")
+        || name.starts_with("id_ed25519")
+        || [".pem", ".key", ".p12", ".pfx"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+/// Scans site.toml, every file of the site folder by name, and the files copied as they are.
+pub(super) fn site(input: &SiteInput<'_>, found: &mut Found) {
+    for entry in walkdir::WalkDir::new(&input.site.dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && dangerous_name(&name) {
+            let rel = entry
+                .path()
+                .strip_prefix(&input.site.dir)
+                .unwrap_or(entry.path());
+            found.push(
+                "AMAN-001",
+                Location::file(input.site.shown.join(rel)),
+                F::Secret {
+                    what: name.into_owned(),
+                },
+            );
+        }
+    }
+    let shown = input.site.shown.join("site.toml");
+    let text = std::fs::read_to_string(input.site.dir.join("site.toml")).unwrap_or_default();
+    for (off, masked) in personal_numbers(&text) {
+        found.push(
+            "PRIVASI-002",
+            Location::at_offset(&shown, &text, off),
+            F::PersonalNumber { masked },
+        );
+    }
+    for (off, what) in secrets(&text) {
+        found.push(
+            "AMAN-001",
+            Location::at_offset(&shown, &text, off),
+            F::Secret { what: what.into() },
+        );
+    }
+    for asset in &input.tree.assets {
+        let name = asset
+            .out
+            .rsplit('/')
+            .next()
+            .unwrap_or(&asset.out)
+            .to_ascii_lowercase();
+        if dangerous_name(&name) {
+            continue; // reported above
+        }
+        let server_side = [".php", ".asp", ".aspx", ".jsp", ".cgi", ".sql"]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if server_side {
+            found.push(
+                "AMAN-001",
+                Location::file(&asset.shown),
+                F::Secret { what: name.clone() },
+            );
+            continue;
+        }
+        let small_text = std::fs::metadata(&asset.src)
+            .map(|m| m.len() < 1_000_000)
+            .unwrap_or(false)
+            && [
+                ".txt", ".json", ".csv", ".html", ".js", ".css", ".xml", ".md", ".yml", ".yaml",
+                ".toml",
+            ]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if small_text {
+            if let Ok(t) = std::fs::read_to_string(&asset.src) {
+                for (off, what) in secrets(&t) {
+                    found.push(
+                        "AMAN-001",
+                        Location::at_offset(&asset.shown, &t, off),
+                        F::Secret { what: what.into() },
+                    );
+                }
+                for (off, masked) in personal_numbers(&t) {
+                    found.push(
+                        "PRIVASI-002",
+                        Location::at_offset(&asset.shown, &t, off),
+                        F::PersonalNumber { masked },
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Runs of exactly 16 digits that start with a province code (11–94), as
+/// NIK and KK numbers do; each with its offset and a masked form.
+pub fn personal_numbers(text: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let glued = start > 0
+            && (b[start - 1].is_ascii_alphanumeric()
+                || b[start - 1] == b'.'
+                || b[start - 1] == b'/')
+            || i < b.len()
+                && (b[i].is_ascii_alphanumeric()
+                    || b[i] == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        let province = run
+            .get(..2)
+            .and_then(|p| p.parse::<u8>().ok())
+            .is_some_and(|p| (11..=94).contains(&p));
+        if run.len() == 16 && province && !glued {
+            out.push((start, format!("{}**********", &run[..6])));
+        }
+    }
+    out
+}
+
+/// High-confidence secret patterns with their offset and a name.
+pub fn secrets(text: &str) -> Vec<(usize, &'static str)> {
+    let mut out = Vec::new();
+    let mut find_all = |needle: &str, what: &'static str, tail: usize, tail_ok: fn(u8) -> bool| {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(needle) {
+            let at = from + i;
+            let rest = &text.as_bytes()[at + needle.len()..];
+            if rest.len() >= tail && rest[..tail].iter().all(|b| tail_ok(*b)) {
+                out.push((at, what));
+            }
+            from = at + needle.len();
+        }
+    };
+    let alnum = |b: u8| b.is_ascii_alphanumeric();
+    let upper = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
+    let token = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    find_all("PRIVATE KEY-----", "kunci privat", 0, alnum);
+    find_all("AKIA", "kunci akses AWS", 16, upper);
+    find_all("ghp_", "token GitHub", 36, alnum);
+    find_all("github_pat_", "token GitHub", 40, token);
+    find_all("xoxb-", "token Slack", 20, token);
+    find_all("xoxp-", "token Slack", 20, token);
+    find_all("AIza", "kunci API Google", 35, token);
+    find_all("sk_live_", "kunci API", 20, alnum);
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nik_like_numbers_only() {
+        let t = "NIK 3203012345670001 dan KK 3203019876540002. Rekening 1234567890123456789, \
+                 Nomor 0012345678901234, tautan /berkas/3203012345670001.pdf, telepon (0263) 261234";
+        let found = personal_numbers(t);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].1, "320301**********");
+    }
+
+    #[test]
+    fn finds_high_confidence_secrets() {
+        let t =
+            "-----BEGIN RSA PRIVATE KEY-----\nkunci = \"AKIAIOSFODNN7EXAMPLE\"\nAKIA kata biasa";
+        let found = secrets(t);
+        let names: Vec<_> = found.iter().map(|(_, w)| *w).collect();
+        assert_eq!(names, ["kunci privat", "kunci akses AWS"]);
+    }
+}

@@ -1,0 +1,947 @@
+//! `laman check`: every implemented content rule has a fixture that fails
+//! it (a mutation of the example regency's dinkes site, which passes) and
+//! the example that passes it; profile and laman.toml overrides; the four
+//! output formats (golden); the compliance report.
+
+mod support;
+
+use laman::{Lang, Severity};
+use support::*;
+
+const SP: &str = "sites/dinkes/content/layanan/verifikasi-izin-apotek.md";
+
+/// Removes a `key = …` assignment (also a multi-line array or string) from a TOML/front-matter file.
+fn drop_key(p: &Project, rel: &str, key: &str) {
+    let path = p.path(rel);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    let mut dropped = false;
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        if !dropped && t.starts_with(&format!("{key} = ")) {
+            dropped = true;
+            let value = t[key.len() + 3..].trim();
+            let closer = if value.starts_with("\"\"\"") && !value[3..].contains("\"\"\"") {
+                Some("\"\"\"")
+            } else if value == "[" || (value.starts_with('[') && !value.ends_with(']')) {
+                Some("]")
+            } else {
+                None
+            };
+            if let Some(c) = closer {
+                for l in lines.by_ref() {
+                    if l.trim_end().ends_with(c) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(line);
+    }
+    assert!(dropped, "{rel} has no `{key} = `");
+    std::fs::write(&path, out.join("\n") + "\n").expect("write");
+}
+
+/// Removes a `[table]` and its keys from a TOML file.
+fn drop_table(p: &Project, rel: &str, header: &str) {
+    let path = p.path(rel);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.trim() == header {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.trim_start().starts_with('[') {
+            skipping = false;
+        }
+        if !skipping {
+            out.push(line);
+        }
+    }
+    std::fs::write(&path, out.join("\n") + "\n").expect("write");
+}
+
+/// Findings of `rule` in a check of `p`.
+fn of_rule<'a>(r: &'a laman::build::BuildReport, rule: &str) -> Vec<&'a laman::Diagnostic> {
+    r.all_diagnostics().filter(|d| d.code == rule).collect()
+}
+
+fn dinkes() -> Project {
+    Project::example_site("dinkes")
+}
+
+/// Asserts `rule` was found at `severity`, and that the unmutated site has no such finding.
+fn fails(p: &Project, rule: &str, severity: Severity) -> Vec<laman::Diagnostic> {
+    let r = p.check();
+    let found: Vec<laman::Diagnostic> = of_rule(&r, rule).into_iter().cloned().collect();
+    assert!(
+        !found.is_empty(),
+        "no {rule} finding; got {:#?}",
+        r.all_diagnostics()
+            .map(|d| (d.code, d.text(Lang::En)))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        found.iter().any(|d| d.severity == severity),
+        "{rule}: {:#?}",
+        found
+    );
+    found
+}
+
+fn page(p: &Project, rel: &str, extra_front: &str, body: &str) {
+    p.write(
+        &format!("sites/dinkes/content/{rel}"),
+        format!("+++\ntitle = \"Uji\"\ndescription = \"Halaman uji.\"\nupdated = 2026-11-01\n{extra_front}+++\n\n{body}\n"),
+    );
+}
+
+#[test]
+fn example_regency_passes_every_rule_under_its_profile() {
+    let p = Project::example();
+    let r = p.check();
+    let t = r.tally();
+    let bad: Vec<String> = r
+        .all_diagnostics()
+        .filter(|d| d.severity != Severity::Info)
+        .map(|d| human(d, Lang::En))
+        .collect();
+    assert_eq!((t.errors, t.warnings), (0, 0), "{}", bad.join(""));
+    // The remaining infos are the optional SIPPN links only.
+    assert!(r.all_diagnostics().all(|d| d.code == "LAYANAN-006"));
+}
+
+#[test]
+fn missing_pages_fail_their_rules_on_an_incomplete_site() {
+    let p = Project::fixture("minimal");
+    let r = p.check();
+    for (rule, jenis) in [
+        ("KONTEN-002", "visi-misi"),
+        ("KONTEN-003", "tugas-fungsi"),
+        ("KONTEN-004", "struktur-organisasi"),
+        ("KONTEN-005", "pejabat"),
+        ("KONTEN-006", "kontak"),
+        ("KONTEN-008", "produk-hukum"),
+        ("KONTEN-009", "program-kegiatan"),
+        ("KONTEN-010", "kinerja"),
+        ("KONTEN-011", "laporan-keuangan"),
+        ("KONTEN-012", "pengadaan"),
+        ("KONTEN-013", "siaga-darurat"),
+        ("MAKLUMAT-001", "maklumat-pelayanan"),
+        ("ADUAN-001", "pengaduan"),
+        ("PPID-001", "ppid"),
+        ("PPID-003", "informasi-berkala"),
+        ("PPID-004", "daftar-informasi-publik"),
+        ("PPID-005", "informasi-serta-merta"),
+        ("PPID-006", "informasi-setiap-saat"),
+        ("AKSES-005", "pernyataan-aksesibilitas"),
+        ("PRIVASI-001", "kebijakan-privasi"),
+    ] {
+        let d = of_rule(&r, rule);
+        assert!(
+            d.iter().any(|d| d.location.path.starts_with("sites/alpha")
+                && d.text(Lang::En) == format!("the site has no page of kind `{jenis}`")),
+            "{rule} {jenis}: {d:#?}"
+        );
+    }
+    // beta serves the public by default but has no service standard.
+    assert!(
+        of_rule(&r, "LAYANAN-001")
+            .iter()
+            .any(|d| d.location.path.starts_with("sites/beta"))
+    );
+    assert!(
+        !of_rule(&r, "LAYANAN-001")
+            .iter()
+            .any(|d| d.location.path.starts_with("sites/alpha"))
+    );
+    assert!(
+        !of_rule(&r, "KONTEN-001")
+            .iter()
+            .any(|d| d.text(Lang::En).starts_with("the site has no page")),
+        "both have a profil page"
+    );
+}
+
+#[test]
+fn page_field_rules_fail_when_a_field_is_removed() {
+    let cases: &[(&str, &str, &str, Severity)] = &[
+        (
+            "KONTEN-001",
+            "sites/dinkes/content/profil.md",
+            "kedudukan",
+            Severity::Error,
+        ),
+        (
+            "KONTEN-002",
+            "sites/dinkes/content/visi-misi.md",
+            "visi",
+            Severity::Warning,
+        ),
+        (
+            "KONTEN-003",
+            "sites/dinkes/content/tugas-fungsi.md",
+            "fungsi",
+            Severity::Error,
+        ),
+        (
+            "KONTEN-004",
+            "sites/dinkes/content/struktur-organisasi.md",
+            "gambaran_umum",
+            Severity::Error,
+        ),
+        (
+            "KONTEN-005",
+            "sites/dinkes/content/pejabat.md",
+            "profil_singkat",
+            Severity::Error,
+        ),
+        (
+            "KONTEN-005",
+            "sites/dinkes/content/pejabat.md",
+            "lhkpn_url",
+            Severity::Warning,
+        ),
+        (
+            "KONTEN-009",
+            "sites/dinkes/content/program-kegiatan.md",
+            "jadwal",
+            Severity::Warning,
+        ),
+        (
+            "KONTEN-010",
+            "sites/dinkes/content/kinerja.md",
+            "tahun",
+            Severity::Warning,
+        ),
+        (
+            "KONTEN-011",
+            "sites/dinkes/content/laporan-keuangan.md",
+            "tahun",
+            Severity::Warning,
+        ),
+        (
+            "KONTEN-013",
+            "sites/dinkes/content/siaga-darurat.md",
+            "evakuasi",
+            Severity::Warning,
+        ),
+        (
+            "KONTEN-006",
+            "sites/dinkes/site.toml",
+            "telepon",
+            Severity::Error,
+        ),
+        ("LAYANAN-002", SP, "persyaratan", Severity::Error),
+        ("LAYANAN-003", SP, "sarana_prasarana", Severity::Warning),
+        ("LAYANAN-005", SP, "penetapan", Severity::Warning),
+        (
+            "MAKLUMAT-001",
+            "sites/dinkes/content/maklumat-pelayanan.md",
+            "penandatangan",
+            Severity::Error,
+        ),
+        (
+            "ADUAN-001",
+            "sites/dinkes/content/pengaduan.md",
+            "waktu_respon",
+            Severity::Error,
+        ),
+        (
+            "ADUAN-003",
+            "sites/dinkes/content/pengaduan.md",
+            "wbs_url",
+            Severity::Warning,
+        ),
+        (
+            "PPID-001",
+            "sites/dinkes/site.toml",
+            "url_ppid_utama",
+            Severity::Error,
+        ),
+        (
+            "PPID-002",
+            "sites/dinkes/content/ppid/_index.md",
+            "penyelesaian_sengketa",
+            Severity::Error,
+        ),
+        (
+            "PPID-004",
+            "sites/dinkes/content/ppid/daftar-informasi-publik.md",
+            "retensi",
+            Severity::Error,
+        ),
+        (
+            "PPID-007",
+            "sites/dinkes/content/ppid/laporan-layanan-informasi.md",
+            "waktu_rata2",
+            Severity::Error,
+        ),
+        (
+            "MUTAKHIR-002",
+            "sites/dinkes/content/kontak.md",
+            "updated",
+            Severity::Warning,
+        ),
+        (
+            "AKSES-005",
+            "sites/dinkes/content/pernyataan-aksesibilitas.md",
+            "kontak",
+            Severity::Warning,
+        ),
+        (
+            "PRIVASI-001",
+            "sites/dinkes/content/kebijakan-privasi.md",
+            "retensi",
+            Severity::Warning,
+        ),
+    ];
+    for (rule, file, key, severity) in cases {
+        let p = dinkes();
+        drop_key(&p, file, key);
+        let found = fails(&p, rule, *severity);
+        assert!(
+            found.iter().any(|d| d.location.path.to_str() == Some(file)),
+            "{rule} at {file}: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_field_is_reported_with_basis_and_requirement() {
+    let p = dinkes();
+    drop_key(&p, SP, "persyaratan");
+    let r = p.check();
+    let d = of_rule(&r, "LAYANAN-002")[0];
+    assert_eq!(
+        human(d, Lang::Id),
+        "galat[LAYANAN-002]: `persyaratan` wajib diisi\n  --> sites/dinkes/content/layanan/verifikasi-izin-apotek.md\n  = dasar: Undang-Undang Nomor 25 Tahun 2009 Pasal 21 huruf b, c, d, e, f, j (sumber sekunder); Peraturan Menteri PANRB Nomor 15 Tahun 2014 Lampiran: komponen service delivery (dipublikasikan) (belum diverifikasi)\n  = saran: persyaratan[] tidak kosong; prosedur[] tidak kosong; jangka_waktu {nilai>0, satuan dalam satuan_jangka_waktu}; biaya_rp integer >= 0; produk tidak kosong; pengaduan[] berisi id kanal.\n"
+    );
+}
+
+#[test]
+fn value_rules_fail_on_wrong_values() {
+    type Mutation = fn(&Project);
+    let cases: &[(&str, Severity, Mutation)] = &[
+        ("KONTEN-002", Severity::Warning, |p| {
+            p.edit(
+                "sites/dinkes/content/visi-misi.md",
+                "periode_akhir = 2029-12-31",
+                "periode_akhir = 2025-12-31",
+            )
+        }),
+        ("LAYANAN-001", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "melayani_publik = true",
+                "melayani_publik = false",
+            )
+        }),
+        ("LAYANAN-004", Severity::Warning, |p| {
+            p.edit(SP, "biaya_rp = 0", "biaya_rp = 150000")
+        }),
+        ("MUTAKHIR-005", Severity::Warning, |p| {
+            p.edit(SP, "ditinjau = 2026-08-10", "ditinjau = 2025-01-10")
+        }),
+        ("ADUAN-002", Severity::Error, |p| {
+            p.edit(
+                SP,
+                "pengaduan = [\"lapor\", \"telepon\", \"email\"]",
+                "pengaduan = [\"lapor\", \"faks\"]",
+            )
+        }),
+        ("ADUAN-001", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "url = \"https://www.lapor.go.id\"",
+                "url = \"https://lapor.example.org\"",
+            )
+        }),
+        ("PPID-003", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/content/ppid/informasi-berkala.md",
+                "kategori = \"pengadaan\"",
+                "kategori = \"profil\"",
+            )
+        }),
+        ("PPID-007", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/content/ppid/laporan-layanan-informasi.md",
+                "tahun = 2025",
+                "tahun = 2024",
+            )
+        }),
+        ("MUTAKHIR-001", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/content/ppid/informasi-berkala.md",
+                "tanggal_mutakhir = 2026-10-06",
+                "tanggal_mutakhir = 2026-01-06",
+            )
+        }),
+        ("MUTAKHIR-002", Severity::Warning, |p| {
+            p.edit(
+                "sites/dinkes/content/profil.md",
+                "updated = 2026-10-06",
+                "updated = 2025-01-02",
+            )
+        }),
+        ("MUTAKHIR-004", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/content/berita/bulan-vitamin-a-februari-2026.md",
+                "date = 2026-02-09",
+                "date = 2027-02-09",
+            )
+        }),
+        ("DOMAIN-005", Severity::Warning, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "email = \"dinkes@cianjurkab.go.id\"",
+                "email = \"dinkes.cianjur@gmail.com\"",
+            )
+        }),
+        ("DOMAIN-006", Severity::Warning, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "penyedia = \"diskominfo\"",
+                "penyedia = \"hosting-swasta\"",
+            )
+        }),
+        ("OPS-001", Severity::Warning, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "terakhir = 2026-11-16",
+                "terakhir = 2026-01-16",
+            )
+        }),
+        ("OPS-004", Severity::Warning, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "tanggal_review = 2026-07-15",
+                "tanggal_review = 2024-07-15",
+            )
+        }),
+        ("PRIVASI-001", Severity::Error, |p| {
+            p.edit(
+                "sites/dinkes/site.toml",
+                "mengumpulkan_data_pribadi = false",
+                "mengumpulkan_data_pribadi = true",
+            );
+            drop_key(p, "sites/dinkes/content/kebijakan-privasi.md", "retensi");
+        }),
+        ("DOMAIN-003", Severity::Warning, |p| {
+            drop_table(p, "sites/dinkes/site.toml", "[penetapan_subdomain]")
+        }),
+        ("OPS-005", Severity::Info, |p| {
+            drop_table(p, "sites/dinkes/site.toml", "[repositori]")
+        }),
+        ("SITUS-001", Severity::Warning, |p| {
+            drop_table(p, "sites/dinkes/site.toml", "[sla]")
+        }),
+        ("AMAN-003", Severity::Warning, |p| {
+            drop_key(p, "laman.toml", "contact")
+        }),
+        ("DOMAIN-001", Severity::Error, |p| {
+            p.edit(
+                "laman.toml",
+                "domain = \"cianjurkab.go.id\"",
+                "domain = \"cianjur.go.id\"",
+            )
+        }),
+        ("DOMAIN-002", Severity::Error, |p| {
+            p.edit(
+                "laman.toml",
+                "domain = \"cianjurkab.go.id\"",
+                "domain = \"cianjurkab.com\"",
+            )
+        }),
+        ("DOMAIN-008", Severity::Warning, |p| {
+            p.write(
+                "sites/dinkes2/site.toml",
+                std::fs::read_to_string(p.path("sites/dinkes/site.toml")).expect("site.toml"),
+            );
+        }),
+    ];
+    for (rule, severity, mutate) in cases {
+        let p = dinkes();
+        mutate(&p);
+        fails(&p, rule, *severity);
+    }
+}
+
+#[test]
+fn text_and_output_rules_fail_on_bad_pages() {
+    let cases: &[(&str, Severity, &str, &str)] = &[
+        ("AKSES-001", Severity::Error, "", "![](/assets/lambang.svg)"),
+        (
+            "AKSES-001",
+            Severity::Error,
+            "",
+            "![lambang.svg](/assets/lambang.svg)",
+        ),
+        (
+            "AKSES-002",
+            Severity::Warning,
+            "",
+            "[Unduh](https://ppid.cianjurkab.go.id/a.pdf)",
+        ),
+        ("AKSES-003", Severity::Warning, "", "#### Terlalu dalam"),
+        (
+            "AKSES-004",
+            Severity::Warning,
+            "",
+            "<video src=\"/assets/lambang.svg\"></video>",
+        ),
+        (
+            "PRIVASI-002",
+            Severity::Error,
+            "",
+            "NIK pemohon 3203012345670001 harap dirahasiakan.",
+        ),
+        (
+            "PRIVASI-003",
+            Severity::Warning,
+            "",
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"Video\"></iframe>",
+        ),
+        (
+            "AMAN-001",
+            Severity::Error,
+            "",
+            "Kunci: AKIAIOSFODNN7EXAMPLE",
+        ),
+        (
+            "AMAN-002",
+            Severity::Error,
+            "",
+            "<img src=\"http://gambar.example.org/a.png\" alt=\"Gambar luar\">",
+        ),
+        (
+            "AMAN-002",
+            Severity::Error,
+            "",
+            "<script src=\"https://cdn.example.org/x.js\"></script>",
+        ),
+        ("TAUTAN-002", Severity::Error, "", "[hilang](/tidak-ada/)"),
+        (
+            "TAUTAN-003",
+            Severity::Error,
+            "",
+            "[jangkar](/profil/#tidak-ada)",
+        ),
+    ];
+    for (rule, severity, front, body) in cases {
+        let p = dinkes();
+        page(&p, "uji.md", front, body);
+        let found = fails(&p, rule, *severity);
+        assert!(
+            found.iter().any(|d| d.location.path.ends_with("uji.md")),
+            "{rule}: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn secrets_in_static_files_are_found() {
+    let p = dinkes();
+    p.write("sites/dinkes/static/.env", "DB_PASSWORD=rahasia\n");
+    let found = fails(&p, "AMAN-001", Severity::Error);
+    assert_eq!(found[0].location.to_string(), "sites/dinkes/static/.env");
+}
+
+#[test]
+fn declared_third_parties_and_allowed_script_hosts_pass() {
+    let p = dinkes();
+    page(
+        &p,
+        "uji.md",
+        "",
+        "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"Video\"></iframe>\n\n<script src=\"https://cdn.example.org/x.js\"></script>",
+    );
+    let mut toml = std::fs::read_to_string(p.path("sites/dinkes/site.toml")).expect("read");
+    toml.push_str("\n[[pihak_ketiga]]\nnama = \"YouTube\"\nhost = [\"www.youtube-nocookie.com\", \"cdn.example.org\"]\nlokasi_pemrosesan = \"Amerika Serikat\"\n");
+    p.write("sites/dinkes/site.toml", toml);
+    let mut laman = std::fs::read_to_string(p.path("laman.toml")).expect("read");
+    laman.push_str("\n[rules]\nscript_hosts = [\"cdn.example.org\"]\n");
+    p.write("laman.toml", laman);
+    let r = p.check();
+    assert!(
+        of_rule(&r, "PRIVASI-003").is_empty(),
+        "{:#?}",
+        of_rule(&r, "PRIVASI-003")
+    );
+    assert!(of_rule(&r, "AMAN-002").is_empty());
+}
+
+#[test]
+fn home_identity_and_maklumat_links_are_checked_on_the_output() {
+    let p = dinkes();
+    p.write(
+        "sites/dinkes/templates/index.html",
+        "<!DOCTYPE html><html lang=\"id\"><head><title>x</title></head><body><main><h1>{{ site.nama_resmi }}</h1></main></body></html>",
+    );
+    let r = p.check();
+    let k7: Vec<String> = of_rule(&r, "KONTEN-007")
+        .iter()
+        .map(|d| d.text(Lang::En))
+        .collect();
+    assert_eq!(k7.len(), 3, "{k7:#?}");
+    assert!(k7.iter().any(|t| t.contains("https://cianjurkab.go.id")));
+    let m2 = of_rule(&r, "MAKLUMAT-002");
+    assert_eq!(m2.len(), 1, "the home page no longer links the maklumat");
+    assert_eq!(
+        m2[0].location.path.to_str(),
+        Some("sites/dinkes/content/_index.md")
+    );
+}
+
+#[test]
+fn news_freshness_is_measured_from_today() {
+    let p = dinkes();
+    let mut o = p.options();
+    o.rules = true;
+    o.mode = laman::build::Mode::Check;
+    o.today = Some(chrono::NaiveDate::from_ymd_opt(2027, 6, 1).expect("date"));
+    let r = laman::build::build(&o).expect("check");
+    let d = of_rule(&r, "MUTAKHIR-003");
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].text(Lang::Id).contains("melewati batas 90 hari"),
+        "{}",
+        d[0].text(Lang::Id)
+    );
+    assert!(
+        p.check()
+            .all_diagnostics()
+            .all(|d| d.code != "MUTAKHIR-003"),
+        "fresh on 2026-11-23"
+    );
+}
+
+#[test]
+fn urgent_information_is_never_blocked_meta_001() {
+    let p = dinkes();
+    drop_key(&p, "sites/dinkes/content/ppid/_index.md", "biaya");
+    let mut o = p.options();
+    o.rules = true;
+    o.mode = laman::build::Mode::Check;
+    o.today = Some(now().date_naive());
+    o.changed = Some(vec![
+        "sites/dinkes/content/ppid/informasi-serta-merta.md".into(),
+    ]);
+    let r = laman::build::build(&o).expect("check");
+    let ppid = of_rule(&r, "PPID-002");
+    assert_eq!(ppid[0].severity, Severity::Warning, "lowered");
+    assert_eq!(of_rule(&r, "META-001").len(), 1, "the waiver is recorded");
+    assert!(!r.has_errors());
+    o.changed = Some(vec!["sites/dinkes/content/profil.md".into()]);
+    let r = laman::build::build(&o).expect("check");
+    assert_eq!(
+        of_rule(&r, "PPID-002")[0].severity,
+        Severity::Error,
+        "an ordinary change is not waived"
+    );
+    assert!(of_rule(&r, "META-001").is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Profiles and laman.toml overrides.
+
+fn with_profile(p: &Project, profile: &str, domain: &str) {
+    p.edit(
+        "laman.toml",
+        "profile = \"cianjur\"",
+        &format!("profile = \"{profile}\""),
+    );
+    p.edit(
+        "laman.toml",
+        "domain = \"cianjurkab.go.id\"",
+        &format!("domain = \"{domain}\""),
+    );
+}
+
+#[test]
+fn same_site_passes_under_cianjur_and_fails_under_pangandaran_and_bogor_without_decree() {
+    for (profile, domain, sev, reason) in [
+        ("cianjur", "cianjurkab.go.id", Severity::Warning, None),
+        (
+            "pangandaran",
+            "pangandarankab.go.id",
+            Severity::Error,
+            Some("Perbup 47/2017 Pasal 11 ayat (4)"),
+        ),
+        (
+            "bogor",
+            "bogorkab.go.id",
+            Severity::Error,
+            Some("Perbup 11/2015 Pasal 10 ayat (4)"),
+        ),
+    ] {
+        let p = dinkes();
+        with_profile(&p, profile, domain);
+        drop_table(&p, "sites/dinkes/site.toml", "[penetapan_subdomain]");
+        let r = p.check();
+        let d = of_rule(&r, "DOMAIN-003");
+        assert_eq!(d[0].severity, sev, "{profile}");
+        assert_eq!(d[0].severity_reason.as_deref(), reason, "{profile}");
+        assert_eq!(r.has_errors(), sev == Severity::Error, "{profile}");
+    }
+}
+
+#[test]
+fn profile_citations_come_first_in_the_basis() {
+    let p = dinkes();
+    with_profile(&p, "pangandaran", "pangandarankab.go.id");
+    drop_table(&p, "sites/dinkes/site.toml", "[penetapan_subdomain]");
+    let r = p.check();
+    let d = of_rule(&r, "DOMAIN-003")[0];
+    assert_eq!(d.basis[0].source, "PERBUP-PND-47-2017");
+    assert!(
+        !d.basis.iter().any(|c| c.source == "PERBUP-BGR-11-2015"),
+        "Bogor's Perbup does not bind Pangandaran"
+    );
+    assert!(human(d, Lang::Id).contains("  = tingkat: galat (Perbup 47/2017 Pasal 11 ayat (4))\n"));
+}
+
+#[test]
+fn purwakarta_makes_backups_an_error() {
+    let p = dinkes();
+    with_profile(&p, "purwakarta", "purwakartakab.go.id");
+    p.edit(
+        "sites/dinkes/site.toml",
+        "terakhir = 2026-11-16",
+        "terakhir = 2026-01-16",
+    );
+    fails(&p, "OPS-001", Severity::Error);
+}
+
+#[test]
+fn limapuluhkota_raises_currency_one_site_and_sla() {
+    let p = dinkes();
+    with_profile(&p, "limapuluhkota", "limapuluhkotakab.go.id");
+    p.edit(
+        "sites/dinkes/content/profil.md",
+        "updated = 2026-10-06",
+        "updated = 2025-01-02",
+    );
+    drop_table(&p, "sites/dinkes/site.toml", "[sla]");
+    p.write(
+        "sites/dinkes2/site.toml",
+        std::fs::read_to_string(p.path("sites/dinkes/site.toml")).expect("read"),
+    );
+    for rule in ["MUTAKHIR-002", "SITUS-001", "DOMAIN-008"] {
+        fails(&p, rule, Severity::Error);
+    }
+}
+
+#[test]
+fn laman_toml_may_raise_a_rule_with_its_own_citation() {
+    let p = dinkes();
+    let mut toml = std::fs::read_to_string(p.path("laman.toml")).expect("read");
+    toml.push_str("\n[rules.override.MUTAKHIR-003]\nseverity = \"error\"\nreason = \"Surat Edaran Bupati Cianjur Nomor 10 Tahun 2026\"\n");
+    p.write("laman.toml", toml);
+    let mut o = p.options();
+    o.rules = true;
+    o.mode = laman::build::Mode::Check;
+    o.today = Some(chrono::NaiveDate::from_ymd_opt(2027, 6, 1).expect("date"));
+    let r = laman::build::build(&o).expect("check");
+    let d = of_rule(&r, "MUTAKHIR-003")[0];
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.severity_reason.as_deref(),
+        Some("Surat Edaran Bupati Cianjur Nomor 10 Tahun 2026")
+    );
+}
+
+#[test]
+fn an_override_of_an_unknown_rule_is_an_error_at_its_line() {
+    let p = dinkes();
+    let mut toml = std::fs::read_to_string(p.path("laman.toml")).expect("read");
+    let line = toml.lines().count() + 2;
+    toml.push_str("\n[rules.override.MUTAKHIR-009]\nseverity = \"error\"\nreason = \"x\"\n");
+    p.write("laman.toml", toml);
+    let out = p.cli(&["check"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("galat[KONFIG-001]: nilai `MUTAKHIR-009` tidak diperbolehkan di sini\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("--> laman.toml:{line}:")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_unknown_profile_is_an_error_at_its_line() {
+    let p = dinkes();
+    p.edit(
+        "laman.toml",
+        "profile = \"cianjur\"",
+        "profile = \"jakarta\"",
+    );
+    let out = p.cli(&["check"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("`jakarta`") && out.stderr.contains("--> laman.toml:"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Formats and the compliance report.
+
+#[test]
+fn golden_output_of_every_format() {
+    let p = Project::fixture("minimal");
+    for (format, file) in [
+        ("human", "check/human.txt"),
+        ("json", "check/report.json"),
+        ("github", "check/github.txt"),
+        ("sarif", "check/report.sarif"),
+    ] {
+        let out = p.cli(&["check", "--today", "2026-11-23", "--format", format]);
+        assert_eq!(out.code, Some(1), "{format}: {}", out.stderr);
+        golden(file, &out.stdout);
+    }
+    let en = p.cli(&["check", "--today", "2026-11-23", "--lang", "en", "beta"]);
+    golden("check/human-en-beta.txt", &en.stdout);
+}
+
+#[test]
+fn sarif_has_the_2_1_0_shape() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["check", "--today", "2026-11-23", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "laman");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert!(results.len() > 20);
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(matches!(
+            r["level"].as_str(),
+            Some("error" | "warning" | "note")
+        ));
+        assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("sites/"))
+        );
+    }
+    for level in ["error", "warning", "note"] {
+        assert!(
+            results.iter().any(|r| r["level"] == level),
+            "a result at {level}"
+        );
+    }
+}
+
+#[test]
+fn json_report_follows_its_schema() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["check", "--today", "2026-11-23", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["schema"], "laman/check/1");
+    assert_eq!(v["profile"], "nasional");
+    assert_eq!(v["today"], "2026-11-23");
+    let f = &v["findings"][0];
+    for key in [
+        "rule",
+        "severity",
+        "site",
+        "file",
+        "line",
+        "column",
+        "message",
+        "hint",
+        "basis",
+        "severity_reason",
+        "data",
+    ] {
+        assert!(f.get(key).is_some(), "finding has {key}");
+    }
+    let errors = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .count();
+    assert_eq!(v["summary"]["errors"].as_u64(), Some(errors as u64));
+}
+
+#[test]
+fn compliance_report_shows_the_regency_at_a_glance() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&[
+        "check",
+        "--today",
+        "2026-11-23",
+        "--format",
+        "json",
+        "--report",
+        "laporan",
+    ]);
+    assert_eq!(out.code, Some(1));
+    let index = std::fs::read_to_string(p.path("laporan/index.html")).expect("index.html");
+    assert!(index.contains("<html lang=\"id\">"));
+    assert!(index.contains("<caption>Perangkat Daerah × kelompok aturan</caption>"));
+    assert!(index.contains("<a href=\"alpha.html\">alpha.contohkab.go.id</a>"));
+    assert!(index.contains("Standar pelayanan") && index.contains("galat"));
+    let alpha = std::fs::read_to_string(p.path("laporan/alpha.html")).expect("alpha.html");
+    assert!(
+        alpha.contains("KONTEN-002") && alpha.contains("Peraturan"),
+        "findings with their basis"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(p.path("laporan/laporan.json")).expect("json"),
+    )
+    .expect("parse");
+    assert_eq!(json["schema"], "laman/check/1");
+}
+
+#[test]
+fn build_reports_rule_findings_but_still_writes_the_site() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["build", "--lang", "en"]);
+    assert_eq!(
+        out.code,
+        Some(1),
+        "error-level rule findings set the exit code"
+    );
+    let alpha_line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("alpha.contohkab.go.id"))
+        .expect("alpha line");
+    assert!(!alpha_line.contains(" 0 errors"), "{alpha_line}");
+    assert!(
+        !alpha_line.contains("FAILED"),
+        "content rules do not stop the build: {alpha_line}"
+    );
+    assert!(p.has_output("alpha.contohkab.go.id", "index.html"));
+    assert!(
+        !out.stderr.contains("info["),
+        "infos stay out of the build log"
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["check", "--today", "2026-11-23"]);
+    assert_eq!(out.code, Some(1));
+    assert!(!p.path("public").exists());
+    assert!(out.stdout.ends_with("2 situs diperiksa (profil nasional, tanggal 2026-11-23): 34 galat, 37 peringatan, 3 info\n"), "{}", out.stdout);
+}
