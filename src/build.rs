@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::config::{self, RegencyConfig};
+use crate::content::kinds::Jenis;
 use crate::content::{self, ContentTree, LoadOptions};
 use crate::diagnostic::{Diagnostic, Location, Severity, Tally};
 use crate::error::Error;
@@ -619,6 +620,8 @@ fn write_extras(
     let mut search_ctx = base_context(model);
     let mut search_page = model.bare_section_ctx(0);
     search_page.title = "Pencarian".to_string();
+    search_page.jenis = Jenis::Halaman.as_str();
+    search_page.jenis_label = Jenis::Halaman.label();
     search_page.url = model.ctx.urls.cari.clone();
     search_page.permalink = model.absolute(&search_page.url);
     search_page.breadcrumbs.truncate(1);

@@ -166,6 +166,7 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
                         text: text.trim().to_string(),
                     });
                 }
+                push_plain(&mut out.plain, " ");
                 Event::End(TagEnd::Heading(level))
             }
             Event::Start(Tag::Link {
@@ -344,6 +345,12 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["persyaratan", "persyaratan-1", "khusus"]);
         assert!(r.html.contains("<h2 id=\"persyaratan-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn plain_text_keeps_words_apart_across_blocks() {
+        let r = run("## Layanan kami\n\nDinas melayani.\n");
+        assert_eq!(r.plain, "Layanan kami Dinas melayani.");
     }
 
     #[test]

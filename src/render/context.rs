@@ -89,6 +89,10 @@ pub struct SpecialUrls {
     pub layanan: Option<String>,
     /// Public information list.
     pub dip: Option<String>,
+    /// Periodic information page.
+    pub informasi_berkala: Option<String>,
+    /// The section that lists the news.
+    pub berita: Option<String>,
     /// Privacy policy.
     pub kebijakan_privasi: Option<String>,
     /// Accessibility statement.

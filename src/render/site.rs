@@ -525,6 +525,13 @@ impl<'a> Model<'a> {
             kontak: self.first_url(Jenis::Kontak),
             layanan,
             dip: self.first_url(Jenis::DaftarInformasiPublik),
+            informasi_berkala: self.first_url(Jenis::InformasiBerkala),
+            berita: self
+                .tree
+                .pages
+                .iter()
+                .find(|p| p.jenis() == Jenis::Berita)
+                .map(|p| self.links.url(&url_for_dir(&p.parent))),
             kebijakan_privasi: self.first_url(Jenis::KebijakanPrivasi),
             aksesibilitas: self.first_url(Jenis::PernyataanAksesibilitas),
         };
