@@ -123,12 +123,12 @@ pub struct Diagnostic {
     pub location: Location,
     /// What, as data (boxed: a diagnostic travels in `Result`s).
     pub message: Box<Message>,
-    /// Legal basis (content rules only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub basis: Vec<Citation>,
+    /// Legal basis (content rules only); shared by every finding of a rule.
+    #[serde(skip_serializing_if = "<[Citation]>::is_empty")]
+    pub basis: std::sync::Arc<[Citation]>,
     /// What the rule requires (content rules: the catalogue's `cek`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requirement: Option<String>,
+    pub requirement: Option<std::sync::Arc<str>>,
     /// Why the severity differs from the catalogue's (profile or laman.toml citation).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_reason: Option<String>,
@@ -176,7 +176,7 @@ impl Diagnostic {
             severity: message.default_severity(),
             location,
             message: Box::new(message),
-            basis: Vec::new(),
+            basis: std::sync::Arc::from([]),
             requirement: None,
             severity_reason: None,
         }
@@ -189,7 +189,9 @@ impl Diagnostic {
 
     /// What to do about it, in `lang` (for a content rule: what it requires).
     pub fn hint(&self, lang: Lang) -> Option<String> {
-        self.message.hint(lang).or_else(|| self.requirement.clone())
+        self.message
+            .hint(lang)
+            .or_else(|| self.requirement.as_deref().map(str::to_string))
     }
 
     /// Whether this finding is about the input itself (it cannot be built

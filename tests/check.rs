@@ -545,6 +545,56 @@ fn text_and_output_rules_fail_on_bad_pages() {
 }
 
 #[test]
+fn a_page_that_does_not_parse_makes_its_rules_unevaluable_not_missing() {
+    let p = dinkes();
+    p.edit(
+        "sites/dinkes/content/profil.md",
+        "weight = 10",
+        "weight = \"sepuluh\"",
+    );
+    let r = p.check();
+    assert_eq!(of_rule(&r, "META-002").len(), 1, "the parse error itself");
+    let k1 = of_rule(&r, "KONTEN-001");
+    assert_eq!(k1.len(), 1, "{k1:#?}");
+    assert_eq!(
+        k1[0].text(Lang::En),
+        "the rule could not be evaluated: sites/dinkes/content/profil.md tidak terbaca (lihat galat META-002)"
+    );
+    assert_eq!(
+        k1[0].location.path.to_str(),
+        Some("sites/dinkes/content/profil.md")
+    );
+}
+
+#[test]
+fn one_page_can_be_checked_alone_for_a_preview() {
+    let p = dinkes();
+    drop_key(&p, SP, "produk");
+    let config = laman::config::load(p.root()).expect("laman.toml");
+    let registry = laman::registry::discover(p.root(), &config, &[]).expect("registry");
+    let site = &registry.sites[0];
+    let tree = laman::content::load(site, laman::content::LoadOptions::default());
+    let page = tree
+        .pages
+        .iter()
+        .find(|pg| pg.shown.to_str() == Some(SP))
+        .expect("page");
+    let engine = laman::rules::Engine::new(&config).expect("engine");
+    let opts = laman::rules::RuleOptions {
+        today: now().date_naive(),
+        changed: None,
+    };
+    let body = laman::markdown::Rendered::default();
+    let found = engine.check_page(site, page, &body, &opts);
+    let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"LAYANAN-002"), "{codes:?}");
+    assert!(
+        found.iter().all(|d| d.location.path.to_str() == Some(SP)),
+        "only this page's findings"
+    );
+}
+
+#[test]
 fn secrets_in_static_files_are_found() {
     let p = dinkes();
     p.write("sites/dinkes/static/.env", "DB_PASSWORD=rahasia\n");

@@ -102,6 +102,9 @@ pub struct ContentTree {
     pub assets: Vec<Asset>,
     /// Problems met while loading.
     pub diagnostics: Vec<Diagnostic>,
+    /// Pages that could not be loaded, with the kind they declare (when it
+    /// can be read): the rules report these as not evaluable, not as missing.
+    pub unreadable: Vec<(PathBuf, Option<Jenis>)>,
 }
 
 /// Options for loading.
@@ -123,11 +126,15 @@ pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
         .map(|f| load_page(&f.path, &f.rel, &content_shown.join(&f.rel), opts))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    for r in results {
+    let mut unreadable = Vec::new();
+    for (r, f) in results.into_iter().zip(&md) {
         match r {
             Ok(Some(p)) => pages.push(p),
             Ok(None) => {}
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                unreadable.push((content_shown.join(&f.rel), declared_jenis(&f.path)));
+                diagnostics.push(d);
+            }
         }
     }
 
@@ -168,7 +175,20 @@ pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
         sections: sections.into_keys().collect(),
         assets,
         diagnostics,
+        unreadable,
     }
+}
+
+/// The `jenis` a broken file declares, read line by line (its front matter
+/// did not parse as a whole).
+fn declared_jenis(path: &Path) -> Option<Jenis> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("jenis")?.trim_start();
+        let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
+        Jenis::parse(value.trim().trim_matches(['"', '\'']))
+    })
 }
 
 #[derive(Deserialize)]

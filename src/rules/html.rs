@@ -30,6 +30,11 @@ pub struct HtmlFacts {
     pub lang_id: bool,
 }
 
+/// Tags whose attributes the checks read; any other tag is only looked at for an `id`.
+const INTERESTING: &[&str] = &[
+    "html", "a", "link", "img", "script", "source", "iframe", "video", "audio", "track", "form",
+];
+
 /// Reads the facts of `html`.
 pub fn scan(html: &str) -> HtmlFacts {
     let mut f = HtmlFacts::default();
@@ -48,88 +53,126 @@ pub fn scan(html: &str) -> HtmlFacts {
         let tag = &html[start..end];
         i = (end + 1).min(html.len());
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let body = tag.trim_start_matches('/');
+        let name_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        let name = lower(&body[..name_len]);
         if closing {
-            if matches!(name.as_str(), "video" | "audio") {
+            if matches!(name.as_ref(), "video" | "audio") {
                 open_media = None;
             }
             continue;
         }
-        let attrs = attributes(tag);
-        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let heading =
+            name.len() == 2 && name.starts_with('h') && name.as_bytes()[1].is_ascii_digit();
+        if heading {
+            if let Some(level) = name[1..].parse::<u8>().ok().filter(|l| (1..=6).contains(l)) {
+                f.headings.push(level);
+            }
+        }
+        if !INTERESTING.contains(&name.as_ref()) {
+            if tag.contains("id=") {
+                if let Some(id) = attributes(&body[name_len..])
+                    .into_iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("id"))
+                {
+                    f.ids.insert(id.1.into_owned());
+                }
+            }
+            continue;
+        }
+        let attrs = attributes(&body[name_len..]);
+        let get = |k: &str| {
+            attrs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .map(|(_, v)| v.to_string())
+        };
         if let Some(id) = get("id") {
             f.ids.insert(id);
         }
-        match name.as_str() {
-            "html" => f.lang_id = get("lang").is_some_and(|l| l == "id" || l.starts_with("id-")),
-            "a" => f.links.extend(get("href")),
-            "link" => {
-                if let Some(h) = get("href") {
-                    let rel = get("rel").unwrap_or_default();
-                    if rel
-                        .split_whitespace()
-                        .any(|r| r == "stylesheet" || r == "icon" || r == "preload")
-                    {
-                        f.resources.push(h.clone());
-                    }
-                    f.links.push(h);
-                }
-            }
-            "img" => {
-                let src = get("src").unwrap_or_default();
-                f.links.push(src.clone());
-                f.resources.push(src.clone());
-                f.images.push((src, get("alt")));
-            }
-            "script" => {
-                if let Some(s) = get("src") {
-                    f.links.push(s.clone());
-                    f.resources.push(s.clone());
-                    f.scripts.push(s);
-                }
-            }
-            "source" => {
-                f.links.extend(get("src"));
-                f.resources.extend(get("src"));
-            }
-            "iframe" => {
-                f.links.extend(get("src"));
-                f.resources.extend(get("src"));
-                f.media.push(("iframe".into(), get("title").is_some()));
-            }
-            "video" | "audio" => {
-                f.links.extend(get("src"));
-                f.resources.extend(get("src"));
-                f.media.push((name.clone(), false));
-                open_media = Some(f.media.len() - 1);
-            }
-            "track" => {
-                if let Some(m) = open_media {
-                    f.media[m].1 = true;
-                }
-            }
-            "form" => {
-                let role = get("role").unwrap_or_default();
-                if role == "search" {
-                    f.has_search = true;
-                } else {
-                    f.has_form = true;
-                }
-            }
-            n if n.len() == 2 && n.starts_with('h') => {
-                if let Some(level) = n[1..].parse::<u8>().ok().filter(|l| (1..=6).contains(l)) {
-                    f.headings.push(level);
-                }
-            }
-            _ => {}
-        }
+        record(&mut f, name.as_ref(), &get, &mut open_media);
     }
     f
+}
+
+fn lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Records what an interesting tag contributes.
+fn record(
+    f: &mut HtmlFacts,
+    name: &str,
+    get: &dyn Fn(&str) -> Option<String>,
+    open_media: &mut Option<usize>,
+) {
+    match name {
+        "html" => f.lang_id = get("lang").is_some_and(|l| l == "id" || l.starts_with("id-")),
+        "a" => f.links.extend(get("href")),
+        "link" => {
+            if let Some(h) = get("href") {
+                let rel = get("rel").unwrap_or_default();
+                if rel
+                    .split_whitespace()
+                    .any(|r| r == "stylesheet" || r == "icon" || r == "preload")
+                {
+                    f.resources.push(h.clone());
+                }
+                f.links.push(h);
+            }
+        }
+        "img" => {
+            let src = get("src").unwrap_or_default();
+            f.links.push(src.clone());
+            f.resources.push(src.clone());
+            f.images.push((src, get("alt")));
+        }
+        "script" => {
+            if let Some(s) = get("src") {
+                f.links.push(s.clone());
+                f.resources.push(s.clone());
+                f.scripts.push(s);
+            }
+        }
+        "source" => {
+            if let Some(s) = get("src") {
+                f.links.push(s.clone());
+                f.resources.push(s);
+            }
+        }
+        "iframe" => {
+            if let Some(s) = get("src") {
+                f.links.push(s.clone());
+                f.resources.push(s);
+            }
+            f.media.push(("iframe".into(), get("title").is_some()));
+        }
+        "video" | "audio" => {
+            if let Some(s) = get("src") {
+                f.links.push(s.clone());
+                f.resources.push(s);
+            }
+            f.media.push((name.to_string(), false));
+            *open_media = Some(f.media.len() - 1);
+        }
+        "track" => {
+            if let Some(m) = *open_media {
+                f.media[m].1 = true;
+            }
+        }
+        "form" => {
+            if get("role").as_deref() == Some("search") {
+                f.has_search = true;
+            } else {
+                f.has_form = true;
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Index of the `>` that ends the tag starting at `start`, skipping quoted values.
@@ -150,10 +193,9 @@ fn tag_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-/// `name="value"` pairs of a tag (names lower-cased, entities `&amp;` and `&quot;` decoded).
-fn attributes(tag: &str) -> Vec<(String, String)> {
+/// `name="value"` pairs after a tag name (entities `&amp;`, `&quot;`, `&#39;` decoded).
+fn attributes(mut rest: &str) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
     let mut out = Vec::new();
-    let mut rest = tag.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '/');
     loop {
         rest = rest.trim_start();
         let name_len = rest
@@ -166,14 +208,14 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
             rest = &rest[1..];
             continue;
         }
-        let name = rest[..name_len].to_ascii_lowercase();
+        let name = &rest[..name_len];
         rest = rest[name_len..].trim_start();
         let value = if let Some(r) = rest.strip_prefix('=') {
             let r = r.trim_start();
             let (v, after) = match r.as_bytes().first() {
                 Some(&q) if q == b'"' || q == b'\'' => {
                     let end = r[1..].find(q as char).map_or(r.len(), |e| e + 1);
-                    (&r[1..end], r.get(end + 1..).unwrap_or(""))
+                    (&r[1.min(r.len())..end], r.get(end + 1..).unwrap_or(""))
                 }
                 _ => {
                     let end = r.find(char::is_whitespace).unwrap_or(r.len());
@@ -181,11 +223,17 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
                 }
             };
             rest = after;
-            v.replace("&amp;", "&")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
+            if v.contains('&') {
+                std::borrow::Cow::Owned(
+                    v.replace("&amp;", "&")
+                        .replace("&quot;", "\"")
+                        .replace("&#39;", "'"),
+                )
+            } else {
+                std::borrow::Cow::Borrowed(v)
+            }
         } else {
-            String::new()
+            std::borrow::Cow::Borrowed("")
         };
         out.push((name, value));
     }

@@ -120,6 +120,14 @@ pub struct PageHtml {
     pub facts: HtmlFacts,
 }
 
+/// What every finding of one rule shares, computed once per run.
+#[derive(Debug, Clone)]
+struct RuleMeta {
+    severity: Severity,
+    basis: std::sync::Arc<[Citation]>,
+    requirement: Option<std::sync::Arc<str>>,
+}
+
 /// The rules, configured for one regency.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -127,6 +135,8 @@ pub struct Engine {
     config: RegencyConfig,
     /// Rule ID → (severity, reason), profile first, laman.toml on top.
     overrides: BTreeMap<String, (Severity, String)>,
+    /// Rule ID → default severity, basis and requirement.
+    meta: BTreeMap<String, RuleMeta>,
 }
 
 impl Engine {
@@ -151,7 +161,7 @@ impl Engine {
                 catalogue.rules.contains_key(rule) || OWN_RULES.iter().any(|(id, _, _)| id == rule);
             if !known {
                 let mut ids: Vec<String> = catalogue.rules.keys().cloned().collect();
-                ids.sort_by_key(|id| edit_distance(id, rule));
+                ids.sort_by_key(|id| crate::content::kinds::edit_distance(id, rule));
                 ids.truncate(3);
                 return Err(Box::new(Diagnostic::new(
                     at(),
@@ -164,11 +174,34 @@ impl Engine {
             }
             overrides.insert(rule.clone(), (o.severity.into(), o.reason.clone()));
         }
-        Ok(Engine {
+        let mut engine = Engine {
             catalogue,
             config: config.clone(),
             overrides,
-        })
+            meta: BTreeMap::new(),
+        };
+        engine.meta = engine
+            .catalogue
+            .rules
+            .values()
+            .map(|r| {
+                let meta = RuleMeta {
+                    severity: severity_of(&r.tingkat).unwrap_or(Severity::Warning),
+                    basis: engine.basis(r).into(),
+                    requirement: Some(r.cek.as_str().into()),
+                };
+                (r.id.clone(), meta)
+            })
+            .chain(OWN_RULES.iter().map(|(id, sev, req)| {
+                let meta = RuleMeta {
+                    severity: *sev,
+                    basis: std::sync::Arc::from([]),
+                    requirement: Some((*req).into()),
+                };
+                (id.to_string(), meta)
+            }))
+            .collect();
+        Ok(engine)
     }
 
     /// The profile.
@@ -183,12 +216,7 @@ impl Engine {
 
     /// Attaches severity, basis and requirement to a raw finding.
     fn finish(&self, raw: Raw) -> Diagnostic {
-        let rule = self.catalogue.rules.get(raw.rule);
-        let own = OWN_RULES.iter().find(|(id, _, _)| *id == raw.rule);
-        let default = rule
-            .and_then(|r| severity_of(&r.tingkat))
-            .or(own.map(|o| o.1))
-            .unwrap_or(Severity::Warning);
+        let meta = self.meta.get(raw.rule);
         let mut d = Diagnostic::new(
             raw.at,
             Message::Rule {
@@ -196,13 +224,18 @@ impl Engine {
                 finding: raw.finding,
             },
         );
-        d.severity = raw.severity.unwrap_or(default);
+        d.severity = raw
+            .severity
+            .or(meta.map(|m| m.severity))
+            .unwrap_or(Severity::Warning);
         if let Some((sev, reason)) = self.overrides.get(raw.rule) {
             d.severity = *sev;
             d.severity_reason = Some(reason.clone());
         }
-        d.requirement = rule.map(|r| r.cek.clone()).or(own.map(|o| o.2.to_string()));
-        d.basis = rule.map(|r| self.basis(r)).unwrap_or_default();
+        if let Some(m) = meta {
+            d.requirement = m.requirement.clone();
+            d.basis = m.basis.clone();
+        }
         d
     }
 
@@ -354,21 +387,6 @@ pub(crate) fn key_at(shown: &Path, text: &str, key: &str) -> Location {
         offset += line.len();
     }
     Location::file(shown)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A string field that is present and not blank.

@@ -37,14 +37,26 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, 
     let has = |j: Jenis| input.tree.pages.iter().any(|p| p.jenis() == j);
     let site_at = Location::file(&site.shown);
     let need_page = |rule: &'static str, j: Jenis, found: &mut Found| {
-        if !has(j) {
-            found.push(
+        if has(j) {
+            return;
+        }
+        // A page of that kind exists but did not load: say the rule could not be evaluated.
+        match input.tree.unreadable.iter().find(|(_, k)| *k == Some(j)) {
+            Some((path, _)) => found.push_as(
+                rule,
+                Severity::Warning,
+                Location::file(path),
+                F::Unevaluable {
+                    detail: format!("{} tidak terbaca (lihat galat META-002)", path.display()),
+                },
+            ),
+            None => found.push(
                 rule,
                 site_at.clone(),
                 F::MissingPage {
                     jenis: j.as_str().into(),
                 },
-            );
+            ),
         }
     };
     for (rule, j) in [
@@ -361,16 +373,17 @@ fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Found) {
         .pages
         .iter()
         .any(|p| p.jenis() == Jenis::KebijakanPrivasi);
+    // Required when the site collects personal data; recommended otherwise.
+    let sev = if collects {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     if !has {
         let at = if collects {
             toml.at("mengumpulkan_data_pribadi").or_file(&toml.shown)
         } else {
             Location::file(&input.site.shown)
-        };
-        let sev = if collects {
-            Severity::Error
-        } else {
-            Severity::Warning
         };
         found.push_as(
             "PRIVASI-001",
@@ -398,11 +411,6 @@ fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Found) {
                 ("kontak_pengendali", filled(&d.kontak_pengendali)),
             ] {
                 if !ok {
-                    let sev = if collects {
-                        Severity::Error
-                    } else {
-                        Severity::Warning
-                    };
                     found.push_as(
                         "PRIVASI-001",
                         sev,
