@@ -8,11 +8,17 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: chromium renders pages for the accessibility test;
-# nodejs/npm drive it (playwright-core + axe-core from the lockfile).
+# nodejs/npm drive it (playwright-core + axe-core from the lockfile);
+# bind9, openssl and sslscan for tests/conformance.rs.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+# bind9 (named), openssl (s_server, genrsa) and sslscan serve and cross-check
+# the conformance tests' DNS and TLS fixtures on loopback.
+command -v named >/dev/null || [ -x /usr/sbin/named ] || need+=(bind9)
+command -v openssl >/dev/null || need+=(openssl)
+command -v sslscan >/dev/null || need+=(sslscan)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update
   as_root apt-get install -y -o DPkg::Lock::Timeout=600 "${need[@]}"

@@ -14,6 +14,7 @@
 
 pub mod build;
 pub mod config;
+pub mod conformance;
 pub mod content;
 pub mod diagnostic;
 pub mod error;

@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod conformance;
 mod new;
 mod report;
 
@@ -61,6 +62,11 @@ enum Command {
     Build(build::BuildArgs),
     /// Check every site (or the named ones) against the content rules; write nothing.
     Check(check::CheckArgs),
+    /// Nightly DNS, TLS, HTTP and content check of every registered host.
+    Conformance(conformance::ConformanceArgs),
+    /// DNS helpers for the DNS administrator.
+    #[command(subcommand)]
+    Dns(conformance::DnsCommand),
     /// Write a laman.toml for a regency profile.
     Init(new::InitArgs),
     /// Scaffold a site or a page.
@@ -85,6 +91,8 @@ pub fn run() -> ExitCode {
     let result = match args.command {
         Command::Build(b) => build::run(b, &args.dir, lang),
         Command::Check(c) => check::run(c, &args.dir, lang),
+        Command::Conformance(c) => conformance::run(c, &args.dir, lang),
+        Command::Dns(d) => conformance::dns(d, &args.dir),
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
     };

@@ -1,0 +1,234 @@
+//! `laman conformance` (the nightly DNS/TLS/HTTP/content job) and
+//! `laman dns zone` (the records the DNS administrator must publish):
+//! arguments → `ConformanceOptions` → library → summary and exit code.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Subcommand};
+use laman::Lang;
+use laman::conformance::{self, ConformanceOptions, ConformanceReport, Status, report};
+
+use super::exit;
+
+#[derive(Debug, Args)]
+pub struct ConformanceArgs {
+    /// DNS resolver IP:PORT [default: first nameserver of /etc/resolv.conf].
+    #[arg(long)]
+    resolver: Option<SocketAddr>,
+    /// HTTPS port to check.
+    #[arg(long, default_value_t = 443)]
+    https_port: u16,
+    /// HTTP port to check.
+    #[arg(long, default_value_t = 80)]
+    http_port: u16,
+    /// Extra trusted root certificates (PEM file); repeatable.
+    #[arg(long = "ca-root")]
+    ca_roots: Vec<PathBuf>,
+    /// The published sites.json, for the served-content checks (CNT004, CNT005).
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Output folder (findings.jsonl, report.html, diff.json) [default: <dir>/conformance].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Last night's output folder, for new / fixed / still open.
+    #[arg(long)]
+    previous: Option<PathBuf>,
+    /// Hosts checked at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Connections at once to one IP address.
+    #[arg(long, default_value_t = 2)]
+    per_ip: usize,
+    /// Timeout of each network step, in seconds.
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
+    /// Only these hosts (FQDN or label).
+    #[arg(long, num_args = 1..)]
+    only: Vec<String>,
+    /// Connect to HOST at IP instead of its DNS address (DNS is still checked); repeatable.
+    #[arg(long = "connect", value_name = "HOST=IP")]
+    connect: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DnsCommand {
+    /// Print the zone-file records every registered host needs.
+    Zone,
+}
+
+fn resolver(arg: Option<SocketAddr>) -> anyhow::Result<SocketAddr> {
+    if let Some(r) = arg {
+        return Ok(r);
+    }
+    let text = std::fs::read_to_string("/etc/resolv.conf").context("/etc/resolv.conf")?;
+    conformance::net::parse_resolv_conf(&text)
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow!("/etc/resolv.conf names no nameserver; pass --resolver IP:PORT"))
+}
+
+fn connect_map(items: &[String]) -> anyhow::Result<BTreeMap<String, IpAddr>> {
+    items
+        .iter()
+        .map(|s| {
+            let (h, ip) = s
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--connect {s}: expected HOST=IP"))?;
+            let ip: IpAddr = ip.parse().with_context(|| format!("--connect {s}"))?;
+            Ok((h.trim_end_matches('.').to_ascii_lowercase(), ip))
+        })
+        .collect()
+}
+
+fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOptions, SocketAddr)> {
+    let cfg = laman::config::load(dir)?;
+    let reg = laman::registry::discover(dir, &cfg, &[])?;
+    let mut o = ConformanceOptions::new(&cfg.region.domain, chrono::Utc::now());
+    o.targets = conformance::targets(&cfg, &reg);
+    if !a.only.is_empty() {
+        let want = |h: &str| {
+            a.only.iter().any(|x| {
+                let x = x.trim_end_matches('.').to_ascii_lowercase();
+                x == h || format!("{x}.{}", o.domain) == h
+            })
+        };
+        let unknown: Vec<&String> = a
+            .only
+            .iter()
+            .filter(|x| {
+                !o.targets
+                    .iter()
+                    .any(|t| t.host == **x || t.host == format!("{x}.{}", o.domain))
+            })
+            .collect();
+        if !unknown.is_empty() {
+            bail!("--only: not a registered host: {unknown:?}");
+        }
+        o.targets.retain(|t| want(&t.host));
+    }
+    o.expected = conformance::expected(&cfg.hosting);
+    o.https_port = a.https_port;
+    o.http_port = a.http_port;
+    o.concurrency = a.concurrency.max(1);
+    o.per_ip = a.per_ip.max(1);
+    if !(a.timeout.is_finite() && a.timeout > 0.0) {
+        bail!("--timeout must be a positive number of seconds");
+    }
+    o.timeout = Duration::from_secs_f64(a.timeout);
+    o.ca_roots = a.ca_roots.clone();
+    o.connect = connect_map(&a.connect)?;
+    if let Some(m) = &a.manifest {
+        let bytes = std::fs::read(m).with_context(|| m.display().to_string())?;
+        o.manifest = Some(serde_json::from_slice(&bytes).with_context(|| m.display().to_string())?);
+    }
+    Ok((o, resolver(a.resolver)?))
+}
+
+/// `laman conformance`.
+pub fn run(a: ConformanceArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+    match run_inner(&a, dir, lang) {
+        Ok(code) => Ok(code),
+        Err(e) => match e.downcast::<laman::Error>() {
+            Ok(le) => Err(le),
+            Err(e) => {
+                eprintln!("laman conformance: {e:#}");
+                Ok(exit::FAILURE)
+            }
+        },
+    }
+}
+
+fn run_inner(a: &ConformanceArgs, dir: &Path, lang: Lang) -> anyhow::Result<u8> {
+    let (mut o, resolver) = options(a, dir)?;
+    let previous = match &a.previous {
+        Some(p) => Some(report::read_findings(p)?),
+        None => None,
+    };
+    if let Some(p) = &previous {
+        o.previous_fails = report::previous_fails(p);
+    }
+    let r = conformance::run(&o, resolver)?;
+    let d = previous
+        .as_ref()
+        .map(|p| report::diff(p, &r.findings, &r.targets));
+    let out = a.out.clone().unwrap_or_else(|| dir.join("conformance"));
+    report::write_all(&out, &r, d.as_ref())?;
+    print!("{}", summary(&r, d.as_ref(), &out, lang));
+    Ok(if r.has_blocking() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: Lang) -> String {
+    let mut s = String::new();
+    for f in r.findings.iter().filter(|f| f.status == Status::Fail) {
+        s.push_str(&format!(
+            "  {:<8} {:<9} {}  {}\n",
+            f.check.id(),
+            f.severity.as_str(),
+            f.host,
+            f.message.get(lang)
+        ));
+    }
+    let count = |st: Status| r.findings.iter().filter(|f| f.status == st).count();
+    let (p, fl, i) = (
+        count(Status::Pass),
+        count(Status::Fail),
+        count(Status::Inconclusive),
+    );
+    let secs = r.elapsed.as_secs_f64();
+    s.push_str(&match lang {
+        Lang::Id => format!(
+            "Selesai: {} host dalam {:.1} d; {p} lulus, {fl} gagal, {i} tak pasti → {}\n",
+            r.targets.len(),
+            secs,
+            out.display()
+        ),
+        Lang::En => format!(
+            "Done: {} hosts in {:.1} s; {p} pass, {fl} fail, {i} inconclusive → {}\n",
+            r.targets.len(),
+            secs,
+            out.display()
+        ),
+    });
+    if let Some(d) = d {
+        s.push_str(&match lang {
+            Lang::Id => format!(
+                "Dibanding sebelumnya: {} baru, {} diperbaiki, {} masih terbuka\n",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_open.len()
+            ),
+            Lang::En => format!(
+                "Since last run: {} new, {} fixed, {} still open\n",
+                d.new.len(),
+                d.fixed.len(),
+                d.still_open.len()
+            ),
+        });
+    }
+    s
+}
+
+/// `laman dns zone`.
+pub fn dns(c: DnsCommand, dir: &Path) -> Result<u8, laman::Error> {
+    match c {
+        DnsCommand::Zone => {
+            let cfg = laman::config::load(dir)?;
+            let reg = laman::registry::discover(dir, &cfg, &[])?;
+            let targets = conformance::targets(&cfg, &reg);
+            let expected = conformance::expected(&cfg.hosting);
+            print!(
+                "{}",
+                conformance::zone::render(&cfg.region.domain, &targets, &expected)
+            );
+            Ok(exit::OK)
+        }
+    }
+}

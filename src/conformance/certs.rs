@@ -1,0 +1,363 @@
+//! Certificate verdicts from a captured handshake: TLS001 (handshake),
+//! TLS002 (chain), TLS003 (name in SAN), TLS004 (validity), TLS005
+//! (self-signed), TLS006 (key size and signature hashes), and the issuing
+//! CA's CAA domain for DNS011. Pure over the handshake and the clock.
+
+use chrono::{DateTime, Utc};
+use rustls::pki_types::CertificateDer;
+use serde::Serialize;
+use serde_json::json;
+use x509_parser::prelude::*;
+use x509_parser::public_key::PublicKey;
+
+use super::tls::{Handshake, TlsClient};
+use super::{Check, Finding, Severity, Status, Text};
+
+/// The parts of one certificate the report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertInfo {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Issuer organisation (O=).
+    pub issuer_org: Option<String>,
+    /// DNS names of the SAN extension.
+    pub sans: Vec<String>,
+    /// RFC 3339.
+    pub not_before: String,
+    /// RFC 3339.
+    pub not_after: String,
+    /// `RSA`, `EC` …
+    pub key_type: String,
+    /// Key size in bits.
+    pub key_bits: usize,
+    /// Signature algorithm OID.
+    pub signature_oid: String,
+    /// Subject and issuer are the same.
+    pub self_issued: bool,
+    #[serde(skip)]
+    not_before_ts: i64,
+    #[serde(skip)]
+    not_after_ts: i64,
+}
+
+/// Parses a DER certificate.
+pub fn parse(der: &CertificateDer<'_>) -> Option<CertInfo> {
+    let (_, x) = parse_x509_certificate(der.as_ref()).ok()?;
+    let sans = match x.subject_alternative_name() {
+        Ok(Some(ext)) => ext
+            .value
+            .general_names
+            .iter()
+            .filter_map(|g| match g {
+                GeneralName::DNSName(n) => Some(n.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let (key_type, key_bits) = match x.public_key().parsed() {
+        Ok(PublicKey::RSA(k)) => ("RSA", k.key_size()),
+        Ok(PublicKey::EC(k)) => ("EC", k.key_size()),
+        Ok(other) => ("other", other.key_size()),
+        Err(_) => ("unknown", 0),
+    };
+    let nb = x.validity().not_before.timestamp();
+    let na = x.validity().not_after.timestamp();
+    let ts = |t: i64| {
+        DateTime::<Utc>::from_timestamp(t, 0)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default()
+    };
+    Some(CertInfo {
+        subject: x.subject().to_string(),
+        issuer: x.issuer().to_string(),
+        issuer_org: x
+            .issuer()
+            .iter_organization()
+            .next()
+            .and_then(|o| o.as_str().ok())
+            .map(str::to_string),
+        sans,
+        not_before: ts(nb),
+        not_after: ts(na),
+        key_type: key_type.to_string(),
+        key_bits,
+        signature_oid: x.signature_algorithm.algorithm.to_id_string(),
+        self_issued: x.subject().as_raw() == x.issuer().as_raw(),
+        not_before_ts: nb,
+        not_after_ts: na,
+    })
+}
+
+/// Whether `host` matches a SAN entry (one left-most wildcard label allowed).
+pub fn name_matches(sans: &[String], host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    sans.iter().any(|s| {
+        if let Some(rest) = s.strip_prefix("*.") {
+            host.split_once('.').is_some_and(|(_, h)| h == rest)
+        } else {
+            *s == host
+        }
+    })
+}
+
+/// CAA issuer domain of well-known CAs, by issuer organisation.
+pub fn ca_domain(issuer_org: &str) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("let's encrypt", "letsencrypt.org"),
+        ("digicert", "digicert.com"),
+        ("sectigo", "sectigo.com"),
+        ("zerossl", "sectigo.com"),
+        ("globalsign", "globalsign.com"),
+        ("google trust services", "pki.goog"),
+        ("amazon", "amazon.com"),
+        ("entrust", "entrust.net"),
+        ("buypass", "buypass.com"),
+    ];
+    let o = issuer_org.to_ascii_lowercase();
+    TABLE.iter().find(|(k, _)| o.contains(k)).map(|(_, v)| *v)
+}
+
+const WEAK_SIGNATURES: &[&str] = &[
+    "1.2.840.113549.1.1.4", // md5WithRSAEncryption
+    "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
+    "1.2.840.10045.4.1",    // ecdsa-with-SHA1
+    "1.2.840.10040.4.3",    // dsa-with-sha1
+];
+
+/// TLS001–TLS006 for one handshake. Returns the findings and the leaf.
+pub fn findings(
+    client: &TlsClient,
+    host: &str,
+    hs: &Handshake,
+    now: DateTime<Utc>,
+) -> (Vec<Finding>, Option<CertInfo>) {
+    let chain: Vec<CertInfo> = hs.chain.iter().filter_map(parse).collect();
+    let mut out = Vec::new();
+    let hs_ev = json!({ "handshake": hs, "chain": chain });
+    let (s1, m1) = match &hs.error {
+        None => (
+            Status::Pass,
+            Text::new("jabat tangan TLS berhasil", "TLS handshake completed"),
+        ),
+        Some(e) => (
+            Status::Fail,
+            Text::new(
+                format!("jabat tangan TLS gagal: {e}"),
+                format!("TLS handshake failed: {e}"),
+            ),
+        ),
+    };
+    out.push(Finding::new(
+        host,
+        Check::TLS001,
+        s1,
+        hs_ev.clone(),
+        now,
+        m1,
+    ));
+    let Some(leaf) = chain.first().cloned() else {
+        return (out, None);
+    };
+    out.push(chain_finding(client, host, hs, &leaf, &hs_ev, now));
+    out.push(name_finding(host, &leaf, now));
+    out.push(validity_finding(host, &leaf, now));
+    let (s5, m5) = if leaf.self_issued {
+        (
+            Status::Fail,
+            Text::new("sertifikat self-signed", "self-signed certificate"),
+        )
+    } else {
+        (
+            Status::Pass,
+            Text::new("diterbitkan oleh CA", "issued by a CA"),
+        )
+    };
+    let ev5 = json!({ "subject": leaf.subject, "issuer": leaf.issuer });
+    out.push(Finding::new(host, Check::TLS005, s5, ev5, now, m5));
+    out.push(key_finding(host, &chain, now));
+    (out, Some(leaf))
+}
+
+fn chain_finding(
+    client: &TlsClient,
+    host: &str,
+    hs: &Handshake,
+    leaf: &CertInfo,
+    ev: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Finding {
+    // Judge the chain inside the leaf's validity, so expiry (TLS004) and
+    // the name (TLS003) do not show up here a second time.
+    let mid = DateTime::<Utc>::from_timestamp((leaf.not_before_ts + leaf.not_after_ts) / 2, 0)
+        .unwrap_or(now);
+    let verdict = client.verdict(&hs.chain, host, mid);
+    let mut ev = ev.clone();
+    ev["verdict"] = json!(verdict.as_ref().err());
+    let (status, msg) = match verdict.as_ref().map_err(String::as_str) {
+        Ok(()) | Err("wrong_name") => (
+            Status::Pass,
+            Text::new(
+                "rantai sampai ke root tepercaya",
+                "chain builds to a trusted root",
+            ),
+        ),
+        // A self-signed leaf is TLS005's finding, not a chain problem.
+        Err("unknown_issuer") if leaf.self_issued => (
+            Status::Pass,
+            Text::new(
+                "sertifikat self-signed (lihat TLS005)",
+                "self-signed certificate (see TLS005)",
+            ),
+        ),
+        Err(r) => (
+            Status::Fail,
+            Text::new(
+                format!("rantai sertifikat tidak tepercaya: {r}"),
+                format!("untrusted certificate chain: {r}"),
+            ),
+        ),
+    };
+    Finding::new(host, Check::TLS002, status, ev, now, msg)
+}
+
+fn name_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding {
+    let ev = json!({ "requested": host, "sans": leaf.sans });
+    let (s, m) = if name_matches(&leaf.sans, host) {
+        (
+            Status::Pass,
+            Text::new("nama cocok dengan SAN", "name matches a SAN"),
+        )
+    } else {
+        (
+            Status::Fail,
+            Text::new(
+                format!(
+                    "sertifikat tidak berlaku untuk {host} (SAN: {})",
+                    leaf.sans.join(", ")
+                ),
+                format!(
+                    "certificate not valid for {host} (SAN: {})",
+                    leaf.sans.join(", ")
+                ),
+            ),
+        )
+    };
+    Finding::new(host, Check::TLS003, s, ev, now, m)
+}
+
+fn validity_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding {
+    let days = (leaf.not_after_ts - now.timestamp()).div_euclid(86_400);
+    let ev =
+        json!({ "not_before": leaf.not_before, "not_after": leaf.not_after, "days_left": days });
+    let (status, sev, msg) = if now.timestamp() > leaf.not_after_ts {
+        (
+            Status::Fail,
+            Severity::Critical,
+            Text::new(
+                format!("sertifikat kedaluwarsa sejak {}", leaf.not_after),
+                format!("certificate expired on {}", leaf.not_after),
+            ),
+        )
+    } else if now.timestamp() < leaf.not_before_ts {
+        (
+            Status::Fail,
+            Severity::Critical,
+            Text::new(
+                format!("sertifikat belum berlaku sampai {}", leaf.not_before),
+                format!("certificate not valid before {}", leaf.not_before),
+            ),
+        )
+    } else if days < 30 {
+        let sev = if days < 14 {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        (
+            Status::Fail,
+            sev,
+            Text::new(
+                format!("sertifikat kedaluwarsa dalam {days} hari"),
+                format!("certificate expires in {days} days"),
+            ),
+        )
+    } else {
+        (
+            Status::Pass,
+            Severity::Critical,
+            Text::new(
+                format!("berlaku {days} hari lagi"),
+                format!("valid for {days} more days"),
+            ),
+        )
+    };
+    Finding::new(host, Check::TLS004, status, ev, now, msg).with_severity(sev)
+}
+
+fn key_finding(host: &str, chain: &[CertInfo], now: DateTime<Utc>) -> Finding {
+    let mut problems = Vec::new();
+    if let Some(leaf) = chain.first() {
+        let weak = match leaf.key_type.as_str() {
+            "RSA" => leaf.key_bits < 2048,
+            "EC" => leaf.key_bits < 256,
+            _ => false,
+        };
+        if weak {
+            problems.push(format!("{} {} bit", leaf.key_type, leaf.key_bits));
+        }
+    }
+    for c in chain {
+        if WEAK_SIGNATURES.contains(&c.signature_oid.as_str()) && !c.self_issued {
+            problems.push(format!("{}: {}", c.subject, c.signature_oid));
+        }
+    }
+    let keys: Vec<_> = chain
+        .iter()
+        .map(|c| json!({ "subject": c.subject, "key": format!("{} {}", c.key_type, c.key_bits), "signature": c.signature_oid }))
+        .collect();
+    let (s, m) = if problems.is_empty() {
+        (
+            Status::Pass,
+            Text::new("kunci dan tanda tangan kuat", "strong keys and signatures"),
+        )
+    } else {
+        let p = problems.join("; ");
+        (
+            Status::Fail,
+            Text::new(
+                format!("kriptografi lemah: {p}"),
+                format!("weak cryptography: {p}"),
+            ),
+        )
+    };
+    Finding::new(
+        host,
+        Check::TLS006,
+        s,
+        json!({ "chain": keys, "problems": problems }),
+        now,
+        m,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_matches_one_label_only() {
+        let sans = vec!["*.cianjurkab.go.id".to_string()];
+        assert!(name_matches(&sans, "dinkes.cianjurkab.go.id"));
+        assert!(!name_matches(&sans, "a.dinkes.cianjurkab.go.id"));
+        assert!(!name_matches(&sans, "cianjurkab.go.id"));
+    }
+
+    #[test]
+    fn maps_issuer_organisation_to_caa_domain() {
+        assert_eq!(ca_domain("Let's Encrypt"), Some("letsencrypt.org"));
+        assert_eq!(ca_domain("Dinas Rahasia"), None);
+    }
+}

@@ -1,0 +1,280 @@
+//! TLS and HTTP fixture servers for the conformance tests: a test CA and
+//! leaf certificates made with rcgen (valid, expired, expiring, wrong name,
+//! self-signed, and a leaf for an RSA-1024 key made by `openssl genrsa`),
+//! and in-process servers, one per loopback address (127.0.0.x), each
+//! serving HTTPS and plain HTTP on the same two ports. Dropping `Servers`
+//! stops them all.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    SubjectPublicKeyInfo,
+};
+use rustls::ServerConfig;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// The fixture CA (organisation "Let's Encrypt", so CAA maps it to letsencrypt.org).
+pub struct Ca {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+/// A certificate chain and its key.
+pub struct Leaf {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub key: PrivateKeyDer<'static>,
+}
+
+impl Ca {
+    pub fn new() -> Ca {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.distinguished_name
+            .push(DnType::CommonName, "Fixture Root R1");
+        p.distinguished_name
+            .push(DnType::OrganizationName, "Let's Encrypt");
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let key = KeyPair::generate().expect("key");
+        Ca {
+            issuer: CertifiedIssuer::self_signed(p, key).expect("ca"),
+        }
+    }
+
+    pub fn pem(&self) -> String {
+        self.issuer.as_ref().pem()
+    }
+
+    fn params(sans: &[&str], days: (i64, i64)) -> CertificateParams {
+        let sans: Vec<String> = sans.iter().map(|s| s.to_string()).collect();
+        let mut p = CertificateParams::new(sans.clone()).expect("params");
+        p.distinguished_name.push(
+            DnType::CommonName,
+            sans.first().cloned().unwrap_or_default(),
+        );
+        let (y, m, d) = ymd(days.0);
+        p.not_before = rcgen::date_time_ymd(y, m, d);
+        let (y, m, d) = ymd(days.1);
+        p.not_after = rcgen::date_time_ymd(y, m, d);
+        p
+    }
+
+    /// A leaf for `sans`, valid from `days.0` to `days.1` days from now.
+    pub fn leaf(&self, sans: &[&str], days: (i64, i64)) -> Leaf {
+        let key = KeyPair::generate().expect("key");
+        let cert = Self::params(sans, days)
+            .signed_by(&key, &self.issuer)
+            .expect("sign");
+        Leaf {
+            chain: vec![cert.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        }
+    }
+
+    /// A self-signed certificate for `sans`.
+    pub fn self_signed(sans: &[&str]) -> Leaf {
+        let key = KeyPair::generate().expect("key");
+        let cert = Self::params(sans, (-1, 90))
+            .self_signed(&key)
+            .expect("self-sign");
+        Leaf {
+            chain: vec![cert.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        }
+    }
+
+    /// Signs a leaf for the public key in `spki_pem` (e.g. RSA-1024 from openssl); returns PEM.
+    pub fn leaf_for_key(&self, sans: &[&str], spki_pem: &str) -> String {
+        let spki = SubjectPublicKeyInfo::from_pem(spki_pem).expect("spki");
+        Self::params(sans, (-1, 90))
+            .signed_by(&spki, &self.issuer)
+            .expect("sign")
+            .pem()
+    }
+}
+
+/// The date `n` days from today (UTC).
+fn ymd(n: i64) -> (i32, u8, u8) {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive() + chrono::Duration::days(n);
+    (d.year(), d.month() as u8, d.day() as u8)
+}
+
+/// How one fixture host behaves.
+#[derive(Clone)]
+pub struct Spec {
+    pub host: String,
+    pub ip: IpAddr,
+    /// None: no HTTPS listener from us (e.g. openssl s_server serves it).
+    pub tls: Option<Arc<ServerConfig>>,
+    /// http:// answers 301 to https://host/ (else 200 with the page).
+    pub redirect: bool,
+    /// HTTPS responses carry HSTS.
+    pub hsts: bool,
+    /// Body of `/`.
+    pub home: Vec<u8>,
+    /// Accept connections and never answer (a hung host).
+    pub hang: bool,
+}
+
+pub fn server_config(leaf: Leaf) -> Arc<ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(leaf.chain, leaf.key)
+        .expect("cert");
+    Arc::new(cfg)
+}
+
+/// All in-process fixture servers; stopped on drop.
+pub struct Servers {
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Servers {
+    /// Binds every spec's address on both ports before returning.
+    pub fn start(specs: Vec<Spec>, https_port: u16, http_port: u16) -> Servers {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        for spec in specs {
+            let spec = Arc::new(spec);
+            if spec.tls.is_some() || spec.hang {
+                let l = bind(&rt, SocketAddr::new(spec.ip, https_port));
+                rt.spawn(accept(l, spec.clone(), true));
+            }
+            let l = bind(&rt, SocketAddr::new(spec.ip, http_port));
+            rt.spawn(accept(l, spec, false));
+        }
+        Servers { rt: Some(rt) }
+    }
+}
+
+fn bind(rt: &tokio::runtime::Runtime, addr: SocketAddr) -> tokio::net::TcpListener {
+    rt.block_on(tokio::net::TcpListener::bind(addr))
+        .unwrap_or_else(|e| panic!("bind {addr}: {e}"))
+}
+
+async fn accept(l: tokio::net::TcpListener, spec: Arc<Spec>, tls: bool) {
+    let mut held = Vec::new();
+    while let Ok((s, _)) = l.accept().await {
+        if spec.hang {
+            held.push(s); // never answer
+            continue;
+        }
+        let spec = spec.clone();
+        tokio::spawn(async move {
+            match (&spec.tls, tls) {
+                (Some(cfg), true) => {
+                    if let Ok(t) = tokio_rustls::TlsAcceptor::from(cfg.clone()).accept(s).await {
+                        serve(t, &spec, true).await;
+                    }
+                }
+                _ => serve(s, &spec, false).await,
+            }
+        });
+    }
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, spec: &Spec, tls: bool) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16384 {
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&buf);
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let host = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Host: ")
+                .or_else(|| l.strip_prefix("host: "))
+        })
+        .unwrap_or(&spec.host)
+        .trim()
+        .to_string();
+    let resp = respond(spec, tls, &path, &host);
+    let _ = s.write_all(&resp).await;
+    let _ = s.shutdown().await;
+}
+
+fn respond(spec: &Spec, tls: bool, path: &str, host: &str) -> Vec<u8> {
+    if !tls && spec.redirect {
+        return format!("HTTP/1.1 301 Moved Permanently\r\nLocation: https://{host}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes();
+    }
+    let expires = (chrono::Utc::now() + chrono::Duration::days(180)).to_rfc3339();
+    let (status, ctype, body) = match path {
+        "/" => ("200 OK", "text/html; charset=utf-8", spec.home.clone()),
+        "/.well-known/security.txt" => (
+            "200 OK",
+            "text/plain",
+            format!("Contact: mailto:csirt@{host}\nExpires: {expires}\n").into_bytes(),
+        ),
+        "/sitemap.xml" => ("200 OK", "application/xml", sitemap(host).into_bytes()),
+        _ => ("404 Not Found", "text/plain", b"tidak ditemukan".to_vec()),
+    };
+    let mut h = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if tls {
+        if spec.hsts {
+            h.push_str("Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n");
+        }
+        h.push_str("Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; object-src 'none'\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: strict-origin-when-cross-origin\r\n");
+    }
+    h.push_str("\r\n");
+    let mut out = h.into_bytes();
+    out.extend_from_slice(&body);
+    out
+}
+
+/// The sitemap every fixture host serves.
+pub fn sitemap(host: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://{host}/</loc></url></urlset>\n"
+    )
+}
+
+/// The home page of a healthy fixture host.
+pub fn page(host: &str) -> Vec<u8> {
+    format!("<!DOCTYPE html><html lang=\"id\"><head><title>{host}</title></head><body><h1>Dinas</h1><p>Jam pelayanan 08.00–16.00, slot waktu antrean daring.</p><a href=\"https://ppid.cianjurkab.go.id/\">PPID</a></body></html>\n").into_bytes()
+}
+
+/// Writes an RSA-1024 key with `openssl genrsa`; returns (key path, public key PEM).
+pub fn rsa1024(dir: &Path) -> (std::path::PathBuf, String) {
+    let openssl = super::named::require("openssl", "openssl");
+    let key = dir.join("rsa1024.key");
+    let st = std::process::Command::new(&openssl)
+        .args(["genrsa", "-out"])
+        .arg(&key)
+        .arg("1024")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl genrsa");
+    assert!(st.success(), "openssl genrsa failed");
+    let out = std::process::Command::new(&openssl)
+        .args(["rsa", "-pubout", "-in"])
+        .arg(&key)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .expect("openssl rsa -pubout");
+    (key, String::from_utf8_lossy(&out.stdout).into_owned())
+}
