@@ -402,7 +402,7 @@ fn build_site(
     diags.extend(extra_diags);
     files.extend(copy_assets(theme, &tree, &plan, &writer, &mut diags)?);
     if let Some(engine) = run.engine {
-        let paths: std::collections::BTreeSet<String> =
+        let paths: std::collections::HashSet<String> =
             files.iter().map(|f| f.path.clone()).collect();
         let input = SiteInput {
             site,

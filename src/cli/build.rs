@@ -56,13 +56,16 @@ fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
 
 pub fn run(args: BuildArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
     let report = build::build(&args.into_options(dir))?;
-    // Info-level findings belong to `laman check` and its report, not the build log.
+    // Info-level findings belong to `laman check` and its report, not the
+    // build log. One buffered write: a big site can have thousands.
+    let mut log = String::new();
     for d in report
         .all_diagnostics()
         .filter(|d| d.severity != laman::Severity::Info)
     {
-        eprint!("{}", format_diagnostic(d, lang));
+        log.push_str(&format_diagnostic(d, lang));
     }
+    eprint!("{log}");
     print!("{}", summary(&report, lang));
     Ok(if report.has_errors() {
         exit::FINDINGS

@@ -55,9 +55,11 @@ pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> 
     let r = build::build(&o)?;
     match args.format {
         Format::Human => {
+            let mut out = String::new();
             for d in r.all_diagnostics() {
-                print!("{}", report::human(d, lang));
+                out.push_str(&report::human(d, lang));
             }
+            print!("{out}");
             let t = r.tally();
             match lang {
                 Lang::Id => println!(

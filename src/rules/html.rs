@@ -70,7 +70,7 @@ pub fn scan(html: &str) -> HtmlFacts {
             }
         }
         if !INTERESTING.contains(&name.as_ref()) {
-            if tag.contains("id=") {
+            if tag.as_bytes().windows(3).any(|w| w == b"id=") {
                 if let Some(id) = attributes(&body[name_len..])
                     .into_iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case("id"))

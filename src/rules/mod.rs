@@ -106,7 +106,7 @@ pub struct SiteInput<'a> {
     /// Facts of every HTML file written, by output path.
     pub html: &'a BTreeMap<String, PageHtml>,
     /// Every output file path of the site.
-    pub files: &'a std::collections::BTreeSet<String>,
+    pub files: &'a std::collections::HashSet<String>,
     /// Prefix of root-relative URLs ("" normally).
     pub base_path: &'a str,
 }

@@ -5,6 +5,8 @@
 //! service (MAKLUMAT-002), the home page's identity (KONTEN-007), and the
 //! security contact (AMAN-003).
 
+use std::collections::HashMap;
+
 use super::findings::RuleFinding as F;
 use super::site::host_of;
 use super::{Engine, Found, SiteInput};
@@ -28,6 +30,7 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
         .iter()
         .flat_map(|p| p.host.iter().map(|h| h.to_ascii_lowercase()))
         .collect();
+    let mut cache: HashMap<String, Option<String>> = HashMap::new();
     for (path, html) in input.html {
         let page = html.page.map(|i| &input.tree.pages[i]);
         let at = page.map_or_else(
@@ -35,7 +38,7 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
             |p| Location::file(&p.shown),
         );
         let f = &html.facts;
-        links(input, path, f, &at, found);
+        links(input, path, f, &at, &mut cache, found);
         if !f.lang_id {
             found.push("AKSES-003", at.clone(), F::NoLang);
         }
@@ -152,12 +155,27 @@ fn external_host(url: &str, fqdn: &str) -> Option<String> {
     (host != fqdn).then_some(host)
 }
 
+/// The output file a root-relative URL path serves, if any.
+fn resolve(input: &SiteInput<'_>, target: &str) -> Option<String> {
+    let rel = target
+        .strip_prefix(input.base_path)
+        .unwrap_or(target)
+        .trim_start_matches('/');
+    let candidates = if rel.is_empty() || rel.ends_with('/') {
+        vec![format!("{rel}index.html")]
+    } else {
+        vec![rel.to_string(), format!("{rel}/index.html")]
+    };
+    candidates.into_iter().find(|c| input.files.contains(c))
+}
+
 /// TAUTAN-002 / TAUTAN-003: every root-relative link and anchor resolves.
 fn links(
     input: &SiteInput<'_>,
     path: &str,
     f: &super::HtmlFacts,
     at: &Location,
+    cache: &mut HashMap<String, Option<String>>,
     found: &mut Found,
 ) {
     for link in &f.links {
@@ -167,34 +185,23 @@ fn links(
         };
         let target = target.split('?').next().unwrap_or(target);
         let file = if target.is_empty() {
-            if link.starts_with('#') {
-                Some(path.to_string())
-            } else {
-                None
-            }
+            link.starts_with('#').then(|| path.to_string())
         } else if target.starts_with('/') && !target.starts_with("//") {
-            let rel = target
-                .strip_prefix(input.base_path)
-                .unwrap_or(target)
-                .trim_start_matches('/');
-            let candidates = if rel.is_empty() || rel.ends_with('/') {
-                vec![format!("{rel}index.html")]
-            } else {
-                vec![rel.to_string(), format!("{rel}/index.html")]
-            };
-            match candidates.into_iter().find(|c| input.files.contains(c)) {
-                Some(c) => Some(c),
-                None => {
-                    found.push(
-                        "TAUTAN-002",
-                        at.clone(),
-                        F::BrokenOutputLink {
-                            target: link.clone(),
-                        },
-                    );
-                    None
-                }
+            // Navigation links repeat on every page: resolve each target once.
+            let resolved = cache
+                .entry(target.to_string())
+                .or_insert_with(|| resolve(input, target))
+                .clone();
+            if resolved.is_none() {
+                found.push(
+                    "TAUTAN-002",
+                    at.clone(),
+                    F::BrokenOutputLink {
+                        target: link.clone(),
+                    },
+                );
             }
+            resolved
         } else {
             None
         };
