@@ -43,7 +43,7 @@ fn group_key(code: &str) -> &'static str {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a;line-height:1.5}\
 h1,h2,h3{color:#0b4f40}table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}\
 th{background:#e8f1ee}.ok{background:#e3f4e1}.galat{background:#f9d9d6;font-weight:bold}.peringatan{background:#fdf0c8}.info{background:#eef}\
-.lencana{display:inline-block;padding:0 .4rem;border-radius:.3rem}.kecil{font-size:.9rem;color:#444}code{background:#f3f3f3;padding:0 .2rem}";
+.lencana{display:inline-block;padding:0 .4rem;border-radius:.3rem}.gulir{overflow-x:auto}.matriks{font-size:.85rem}.matriks td,.matriks th{padding:.3rem}.kecil{font-size:.9rem;color:#444}code{background:#f3f3f3;padding:0 .2rem}";
 
 /// Writes the report into `dir`; returns the files written.
 pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>, Error> {
@@ -116,7 +116,7 @@ fn index(r: &BuildReport, regency: &str) -> String {
         t.infos
     );
     b.push_str("<p class=\"kecil\">Galat memblokir publikasi situs itu; peringatan dilaporkan; info hanya untuk laporan. Setiap temuan menyebut pasal dasar hukumnya; dasar bertanda \"belum diverifikasi\" wajib dicek ke naskah resmi.</p>\n");
-    b.push_str("<h2>Sekilas</h2>\n<table>\n<caption>Perangkat Daerah × kelompok aturan</caption>\n<thead><tr><th scope=\"col\">Situs</th>");
+    b.push_str("<h2>Sekilas</h2>\n<div class=\"gulir\" tabindex=\"0\" role=\"region\" aria-label=\"Matriks kepatuhan\">\n<table class=\"matriks\">\n<caption>Perangkat Daerah × kelompok aturan</caption>\n<thead><tr><th scope=\"col\">Situs</th>");
     for (_, name) in GROUPS {
         let _ = write!(b, "<th scope=\"col\">{}</th>", esc(name));
     }
@@ -139,7 +139,7 @@ fn index(r: &BuildReport, regency: &str) -> String {
         }
         b.push_str("</tr>\n");
     }
-    b.push_str("</tbody>\n</table>\n");
+    b.push_str("</tbody>\n</table>\n</div>\n");
     for site in &r.sites {
         let f: Vec<&Diagnostic> = site
             .diagnostics
