@@ -7,7 +7,7 @@
 //! This module must not print and must not decide exit codes.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -198,11 +198,6 @@ impl Diagnostic {
     /// correctly), as opposed to a content rule about what the law requires.
     pub fn is_input_error(&self) -> bool {
         self.severity == Severity::Error && !matches!(*self.message, Message::Rule { .. })
-    }
-
-    /// Whether this finding is about `path` (used to attach findings to pages).
-    pub fn is_about(&self, path: &Path) -> bool {
-        self.location.path == path
     }
 }
 

@@ -293,6 +293,8 @@ pub struct Site {
     pub shown: PathBuf,
     /// site.toml.
     pub config: SiteConfig,
+    /// site.toml as written (to locate later findings without reading it again).
+    pub toml_text: String,
 }
 
 /// A site that cannot be built, with why.
@@ -450,6 +452,7 @@ fn load_site(
         dir: dir.to_path_buf(),
         shown: shown.to_path_buf(),
         config,
+        toml_text: text,
     })
 }
 

@@ -17,7 +17,7 @@ mod tls;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 
-use fixture::{Fixture, fqdn, hex, ip, laman_toml, read, run_args};
+use fixture::{Fixture, fqdn, hex, ip, laman_toml, read, run_conformance};
 use laman::conformance::{self, Check, Finding, Status};
 use named::require;
 use sslscan::{Verdict, sslscan_verdict};
@@ -69,10 +69,7 @@ fn find<'a>(f: &'a [Finding], host: &str, check: Check) -> &'a Finding {
 fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
     let f = Fixture::start();
     let out = f.project.path("out");
-    let args = run_args(&f, &out);
-    let r = f
-        .project
-        .cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run_conformance(&f, &out, &[]);
     assert_eq!(
         r.code,
         Some(1),
@@ -135,10 +132,7 @@ fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
 fn diff_against_the_previous_night_counts_only_checked_hosts() {
     let f = Fixture::start();
     let out = f.project.path("out");
-    let args = run_args(&f, &out);
-    let r = f
-        .project
-        .cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run_conformance(&f, &out, &[]);
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
     let findings = read(&out);
     // The next night, against this one: only the checked hosts count.
@@ -158,18 +152,18 @@ fn diff_against_the_previous_night_counts_only_checked_hosts() {
         .collect();
     std::fs::write(prev_dir.join("findings.jsonl"), lines.join("\n")).expect("write");
     let out2 = f.project.path("out2");
-    let mut args = run_args(&f, &out2);
-    args.extend([
-        "--previous".into(),
-        prev_dir.display().to_string(),
-        "--only".into(),
-        "hilang".into(),
-        "dinkes".into(),
-        "kedaluwarsa".into(),
-    ]);
-    let r = f
-        .project
-        .cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run_conformance(
+        &f,
+        &out2,
+        &[
+            "--previous".into(),
+            prev_dir.display().to_string(),
+            "--only".into(),
+            "hilang".into(),
+            "dinkes".into(),
+            "kedaluwarsa".into(),
+        ],
+    );
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
     let diff: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out2.join("diff.json")).expect("diff.json"))
@@ -232,12 +226,9 @@ fn certificate_verdicts_agree_with_sslscan() {
         ("lemah", 12),
     ];
     let out = f.project.path("out");
-    let mut args = run_args(&f, &out);
-    args.push("--only".into());
-    args.extend(hosts.iter().map(|(l, _)| fqdn(l)));
-    let r = f
-        .project
-        .cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut only = vec!["--only".to_string()];
+    only.extend(hosts.iter().map(|(l, _)| fqdn(l)));
+    let r = run_conformance(&f, &out, &only);
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
     let ours = read(&out);
     let dir = f.project.path("sslscan");

@@ -596,7 +596,7 @@ impl<'a> Model<'a> {
                         url,
                     }),
                     None => self.diagnostics.push(Diagnostic::new(
-                        menu_location(&self.site.dir.join("site.toml"), &shown, &item.url),
+                        menu_location(&self.site.toml_text, &shown, &item.url),
                         Message::BrokenInternalLink {
                             target: item.url.clone(),
                         },
@@ -642,14 +642,9 @@ impl<'a> Model<'a> {
     }
 }
 
-fn menu_location(path: &std::path::Path, shown: &std::path::Path, needle: &str) -> Location {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let off = text.find(needle).unwrap_or(0);
-            Location::at_offset(shown, &text, off)
-        }
-        Err(_) => Location::file(shown),
-    }
+fn menu_location(text: &str, shown: &std::path::Path, needle: &str) -> Location {
+    let off = text.find(needle).unwrap_or(0);
+    Location::at_offset(shown, text, off)
 }
 
 fn placeholder_ctx() -> SiteCtx {
@@ -850,11 +845,6 @@ pub fn sort_pages(
         }),
         SortBy::Title => idx.sort_by_key(|&i| key_title(i)),
     }
-}
-
-/// Whether the page's data is of a kind with service-standard fields.
-pub fn is_service(p: &SourcePage) -> bool {
-    matches!(p.data, KindData::StandarPelayanan(_))
 }
 
 #[cfg(test)]

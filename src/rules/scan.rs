@@ -61,18 +61,18 @@ pub(super) fn site(input: &SiteInput<'_>, found: &mut Found) {
         }
     }
     let shown = input.site.shown.join("site.toml");
-    let text = std::fs::read_to_string(input.site.dir.join("site.toml")).unwrap_or_default();
-    for (off, masked) in personal_numbers(&text) {
+    let text = input.site.toml_text.as_str();
+    for (off, masked) in personal_numbers(text) {
         found.push(
             "PRIVASI-002",
-            Location::at_offset(&shown, &text, off),
+            Location::at_offset(&shown, text, off),
             F::PersonalNumber { masked },
         );
     }
-    for (off, what) in secrets(&text) {
+    for (off, what) in secrets(text) {
         found.push(
             "AMAN-001",
-            Location::at_offset(&shown, &text, off),
+            Location::at_offset(&shown, text, off),
             F::Secret { what: what.into() },
         );
     }

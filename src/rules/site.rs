@@ -21,7 +21,7 @@ impl SiteToml {
     fn read(site: &Site) -> SiteToml {
         SiteToml {
             shown: site.shown.join("site.toml"),
-            text: std::fs::read_to_string(site.dir.join("site.toml")).unwrap_or_default(),
+            text: site.toml_text.clone(),
         }
     }
 

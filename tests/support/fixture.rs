@@ -279,6 +279,14 @@ pub fn run_args(f: &Fixture, out: &Path) -> Vec<String> {
     a
 }
 
+/// Runs `laman conformance` against the fixture, writing into `out`, with `extra` arguments.
+pub fn run_conformance(f: &Fixture, out: &Path, extra: &[String]) -> crate::support::CliOutput {
+    let mut args = run_args(f, out);
+    args.extend(extra.iter().cloned());
+    f.project
+        .cli(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 pub fn read(out: &Path) -> Vec<Finding> {
     let text = std::fs::read_to_string(out.join("findings.jsonl")).expect("findings.jsonl");
     text.lines()
