@@ -20,6 +20,7 @@ use std::net::SocketAddr;
 use fixture::{Fixture, fqdn, hex, ip, laman_toml, read, run_conformance};
 use laman::conformance::{self, Check, Finding, Status};
 use named::require;
+use rustls::pki_types::pem::PemObject;
 use sslscan::{Verdict, sslscan_verdict};
 use support::Project;
 use tls::page;
@@ -44,6 +45,9 @@ fn expected_fails() -> BTreeMap<String, BTreeSet<Check>> {
         ("ubah", &[Check::CNT005]),
         // Injected judol links hidden with display:none.
         ("judol", &[Check::CNT001, Check::CNT003]),
+        // The leaf names an OCSP responder; nothing stapled / a revoked staple.
+        ("ocsphilang", &[Check::TLS011]),
+        ("ocspcabut", &[Check::TLS011]),
     ];
     rows.iter()
         .map(|(l, c)| (fqdn(l), c.iter().copied().collect()))
@@ -117,14 +121,103 @@ fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
         true,
         "new critical confirmed"
     );
+    // TLS011: a good staple is read and its signature checked; a revoked
+    // one is a high failure; a leaf without a responder has nothing to staple.
+    let good = &find(&findings, "ocspbaik", Check::TLS011);
+    assert_eq!(good.status, Status::Pass, "{}", good.evidence);
+    assert_eq!(good.evidence["cert_status"], "good");
+    assert_eq!(good.evidence["signer"], "issuer");
+    let revoked = find(&findings, "ocspcabut", Check::TLS011);
+    assert_eq!(revoked.severity, conformance::Severity::High);
+    assert_eq!(revoked.evidence["cert_status"], "revoked");
+    assert_eq!(
+        find(&findings, "ocsphilang", Check::TLS011).evidence["responder"],
+        fixture::OCSP_URL
+    );
+    assert_eq!(
+        find(&findings, "dinkes", Check::TLS011).evidence["stapled"],
+        false
+    );
     let cnt5 = &find(&findings, "ubah", Check::CNT005).evidence["differ"][0];
     assert_eq!(cnt5["expected"], hex(&page(&fqdn("ubah"))));
+
+    // OPS006: every owner gets its own failures and nobody else's.
+    let owners: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("owners.json")).expect("owners.json"),
+    )
+    .expect("owners json");
+    let owner = |name: &str| {
+        owners
+            .as_array()
+            .and_then(|a| a.iter().find(|o| o["owner"] == name))
+            .unwrap_or_else(|| panic!("no owner {name}: {owners}"))
+    };
+    assert_eq!(owner("ubah")["hosts"][0], fqdn("ubah"));
+    assert_eq!(owner("ubah")["findings"][0]["check"], "CNT005");
+    assert_eq!(owner("ubah")["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        owner("dinkes")["findings"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(owner("lama")["fails"]["critical"], 1);
 
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     assert!(html.contains("Laporan kepatuhan situs") && html.contains("CNAME menggantung"));
     assert!(
         !html.contains("<script") && !html.contains("src=\"http"),
         "self-contained"
+    );
+}
+
+/// TLS011 judges freshness by the clock and checks the signature: the same
+/// `openssl ocsp` response is fresh today, stale after its nextUpdate, and
+/// refused when one byte of it is changed or another CA is asked.
+#[test]
+fn stapled_ocsp_is_judged_by_clock_and_signature() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = tls::Ca::new();
+    let host = fqdn("ocspbaik");
+    let (leaf, pem) = ca.leaf_with_ocsp(&[&host], 0x2001, fixture::OCSP_URL);
+    let resp = ca.ocsp_response(dir.path(), &pem, 0x2001, false, 2);
+    let roots =
+        [rustls::pki_types::CertificateDer::from_pem_slice(ca.pem().as_bytes()).expect("ca der")];
+    let judge = |bytes: &[u8], days: i64, roots: &[rustls::pki_types::CertificateDer<'static>]| {
+        let now = chrono::Utc::now() + chrono::Duration::days(days);
+        conformance::ocsp::finding(&host, &leaf.chain, bytes, roots, now).expect("a finding")
+    };
+    let today = judge(&resp, 0, &roots);
+    assert_eq!(today.status, Status::Pass, "{}", today.evidence);
+    let later = judge(&resp, 3, &roots);
+    assert_eq!(later.status, Status::Fail);
+    assert!(later.message.en.contains("stale"), "{}", later.message.en);
+    let early = judge(&resp, -1, &roots);
+    assert_eq!(early.status, Status::Fail);
+    assert!(early.message.en.contains("future"), "{}", early.message.en);
+
+    // One flipped byte in the signature (the last bytes of the response).
+    let mut forged = resp.clone();
+    let n = forged.len();
+    forged[n - 10] ^= 0xff;
+    let f = judge(&forged, 0, &roots);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.en.contains("signature"), "{}", f.message.en);
+    // Only another CA of the same name is known: its key does not verify.
+    let other = tls::Ca::new();
+    let other_root =
+        [rustls::pki_types::CertificateDer::from_pem_slice(other.pem().as_bytes()).expect("der")];
+    let o = judge(&resp, 0, &other_root);
+    assert_eq!(o.status, Status::Fail);
+    assert!(o.message.en.contains("signature"), "{}", o.message.en);
+    // No issuer at all: the signature cannot be checked, which is not a failure.
+    assert_eq!(judge(&resp, 0, &[]).status, Status::Inconclusive);
+    // A response for another certificate.
+    let (_, pem2) = ca.leaf_with_ocsp(&[&host], 0x2002, fixture::OCSP_URL);
+    let resp2 = ca.ocsp_response(dir.path(), &pem2, 0x2002, false, 2);
+    let wrong = judge(&resp2, 0, &roots);
+    assert!(
+        wrong.message.en.contains("not for this certificate"),
+        "{}",
+        wrong.message.en
     );
 }
 

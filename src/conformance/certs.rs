@@ -10,6 +10,7 @@ use serde_json::json;
 use x509_parser::prelude::*;
 use x509_parser::public_key::PublicKey;
 
+use super::ocsp;
 use super::tls::{Handshake, TlsClient};
 use super::{Check, Finding, Severity, Status, Text};
 
@@ -127,7 +128,7 @@ const WEAK_SIGNATURES: &[&str] = &[
     "1.2.840.10040.4.3",    // dsa-with-sha1
 ];
 
-/// TLS001–TLS006 for one handshake. Returns the findings and the leaf.
+/// TLS001–TLS006 and TLS011 for one handshake. Returns the findings and the leaf.
 pub fn findings(
     client: &TlsClient,
     host: &str,
@@ -178,6 +179,13 @@ pub fn findings(
     let ev5 = json!({ "subject": leaf.subject, "issuer": leaf.issuer });
     out.push(Finding::new(host, Check::TLS005, s5, ev5, now, m5));
     out.push(key_finding(host, &chain, now));
+    out.extend(ocsp::finding(
+        host,
+        &hs.chain,
+        &hs.ocsp,
+        client.extra_roots(),
+        now,
+    ));
     (out, Some(leaf))
 }
 

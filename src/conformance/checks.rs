@@ -90,6 +90,9 @@ checks! {
     TLS006 => High, "Kunci dan algoritme tanda tangan kuat",
         "Kunci sertifikat terlalu lemah (RSA < 2048 bit / EC < 256 bit) atau ditandatangani dengan SHA-1/MD5.",
         "Buat kunci baru RSA 2048+ atau ECDSA P-256 dan terbitkan ulang sertifikat.";
+    TLS011 => Low, "OCSP stapling: respons disematkan, `good`, sah, masih berlaku",
+        "Sertifikat mencantumkan responder OCSP, tetapi server tidak menyematkan (staple) respons OCSP yang sah dan masih berlaku; browser harus bertanya sendiri ke CA (lambat, bocor privasi), atau respons menyatakan sertifikat dicabut.",
+        "Aktifkan OCSP stapling di server (nginx: `ssl_stapling on; ssl_stapling_verify on;`), atau gunakan sertifikat tanpa URL OCSP (Let's Encrypt sejak 2025). Jika respons menyatakan `revoked`, ganti sertifikat segera.";
     HTTP001 => High, "HTTP dialihkan ke HTTPS",
         "Permintaan http:// tidak langsung dialihkan (301/308) ke https:// nama yang sama; lalu lintas dapat disadap atau diubah.",
         "Tambahkan pengalihan permanen 301 dari http:// ke https:// untuk nama yang sama.";

@@ -14,6 +14,7 @@ pub mod content;
 pub mod dns;
 pub mod http;
 pub mod net;
+pub mod ocsp;
 pub mod report;
 pub mod runner;
 pub mod tls;

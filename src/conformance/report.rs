@@ -1,6 +1,7 @@
 //! Output of a run in `--out`: findings.jsonl (one finding per line),
 //! report.html in Bahasa Indonesia (self-contained), and with a previous
-//! run the night-over-night diff (new / fixed / still open, diff.json).
+//! run the night-over-night diff (new / fixed / still open, diff.json), and
+//! owners.json: each agency's failures with its contact (OPS006 routing).
 //! Reads the previous findings.jsonl back. No network.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,6 +18,8 @@ pub const FINDINGS: &str = "findings.jsonl";
 pub const REPORT: &str = "report.html";
 /// The diff against the previous run.
 pub const DIFF: &str = "diff.json";
+/// The failures grouped by the agency that answers for them (OPS006).
+pub const OWNERS: &str = "owners.json";
 
 /// Key of a failure across nights.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,6 +104,60 @@ pub fn previous_fails(f: &[Finding]) -> BTreeSet<(String, Check)> {
     fails(f).into_keys().collect()
 }
 
+/// One agency (or application owner) and what it must fix: OPS006 routes
+/// each host's failures to whoever answers for the host, so a mail or ticket
+/// step can send every agency its own list.
+#[derive(Debug, Serialize)]
+pub struct OwnerFindings<'a> {
+    /// Site folder, subdomain label, `apex` or `www`.
+    pub owner: &'a str,
+    /// Official name (site.toml `nama_resmi`).
+    pub name: Option<&'a str>,
+    /// Who to write to (site.toml `[pengelola] email`, else the agency's).
+    pub contact: Option<&'a str>,
+    /// The owner's hosts.
+    pub hosts: Vec<&'a str>,
+    /// Failures per severity (`critical` …).
+    pub fails: BTreeMap<Severity, usize>,
+    /// The failing findings, worst first.
+    pub findings: Vec<&'a Finding>,
+}
+
+/// The failures of a run grouped by owner, in target order (owners.json).
+pub fn owners(r: &ConformanceReport) -> Vec<OwnerFindings<'_>> {
+    let mut out: Vec<OwnerFindings<'_>> = Vec::new();
+    for t in &r.targets {
+        let i = match out.iter().position(|o| o.owner == t.owner) {
+            Some(i) => i,
+            None => {
+                out.push(OwnerFindings {
+                    owner: &t.owner,
+                    name: t.name.as_deref(),
+                    contact: t.contact.as_deref(),
+                    hosts: Vec::new(),
+                    fails: BTreeMap::new(),
+                    findings: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let o = &mut out[i];
+        o.hosts.push(&t.host);
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| f.host == t.host && f.status == Status::Fail)
+        {
+            *o.fails.entry(f.severity).or_default() += 1;
+            o.findings.push(f);
+        }
+    }
+    for o in &mut out {
+        o.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    }
+    out
+}
+
 fn write(path: PathBuf, bytes: &[u8]) -> Result<(), ConformanceError> {
     std::fs::write(&path, bytes).map_err(|source| ConformanceError::Io { path, source })
 }
@@ -122,6 +179,9 @@ pub fn write_all(
         jsonl.push('\n');
     }
     write(out.join(FINDINGS), jsonl.as_bytes())?;
+    let owners = serde_json::to_string_pretty(&owners(r))
+        .map_err(|e| ConformanceError::Setup(e.to_string()))?;
+    write(out.join(OWNERS), owners.as_bytes())?;
     if let Some(d) = d {
         let j =
             serde_json::to_string_pretty(d).map_err(|e| ConformanceError::Setup(e.to_string()))?;

@@ -1,6 +1,6 @@
 //! TLS stage: the rustls client with the capturing verifier (a bad
 //! certificate is recorded, the handshake still finishes), certificate
-//! parsing, and TLS001–TLS006 plus the issuer's CAA domain for DNS011.
+//! parsing, and TLS001–TLS006 (TLS011 in `ocsp`) plus the issuer's CAA domain for DNS011.
 //! One crypto provider (ring), passed explicitly. Verdicts are computed
 //! from the captured chain with the webpki verifier and the injected clock.
 
@@ -22,7 +22,8 @@ use tokio_rustls::client::TlsStream;
 
 use super::ConformanceError;
 
-type Captured = Arc<Mutex<Option<Vec<CertificateDer<'static>>>>>;
+/// The chain the server presented and the OCSP response it stapled.
+type Captured = Arc<Mutex<Option<(Vec<CertificateDer<'static>>, Vec<u8>)>>>;
 
 /// Records the presented chain and lets the handshake finish; handshake
 /// signatures are still checked, so the peer must hold the key.
@@ -38,7 +39,7 @@ impl ServerCertVerifier for Capture {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         _name: &ServerName<'_>,
-        _ocsp: &[u8],
+        ocsp: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let chain = std::iter::once(end_entity)
@@ -46,7 +47,7 @@ impl ServerCertVerifier for Capture {
             .map(|c| c.clone().into_owned())
             .collect();
         if let Ok(mut s) = self.seen.lock() {
-            *s = Some(chain);
+            *s = Some((chain, ocsp.to_vec()));
         }
         Ok(ServerCertVerified::assertion())
     }
@@ -76,6 +77,8 @@ impl ServerCertVerifier for Capture {
 pub struct TlsClient {
     provider: Arc<CryptoProvider>,
     verifier: Arc<WebPkiServerVerifier>,
+    /// The extra roots (`--ca-root`), where an issuer may be found for TLS011.
+    extra: Arc<[CertificateDer<'static>]>,
 }
 
 /// What one handshake showed.
@@ -94,6 +97,9 @@ pub struct Handshake {
     /// The presented chain (DER), leaf first.
     #[serde(skip)]
     pub chain: Vec<CertificateDer<'static>>,
+    /// The stapled OCSP response (empty: none).
+    #[serde(skip)]
+    pub ocsp: Vec<u8>,
 }
 
 /// Reads every certificate of a PEM file.
@@ -126,7 +132,7 @@ impl TlsClient {
         let mut roots = RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
-        for c in extra {
+        for c in extra.iter().cloned() {
             roots
                 .add(c)
                 .map_err(|e| ConformanceError::Setup(format!("CA root: {e}")))?;
@@ -135,7 +141,11 @@ impl TlsClient {
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
                 .map_err(|e| ConformanceError::Setup(e.to_string()))?;
-        Ok(TlsClient { provider, verifier })
+        Ok(TlsClient {
+            provider,
+            verifier,
+            extra: extra.into(),
+        })
     }
 
     /// Handshakes over `stream` for `host`; the chain is captured even when the handshake fails.
@@ -152,6 +162,7 @@ impl TlsClient {
             ms: 0,
             error: None,
             chain: Vec::new(),
+            ocsp: Vec::new(),
         };
         let result = match self.config(seen.clone()) {
             Ok(cfg) => match ServerName::try_from(host.to_string()) {
@@ -165,7 +176,7 @@ impl TlsClient {
             Err(e) => Err(io::Error::other(e)),
         };
         hs.ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        hs.chain = seen
+        (hs.chain, hs.ocsp) = seen
             .lock()
             .ok()
             .and_then(|mut s| s.take())
@@ -201,6 +212,11 @@ impl TlsClient {
             .with_no_client_auth();
         cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(cfg)
+    }
+
+    /// The extra trusted roots.
+    pub fn extra_roots(&self) -> &[CertificateDer<'static>] {
+        &self.extra
     }
 
     /// webpki's verdict on `chain` for `host` at `at` (`Ok` or the reason code).

@@ -37,7 +37,13 @@ pub const HOSTS: &[(&str, u8)] = &[
     ("ubah", 15),
     ("judol", 16),
     ("macet", 17),
+    ("ocspbaik", 18),
+    ("ocsphilang", 19),
+    ("ocspcabut", 20),
 ];
+
+/// The OCSP responder the OCSP fixture leaves name.
+pub const OCSP_URL: &str = "http://ocsp.fixture.example/";
 
 pub fn fqdn(label: &str) -> String {
     if label == "@" {
@@ -151,7 +157,9 @@ impl Fixture {
         project.write("ca.pem", ca.pem());
         project.write("sites.json", manifest(&[&fqdn("dinkes"), &fqdn("ubah")]));
         let (https_port, http_port) = (free_port(), free_port());
-        let servers = Servers::start(specs(&ca), https_port, http_port);
+        let mut all = specs(&ca);
+        all.extend(ocsp_specs(&ca, &dir));
+        let servers = Servers::start(all, https_port, http_port);
         let openssl = start_rsa1024(&project, &ca, https_port);
         let dns_port = named.port;
         Fixture {
@@ -221,6 +229,28 @@ fn specs(ca: &Ca) -> Vec<Spec> {
     judol.home = b"<html><body><p>Dinas Pasar</p><div style=\"display:none\"><a href=\"https://gacor.example/\">S L O T  G A C O R m4xw1n</a></div></body></html>".to_vec();
     specs.push(judol);
     specs
+}
+
+/// TLS011 hosts: a good staple, a responder but no staple, a revoked staple.
+fn ocsp_specs(ca: &Ca, dir: &Path) -> Vec<Spec> {
+    let (good, good_pem) = ca.leaf_with_ocsp(&[&fqdn("ocspbaik")], 0x1001, OCSP_URL);
+    let good_resp = ca.ocsp_response(dir, &good_pem, 0x1001, false, 3);
+    let (none, _) = ca.leaf_with_ocsp(&[&fqdn("ocsphilang")], 0x1002, OCSP_URL);
+    let (rev, rev_pem) = ca.leaf_with_ocsp(&[&fqdn("ocspcabut")], 0x1003, OCSP_URL);
+    let rev_resp = ca.ocsp_response(dir, &rev_pem, 0x1003, true, 3);
+    vec![
+        spec(
+            "ocspbaik",
+            18,
+            Some(tls::server_config_with_ocsp(good, good_resp)),
+        ),
+        spec("ocsphilang", 19, Some(server_config(none))),
+        spec(
+            "ocspcabut",
+            20,
+            Some(tls::server_config_with_ocsp(rev, rev_resp)),
+        ),
+    ]
 }
 
 fn start_rsa1024(project: &Project, ca: &Ca, port: u16) -> Proc {

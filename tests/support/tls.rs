@@ -20,6 +20,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// The fixture CA (organisation "Let's Encrypt", so CAA maps it to letsencrypt.org).
 pub struct Ca {
     issuer: CertifiedIssuer<'static, KeyPair>,
+    key_pem: String,
 }
 
 /// A certificate chain and its key.
@@ -38,9 +39,107 @@ impl Ca {
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let key = KeyPair::generate().expect("key");
+        let key_pem = key.serialize_pem();
         Ca {
             issuer: CertifiedIssuer::self_signed(p, key).expect("ca"),
+            key_pem,
         }
+    }
+
+    /// A leaf with serial `serial` whose AIA names the OCSP responder `url`,
+    /// and its PEM (for `openssl ocsp`).
+    pub fn leaf_with_ocsp(&self, sans: &[&str], serial: u64, url: &str) -> (Leaf, String) {
+        let mut p = Self::params(sans, (-1, 90));
+        p.serial_number = Some(rcgen::SerialNumber::from(serial));
+        p.custom_extensions
+            .push(rcgen::CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+                aia_ocsp(url),
+            ));
+        let key = KeyPair::generate().expect("key");
+        let cert = p.signed_by(&key, &self.issuer).expect("sign");
+        let leaf = Leaf {
+            chain: vec![cert.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        };
+        (leaf, cert.pem())
+    }
+
+    /// An OCSP response for the leaf `leaf_pem` (serial `serial`) made by
+    /// `openssl ocsp` from an index: `good` or `revoked`, valid `days`.
+    pub fn ocsp_response(
+        &self,
+        dir: &Path,
+        leaf_pem: &str,
+        serial: u64,
+        revoked: bool,
+        days: u32,
+    ) -> Vec<u8> {
+        let openssl = super::named::require("openssl", "openssl");
+        let tag = format!("ocsp-{serial:x}");
+        let path = |ext: &str| dir.join(format!("{tag}.{ext}"));
+        std::fs::write(path("ca.pem"), self.pem()).expect("write");
+        std::fs::write(path("ca.key"), &self.key_pem).expect("write");
+        std::fs::write(path("leaf.pem"), leaf_pem).expect("write");
+        let (status, when) = if revoked {
+            ("R", "260101000000Z")
+        } else {
+            ("V", "")
+        };
+        std::fs::write(
+            path("index"),
+            format!("{status}\t301231235959Z\t{when}\t{serial:02X}\tunknown\t/CN=leaf\n"),
+        )
+        .expect("write");
+        let run = |args: &[&std::ffi::OsStr]| {
+            let out = std::process::Command::new(&openssl)
+                .args(args)
+                .output()
+                .expect("openssl ocsp");
+            assert!(
+                out.status.success(),
+                "openssl ocsp: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let (ca, key, leaf, index, req, resp) = (
+            path("ca.pem"),
+            path("ca.key"),
+            path("leaf.pem"),
+            path("index"),
+            path("req"),
+            path("resp"),
+        );
+        run(&[
+            "ocsp".as_ref(),
+            "-issuer".as_ref(),
+            ca.as_os_str(),
+            "-cert".as_ref(),
+            leaf.as_os_str(),
+            "-no_nonce".as_ref(),
+            "-reqout".as_ref(),
+            req.as_os_str(),
+        ]);
+        let days = days.to_string();
+        run(&[
+            "ocsp".as_ref(),
+            "-index".as_ref(),
+            index.as_os_str(),
+            "-rsigner".as_ref(),
+            ca.as_os_str(),
+            "-rkey".as_ref(),
+            key.as_os_str(),
+            "-CA".as_ref(),
+            ca.as_os_str(),
+            "-reqin".as_ref(),
+            req.as_os_str(),
+            "-respout".as_ref(),
+            resp.as_os_str(),
+            "-resp_no_certs".as_ref(),
+            "-ndays".as_ref(),
+            days.as_ref(),
+        ]);
+        std::fs::read(resp).expect("read response")
     }
 
     pub fn pem(&self) -> String {
@@ -95,6 +194,20 @@ impl Ca {
     }
 }
 
+/// DER of an AuthorityInfoAccess extension with one OCSP responder URL.
+fn aia_ocsp(url: &str) -> Vec<u8> {
+    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01];
+    let mut desc = oid.to_vec();
+    desc.push(0x86);
+    desc.push(url.len() as u8);
+    desc.extend_from_slice(url.as_bytes());
+    let mut inner = vec![0x30, desc.len() as u8];
+    inner.extend(desc);
+    let mut outer = vec![0x30, inner.len() as u8];
+    outer.extend(inner);
+    outer
+}
+
 /// The date `n` days from today (UTC).
 fn ymd(n: i64) -> (i32, u8, u8) {
     use chrono::Datelike;
@@ -126,6 +239,18 @@ pub fn server_config(leaf: Leaf) -> Arc<ServerConfig> {
         .expect("versions")
         .with_no_client_auth()
         .with_single_cert(leaf.chain, leaf.key)
+        .expect("cert");
+    Arc::new(cfg)
+}
+
+/// A server config that staples `ocsp` to every handshake.
+pub fn server_config_with_ocsp(leaf: Leaf, ocsp: Vec<u8>) -> Arc<ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert_with_ocsp(leaf.chain, leaf.key, ocsp)
         .expect("cert");
     Arc::new(cfg)
 }
