@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::RegencyConfig;
 use crate::content::{ContentTree, SourcePage};
@@ -279,7 +280,7 @@ impl Engine {
     }
 
     fn finish_all(&self, found: Found) -> Vec<Diagnostic> {
-        found.0.into_iter().map(|r| self.finish(r)).collect()
+        found.0.into_par_iter().map(|r| self.finish(r)).collect()
     }
 
     /// The rules about one page's own data and text (callable alone for a preview).
@@ -298,11 +299,20 @@ impl Engine {
 
     /// Every rule on a built site.
     pub fn check_site(&self, input: &SiteInput<'_>, opts: &RuleOptions) -> Vec<Diagnostic> {
-        let mut found = Found::default();
-        for (page, body) in input.tree.pages.iter().zip(input.bodies) {
-            pages::check(self, input.site, page, body, opts, &mut found);
-            scan::page(page, &mut found);
-        }
+        // Pages are independent: check them in parallel, keep their order.
+        let per_page: Vec<Found> = input
+            .tree
+            .pages
+            .par_iter()
+            .zip(input.bodies.par_iter())
+            .map(|(page, body)| {
+                let mut found = Found::default();
+                pages::check(self, input.site, page, body, opts, &mut found);
+                scan::page(page, &mut found);
+                found
+            })
+            .collect();
+        let mut found = Found(per_page.into_iter().flat_map(|f| f.0).collect());
         site::check(self, input, opts, &mut found);
         output::check(self, input, &mut found);
         scan::site(input, &mut found);

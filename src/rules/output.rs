@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::findings::RuleFinding as F;
 use super::site::host_of;
 use super::{Engine, Found, SiteInput};
@@ -21,8 +23,6 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
         .iter()
         .find(|p| p.jenis() == Jenis::MaklumatPelayanan)
         .map(|p| format!("{}{}", input.base_path, p.url_path));
-    let fqdn = input.site.fqdn.as_str();
-    let allowed = &engine.config.rules.script_hosts;
     let declared: Vec<String> = input
         .site
         .config
@@ -30,15 +30,64 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
         .iter()
         .flat_map(|p| p.host.iter().map(|h| h.to_ascii_lowercase()))
         .collect();
-    let mut cache: HashMap<String, Option<String>> = HashMap::new();
-    for (path, html) in input.html {
+    // Files are independent: check them in parallel (each worker keeps its
+    // own cache of resolved link targets), keep the output order.
+    let files: Vec<(&String, &super::PageHtml)> = input.html.iter().collect();
+    let per_file: Vec<Found> = files
+        .par_iter()
+        .map_init(HashMap::new, |cache, (path, html)| {
+            let mut found = Found::default();
+            let path = path.as_str();
+            let shared = Shared {
+                engine,
+                input,
+                maklumat: maklumat.as_deref(),
+                declared: &declared,
+            };
+            shared.one_file(path, html, cache, &mut found);
+            found
+        })
+        .collect();
+    found.0.extend(per_file.into_iter().flat_map(|f| f.0));
+    if engine.config.security.contact.is_empty() {
+        found.push(
+            "AMAN-003",
+            Location::file(crate::config::FILE_NAME),
+            F::NoSecurityContact,
+        );
+    }
+}
+
+/// What every file's check reads.
+struct Shared<'a> {
+    engine: &'a Engine,
+    input: &'a SiteInput<'a>,
+    /// The maklumat page's URL path, if the site has one.
+    maklumat: Option<&'a str>,
+    /// Third-party hosts site.toml declares.
+    declared: &'a [String],
+}
+
+impl Shared<'_> {
+    /// The output rules of one HTML file.
+    fn one_file(
+        &self,
+        path: &str,
+        html: &super::PageHtml,
+        cache: &mut HashMap<String, Option<String>>,
+        found: &mut Found,
+    ) {
+        let (engine, input, maklumat, declared) =
+            (self.engine, self.input, self.maklumat, self.declared);
+        let fqdn = input.site.fqdn.as_str();
+        let allowed = &engine.config.rules.script_hosts;
         let page = html.page.map(|i| &input.tree.pages[i]);
         let at = page.map_or_else(
             || Location::file(format!("{fqdn}/{path}")),
             |p| Location::file(&p.shown),
         );
         let f = &html.facts;
-        links(input, path, f, &at, &mut cache, found);
+        links(input, path, f, &at, cache, found);
         if !f.lang_id {
             found.push("AKSES-003", at.clone(), F::NoLang);
         }
@@ -86,29 +135,24 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
         }
         let is_home = path == "index.html";
         let is_service = page.is_some_and(|p| p.jenis() == Jenis::StandarPelayanan);
-        if let Some(m) = maklumat.as_ref().filter(|_| is_home || is_service) {
+        if let Some(m) = maklumat.filter(|_| is_home || is_service) {
             if !f
                 .links
                 .iter()
-                .any(|l| l == m || l.split('#').next() == Some(m.as_str()))
+                .any(|l| l == m || l.split('#').next() == Some(m))
             {
                 found.push(
                     "MAKLUMAT-002",
                     at.clone(),
-                    F::NotLinked { target: m.clone() },
+                    F::NotLinked {
+                        target: m.to_string(),
+                    },
                 );
             }
         }
         if is_home {
             home_identity(engine, f, &at, found);
         }
-    }
-    if engine.config.security.contact.is_empty() {
-        found.push(
-            "AMAN-003",
-            Location::file(crate::config::FILE_NAME),
-            F::NoSecurityContact,
-        );
     }
 }
 
