@@ -986,3 +986,40 @@ fn init_writes_the_profile_and_new_site_builds_cleanly() {
             .is_file()
     );
 }
+
+/// The build log shows every error but only the first few warnings of one
+/// rule per site, then counts the rest; `laman check` still lists them all.
+#[test]
+fn build_log_counts_repeated_warnings_instead_of_listing_them() {
+    let p = Project::example_site("dinkes");
+    for i in 0..5 {
+        p.write(
+            &format!("sites/dinkes/content/catatan-{i}.md"),
+            format!("+++\ntitle = \"Catatan {i}\"\n+++\nIsi catatan {i}.\n"),
+        );
+    }
+    let build = p.cli(&["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    assert_eq!(
+        build.stderr.matches("peringatan[MUTAKHIR-002]").count(),
+        3,
+        "{}",
+        build.stderr
+    );
+    assert!(
+        build.stderr.contains(
+            "catatan: 2 peringatan MUTAKHIR-002 lain di dinkes.cianjurkab.go.id tidak ditampilkan; semua temuan: `laman check`"
+        ),
+        "{}",
+        build.stderr
+    );
+    let check = p.cli(&["check"]);
+    assert_eq!(
+        check.stdout.matches("[MUTAKHIR-002]").count()
+            + check.stderr.matches("[MUTAKHIR-002]").count(),
+        5,
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+}

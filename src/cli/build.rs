@@ -56,22 +56,56 @@ fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
 
 pub fn run(args: BuildArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
     let report = build::build(&args.into_options(dir))?;
-    // Info-level findings belong to `laman check` and its report, not the
-    // build log. One buffered write: a big site can have thousands.
-    let mut log = String::new();
-    for d in report
-        .all_diagnostics()
-        .filter(|d| d.severity != laman::Severity::Info)
-    {
-        log.push_str(&format_diagnostic(d, lang));
-    }
-    eprint!("{log}");
+    eprint!("{}", log(&report, lang));
     print!("{}", summary(&report, lang));
     Ok(if report.has_errors() {
         exit::FINDINGS
     } else {
         exit::OK
     })
+}
+
+/// Warnings of one rule shown in full per site; the rest are counted.
+const WARNINGS_SHOWN: usize = 3;
+
+/// The build log: every error in full; of each rule's warnings on a site the
+/// first few, then one line counting the rest (`laman check` lists them all).
+/// Info-level findings belong to `laman check` and its report. One buffered
+/// write: a big site can have thousands of findings.
+pub fn log(report: &BuildReport, lang: Lang) -> String {
+    let mut log = String::new();
+    let groups = std::iter::once((None, &report.diagnostics)).chain(
+        report
+            .sites
+            .iter()
+            .map(|s| (Some(s.host.as_deref().unwrap_or(&s.slug)), &s.diagnostics)),
+    );
+    for (site, diags) in groups {
+        let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+        for d in diags.iter().filter(|d| d.severity != laman::Severity::Info) {
+            if d.severity == laman::Severity::Warning {
+                let n = seen.entry(d.code).or_default();
+                *n += 1;
+                if *n > WARNINGS_SHOWN {
+                    continue;
+                }
+            }
+            log.push_str(&format_diagnostic(d, lang));
+        }
+        for (code, n) in seen.into_iter().filter(|(_, n)| *n > WARNINGS_SHOWN) {
+            let more = n - WARNINGS_SHOWN;
+            let site = site.unwrap_or("laman.toml");
+            log.push_str(&match lang {
+                Lang::Id => format!(
+                    "catatan: {more} peringatan {code} lain di {site} tidak ditampilkan; semua temuan: `laman check`\n\n"
+                ),
+                Lang::En => format!(
+                    "note: {more} more {code} warnings on {site} not shown; every finding: `laman check`\n\n"
+                ),
+            });
+        }
+    }
+    log
 }
 
 fn seconds(d: std::time::Duration, lang: Lang) -> String {
