@@ -347,11 +347,14 @@ impl Project {
             .filter(|d| d.is_input_error())
             .cloned()
             .collect();
-        let mut all = Vec::new();
+        let mut tally = Tally::default();
         for slug in &slugs {
             if let Some(s) = self.sites.get(*slug) {
                 errors.extend(s.errors());
-                all.extend(s.all_diagnostics().cloned());
+                let t = Tally::of(s.all_diagnostics());
+                tally.errors += t.errors;
+                tally.warnings += t.warnings;
+                tally.infos += t.infos;
             }
             if let Some(b) = self.broken.iter().find(|b| &&b.slug == slug) {
                 errors.extend(b.diagnostics.iter().cloned());
@@ -373,7 +376,7 @@ impl Project {
             _ => Vec::new(),
         };
         Rebuilt {
-            tally: Tally::of(all.iter()),
+            tally,
             scope,
             sites,
             rendered,
