@@ -250,3 +250,37 @@ fn the_overlay_gets_the_findings_of_the_page_and_they_follow_edits() {
         "an image without alt text is reported: {after}"
     );
 }
+
+#[test]
+fn a_new_page_is_served_and_a_broken_site_toml_shows_its_error() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    let events = s.events("dinkes");
+    assert_eq!(s.get("dinkes", "/pengumuman-baru/").status, 404);
+    p.write(
+        "sites/dinkes/content/pengumuman-baru.md",
+        "+++\ntitle = \"Pengumuman Baru\"\n+++\nIsi BARU-8812.\n",
+    );
+    events.wait_reload(0);
+    let r = s.get("dinkes", "/pengumuman-baru/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("BARU-8812"));
+    poll("the site line", || {
+        s.terminal()
+            .contains("dibangun ulang situs dinkes")
+            .then_some(())
+    });
+
+    let n = events.reloads();
+    let toml = std::fs::read_to_string(p.path("sites/dinkes/site.toml")).expect("read");
+    p.write("sites/dinkes/site.toml", format!("{toml}\nnama_resmi = \n"));
+    events.wait_reload(n);
+    let err = s.get("dinkes", "/");
+    assert_eq!(err.status, 500);
+    assert!(err.body.contains("sites/dinkes/site.toml:"), "{}", err.body);
+    assert_eq!(s.get("dinsos", "/").status, 200, "other sites unaffected");
+    let n = events.reloads();
+    p.write("sites/dinkes/site.toml", &toml);
+    events.wait_reload(n);
+    assert_eq!(s.get("dinkes", "/").status, 200);
+}

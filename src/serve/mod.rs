@@ -159,61 +159,72 @@ fn rebuild(project: &RwLock<state::Project>, change: &watch::Change) -> Rebuilt 
     let mut p = project
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    match change {
-        watch::Change::All => p.rebuild_all(),
-        watch::Change::Sites(sites) => {
-            let mut last = None;
-            let mut names = Vec::new();
-            for s in sites {
-                names.push(s.clone());
-                last = Some(p.rebuild_site(s));
-            }
-            merge(last, names)
-        }
-        watch::Change::Pages(pages) => {
-            if pages.len() == 1
-                && let Some((site, rel)) = pages.iter().next()
-            {
-                return p.rebuild_page(site, rel);
-            }
-            let mut last = None;
-            let mut names: Vec<String> = Vec::new();
-            let mut rendered = 0;
-            let start = std::time::Instant::now();
-            for (site, rel) in pages {
-                let r = p.rebuild_page(site, rel);
-                rendered += r.rendered;
-                if !names.contains(site) {
-                    names.push(site.clone());
-                }
-                last = Some(r);
-            }
-            let mut r = merge(last, names);
-            r.rendered = rendered;
-            r.elapsed = start.elapsed();
-            r
-        }
-    }
+    let start = std::time::Instant::now();
+    let results: Vec<Rebuilt> = match change {
+        watch::Change::All => return p.rebuild_all(),
+        watch::Change::Sites(sites) => sites.iter().map(|s| p.rebuild_site(s)).collect(),
+        watch::Change::Pages(pages) => pages
+            .iter()
+            .map(|(site, rel)| p.rebuild_page(site, rel))
+            .collect(),
+    };
+    merge(results, start.elapsed())
 }
 
-/// The last result of a batch, covering every site named.
-fn merge(last: Option<Rebuilt>, names: Vec<String>) -> Rebuilt {
-    let mut r = last.unwrap_or(Rebuilt {
+/// One result for a batch: the single one as is, several combined.
+fn merge(mut results: Vec<Rebuilt>, elapsed: std::time::Duration) -> Rebuilt {
+    if results.len() == 1
+        && let Some(r) = results.pop()
+    {
+        return r;
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut all = false;
+    let mut tallies = std::collections::BTreeMap::new();
+    let mut out = Rebuilt {
         scope: Scope::All,
         sites: None,
         rendered: 0,
-        elapsed: std::time::Duration::ZERO,
+        elapsed,
         errors: Vec::new(),
         findings: Vec::new(),
         tally: Default::default(),
-    });
-    if names.len() > 1 {
-        r.scope = Scope::Site(names.join(", "));
-        if r.sites.is_some() {
-            r.sites = Some(names);
+    };
+    for r in results {
+        match (&r.scope, &r.sites) {
+            (Scope::All, _) | (_, None) => all = true,
+            (_, Some(sites)) => {
+                for s in sites {
+                    if !names.contains(s) {
+                        names.push(s.clone());
+                    }
+                }
+            }
         }
+        out.rendered += r.rendered;
+        for e in r.errors {
+            if !out.errors.contains(&e) {
+                out.errors.push(e);
+            }
+        }
+        out.findings.extend(r.findings);
+        // The tally covers whole sites: count each site once (its latest).
+        let key = r
+            .sites
+            .as_ref()
+            .map_or_else(|| "*".to_string(), |s| s.join(","));
+        tallies.insert(key, r.tally);
     }
-    r
+    for t in tallies.values() {
+        out.tally.errors += t.errors;
+        out.tally.warnings += t.warnings;
+        out.tally.infos += t.infos;
+    }
+    if !all {
+        out.scope = Scope::Site(names.join(", "));
+        out.sites = Some(names);
+    }
+    out
 }
 
 fn describe(r: &Rebuilt) -> String {
