@@ -497,14 +497,14 @@ fn write_planned(
     Ok((files, html, diags))
 }
 
-fn base_context(model: &Model<'_>) -> Context {
+pub(crate) fn base_context(model: &Model<'_>) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &model.ctx);
     ctx.insert("lang", "id");
     ctx
 }
 
-fn template_at(p: &content::SourcePage) -> Location {
+pub(crate) fn template_at(p: &content::SourcePage) -> Location {
     match p.common.template {
         Some(_) => {
             let off = p.text[..p.body_offset].find("template").unwrap_or(0);
@@ -514,7 +514,7 @@ fn template_at(p: &content::SourcePage) -> Location {
     }
 }
 
-fn render_page(
+pub(crate) fn render_page(
     model: &Model<'_>,
     templates: &Templates<'_>,
     i: usize,
@@ -531,7 +531,7 @@ fn render_page(
         .ok()
 }
 
-fn render_pager(
+pub(crate) fn render_pager(
     model: &Model<'_>,
     templates: &Templates<'_>,
     s: usize,
@@ -576,7 +576,7 @@ fn render_pager(
         .ok()
 }
 
-fn render_alias(
+pub(crate) fn render_alias(
     model: &Model<'_>,
     templates: &Templates<'_>,
     page: usize,
@@ -599,8 +599,33 @@ fn write_extras(
     writer: &HostWriter,
     scan: bool,
 ) -> Result<Written, Error> {
+    let (outputs, html, diags) = render_extras(model, templates, plan, bodies, scan);
+    let files = outputs
+        .iter()
+        .map(|(path, bytes)| writer.write(path, bytes))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok((files, html, diags))
+}
+
+/// Files generated for a site besides its pages (404, search, feeds, JSON
+/// exports, `_headers`…), as (output path, bytes) in a fixed order, with
+/// the facts of the HTML among them (when `scan`) and findings.
+pub(crate) type Extras = (
+    Vec<(String, Vec<u8>)>,
+    BTreeMap<String, PageHtml>,
+    Vec<Diagnostic>,
+);
+
+/// Renders the generated files of a site in memory (see [`Extras`]).
+pub(crate) fn render_extras(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    plan: &[(String, Planned)],
+    bodies: &[Rendered],
+    scan: bool,
+) -> Extras {
     let mut diags = Vec::new();
-    let mut files = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut html_facts = BTreeMap::new();
     let mut facts_of = |path: &str, h: &str| {
         if scan {
@@ -615,7 +640,7 @@ fn write_extras(
         .map_err(|d| diags.push(d))
     {
         facts_of("404.html", &html);
-        files.push(writer.write("404.html", html.as_bytes())?);
+        files.push(("404.html".into(), html.into_bytes()));
     }
     let mut search_ctx = base_context(model);
     let mut search_page = model.bare_section_ctx(0);
@@ -631,25 +656,31 @@ fn write_extras(
         .map_err(|d| diags.push(d))
     {
         facts_of("cari/index.html", &html);
-        files.push(writer.write("cari/index.html", html.as_bytes())?);
+        files.push(("cari/index.html".into(), html.into_bytes()));
     }
-    files.push(writer.write("cari/indeks.json", &extras::search_index(model, bodies))?);
+    files.push((
+        "cari/indeks.json".into(),
+        extras::search_index(model, bodies),
+    ));
     if let Some(feed) = extras::atom(model, bodies) {
-        files.push(writer.write("atom.xml", feed.as_bytes())?);
+        files.push(("atom.xml".into(), feed.into_bytes()));
     }
     let urls = sitemap_urls(model, plan);
-    files.push(writer.write("sitemap.xml", extras::sitemap(model, &urls).as_bytes())?);
-    files.push(writer.write("robots.txt", extras::robots(model).as_bytes())?);
-    files.push(writer.write(
-        ".well-known/security.txt",
-        extras::security_txt(model).as_bytes(),
-    )?);
-    files.push(writer.write("_headers", extras::headers(model).as_bytes())?);
-    files.push(writer.write("_redirects", extras::redirects(model).as_bytes())?);
-    files.push(writer.write("layanan.json", &extras::layanan_json(model))?);
-    files.push(writer.write("dip.json", &extras::dip_json(model))?);
-    files.push(writer.write("kontak.json", &extras::kontak_json(model))?);
-    Ok((files, html_facts, diags))
+    files.push((
+        "sitemap.xml".into(),
+        extras::sitemap(model, &urls).into_bytes(),
+    ));
+    files.push(("robots.txt".into(), extras::robots(model).into_bytes()));
+    files.push((
+        ".well-known/security.txt".into(),
+        extras::security_txt(model).into_bytes(),
+    ));
+    files.push(("_headers".into(), extras::headers(model).into_bytes()));
+    files.push(("_redirects".into(), extras::redirects(model).into_bytes()));
+    files.push(("layanan.json".into(), extras::layanan_json(model)));
+    files.push(("dip.json".into(), extras::dip_json(model)));
+    files.push(("kontak.json".into(), extras::kontak_json(model)));
+    (files, html_facts, diags)
 }
 
 fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, Option<String>)> {

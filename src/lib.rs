@@ -27,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod scaffold;
+pub mod serve;
 
 pub use diagnostic::{Diagnostic, Lang, Location, Message, Severity};
 pub use error::Error;

@@ -7,6 +7,7 @@ mod check;
 mod conformance;
 mod new;
 mod report;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +73,8 @@ enum Command {
     /// Scaffold a site or a page.
     #[command(subcommand)]
     New(new::NewCommand),
+    /// Preview every site at http://<subdomain>.localhost:1111/, rebuilt on every save.
+    Serve(serve::ServeArgs),
 }
 
 /// Parses arguments, runs the command, returns the exit code.
@@ -95,6 +98,7 @@ pub fn run() -> ExitCode {
         Command::Dns(d) => conformance::dns(d, &args.dir),
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
+        Command::Serve(s) => serve::run(s, &args.dir, lang),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -179,6 +179,18 @@ pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
     }
 }
 
+/// Loads one page of `site` again (`rel` is its path below content/, as
+/// written), for a preview that re-renders only what changed. `Ok(None)`:
+/// a draft left out.
+pub fn load_one(
+    site: &Site,
+    rel: &str,
+    opts: LoadOptions,
+) -> Result<Option<SourcePage>, Diagnostic> {
+    let shown = site.shown.join("content").join(rel);
+    load_page(&site.dir.join("content").join(rel), rel, &shown, opts)
+}
+
 /// The `jenis` a broken file declares, read line by line (its front matter
 /// did not parse as a whole).
 fn declared_jenis(path: &Path) -> Option<Jenis> {

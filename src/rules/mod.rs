@@ -321,6 +321,17 @@ impl Engine {
         diags
     }
 
+    /// The rules about the site as a whole: what `check_site` runs besides
+    /// `check_page` of every page (a preview keeps the two apart so that
+    /// one page can be checked again alone).
+    pub fn check_site_only(&self, input: &SiteInput<'_>, opts: &RuleOptions) -> Vec<Diagnostic> {
+        let mut found = Found::default();
+        site::check(self, input, opts, &mut found);
+        output::check(self, input, &mut found);
+        scan::site(input, &mut found);
+        self.finish_all(found)
+    }
+
     /// Rules across sites: the regency domain, one site per agency.
     pub fn check_regency(&self, sites: &[&Site]) -> Vec<Diagnostic> {
         let mut found = Found::default();

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Edit → reload latency of `laman serve` against `hugo server`.
+
+For each tool: start its preview server on the same corpus (one site of
+--pages pages), connect like a browser tab (laman: the Server-Sent Events
+stream /__laman/events; Hugo: its livereload websocket /livereload), then
+--edits times append a unique line to the body of one page and measure
+from just before the write to the reload message arriving. After each
+reload the page is fetched (untimed) to check the edit is really served.
+Edits alternate laman / Hugo. Prints the median, min and max per tool and
+the ratio.
+
+usage: bench/serve.py [--pages 10000] [--edits 11] [--work /dev/shm/laman-serve-bench]
+                      [--laman target/release/laman] [--gen ../shared/bench/gen_corpus.py]
+
+Needs: python3, hugo (Debian package), a release build (cargo build --release).
+"""
+import argparse
+import base64
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port, host, path):
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+    raw = b"".join(chunks)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1]) if head else 0
+    return status, body.decode("utf-8", "replace")
+
+
+class Stream:
+    """Bytes arriving on a socket, read by a thread, waited on by pattern."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        while True:
+            try:
+                b = self.sock.recv(65536)
+            except OSError:
+                b = b""
+            with self.cond:
+                if not b:
+                    self.buf += b"\0EOF"
+                    self.cond.notify_all()
+                    return
+                self.buf += b
+                self.cond.notify_all()
+
+    def count(self, needle):
+        with self.cond:
+            return self.buf.count(needle)
+
+    def wait_count(self, needle, n, timeout):
+        """Waits until `needle` occurs more than n times; returns the arrival time."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while self.buf.count(needle) <= n:
+                left = deadline - time.monotonic()
+                if left <= 0 or self.buf.endswith(b"\0EOF"):
+                    raise TimeoutError(f"no {needle!r} within {timeout} s")
+                self.cond.wait(left)
+            return time.monotonic()
+
+
+def sse(port, host):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"GET /__laman/events HTTP/1.1\r\nHost: {host}\r\n"
+              "Accept: text/event-stream\r\n\r\n".encode())
+    st = Stream(s)
+    st.wait_count(b": laman serve", 0, 10)
+    return st
+
+
+def ws_frame(text):
+    data = text.encode()
+    mask = os.urandom(4)
+    head = bytes([0x81])
+    n = len(data)
+    if n < 126:
+        head += bytes([0x80 | n])
+    else:
+        head += bytes([0x80 | 126]) + n.to_bytes(2, "big")
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+
+def livereload(port):
+    """Hugo's livereload websocket; the raw (unmasked) server frames contain
+    the JSON text, so counting `"command":"reload"` in the byte stream works."""
+    s = socket.create_connection(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+              f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+              "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+    st = Stream(s)
+    st.wait_count(b"101", 0, 10)
+    s.sendall(ws_frame('{"command":"hello","protocols":'
+                       '["http://livereload.com/protocols/official-7"]}'))
+    st.wait_count(b'"hello"', 0, 10)
+    return st
+
+
+def wait_http(port, host, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if http_get(port, host, "/")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"server on {port} did not come up")
+
+
+def edit(path, n, tag):
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\nSuntingan {tag} nomor {n}.\n")
+
+
+def pick_page(content):
+    berita = sorted(f for f in os.listdir(os.path.join(content, "berita")) if f != "_index.md")
+    return os.path.join("berita", berita[len(berita) // 2])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--edits", type=int, default=11)
+    ap.add_argument("--work", default="/dev/shm/laman-serve-bench")
+    ap.add_argument("--laman", default=os.path.join(REPO, "target", "release", "laman"))
+    ap.add_argument("--gen", default=os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--no-hugo", action="store_true", help="measure laman alone")
+    a = ap.parse_args()
+    if not a.no_hugo and not shutil.which("hugo"):
+        sys.exit("hugo not found: apt-get install hugo")
+    if not os.path.exists(a.laman):
+        sys.exit(f"{a.laman} not found: cargo build --release")
+    os.makedirs(a.work, exist_ok=True)
+    corpus = os.path.join(a.work, f"corpus-1x{a.pages}")
+    project = os.path.join(a.work, f"laman-1x{a.pages}")
+    subprocess.run([sys.executable, a.gen, "--sites", "1", "--pages", str(a.pages),
+                    "--out", corpus], check=True)
+    # Copies, not hard links: the edits must not reach the Hugo tree.
+    subprocess.run([sys.executable, os.path.join(HERE, "plain_to_laman.py"),
+                    os.path.join(corpus, "plain"), project,
+                    "--theme", os.path.join(REPO, "themes")], check=True)
+    slug = sorted(os.listdir(os.path.join(project, "sites")))[0]
+    l_content = os.path.join(project, "sites", slug, "content")
+    for root, _, files in os.walk(l_content):
+        for f in files:  # break the hard links to the corpus
+            p = os.path.join(root, f)
+            data = open(p, "rb").read()
+            os.unlink(p)
+            open(p, "wb").write(data)
+    h_site = os.path.join(corpus, "hugo", sorted(os.listdir(os.path.join(corpus, "hugo")))[0])
+    page = pick_page(l_content)
+    url = "/" + page[:-3] + "/"
+
+    procs = []
+    try:
+        lport = free_port()
+        t0 = time.monotonic()
+        lp = subprocess.Popen([a.laman, "-C", project, "serve", "--port", str(lport)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        procs.append(lp)
+        log = []
+        threading.Thread(target=lambda: log.extend(lp.stdout), daemon=True).start()
+        host = f"{slug}.localhost:{lport}"
+        # The subdomain label is the site's folder name here (plain_to_laman sets none).
+        wait_http(lport, host, 300)
+        print(f"laman serve up in {time.monotonic() - t0:.1f} s ({a.pages} pages)")
+        lsse = sse(lport, host)
+
+        if not a.no_hugo:
+            hport = free_port()
+            t0 = time.monotonic()
+            hp = subprocess.Popen(["hugo", "server", "-s", h_site, "--port", str(hport),
+                                   "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{hport}/",
+                                   ],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append(hp)
+            wait_http(hport, f"127.0.0.1:{hport}", 600)
+            print(f"hugo server up in {time.monotonic() - t0:.1f} s")
+            hws = livereload(hport)
+
+        res = {"laman": [], "hugo": []}
+        for n in range(a.edits):
+            seen = lsse.count(b"event: reload")
+            t = time.monotonic()
+            edit(os.path.join(l_content, page), n, "LAMAN")
+            got = lsse.wait_count(b"event: reload", seen, 60)
+            res["laman"].append(got - t)
+            status, body = http_get(lport, host, url)
+            assert status == 200 and f"LAMAN nomor {n}." in body, f"laman serves edit {n}"
+            if not a.no_hugo:
+                seen = hws.count(b'"command":"reload"')
+                t = time.monotonic()
+                edit(os.path.join(h_site, "content", page), n, "HUGO")
+                got = hws.wait_count(b'"command":"reload"', seen, 120)
+                res["hugo"].append(got - t)
+                status, body = http_get(hport, f"127.0.0.1:{hport}", url)
+                assert status == 200 and f"HUGO nomor {n}." in body, f"hugo serves edit {n}"
+            print(f"edit {n}: laman {res['laman'][-1] * 1000:.1f} ms"
+                  + (f", hugo {res['hugo'][-1] * 1000:.0f} ms" if not a.no_hugo else ""),
+                  flush=True)
+            time.sleep(0.3)  # let both settle (inter-edit spacing, not synchronisation)
+        rebuild_lines = [l for l in log if "dibangun ulang" in l and page in l]
+        print()
+        for tool in ("laman", "hugo"):
+            xs = res[tool]
+            if xs:
+                print(f"{tool:>5}: median {statistics.median(xs) * 1000:8.1f} ms, "
+                      f"min {min(xs) * 1000:8.1f} ms, max {max(xs) * 1000:8.1f} ms ({len(xs)} edits)")
+        if res["hugo"]:
+            ratio = statistics.median(res["hugo"]) / statistics.median(res["laman"])
+            print(f"laman reaches the tab {ratio:.0f}x sooner than hugo server")
+        if rebuild_lines:
+            print("laman's own rebuild line, last edit:", rebuild_lines[-1].strip())
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+
+
+if __name__ == "__main__":
+    main()

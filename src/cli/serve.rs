@@ -1,0 +1,118 @@
+//! `laman serve [SLUG…] [--port 1111] [--bind 127.0.0.1] [--drafts]`: the
+//! preview server. Prints one line per rebuild (what, how long, findings)
+//! and every error in full; the library does the rest.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::Path;
+
+use clap::Args;
+use laman::Lang;
+use laman::serve::{self, Event, Rebuilt, Scope, ServeOptions};
+
+use super::exit;
+use super::report::format_diagnostic;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Only these sites (folder names under sites/).
+    slugs: Vec<String>,
+    /// Port (0 = any free port).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Include pages with draft = true.
+    #[arg(long)]
+    drafts: bool,
+}
+
+pub fn run(args: ServeArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+    let opts = ServeOptions {
+        root: dir.to_path_buf(),
+        bind: args.bind,
+        port: args.port,
+        only: args.slugs,
+        drafts: args.drafts,
+        lang,
+    };
+    serve::serve(opts, move |e| print_event(&e, lang))?;
+    Ok(exit::OK)
+}
+
+fn print_event(e: &Event, lang: Lang) {
+    let mut out = String::new();
+    match e {
+        Event::Listening {
+            index,
+            sites,
+            first,
+        } => {
+            out.push_str(&line(first, lang));
+            let head = match lang {
+                Lang::Id => "Melayani",
+                Lang::En => "Serving",
+            };
+            out.push_str(&format!("{head} {index}\n"));
+            for (slug, url) in sites {
+                out.push_str(&format!("  {slug:<16} {url}\n"));
+            }
+            let stop = match lang {
+                Lang::Id => "Tekan Ctrl+C untuk berhenti.",
+                Lang::En => "Press Ctrl+C to stop.",
+            };
+            out.push_str(stop);
+            out.push('\n');
+        }
+        Event::Rebuilt(r) => out.push_str(&line(r, lang)),
+        Event::WatchFailed(why) => {
+            let word = match lang {
+                Lang::Id => "galat: pemantauan berkas berhenti",
+                Lang::En => "error: file watching stopped",
+            };
+            out.push_str(&format!("{word}: {why}\n"));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// `[12:00:01] dibangun ulang dinkes/profil.md: 3 berkas dalam 4 ms — 0 galat, 1 peringatan, 2 info`,
+/// then every error and the page's own findings in full.
+fn line(r: &Rebuilt, lang: Lang) -> String {
+    let clock = chrono::Local::now().format("%H:%M:%S");
+    let what = match (&r.scope, lang) {
+        (Scope::Page { site, rel }, _) => format!("{site}/content/{rel}"),
+        (Scope::Site(s), Lang::Id) => format!("situs {s}"),
+        (Scope::Site(s), Lang::En) => format!("site {s}"),
+        (Scope::All, Lang::Id) => "semua situs".to_string(),
+        (Scope::All, Lang::En) => "all sites".to_string(),
+    };
+    let ms = r.elapsed.as_secs_f64() * 1000.0;
+    let t = &r.tally;
+    let mut s = match lang {
+        Lang::Id => format!(
+            "[{clock}] dibangun ulang {what}: {} berkas dalam {ms:.1} ms — {} galat, {} peringatan, {} info\n",
+            r.rendered,
+            r.errors.len(),
+            t.warnings,
+            t.infos
+        ),
+        Lang::En => format!(
+            "[{clock}] rebuilt {what}: {} files in {ms:.1} ms — {} errors, {} warnings, {} infos\n",
+            r.rendered,
+            r.errors.len(),
+            t.warnings,
+            t.infos
+        ),
+    };
+    for d in &r.errors {
+        s.push_str(&format_diagnostic(d, lang));
+    }
+    for d in r.findings.iter().filter(|d| !r.errors.contains(d)) {
+        s.push_str(&format_diagnostic(d, lang));
+    }
+    s
+}

@@ -1,0 +1,236 @@
+//! `laman serve`: the editors' preview. Every site is rendered into memory
+//! and served at `http://<subdomain>.localhost:PORT/`, with an index of all
+//! sites at `http://localhost:PORT/`. sites/, themes/ and laman.toml are
+//! watched; a change re-renders only what it touches (`state`), open tabs
+//! reload through Server-Sent Events, and each page shows its rule
+//! findings in an overlay. A broken edit shows its error in the browser and
+//! in the terminal; the server keeps running. See docs/serve.md.
+
+pub mod http;
+pub mod pages;
+pub mod state;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::sync::broadcast;
+
+use crate::diagnostic::Lang;
+use crate::error::Error;
+pub use state::{Rebuilt, Scope};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Project root.
+    pub root: PathBuf,
+    /// Address to listen on (default 127.0.0.1).
+    pub bind: IpAddr,
+    /// Port (0: any free one; the `Listening` event says which).
+    pub port: u16,
+    /// Only these sites (folder names); empty = all.
+    pub only: Vec<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Language of the pages and overlay laman makes.
+    pub lang: Lang,
+}
+
+/// What the server reports to its caller (the CLI prints these).
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The first build is done and the server accepts connections.
+    Listening {
+        /// `http://localhost:PORT/`.
+        index: String,
+        /// Each site: folder name and preview URL.
+        sites: Vec<(String, String)>,
+        /// The first build.
+        first: Rebuilt,
+    },
+    /// A change was rebuilt.
+    Rebuilt(Rebuilt),
+    /// Watching stopped working (the preview no longer follows edits).
+    WatchFailed(String),
+}
+
+/// Serves until the process is stopped. `on_event` receives what happens.
+pub fn serve(
+    opts: ServeOptions,
+    on_event: impl Fn(Event) + Send + Sync + 'static,
+) -> Result<(), Error> {
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(&opts.root, e))?;
+    if !root.join("laman.toml").is_file() {
+        return Err(Error::io(
+            root.join("laman.toml"),
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| Error::Usage(format!("{addr}: {e}")))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("{addr}: {e}")))?
+        .port();
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::Usage(format!("{addr}: {e}")))?;
+
+    // Watch before the first build, so an edit made during it is not lost.
+    let watched = watch::start(&root);
+    let mut project = state::Project::new(&root, opts.only.clone(), opts.drafts, port);
+    let first = project.rebuild_all();
+    let sites = project
+        .sites
+        .values()
+        .map(|s| (s.site.slug.clone(), format!("{}/", s.base_url)))
+        .collect();
+    let project = Arc::new(RwLock::new(project));
+    let (reloads, _) = broadcast::channel(64);
+    let shared = http::Shared {
+        project: project.clone(),
+        reloads: reloads.clone(),
+        lang: opts.lang,
+        port,
+    };
+    let on_event = Arc::new(on_event);
+
+    match watched {
+        Ok((watcher, rx)) => {
+            let on_event = on_event.clone();
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _keep = watcher;
+                while let Some(change) = watch::next_change(&rx, &root) {
+                    let done = rebuild(&project, &change);
+                    let what = describe(&done);
+                    let _ = reloads.send(http::Reload {
+                        sites: done.sites.clone(),
+                        what,
+                    });
+                    on_event(Event::Rebuilt(done));
+                }
+                on_event(Event::WatchFailed("watcher stopped".into()));
+            });
+        }
+        Err(e) => on_event(Event::WatchFailed(e.to_string())),
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Error::Usage(format!("{addr}: {e}")))?;
+        on_event(Event::Listening {
+            index: format!("http://localhost:{port}/"),
+            sites,
+            first,
+        });
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req| http::handle(req, shared.clone()));
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
+}
+
+/// Applies one batch of changes to the project.
+fn rebuild(project: &RwLock<state::Project>, change: &watch::Change) -> Rebuilt {
+    let mut p = project
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let start = std::time::Instant::now();
+    let results: Vec<Rebuilt> = match change {
+        watch::Change::All => return p.rebuild_all(),
+        watch::Change::Sites(sites) => sites.iter().map(|s| p.rebuild_site(s)).collect(),
+        watch::Change::Pages(pages) => pages
+            .iter()
+            .map(|(site, rel)| p.rebuild_page(site, rel))
+            .collect(),
+    };
+    merge(results, start.elapsed())
+}
+
+/// One result for a batch: the single one as is, several combined.
+fn merge(mut results: Vec<Rebuilt>, elapsed: std::time::Duration) -> Rebuilt {
+    if results.len() == 1
+        && let Some(r) = results.pop()
+    {
+        return r;
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut all = false;
+    let mut tallies = std::collections::BTreeMap::new();
+    let mut out = Rebuilt {
+        scope: Scope::All,
+        sites: None,
+        rendered: 0,
+        elapsed,
+        errors: Vec::new(),
+        findings: Vec::new(),
+        tally: Default::default(),
+    };
+    for r in results {
+        match (&r.scope, &r.sites) {
+            (Scope::All, _) | (_, None) => all = true,
+            (_, Some(sites)) => {
+                for s in sites {
+                    if !names.contains(s) {
+                        names.push(s.clone());
+                    }
+                }
+            }
+        }
+        out.rendered += r.rendered;
+        for e in r.errors {
+            if !out.errors.contains(&e) {
+                out.errors.push(e);
+            }
+        }
+        out.findings.extend(r.findings);
+        // The tally covers whole sites: count each site once (its latest).
+        let key = r
+            .sites
+            .as_ref()
+            .map_or_else(|| "*".to_string(), |s| s.join(","));
+        tallies.insert(key, r.tally);
+    }
+    for t in tallies.values() {
+        out.tally.errors += t.errors;
+        out.tally.warnings += t.warnings;
+        out.tally.infos += t.infos;
+    }
+    if !all {
+        out.scope = Scope::Site(names.join(", "));
+        out.sites = Some(names);
+    }
+    out
+}
+
+fn describe(r: &Rebuilt) -> String {
+    match &r.scope {
+        Scope::Page { site, rel } => format!("{site}/{rel}"),
+        Scope::Site(s) => s.clone(),
+        Scope::All => "*".to_string(),
+    }
+}

@@ -1,0 +1,173 @@
+//! The pages `laman serve` makes itself: the index of all sites, the error
+//! page of a site that cannot be built, the findings JSON of the overlay,
+//! and the tags injected into every served HTML page.
+
+use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
+use crate::render::escape_html;
+use crate::serve::state::Project;
+
+/// Tags added before `</head>` of every HTML page served (preview only).
+pub const INJECT: &str = "<link rel=\"stylesheet\" href=\"/__laman/overlay.css\">\
+<script src=\"/__laman/reload.js\" defer></script>\
+<script src=\"/__laman/overlay.js\" defer></script>";
+
+/// `html` with the reload and overlay tags before `</head>` (or at the start).
+pub fn inject(html: &[u8]) -> Vec<u8> {
+    let at = find(html, b"</head>").unwrap_or(0);
+    let mut out = Vec::with_capacity(html.len() + INJECT.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(INJECT.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn shell(lang: Lang, title: &str, body: &str) -> String {
+    let l = match lang {
+        Lang::Id => "id",
+        Lang::En => "en",
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{l}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{}</title>{INJECT}</head><body class=\"laman-page\">\n{body}\n</body></html>\n",
+        escape_html(title)
+    )
+}
+
+/// One finding as text: `galat[FM-001]: … --> file:line:col`, then the hint.
+pub fn diagnostic_text(d: &Diagnostic, lang: Lang) -> String {
+    crate::report::human(d, lang)
+}
+
+/// The error page of a site (or of the whole project) that cannot be built.
+pub fn error_page(lang: Lang, site: &str, errors: &[Diagnostic]) -> String {
+    let (title, lead) = match lang {
+        Lang::Id => (
+            format!("Galat — {site}"),
+            "Situs ini tidak dapat dibangun. Perbaiki berkas di bawah ini; halaman ini dimuat ulang sendiri setelah berkas disimpan.",
+        ),
+        Lang::En => (
+            format!("Error — {site}"),
+            "This site cannot be built. Fix the file below; this page reloads by itself once it is saved.",
+        ),
+    };
+    let mut body = format!("<h1>{}</h1>\n<p>{lead}</p>\n", escape_html(&title));
+    for d in errors {
+        body.push_str(&format!(
+            "<pre class=\"laman-error\">{}</pre>\n",
+            escape_html(&diagnostic_text(d, lang))
+        ));
+    }
+    shell(lang, &title, &body)
+}
+
+/// The index of all sites at `http://localhost:PORT/`.
+pub fn index_page(lang: Lang, project: &Project, port: u16) -> String {
+    let (title, h_site, h_link, h_status, h_find, ok, bad) = match lang {
+        Lang::Id => (
+            "laman serve — semua situs",
+            "Situs",
+            "Pratinjau",
+            "Status",
+            "Temuan (galat / peringatan / info)",
+            "dapat dibangun",
+            "galat",
+        ),
+        Lang::En => (
+            "laman serve — all sites",
+            "Site",
+            "Preview",
+            "Status",
+            "Findings (errors / warnings / infos)",
+            "builds",
+            "error",
+        ),
+    };
+    let mut body = format!(
+        "<h1>{title}</h1>\n<table><thead><tr><th>{h_site}</th><th>{h_link}</th><th>{h_status}</th><th>{h_find}</th></tr></thead><tbody>\n"
+    );
+    for (slug, s) in &project.sites {
+        let errors = project.errors_of(slug);
+        let tally = Tally::of(s.all_diagnostics());
+        let url = format!("http://{}.localhost:{port}/", s.site.subdomain.as_str());
+        let status = if errors.is_empty() {
+            format!("<span class=\"laman-ok\">{ok}</span>")
+        } else {
+            format!("<span class=\"laman-bad\">{bad} ({})</span>", errors.len())
+        };
+        body.push_str(&format!(
+            "<tr><td>{}</td><td><a href=\"{url}\">{url}</a></td><td>{status}</td><td>{} / {} / {}</td></tr>\n",
+            escape_html(&s.site.config.nama_resmi),
+            tally.errors,
+            tally.warnings,
+            tally.infos
+        ));
+    }
+    for b in &project.broken {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td></td><td><span class=\"laman-bad\">{bad} ({})</span></td><td>{} / 0 / 0</td></tr>\n",
+            escape_html(&b.slug),
+            b.diagnostics.len(),
+            b.diagnostics.len()
+        ));
+    }
+    body.push_str("</tbody></table>\n");
+    let global: Vec<&Diagnostic> = project
+        .global
+        .iter()
+        .filter(|d| d.is_input_error())
+        .collect();
+    for d in global {
+        body.push_str(&format!(
+            "<pre class=\"laman-error\">{}</pre>\n",
+            escape_html(&diagnostic_text(d, lang))
+        ));
+    }
+    shell(lang, title, &body)
+}
+
+/// The overlay's data for one page: its findings in `lang`.
+pub fn findings_json(lang: Lang, findings: &[Diagnostic]) -> serde_json::Value {
+    let (title, close) = match lang {
+        Lang::Id => ("Temuan laman", "Tutup"),
+        Lang::En => ("laman findings", "Close"),
+    };
+    let items: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "rule": d.code,
+                "level": match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                },
+                "severity": d.severity.label(lang),
+                "message": d.text(lang),
+                "hint": d.hint(lang),
+                "file": d.location.path.display().to_string(),
+                "line": d.location.line,
+                "column": d.location.column,
+            })
+        })
+        .collect();
+    serde_json::json!({ "title": title, "close": close, "findings": items })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_go_before_head_end() {
+        let out = inject(b"<html><head><title>x</title></head><body></body></html>");
+        let s = String::from_utf8(out).expect("utf8");
+        assert!(s.contains(&format!("<title>x</title>{INJECT}</head>")));
+        let bare = String::from_utf8(inject(b"<p>x</p>")).expect("utf8");
+        assert!(bare.starts_with(INJECT));
+    }
+}

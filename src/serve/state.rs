@@ -1,0 +1,797 @@
+//! The project held in memory for `laman serve`: the loaded configuration,
+//! theme and rules, and for every site its content tree, rendered bodies,
+//! output plan and rendered files. A change re-renders only what it
+//! touches (see `docs/serve.md`): a page body → that page, the list page
+//! that shows it and the home page; a page's front matter, a new or removed
+//! page, site.toml or an asset → that site; a template or laman.toml →
+//! everything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use bytes::Bytes;
+use chrono::{NaiveDate, Utc};
+use rayon::prelude::*;
+
+use crate::build::{self, render_alias, render_page, render_pager};
+use crate::config::{self, RegencyConfig};
+use crate::content::{self, ContentTree, LoadOptions, SourcePage};
+use crate::diagnostic::{Diagnostic, Location, Message, Tally};
+use crate::markdown::{self, Rendered, SourceRef};
+use crate::registry::{self, BrokenSite, Site};
+use crate::render::site::{Model, Planned, SiteOptions};
+use crate::render::{Templates, Theme};
+use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
+
+/// What a rebuild covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// One page of one site (`rel` below content/).
+    Page {
+        /// Site folder name.
+        site: String,
+        /// Page path below content/.
+        rel: String,
+    },
+    /// One whole site.
+    Site(String),
+    /// Every site (a template or laman.toml changed, or the first build).
+    All,
+}
+
+/// One rebuild's outcome, for the terminal.
+#[derive(Debug, Clone)]
+pub struct Rebuilt {
+    /// What was rebuilt.
+    pub scope: Scope,
+    /// Sites whose open tabs should reload (`None`: all).
+    pub sites: Option<Vec<String>>,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Wall time.
+    pub elapsed: std::time::Duration,
+    /// Errors that stop a site from being built (shown in the browser).
+    pub errors: Vec<Diagnostic>,
+    /// Rule findings of what was rebuilt (a page's own, or the site's tally).
+    pub findings: Vec<Diagnostic>,
+    /// Counts over every finding of what was rebuilt.
+    pub tally: Tally,
+}
+
+/// One site in memory.
+#[derive(Debug)]
+pub struct SiteState {
+    /// The agency (site.toml).
+    pub site: Site,
+    /// `http://<subdomain>.localhost:PORT`.
+    pub base_url: String,
+    tree: ContentTree,
+    bodies: Vec<Rendered>,
+    plan: Vec<(String, Planned)>,
+    /// Output path → rendered bytes (pages and generated files).
+    files: HashMap<String, Bytes>,
+    /// Output path → source file (assets, served from disk).
+    assets: HashMap<String, PathBuf>,
+    /// Output path → the page it shows.
+    page_of: HashMap<String, usize>,
+    /// Findings of the site as a whole (and of its loading).
+    site_diags: Vec<Diagnostic>,
+    /// Per page: Markdown, rendering and page-rule findings.
+    local: Vec<Vec<Diagnostic>>,
+    /// Pages whose latest version could not be loaded (the last good one is kept).
+    pending: BTreeMap<String, Diagnostic>,
+    /// The generated files (search index, feed, sitemap…) are older than the pages.
+    extras_stale: bool,
+}
+
+/// The whole project in memory.
+#[derive(Debug)]
+pub struct Project {
+    root: PathBuf,
+    only: Vec<String>,
+    drafts: bool,
+    port: u16,
+    config: Option<RegencyConfig>,
+    engine: Option<Engine>,
+    theme: Option<Theme>,
+    /// Problems not tied to one site (laman.toml, theme, registry).
+    pub global: Vec<Diagnostic>,
+    /// Sites by folder name.
+    pub sites: BTreeMap<String, SiteState>,
+    /// Sites whose folder or site.toml is broken.
+    pub broken: Vec<BrokenSite>,
+    today: NaiveDate,
+}
+
+/// What a request for a path of a site finds.
+#[derive(Debug)]
+pub enum Lookup {
+    /// Rendered bytes.
+    Bytes(Bytes),
+    /// A file on disk.
+    File(PathBuf),
+    /// Nothing there.
+    Missing,
+}
+
+impl Project {
+    /// An empty project; call [`Project::rebuild_all`] to load it.
+    pub fn new(root: &Path, only: Vec<String>, drafts: bool, port: u16) -> Project {
+        Project {
+            root: root.to_path_buf(),
+            only,
+            drafts,
+            port,
+            config: None,
+            engine: None,
+            theme: None,
+            global: Vec::new(),
+            sites: BTreeMap::new(),
+            broken: Vec::new(),
+            today: Utc::now().date_naive(),
+        }
+    }
+
+    /// The site answering to a host's first label: its subdomain label or its folder name.
+    pub fn site_for_label(&self, label: &str) -> Option<&SiteState> {
+        self.sites
+            .values()
+            .find(|s| s.site.subdomain.as_str().eq_ignore_ascii_case(label))
+            .or_else(|| self.sites.get(label))
+    }
+
+    /// Mutable form of [`Project::site_for_label`].
+    pub fn site_for_label_mut(&mut self, label: &str) -> Option<&mut SiteState> {
+        let slug = self.site_for_label(label)?.site.slug.clone();
+        self.sites.get_mut(&slug)
+    }
+
+    /// Reloads laman.toml, the theme, the registry and renders every site.
+    pub fn rebuild_all(&mut self) -> Rebuilt {
+        let start = Instant::now();
+        self.global.clear();
+        self.broken.clear();
+        let config = match config::load(&self.root) {
+            Ok(c) => c,
+            Err(e) => {
+                self.global.push(error_diagnostic(&e, &self.root));
+                // Keep the last good sites so the server still has something;
+                // the error page covers them until laman.toml is fixed.
+                return self.rebuilt(Scope::All, None, 0, start);
+            }
+        };
+        self.today = Utc::now()
+            .with_timezone(&config.region.offset())
+            .date_naive();
+        let registry = match registry::discover(&self.root, &config, &self.only) {
+            Ok(r) => r,
+            Err(e) => {
+                self.global.push(error_diagnostic(&e, &self.root));
+                return self.rebuilt(Scope::All, None, 0, start);
+            }
+        };
+        self.engine = match Engine::new(&config) {
+            Ok(e) => Some(e),
+            Err(d) => {
+                self.global.push(*d);
+                None
+            }
+        };
+        self.global.extend(registry.diagnostics.iter().cloned());
+        if let Some(engine) = &self.engine {
+            self.global
+                .extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>()));
+        }
+        self.theme = Theme::load(&self.root)
+            .map_err(|d| self.global.push(d))
+            .ok();
+        self.config = Some(config);
+        self.broken = registry.broken;
+        let port = self.port;
+        let built: Vec<SiteState> = registry
+            .sites
+            .into_par_iter()
+            .map(|site| {
+                let base_url = preview_url(&site, port);
+                self.render_site(site, base_url)
+            })
+            .collect();
+        self.sites = built
+            .into_iter()
+            .map(|s| (s.site.slug.clone(), s))
+            .collect();
+        let rendered = self.sites.values().map(|s| s.plan.len()).sum();
+        self.rebuilt(Scope::All, None, rendered, start)
+    }
+
+    /// Rediscovers one site (its site.toml may have changed) and renders it again.
+    pub fn rebuild_site(&mut self, slug: &str) -> Rebuilt {
+        let start = Instant::now();
+        let Some(config) = &self.config else {
+            return self.rebuild_all();
+        };
+        let registry = match registry::discover(&self.root, config, &[slug.to_string()]) {
+            Ok(r) => r,
+            // The folder went away or cannot be read: start over.
+            Err(_) => return self.rebuild_all(),
+        };
+        self.broken.retain(|b| b.slug != slug);
+        self.broken.extend(registry.broken);
+        self.sites.remove(slug);
+        let mut rendered = 0;
+        for site in registry.sites {
+            let base_url = preview_url(&site, self.port);
+            let state = self.render_site(site, base_url);
+            rendered += state.plan.len();
+            self.sites.insert(state.site.slug.clone(), state);
+        }
+        self.rebuilt(
+            Scope::Site(slug.to_string()),
+            Some(vec![slug.to_string()]),
+            rendered,
+            start,
+        )
+    }
+
+    /// Loads page `rel` of site `slug` again and re-renders what shows it.
+    /// Falls back to the whole site when the page is new, gone, became a
+    /// draft, or its front matter changed.
+    pub fn rebuild_page(&mut self, slug: &str, rel: &str) -> Rebuilt {
+        let start = Instant::now();
+        let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
+            return self.rebuild_all();
+        };
+        let Some(state) = self.sites.get_mut(slug) else {
+            return self.rebuild_site(slug);
+        };
+        let Some(i) = state.tree.pages.iter().position(|p| p.rel == rel) else {
+            return self.rebuild_site(slug);
+        };
+        if !state.site.dir.join("content").join(rel).is_file() {
+            return self.rebuild_site(slug);
+        }
+        let opts = LoadOptions {
+            drafts: self.drafts,
+        };
+        let page = match content::load_one(&state.site, rel, opts) {
+            Ok(Some(p)) => p,
+            Ok(None) => return self.rebuild_site(slug),
+            Err(d) => {
+                state.pending.insert(rel.to_string(), d);
+                return self.rebuilt(
+                    Scope::Page {
+                        site: slug.to_string(),
+                        rel: rel.to_string(),
+                    },
+                    Some(vec![slug.to_string()]),
+                    0,
+                    start,
+                );
+            }
+        };
+        state.pending.remove(rel);
+        let old = &state.tree.pages[i];
+        if old.text[..old.body_offset] != page.text[..page.body_offset] {
+            return self.rebuild_site(slug);
+        }
+        let rule_opts = RuleOptions {
+            today: self.today,
+            changed: None,
+        };
+        let rendered =
+            state.rerender_page(i, page, config, theme, self.engine.as_ref(), &rule_opts);
+        self.rebuilt(
+            Scope::Page {
+                site: slug.to_string(),
+                rel: rel.to_string(),
+            },
+            Some(vec![slug.to_string()]),
+            rendered,
+            start,
+        )
+    }
+
+    /// Brings a site's generated files (search index, feed, sitemap…) up
+    /// to date after page edits; called when one of them is requested.
+    pub fn refresh_extras(&mut self, slug: &str) {
+        let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
+            return;
+        };
+        if let Some(state) = self.sites.get_mut(slug)
+            && state.extras_stale
+        {
+            state.render_extras(config, theme);
+        }
+    }
+
+    /// Errors that keep site `slug` from being built (with the global ones).
+    pub fn errors_of(&self, slug: &str) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self
+            .global
+            .iter()
+            .filter(|d| d.is_input_error())
+            .cloned()
+            .collect();
+        if self.theme.is_none() && out.is_empty() {
+            out.push(Diagnostic::new(
+                Location::file(crate::render::THEME_DIR),
+                Message::Unreadable {
+                    detail: "theme".into(),
+                },
+            ));
+        }
+        if let Some(s) = self.sites.get(slug) {
+            out.extend(s.errors());
+        }
+        if let Some(b) = self.broken.iter().find(|b| b.slug == slug) {
+            out.extend(b.diagnostics.iter().cloned());
+        }
+        out
+    }
+
+    fn rebuilt(
+        &self,
+        scope: Scope,
+        sites: Option<Vec<String>>,
+        rendered: usize,
+        start: Instant,
+    ) -> Rebuilt {
+        let slugs: Vec<&String> = match &sites {
+            Some(s) => s.iter().collect(),
+            None => self.sites.keys().collect(),
+        };
+        let mut errors: Vec<Diagnostic> = self
+            .global
+            .iter()
+            .filter(|d| d.is_input_error())
+            .cloned()
+            .collect();
+        let mut tally = Tally::default();
+        for slug in &slugs {
+            if let Some(s) = self.sites.get(*slug) {
+                errors.extend(s.errors());
+                let t = Tally::of(s.all_diagnostics());
+                tally.errors += t.errors;
+                tally.warnings += t.warnings;
+                tally.infos += t.infos;
+            }
+            if let Some(b) = self.broken.iter().find(|b| &&b.slug == slug) {
+                errors.extend(b.diagnostics.iter().cloned());
+            }
+        }
+        if sites.is_none() {
+            for b in &self.broken {
+                if !slugs.contains(&&b.slug) {
+                    errors.extend(b.diagnostics.iter().cloned());
+                }
+            }
+        }
+        let findings = match &scope {
+            Scope::Page { site, rel } => self
+                .sites
+                .get(site)
+                .map(|s| s.findings_of_rel(rel))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        Rebuilt {
+            tally,
+            scope,
+            sites,
+            rendered,
+            elapsed: start.elapsed(),
+            errors,
+            findings,
+        }
+    }
+
+    /// Renders one site from disk.
+    fn render_site(&self, site: Site, base_url: String) -> SiteState {
+        let tree = content::load(
+            &site,
+            LoadOptions {
+                drafts: self.drafts,
+            },
+        );
+        let mut state = SiteState {
+            site,
+            base_url,
+            tree,
+            bodies: Vec::new(),
+            plan: Vec::new(),
+            files: HashMap::new(),
+            assets: HashMap::new(),
+            page_of: HashMap::new(),
+            site_diags: Vec::new(),
+            local: Vec::new(),
+            pending: BTreeMap::new(),
+            extras_stale: false,
+        };
+        let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
+            return state;
+        };
+        let rule_opts = RuleOptions {
+            today: self.today,
+            changed: None,
+        };
+        state.render_all(config, theme, self.engine.as_ref(), &rule_opts);
+        state
+    }
+}
+
+impl SiteState {
+    /// The rendered file or source file at `path` (`/`-separated, no leading slash).
+    pub fn lookup(&self, path: &str) -> Lookup {
+        if let Some(b) = self.files.get(path) {
+            return Lookup::Bytes(b.clone());
+        }
+        if let Some(p) = self.assets.get(path) {
+            return Lookup::File(p.clone());
+        }
+        Lookup::Missing
+    }
+
+    /// Whether `path` is one of the generated files that page edits make stale.
+    pub fn is_stale_extra(&self, path: &str) -> bool {
+        self.extras_stale
+            && !path.ends_with(".html")
+            && crate::render::site::GENERATED.contains(&path)
+    }
+
+    /// Errors that keep this site from being built.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self
+            .all_diagnostics()
+            .filter(|d| d.is_input_error())
+            .cloned()
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Every finding of the site.
+    pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.site_diags
+            .iter()
+            .chain(self.local.iter().flatten())
+            .chain(self.pending.values())
+    }
+
+    /// The findings shown over the page at output path `path` (`a/b/index.html`).
+    pub fn findings_at(&self, path: &str) -> Vec<Diagnostic> {
+        match self.page_of.get(path) {
+            Some(&i) => self.findings_of_page(i),
+            None => Vec::new(),
+        }
+    }
+
+    fn findings_of_rel(&self, rel: &str) -> Vec<Diagnostic> {
+        if let Some(d) = self.pending.get(rel) {
+            return vec![d.clone()];
+        }
+        match self.tree.pages.iter().position(|p| p.rel == rel) {
+            Some(i) => self.findings_of_page(i),
+            None => Vec::new(),
+        }
+    }
+
+    fn findings_of_page(&self, i: usize) -> Vec<Diagnostic> {
+        let shown = &self.tree.pages[i].shown;
+        let mut out: Vec<Diagnostic> = self
+            .site_diags
+            .iter()
+            .filter(|d| &d.location.path == shown)
+            .chain(self.local[i].iter())
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| {
+            (a.severity, a.location.line, a.code).cmp(&(b.severity, b.location.line, b.code))
+        });
+        out.dedup();
+        out
+    }
+
+    fn model<'a>(&'a self, config: &'a RegencyConfig) -> Model<'a> {
+        Model::new(
+            &self.site,
+            config,
+            &self.tree,
+            SiteOptions {
+                base_url: self.base_url.clone(),
+                now: Utc::now(),
+            },
+        )
+    }
+
+    /// Renders every page, the generated files and runs the rules.
+    fn render_all(
+        &mut self,
+        config: &RegencyConfig,
+        theme: &Theme,
+        engine: Option<&Engine>,
+        rule_opts: &RuleOptions,
+    ) {
+        let mut site_diags = self.tree.diagnostics.clone();
+        let templates = match theme.for_site(&self.site.dir, &self.site.shown) {
+            Ok(t) => t,
+            Err(d) => {
+                site_diags.push(d);
+                self.site_diags = site_diags;
+                return;
+            }
+        };
+        let model = self.model(config);
+        site_diags.extend(model.diagnostics.iter().cloned());
+        let (plan, duplicates) = model.plan();
+        site_diags.extend(duplicates);
+        let bodies = model.render_bodies();
+        let mut local: Vec<Vec<Diagnostic>> =
+            bodies.iter().map(|b| b.diagnostics.clone()).collect();
+        let home = model.home_ctx(&bodies);
+        let outputs: Vec<(Option<String>, Vec<Diagnostic>)> = plan
+            .par_iter()
+            .map(|(_, item)| {
+                let mut diags = Vec::new();
+                let html = match item {
+                    Planned::Page(i) => render_page(&model, &templates, *i, &bodies, &mut diags),
+                    Planned::Pager { section, number } => render_pager(
+                        &model, &templates, *section, *number, &bodies, &home, &mut diags,
+                    ),
+                    Planned::Alias { page, .. } => {
+                        render_alias(&model, &templates, *page, &mut diags)
+                    }
+                };
+                (html, diags)
+            })
+            .collect();
+        let mut files = HashMap::with_capacity(plan.len() + 16);
+        let mut page_of = HashMap::with_capacity(plan.len());
+        let mut html_facts = BTreeMap::new();
+        let scan = engine.is_some();
+        for ((out, item), (html, diags)) in plan.iter().zip(outputs) {
+            let owner = owner_of(&model, item);
+            match owner {
+                Some(i) => local[i].extend(diags),
+                None => site_diags.extend(diags),
+            }
+            if let Some(i) = owner
+                && !matches!(item, Planned::Alias { .. })
+            {
+                page_of.insert(out.clone(), i);
+            }
+            if let Some(h) = html {
+                if scan && !matches!(item, Planned::Alias { .. }) {
+                    let page = match item {
+                        Planned::Page(i) => Some(*i),
+                        Planned::Pager { section, .. } => model.sections[*section].index,
+                        Planned::Alias { .. } => None,
+                    };
+                    let facts = crate::rules::html::scan(&h);
+                    html_facts.insert(out.clone(), PageHtml { page, facts });
+                }
+                files.insert(out.clone(), Bytes::from(h));
+            }
+        }
+        let (extras, extra_html, extra_diags) =
+            build::render_extras(&model, &templates, &plan, &bodies, scan);
+        site_diags.extend(extra_diags);
+        html_facts.extend(extra_html);
+        for (path, bytes) in extras {
+            files.insert(path, Bytes::from(bytes));
+        }
+        let assets = assets_of(theme, &self.tree, &plan);
+        if let Some(engine) = engine {
+            let paths: HashSet<String> = files
+                .keys()
+                .cloned()
+                .chain(assets.keys().cloned())
+                .collect();
+            let input = SiteInput {
+                site: &self.site,
+                tree: &self.tree,
+                bodies: &bodies,
+                html: &html_facts,
+                files: &paths,
+                base_path: &model.ctx.base_path,
+            };
+            site_diags.extend(engine.check_site_only(&input, rule_opts));
+            let per_page: Vec<Vec<Diagnostic>> = self
+                .tree
+                .pages
+                .par_iter()
+                .zip(&bodies)
+                .map(|(p, b)| engine.check_page(&self.site, p, b, rule_opts))
+                .collect();
+            for (l, d) in local.iter_mut().zip(per_page) {
+                l.extend(d);
+            }
+        }
+        drop(model);
+        self.site_diags = site_diags;
+        self.local = local;
+        self.bodies = bodies;
+        self.plan = plan;
+        self.files = files;
+        self.assets = assets;
+        self.page_of = page_of;
+        self.extras_stale = false;
+    }
+
+    /// Replaces page `i` by `page` (same front matter) and re-renders its
+    /// outputs, the list page of its section that shows it and the home
+    /// page. Returns the number of files rendered.
+    fn rerender_page(
+        &mut self,
+        i: usize,
+        page: SourcePage,
+        config: &RegencyConfig,
+        theme: &Theme,
+        engine: Option<&Engine>,
+        rule_opts: &RuleOptions,
+    ) -> usize {
+        self.tree.pages[i] = page;
+        let templates: Templates<'_> = match theme.for_site(&self.site.dir, &self.site.shown) {
+            Ok(t) => t,
+            Err(d) => {
+                self.local[i] = vec![d];
+                return 0;
+            }
+        };
+        let model = Model::new(
+            &self.site,
+            config,
+            &self.tree,
+            SiteOptions {
+                base_url: self.base_url.clone(),
+                now: Utc::now(),
+            },
+        );
+        let p = &self.tree.pages[i];
+        let body = markdown::render(
+            SourceRef {
+                shown: &p.shown,
+                text: &p.text,
+                body_offset: p.body_offset,
+            },
+            &model.links,
+        );
+        let mut local = body.diagnostics.clone();
+        if let Some(engine) = engine {
+            local.extend(engine.check_page(&self.site, p, &body, rule_opts));
+        }
+        self.bodies[i] = body;
+        let bodies = &self.bodies;
+        // What shows this page: its own files, the list page of its parent
+        // section that lists it, and the home page.
+        let parent = model
+            .sections
+            .iter()
+            .position(|s| s.dir == p.parent && !p.is_section);
+        let listed_on = parent.map(|s| {
+            let sec = &model.sections[s];
+            let per = if sec.paginate_by == 0 || sec.dir.is_empty() {
+                sec.pages.len().max(1)
+            } else {
+                sec.paginate_by
+            };
+            let pos = sec.pages.iter().position(|&k| k == i).unwrap_or(0);
+            (s, pos / per + 1)
+        });
+        let targets: Vec<usize> = self
+            .plan
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, item))| match item {
+                Planned::Page(k) => *k == i,
+                Planned::Alias { page, .. } => *page == i,
+                Planned::Pager { section, number } => {
+                    model.sections[*section].index == Some(i)
+                        || Some((*section, *number)) == listed_on
+                        || (*section == 0 && *number == 1)
+                }
+            })
+            .map(|(n, _)| n)
+            .collect();
+        let home = model.home_ctx(bodies);
+        let rendered: Vec<(usize, Option<String>, Vec<Diagnostic>)> = targets
+            .par_iter()
+            .map(|&n| {
+                let mut diags = Vec::new();
+                let html = match &self.plan[n].1 {
+                    Planned::Page(k) => render_page(&model, &templates, *k, bodies, &mut diags),
+                    Planned::Pager { section, number } => render_pager(
+                        &model, &templates, *section, *number, bodies, &home, &mut diags,
+                    ),
+                    Planned::Alias { page, .. } => {
+                        render_alias(&model, &templates, *page, &mut diags)
+                    }
+                };
+                (n, html, diags)
+            })
+            .collect();
+        drop(model);
+        let count = rendered.len();
+        for (n, html, diags) in rendered {
+            local.extend(diags);
+            let out = self.plan[n].0.clone();
+            match html {
+                Some(h) => {
+                    self.files.insert(out, Bytes::from(h));
+                }
+                None => {
+                    self.files.remove(&out);
+                }
+            }
+        }
+        local.dedup();
+        self.local[i] = local;
+        self.extras_stale = true;
+        count
+    }
+
+    fn render_extras(&mut self, config: &RegencyConfig, theme: &Theme) {
+        let Ok(templates) = theme.for_site(&self.site.dir, &self.site.shown) else {
+            return;
+        };
+        let model = self.model(config);
+        let (extras, _, _) =
+            build::render_extras(&model, &templates, &self.plan, &self.bodies, false);
+        drop(model);
+        for (path, bytes) in extras {
+            self.files.insert(path, Bytes::from(bytes));
+        }
+        self.extras_stale = false;
+    }
+}
+
+/// The page whose findings an output's rendering belongs to.
+fn owner_of(model: &Model<'_>, item: &Planned) -> Option<usize> {
+    match item {
+        Planned::Page(i) => Some(*i),
+        Planned::Alias { page, .. } => Some(*page),
+        Planned::Pager { section, .. } => model.sections[*section].index,
+    }
+}
+
+/// Output path → source file of the theme's and the site's static files
+/// (site files override theme files of the same path; a page wins over both).
+fn assets_of(
+    theme: &Theme,
+    tree: &ContentTree,
+    plan: &[(String, Planned)],
+) -> HashMap<String, PathBuf> {
+    let mut out: HashMap<String, PathBuf> = theme
+        .statics
+        .iter()
+        .map(|f| (f.rel.clone(), f.path.clone()))
+        .collect();
+    let planned: HashSet<&str> = plan.iter().map(|(o, _)| o.as_str()).collect();
+    for a in &tree.assets {
+        if !planned.contains(a.out.as_str()) {
+            out.insert(a.out.clone(), a.src.clone());
+        }
+    }
+    out
+}
+
+/// `http://<subdomain>.localhost:PORT`.
+pub fn preview_url(site: &Site, port: u16) -> String {
+    build::site_base_url(
+        Some(&format!("http://{{host}}.localhost:{port}")),
+        site.subdomain.as_str(),
+        false,
+    )
+}
+
+/// An `Error` that stopped loading, as a diagnostic for the error page.
+fn error_diagnostic(e: &crate::Error, root: &Path) -> Diagnostic {
+    match e {
+        crate::Error::Config(d) => (**d).clone(),
+        other => {
+            let detail = other.to_string();
+            let _ = root;
+            Diagnostic::new(Location::file("laman.toml"), Message::Unreadable { detail })
+        }
+    }
+}

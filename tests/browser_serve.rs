@@ -1,0 +1,60 @@
+//! `laman serve` in a real browser (Debian's chromium driven by
+//! playwright-core, see tests/browser/): the overlay shows a page's
+//! findings, and an edit of the source file reloads the open tab by itself
+//! with the new text — with no Content-Security-Policy violation.
+
+mod support;
+
+#[path = "support/serve.rs"]
+mod serve;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::*;
+
+#[test]
+fn an_open_tab_reloads_after_an_edit_and_shows_the_overlay() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
+    );
+    let dir = repo().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir(),
+        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
+    );
+    let p = Project::example();
+    let s = serve::Serve::start(&p, &[]);
+    let base = format!("http://dinkes.localhost:{}", s.port);
+    let out = Command::new("node")
+        .arg(dir.join("serve.mjs"))
+        .arg(format!("{base}/layanan/ambulans-gawat-darurat-psc-119/"))
+        .arg(format!("{base}/profil/"))
+        .arg(p.path("sites/dinkes/content/profil.md"))
+        .arg("Kalimat baru dari peramban BROWSER-5521.")
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "serve.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        s.terminal()
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let overlay = r["overlay"].as_str().unwrap_or_default();
+    assert!(overlay.contains("LAYANAN-006"), "overlay: {overlay}");
+    assert!(overlay.contains("sippn_url"), "overlay: {overlay}");
+    assert_eq!(r["overlay_on_clean_page"], false, "no findings, no overlay");
+    assert_eq!(r["reloaded"], true);
+    assert!(
+        r["loads"].as_u64().unwrap_or(0) >= 1,
+        "the tab reloaded: {r}"
+    );
+    assert_eq!(
+        r["csp"].as_array().map(Vec::len),
+        Some(0),
+        "CSP violations: {r}"
+    );
+}

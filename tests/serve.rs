@@ -1,0 +1,286 @@
+//! `laman serve` as an editor uses it: the real binary on a free loopback
+//! port over a temporary copy of the example regency, spoken to over plain
+//! HTTP/1.1 with `Host: <site>.localhost:PORT`. Edits are real file writes
+//! seen through notify; every wait polls with a deadline.
+
+mod support;
+
+#[path = "support/serve.rs"]
+mod serve;
+
+use serve::{Serve, poll};
+use support::Project;
+
+const PROFIL: &str = "sites/dinkes/content/profil.md";
+
+#[test]
+fn an_edited_page_is_served_new_and_open_tabs_get_a_reload_message() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    let first = s.get("dinkes", "/profil/");
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("Profil Dinas Kesehatan"));
+    // The reload and overlay tags come from the same origin (CSP script-src 'self').
+    assert!(
+        first
+            .body
+            .contains("<script src=\"/__laman/reload.js\" defer></script>")
+    );
+    assert!(
+        first
+            .head
+            .contains("content-security-policy: default-src 'self'")
+    );
+    assert!(
+        first.body.contains("href=\"http://dinkes.localhost:"),
+        "links point at the preview"
+    );
+    let js = s.get("dinkes", "/__laman/reload.js");
+    assert_eq!(js.status, 200);
+    assert!(js.head.contains("content-type: text/javascript"));
+    assert!(js.body.contains("EventSource(\"/__laman/events\")"));
+
+    let events = s.events("dinkes");
+    let other = s.events("dinsos");
+    let text = std::fs::read_to_string(p.path(PROFIL)).expect("read");
+    p.write(PROFIL, format!("{text}\nParagraf baru SUNTINGAN-7731.\n"));
+    events.wait_reload(0);
+    assert!(
+        events
+            .text()
+            .contains("data: {\"what\":\"dinkes/profil.md\"}")
+    );
+    let page = s.get("dinkes", "/profil/");
+    assert!(
+        page.body.contains("SUNTINGAN-7731"),
+        "the served page is the new one"
+    );
+    // Only the page's own files and the lists showing it were rendered.
+    poll("the terminal line", || {
+        s.terminal()
+            .lines()
+            .find(|l| l.contains("dibangun ulang dinkes/content/profil.md"))
+            .map(|l| assert!(l.contains(" ms — 0 galat"), "{l}"))
+    });
+    // Another site's tabs are left alone.
+    let dinkes_page = s.get("dinsos", "/");
+    assert_eq!(dinkes_page.status, 200);
+    assert_eq!(other.reloads(), 0, "{}", other.text());
+    assert!(
+        !std::path::Path::new(&p.path("public")).exists(),
+        "serve writes nothing"
+    );
+}
+
+#[test]
+fn broken_front_matter_shows_its_error_and_fixing_it_recovers() {
+    let p = Project::example();
+    let mut s = Serve::start(&p, &[]);
+    let events = s.events("dinkes");
+    let good = std::fs::read_to_string(p.path(PROFIL)).expect("read");
+    p.write(PROFIL, good.replacen("title = \"", "title = ", 1));
+    events.wait_reload(0);
+    let err = poll("the error page", || {
+        let r = s.get("dinkes", "/profil/");
+        (r.status == 500).then_some(r)
+    });
+    assert!(err.body.contains("META-002"), "{}", err.body);
+    assert!(
+        err.body.contains("sites/dinkes/content/profil.md:2:9"),
+        "file:line:column shown: {}",
+        err.body
+    );
+    assert!(
+        err.body
+            .contains("<script src=\"/__laman/reload.js\" defer></script>")
+    );
+    poll("the error in the terminal", || {
+        s.terminal().contains("galat[META-002]").then_some(())
+    });
+    assert!(
+        s.terminal()
+            .contains("--> sites/dinkes/content/profil.md:2:9")
+    );
+    // One broken site never hides the others.
+    assert_eq!(s.get("dinsos", "/").status, 200);
+    let index = s.get("", "/");
+    assert!(index.body.contains("galat (1)"), "{}", index.body);
+
+    let n = events.reloads();
+    p.write(PROFIL, good.replace("Kedudukan", "Kedudukan PULIH-4410"));
+    events.wait_reload(n);
+    let fixed = poll("the fixed page", || {
+        let r = s.get("dinkes", "/profil/");
+        (r.status == 200).then_some(r)
+    });
+    assert!(fixed.body.contains("PULIH-4410"));
+    assert!(
+        s.child.try_wait().expect("status").is_none(),
+        "still running"
+    );
+}
+
+#[test]
+fn a_template_change_rebuilds_every_site_and_a_broken_one_recovers() {
+    let p = Project::example();
+    let s = Serve::start(&p, &["--lang", "en"]);
+    let a = s.events("dinkes");
+    let b = s.events("bpbd");
+    let base = "themes/default/templates/base.html";
+    let good = std::fs::read_to_string(p.path(base)).expect("read");
+    assert!(good.contains("</footer>"));
+    p.write(
+        base,
+        good.replace("</footer>", "<p>TEMA-BARU-1</p></footer>"),
+    );
+    a.wait_reload(0);
+    b.wait_reload(0);
+    for site in ["dinkes", "bpbd", "dinsos"] {
+        let r = s.get(site, "/");
+        assert!(r.body.contains("TEMA-BARU-1"), "{site} rebuilt");
+    }
+    poll("the terminal line", || {
+        s.terminal().contains("rebuilt all sites").then_some(())
+    });
+
+    let n = a.reloads();
+    p.write(base, good.replace("</footer>", "{{ page.title </footer>"));
+    a.wait_reload(n);
+    let err = s.get("dinkes", "/");
+    assert_eq!(err.status, 500);
+    assert!(
+        err.body.contains("themes/default/templates/base.html:"),
+        "{}",
+        err.body
+    );
+    assert!(err.body.contains("This site cannot be built"));
+
+    let n = a.reloads();
+    p.write(base, &good);
+    a.wait_reload(n);
+    let r = s.get("dinkes", "/");
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("TEMA-BARU-1"));
+}
+
+#[test]
+fn the_index_lists_every_site_with_its_preview_link() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    let index = s.get("", "/");
+    assert_eq!(index.status, 200);
+    let mut count = 0;
+    for entry in std::fs::read_dir(p.path("sites")).expect("sites") {
+        let slug = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            index
+                .body
+                .contains(&format!("href=\"http://{slug}.localhost:{}/\"", s.port)),
+            "{slug} listed"
+        );
+        count += 1;
+    }
+    assert!(count >= 3);
+    assert!(index.body.contains("dapat dibangun"));
+    // A site answers to its folder name too, and an unknown host gets the index with 404.
+    assert_eq!(s.get("kec-cibeber", "/").status, 200);
+    let unknown = s.get("tidakada", "/");
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("dinkes.localhost"));
+}
+
+#[test]
+fn the_overlay_gets_the_findings_of_the_page_and_they_follow_edits() {
+    let p = Project::example();
+    let s = Serve::start(&p, &["--lang", "en"]);
+    let path = "/__laman/findings?path=/layanan/ambulans-gawat-darurat-psc-119/";
+    let r = s.get("dinkes", path);
+    assert_eq!(r.status, 200);
+    assert!(r.head.contains("content-type: application/json"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "LAYANAN-006");
+    assert_eq!(f["level"], "info");
+    assert!(
+        f["message"]
+            .as_str()
+            .expect("message")
+            .contains("sippn_url")
+    );
+    assert_eq!(
+        f["file"],
+        "sites/dinkes/content/layanan/ambulans-gawat-darurat-psc-119.md"
+    );
+    // The overlay's script and style are served; a page without findings shows none.
+    assert!(
+        s.get("dinkes", "/__laman/overlay.js")
+            .body
+            .contains("laman-overlay")
+    );
+    assert!(
+        s.get("dinkes", "/__laman/overlay.css")
+            .head
+            .contains("text/css")
+    );
+    let none: serde_json::Value =
+        serde_json::from_str(&s.get("dinkes", "/__laman/findings?path=/profil/").body)
+            .expect("json");
+    assert_eq!(none["findings"].as_array().map(Vec::len), Some(0));
+
+    // A body edit that breaks a rule shows up in the page's findings.
+    let events = s.events("dinkes");
+    let text = std::fs::read_to_string(p.path(PROFIL)).expect("read");
+    p.write(PROFIL, format!("{text}\n![](/assets/lambang.svg)\n"));
+    events.wait_reload(0);
+    let after: serde_json::Value =
+        serde_json::from_str(&s.get("dinkes", "/__laman/findings?path=/profil/").body)
+            .expect("json");
+    let rules: Vec<&str> = after["findings"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        !rules.is_empty(),
+        "an image without alt text is reported: {after}"
+    );
+}
+
+#[test]
+fn a_new_page_is_served_and_a_broken_site_toml_shows_its_error() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    let events = s.events("dinkes");
+    assert_eq!(s.get("dinkes", "/pengumuman-baru/").status, 404);
+    p.write(
+        "sites/dinkes/content/pengumuman-baru.md",
+        "+++\ntitle = \"Pengumuman Baru\"\n+++\nIsi BARU-8812.\n",
+    );
+    events.wait_reload(0);
+    let r = s.get("dinkes", "/pengumuman-baru/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("BARU-8812"));
+    poll("the site line", || {
+        s.terminal()
+            .contains("dibangun ulang situs dinkes")
+            .then_some(())
+    });
+
+    let n = events.reloads();
+    let toml = std::fs::read_to_string(p.path("sites/dinkes/site.toml")).expect("read");
+    p.write("sites/dinkes/site.toml", format!("{toml}\nnama_resmi = \n"));
+    events.wait_reload(n);
+    let err = s.get("dinkes", "/");
+    assert_eq!(err.status, 500);
+    assert!(err.body.contains("sites/dinkes/site.toml:"), "{}", err.body);
+    assert_eq!(s.get("dinsos", "/").status, 200, "other sites unaffected");
+    let n = events.reloads();
+    p.write("sites/dinkes/site.toml", &toml);
+    events.wait_reload(n);
+    assert_eq!(s.get("dinkes", "/").status, 200);
+}
