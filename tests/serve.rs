@@ -55,6 +55,10 @@ fn an_edited_page_is_served_new_and_open_tabs_get_a_reload_message() {
         page.body.contains("SUNTINGAN-7731"),
         "the served page is the new one"
     );
+    // The home page lists it and was rendered again, whole.
+    let home = s.get("dinkes", "/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("href=\"/profil/\"") && home.body.contains("</html>"));
     // Only the page's own files and the lists showing it were rendered.
     poll("the terminal line", || {
         s.terminal()
