@@ -74,6 +74,13 @@ pub fn serve(
             std::io::Error::from(std::io::ErrorKind::NotFound),
         ));
     }
+    if let Some(s) = opts
+        .only
+        .iter()
+        .find(|s| !root.join("sites").join(s).join("site.toml").is_file())
+    {
+        return Err(Error::UnknownSite(s.clone()));
+    }
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| Error::Usage(format!("{addr}: {e}")))?;
