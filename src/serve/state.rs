@@ -257,6 +257,11 @@ impl Project {
         let Some(state) = self.sites.get_mut(slug) else {
             return self.rebuild_site(slug);
         };
+        // Without a complete last render (its templates failed) there is
+        // nothing to patch: render the site again.
+        if state.parts.is_none() || state.bodies.len() != state.tree.pages.len() {
+            return self.rebuild_site(slug);
+        }
         let Some(i) = state.tree.pages.iter().position(|p| p.rel == rel) else {
             return self.rebuild_site(slug);
         };
