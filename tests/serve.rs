@@ -55,6 +55,10 @@ fn an_edited_page_is_served_new_and_open_tabs_get_a_reload_message() {
         page.body.contains("SUNTINGAN-7731"),
         "the served page is the new one"
     );
+    // The home page lists it and was rendered again, whole.
+    let home = s.get("dinkes", "/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("href=\"/profil/\"") && home.body.contains("</html>"));
     // Only the page's own files and the lists showing it were rendered.
     poll("the terminal line", || {
         s.terminal()
@@ -283,4 +287,36 @@ fn a_new_page_is_served_and_a_broken_site_toml_shows_its_error() {
     p.write("sites/dinkes/site.toml", &toml);
     events.wait_reload(n);
     assert_eq!(s.get("dinkes", "/").status, 200);
+}
+
+#[test]
+fn a_broken_site_template_survives_page_edits_and_recovers() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    let events = s.events("dinkes");
+    let tpl = "sites/dinkes/templates/page.html";
+    p.write(tpl, "<!DOCTYPE html>\n<p>{{ page.title </p>\n");
+    events.wait_reload(0);
+    let err = s.get("dinkes", "/profil/");
+    assert_eq!(err.status, 500);
+    assert!(
+        err.body.contains("sites/dinkes/templates/page.html:"),
+        "{}",
+        err.body
+    );
+
+    // A body edit while the site cannot render does not bring the server down.
+    let n = events.reloads();
+    let text = std::fs::read_to_string(p.path(PROFIL)).expect("read");
+    p.write(PROFIL, format!("{text}\nSELAMA-RUSAK-3391\n"));
+    events.wait_reload(n);
+    assert_eq!(s.get("dinkes", "/profil/").status, 500);
+    assert_eq!(s.get("dinsos", "/").status, 200);
+
+    let n = events.reloads();
+    p.remove(tpl);
+    events.wait_reload(n);
+    let fixed = s.get("dinkes", "/profil/");
+    assert_eq!(fixed.status, 200);
+    assert!(fixed.body.contains("SELAMA-RUSAK-3391"));
 }

@@ -74,6 +74,13 @@ pub fn serve(
             std::io::Error::from(std::io::ErrorKind::NotFound),
         ));
     }
+    if let Some(s) = opts
+        .only
+        .iter()
+        .find(|s| !root.join("sites").join(s).join("site.toml").is_file())
+    {
+        return Err(Error::UnknownSite(s.clone()));
+    }
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener =
         std::net::TcpListener::bind(addr).map_err(|e| Error::Usage(format!("{addr}: {e}")))?;
@@ -111,7 +118,17 @@ pub fn serve(
             std::thread::spawn(move || {
                 let _keep = watcher;
                 while let Some(change) = watch::next_change(&rx, &root) {
-                    let done = rebuild(&project, &change);
+                    // A bug must not take the preview down: report it and
+                    // start over from disk.
+                    let done = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        rebuild(&project, &change)
+                    })) {
+                        Ok(done) => done,
+                        Err(_) => {
+                            on_event(Event::WatchFailed(format!("rebuild of {change:?} failed")));
+                            rebuild(&project, &watch::Change::All)
+                        }
+                    };
                     let what = describe(&done);
                     let _ = reloads.send(http::Reload {
                         sites: done.sites.clone(),

@@ -59,6 +59,16 @@ pub struct Rebuilt {
     pub tally: Tally,
 }
 
+/// The parts of a site's render model that only front matter changes:
+/// kept between page edits so a body edit does not rebuild them.
+#[derive(Debug)]
+struct Parts {
+    links: crate::markdown::Links,
+    sections: Vec<crate::render::site::Section>,
+    ctx: crate::render::context::SiteCtx,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// One site in memory.
 #[derive(Debug)]
 pub struct SiteState {
@@ -83,6 +93,8 @@ pub struct SiteState {
     pending: BTreeMap<String, Diagnostic>,
     /// The generated files (search index, feed, sitemap…) are older than the pages.
     extras_stale: bool,
+    /// The model's parts from the last site render.
+    parts: Option<Parts>,
 }
 
 /// The whole project in memory.
@@ -245,6 +257,11 @@ impl Project {
         let Some(state) = self.sites.get_mut(slug) else {
             return self.rebuild_site(slug);
         };
+        // Without a complete last render (its templates failed) there is
+        // nothing to patch: render the site again.
+        if state.parts.is_none() || state.bodies.len() != state.tree.pages.len() {
+            return self.rebuild_site(slug);
+        }
         let Some(i) = state.tree.pages.iter().position(|p| p.rel == rel) else {
             return self.rebuild_site(slug);
         };
@@ -407,6 +424,7 @@ impl Project {
             local: Vec::new(),
             pending: BTreeMap::new(),
             extras_stale: false,
+            parts: None,
         };
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return state;
@@ -607,7 +625,19 @@ impl SiteState {
                 l.extend(d);
             }
         }
-        drop(model);
+        let Model {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+            ..
+        } = model;
+        self.parts = Some(Parts {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+        });
         self.site_diags = site_diags;
         self.local = local;
         self.bodies = bodies;
@@ -638,15 +668,25 @@ impl SiteState {
                 return 0;
             }
         };
-        let model = Model::new(
-            &self.site,
-            config,
-            &self.tree,
-            SiteOptions {
-                base_url: self.base_url.clone(),
-                now: Utc::now(),
+        let opts = SiteOptions {
+            base_url: self.base_url.clone(),
+            now: Utc::now(),
+        };
+        // The front matter is unchanged, so links, sections and the site
+        // context of the last site render still hold.
+        let model = match self.parts.take() {
+            Some(parts) => Model {
+                site: &self.site,
+                config,
+                tree: &self.tree,
+                links: parts.links,
+                sections: parts.sections,
+                ctx: parts.ctx,
+                opts,
+                diagnostics: parts.diagnostics,
             },
-        );
+            None => Model::new(&self.site, config, &self.tree, opts),
+        };
         let p = &self.tree.pages[i];
         let body = markdown::render(
             SourceRef {
@@ -678,6 +718,15 @@ impl SiteState {
             let pos = sec.pages.iter().position(|&k| k == i).unwrap_or(0);
             (s, pos / per + 1)
         });
+        // The home page lists some pages of other sections (newest news,
+        // services…); the set cannot change without a front matter change,
+        // so it is re-rendered when it links to this page now.
+        let url = model.links.url(&p.url_path);
+        let on_home = self
+            .files
+            .get("index.html")
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .is_some_and(|h| h.contains(&format!("href=\"{url}\"")));
         let targets: Vec<usize> = self
             .plan
             .iter()
@@ -688,12 +737,30 @@ impl SiteState {
                 Planned::Pager { section, number } => {
                     model.sections[*section].index == Some(i)
                         || Some((*section, *number)) == listed_on
-                        || (*section == 0 && *number == 1)
+                        || (on_home && *section == 0 && *number == 1)
                 }
             })
             .map(|(n, _)| n)
             .collect();
-        let home = model.home_ctx(bodies);
+        // Only the home page uses it, and it costs a summary of every page it lists.
+        let needs_home = targets.iter().any(|&n| {
+            matches!(
+                self.plan[n].1,
+                Planned::Pager {
+                    section: 0,
+                    number: 1
+                }
+            )
+        });
+        let home = if needs_home {
+            model.home_ctx(bodies)
+        } else {
+            crate::render::context::HomeCtx {
+                berita: Vec::new(),
+                layanan: Vec::new(),
+                halaman: Vec::new(),
+            }
+        };
         let rendered: Vec<(usize, Option<String>, Vec<Diagnostic>)> = targets
             .par_iter()
             .map(|&n| {
@@ -710,7 +777,19 @@ impl SiteState {
                 (n, html, diags)
             })
             .collect();
-        drop(model);
+        let Model {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+            ..
+        } = model;
+        self.parts = Some(Parts {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+        });
         let count = rendered.len();
         for (n, html, diags) in rendered {
             local.extend(diags);
