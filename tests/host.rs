@@ -95,8 +95,19 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
     let project = built();
     let deploy = deploy(&project, tmp.path());
     // dinsos has no DNS record: its order fails, the others must not care.
-    let labels = ["bpbd", "dinkes", "disdik", "disdukcapil", "diskominfo", "dpmptsp", "kec-cibeber"];
-    let named = Named::start(&tmp.path().join("dns"), &[(host::DOMAIN, host::zone(&labels))]);
+    let labels = [
+        "bpbd",
+        "dinkes",
+        "disdik",
+        "disdukcapil",
+        "diskominfo",
+        "dpmptsp",
+        "kec-cibeber",
+    ];
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&labels))],
+    );
     let (https, http) = ports();
     let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
     let cache = tmp.path().join("acme");
@@ -116,19 +127,31 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
 
     for label in labels {
         let name = fqdn(label);
-        let page = poll(Duration::from_secs(60), &format!("certificate for {name}"), || {
-            let r = get(&name, https, &pebble.root, "/", &[]);
-            (r.status == 200).then_some(r)
-        });
+        let page = poll(
+            Duration::from_secs(60),
+            &format!("certificate for {name}"),
+            || {
+                let r = get(&name, https, &pebble.root, "/", &[]);
+                (r.status == 200).then_some(r)
+            },
+        );
         assert!(
-            page.text().contains(&format!("<link rel=\"canonical\" href=\"https://{name}/\">")),
+            page.text().contains(&format!(
+                "<link rel=\"canonical\" href=\"https://{name}/\">"
+            )),
             "{name} served another host's page"
         );
     }
     // The host without DNS has no certificate; the handshake is refused.
     let bad = get(&fqdn("dinsos"), https, &pebble.root, "/", &[]);
     assert_ne!(bad.code, 0, "dinsos must not be served: {bad:?}");
-    assert!(server.log().contains("ACME error for dinsos.cianjurkab.go.id"), "{}", server.log());
+    assert!(
+        server
+            .log()
+            .contains("ACME error for dinsos.cianjurkab.go.id"),
+        "{}",
+        server.log()
+    );
     // An unknown name gets no certificate at all.
     let unknown = get(&fqdn("tidak-ada"), https, &pebble.root, "/", &[]);
     assert_eq!(unknown.status, 0);
@@ -141,7 +164,12 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
         .expect("cache")
         .map(|e| e.expect("entry").path())
         .collect();
-    assert!(files.iter().any(|f| f.to_string_lossy().contains("cert-dinkes")), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("cert-dinkes")),
+        "{files:?}"
+    );
     for f in &files {
         assert_eq!(mode(f), 0o600, "{}", f.display());
     }
@@ -153,9 +181,18 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
     let server = Host::start(&deploy.root, https, http, &args, &log);
     for label in ["dinkes", "disdik"] {
         let r = get(&fqdn(label), https, &root, "/", &[]);
-        assert_eq!(r.status, 200, "{label} after restart: {r:?}\n{}", server.log());
+        assert_eq!(
+            r.status,
+            200,
+            "{label} after restart: {r:?}\n{}",
+            server.log()
+        );
     }
-    assert!(server.log().contains("certificate of dinkes.cianjurkab.go.id loaded from the cache"));
+    assert!(
+        server
+            .log()
+            .contains("certificate of dinkes.cianjurkab.go.id loaded from the cache")
+    );
 }
 
 fn serial(host: &str, port: u16, ca: &Path) -> Option<String> {
@@ -173,9 +210,11 @@ fn serial(host: &str, port: u16, ca: &Path) -> Option<String> {
         &url,
     ]);
     // The headers go to /dev/null with the body; the write-out is all of stdout.
-    r.text()
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Serial Number:").map(|s| s.trim().to_string()))
+    r.text().lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("Serial Number:")
+            .map(|s| s.trim().to_string())
+    })
 }
 
 #[test]
@@ -183,10 +222,19 @@ fn acme_renews_a_certificate_before_it_expires() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let project = built();
     let deploy = deploy(&project, tmp.path());
-    let named = Named::start(&tmp.path().join("dns"), &[(host::DOMAIN, host::zone(&["dinkes"]))]);
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&["dinkes"]))],
+    );
     let (https, http) = ports();
     // Certificates valid 15 s: rustls-acme renews at two thirds of that.
-    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, Some(15));
+    let pebble = Pebble::start(
+        &tmp.path().join("pebble"),
+        named.port,
+        https,
+        http,
+        Some(15),
+    );
     let cache = tmp.path().join("acme");
     let log = tmp.path().join("host.log");
     let server = Host::start(
@@ -204,12 +252,18 @@ fn acme_renews_a_certificate_before_it_expires() {
         &log,
     );
     let name = fqdn("dinkes");
-    let first = poll(Duration::from_secs(60), "first certificate", || serial(&name, https, &pebble.root));
+    let first = poll(Duration::from_secs(60), "first certificate", || {
+        serial(&name, https, &pebble.root)
+    });
     let second = poll(Duration::from_secs(60), "a renewed certificate", || {
         serial(&name, https, &pebble.root).filter(|s| *s != first)
     });
     assert_ne!(first, second);
-    assert!(server.log().matches("new certificate for dinkes").count() >= 2, "{}", server.log());
+    assert!(
+        server.log().matches("new certificate for dinkes").count() >= 2,
+        "{}",
+        server.log()
+    );
 }
 
 #[test]
@@ -217,8 +271,20 @@ fn new_hosts_beyond_the_certificate_budget_wait() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let project = built();
     let deploy = deploy(&project, tmp.path());
-    let labels = ["bpbd", "dinkes", "dinsos", "disdik", "disdukcapil", "diskominfo", "dpmptsp", "kec-cibeber"];
-    let named = Named::start(&tmp.path().join("dns"), &[(host::DOMAIN, host::zone(&labels))]);
+    let labels = [
+        "bpbd",
+        "dinkes",
+        "dinsos",
+        "disdik",
+        "disdukcapil",
+        "diskominfo",
+        "dpmptsp",
+        "kec-cibeber",
+    ];
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&labels))],
+    );
     let (https, http) = ports();
     let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
     let cache = tmp.path().join("acme");
@@ -248,7 +314,12 @@ fn new_hosts_beyond_the_certificate_budget_wait() {
     let r = get(&fqdn("disdik"), https, &pebble.root, "/", &[]);
     assert_eq!(r.status, 0, "disdik is over the budget: {r:?}");
     let text = server.log();
-    assert_eq!(text.matches(" waits: 2 new certificates for cianjurkab.go.id").count(), 6, "{text}");
+    assert_eq!(
+        text.matches(" waits: 2 new certificates for cianjurkab.go.id")
+            .count(),
+        6,
+        "{text}"
+    );
     let record = read(&cache.join("throttle.json"));
     assert_eq!(record.matches("\"host\"").count(), 2, "{record}");
 }
@@ -263,15 +334,24 @@ fn file_certificate_serves_each_host_with_headers_encodings_and_conditionals() {
     let disdik = f.get("disdik", "/", &[]);
     assert!(disdik.text().contains("Dinas Pendidikan"));
     // HSTS and the generated _headers rules.
-    assert_eq!(r.header("strict-transport-security"), Some("max-age=31536000"));
+    assert_eq!(
+        r.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
-    assert!(r.header("content-security-policy").is_some_and(|v| v.contains("default-src 'self'")));
+    assert!(
+        r.header("content-security-policy")
+            .is_some_and(|v| v.contains("default-src 'self'"))
+    );
     assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
     let css = f.get("dinkes", "/assets/laman.css", &[]);
     assert_eq!(css.header("cache-control"), Some("public, max-age=86400"));
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     let sec = f.get("dinkes", "/.well-known/security.txt", &[]);
-    assert_eq!(sec.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        sec.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
     let json = f.get("dinkes", "/layanan.json", &[]);
     assert_eq!(json.header("access-control-allow-origin"), Some("*"));
 
@@ -281,12 +361,24 @@ fn file_certificate_serves_each_host_with_headers_encodings_and_conditionals() {
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     assert_eq!(again.header("etag"), Some(etag.as_str()));
-    let lm = r.header("last-modified").expect("last-modified").to_string();
-    assert_eq!(f.get("dinkes", "/", &["-H", &format!("If-Modified-Since: {lm}")]).status, 304);
-    assert_eq!(f.get("dinkes", "/", &["-H", "If-None-Match: \"other\""]).status, 200);
+    let lm = r
+        .header("last-modified")
+        .expect("last-modified")
+        .to_string();
+    assert_eq!(
+        f.get("dinkes", "/", &["-H", &format!("If-Modified-Since: {lm}")])
+            .status,
+        304
+    );
+    assert_eq!(
+        f.get("dinkes", "/", &["-H", "If-None-Match: \"other\""])
+            .status,
+        200
+    );
 
     // Precompressed siblings, per Accept-Encoding, with their own ETag.
-    let plain = std::fs::read(f.deploy.release_dir("r1").join(&dinkes).join("index.html")).expect("index");
+    let plain =
+        std::fs::read(f.deploy.release_dir("r1").join(&dinkes).join("index.html")).expect("index");
     let br = f.get("dinkes", "/", &["-H", "Accept-Encoding: gzip, br"]);
     assert_eq!(br.header("content-encoding"), Some("br"));
     assert_eq!(br.header("vary"), Some("Accept-Encoding"));
@@ -305,7 +397,16 @@ fn file_certificate_serves_each_host_with_headers_encodings_and_conditionals() {
     assert_eq!(decoded, plain);
     assert_ne!(gz.header("etag"), br.header("etag"));
     let br_etag = br.header("etag").expect("etag").to_string();
-    let br304 = f.get("dinkes", "/", &["-H", "Accept-Encoding: br", "-H", &format!("If-None-Match: {br_etag}")]);
+    let br304 = f.get(
+        "dinkes",
+        "/",
+        &[
+            "-H",
+            "Accept-Encoding: br",
+            "-H",
+            &format!("If-None-Match: {br_etag}"),
+        ],
+    );
     assert_eq!(br304.status, 304);
     assert_eq!(r.header("content-encoding"), None);
     assert_eq!(r.body, plain);
@@ -316,18 +417,35 @@ fn file_certificate_serves_each_host_with_headers_encodings_and_conditionals() {
     assert_eq!(folder.header("location"), Some("/profil/?x=1"));
     let missing = f.get("dinkes", "/tidak-ada/", &[]);
     assert_eq!(missing.status, 404);
-    let page404 = std::fs::read(f.deploy.release_dir("r1").join(&dinkes).join("404.html")).expect("404");
+    let page404 =
+        std::fs::read(f.deploy.release_dir("r1").join(&dinkes).join("404.html")).expect("404");
     assert_eq!(missing.body, page404);
     let alias = f.get("dinkes", "/lama", &[]);
-    assert_eq!((alias.status, alias.header("location")), (301, Some("/profil/")));
+    assert_eq!(
+        (alias.status, alias.header("location")),
+        (301, Some("/profil/"))
+    );
     let splat = f.get("dinkes", "/arsip/2024/banjir", &[]);
-    assert_eq!((splat.status, splat.header("location")), (302, Some("/berita/2024/banjir")));
+    assert_eq!(
+        (splat.status, splat.header("location")),
+        (302, Some("/berita/2024/banjir"))
+    );
     let head = f.get("dinkes", "/", &["-I"]);
     assert_eq!(head.status, 200);
-    assert_eq!(head.header("content-length"), Some(plain.len().to_string().as_str()));
+    assert_eq!(
+        head.header("content-length"),
+        Some(plain.len().to_string().as_str())
+    );
     assert!(head.body.is_empty());
     assert_eq!(f.get("dinkes", "/", &["-X", "POST"]).status, 405);
-    for hidden in ["/_headers", "/_redirects", "/sites.json", "/index.html.gz", "/index.html.br", "/assets/laman.css.br"] {
+    for hidden in [
+        "/_headers",
+        "/_redirects",
+        "/sites.json",
+        "/index.html.gz",
+        "/index.html.br",
+        "/assets/laman.css.br",
+    ] {
         let h = f.get("dinkes", hidden, &[]);
         assert_eq!(h.status, 404, "{hidden}");
         assert_eq!(h.body, page404, "{hidden}");
@@ -356,7 +474,11 @@ fn http_redirects_to_https_and_unknown_hosts_get_404() {
     );
     let other = format!("tidak-ada.{}", host::DOMAIN);
     let resolve = format!("{other}:{}:127.0.0.1", f.host.http);
-    let r = curl(&["--resolve", &resolve, &format!("http://{other}:{}/", f.host.http)]);
+    let r = curl(&[
+        "--resolve",
+        &resolve,
+        &format!("http://{other}:{}/", f.host.http),
+    ]);
     assert_eq!(r.status, 404);
     assert_eq!(r.header("location"), None);
 }
@@ -378,15 +500,21 @@ fn tls_client(port: u16, host: &str, ca: &Path) -> Tls {
     for c in CertificateDer::pem_file_iter(ca).expect("ca") {
         roots.add(c.expect("pem")).expect("root");
     }
-    let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let conn = rustls::ClientConnection::new(Arc::new(cfg), ServerName::try_from(host.to_string()).expect("name"))
-        .expect("client");
+    let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let conn = rustls::ClientConnection::new(
+        Arc::new(cfg),
+        ServerName::try_from(host.to_string()).expect("name"),
+    )
+    .expect("client");
     let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    sock.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     rustls::StreamOwned::new(conn, sock)
 }
 
@@ -397,10 +525,13 @@ fn refuses_traversal_encoded_separators_nul_and_symlinks_out() {
     let root = f.deploy.root.clone();
     std::fs::write(root.join("rahasia.txt"), "RAHASIA-NEGARA").expect("secret");
     let hostdir = f.deploy.release_dir("r1").join(&dinkes);
-    std::os::unix::fs::symlink("../../../rahasia.txt", hostdir.join("relatif.txt")).expect("symlink");
-    std::os::unix::fs::symlink(root.join("rahasia.txt"), hostdir.join("mutlak.txt")).expect("symlink");
+    std::os::unix::fs::symlink("../../../rahasia.txt", hostdir.join("relatif.txt"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(root.join("rahasia.txt"), hostdir.join("mutlak.txt"))
+        .expect("symlink");
     std::os::unix::fs::symlink("/etc", hostdir.join("etc")).expect("symlink");
-    std::os::unix::fs::symlink(format!("../{}", fqdn("disdik")), hostdir.join("lintas")).expect("symlink");
+    std::os::unix::fs::symlink(format!("../{}", fqdn("disdik")), hostdir.join("lintas"))
+        .expect("symlink");
     std::os::unix::fs::symlink("profil", hostdir.join("dalam")).expect("symlink");
     let manifest = read(&f.deploy.release_dir("r1").join("sites.json"));
     let attacks = [
@@ -425,13 +556,22 @@ fn refuses_traversal_encoded_separators_nul_and_symlinks_out() {
     ];
     for path in attacks {
         let req = format!("GET {path} HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n");
-        let resp = String::from_utf8_lossy(&raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes())).into_owned();
+        let resp =
+            String::from_utf8_lossy(&raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes()))
+                .into_owned();
         let status = resp.split_whitespace().nth(1).unwrap_or("");
-        assert!(matches!(status, "400" | "404"), "{path}: {}", resp.lines().next().unwrap_or(""));
+        assert!(
+            matches!(status, "400" | "404"),
+            "{path}: {}",
+            resp.lines().next().unwrap_or("")
+        );
         assert!(!resp.contains("RAHASIA-NEGARA"), "{path} leaked the secret");
         assert!(!resp.contains("root:x:0:0"), "{path} leaked /etc/passwd");
         assert!(!resp.contains("\"schema\""), "{path} leaked sites.json");
-        assert!(!resp.contains("Dinas Pendidikan"), "{path} crossed into another host");
+        assert!(
+            !resp.contains("Dinas Pendidikan"),
+            "{path} crossed into another host"
+        );
     }
     assert!(manifest.contains("\"schema\""));
     // curl --path-as-is sends the dots as they are.
@@ -448,11 +588,13 @@ fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
     let public = f.project.path("public");
     let mark = |dir: &Path, tag: &str, with_disdik: bool, extra: Option<&str>| {
         let h = dir.join(&dinkes);
-        let page = read(&h.join("index.html")).replace("<main", &format!("<main data-rilis=\"{tag}\""));
+        let page =
+            read(&h.join("index.html")).replace("<main", &format!("<main data-rilis=\"{tag}\""));
         std::fs::write(h.join("index.html"), page).expect("index");
         let headers = read(&h.join("_headers")) + &format!("\n/*\n  X-Rilis: {tag}\n");
         std::fs::write(h.join("_headers"), headers).expect("_headers");
-        let mut m: serde_json::Value = serde_json::from_str(&read(&dir.join("sites.json"))).expect("manifest");
+        let mut m: serde_json::Value =
+            serde_json::from_str(&read(&dir.join("sites.json"))).expect("manifest");
         let hosts = m["hosts"].as_array_mut().expect("hosts");
         if !with_disdik {
             hosts.retain(|h| h["host"] != fqdn("disdik"));
@@ -466,8 +608,10 @@ fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
         }
         std::fs::write(dir.join("sites.json"), m.to_string()).expect("manifest");
     };
-    f.deploy.add_release(&public, "ra", |d| mark(d, "A", true, None));
-    f.deploy.add_release(&public, "rb", |d| mark(d, "B", false, Some("baru")));
+    f.deploy
+        .add_release(&public, "ra", |d| mark(d, "A", true, None));
+    f.deploy
+        .add_release(&public, "rb", |d| mark(d, "B", false, Some("baru")));
     f.deploy.activate("ra");
     let a = f.get("dinkes", "/", &[]);
     assert_eq!(a.header("x-rilis"), Some("A"));
@@ -504,9 +648,14 @@ fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
     let mut seen = std::collections::BTreeSet::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     while seen.len() < 2 || Instant::now() < deadline - Duration::from_secs(55) {
-        let req = format!("GET / HTTP/1.1\r\nHost: {dinkes}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n");
+        let req = format!(
+            "GET / HTTP/1.1\r\nHost: {dinkes}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n"
+        );
         let resp = raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes());
-        let split = resp.windows(4).position(|w| w == b"\r\n\r\n").expect("head");
+        let split = resp
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("head");
         let head = String::from_utf8_lossy(&resp[..split]).to_ascii_lowercase();
         let tag = head
             .lines()
@@ -519,7 +668,10 @@ fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
             .read_to_end(&mut body)
             .expect("brotli");
         let body = String::from_utf8_lossy(&body);
-        assert!(body.contains(&format!("data-rilis=\"{tag}\"")), "header {tag} with the other release's page");
+        assert!(
+            body.contains(&format!("data-rilis=\"{tag}\"")),
+            "header {tag} with the other release's page"
+        );
         seen.insert(tag);
         assert!(Instant::now() < deadline, "never saw both releases");
     }
@@ -530,7 +682,14 @@ fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
 
 #[test]
 fn slow_clients_do_not_block_others_and_are_cut_off() {
-    let f = file_host(&["--header-timeout", "2", "--handshake-timeout", "2", "--idle-timeout", "4"]);
+    let f = file_host(&[
+        "--header-timeout",
+        "2",
+        "--handshake-timeout",
+        "2",
+        "--idle-timeout",
+        "4",
+    ]);
     let dinkes = fqdn("dinkes");
     // Connections that never start TLS.
     let silent: Vec<TcpStream> = (0..40)
@@ -561,19 +720,112 @@ fn slow_clients_do_not_block_others_and_are_cut_off() {
     // A normal client is served while all of them hang on.
     let r = f.get("dinkes", "/", &[]);
     assert_eq!(r.status, 200, "{r:?}");
-    assert!(tricklers.iter().all(|t| !t.is_finished()), "cut off before the normal request");
+    assert!(
+        tricklers.iter().all(|t| !t.is_finished()),
+        "cut off before the normal request"
+    );
     // And the slow ones are cut off by the server (header timeout 2 s).
     for t in tricklers {
         let lasted = t.join().expect("trickler");
-        assert!(lasted < Duration::from_secs(30), "a trickler lasted {lasted:?}");
+        assert!(
+            lasted < Duration::from_secs(30),
+            "a trickler lasted {lasted:?}"
+        );
     }
     for mut s in silent {
-        s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+        s.set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
         let mut buf = [0u8; 16];
         let n = s.read(&mut buf);
         assert!(matches!(n, Ok(0) | Err(_)), "silent connection got {n:?}");
         if let Err(e) = &n {
-            assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "silent connection not closed");
+            assert_ne!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock,
+                "silent connection not closed"
+            );
         }
     }
+}
+
+#[test]
+fn acme_http01_answers_challenges_on_the_http_port() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&["dinkes", "disdik"]))],
+    );
+    let (https, http) = ports();
+    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
+    let cache = tmp.path().join("acme");
+    let log = tmp.path().join("host.log");
+    let server = Host::start(
+        &deploy.root,
+        https,
+        http,
+        &[
+            "--acme-directory",
+            &pebble.directory,
+            "--acme-ca-root",
+            pebble.api_ca.to_str().expect("utf8"),
+            "--acme-cache",
+            cache.to_str().expect("utf8"),
+            "--http01",
+        ],
+        &log,
+    );
+    for label in ["dinkes", "disdik"] {
+        poll(Duration::from_secs(60), label, || {
+            (get(&fqdn(label), https, &pebble.root, "/", &[]).status == 200).then_some(())
+        });
+    }
+    assert!(
+        server.log().contains("new certificate for dinkes"),
+        "{}",
+        server.log()
+    );
+    // No challenge pending: an unknown token is a 404, not a redirect.
+    let resolve = format!("{}:{http}:127.0.0.1", fqdn("dinkes"));
+    let r = curl(&[
+        "--resolve",
+        &resolve,
+        &format!(
+            "http://{}:{http}/.well-known/acme-challenge/x",
+            fqdn("dinkes")
+        ),
+    ]);
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn file_certificate_that_does_not_name_a_host_is_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let pki = Pki::new(tmp.path(), "regency");
+    let (cert, key) = pki.leaf(tmp.path(), "two", &[&fqdn("dinkes"), &fqdn("disdik")]);
+    let (https, http) = ports();
+    let log = tmp.path().join("host.log");
+    let server = Host::start(
+        &deploy.root,
+        https,
+        http,
+        &[
+            "--cert",
+            cert.to_str().expect("utf8"),
+            "--key",
+            key.to_str().expect("utf8"),
+        ],
+        &log,
+    );
+    assert_eq!(get(&fqdn("disdik"), https, &pki.ca, "/", &[]).status, 200);
+    assert_eq!(get(&fqdn("bpbd"), https, &pki.ca, "/", &[]).status, 0);
+    let text = server.log();
+    assert!(
+        text.contains("warning: the --cert certificate does not name bpbd.cianjurkab.go.id"),
+        "{text}"
+    );
+    assert!(!text.contains("does not name dinkes"), "{text}");
 }

@@ -120,6 +120,7 @@ enum Mode {
     Files {
         key: Arc<CertifiedKey>,
         names: Vec<String>,
+        warned: Mutex<BTreeSet<String>>,
     },
 }
 
@@ -222,6 +223,7 @@ impl Certs {
             mode: Mode::Files {
                 key: Arc::new(ck),
                 names,
+                warned: Mutex::new(BTreeSet::new()),
             },
             events,
         })
@@ -246,14 +248,18 @@ impl Certs {
     pub fn sync(&self, release: &Release) {
         let wanted: BTreeSet<String> = release.hosts.keys().cloned().collect();
         match &self.mode {
-            Mode::Files { key, names } => {
+            Mode::Files { key, names, warned } => {
                 for gone in self.dispatch.names().difference(&wanted) {
                     self.dispatch.set(gone, None);
                 }
+                let mut warned = match warned.lock() {
+                    Ok(w) => w,
+                    Err(p) => p.into_inner(),
+                };
                 for host in &wanted {
                     if covers(names, host) {
                         self.dispatch.set(host, Some(Arc::new(Fixed(key.clone()))));
-                    } else if !self.dispatch.names().contains(host) {
+                    } else if warned.insert(host.clone()) {
                         let _ = self.events.send(Event::NotCovered { host: host.clone() });
                     }
                 }

@@ -70,7 +70,10 @@ pub fn precompress(dir: &Path) {
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.expect("walk");
         let p = entry.path();
-        if !entry.file_type().is_file() || !compressible(p) || p.file_name() == Some("sites.json".as_ref()) {
+        if !entry.file_type().is_file()
+            || !compressible(p)
+            || p.file_name() == Some("sites.json".as_ref())
+        {
             continue;
         }
         let data = std::fs::read(p).expect("read");
@@ -106,7 +109,8 @@ impl Pki {
         let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
         p.distinguished_name.push(DnType::CommonName, name);
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let issuer = CertifiedIssuer::self_signed(p, KeyPair::generate().expect("key")).expect("ca");
+        let issuer =
+            CertifiedIssuer::self_signed(p, KeyPair::generate().expect("key")).expect("ca");
         let ca = dir.join(format!("{name}-ca.pem"));
         std::fs::write(&ca, issuer.as_ref().pem()).expect("write ca");
         Pki { issuer, ca }
@@ -116,10 +120,14 @@ impl Pki {
     pub fn leaf(&self, dir: &Path, stem: &str, sans: &[&str]) -> (PathBuf, PathBuf) {
         let sans: Vec<String> = sans.iter().map(|s| s.to_string()).collect();
         let mut p = CertificateParams::new(sans.clone()).expect("params");
-        p.distinguished_name.push(DnType::CommonName, sans[0].clone());
+        p.distinguished_name
+            .push(DnType::CommonName, sans[0].clone());
         let key = KeyPair::generate().expect("key");
         let cert = p.signed_by(&key, &self.issuer).expect("sign");
-        let (c, k) = (dir.join(format!("{stem}.pem")), dir.join(format!("{stem}.key")));
+        let (c, k) = (
+            dir.join(format!("{stem}.pem")),
+            dir.join(format!("{stem}.key")),
+        );
         std::fs::write(&c, format!("{}{}", cert.pem(), self.issuer.as_ref().pem())).expect("cert");
         std::fs::write(&k, key.serialize_pem()).expect("key");
         (c, k)
@@ -137,7 +145,13 @@ pub struct Pebble {
 }
 
 impl Pebble {
-    pub fn start(dir: &Path, dns_port: u16, tls_port: u16, http_port: u16, validity: Option<u64>) -> Pebble {
+    pub fn start(
+        dir: &Path,
+        dns_port: u16,
+        tls_port: u16,
+        http_port: u16,
+        validity: Option<u64>,
+    ) -> Pebble {
         let pebble = require("pebble", "pebble");
         std::fs::create_dir_all(dir).expect("mkdir");
         let pki = Pki::new(dir, "pebble-api");
@@ -170,7 +184,11 @@ impl Pebble {
                 .stdout(out.try_clone().expect("dup"))
                 .stderr(out),
         );
-        wait_tcp(([127, 0, 0, 1], mgmt).into(), Duration::from_secs(10), "pebble");
+        wait_tcp(
+            ([127, 0, 0, 1], mgmt).into(),
+            Duration::from_secs(10),
+            "pebble",
+        );
         proc.assert_running(&log);
         let root = dir.join("pebble-root.pem");
         let got = curl(&[
@@ -237,7 +255,11 @@ impl Host {
         let deadline = Instant::now() + Duration::from_secs(15);
         while std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
             proc.assert_running(log);
-            assert!(Instant::now() < deadline, "laman host did not listen: {}", read(log));
+            assert!(
+                Instant::now() < deadline,
+                "laman host did not listen: {}",
+                read(log)
+            );
             std::thread::sleep(Duration::from_millis(20)); // poll interval
         }
         Host {
@@ -294,7 +316,10 @@ pub fn curl(args: &[&str]) -> Curl {
     let raw = out.stdout;
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n");
     let (head, body) = match split {
-        Some(i) => (String::from_utf8_lossy(&raw[..i]).into_owned(), raw[i + 4..].to_vec()),
+        Some(i) => (
+            String::from_utf8_lossy(&raw[..i]).into_owned(),
+            raw[i + 4..].to_vec(),
+        ),
         None => (String::new(), raw.clone()),
     };
     let mut lines = head.lines();
@@ -320,7 +345,13 @@ pub fn curl(args: &[&str]) -> Curl {
 pub fn get(host: &str, port: u16, ca: &Path, path: &str, extra: &[&str]) -> Curl {
     let resolve = format!("{host}:{port}:127.0.0.1");
     let url = format!("https://{host}:{port}{path}");
-    let mut args = vec!["--path-as-is", "--resolve", &resolve, "--cacert", ca.to_str().expect("utf8")];
+    let mut args = vec![
+        "--path-as-is",
+        "--resolve",
+        &resolve,
+        "--cacert",
+        ca.to_str().expect("utf8"),
+    ];
     args.extend_from_slice(extra);
     args.push(&url);
     curl(&args)
