@@ -4,12 +4,21 @@
 //! outside the host's folder: not another host, not sites.json, not the
 //! rest of the machine. Kernels without `openat2` (before 5.6) fall back
 //! to opening the path and checking its canonical form.
+//!
+//! Releases are immutable (publish writes a new folder and hard-links
+//! unchanged files), so small files are kept in memory per host of a
+//! release after their first (checked) open: up to `CACHE_FILE` bytes a
+//! file and `CACHE_TOTAL` bytes a host. The cache goes with the release.
 
+use std::collections::HashMap;
 use std::fs::File;
+use std::io::Read as _;
 use std::os::fd::AsFd;
-use std::os::unix::fs::MetadataExt as _;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
 
 use rustix::fs::{Mode, OFlags, ResolveFlags};
 
@@ -17,17 +26,33 @@ use crate::host::release::Site;
 
 static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
 
-/// An open regular file.
-#[derive(Debug)]
+/// Largest file kept in memory.
+pub const CACHE_FILE: u64 = 256 * 1024;
+/// Memory for cached files, per host of a release.
+pub const CACHE_TOTAL: usize = 32 * 1024 * 1024;
+/// Files larger than this are streamed, not read whole.
+pub const READ_WHOLE: u64 = 1 << 20;
+
+/// A file's content: in memory, or open for streaming.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// The whole file.
+    Bytes(Bytes),
+    /// A large file, read in chunks.
+    File(Arc<File>),
+}
+
+/// A regular file, ready to send.
+#[derive(Debug, Clone)]
 pub struct Opened {
-    /// The file.
-    pub file: File,
+    /// Its content.
+    pub content: Content,
     /// Its size.
     pub size: u64,
     /// Last modification.
     pub modified: SystemTime,
     /// `"<size>-<mtime>"` in hex, quoted.
-    pub etag: String,
+    pub etag: Arc<str>,
 }
 
 /// What a path names.
@@ -41,8 +66,39 @@ pub enum Found {
     Missing,
 }
 
-/// Opens `rel` (relative, already cleaned) beneath the site's folder.
+/// The small files of one host of one release, by relative path.
+#[derive(Debug, Default)]
+pub struct FileCache {
+    files: RwLock<HashMap<Box<str>, Opened>>,
+    bytes: AtomicUsize,
+}
+
+/// Opens `rel` (relative, already cleaned) beneath the site's folder,
+/// from memory when it was read before.
 pub fn open(site: &Site, rel: &str) -> Found {
+    if let Ok(files) = site.cache.files.read() {
+        if let Some(f) = files.get(rel) {
+            return Found::File(f.clone());
+        }
+    }
+    let found = open_disk(site, rel);
+    if let Found::File(f) = &found {
+        if let Content::Bytes(b) = &f.content {
+            let cache = &site.cache;
+            if (b.len() as u64) <= CACHE_FILE
+                && cache.bytes.load(Ordering::Relaxed) + b.len() <= CACHE_TOTAL
+            {
+                if let Ok(mut files) = cache.files.write() {
+                    cache.bytes.fetch_add(b.len(), Ordering::Relaxed);
+                    files.insert(rel.into(), f.clone());
+                }
+            }
+        }
+    }
+    found
+}
+
+fn open_disk(site: &Site, rel: &str) -> Found {
     let rel = if rel.is_empty() { "." } else { rel };
     let file = if NO_OPENAT2.load(Ordering::Relaxed) {
         open_fallback(site, rel)
@@ -62,28 +118,46 @@ pub fn open(site: &Site, rel: &str) -> Found {
             Err(_) => None,
         }
     };
-    let Some(file) = file else {
+    let Some(mut file) = file else {
         return Found::Missing;
     };
-    let Ok(meta) = file.metadata() else {
+    let Ok(st) = rustix::fs::fstat(&file) else {
         return Found::Missing;
     };
-    if meta.is_dir() {
+    let kind = rustix::fs::FileType::from_raw_mode(st.st_mode);
+    if kind == rustix::fs::FileType::Directory {
         return Found::Dir;
     }
-    if !meta.is_file() {
+    if kind != rustix::fs::FileType::RegularFile {
         return Found::Missing;
     }
-    let modified = meta.modified().unwrap_or(UNIX_EPOCH);
-    let etag = format!(
-        "\"{:x}-{:x}{:x}\"",
-        meta.size(),
-        meta.mtime(),
-        meta.mtime_nsec()
-    );
+    let size = st.st_size as u64;
+    let (secs, nsec) = (st.st_mtime, st.st_mtime_nsec);
+    let modified = if secs >= 0 {
+        UNIX_EPOCH + Duration::new(secs as u64, nsec as u32)
+    } else {
+        UNIX_EPOCH
+    };
+    let etag: Arc<str> = format!("\"{size:x}-{secs:x}{nsec:x}\"").into();
+    let content = if size <= READ_WHOLE {
+        // One read for the whole file: no size probe, no read to EOF.
+        let mut buf = vec![0u8; size as usize];
+        let mut got = 0;
+        while got < buf.len() {
+            match file.read(&mut buf[got..]) {
+                Ok(0) => return Found::Missing,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Found::Missing,
+            }
+        }
+        Content::Bytes(Bytes::from(buf))
+    } else {
+        Content::File(Arc::new(file))
+    };
     Found::File(Opened {
-        file,
-        size: meta.size(),
+        content,
+        size,
         modified,
         etag,
     })

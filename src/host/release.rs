@@ -31,6 +31,8 @@ pub struct Site {
     pub headers: Vec<HeaderRule>,
     /// `_redirects`.
     pub redirects: Vec<Redirect>,
+    /// Small files already read.
+    pub cache: crate::host::files::FileCache,
 }
 
 /// A loaded release.
@@ -112,6 +114,7 @@ pub fn load(dir: &Path, target: PathBuf) -> Result<Release, Error> {
                 dirfd,
                 headers,
                 redirects,
+                cache: Default::default(),
             }),
         );
     }

@@ -19,9 +19,6 @@ use crate::host::release::{Release, Site};
 /// The body of every response.
 pub type Body = BoxBody<Bytes, std::io::Error>;
 
-/// Files larger than this are streamed from a blocking thread.
-const STREAM_ABOVE: u64 = 1 << 20;
-
 /// The HSTS value when `_headers` does not set one: one year, no
 /// `includeSubDomains` (the regency's apex would otherwise force HTTPS on
 /// registered hosts laman does not serve).
@@ -237,7 +234,7 @@ fn file_response(
     let etag = match enc {
         // A distinct tag per representation (RFC 9110 §8.8.3).
         Some(e) => format!("{}-{}\"", file.etag.trim_end_matches('"'), e.token()),
-        None => file.etag.clone(),
+        None => file.etag.to_string(),
     };
     let mut h = HeaderMap::new();
     h.insert(
@@ -267,15 +264,9 @@ fn file_response(
         return r;
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
-    let body = if file.size > STREAM_ABOVE {
-        stream(file.file)
-    } else {
-        let mut buf = Vec::with_capacity(file.size as usize);
-        let mut f = file.file;
-        match f.read_to_end(&mut buf) {
-            Ok(_) if buf.len() as u64 == file.size => full(buf),
-            _ => return text(StatusCode::INTERNAL_SERVER_ERROR, "read error\n"),
-        }
+    let body = match file.content {
+        files::Content::Bytes(b) => full(b),
+        files::Content::File(f) => stream(f),
     };
     let mut r = Response::new(body);
     *r.status_mut() = status;
@@ -296,10 +287,10 @@ fn not_modified(req: &HeaderMap, etag: &str, modified: std::time::SystemTime) ->
         .is_some_and(|since| files::unix_secs(modified) <= files::unix_secs(since))
 }
 
-fn stream(file: std::fs::File) -> Body {
+fn stream(file: Arc<std::fs::File>) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
-        let mut file = file;
+        let mut file: &std::fs::File = &file;
         loop {
             let mut buf = vec![0u8; 64 * 1024];
             match file.read(&mut buf) {
