@@ -117,13 +117,19 @@ impl HostArgs {
                 max_per_ip: self.max_per_ip,
             },
             sync_interval: Duration::from_secs(2),
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
         })
     }
 }
 
 pub fn run(args: HostArgs, lang: Lang) -> Result<u8, laman::Error> {
     let opts = args.into_options()?;
+    // HTTPS runs on its own per-core threads (host::run); this runtime
+    // carries ACME, the release sync and plain HTTP.
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| laman::Error::Usage(format!("tokio: {e}")))?;

@@ -88,6 +88,9 @@ pub struct HostOptions {
     /// How often `current` is checked for new hosts (certificates); default 2 s.
     /// Content is pinned per request and needs no polling.
     pub sync_interval: Duration,
+    /// HTTPS worker threads, each with its own runtime and `SO_REUSEPORT`
+    /// listener (default: one per core).
+    pub workers: usize,
 }
 
 /// What the server tells its operator.
@@ -182,6 +185,30 @@ async fn bind(addr: SocketAddr, flag: &str) -> Result<tokio::net::TcpListener, E
         .map_err(|e| Error::Usage(format!("{flag} {addr}: {e}")))
 }
 
+/// `n` listeners on one address with `SO_REUSEPORT`: the kernel spreads
+/// connections over them, one per worker thread (nginx's `reuseport`).
+fn bind_many(addr: SocketAddr, n: usize) -> Result<Vec<std::net::TcpListener>, Error> {
+    let err = |e: std::io::Error| Error::Usage(format!("--https {addr}: {e}"));
+    let mut out = Vec::with_capacity(n);
+    let mut at = addr;
+    for _ in 0..n.max(1) {
+        let sock = if at.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()
+        } else {
+            tokio::net::TcpSocket::new_v6()
+        }
+        .map_err(err)?;
+        sock.set_reuseaddr(true).map_err(err)?;
+        sock.set_reuseport(true).map_err(err)?;
+        sock.bind(at).map_err(err)?;
+        let l = sock.listen(1024).map_err(err)?;
+        // Port 0: the others join the port the first one got.
+        at = l.local_addr().map_err(err)?;
+        out.push(l.into_std().map_err(err)?);
+    }
+    Ok(out)
+}
+
 /// Runs the server until `shutdown` completes.
 pub async fn run(
     opts: HostOptions,
@@ -209,12 +236,15 @@ pub async fn run(
     };
     let certs = Arc::new(certs);
     let tls = tls_config(&certs, provider)?;
-    let https = bind(opts.https, "--https").await?;
+    let https = bind_many(opts.https, opts.workers)?;
     let http = match opts.http {
         Some(a) => Some(bind(a, "--http").await?),
         None => None,
     };
-    let https_port = https.local_addr().map(|a| a.port()).unwrap_or(443);
+    let https_addr = https[0]
+        .local_addr()
+        .map_err(|e| Error::io(&opts.root, e))?;
+    let https_port = https_addr.port();
     let shared = Arc::new(Shared::new(
         Current::new(&opts.root),
         certs.clone(),
@@ -227,16 +257,39 @@ pub async fn run(
         certs.sync(&r);
         synced = Some(r.id.clone());
     }
-    for (scheme, l) in [("https", Some(&https)), ("http", http.as_ref())] {
-        if let Some(addr) = l.and_then(|l| l.local_addr().ok()) {
-            let _ = events.send(Event::Listening { scheme, addr });
-        }
+    let _ = events.send(Event::Listening {
+        scheme: "https",
+        addr: https_addr,
+    });
+    if let Some(addr) = http.as_ref().and_then(|l| l.local_addr().ok()) {
+        let _ = events.send(Event::Listening {
+            scheme: "http",
+            addr,
+        });
     }
-    let mut tasks = vec![tokio::spawn(server::serve_https(
-        https,
-        tls,
-        shared.clone(),
-    ))];
+    // HTTPS: one thread per listener, each with a single-threaded runtime,
+    // so a connection never hops between cores. ACME, the sync and HTTP
+    // stay on the caller's runtime. The threads end with the process.
+    for l in https {
+        let (tls, shared) = (tls.clone(), shared.clone());
+        std::thread::Builder::new()
+            .name("laman-https".into())
+            .spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async move {
+                    if let Ok(l) = tokio::net::TcpListener::from_std(l) {
+                        server::serve_https(l, tls, shared).await;
+                    }
+                });
+            })
+            .map_err(|e| Error::Usage(format!("thread: {e}")))?;
+    }
+    let mut tasks = Vec::new();
     if let Some(h) = http {
         tasks.push(tokio::spawn(server::serve_http(h, shared.clone())));
     }
