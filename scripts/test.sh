@@ -19,6 +19,9 @@ command -v npm >/dev/null || need+=(npm)
 command -v named >/dev/null || [ -x /usr/sbin/named ] || need+=(bind9)
 command -v openssl >/dev/null || need+=(openssl)
 command -v sslscan >/dev/null || need+=(sslscan)
+# pebble (ACME) and curl for tests/host.rs: certificates and requests on loopback.
+command -v pebble >/dev/null || need+=(pebble)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update
   as_root apt-get install -y -o DPkg::Lock::Timeout=600 "${need[@]}"

@@ -18,6 +18,7 @@ pub mod conformance;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
+pub mod host;
 pub mod markdown;
 pub mod messages;
 pub mod output;

@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod conformance;
+mod host;
 mod new;
 mod report;
 mod serve;
@@ -68,6 +69,8 @@ enum Command {
     /// DNS helpers for the DNS administrator.
     #[command(subcommand)]
     Dns(conformance::DnsCommand),
+    /// Serve the deploy root's current release over HTTPS (production server).
+    Host(host::HostArgs),
     /// Write a laman.toml for a regency profile.
     Init(new::InitArgs),
     /// Scaffold a site or a page.
@@ -96,6 +99,7 @@ pub fn run() -> ExitCode {
         Command::Check(c) => check::run(c, &args.dir, lang),
         Command::Conformance(c) => conformance::run(c, &args.dir, lang),
         Command::Dns(d) => conformance::dns(d, &args.dir),
+        Command::Host(h) => host::run(h, lang),
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
         Command::Serve(s) => serve::run(s, &args.dir, lang),

@@ -1,0 +1,309 @@
+//! Opening a host's files safely and describing them: every open goes
+//! through `openat2(host folder, path, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`,
+//! so neither `..` nor a symlink (absolute or relative) can reach a file
+//! outside the host's folder: not another host, not sites.json, not the
+//! rest of the machine. Kernels without `openat2` (before 5.6) fall back
+//! to opening the path and checking its canonical form.
+//!
+//! Releases are immutable (publish writes a new folder and hard-links
+//! unchanged files), so small files are kept in memory per host of a
+//! release after their first (checked) open: up to `CACHE_FILE` bytes a
+//! file and `CACHE_TOTAL` bytes a host. The cache goes with the release.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read as _;
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+
+use rustix::fs::{Mode, OFlags, ResolveFlags};
+
+use crate::host::release::Site;
+
+static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
+
+/// Largest file kept in memory.
+pub const CACHE_FILE: u64 = 256 * 1024;
+/// Memory for cached files, per host of a release.
+pub const CACHE_TOTAL: usize = 32 * 1024 * 1024;
+/// Files larger than this are streamed, not read whole.
+pub const READ_WHOLE: u64 = 1 << 20;
+
+/// A file's content: in memory, or open for streaming.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// The whole file.
+    Bytes(Bytes),
+    /// A large file, read in chunks.
+    File(Arc<File>),
+}
+
+/// A regular file, ready to send.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// Its content.
+    pub content: Content,
+    /// Its size.
+    pub size: u64,
+    /// Last modification.
+    pub modified: SystemTime,
+    /// `"<size>-<mtime>"` in hex, quoted.
+    pub etag: Arc<str>,
+}
+
+/// What a path names.
+#[derive(Debug)]
+pub enum Found {
+    /// A regular file.
+    File(Opened),
+    /// A folder.
+    Dir,
+    /// Nothing (or something that may not be served: a device, a symlink out).
+    Missing,
+}
+
+/// The small files of one host of one release, by relative path.
+#[derive(Debug, Default)]
+pub struct FileCache {
+    files: RwLock<HashMap<Box<str>, Opened>>,
+    bytes: AtomicUsize,
+}
+
+/// Opens `rel` (relative, already cleaned) beneath the site's folder,
+/// from memory when it was read before.
+pub fn open(site: &Site, rel: &str) -> Found {
+    if let Ok(files) = site.cache.files.read() {
+        if let Some(f) = files.get(rel) {
+            return Found::File(f.clone());
+        }
+    }
+    let found = open_disk(site, rel);
+    if let Found::File(f) = &found {
+        if let Content::Bytes(b) = &f.content {
+            let cache = &site.cache;
+            if (b.len() as u64) <= CACHE_FILE
+                && cache.bytes.load(Ordering::Relaxed) + b.len() <= CACHE_TOTAL
+            {
+                if let Ok(mut files) = cache.files.write() {
+                    cache.bytes.fetch_add(b.len(), Ordering::Relaxed);
+                    files.insert(rel.into(), f.clone());
+                }
+            }
+        }
+    }
+    found
+}
+
+fn open_disk(site: &Site, rel: &str) -> Found {
+    let rel = if rel.is_empty() { "." } else { rel };
+    let file = if NO_OPENAT2.load(Ordering::Relaxed) {
+        open_fallback(site, rel)
+    } else {
+        match rustix::fs::openat2(
+            site.dirfd.as_fd(),
+            rel,
+            OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK,
+            Mode::empty(),
+            ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
+        ) {
+            Ok(fd) => Some(File::from(fd)),
+            Err(rustix::io::Errno::NOSYS) => {
+                NO_OPENAT2.store(true, Ordering::Relaxed);
+                open_fallback(site, rel)
+            }
+            Err(_) => None,
+        }
+    };
+    let Some(mut file) = file else {
+        return Found::Missing;
+    };
+    let Ok(st) = rustix::fs::fstat(&file) else {
+        return Found::Missing;
+    };
+    let kind = rustix::fs::FileType::from_raw_mode(st.st_mode);
+    if kind == rustix::fs::FileType::Directory {
+        return Found::Dir;
+    }
+    if kind != rustix::fs::FileType::RegularFile {
+        return Found::Missing;
+    }
+    let size = st.st_size as u64;
+    let (secs, nsec) = (st.st_mtime, st.st_mtime_nsec);
+    let modified = if secs >= 0 {
+        UNIX_EPOCH + Duration::new(secs as u64, nsec as u32)
+    } else {
+        UNIX_EPOCH
+    };
+    let etag: Arc<str> = format!("\"{size:x}-{secs:x}{nsec:x}\"").into();
+    let content = if size <= READ_WHOLE {
+        // One read for the whole file: no size probe, no read to EOF.
+        let mut buf = vec![0u8; size as usize];
+        let mut got = 0;
+        while got < buf.len() {
+            match file.read(&mut buf[got..]) {
+                Ok(0) => return Found::Missing,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Found::Missing,
+            }
+        }
+        Content::Bytes(Bytes::from(buf))
+    } else {
+        Content::File(Arc::new(file))
+    };
+    Found::File(Opened {
+        content,
+        size,
+        modified,
+        etag,
+    })
+}
+
+fn open_fallback(site: &Site, rel: &str) -> Option<File> {
+    let path = site.dir.join(rel);
+    let canon = path.canonicalize().ok()?;
+    let base = site.dir.canonicalize().ok()?;
+    if !canon.starts_with(&base) {
+        return None;
+    }
+    File::open(canon).ok()
+}
+
+/// The `Content-Type` of a file name.
+pub fn content_type(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Text files that `publish` precompresses (`.gz`, `.br` siblings).
+pub fn compressible(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(
+        ext,
+        "html" | "css" | "js" | "json" | "xml" | "txt" | "svg" | "webmanifest"
+    )
+}
+
+/// A `Content-Encoding` the client accepts and publish may have written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// `.br`.
+    Brotli,
+    /// `.gz`.
+    Gzip,
+}
+
+impl Encoding {
+    /// The sibling file's suffix.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Encoding::Brotli => ".br",
+            Encoding::Gzip => ".gz",
+        }
+    }
+    /// The `Content-Encoding` value.
+    pub fn token(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+}
+
+/// The encodings `Accept-Encoding` allows, best first (q=0 excludes).
+pub fn accepted(header: &str) -> Vec<Encoding> {
+    let mut br = false;
+    let mut gz = false;
+    let mut star = None;
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q_zero = parts.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        match name.as_str() {
+            "br" => br = !q_zero,
+            "gzip" | "x-gzip" => gz = !q_zero,
+            "*" => star = Some(!q_zero),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if br || (star == Some(true) && !header.to_ascii_lowercase().contains("br")) {
+        out.push(Encoding::Brotli);
+    }
+    if gz || (star == Some(true) && !header.to_ascii_lowercase().contains("gzip")) {
+        out.push(Encoding::Gzip);
+    }
+    out
+}
+
+/// Seconds since the epoch (for `Last-Modified` comparisons).
+pub fn unix_secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_encodings() {
+        assert_eq!(
+            accepted("gzip, deflate, br"),
+            vec![Encoding::Brotli, Encoding::Gzip]
+        );
+        assert_eq!(accepted("gzip"), vec![Encoding::Gzip]);
+        assert_eq!(accepted("br;q=0, gzip;q=0.5"), vec![Encoding::Gzip]);
+        assert!(accepted("identity").is_empty());
+        assert_eq!(accepted("*"), vec![Encoding::Brotli, Encoding::Gzip]);
+    }
+
+    #[test]
+    fn knows_the_types_laman_writes() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type("site.webmanifest"),
+            "application/manifest+json"
+        );
+        assert!(compressible("a.css"));
+        assert!(!compressible("foto.jpg"));
+    }
+}

@@ -1,0 +1,379 @@
+//! From a request to a response, for one release. HTTPS: the host's
+//! files with `_headers`, `_redirects`, HSTS, ETag/Last-Modified and
+//! precompressed siblings; HTTP: a redirect to HTTPS (or an HTTP-01
+//! answer). No network code here: `server.rs` feeds requests in.
+
+use std::io::Read as _;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, StreamBody, combinators::BoxBody};
+use hyper::body::Frame;
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+
+use crate::host::files::{self, Encoding, Found, Opened};
+use crate::host::path::{self, CleanPath};
+use crate::host::release::{Release, Site};
+
+/// The body of every response.
+pub type Body = BoxBody<Bytes, std::io::Error>;
+
+/// The HSTS value when `_headers` does not set one: one year, no
+/// `includeSubDomains` (the regency's apex would otherwise force HTTPS on
+/// registered hosts laman does not serve).
+pub const HSTS: &str = "max-age=31536000";
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+fn empty() -> Body {
+    full(Bytes::new())
+}
+
+fn text(status: StatusCode, msg: &'static str) -> Response<Body> {
+    let mut r = Response::new(full(msg));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// The host a request names (Host header or absolute URI), lower-case,
+/// without port or trailing dot.
+pub fn request_host<B>(req: &Request<B>) -> Option<String> {
+    let raw = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().host())?;
+    let name = match raw.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(']') => h,
+        _ => raw,
+    };
+    Some(name.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// Answers one HTTPS request from `release`. `sni` is the name the TLS
+/// client asked for; a Host header naming another host gets 421.
+pub fn https<B>(
+    req: &Request<B>,
+    sni: Option<&str>,
+    release: Option<&Arc<Release>>,
+) -> Response<Body> {
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let host = request_host(req);
+    if let (Some(h), Some(s)) = (host.as_deref(), sni) {
+        if h != s {
+            return text(StatusCode::MISDIRECTED_REQUEST, "misdirected request\n");
+        }
+    }
+    let site = host
+        .as_deref()
+        .or(sni)
+        .and_then(|h| release.and_then(|r| r.hosts.get(h)));
+    let Some(site) = site else {
+        return text(StatusCode::MISDIRECTED_REQUEST, "unknown host\n");
+    };
+    let clean = match path::clean(req.uri().path()) {
+        Ok(c) => c,
+        Err(_) => return finish(site, "/", text(StatusCode::BAD_REQUEST, "bad request\n")),
+    };
+    let mut resp = serve(site, &clean, req.uri().query(), req.headers());
+    if head {
+        *resp.body_mut() = empty();
+    }
+    finish(site, &clean.url, resp)
+}
+
+fn serve(
+    site: &Site,
+    clean: &CleanPath,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Response<Body> {
+    if let Some(r) = redirect(site, &clean.url, query, headers, true) {
+        return r;
+    }
+    if path::is_hidden(&clean.rel) {
+        return not_found(site, headers);
+    }
+    let rel = if clean.dir || clean.rel.is_empty() {
+        if clean.rel.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{}/index.html", clean.rel)
+        }
+    } else {
+        clean.rel.clone()
+    };
+    match files::open(site, &rel) {
+        Found::File(f) => file_response(site, &rel, f, headers, StatusCode::OK),
+        Found::Dir => {
+            let mut loc = format!("{}/", clean.url);
+            if let Some(q) = query {
+                loc.push('?');
+                loc.push_str(q);
+            }
+            moved(StatusCode::MOVED_PERMANENTLY, &loc)
+        }
+        Found::Missing => redirect(site, &clean.url, query, headers, false)
+            .unwrap_or_else(|| not_found(site, headers)),
+    }
+}
+
+fn moved(status: StatusCode, location: &str) -> Response<Body> {
+    let mut r = Response::new(empty());
+    *r.status_mut() = status;
+    match HeaderValue::from_str(&encode_location(location)) {
+        Ok(v) => {
+            r.headers_mut().insert(header::LOCATION, v);
+            r
+        }
+        Err(_) => text(StatusCode::BAD_REQUEST, "bad request\n"),
+    }
+}
+
+fn encode_location(loc: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`');
+    percent_encoding::utf8_percent_encode(loc, SET).to_string()
+}
+
+fn redirect(
+    site: &Site,
+    url: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    forced: bool,
+) -> Option<Response<Body>> {
+    let rule = site
+        .redirects
+        .iter()
+        .find(|r| r.force == forced && r.from.matches(url))?;
+    let mut to = rule.target(url)?;
+    match rule.status {
+        200 | 404 => {
+            let clean = path::clean(to.split('?').next().unwrap_or("/")).ok()?;
+            let rel = if clean.dir {
+                format!("{}/index.html", clean.rel)
+                    .trim_start_matches('/')
+                    .to_string()
+            } else {
+                clean.rel.clone()
+            };
+            if path::is_hidden(&rel) {
+                return None;
+            }
+            let status = StatusCode::from_u16(rule.status).ok()?;
+            match files::open(site, &rel) {
+                Found::File(f) => Some(file_response(site, &rel, f, headers, status)),
+                _ => None,
+            }
+        }
+        410 => Some(text(StatusCode::GONE, "gone\n")),
+        code => {
+            if let Some(q) = query.filter(|_| !to.contains('?')) {
+                to.push('?');
+                to.push_str(q);
+            }
+            Some(moved(StatusCode::from_u16(code).ok()?, &to))
+        }
+    }
+}
+
+fn not_found(site: &Site, headers: &HeaderMap) -> Response<Body> {
+    match files::open(site, "404.html") {
+        Found::File(f) => {
+            let mut r = file_response(site, "404.html", f, headers, StatusCode::NOT_FOUND);
+            r.headers_mut().remove(header::ETAG);
+            r.headers_mut().remove(header::LAST_MODIFIED);
+            r
+        }
+        _ => text(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+fn file_response(
+    site: &Site,
+    rel: &str,
+    plain: Opened,
+    req: &HeaderMap,
+    status: StatusCode,
+) -> Response<Body> {
+    let compressible = files::compressible(rel);
+    let mut chosen = (plain, None);
+    if compressible {
+        let accept = req
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        for enc in files::accepted(accept) {
+            if let Found::File(f) = files::open(site, &format!("{rel}{}", enc.suffix())) {
+                chosen = (f, Some(enc));
+                break;
+            }
+        }
+    }
+    let (file, enc): (Opened, Option<Encoding>) = chosen;
+    let etag = match enc {
+        // A distinct tag per representation (RFC 9110 §8.8.3).
+        Some(e) => format!("{}-{}\"", file.etag.trim_end_matches('"'), e.token()),
+        None => file.etag.to_string(),
+    };
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(files::content_type(rel)),
+    );
+    if let Some(e) = enc {
+        h.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(e.token()),
+        );
+    }
+    if compressible {
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(file.modified)) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    if status == StatusCode::OK && not_modified(req, &etag, file.modified) {
+        let mut r = Response::new(empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        h.remove(header::CONTENT_TYPE);
+        *r.headers_mut() = h;
+        return r;
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
+    let body = match file.content {
+        files::Content::Bytes(b) => full(b),
+        files::Content::File(f) => stream(f),
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    *r.headers_mut() = h;
+    r
+}
+
+fn not_modified(req: &HeaderMap, etag: &str, modified: std::time::SystemTime) -> bool {
+    if let Some(inm) = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        return inm
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag);
+    }
+    req.get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .is_some_and(|since| files::unix_secs(modified) <= files::unix_secs(since))
+}
+
+fn stream(file: Arc<std::fs::File>) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut file: &std::fs::File = &file;
+        loop {
+            let mut buf = vec![0u8; 64 * 1024];
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.blocking_send(Ok(Frame::data(Bytes::from(buf)))).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    let frames = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    StreamBody::new(frames).boxed()
+}
+
+/// Adds the `_headers` rules matching `url` and HSTS when the rules do not set it.
+fn finish(site: &Site, url: &str, mut resp: Response<Body>) -> Response<Body> {
+    let h = resp.headers_mut();
+    for rule in site.headers.iter().filter(|r| r.pattern.matches(url)) {
+        for (name, value) in &rule.headers {
+            h.insert(name.clone(), value.clone());
+        }
+    }
+    let hsts = HeaderName::from_static("strict-transport-security");
+    if !h.contains_key(&hsts) {
+        h.insert(hsts, HeaderValue::from_static(HSTS));
+    }
+    resp
+}
+
+/// Answers a plain-HTTP request: 301 to the same URL over HTTPS for a
+/// host of the release, 404 for any other host. `https_port` is left out
+/// of the location when it is 443.
+pub fn http_redirect<B>(
+    req: &Request<B>,
+    release: Option<&Arc<Release>>,
+    https_port: u16,
+) -> Response<Body> {
+    let Some(host) = request_host(req) else {
+        return text(StatusCode::BAD_REQUEST, "missing Host\n");
+    };
+    if !release.is_some_and(|r| r.hosts.contains_key(&host)) {
+        return text(StatusCode::NOT_FOUND, "unknown host\n");
+    }
+    let pq = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let pq = if pq.starts_with('/') { pq } else { "/" };
+    let port = if https_port == 443 {
+        String::new()
+    } else {
+        format!(":{https_port}")
+    };
+    let mut r = moved(
+        StatusCode::MOVED_PERMANENTLY,
+        &format!("https://{host}{port}{pq}"),
+    );
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    r
+}
+
+/// A plain-text 200 (HTTP-01 key authorisation).
+pub fn plain(body: String) -> Response<Body> {
+    let mut r = Response::new(full(body));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    r
+}
+
+/// 404 for anything else on port 80.
+pub fn unknown() -> Response<Body> {
+    text(StatusCode::NOT_FOUND, "not found\n")
+}

@@ -1,0 +1,831 @@
+//! `laman host` against real components on loopback: the real binary,
+//! pebble (ACME, TLS-ALPN-01) resolving names through bind9, the real
+//! `curl`, and raw TLS clients for what curl would normalise. Each test
+//! lays out its own deploy root from a `laman build` of the example
+//! regency (tests/support/host.rs) and stops every process it started.
+
+#[path = "support/host.rs"]
+mod host;
+#[path = "support/named.rs"]
+mod named;
+mod support;
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use host::{Deploy, Host, Pebble, Pki, curl, fqdn, get, poll, read};
+use named::{Named, free_port};
+use support::Project;
+
+/// The example regency built once into a temporary project.
+fn built() -> Project {
+    let p = Project::example();
+    let report = p.build();
+    assert!(p.path("public/sites.json").is_file(), "{report:?}");
+    p
+}
+
+/// A deploy root with release `r1` (plus a test `_redirects`) active.
+fn deploy(p: &Project, tmp: &Path) -> Deploy {
+    let d = Deploy::new(&tmp.join("deploy"));
+    d.add_release(&p.path("public"), "r1", |dir| {
+        let h = dir.join(fqdn("dinkes"));
+        std::fs::write(
+            h.join("_redirects"),
+            "/lama /profil/ 301\n/arsip/* /berita/:splat 302\n",
+        )
+        .expect("write _redirects");
+    });
+    d.activate("r1");
+    d
+}
+
+fn ports() -> (u16, u16) {
+    (free_port(), free_port())
+}
+
+/// File mode with a wildcard certificate for the regency.
+struct FileHost {
+    _tmp: tempfile::TempDir,
+    project: Project,
+    deploy: Deploy,
+    ca: PathBuf,
+    host: Host,
+}
+
+fn file_host(extra: &[&str]) -> FileHost {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let pki = Pki::new(tmp.path(), "regency");
+    let wildcard = format!("*.{}", host::DOMAIN);
+    let (cert, key) = pki.leaf(tmp.path(), "wildcard", &[&wildcard, host::DOMAIN]);
+    let (https, http) = ports();
+    let mut args = vec![
+        "--cert",
+        cert.to_str().expect("utf8"),
+        "--key",
+        key.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    let log = tmp.path().join("host.log");
+    let host = Host::start(&deploy.root, https, http, &args, &log);
+    FileHost {
+        ca: pki.ca.clone(),
+        _tmp: tmp,
+        project,
+        deploy,
+        host,
+    }
+}
+
+impl FileHost {
+    fn get(&self, label: &str, path: &str, extra: &[&str]) -> host::Curl {
+        get(&fqdn(label), self.host.https, &self.ca, path, extra)
+    }
+}
+
+#[test]
+fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    // dinsos has no DNS record: its order fails, the others must not care.
+    let labels = [
+        "bpbd",
+        "dinkes",
+        "disdik",
+        "disdukcapil",
+        "diskominfo",
+        "dpmptsp",
+        "kec-cibeber",
+    ];
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&labels))],
+    );
+    let (https, http) = ports();
+    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
+    let cache = tmp.path().join("acme");
+    let (directory, api_ca) = (pebble.directory.clone(), pebble.api_ca.clone());
+    let args = [
+        "--acme-directory",
+        &directory,
+        "--acme-ca-root",
+        api_ca.to_str().expect("utf8"),
+        "--acme-cache",
+        cache.to_str().expect("utf8"),
+        "--acme-contact",
+        "mailto:admin@cianjurkab.go.id",
+    ];
+    let log = tmp.path().join("host.log");
+    let mut server = Host::start(&deploy.root, https, http, &args, &log);
+
+    for label in labels {
+        let name = fqdn(label);
+        let page = poll(
+            Duration::from_secs(60),
+            &format!("certificate for {name}"),
+            || {
+                let r = get(&name, https, &pebble.root, "/", &[]);
+                (r.status == 200).then_some(r)
+            },
+        );
+        assert!(
+            page.text().contains(&format!(
+                "<link rel=\"canonical\" href=\"https://{name}/\">"
+            )),
+            "{name} served another host's page"
+        );
+    }
+    // The host without DNS has no certificate; the handshake is refused.
+    let bad = get(&fqdn("dinsos"), https, &pebble.root, "/", &[]);
+    assert_ne!(bad.code, 0, "dinsos must not be served: {bad:?}");
+    assert!(
+        server
+            .log()
+            .contains("ACME error for dinsos.cianjurkab.go.id"),
+        "{}",
+        server.log()
+    );
+    // An unknown name gets no certificate at all.
+    let unknown = get(&fqdn("tidak-ada"), https, &pebble.root, "/", &[]);
+    assert_eq!(unknown.status, 0);
+    assert!(unknown.stderr.contains("alert"), "{}", unknown.stderr);
+
+    // Keys stay private: the folder 0700, every file 0600.
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&cache), 0o700);
+    let files: Vec<PathBuf> = std::fs::read_dir(&cache)
+        .expect("cache")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("cert-dinkes")),
+        "{files:?}"
+    );
+    for f in &files {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
+
+    // Restart with pebble gone: certificates come from the cache.
+    server.stop();
+    let root = pebble.root.clone();
+    drop(pebble);
+    let server = Host::start(&deploy.root, https, http, &args, &log);
+    for label in ["dinkes", "disdik"] {
+        let r = get(&fqdn(label), https, &root, "/", &[]);
+        assert_eq!(
+            r.status,
+            200,
+            "{label} after restart: {r:?}\n{}",
+            server.log()
+        );
+    }
+    assert!(
+        server
+            .log()
+            .contains("certificate of dinkes.cianjurkab.go.id loaded from the cache")
+    );
+}
+
+fn serial(host: &str, port: u16, ca: &Path) -> Option<String> {
+    let resolve = format!("{host}:{port}:127.0.0.1");
+    let url = format!("https://{host}:{port}/");
+    let r = curl(&[
+        "--resolve",
+        &resolve,
+        "--cacert",
+        ca.to_str().expect("utf8"),
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{certs}",
+        &url,
+    ]);
+    // The headers go to /dev/null with the body; the write-out is all of stdout.
+    r.text().lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("Serial Number:")
+            .map(|s| s.trim().to_string())
+    })
+}
+
+#[test]
+fn acme_renews_a_certificate_before_it_expires() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&["dinkes"]))],
+    );
+    let (https, http) = ports();
+    // Certificates valid 15 s: rustls-acme renews at two thirds of that.
+    let pebble = Pebble::start(
+        &tmp.path().join("pebble"),
+        named.port,
+        https,
+        http,
+        Some(15),
+    );
+    let cache = tmp.path().join("acme");
+    let log = tmp.path().join("host.log");
+    let server = Host::start(
+        &deploy.root,
+        https,
+        http,
+        &[
+            "--acme-directory",
+            &pebble.directory,
+            "--acme-ca-root",
+            pebble.api_ca.to_str().expect("utf8"),
+            "--acme-cache",
+            cache.to_str().expect("utf8"),
+        ],
+        &log,
+    );
+    let name = fqdn("dinkes");
+    let first = poll(Duration::from_secs(60), "first certificate", || {
+        serial(&name, https, &pebble.root)
+    });
+    let second = poll(Duration::from_secs(60), "a renewed certificate", || {
+        serial(&name, https, &pebble.root).filter(|s| *s != first)
+    });
+    assert_ne!(first, second);
+    assert!(
+        server.log().matches("new certificate for dinkes").count() >= 2,
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn new_hosts_beyond_the_certificate_budget_wait() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let labels = [
+        "bpbd",
+        "dinkes",
+        "dinsos",
+        "disdik",
+        "disdukcapil",
+        "diskominfo",
+        "dpmptsp",
+        "kec-cibeber",
+    ];
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&labels))],
+    );
+    let (https, http) = ports();
+    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
+    let cache = tmp.path().join("acme");
+    let log = tmp.path().join("host.log");
+    let server = Host::start(
+        &deploy.root,
+        https,
+        http,
+        &[
+            "--acme-directory",
+            &pebble.directory,
+            "--acme-ca-root",
+            pebble.api_ca.to_str().expect("utf8"),
+            "--acme-cache",
+            cache.to_str().expect("utf8"),
+            "--cert-limit",
+            "2",
+        ],
+        &log,
+    );
+    // Two hosts (bpbd, dinkes: sorted order) get certificates, six wait.
+    for label in ["bpbd", "dinkes"] {
+        poll(Duration::from_secs(60), label, || {
+            (get(&fqdn(label), https, &pebble.root, "/", &[]).status == 200).then_some(())
+        });
+    }
+    let r = get(&fqdn("disdik"), https, &pebble.root, "/", &[]);
+    assert_eq!(r.status, 0, "disdik is over the budget: {r:?}");
+    let text = server.log();
+    assert_eq!(
+        text.matches(" waits: 2 new certificates for cianjurkab.go.id")
+            .count(),
+        6,
+        "{text}"
+    );
+    let record = read(&cache.join("throttle.json"));
+    assert_eq!(record.matches("\"host\"").count(), 2, "{record}");
+}
+
+#[test]
+fn file_certificate_serves_each_host_with_headers_encodings_and_conditionals() {
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let r = f.get("dinkes", "/", &[]);
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(r.text().contains(&format!("href=\"https://{dinkes}/\"")));
+    let disdik = f.get("disdik", "/", &[]);
+    assert!(disdik.text().contains("Dinas Pendidikan"));
+    // HSTS and the generated _headers rules.
+    assert_eq!(
+        r.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert!(
+        r.header("content-security-policy")
+            .is_some_and(|v| v.contains("default-src 'self'"))
+    );
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    let css = f.get("dinkes", "/assets/laman.css", &[]);
+    assert_eq!(css.header("cache-control"), Some("public, max-age=86400"));
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    let sec = f.get("dinkes", "/.well-known/security.txt", &[]);
+    assert_eq!(
+        sec.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    let json = f.get("dinkes", "/layanan.json", &[]);
+    assert_eq!(json.header("access-control-allow-origin"), Some("*"));
+
+    // Conditional requests.
+    let etag = r.header("etag").expect("etag").to_string();
+    let again = f.get("dinkes", "/", &["-H", &format!("If-None-Match: {etag}")]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    assert_eq!(again.header("etag"), Some(etag.as_str()));
+    let lm = r
+        .header("last-modified")
+        .expect("last-modified")
+        .to_string();
+    assert_eq!(
+        f.get("dinkes", "/", &["-H", &format!("If-Modified-Since: {lm}")])
+            .status,
+        304
+    );
+    assert_eq!(
+        f.get("dinkes", "/", &["-H", "If-None-Match: \"other\""])
+            .status,
+        200
+    );
+
+    // Precompressed siblings, per Accept-Encoding, with their own ETag.
+    let plain =
+        std::fs::read(f.deploy.release_dir("r1").join(&dinkes).join("index.html")).expect("index");
+    let br = f.get("dinkes", "/", &["-H", "Accept-Encoding: gzip, br"]);
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("vary"), Some("Accept-Encoding"));
+    assert_ne!(br.header("etag"), Some(etag.as_str()));
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(&br.body[..], 4096)
+        .read_to_end(&mut decoded)
+        .expect("brotli");
+    assert_eq!(decoded, plain);
+    let gz = f.get("dinkes", "/", &["-H", "Accept-Encoding: gzip"]);
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&gz.body[..])
+        .read_to_end(&mut decoded)
+        .expect("gunzip");
+    assert_eq!(decoded, plain);
+    assert_ne!(gz.header("etag"), br.header("etag"));
+    let br_etag = br.header("etag").expect("etag").to_string();
+    let br304 = f.get(
+        "dinkes",
+        "/",
+        &[
+            "-H",
+            "Accept-Encoding: br",
+            "-H",
+            &format!("If-None-Match: {br_etag}"),
+        ],
+    );
+    assert_eq!(br304.status, 304);
+    assert_eq!(r.header("content-encoding"), None);
+    assert_eq!(r.body, plain);
+
+    // Folders, 404 page, redirects, HEAD, methods, hidden files.
+    let folder = f.get("dinkes", "/profil?x=1", &[]);
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/profil/?x=1"));
+    let missing = f.get("dinkes", "/tidak-ada/", &[]);
+    assert_eq!(missing.status, 404);
+    let page404 =
+        std::fs::read(f.deploy.release_dir("r1").join(&dinkes).join("404.html")).expect("404");
+    assert_eq!(missing.body, page404);
+    let alias = f.get("dinkes", "/lama", &[]);
+    assert_eq!(
+        (alias.status, alias.header("location")),
+        (301, Some("/profil/"))
+    );
+    let splat = f.get("dinkes", "/arsip/2024/banjir", &[]);
+    assert_eq!(
+        (splat.status, splat.header("location")),
+        (302, Some("/berita/2024/banjir"))
+    );
+    let head = f.get("dinkes", "/", &["-I"]);
+    assert_eq!(head.status, 200);
+    assert_eq!(
+        head.header("content-length"),
+        Some(plain.len().to_string().as_str())
+    );
+    assert!(head.body.is_empty());
+    assert_eq!(f.get("dinkes", "/", &["-X", "POST"]).status, 405);
+    for hidden in [
+        "/_headers",
+        "/_redirects",
+        "/sites.json",
+        "/index.html.gz",
+        "/index.html.br",
+        "/assets/laman.css.br",
+    ] {
+        let h = f.get("dinkes", hidden, &[]);
+        assert_eq!(h.status, 404, "{hidden}");
+        assert_eq!(h.body, page404, "{hidden}");
+    }
+    // A Host header naming another host than SNI.
+    let wrong = f.get("dinkes", "/", &["-H", &format!("Host: {}", fqdn("disdik"))]);
+    assert_eq!(wrong.status, 421);
+    // A name the certificate covers but the release does not have: refused.
+    let unknown = f.get("tidak-ada", "/", &[]);
+    assert_eq!(unknown.status, 0);
+    assert!(unknown.stderr.contains("alert"), "{}", unknown.stderr);
+    drop(f.project);
+}
+
+#[test]
+fn http_redirects_to_https_and_unknown_hosts_get_404() {
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let resolve = format!("{dinkes}:{}:127.0.0.1", f.host.http);
+    let url = format!("http://{dinkes}:{}/profil/?q=1", f.host.http);
+    let r = curl(&["--resolve", &resolve, &url]);
+    assert_eq!(r.status, 301);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("https://{dinkes}:{}/profil/?q=1", f.host.https).as_str())
+    );
+    let other = format!("tidak-ada.{}", host::DOMAIN);
+    let resolve = format!("{other}:{}:127.0.0.1", f.host.http);
+    let r = curl(&[
+        "--resolve",
+        &resolve,
+        &format!("http://{other}:{}/", f.host.http),
+    ]);
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("location"), None);
+}
+
+/// One raw HTTP/1.1 request over TLS, so nothing normalises the path.
+fn raw_https(port: u16, host: &str, ca: &Path, request: &[u8]) -> Vec<u8> {
+    let mut tls = tls_client(port, host, ca);
+    tls.write_all(request).expect("send");
+    let mut out = Vec::new();
+    let _ = tls.read_to_end(&mut out);
+    out
+}
+
+type Tls = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
+fn tls_client(port: u16, host: &str, ca: &Path) -> Tls {
+    use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject as _};
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(ca).expect("ca") {
+        roots.add(c.expect("pem")).expect("root");
+    }
+    let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let conn = rustls::ClientConnection::new(
+        Arc::new(cfg),
+        ServerName::try_from(host.to_string()).expect("name"),
+    )
+    .expect("client");
+    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    rustls::StreamOwned::new(conn, sock)
+}
+
+#[test]
+fn refuses_traversal_encoded_separators_nul_and_symlinks_out() {
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let root = f.deploy.root.clone();
+    std::fs::write(root.join("rahasia.txt"), "RAHASIA-NEGARA").expect("secret");
+    let hostdir = f.deploy.release_dir("r1").join(&dinkes);
+    std::os::unix::fs::symlink("../../../rahasia.txt", hostdir.join("relatif.txt"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(root.join("rahasia.txt"), hostdir.join("mutlak.txt"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("/etc", hostdir.join("etc")).expect("symlink");
+    std::os::unix::fs::symlink(format!("../{}", fqdn("disdik")), hostdir.join("lintas"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("profil", hostdir.join("dalam")).expect("symlink");
+    let manifest = read(&f.deploy.release_dir("r1").join("sites.json"));
+    let attacks = [
+        "/../sites.json",
+        "/../../rahasia.txt",
+        "/%2e%2e/sites.json",
+        "/%2E%2E/%2e%2E/rahasia.txt",
+        "/.%2e/sites.json",
+        "/profil/../../sites.json",
+        "/..%2fsites.json",
+        "/..%2Fsites.json",
+        "/..%5csites.json",
+        "/..\\sites.json",
+        "/profil%2f..%2f..%2fsites.json",
+        "/index.html%00.txt",
+        "/%00",
+        "/relatif.txt",
+        "/mutlak.txt",
+        "/etc/passwd",
+        "/lintas/index.html",
+        "/./index.html",
+    ];
+    for path in attacks {
+        let req = format!("GET {path} HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n");
+        let resp =
+            String::from_utf8_lossy(&raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes()))
+                .into_owned();
+        let status = resp.split_whitespace().nth(1).unwrap_or("");
+        assert!(
+            matches!(status, "400" | "404"),
+            "{path}: {}",
+            resp.lines().next().unwrap_or("")
+        );
+        assert!(!resp.contains("RAHASIA-NEGARA"), "{path} leaked the secret");
+        assert!(!resp.contains("root:x:0:0"), "{path} leaked /etc/passwd");
+        assert!(!resp.contains("\"schema\""), "{path} leaked sites.json");
+        assert!(
+            !resp.contains("Dinas Pendidikan"),
+            "{path} crossed into another host"
+        );
+    }
+    assert!(manifest.contains("\"schema\""));
+    // curl --path-as-is sends the dots as they are.
+    let r = f.get("dinkes", "/../../rahasia.txt", &[]);
+    assert!(matches!(r.status, 400 | 404), "{r:?}");
+    // A symlink that stays inside the host folder still works.
+    assert_eq!(f.get("dinkes", "/dalam/", &[]).status, 200);
+}
+
+#[test]
+fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let public = f.project.path("public");
+    let mark = |dir: &Path, tag: &str, with_disdik: bool, extra: Option<&str>| {
+        let h = dir.join(&dinkes);
+        let page =
+            read(&h.join("index.html")).replace("<main", &format!("<main data-rilis=\"{tag}\""));
+        std::fs::write(h.join("index.html"), page).expect("index");
+        let headers = read(&h.join("_headers")) + &format!("\n/*\n  X-Rilis: {tag}\n");
+        std::fs::write(h.join("_headers"), headers).expect("_headers");
+        let mut m: serde_json::Value =
+            serde_json::from_str(&read(&dir.join("sites.json"))).expect("manifest");
+        let hosts = m["hosts"].as_array_mut().expect("hosts");
+        if !with_disdik {
+            hosts.retain(|h| h["host"] != fqdn("disdik"));
+            std::fs::remove_dir_all(dir.join(fqdn("disdik"))).expect("rm disdik");
+        }
+        if let Some(label) = extra {
+            support::copy_tree(&h, &dir.join(fqdn(label)));
+            let mut entry = hosts[0].clone();
+            entry["host"] = fqdn(label).into();
+            hosts.push(entry);
+        }
+        std::fs::write(dir.join("sites.json"), m.to_string()).expect("manifest");
+    };
+    f.deploy
+        .add_release(&public, "ra", |d| mark(d, "A", true, None));
+    f.deploy
+        .add_release(&public, "rb", |d| mark(d, "B", false, Some("baru")));
+    f.deploy.activate("ra");
+    let a = f.get("dinkes", "/", &[]);
+    assert_eq!(a.header("x-rilis"), Some("A"));
+    assert!(a.text().contains("data-rilis=\"A\""));
+    assert_eq!(f.get("disdik", "/", &[]).status, 200);
+
+    // Switch to B: the next request is B, the new host gets served, the removed host not.
+    f.deploy.activate("rb");
+    let b = f.get("dinkes", "/", &[]);
+    assert_eq!(b.header("x-rilis"), Some("B"));
+    assert!(b.text().contains("data-rilis=\"B\""));
+    poll(Duration::from_secs(15), "the new host", || {
+        (f.get("baru", "/", &[]).status == 200).then_some(())
+    });
+    poll(Duration::from_secs(15), "the removed host refused", || {
+        (f.get("disdik", "/", &[]).status == 0).then_some(())
+    });
+
+    // Readers during many switches: the header (from _headers) and the
+    // body (a brotli sibling) always come from the same release.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let switcher = {
+        let stop = stop.clone();
+        let d = Deploy::new(&f.deploy.root);
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                d.activate(if n % 2 == 0 { "ra" } else { "rb" });
+                n += 1;
+            }
+            n
+        })
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while seen.len() < 2 || Instant::now() < deadline - Duration::from_secs(55) {
+        let req = format!(
+            "GET / HTTP/1.1\r\nHost: {dinkes}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n"
+        );
+        let resp = raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes());
+        let split = resp
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("head");
+        let head = String::from_utf8_lossy(&resp[..split]).to_ascii_lowercase();
+        let tag = head
+            .lines()
+            .find_map(|l| l.strip_prefix("x-rilis: "))
+            .expect("x-rilis")
+            .to_ascii_uppercase();
+        assert!(head.contains("content-encoding: br"), "{head}");
+        let mut body = Vec::new();
+        brotli::Decompressor::new(&resp[split + 4..], 4096)
+            .read_to_end(&mut body)
+            .expect("brotli");
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            body.contains(&format!("data-rilis=\"{tag}\"")),
+            "header {tag} with the other release's page"
+        );
+        seen.insert(tag);
+        assert!(Instant::now() < deadline, "never saw both releases");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let switches = switcher.join().expect("switcher");
+    assert!(switches > 10, "{switches}");
+}
+
+#[test]
+fn slow_clients_do_not_block_others_and_are_cut_off() {
+    let f = file_host(&[
+        "--header-timeout",
+        "2",
+        "--handshake-timeout",
+        "2",
+        "--idle-timeout",
+        "4",
+    ]);
+    let dinkes = fqdn("dinkes");
+    // Connections that never start TLS.
+    let silent: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(("127.0.0.1", f.host.https)).expect("connect"))
+        .collect();
+    // TLS connections that trickle header bytes, one every 300 ms.
+    let started = Instant::now();
+    let tricklers: Vec<std::thread::JoinHandle<Duration>> = (0..40)
+        .map(|_| {
+            let (port, host, ca) = (f.host.https, dinkes.clone(), f.ca.clone());
+            std::thread::spawn(move || {
+                let mut tls = tls_client(port, &host, &ca);
+                let mut msg = format!("GET / HTTP/1.1\r\nHost: {host}\r\n").into_bytes();
+                msg.extend(std::iter::repeat_n(b'X', 1000));
+                for b in msg {
+                    if tls.write_all(&[b]).and_then(|_| tls.flush()).is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(300)); // the attack's pace
+                    if started.elapsed() > Duration::from_secs(60) {
+                        break;
+                    }
+                }
+                started.elapsed()
+            })
+        })
+        .collect();
+    // A normal client is served while all of them hang on.
+    let r = f.get("dinkes", "/", &[]);
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        tricklers.iter().all(|t| !t.is_finished()),
+        "cut off before the normal request"
+    );
+    // And the slow ones are cut off by the server (header timeout 2 s).
+    for t in tricklers {
+        let lasted = t.join().expect("trickler");
+        assert!(
+            lasted < Duration::from_secs(30),
+            "a trickler lasted {lasted:?}"
+        );
+    }
+    for mut s in silent {
+        s.set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        let mut buf = [0u8; 16];
+        let n = s.read(&mut buf);
+        assert!(matches!(n, Ok(0) | Err(_)), "silent connection got {n:?}");
+        if let Err(e) = &n {
+            assert_ne!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock,
+                "silent connection not closed"
+            );
+        }
+    }
+}
+
+#[test]
+fn acme_http01_answers_challenges_on_the_http_port() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let named = Named::start(
+        &tmp.path().join("dns"),
+        &[(host::DOMAIN, host::zone(&["dinkes", "disdik"]))],
+    );
+    let (https, http) = ports();
+    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
+    let cache = tmp.path().join("acme");
+    let log = tmp.path().join("host.log");
+    let server = Host::start(
+        &deploy.root,
+        https,
+        http,
+        &[
+            "--acme-directory",
+            &pebble.directory,
+            "--acme-ca-root",
+            pebble.api_ca.to_str().expect("utf8"),
+            "--acme-cache",
+            cache.to_str().expect("utf8"),
+            "--http01",
+        ],
+        &log,
+    );
+    for label in ["dinkes", "disdik"] {
+        poll(Duration::from_secs(60), label, || {
+            (get(&fqdn(label), https, &pebble.root, "/", &[]).status == 200).then_some(())
+        });
+    }
+    assert!(
+        server.log().contains("new certificate for dinkes"),
+        "{}",
+        server.log()
+    );
+    // No challenge pending: an unknown token is a 404, not a redirect.
+    let resolve = format!("{}:{http}:127.0.0.1", fqdn("dinkes"));
+    let r = curl(&[
+        "--resolve",
+        &resolve,
+        &format!(
+            "http://{}:{http}/.well-known/acme-challenge/x",
+            fqdn("dinkes")
+        ),
+    ]);
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn file_certificate_that_does_not_name_a_host_is_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = built();
+    let deploy = deploy(&project, tmp.path());
+    let pki = Pki::new(tmp.path(), "regency");
+    let (cert, key) = pki.leaf(tmp.path(), "two", &[&fqdn("dinkes"), &fqdn("disdik")]);
+    let (https, http) = ports();
+    let log = tmp.path().join("host.log");
+    let server = Host::start(
+        &deploy.root,
+        https,
+        http,
+        &[
+            "--cert",
+            cert.to_str().expect("utf8"),
+            "--key",
+            key.to_str().expect("utf8"),
+        ],
+        &log,
+    );
+    assert_eq!(get(&fqdn("disdik"), https, &pki.ca, "/", &[]).status, 200);
+    assert_eq!(get(&fqdn("bpbd"), https, &pki.ca, "/", &[]).status, 0);
+    let text = server.log();
+    assert!(
+        text.contains("warning: the --cert certificate does not name bpbd.cianjurkab.go.id"),
+        "{text}"
+    );
+    assert!(!text.contains("does not name dinkes"), "{text}");
+}
