@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod conformance;
 mod new;
+mod publish;
 mod report;
 
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ enum Command {
     /// Scaffold a site or a page.
     #[command(subcommand)]
     New(new::NewCommand),
+    /// Build, check and deploy every site; a site with errors keeps its live version.
+    Publish(publish::PublishArgs),
 }
 
 /// Parses arguments, runs the command, returns the exit code.
@@ -95,6 +98,7 @@ pub fn run() -> ExitCode {
         Command::Dns(d) => conformance::dns(d, &args.dir),
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
+        Command::Publish(p) => publish::run(p, &args.dir, lang),
     };
     match result {
         Ok(code) => ExitCode::from(code),
