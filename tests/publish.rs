@@ -990,3 +990,31 @@ fn generated_redirects_and_headers_parse_under_netlifys_own_parsers() {
     }
     assert_eq!(redirects[0]["to"], "/profil/");
 }
+
+#[test]
+fn netlify_toml_is_as_design_section_6_says() {
+    let text = std::fs::read_to_string(repo().join("netlify.toml")).expect("netlify.toml");
+    let v: toml::Value = toml::from_str(&text).expect("toml");
+    let build = v
+        .get("build")
+        .and_then(toml::Value::as_table)
+        .expect("[build]");
+    assert_eq!(
+        build.get("publish").and_then(toml::Value::as_str),
+        Some("public")
+    );
+    assert_eq!(
+        build.get("ignore").and_then(toml::Value::as_str),
+        Some("exit 0")
+    );
+    assert!(
+        build
+            .get("command")
+            .and_then(toml::Value::as_str)
+            .is_some_and(|c| c.contains("build"))
+    );
+    assert!(
+        v.get("redirects").is_none() && v.get("headers").is_none(),
+        "no rules at the top"
+    );
+}

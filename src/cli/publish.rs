@@ -82,7 +82,7 @@ pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error
             }
             eprint!("{log}");
             print!("{}", summary(&r, lang));
-            let blocked = r.blocked().any(|p| p.action != HostAction::Removed);
+            let blocked = r.blocked().next().is_some();
             match r.outcome {
                 Outcome::PartlyFailed => exit::FAILURE,
                 Outcome::PartlyBlocked => exit::FINDINGS,

@@ -110,6 +110,14 @@ pub fn switch(root: &Path, id: &str) -> Result<(), PublishError> {
     fsync_dir(root)
 }
 
+/// Writes `bytes` to `path` and fsyncs it. Concurrent fsyncs (rayon)
+/// share journal commits; unchanged files are hard links and need none.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    std::io::Write::write_all(&mut f, bytes).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
 /// Hard-links `from` to `to`, copying when linking is not possible.
 fn link_or_copy(from: &Path, to: &Path) -> Result<(), PublishError> {
     if std::fs::hard_link(from, to).is_ok() {
@@ -173,15 +181,15 @@ fn write_host(
         }
         let src = public.join(&f.path);
         let bytes = std::fs::read(&src).map_err(io(&src))?;
-        std::fs::write(&to, &bytes).map_err(io(&to))?;
+        write_synced(&to, &bytes)?;
         if siblings {
             if let Some(gz) = compress::gzip(&bytes) {
                 let p = format!("{}.gz", to.display());
-                std::fs::write(&p, gz).map_err(io(Path::new(&p)))?;
+                write_synced(Path::new(&p), &gz)?;
             }
             if let Some(br) = compress::brotli(&bytes) {
                 let p = format!("{}.br", to.display());
-                std::fs::write(&p, br).map_err(io(Path::new(&p)))?;
+                write_synced(Path::new(&p), &br)?;
             }
         }
         Ok(())
@@ -267,10 +275,11 @@ fn make_release(
     let mut json = serde_json::to_vec_pretty(&m)
         .map_err(|e| PublishError::io(&path, std::io::Error::other(e)))?;
     json.push(b'\n');
-    std::fs::write(&path, json).map_err(io(&path))?;
-    // One syncfs for the whole tree instead of an fsync per file.
-    let dirf = std::fs::File::open(&tmp).map_err(io(&tmp))?;
-    rustix::fs::syncfs(&dirf).map_err(|e| PublishError::io(&tmp, e.into()))?;
+    write_synced(&path, &json)?;
+    // New files were fsync'd as they were written; links and folders are
+    // metadata, made durable with the journal commit of the folder fsyncs
+    // below (before `current` can point here).
+    fsync_dir(&tmp)?;
     pause::at("synced");
     let dest = rel_dir.join(&m.release);
     std::fs::rename(&tmp, &dest).map_err(io(&dest))?;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::gate::{self, HostAction};
+use super::gate;
 use super::journal::{self, LogEntry};
 use super::{
     NetlifyDeploy, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
@@ -343,7 +343,7 @@ pub fn publish(
     });
     write_state(dir, &state)?;
     let failed = rep.deploys.iter().any(|d| d.error.is_some());
-    let blocked = rep.blocked().any(|p| p.action != HostAction::Removed);
+    let blocked = rep.blocked().next().is_some();
     rep.outcome = match (failed, blocked) {
         (true, _) => Outcome::PartlyFailed,
         (false, true) => Outcome::PartlyBlocked,
@@ -358,11 +358,7 @@ pub fn publish(
         .filter(|d| d.error.is_none())
         .map(|d| d.host.clone())
         .collect();
-    log.blocked = rep
-        .blocked()
-        .filter(|p| p.action != HostAction::Removed)
-        .map(|p| p.host.clone())
-        .collect();
+    log.blocked = rep.blocked().map(|p| p.host.clone()).collect();
     log.result = match rep.outcome {
         Outcome::PartlyFailed => "partly-failed",
         Outcome::PartlyBlocked => "partly-blocked",
