@@ -214,6 +214,59 @@ fn failure_text(stdout: &str, stderr: &str) -> String {
     t.chars().take(300).collect()
 }
 
+/// Deploys `public/<host>` to its Netlify site (or reports that it has no site id).
+fn deploy_one(
+    cli: &mut Cli,
+    root: &Path,
+    public: &Path,
+    host: String,
+    site: Option<String>,
+) -> Result<NetlifyDeploy, PublishError> {
+    let Some(site) = site else {
+        return Ok(NetlifyDeploy {
+            error: Some(format!(
+                "no site id: set sites in laman.toml or {}",
+                env_name(&host)
+            )),
+            host,
+            site_id: String::new(),
+            deploy_id: None,
+            attempts: 0,
+        });
+    };
+    // Shown (and passed) relative to the project, as the docs say:
+    // `public/<fqdn>`; the CLI runs in the project folder.
+    let full: PathBuf = public.join(&host);
+    let folder = full
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or(full);
+    let args: Vec<String> = vec![
+        "deploy".into(),
+        "--no-build".into(),
+        "--dir".into(),
+        folder.display().to_string(),
+        "--site".into(),
+        site.clone(),
+        "--prod".into(),
+        "--json".into(),
+    ];
+    let (ok, stdout, stderr, attempts) = cli.call(&args, root)?;
+    let deploy = if ok { deploy_id(&stdout) } else { None };
+    let error = match (&deploy, ok) {
+        (Some(_), _) => None,
+        (None, true) => Some("no deploy_id in the CLI's JSON output".to_string()),
+        (None, false) => Some(failure_text(&stdout, &stderr)),
+    };
+    Ok(NetlifyDeploy {
+        host,
+        site_id: site,
+        deploy_id: deploy,
+        attempts,
+        error,
+    })
+}
+
 /// Gate, then one deploy per host that goes out; log and record deploy ids.
 pub fn publish(
     target: &Target,
@@ -276,64 +329,20 @@ pub fn publish(
     );
     let mut cli = Cli::new(target);
     for (host, site) in going {
-        let Some(site) = site else {
-            rep.deploys.push(NetlifyDeploy {
-                error: Some(format!(
-                    "no site id: set sites in laman.toml or {}",
-                    env_name(&host)
-                )),
-                host,
-                site_id: String::new(),
-                deploy_id: None,
-                attempts: 0,
-            });
-            continue;
-        };
-        // Shown (and passed) relative to the project, as the docs say:
-        // `public/<fqdn>`; the CLI runs in the project folder.
-        let full: PathBuf = report.out.join(&host);
-        let folder = full
-            .strip_prefix(&opts.root)
-            .map(Path::to_path_buf)
-            .unwrap_or(full);
-        let args: Vec<String> = vec![
-            "deploy".into(),
-            "--no-build".into(),
-            "--dir".into(),
-            folder.display().to_string(),
-            "--site".into(),
-            site.clone(),
-            "--prod".into(),
-            "--json".into(),
-        ];
-        let (ok, stdout, stderr, attempts) = cli.call(&args, &opts.root)?;
-        let deploy = if ok { deploy_id(&stdout) } else { None };
-        let error = match (&deploy, ok) {
-            (Some(_), _) => None,
-            (None, true) => Some("no deploy_id in the CLI's JSON output".to_string()),
-            (None, false) => Some(failure_text(&stdout, &stderr)),
-        };
-        if let Some(d) = &deploy {
-            state.live.insert(
-                host.clone(),
-                LiveDeploy {
-                    site_id: site.clone(),
-                    deploy_id: d.clone(),
-                    publish: id.clone(),
-                },
-            );
-            if let Some(h) = built.hosts.iter().find(|h| h.host == host) {
-                state.hosts.retain(|x| x.host != host);
+        let d = deploy_one(&mut cli, &opts.root, &report.out, host, site)?;
+        if let Some(deploy_id) = &d.deploy_id {
+            let live = LiveDeploy {
+                site_id: d.site_id.clone(),
+                deploy_id: deploy_id.clone(),
+                publish: id.clone(),
+            };
+            state.live.insert(d.host.clone(), live);
+            if let Some(h) = built.hosts.iter().find(|h| h.host == d.host) {
+                state.hosts.retain(|x| x.host != d.host);
                 state.hosts.push(h.clone());
             }
         }
-        rep.deploys.push(NetlifyDeploy {
-            host,
-            site_id: site,
-            deploy_id: deploy,
-            attempts,
-            error,
-        });
+        rep.deploys.push(d);
     }
     state.hosts.sort_by(|a, b| a.host.cmp(&b.host));
     state.publishes.push(StatePublish {
