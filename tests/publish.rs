@@ -442,6 +442,19 @@ fn a_publish_killed_at_any_stage_leaves_current_on_a_complete_release() {
         p.edit(PROFIL_DINSOS, "Dinas Sosial", &format!("Dinas Sosial {i}"));
         let paused = paused_publish(&p, stage);
         drop(paused); // SIGKILL
+        let tmp_release = std::fs::read_dir(deploy(&p).join("releases"))
+            .expect("releases")
+            .any(|e| {
+                e.expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".tmp-")
+            });
+        assert_eq!(
+            tmp_release,
+            matches!(*stage, "copy" | "synced"),
+            "a half-built release is left behind only when killed before its rename ({stage})"
+        );
         let now_live = assert_current_complete(&deploy(&p));
         if *stage == "switched" {
             assert_ne!(
