@@ -914,6 +914,31 @@ fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
         stdout.contains("netlify dinsos.cianjurkab.go.id  deploy dep-site-dinsos-"),
         "{stdout}"
     );
+
+    // --to: every host gets the deploy it had as of the second publish.
+    let entries = journal::read(&state_dir);
+    let second = &entries[1];
+    assert_eq!(second.action, "publish");
+    let before = calls(&calls_log).len();
+    let to = netlify(&[
+        "publish",
+        "--target",
+        "netlify",
+        "--rollback",
+        "--to",
+        second.release.as_deref().expect("id"),
+    ]);
+    assert_eq!(to.code, Some(0), "{}", to.stderr);
+    let restores: Vec<serde_json::Value> = calls(&calls_log)[before..]
+        .iter()
+        .map(|c| serde_json::from_str(&c.argv[3]).expect("json data"))
+        .collect();
+    let want: Vec<serde_json::Value> = second
+        .deploys
+        .iter()
+        .map(|d| serde_json::json!({"site_id": d.site_id, "deploy_id": d.deploy_id}))
+        .collect();
+    assert_eq!(restores, want);
 }
 
 #[test]
