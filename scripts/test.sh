@@ -29,6 +29,8 @@ fi
 
 # npm packages pinned in tests/browser/package-lock.json (never a browser download).
 npm ci --prefix tests/browser --no-audit --no-fund
+# Netlify's own _redirects/_headers parsers, pinned in tests/netlify/package-lock.json.
+npm ci --prefix tests/netlify --no-audit --no-fund
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings

@@ -38,6 +38,9 @@ pub struct RegencyConfig {
     /// Content-rule settings: severity overrides with their citation.
     #[serde(default)]
     pub rules: RulesSettings,
+    /// `[publish]`: deploy targets (docs/publish.md).
+    #[serde(default)]
+    pub publish: Option<crate::publish::settings::PublishSettings>,
     /// The text this was parsed from (for locating errors found later).
     #[serde(skip)]
     pub source: String,
@@ -284,6 +287,9 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
                 allowed: vec!["+07:00".into(), "+08:00".into(), "+09:00".into()],
             },
         )));
+    }
+    if let Some(p) = &cfg.publish {
+        crate::publish::settings::validate(p, text, path)?;
     }
     cfg.source = text.to_string();
     Ok(cfg)

@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod messages;
 pub mod output;
 pub mod profile;
+pub mod publish;
 pub mod registry;
 pub mod render;
 pub mod report;

@@ -7,6 +7,7 @@ mod check;
 mod conformance;
 mod host;
 mod new;
+mod publish;
 mod report;
 mod serve;
 
@@ -78,6 +79,8 @@ enum Command {
     New(new::NewCommand),
     /// Preview every site at http://<subdomain>.localhost:1111/, rebuilt on every save.
     Serve(serve::ServeArgs),
+    /// Build, check and deploy every site; a site with errors keeps its live version.
+    Publish(publish::PublishArgs),
 }
 
 /// Parses arguments, runs the command, returns the exit code.
@@ -103,6 +106,7 @@ pub fn run() -> ExitCode {
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
         Command::Serve(s) => serve::run(s, &args.dir, lang),
+        Command::Publish(p) => publish::run(p, &args.dir, lang),
     };
     match result {
         Ok(code) => ExitCode::from(code),

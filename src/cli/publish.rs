@@ -1,0 +1,226 @@
+//! `laman publish [--target NAME] [--dry-run] [--rollback [--to ID]] [--keep N] [--as WHO]`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clap::Args;
+use laman::publish::{
+    self, HostAction, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
+    RollbackReport,
+};
+use laman::{Lang, Severity};
+
+use super::exit;
+use super::report::format_diagnostic;
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Target in laman.toml ([publish.targets.NAME]) [default: [publish] target].
+    #[arg(long)]
+    target: Option<String>,
+    /// Print the plan (which hosts go out, which are blocked, files new/changed/unchanged); change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Switch back to the previous release without rebuilding.
+    #[arg(long, conflicts_with_all = ["dry_run", "keep"])]
+    rollback: bool,
+    /// With --rollback: the release (or Netlify publish id) to go back to.
+    #[arg(long, requires = "rollback")]
+    to: Option<String>,
+    /// Releases kept in the dir target [default: the target's `keep`, else 5].
+    #[arg(long)]
+    keep: Option<usize>,
+    /// Name recorded in publish.log [default: $USER].
+    #[arg(long = "as")]
+    who: Option<String>,
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now)
+}
+
+pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+    let who = args
+        .who
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".into());
+    if args.rollback {
+        let opts = RollbackOptions {
+            root: dir.to_path_buf(),
+            target: args.target,
+            to: args.to,
+            who,
+            now: now(),
+        };
+        return Ok(match publish::rollback(&opts) {
+            Ok(r) => {
+                print!("{}", rollback_summary(&r, lang));
+                exit::OK
+            }
+            Err(e) => fail(&e, lang),
+        });
+    }
+    let opts = PublishOptions {
+        root: dir.to_path_buf(),
+        target: args.target,
+        dry_run: args.dry_run,
+        who,
+        now: now(),
+        keep: args.keep,
+    };
+    Ok(match publish::publish(&opts) {
+        Ok(r) => {
+            let mut log = String::new();
+            for p in r.blocked() {
+                for d in p.findings.iter().filter(|d| d.severity == Severity::Error) {
+                    log.push_str(&format_diagnostic(d, lang));
+                }
+            }
+            eprint!("{log}");
+            print!("{}", summary(&r, lang));
+            let blocked = r.blocked().next().is_some();
+            match r.outcome {
+                Outcome::PartlyFailed => exit::FAILURE,
+                Outcome::PartlyBlocked => exit::FINDINGS,
+                Outcome::Planned if blocked => exit::FINDINGS,
+                _ => exit::OK,
+            }
+        }
+        Err(e) => fail(&e, lang),
+    })
+}
+
+fn fail(e: &PublishError, lang: Lang) -> u8 {
+    match e.config_diagnostic() {
+        Some(d) => eprint!("{}", format_diagnostic(d, lang)),
+        None => {
+            let word = match lang {
+                Lang::Id => "galat",
+                Lang::En => "error",
+            };
+            eprintln!("{word}: {}", e.text(lang));
+        }
+    }
+    exit::FAILURE
+}
+
+fn action_word(a: HostAction, lang: Lang) -> &'static str {
+    match (a, lang) {
+        (HostAction::Publish, Lang::Id) => "terbit",
+        (HostAction::Publish, Lang::En) => "publish",
+        (HostAction::Blocked, Lang::Id) => "DIBLOKIR (versi yang tayang dipertahankan)",
+        (HostAction::Blocked, Lang::En) => "BLOCKED (live version kept)",
+        (HostAction::BlockedNew, Lang::Id) => "DIBLOKIR (belum pernah terbit)",
+        (HostAction::BlockedNew, Lang::En) => "BLOCKED (never published)",
+        (HostAction::Removed, Lang::Id) => "dihapus (folder situs tidak ada lagi)",
+        (HostAction::Removed, Lang::En) => "removed (site folder is gone)",
+    }
+}
+
+/// The per-host plan or result, then one line for the whole run.
+pub fn summary(r: &PublishReport, lang: Lang) -> String {
+    let mut s = String::new();
+    let width = r.hosts.iter().map(|h| h.host.len()).max().unwrap_or(10);
+    for h in &r.hosts {
+        let files = match (h.action, lang) {
+            (HostAction::Publish, Lang::Id) => format!(
+                "{} baru, {} berubah, {} tetap, {} dihapus",
+                h.new, h.changed, h.unchanged, h.removed
+            ),
+            (HostAction::Publish, Lang::En) => format!(
+                "{} new, {} changed, {} unchanged, {} removed",
+                h.new, h.changed, h.unchanged, h.removed
+            ),
+            (HostAction::Blocked | HostAction::BlockedNew, Lang::Id) => {
+                format!("{} galat", h.findings.len())
+            }
+            (HostAction::Blocked | HostAction::BlockedNew, Lang::En) => {
+                format!("{} errors", h.findings.len())
+            }
+            (HostAction::Removed, _) => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<width$}  {:<8}  {files}",
+            h.host,
+            action_word(h.action, lang)
+        );
+    }
+    for d in &r.deploys {
+        let line = match (&d.deploy_id, &d.error, lang) {
+            (Some(id), _, Lang::Id) => format!("deploy {id} ({} panggilan)", d.attempts),
+            (Some(id), _, Lang::En) => format!("deploy {id} ({} calls)", d.attempts),
+            (None, Some(e), Lang::Id) => format!("GAGAL: {e}"),
+            (None, Some(e), Lang::En) => format!("FAILED: {e}"),
+            (None, None, _) => format!("site {}", d.site_id),
+        };
+        let _ = writeln!(s, "  netlify {}  {line}", d.host);
+    }
+    let out = r.published().count();
+    let blocked = r
+        .blocked()
+        .filter(|h| h.action != HostAction::Removed)
+        .count();
+    let prev = r.previous.as_deref().unwrap_or("-");
+    let rel = r.release.as_deref().unwrap_or("-");
+    let line = match (r.outcome, lang) {
+        (Outcome::Planned, Lang::Id) => format!(
+            "Rencana ke target `{}` (tidak ada yang diubah): {out} situs akan terbit, {blocked} diblokir; yang tayang: {prev}\n",
+            r.target
+        ),
+        (Outcome::Planned, Lang::En) => format!(
+            "Plan for target `{}` (nothing changed): {out} sites would go out, {blocked} blocked; live: {prev}\n",
+            r.target
+        ),
+        (_, Lang::Id) => format!(
+            "Terbit ke target `{}`: rilis {rel} tayang (sebelumnya {prev}); {out} situs terbit, {blocked} diblokir{}\n",
+            r.target,
+            if r.pruned.is_empty() {
+                String::new()
+            } else {
+                format!("; rilis lama dihapus: {}", r.pruned.join(", "))
+            }
+        ),
+        (_, Lang::En) => format!(
+            "Published to target `{}`: release {rel} is live (was {prev}); {out} sites published, {blocked} blocked{}\n",
+            r.target,
+            if r.pruned.is_empty() {
+                String::new()
+            } else {
+                format!("; old releases removed: {}", r.pruned.join(", "))
+            }
+        ),
+    };
+    s.push_str(&line);
+    s
+}
+
+fn rollback_summary(r: &RollbackReport, lang: Lang) -> String {
+    let mut s = String::new();
+    for d in &r.restored {
+        let _ = writeln!(
+            s,
+            "  netlify {}  {}",
+            d.host,
+            d.deploy_id.as_deref().unwrap_or("-")
+        );
+    }
+    let from = r.from.as_deref().unwrap_or("-");
+    let _ = match lang {
+        Lang::Id => writeln!(
+            s,
+            "Dikembalikan di target `{}`: {} tayang lagi (sebelumnya {from})",
+            r.target, r.to
+        ),
+        Lang::En => writeln!(
+            s,
+            "Rolled back target `{}`: {} is live again (was {from})",
+            r.target, r.to
+        ),
+    };
+    s
+}

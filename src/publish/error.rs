@@ -1,0 +1,141 @@
+//! Why a publish or rollback could not run, with its words in both languages.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Lang;
+use crate::error::Error;
+
+/// Could not publish (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// laman.toml, the build or a file system step failed.
+    #[error(transparent)]
+    Laman(#[from] Error),
+    /// `--target` names no `[publish.targets.<name>]`.
+    #[error("no publish target `{name}` in laman.toml (known: {})", known.join(", "))]
+    UnknownTarget {
+        /// Name asked for.
+        name: String,
+        /// Names configured.
+        known: Vec<String>,
+    },
+    /// Several targets and none chosen.
+    #[error("several publish targets ({}); choose one with --target or [publish] target", known.join(", "))]
+    NoDefaultTarget {
+        /// Names configured.
+        known: Vec<String>,
+    },
+    /// Another publish holds the lock.
+    #[error("{}: another publish is running ({})", path.display(), holder.as_deref().unwrap_or("unknown"))]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// What the holder wrote into it (who, pid, since).
+        holder: Option<String>,
+    },
+    /// Nothing to roll back to.
+    #[error("no earlier release to roll back to in {}", root.display())]
+    NothingToRollBack {
+        /// Deploy root or state folder.
+        root: PathBuf,
+    },
+    /// `--to ID` names no release.
+    #[error("no release `{id}` (known: {})", known.join(", "))]
+    UnknownRelease {
+        /// Asked for.
+        id: String,
+        /// Releases present.
+        known: Vec<String>,
+    },
+    /// The health check failed after the switch; the switch was undone.
+    #[error("health check of release {release} failed, switched back to {}: {}", restored.as_deref().unwrap_or("(nothing)"), failures.join("; "))]
+    HealthFailed {
+        /// The release that failed.
+        release: String,
+        /// What `current` points to again.
+        restored: Option<String>,
+        /// One line per failing host.
+        failures: Vec<String>,
+    },
+    /// The deploy tool could not be started at all.
+    #[error("cannot run `{command}`: {detail}")]
+    Tool {
+        /// Executable.
+        command: String,
+        /// OS error.
+        detail: String,
+    },
+    /// A Netlify rollback call failed.
+    #[error("netlify restore of {host} failed: {detail}")]
+    Restore {
+        /// Host.
+        host: String,
+        /// Output of the CLI.
+        detail: String,
+    },
+}
+
+impl PublishError {
+    /// Wraps an I/O error with its path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        PublishError::Laman(Error::io(path, source))
+    }
+
+    /// The message in `lang` (the English one is `Display`).
+    pub fn text(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        use PublishError::*;
+        match self {
+            Laman(e) => match e {
+                Error::Io { path, source } => format!("{}: {source}", path.display()),
+                Error::UnknownSite(s) => format!("tidak ada situs `{s}` di sites/"),
+                other => other.to_string(),
+            },
+            UnknownTarget { name, known } => format!(
+                "tidak ada target terbit `{name}` di laman.toml (yang ada: {}); periksa [publish.targets.…] atau --target",
+                known.join(", ")
+            ),
+            NoDefaultTarget { known } => format!(
+                "ada beberapa target terbit ({}); pilih satu dengan --target atau `target = \"…\"` di [publish]",
+                known.join(", ")
+            ),
+            Locked { path, holder } => format!(
+                "{}: penerbitan lain sedang berjalan ({}); tunggu sampai selesai",
+                path.display(),
+                holder.as_deref().unwrap_or("tidak diketahui")
+            ),
+            NothingToRollBack { root } => format!(
+                "tidak ada rilis sebelumnya untuk dikembalikan di {}",
+                root.display()
+            ),
+            UnknownRelease { id, known } => {
+                format!("tidak ada rilis `{id}` (yang ada: {})", known.join(", "))
+            }
+            HealthFailed {
+                release,
+                restored,
+                failures,
+            } => format!(
+                "pemeriksaan kesehatan rilis {release} gagal, dikembalikan ke {}: {}",
+                restored.as_deref().unwrap_or("(tidak ada)"),
+                failures.join("; ")
+            ),
+            Tool { command, detail } => format!(
+                "tidak dapat menjalankan `{command}`: {detail}; pasang Netlify CLI (npm install -g netlify-cli) atau atur `command`"
+            ),
+            Restore { host, detail } => {
+                format!("pemulihan deploy Netlify untuk {host} gagal: {detail}")
+            }
+        }
+    }
+
+    /// The laman.toml finding, when this is a config error (printed like a compiler).
+    pub fn config_diagnostic(&self) -> Option<&crate::diagnostic::Diagnostic> {
+        match self {
+            PublishError::Laman(Error::Config(d)) => Some(d),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The publish lock (`publish.lock`, held with `flock` for the whole run)
+//! and the append-only publish log (`publish.log`, JSON Lines).
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read as _, Seek as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{NetlifyDeploy, PublishError};
+
+/// Lock file name in the target folder.
+pub const LOCK: &str = "publish.lock";
+/// Log file name in the target folder.
+pub const LOG: &str = "publish.log";
+
+/// An exclusive lock on a target, released when dropped (or when the
+/// process dies: the kernel drops `flock` locks with the descriptor).
+#[derive(Debug)]
+pub struct Lock {
+    file: File,
+}
+
+impl Lock {
+    /// Takes the lock of the target folder `dir` (created if missing) and
+    /// writes who holds it into the file; fails at once when it is held.
+    pub fn acquire(dir: &Path, who: &str, now: DateTime<Utc>) -> Result<Lock, PublishError> {
+        use rustix::fs::{FlockOperation, flock};
+        std::fs::create_dir_all(dir).map_err(|e| PublishError::io(dir, e))?;
+        let path = dir.join(LOCK);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| PublishError::io(&path, e))?;
+        if flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            return Err(PublishError::Locked {
+                path,
+                holder: (!holder.is_empty()).then(|| holder.to_string()),
+            });
+        }
+        let line = format!(
+            "{who}, pid {}, since {}",
+            std::process::id(),
+            now.to_rfc3339_opts(SecondsFormat::Secs, true)
+        );
+        let io = |e| PublishError::io(&path, e);
+        file.set_len(0).map_err(io)?;
+        file.rewind().map_err(io)?;
+        file.write_all(line.as_bytes()).map_err(io)?;
+        Ok(Lock { file })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// One line of `publish.log`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// `--as`, else `$USER`.
+    pub who: String,
+    /// RFC 3339 UTC.
+    pub when: String,
+    /// `publish` or `rollback`.
+    pub action: String,
+    /// Target name.
+    pub target: String,
+    /// `dir` or `netlify`.
+    pub kind: String,
+    /// Release made live (dir) or publish id (netlify), if any.
+    pub release: Option<String>,
+    /// What was live before.
+    pub previous: Option<String>,
+    /// Hosts that went out.
+    #[serde(default)]
+    pub published: Vec<String>,
+    /// Hosts held back by the gate.
+    #[serde(default)]
+    pub blocked: Vec<String>,
+    /// `published`, `partly-blocked`, `partly-failed`, `health-failed`,
+    /// `rolled-back`, `failed`.
+    pub result: String,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Netlify deploys (and restores).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deploys: Vec<NetlifyDeploy>,
+}
+
+impl LogEntry {
+    /// An entry with the fixed fields filled.
+    pub fn new(who: &str, now: DateTime<Utc>, action: &str, target: &super::Target) -> Self {
+        LogEntry {
+            who: who.to_string(),
+            when: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            action: action.to_string(),
+            target: target.name.clone(),
+            kind: match target.kind() {
+                super::settings::TargetKind::Dir => "dir".into(),
+                super::settings::TargetKind::Netlify => "netlify".into(),
+            },
+            release: None,
+            previous: None,
+            published: Vec::new(),
+            blocked: Vec::new(),
+            result: String::new(),
+            error: None,
+            deploys: Vec::new(),
+        }
+    }
+}
+
+/// Appends one entry (one `write` of one line, then `fsync`).
+pub fn append(dir: &Path, entry: &LogEntry) -> Result<(), PublishError> {
+    let path: PathBuf = dir.join(LOG);
+    let mut line =
+        serde_json::to_vec(entry).map_err(|e| PublishError::io(&path, std::io::Error::other(e)))?;
+    line.push(b'\n');
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| PublishError::io(&path, e))?;
+    f.write_all(&line).map_err(|e| PublishError::io(&path, e))?;
+    f.sync_data().map_err(|e| PublishError::io(&path, e))
+}
+
+/// Reads every entry (lines that do not parse are skipped).
+pub fn read(dir: &Path) -> Vec<LogEntry> {
+    std::fs::read_to_string(dir.join(LOG))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_lock_is_refused_and_names_the_holder() {
+        let d = tempfile::tempdir().expect("tmp");
+        let now = chrono::DateTime::from_timestamp(0, 0).expect("t");
+        let held = Lock::acquire(d.path(), "budi", now).expect("first");
+        match Lock::acquire(d.path(), "sari", now) {
+            Err(PublishError::Locked { holder, .. }) => {
+                assert!(holder.expect("holder").starts_with("budi, pid "));
+            }
+            other => panic!("expected Locked, got {other:?}"),
+        }
+        drop(held);
+        Lock::acquire(d.path(), "sari", now).expect("free again");
+    }
+}

@@ -1,0 +1,252 @@
+//! `laman publish`: build → check → deploy, with a gate per site.
+//!
+//! A site with any error-level finding (broken input or a content rule at
+//! error level) is *blocked*: it keeps the version that is live now, and the
+//! other sites go out. Two targets: `dir` (immutable release folders and an
+//! atomically switched `current` symlink, served by `laman host`) and
+//! `netlify` (one Netlify site per host through the `netlify` CLI).
+//!
+//! This module decides and does; it never prints. The CLI renders the
+//! [`PublishReport`] and picks the exit code.
+
+pub mod compress;
+pub mod dir;
+mod error;
+pub mod gate;
+pub mod health;
+pub mod journal;
+pub mod netlify;
+pub mod pause;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use error::PublishError;
+pub use gate::{HostAction, HostPlan};
+use settings::{PublishSettings, TargetKind, TargetSettings};
+
+use crate::build::{self, BuildOptions};
+use crate::config;
+
+/// What `laman publish` was asked to do.
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    /// Project root (laman.toml, sites/, themes/).
+    pub root: PathBuf,
+    /// Target name (`--target`); default from `[publish] target`.
+    pub target: Option<String>,
+    /// Print the plan, change nothing.
+    pub dry_run: bool,
+    /// Who publishes (`--as`, else `$USER`), for the log.
+    pub who: String,
+    /// Now (build time and log time; injected by tests).
+    pub now: DateTime<Utc>,
+    /// Releases kept (`--keep`), overriding the target's `keep`.
+    pub keep: Option<usize>,
+}
+
+/// What `laman publish --rollback` was asked to do.
+#[derive(Debug, Clone)]
+pub struct RollbackOptions {
+    /// Project root.
+    pub root: PathBuf,
+    /// Target name.
+    pub target: Option<String>,
+    /// Release to go back to (default: the one before the current one).
+    pub to: Option<String>,
+    /// Who, for the log.
+    pub who: String,
+    /// Now, for the log.
+    pub now: DateTime<Utc>,
+}
+
+/// A target resolved from laman.toml: its name, settings and folder.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Name in laman.toml (`lokal`), or `deploy` for the built-in default.
+    pub name: String,
+    /// Its settings.
+    pub settings: TargetSettings,
+    /// `path`, resolved against the project root.
+    pub path: PathBuf,
+}
+
+impl Target {
+    /// The kind.
+    pub fn kind(&self) -> TargetKind {
+        self.settings.kind
+    }
+}
+
+/// Picks the target: `--target`, else `[publish] target`, else the only
+/// one, else a `dir` target at `deploy/`.
+pub fn resolve_target(
+    settings: Option<&PublishSettings>,
+    asked: Option<&str>,
+    root: &Path,
+) -> Result<Target, PublishError> {
+    let empty = PublishSettings::default();
+    let p = settings.unwrap_or(&empty);
+    let name = match (asked, &p.target) {
+        (Some(a), _) => Some(a.to_string()),
+        (None, Some(t)) => Some(t.clone()),
+        (None, None) if p.targets.len() == 1 => p.targets.keys().next().cloned(),
+        (None, None) => None,
+    };
+    let (name, settings) = match name {
+        Some(n) => match p.targets.get(&n) {
+            Some(t) => (n, t.clone()),
+            None => {
+                return Err(PublishError::UnknownTarget {
+                    name: n,
+                    known: p.targets.keys().cloned().collect(),
+                });
+            }
+        },
+        None if p.targets.is_empty() => ("deploy".to_string(), TargetSettings::dir("deploy")),
+        None => {
+            return Err(PublishError::NoDefaultTarget {
+                known: p.targets.keys().cloned().collect(),
+            });
+        }
+    };
+    let default = match settings.kind {
+        TargetKind::Dir => "deploy",
+        TargetKind::Netlify => "deploy/netlify",
+    };
+    let path = root.join(settings.path.as_deref().unwrap_or(default));
+    Ok(Target {
+        name,
+        settings,
+        path,
+    })
+}
+
+/// How a publish ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Dry run: nothing changed.
+    Planned,
+    /// Every site went out.
+    Published,
+    /// Some sites were blocked; the rest went out.
+    PartlyBlocked,
+    /// Some deploys failed (netlify); the rest went out.
+    PartlyFailed,
+}
+
+/// One Netlify deploy made (or failed) for a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct NetlifyDeploy {
+    /// Host.
+    pub host: String,
+    /// Netlify site id.
+    pub site_id: String,
+    /// Deploy id from the CLI's JSON, when it succeeded.
+    pub deploy_id: Option<String>,
+    /// Calls made (1 + retries).
+    pub attempts: u32,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+}
+
+/// The result of a publish (or of a dry run: the plan).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishReport {
+    /// Target name.
+    pub target: String,
+    /// Target kind.
+    pub kind: TargetKind,
+    /// The new release (dir), or the publish id (netlify); `None` in a dry run.
+    pub release: Option<String>,
+    /// What was live before.
+    pub previous: Option<String>,
+    /// Every site, sorted by host.
+    pub hosts: Vec<HostPlan>,
+    /// Netlify deploys, in call order.
+    pub deploys: Vec<NetlifyDeploy>,
+    /// Releases removed after the switch (dir).
+    pub pruned: Vec<String>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The build's release id (public/sites.json).
+    pub build_release: String,
+}
+
+impl PublishReport {
+    /// Hosts that went out (or would, in a dry run).
+    pub fn published(&self) -> impl Iterator<Item = &HostPlan> {
+        self.hosts
+            .iter()
+            .filter(|h| h.action == HostAction::Publish)
+    }
+
+    /// Hosts held back by the gate.
+    pub fn blocked(&self) -> impl Iterator<Item = &HostPlan> {
+        self.hosts
+            .iter()
+            .filter(|h| h.action != HostAction::Publish)
+    }
+}
+
+/// The result of a rollback.
+#[derive(Debug, Clone, Serialize)]
+pub struct RollbackReport {
+    /// Target name.
+    pub target: String,
+    /// Release (dir) or publish id (netlify) that was live.
+    pub from: Option<String>,
+    /// Release or publish id that is live now.
+    pub to: String,
+    /// Netlify restores, per host.
+    pub restored: Vec<NetlifyDeploy>,
+}
+
+/// Build (rules on), gate, deploy to the target.
+pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
+    let cfg = config::load(&opts.root)?;
+    let target = resolve_target(cfg.publish.as_ref(), opts.target.as_deref(), &opts.root)?;
+    // The lock is taken before the build: two publishes must not build
+    // into the same public/ either. A dry run builds elsewhere, unlocked.
+    let _lock = if opts.dry_run {
+        None
+    } else {
+        Some(journal::Lock::acquire(&target.path, &opts.who, opts.now)?)
+    };
+    let dry_out = opts
+        .dry_run
+        .then(|| std::env::temp_dir().join(format!("laman-publish-plan-{}", std::process::id())));
+    let mut bopts = BuildOptions::new(&opts.root);
+    bopts.now = opts.now;
+    bopts.rules = true;
+    if let Some(out) = &dry_out {
+        bopts.out = out.clone();
+    }
+    let built = build::build(&bopts);
+    let result = built.map_err(PublishError::from).and_then(|report| {
+        pause::at("build");
+        match target.kind() {
+            TargetKind::Dir => dir::publish(&target, &report, opts),
+            TargetKind::Netlify => netlify::publish(&target, &report, opts),
+        }
+    });
+    if let Some(out) = dry_out {
+        let _ = std::fs::remove_dir_all(out);
+    }
+    result
+}
+
+/// Switch back without rebuilding.
+pub fn rollback(opts: &RollbackOptions) -> Result<RollbackReport, PublishError> {
+    let cfg = config::load(&opts.root)?;
+    let target = resolve_target(cfg.publish.as_ref(), opts.target.as_deref(), &opts.root)?;
+    let _lock = journal::Lock::acquire(&target.path, &opts.who, opts.now)?;
+    match target.kind() {
+        TargetKind::Dir => dir::rollback(&target, opts),
+        TargetKind::Netlify => netlify::rollback(&target, opts),
+    }
+}

@@ -1,0 +1,1058 @@
+//! `laman publish`: the `dir` target (releases, hard links, gate, rollback,
+//! keep, lock, atomic switch, killed publishes, health check) and the
+//! `netlify` target (a recording fake `netlify` on PATH), plus the
+//! generated `_redirects`/`_headers` under Netlify's own parsers.
+
+mod support;
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpListener;
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use laman::output::Manifest;
+use laman::publish::journal::{self, LogEntry};
+use support::*;
+
+const DINKES: &str = "dinkes.cianjurkab.go.id";
+const DINSOS: &str = "dinsos.cianjurkab.go.id";
+const PROFIL_DINSOS: &str = "sites/dinsos/content/profil.md";
+
+/// The `laman` binary in `p`, with the fixed clock.
+fn laman(p: &Project) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_laman"));
+    c.current_dir(p.root())
+        .env("SOURCE_DATE_EPOCH", now().timestamp().to_string())
+        .env("USER", "budi")
+        .env_remove("LAMAN_PUBLISH_PAUSE_AT")
+        .stdin(Stdio::null());
+    c
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(p: &Project, args: &[&str]) -> Run {
+    let out = laman(p).args(args).output().expect("run laman");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn publish_ok(p: &Project, args: &[&str]) -> Run {
+    let mut all = vec!["publish"];
+    all.extend_from_slice(args);
+    let r = run(p, &all);
+    assert_eq!(
+        r.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        r.stdout,
+        r.stderr
+    );
+    r
+}
+
+fn deploy(p: &Project) -> PathBuf {
+    p.path("deploy")
+}
+
+fn current(p: &Project) -> String {
+    let link = std::fs::read_link(deploy(p).join("current")).expect("current is a symlink");
+    assert!(link.is_relative(), "{}", link.display());
+    link.file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn release_manifest(dir: &Path) -> Manifest {
+    let bytes = std::fs::read(dir.join("sites.json")).expect("sites.json");
+    serde_json::from_slice(&bytes).expect("manifest")
+}
+
+/// `current` leads to a complete release: its sites.json names it and every
+/// listed file is there with its size.
+fn assert_current_complete(root: &Path) -> String {
+    let cur = root.join("current");
+    let link = std::fs::read_link(&cur).expect("current");
+    let id = link.file_name().expect("id").to_string_lossy().into_owned();
+    let m = release_manifest(&cur);
+    assert_eq!(m.release, id);
+    for h in &m.hosts {
+        for f in &h.files {
+            let md = std::fs::metadata(cur.join(&h.host).join(&f.path))
+                .unwrap_or_else(|e| panic!("{id}/{}/{}: {e}", h.host, f.path));
+            assert_eq!(md.len(), f.size, "{}/{}", h.host, f.path);
+        }
+    }
+    id
+}
+
+fn log(p: &Project) -> Vec<LogEntry> {
+    journal::read(&deploy(p))
+}
+
+fn ino(path: &Path) -> u64 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .ino()
+}
+
+#[test]
+fn two_publishes_then_rollback_and_rollback_to() {
+    let p = Project::example();
+    assert!(
+        std::fs::read_to_string(repo().join(".gitignore"))
+            .expect("gitignore")
+            .lines()
+            .any(|l| l == "/deploy"),
+        "deploy/ is git-ignored"
+    );
+    let first = publish_ok(&p, &["--as", "sari"]);
+    assert!(
+        first.stdout.contains("8 situs terbit, 0 diblokir"),
+        "{}",
+        first.stdout
+    );
+    let r1 = assert_current_complete(&deploy(&p));
+    assert!(r1.starts_with("000001-"), "{r1}");
+
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    publish_ok(&p, &[]);
+    let r2 = assert_current_complete(&deploy(&p));
+    assert_ne!(r1, r2);
+    let live = |p: &Project| {
+        std::fs::read_to_string(
+            deploy(p)
+                .join("current")
+                .join(DINSOS)
+                .join("profil/index.html"),
+        )
+        .expect("profil")
+    };
+    assert!(live(&p).contains("versi dua"));
+
+    // Unchanged files are the same inode in both releases (siblings too);
+    // the changed page is a new file.
+    let rel = |id: &str, f: &str| deploy(&p).join("releases").join(id).join(f);
+    for f in [
+        format!("{DINKES}/index.html"),
+        format!("{DINKES}/index.html.br"),
+        format!("{DINKES}/index.html.gz"),
+        format!("{DINKES}/_headers"),
+    ] {
+        assert_eq!(ino(&rel(&r1, &f)), ino(&rel(&r2, &f)), "{f} is hard-linked");
+    }
+    let page = format!("{DINSOS}/profil/index.html");
+    assert_ne!(ino(&rel(&r1, &page)), ino(&rel(&r2, &page)));
+    // The siblings decompress to the file.
+    let plain = std::fs::read(rel(&r2, &page)).expect("page");
+    let mut gz = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(rel(&r2, &format!("{page}.gz"))).expect("gz"))
+        .read_to_end(&mut gz)
+        .expect("gunzip");
+    assert_eq!(gz, plain);
+    let mut br = Vec::new();
+    brotli::Decompressor::new(
+        std::fs::File::open(rel(&r2, &format!("{page}.br"))).expect("br"),
+        4096,
+    )
+    .read_to_end(&mut br)
+    .expect("unbrotli");
+    assert_eq!(br, plain);
+
+    let back = run(&p, &["publish", "--rollback"]);
+    assert_eq!(back.code, Some(0), "{}", back.stderr);
+    assert_eq!(assert_current_complete(&deploy(&p)), r1);
+    assert!(!live(&p).contains("versi dua"));
+
+    let fwd = run(&p, &["publish", "--rollback", "--to", &r2, "--lang", "en"]);
+    assert_eq!(fwd.code, Some(0), "{}", fwd.stderr);
+    assert!(
+        fwd.stdout
+            .contains(&format!("{r2} is live again (was {r1})")),
+        "{}",
+        fwd.stdout
+    );
+    assert_eq!(current(&p), r2);
+
+    let bad = run(&p, &["publish", "--rollback", "--to", "000099-x"]);
+    assert_eq!(bad.code, Some(2));
+    assert!(
+        bad.stderr.contains("tidak ada rilis `000099-x`"),
+        "{}",
+        bad.stderr
+    );
+    assert_eq!(current(&p), r2);
+
+    let entries = log(&p);
+    let summary: Vec<(&str, &str, Option<&str>, Option<&str>)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.who.as_str(),
+                e.result.as_str(),
+                e.release.as_deref(),
+                e.previous.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("sari", "published", Some(r1.as_str()), None),
+            ("budi", "published", Some(r2.as_str()), Some(r1.as_str())),
+            ("budi", "rolled-back", Some(r1.as_str()), Some(r2.as_str())),
+            ("budi", "rolled-back", Some(r2.as_str()), Some(r1.as_str())),
+        ]
+    );
+    assert_eq!(entries[0].published.len(), 8);
+    assert_eq!(entries[0].target, "lokal");
+}
+
+/// Empties `persyaratan` of a standar pelayanan: LAYANAN-002, a content
+/// rule at error level (the build still writes the site; the gate blocks it).
+fn break_dinkes(p: &Project) {
+    let rel = "sites/dinkes/content/layanan/verifikasi-izin-apotek.md";
+    let text = std::fs::read_to_string(p.path(rel)).expect("page");
+    let start = text.find("persyaratan = [").expect("persyaratan");
+    let end = start + text[start..].find("\n]\n").expect("end of array") + 2;
+    p.write(
+        rel,
+        format!("{}persyaratan = []{}", &text[..start], &text[end..]),
+    );
+}
+
+#[test]
+fn a_site_with_an_error_keeps_its_live_version_and_is_reported_blocked() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    let old_page = std::fs::read_to_string(
+        deploy(&p)
+            .join("current")
+            .join(DINKES)
+            .join("layanan/verifikasi-izin-apotek/index.html"),
+    )
+    .expect("page");
+
+    break_dinkes(&p);
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    let plan = run(&p, &["publish", "--dry-run"]);
+    assert_eq!(plan.code, Some(1), "{}", plan.stderr);
+    assert!(
+        plan.stdout
+            .contains("DIBLOKIR (versi yang tayang dipertahankan)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("7 situs akan terbit, 1 diblokir"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stderr.contains("galat[LAYANAN-002]"),
+        "{}",
+        plan.stderr
+    );
+    assert_eq!(current(&p), r1, "a dry run changes nothing");
+    assert_eq!(log(&p).len(), 1, "a dry run logs nothing");
+
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(DINKES))
+        .expect("dinkes line");
+    assert!(line.contains("BLOCKED (live version kept)"), "{line}");
+    assert!(
+        r.stdout.contains("7 sites published, 1 blocked"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("LAYANAN-002"), "{}", r.stderr);
+    let r2 = assert_current_complete(&deploy(&p));
+    assert_ne!(r1, r2);
+
+    let cur = deploy(&p).join("current");
+    let new_page = std::fs::read_to_string(
+        cur.join(DINKES)
+            .join("layanan/verifikasi-izin-apotek/index.html"),
+    )
+    .expect("page");
+    assert_eq!(new_page, old_page, "dinkes keeps its live version");
+    assert!(
+        std::fs::read_to_string(
+            p.path("public")
+                .join(DINKES)
+                .join("layanan/verifikasi-izin-apotek/index.html")
+        )
+        .expect("public")
+            != old_page,
+        "the build did write the broken version to public/"
+    );
+    let carried = |f: &str| {
+        (
+            ino(&deploy(&p).join("releases").join(&r1).join(DINKES).join(f)),
+            ino(&deploy(&p).join("releases").join(&r2).join(DINKES).join(f)),
+        )
+    };
+    let (a, b) = carried("layanan/verifikasi-izin-apotek/index.html");
+    assert_eq!(a, b, "the blocked site is carried by hard links");
+    assert!(
+        std::fs::read_to_string(cur.join(DINSOS).join("profil/index.html"))
+            .expect("dinsos")
+            .contains("versi dua")
+    );
+    let m = release_manifest(&cur);
+    let status = |h: &str| {
+        m.hosts
+            .iter()
+            .find(|x| x.host == h)
+            .expect("host")
+            .status
+            .clone()
+    };
+    assert_eq!(status(DINKES), "kept");
+    assert_eq!(status(DINSOS), "built");
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.blocked, vec![DINKES.to_string()]);
+    assert_eq!(last.published.len(), 7);
+}
+
+#[test]
+fn keep_prunes_old_releases_but_never_current_or_previous() {
+    let p = Project::example();
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        p.edit(PROFIL_DINSOS, "Dinas Sosial", &format!("Dinas Sosial {i}"));
+        publish_ok(&p, &["--keep", "2"]);
+        ids.push(current(&p));
+    }
+    let mut left: Vec<String> = std::fs::read_dir(deploy(&p).join("releases"))
+        .expect("releases")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ids[2..].to_vec());
+    // keep = 1 still keeps the previous release for a rollback.
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial lagi");
+    publish_ok(&p, &["--keep", "1"]);
+    let n = std::fs::read_dir(deploy(&p).join("releases"))
+        .expect("ls")
+        .count();
+    assert_eq!(n, 2);
+    publish_ok(&p, &["--rollback"]);
+    assert_eq!(current(&p), ids[3]);
+}
+
+/// A publish started with the pause hook; killed on drop.
+struct Paused {
+    child: Child,
+}
+
+impl Drop for Paused {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for(path: &Path, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !path.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(e) = child.stderr.as_mut() {
+                let _ = e.read_to_string(&mut err);
+            }
+            panic!("publish exited ({status}) before its pause point:\n{err}");
+        }
+        assert!(Instant::now() < deadline, "pause point not reached");
+        std::thread::yield_now();
+    }
+}
+
+fn paused_publish(p: &Project, stage: &str) -> Paused {
+    let marker = p.path(&format!("pause-{stage}"));
+    let mut child = laman(p)
+        .args(["publish"])
+        .env("LAMAN_PUBLISH_PAUSE_AT", stage)
+        .env("LAMAN_PUBLISH_PAUSE_FILE", &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn laman");
+    wait_for(&marker, &mut child);
+    Paused { child }
+}
+
+#[test]
+fn a_second_publish_is_refused_while_one_holds_the_lock() {
+    let p = Project::example();
+    let first = paused_publish(&p, "build");
+    let second = run(&p, &["publish"]);
+    assert_eq!(second.code, Some(2), "{}", second.stdout);
+    assert!(
+        second
+            .stderr
+            .contains("penerbitan lain sedang berjalan (budi, pid "),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains(&format!("pid {}", first.child.id())),
+        "{}",
+        second.stderr
+    );
+    let rb = run(&p, &["publish", "--rollback", "--lang", "en"]);
+    assert_eq!(rb.code, Some(2));
+    assert!(
+        rb.stderr.contains("another publish is running"),
+        "{}",
+        rb.stderr
+    );
+    drop(first);
+    publish_ok(&p, &[]);
+}
+
+#[test]
+fn a_publish_killed_at_any_stage_leaves_current_on_a_complete_release() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let first = current(&p);
+    let mut live = first.clone();
+    for (i, stage) in ["copy", "synced", "release", "link", "switched"]
+        .iter()
+        .enumerate()
+    {
+        p.edit(PROFIL_DINSOS, "Dinas Sosial", &format!("Dinas Sosial {i}"));
+        let paused = paused_publish(&p, stage);
+        drop(paused); // SIGKILL
+        let tmp_release = std::fs::read_dir(deploy(&p).join("releases"))
+            .expect("releases")
+            .any(|e| {
+                e.expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".tmp-")
+            });
+        assert_eq!(
+            tmp_release,
+            matches!(*stage, "copy" | "synced"),
+            "a half-built release is left behind only when killed before its rename ({stage})"
+        );
+        let now_live = assert_current_complete(&deploy(&p));
+        if *stage == "switched" {
+            assert_ne!(
+                now_live, live,
+                "killed after the switch: the new release is live"
+            );
+        } else {
+            assert_eq!(now_live, live, "killed at {stage}");
+        }
+        live = now_live;
+    }
+    let r = publish_ok(&p, &[]);
+    assert!(r.stdout.contains("8 situs terbit"));
+    let id = assert_current_complete(&deploy(&p));
+    assert_ne!(id, first);
+    let leftovers: Vec<String> = [deploy(&p), deploy(&p).join("releases")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).expect("ls"))
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Writes release `k` by hand: three hosts, every file containing `k`.
+fn fake_release(root: &Path, k: usize) -> String {
+    let id = format!("{k:06}-t");
+    let dir = root.join("releases").join(&id);
+    let mut hosts = Vec::new();
+    for h in ["a.go.id", "b.go.id", "c.go.id"] {
+        let mut files = Vec::new();
+        for f in ["index.html", "x/y.html", "z.css"] {
+            let body = format!("release {k}\n");
+            let path = dir.join(h).join(f);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, &body).expect("write");
+            files.push(serde_json::json!({"path": f, "size": body.len(), "sha256": "-"}));
+        }
+        hosts.push(serde_json::json!({"host": h, "site": h, "status": "built", "files": files}));
+    }
+    let m = serde_json::json!({"schema": 1, "release": id, "generated": "t", "domain": "go.id", "hosts": hosts});
+    std::fs::write(dir.join("sites.json"), m.to_string()).expect("manifest");
+    id
+}
+
+#[test]
+fn a_reader_never_sees_a_missing_file_or_two_releases_during_1000_switches() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path().to_path_buf();
+    let ids: Vec<String> = (1..=4).map(|k| fake_release(&root, k)).collect();
+    laman::publish::dir::switch(&root, &ids[0]).expect("first switch");
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (root, stop) = (root.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut groups = 0u64;
+            let mut seen = std::collections::BTreeSet::new();
+            while !stop.load(Ordering::Relaxed) {
+                // One fetch group, pinned to one reading of `current`, as a server does.
+                let link = std::fs::read_link(root.join("current")).expect("current always exists");
+                let base = root.join(&link);
+                let m = release_manifest(&base);
+                let k: usize = m.release[..6].parse().expect("k");
+                for h in &m.hosts {
+                    for f in &h.files {
+                        let body = std::fs::read_to_string(base.join(&h.host).join(&f.path))
+                            .unwrap_or_else(|e| {
+                                panic!("{}/{}/{}: {e}", link.display(), h.host, f.path)
+                            });
+                        assert_eq!(body, format!("release {k}\n"), "mixed releases");
+                    }
+                }
+                seen.insert(k);
+                groups += 1;
+            }
+            (groups, seen)
+        })
+    };
+    for i in 0..1000 {
+        laman::publish::dir::switch(&root, &ids[(i + 1) % ids.len()]).expect("switch");
+    }
+    stop.store(true, Ordering::Relaxed);
+    let (groups, seen) = reader.join().expect("reader found no missing file or mix");
+    assert!(groups > 0);
+    assert!(!seen.is_empty());
+    let left: Vec<_> = std::fs::read_dir(&root)
+        .expect("ls")
+        .map(|e| e.expect("e").file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "only current and releases/: {left:?}");
+}
+
+/// A tiny HTTP server: 200 for every Host, 500 for hosts starting with
+/// `fail` (when set). Stops on drop.
+struct Health {
+    port: u16,
+    fail: Arc<std::sync::Mutex<Option<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Health {
+    fn start() -> Health {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let fail: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (f, s) = (fail.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if s.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(mut conn) = conn else { continue };
+                let mut host = String::new();
+                let mut reader = BufReader::new(conn.try_clone().expect("clone"));
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(h) = line.to_ascii_lowercase().strip_prefix("host:") {
+                        host = h.trim().to_string();
+                    }
+                }
+                let bad = f
+                    .lock()
+                    .expect("lock")
+                    .as_ref()
+                    .is_some_and(|b| host.starts_with(b.as_str()));
+                let status = if bad {
+                    "500 Internal Server Error"
+                } else {
+                    "200 OK"
+                };
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                );
+            }
+        });
+        Health {
+            port,
+            fail,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Health {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn a_failed_health_check_switches_back_automatically() {
+    let p = Project::example();
+    let server = Health::start();
+    p.edit(
+        "laman.toml",
+        "# health_url = \"https://{host}/\"\n# health_connect = \"127.0.0.1\"",
+        &format!(
+            "health_url = \"http://{{host}}:{0}/\"\nhealth_connect = \"127.0.0.1:{0}\"\nhealth_timeout_secs = 5",
+            server.port
+        ),
+    );
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    *server.fail.lock().expect("lock") = Some("dinkes.".into());
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    let r = run(&p, &["publish"]);
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("pemeriksaan kesehatan rilis 000002-"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "dikembalikan ke {r1}: {DINKES}: http://{DINKES}:{}/ answered 500",
+            server.port
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(assert_current_complete(&deploy(&p)), r1);
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "health-failed");
+    assert!(last.release.expect("release").starts_with("000002-"));
+    // Healthy again: the next publish goes out.
+    *server.fail.lock().expect("lock") = None;
+    publish_ok(&p, &[]);
+    assert!(current(&p).starts_with("000003-"));
+}
+
+#[test]
+fn bad_publish_settings_are_reported_at_their_line() {
+    let p = Project::example();
+    p.edit("laman.toml", "target = \"lokal\"", "target = \"produksi\"");
+    let r = run(&p, &["publish"]);
+    assert_eq!(r.code, Some(2));
+    let text = std::fs::read_to_string(p.path("laman.toml")).expect("toml");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("target = \"produksi\""))
+        .expect("line")
+        + 1;
+    assert!(
+        r.stderr.contains(&format!("--> laman.toml:{line}:1")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("nilai `produksi` tidak diperbolehkan"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`lokal`, `netlify`"), "{}", r.stderr);
+
+    let p = Project::example();
+    p.edit("laman.toml", "keep = 5", "keep = 5\nsites = {}");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(2));
+    let text = std::fs::read_to_string(p.path("laman.toml")).expect("toml");
+    let line = text.lines().position(|l| l == "sites = {}").expect("line") + 1;
+    assert!(
+        r.stderr.contains(&format!("--> laman.toml:{line}:1")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`sites`"), "{}", r.stderr);
+    assert!(!deploy(&p).exists(), "nothing was written");
+}
+
+// ---------------------------------------------------------------- netlify
+
+const FAKE_NETLIFY: &str = r#"#!/bin/sh
+# Recording fake of the Netlify CLI (tests/publish.rs).
+log="$FAKE_NETLIFY_LOG"
+line="$(date +%s%N)"
+for a in "$@"; do line="$line	$a"; done
+printf '%s\n' "$line" >> "$log"
+case "$1" in
+deploy)
+  site=""; prev=""
+  for a in "$@"; do [ "$prev" = "--site" ] && site="$a"; prev="$a"; done
+  if [ "$site" = "site-disdik" ] && [ ! -e "$log.limited" ]; then
+    : > "$log.limited"
+    echo "Error: JSONHTTPError: Too Many Requests (429)" >&2
+    exit 1
+  fi
+  n=$(( $(cat "$log.count" 2>/dev/null || echo 0) + 1 ))
+  echo "$n" > "$log.count"
+  printf '{\n  "site_id": "%s",\n  "site_name": "x",\n  "deploy_id": "dep-%s-%s",\n  "deploy_url": "https://x.netlify.app",\n  "logs": "https://app.netlify.com"\n}\n' "$site" "$site" "$n"
+  ;;
+api)
+  echo '{"id": "restored"}'
+  ;;
+*)
+  echo "fake netlify: unknown command $1" >&2
+  exit 2
+  ;;
+esac
+"#;
+
+struct Call {
+    at_ns: u128,
+    argv: Vec<String>,
+}
+
+fn calls(log: &Path) -> Vec<Call> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let mut parts = l.split('\t');
+            Call {
+                at_ns: parts.next().expect("time").parse().expect("ns"),
+                argv: parts.map(str::to_string).collect(),
+            }
+        })
+        .collect()
+}
+
+const HOSTS: &[&str] = &[
+    "bpbd",
+    "dinkes",
+    "dinsos",
+    "disdik",
+    "disdukcapil",
+    "diskominfo",
+    "dpmptsp",
+    "kec-cibeber",
+];
+
+#[test]
+fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let p = Project::example();
+    let bin = p.path("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::write(bin.join("netlify"), FAKE_NETLIFY).expect("fake");
+    std::fs::set_permissions(bin.join("netlify"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let calls_log = p.path("netlify-calls.log");
+    // Every host but dinkes in laman.toml; dinkes from the environment.
+    let sites: Vec<String> = HOSTS
+        .iter()
+        .filter(|h| **h != "dinkes")
+        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"site-{h}\""))
+        .collect();
+    p.edit(
+        "laman.toml",
+        "sites = {}\nmin_interval_ms = 1000\nretries = 5",
+        &format!(
+            "sites = {{ {} }}\nmin_interval_ms = 200\nretries = 2\nbackoff_ms = 400",
+            sites.join(", ")
+        ),
+    );
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let netlify = |args: &[&str]| {
+        let out = laman(&p)
+            .args(args)
+            .env("PATH", &path)
+            .env("FAKE_NETLIFY_LOG", &calls_log)
+            .env("LAMAN_NETLIFY_SITE_DINKES_CIANJURKAB_GO_ID", "site-dinkes")
+            .output()
+            .expect("laman");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+
+    let plan = netlify(&["publish", "--target", "netlify", "--dry-run"]);
+    assert_eq!(plan.code, Some(0), "{}", plan.stderr);
+    assert!(calls(&calls_log).is_empty(), "a dry run calls nothing");
+
+    let r = netlify(&["publish", "--target", "netlify"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    let c = calls(&calls_log);
+    assert_eq!(c.len(), HOSTS.len() + 1, "one call per host plus one retry");
+    let mut expected: Vec<Vec<String>> = Vec::new();
+    for h in HOSTS {
+        let argv = |_: usize| {
+            vec![
+                "deploy".to_string(),
+                "--no-build".into(),
+                "--dir".into(),
+                format!("public/{h}.cianjurkab.go.id"),
+                "--site".into(),
+                format!("site-{h}"),
+                "--prod".into(),
+                "--json".into(),
+            ]
+        };
+        expected.push(argv(0));
+        if *h == "disdik" {
+            expected.push(argv(1));
+        }
+    }
+    let got: Vec<Vec<String>> = c.iter().map(|x| x.argv.clone()).collect();
+    assert_eq!(got, expected);
+    // Paced: calls at least min_interval_ms apart (process start jitter
+    // aside); the retry after the rate limit waits for the back-off.
+    for w in c.windows(2) {
+        let gap_ms = (w[1].at_ns - w[0].at_ns) / 1_000_000;
+        assert!(gap_ms >= 150, "calls {gap_ms} ms apart");
+    }
+    let retry = c
+        .iter()
+        .position(|x| x.argv.contains(&"site-disdik".to_string()))
+        .expect("disdik");
+    let gap_ms = (c[retry + 1].at_ns - c[retry].at_ns) / 1_000_000;
+    assert!(gap_ms >= 350, "retry after {gap_ms} ms");
+    assert!(
+        r.stdout
+            .contains("netlify disdik.cianjurkab.go.id  deploy dep-site-disdik-4 (2 panggilan)"),
+        "{}",
+        r.stdout
+    );
+
+    let state_dir = p.path("deploy/netlify");
+    let entries = journal::read(&state_dir);
+    assert_eq!(entries.len(), 1);
+    let first_ids: Vec<(String, String)> = entries[0]
+        .deploys
+        .iter()
+        .map(|d| (d.host.clone(), d.deploy_id.clone().expect("deploy id")))
+        .collect();
+    assert_eq!(first_ids.len(), HOSTS.len());
+    assert_eq!(
+        first_ids[0],
+        (
+            "bpbd.cianjurkab.go.id".to_string(),
+            "dep-site-bpbd-1".to_string()
+        )
+    );
+    let first_id = entries[0].release.clone().expect("publish id");
+
+    // A second publish, then a rollback restores every host's first deploy.
+    let r = netlify(&["publish", "--target", "netlify"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = calls(&calls_log).len();
+    let rb = netlify(&["publish", "--target", "netlify", "--rollback"]);
+    assert_eq!(rb.code, Some(0), "{}\n{}", rb.stdout, rb.stderr);
+    let restores: Vec<serde_json::Value> = calls(&calls_log)[before..]
+        .iter()
+        .map(|c| {
+            assert_eq!(c.argv[..3], ["api", "restoreSiteDeploy", "--data"]);
+            serde_json::from_str(&c.argv[3]).expect("json data")
+        })
+        .collect();
+    let want: Vec<serde_json::Value> = first_ids
+        .iter()
+        .map(|(h, d)| {
+            let label = h.split('.').next().expect("label");
+            serde_json::json!({"site_id": format!("site-{label}"), "deploy_id": d})
+        })
+        .collect();
+    assert_eq!(restores, want);
+    assert!(
+        rb.stdout.contains(&format!("{first_id} tayang lagi")),
+        "{}",
+        rb.stdout
+    );
+    let last = journal::read(&state_dir).pop().expect("entry");
+    assert_eq!(last.action, "rollback");
+    assert_eq!(last.result, "rolled-back");
+    assert_eq!(last.deploys.len(), HOSTS.len());
+
+    // A host without a site id is reported, the others still deploy.
+    let out = laman(&p)
+        .args(["publish", "--target", "netlify", "--lang", "en"])
+        .env("PATH", &path)
+        .env("FAKE_NETLIFY_LOG", &calls_log)
+        .output()
+        .expect("laman");
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("netlify dinkes.cianjurkab.go.id  FAILED: no site id: set sites in laman.toml or LAMAN_NETLIFY_SITE_DINKES_CIANJURKAB_GO_ID"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("netlify dinsos.cianjurkab.go.id  deploy dep-site-dinsos-"),
+        "{stdout}"
+    );
+
+    // --to: every host gets the deploy it had as of the second publish.
+    let entries = journal::read(&state_dir);
+    let second = &entries[1];
+    assert_eq!(second.action, "publish");
+    let before = calls(&calls_log).len();
+    let to = netlify(&[
+        "publish",
+        "--target",
+        "netlify",
+        "--rollback",
+        "--to",
+        second.release.as_deref().expect("id"),
+    ]);
+    assert_eq!(to.code, Some(0), "{}", to.stderr);
+    let restores: Vec<serde_json::Value> = calls(&calls_log)[before..]
+        .iter()
+        .map(|c| serde_json::from_str(&c.argv[3]).expect("json data"))
+        .collect();
+    let want: Vec<serde_json::Value> = second
+        .deploys
+        .iter()
+        .map(|d| serde_json::json!({"site_id": d.site_id, "deploy_id": d.deploy_id}))
+        .collect();
+    assert_eq!(restores, want);
+}
+
+#[test]
+fn netlify_does_not_deploy_a_blocked_site() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let p = Project::example();
+    let bin = p.path("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::write(bin.join("netlify"), FAKE_NETLIFY).expect("fake");
+    std::fs::set_permissions(bin.join("netlify"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let sites: Vec<String> = HOSTS
+        .iter()
+        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"s-{h}\""))
+        .collect();
+    p.edit(
+        "laman.toml",
+        "sites = {}\nmin_interval_ms = 1000",
+        &format!("sites = {{ {} }}\nmin_interval_ms = 0", sites.join(", ")),
+    );
+    break_dinkes(&p);
+    let calls_log = p.path("calls.log");
+    let out = laman(&p)
+        .args(["publish", "--target", "netlify"])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("FAKE_NETLIFY_LOG", &calls_log)
+        .output()
+        .expect("laman");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = calls(&calls_log);
+    assert_eq!(c.len(), HOSTS.len() - 1);
+    assert!(c.iter().all(|x| !x.argv.contains(&"s-dinkes".to_string())));
+    let last = journal::read(&p.path("deploy/netlify"))
+        .pop()
+        .expect("entry");
+    assert_eq!(last.blocked, vec![DINKES.to_string()]);
+    assert_eq!(last.result, "partly-blocked");
+}
+
+#[test]
+fn generated_redirects_and_headers_parse_under_netlifys_own_parsers() {
+    let modules = repo().join("tests/netlify/node_modules/@netlify/redirect-parser");
+    assert!(
+        modules.exists(),
+        "Netlify's parsers are missing: run `npm ci --prefix tests/netlify` (Debian packages nodejs, npm)"
+    );
+    let p = Project::example();
+    // One alias so that _redirects has a rule.
+    p.edit(
+        PROFIL_DINSOS,
+        "+++\n",
+        "+++\naliases = [\"tentang-kami\", \"lama/profil.html\"]\n",
+    );
+    let report = p.build();
+    assert!(!report.has_errors());
+    let out = Command::new("node")
+        .arg(repo().join("tests/netlify/check.mjs"))
+        .arg(p.path("public"))
+        .output()
+        .expect("node (Debian package nodejs)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    assert_eq!(v["files"], 16);
+    assert!(v["headers"].as_u64().expect("n") > 0);
+    let redirects = v["redirects"].as_array().expect("redirects");
+    assert_eq!(redirects.len(), 2, "{v}");
+    for r in redirects {
+        let to = r["to"].as_str().expect("to");
+        assert!(to.starts_with('/') || to.starts_with("https://"), "{r}");
+    }
+    assert_eq!(redirects[0]["to"], "/profil/");
+}
+
+#[test]
+fn netlify_toml_is_as_design_section_6_says() {
+    let text = std::fs::read_to_string(repo().join("netlify.toml")).expect("netlify.toml");
+    let v: toml::Value = toml::from_str(&text).expect("toml");
+    let build = v
+        .get("build")
+        .and_then(toml::Value::as_table)
+        .expect("[build]");
+    assert_eq!(
+        build.get("publish").and_then(toml::Value::as_str),
+        Some("public")
+    );
+    assert_eq!(
+        build.get("ignore").and_then(toml::Value::as_str),
+        Some("exit 0")
+    );
+    assert!(
+        build
+            .get("command")
+            .and_then(toml::Value::as_str)
+            .is_some_and(|c| c.contains("build"))
+    );
+    assert!(
+        v.get("redirects").is_none() && v.get("headers").is_none(),
+        "no rules at the top"
+    );
+}
