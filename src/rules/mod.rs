@@ -299,23 +299,33 @@ impl Engine {
 
     /// Every rule on a built site.
     pub fn check_site(&self, input: &SiteInput<'_>, opts: &RuleOptions) -> Vec<Diagnostic> {
-        // Pages are independent: check them in parallel, keep their order.
-        let per_page: Vec<Found> = input
-            .tree
-            .pages
-            .par_iter()
-            .zip(input.bodies.par_iter())
-            .map(|(page, body)| {
+        // Pages are independent: check them in parallel, keep their order;
+        // the walk over the site folder (I/O) runs beside them.
+        let (per_page, mut walked) = rayon::join(
+            || {
+                input
+                    .tree
+                    .pages
+                    .par_iter()
+                    .zip(input.bodies.par_iter())
+                    .map(|(page, body)| {
+                        let mut found = Found::default();
+                        pages::check(self, input.site, page, body, opts, &mut found);
+                        scan::page(page, &mut found);
+                        found
+                    })
+                    .collect::<Vec<Found>>()
+            },
+            || {
                 let mut found = Found::default();
-                pages::check(self, input.site, page, body, opts, &mut found);
-                scan::page(page, &mut found);
+                scan::site(input, &mut found);
                 found
-            })
-            .collect();
+            },
+        );
         let mut found = Found(per_page.into_iter().flat_map(|f| f.0).collect());
         site::check(self, input, opts, &mut found);
         output::check(self, input, &mut found);
-        scan::site(input, &mut found);
+        found.0.append(&mut walked.0);
         let mut diags = self.finish_all(found);
         waive_for_urgent_information(input, opts, &mut diags);
         diags

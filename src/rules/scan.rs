@@ -182,7 +182,10 @@ fn token_byte(b: u8) -> bool {
 }
 
 /// High-confidence secret patterns with their offset and a name, found in
-/// one pass over the text (Aho-Corasick over every prefix at once).
+/// one pass over the text (Aho-Corasick over every prefix at once). No
+/// prefix contains another and a match's tail is not part of the match, so
+/// the non-overlapping search (which can skip ahead with its prefilter)
+/// finds every one.
 pub fn secrets(text: &str) -> Vec<(usize, &'static str)> {
     use std::sync::OnceLock;
     static MATCHER: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
@@ -193,7 +196,7 @@ pub fn secrets(text: &str) -> Vec<(usize, &'static str)> {
         return Vec::new();
     };
     let bytes = text.as_bytes();
-    ac.find_overlapping_iter(text)
+    ac.find_iter(text)
         .filter_map(|m| {
             let (_, what, tail, ok) = SECRET_PATTERNS[m.pattern().as_usize()];
             let rest = &bytes[m.end()..];
