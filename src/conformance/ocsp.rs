@@ -296,25 +296,14 @@ pub fn finding(
 ) -> Option<Finding> {
     let (_, leaf) = parse_x509_certificate(chain.first()?.as_ref()).ok()?;
     let url = responder_url(&leaf);
-    let fail = |ev, text| {
-        Some(Finding::new(
-            host,
-            Check::TLS011,
-            Status::Fail,
-            ev,
-            now,
-            text,
-        ))
-    };
+    let found = |status, ev, text| Finding::new(host, Check::TLS011, status, ev, now, text);
+    let fail = |ev, text| Some(found(Status::Fail, ev, text));
     if ocsp.is_empty() {
         let ev = json!({ "stapled": false, "responder": url });
         return match url {
-            None => Some(Finding::new(
-                host,
-                Check::TLS011,
+            None => Some(found(
                 Status::Pass,
                 ev,
-                now,
                 Text::new(
                     "sertifikat tidak mencantumkan responder OCSP; tidak ada yang perlu disematkan",
                     "the certificate names no OCSP responder; there is nothing to staple",
@@ -343,12 +332,9 @@ pub fn finding(
     let staple = match read(ocsp, &leaf, issuer) {
         Ok(s) => s,
         Err(StapleError::NoIssuer) => {
-            return Some(Finding::new(
-                host,
-                Check::TLS011,
+            return Some(found(
                 Status::Inconclusive,
                 json!({ "stapled": true, "bytes": ocsp.len() }),
-                now,
                 StapleError::NoIssuer.describe(),
             ));
         }
@@ -370,12 +356,9 @@ pub fn finding(
     let t = now.timestamp();
     let text = if staple.cert_status == "revoked" {
         return Some(
-            Finding::new(
-                host,
-                Check::TLS011,
+            found(
                 Status::Fail,
                 ev,
-                now,
                 Text::new(
                     "respons OCSP menyatakan sertifikat ini DICABUT (revoked)",
                     "the OCSP response says this certificate is REVOKED",
@@ -411,12 +394,9 @@ pub fn finding(
             "the OCSP response is older than 10 days and has no nextUpdate",
         )
     } else {
-        return Some(Finding::new(
-            host,
-            Check::TLS011,
+        return Some(found(
             Status::Pass,
             ev,
-            now,
             Text::new(
                 "respons OCSP disematkan: `good`, bertanda tangan sah, masih berlaku",
                 "OCSP response stapled: `good`, validly signed, fresh",
