@@ -41,7 +41,7 @@ pub fn scan(html: &str) -> HtmlFacts {
     let bytes = html.as_bytes();
     let mut i = 0;
     let mut open_media: Option<usize> = None;
-    while let Some(off) = html[i..].find('<') {
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off + 1;
         if html[start..].starts_with("!--") {
             i = html[start..]
@@ -70,7 +70,7 @@ pub fn scan(html: &str) -> HtmlFacts {
             }
         }
         if !INTERESTING.contains(&name.as_ref()) {
-            if tag.as_bytes().windows(3).any(|w| w == b"id=") {
+            if memchr::memmem::find(tag.as_bytes(), b"id=").is_some() {
                 if let Some(id) = attributes(&body[name_len..])
                     .into_iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case("id"))
@@ -177,18 +177,18 @@ fn record(
 
 /// Index of the `>` that ends the tag starting at `start`, skipping quoted values.
 fn tag_end(bytes: &[u8], start: usize) -> usize {
-    let mut quote: Option<u8> = None;
     let mut j = start;
-    while j < bytes.len() {
-        let b = bytes[j];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return j,
-            None => {}
+    while let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &bytes[j..]) {
+        let at = j + off;
+        let b = bytes[at];
+        if b == b'>' {
+            return at;
         }
-        j += 1;
+        // A quoted value: jump past its closing quote.
+        match memchr::memchr(b, &bytes[at + 1..]) {
+            Some(close) => j = at + 1 + close + 1,
+            None => return bytes.len(),
+        }
     }
     bytes.len()
 }

@@ -190,12 +190,14 @@ fn home_identity(engine: &Engine, f: &super::HtmlFacts, at: &Location, found: &m
 
 /// The host of a URL that leaves the site (`None` for same-site and relative URLs).
 fn external_host(url: &str, fqdn: &str) -> Option<String> {
-    let url = if let Some(r) = url.strip_prefix("//") {
-        format!("https://{r}")
-    } else {
-        url.to_string()
-    };
-    let host = host_of(&url)?;
+    // Root-relative and relative URLs stay on the site: no allocation.
+    if url.starts_with('/') && !url.starts_with("//") || !url.contains("//") {
+        return None;
+    }
+    let host = match url.strip_prefix("//") {
+        Some(r) => host_of(&format!("https://{r}")),
+        None => host_of(url),
+    }?;
     (host != fqdn).then_some(host)
 }
 
@@ -231,11 +233,16 @@ fn links(
         let file = if target.is_empty() {
             link.starts_with('#').then(|| path.to_string())
         } else if target.starts_with('/') && !target.starts_with("//") {
-            // Navigation links repeat on every page: resolve each target once.
-            let resolved = cache
-                .entry(target.to_string())
-                .or_insert_with(|| resolve(input, target))
-                .clone();
+            // Navigation links repeat on every page: resolve each target once
+            // (and allocate the key only the first time).
+            let resolved = match cache.get(target) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = resolve(input, target);
+                    cache.insert(target.to_string(), r.clone());
+                    r
+                }
+            };
             if resolved.is_none() {
                 found.push(
                     "TAUTAN-002",

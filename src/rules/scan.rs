@@ -187,22 +187,43 @@ fn token_byte(b: u8) -> bool {
 /// the non-overlapping search (which can skip ahead with its prefilter)
 /// finds every one.
 pub fn secrets(text: &str) -> Vec<(usize, &'static str)> {
+    use aho_corasick::packed;
     use std::sync::OnceLock;
-    static MATCHER: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
-    let Some(ac) = MATCHER
-        .get_or_init(|| aho_corasick::AhoCorasick::new(SECRET_PATTERNS.iter().map(|p| p.0)).ok())
+    /// Teddy (SIMD) where the CPU has it; the automaton elsewhere.
+    enum Matcher {
+        Packed(packed::Searcher),
+        Automaton(aho_corasick::AhoCorasick),
+    }
+    static MATCHER: OnceLock<Option<Matcher>> = OnceLock::new();
+    let patterns = || SECRET_PATTERNS.iter().map(|p| p.0);
+    let Some(matcher) = MATCHER
+        .get_or_init(|| {
+            packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(patterns())
+                .build()
+                .map(Matcher::Packed)
+                .or_else(|| {
+                    aho_corasick::AhoCorasick::new(patterns())
+                        .ok()
+                        .map(Matcher::Automaton)
+                })
+        })
         .as_ref()
     else {
         return Vec::new();
     };
     let bytes = text.as_bytes();
-    ac.find_iter(text)
-        .filter_map(|m| {
-            let (_, what, tail, ok) = SECRET_PATTERNS[m.pattern().as_usize()];
-            let rest = &bytes[m.end()..];
-            (rest.len() >= tail && rest[..tail].iter().all(|b| ok(*b))).then_some((m.start(), what))
-        })
-        .collect()
+    let keep = |m: aho_corasick::Match| {
+        let (_, what, tail, ok) = SECRET_PATTERNS[m.pattern().as_usize()];
+        let rest = &bytes[m.end()..];
+        (rest.len() >= tail && rest[..tail].iter().all(|b| ok(*b))).then_some((m.start(), what))
+    };
+    match matcher {
+        Matcher::Packed(p) => p.find_iter(text).filter_map(keep).collect(),
+        Matcher::Automaton(ac) => ac.find_iter(text).filter_map(keep).collect(),
+    }
 }
 
 #[cfg(test)]
