@@ -71,21 +71,21 @@ pub fn scan(html: &str) -> HtmlFacts {
         }
         if !INTERESTING.contains(&name.as_ref()) {
             if memchr::memmem::find(tag.as_bytes(), b"id=").is_some() {
-                if let Some(id) = attributes(&body[name_len..])
-                    .into_iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case("id"))
+                if let Some(id) =
+                    Attributes(&body[name_len..]).find(|(n, _)| n.eq_ignore_ascii_case("id"))
                 {
                     f.ids.insert(id.1.into_owned());
                 }
             }
             continue;
         }
-        let attrs = attributes(&body[name_len..]);
+        // Tags are short: reading the attributes again for each key is
+        // cheaper than collecting them.
+        let attrs = &body[name_len..];
         let get = |k: &str| {
-            attrs
-                .iter()
+            Attributes(attrs)
                 .find(|(n, _)| n.eq_ignore_ascii_case(k))
-                .map(|(_, v)| v.to_string())
+                .map(|(_, v)| v.into_owned())
         };
         if let Some(id) = get("id") {
             f.ids.insert(id);
@@ -193,51 +193,58 @@ fn tag_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-/// `name="value"` pairs after a tag name (entities `&amp;`, `&quot;`, `&#39;` decoded).
-fn attributes(mut rest: &str) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
-    let mut out = Vec::new();
-    loop {
-        rest = rest.trim_start();
-        let name_len = rest
-            .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
-            .unwrap_or(rest.len());
-        if name_len == 0 {
-            if rest.is_empty() {
-                break;
+/// `name="value"` pairs after a tag name (entities `&amp;`, `&quot;`, `&#39;` decoded), read lazily.
+struct Attributes<'a>(&'a str);
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a str, std::borrow::Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut rest = self.0;
+        loop {
+            rest = rest.trim_start();
+            let name_len = rest
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(rest.len());
+            if name_len == 0 {
+                if rest.is_empty() {
+                    self.0 = rest;
+                    return None;
+                }
+                rest = &rest[1..];
+                continue;
             }
-            rest = &rest[1..];
-            continue;
-        }
-        let name = &rest[..name_len];
-        rest = rest[name_len..].trim_start();
-        let value = if let Some(r) = rest.strip_prefix('=') {
-            let r = r.trim_start();
-            let (v, after) = match r.as_bytes().first() {
-                Some(&q) if q == b'"' || q == b'\'' => {
-                    let end = r[1..].find(q as char).map_or(r.len(), |e| e + 1);
-                    (&r[1.min(r.len())..end], r.get(end + 1..).unwrap_or(""))
+            let name = &rest[..name_len];
+            rest = rest[name_len..].trim_start();
+            let value = if let Some(r) = rest.strip_prefix('=') {
+                let r = r.trim_start();
+                let (v, after) = match r.as_bytes().first() {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        let end = r[1..].find(q as char).map_or(r.len(), |e| e + 1);
+                        (&r[1.min(r.len())..end], r.get(end + 1..).unwrap_or(""))
+                    }
+                    _ => {
+                        let end = r.find(char::is_whitespace).unwrap_or(r.len());
+                        (&r[..end], &r[end..])
+                    }
+                };
+                rest = after;
+                if v.contains('&') {
+                    std::borrow::Cow::Owned(
+                        v.replace("&amp;", "&")
+                            .replace("&quot;", "\"")
+                            .replace("&#39;", "'"),
+                    )
+                } else {
+                    std::borrow::Cow::Borrowed(v)
                 }
-                _ => {
-                    let end = r.find(char::is_whitespace).unwrap_or(r.len());
-                    (&r[..end], &r[end..])
-                }
-            };
-            rest = after;
-            if v.contains('&') {
-                std::borrow::Cow::Owned(
-                    v.replace("&amp;", "&")
-                        .replace("&quot;", "\"")
-                        .replace("&#39;", "'"),
-                )
             } else {
-                std::borrow::Cow::Borrowed(v)
-            }
-        } else {
-            std::borrow::Cow::Borrowed("")
-        };
-        out.push((name, value));
+                std::borrow::Cow::Borrowed("")
+            };
+            self.0 = rest;
+            return Some((name, value));
+        }
     }
-    out
 }
 
 #[cfg(test)]
