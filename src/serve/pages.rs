@@ -136,8 +136,16 @@ pub fn findings_json(lang: Lang, findings: &[Diagnostic]) -> serde_json::Value {
         Lang::Id => ("Temuan laman", "Tutup"),
         Lang::En => ("laman findings", "Close"),
     };
-    let items: Vec<serde_json::Value> = findings
-        .iter()
+    // Worst first: an editor reads the errors before the notes.
+    let rank = |d: &&Diagnostic| match d.severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    };
+    let mut sorted: Vec<&Diagnostic> = findings.iter().collect();
+    sorted.sort_by_key(rank);
+    let items: Vec<serde_json::Value> = sorted
+        .into_iter()
         .map(|d| {
             serde_json::json!({
                 "rule": d.code,
@@ -161,6 +169,33 @@ pub fn findings_json(lang: Lang, findings: &[Diagnostic]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_are_listed_worst_first() {
+        let at = crate::diagnostic::Location::file("a.md");
+        let mut info = Diagnostic::new(
+            at.clone(),
+            crate::diagnostic::Message::Rule {
+                rule: "LAYANAN-006",
+                finding: crate::rules::findings::RuleFinding::MissingField {
+                    field: "sippn_url".into(),
+                },
+            },
+        );
+        info.severity = Severity::Info;
+        let mut error = info.clone();
+        error.severity = Severity::Error;
+        let mut warning = info.clone();
+        warning.severity = Severity::Warning;
+        let j = findings_json(Lang::En, &[info, warning, error]);
+        let levels: Vec<&str> = j["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["level"].as_str())
+            .collect();
+        assert_eq!(levels, ["error", "warning", "info"]);
+    }
 
     #[test]
     fn tags_go_before_head_end() {
