@@ -69,6 +69,24 @@ struct Parts {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl From<Model<'_>> for Parts {
+    fn from(model: Model<'_>) -> Parts {
+        let Model {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+            ..
+        } = model;
+        Parts {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+        }
+    }
+}
+
 /// One site in memory.
 #[derive(Debug)]
 pub struct SiteState {
@@ -625,19 +643,7 @@ impl SiteState {
                 l.extend(d);
             }
         }
-        let Model {
-            links,
-            sections,
-            ctx,
-            diagnostics,
-            ..
-        } = model;
-        self.parts = Some(Parts {
-            links,
-            sections,
-            ctx,
-            diagnostics,
-        });
+        self.parts = Some(Parts::from(model));
         self.site_diags = site_diags;
         self.local = local;
         self.bodies = bodies;
@@ -777,19 +783,7 @@ impl SiteState {
                 (n, html, diags)
             })
             .collect();
-        let Model {
-            links,
-            sections,
-            ctx,
-            diagnostics,
-            ..
-        } = model;
-        self.parts = Some(Parts {
-            links,
-            sections,
-            ctx,
-            diagnostics,
-        });
+        self.parts = Some(Parts::from(model));
         let count = rendered.len();
         for (n, html, diags) in rendered {
             local.extend(diags);
