@@ -89,11 +89,77 @@ impl FileHost {
     }
 }
 
+/// The ACME set-up of a test: the example deployed, bind9 serving A
+/// records for `labels`, pebble (certificates valid `validity` seconds)
+/// with the ports of the server under test, an empty cache and a log.
+struct Acme {
+    _tmp: tempfile::TempDir,
+    _project: Project,
+    deploy: Deploy,
+    _named: Named,
+    pebble: Pebble,
+    https: u16,
+    http: u16,
+    cache: PathBuf,
+    log: PathBuf,
+}
+
+impl Acme {
+    fn start(labels: &[&str], validity: Option<u64>) -> Acme {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let project = built();
+        let deploy = deploy(&project, tmp.path());
+        let named = Named::start(
+            &tmp.path().join("dns"),
+            &[(host::DOMAIN, host::zone(labels))],
+        );
+        let (https, http) = ports();
+        let pebble = Pebble::start(
+            &tmp.path().join("pebble"),
+            named.port,
+            https,
+            http,
+            validity,
+        );
+        Acme {
+            cache: tmp.path().join("acme"),
+            log: tmp.path().join("host.log"),
+            _tmp: tmp,
+            _project: project,
+            deploy,
+            _named: named,
+            pebble,
+            https,
+            http,
+        }
+    }
+
+    /// This pebble's directory, CA and the cache, then `extra`.
+    fn args(&self, extra: &[&str]) -> Vec<String> {
+        let mut a: Vec<String> = [
+            "--acme-directory",
+            &self.pebble.directory,
+            "--acme-ca-root",
+            self.pebble.api_ca.to_str().expect("utf8"),
+            "--acme-cache",
+            self.cache.to_str().expect("utf8"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    }
+
+    /// `laman host` on the deploy root with `args`.
+    fn host(&self, args: &[String]) -> Host {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        Host::start(&self.deploy.root, self.https, self.http, &args, &self.log)
+    }
+}
+
 #[test]
 fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = built();
-    let deploy = deploy(&project, tmp.path());
     // dinsos has no DNS record: its order fails, the others must not care.
     let labels = [
         "bpbd",
@@ -104,26 +170,10 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
         "dpmptsp",
         "kec-cibeber",
     ];
-    let named = Named::start(
-        &tmp.path().join("dns"),
-        &[(host::DOMAIN, host::zone(&labels))],
-    );
-    let (https, http) = ports();
-    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
-    let cache = tmp.path().join("acme");
-    let (directory, api_ca) = (pebble.directory.clone(), pebble.api_ca.clone());
-    let args = [
-        "--acme-directory",
-        &directory,
-        "--acme-ca-root",
-        api_ca.to_str().expect("utf8"),
-        "--acme-cache",
-        cache.to_str().expect("utf8"),
-        "--acme-contact",
-        "mailto:admin@cianjurkab.go.id",
-    ];
-    let log = tmp.path().join("host.log");
-    let mut server = Host::start(&deploy.root, https, http, &args, &log);
+    let env = Acme::start(&labels, None);
+    let (https, cache, pebble) = (env.https, &env.cache, &env.pebble);
+    let args = env.args(&["--acme-contact", "mailto:admin@cianjurkab.go.id"]);
+    let mut server = env.host(&args);
 
     for label in labels {
         let name = fqdn(label);
@@ -159,8 +209,8 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
 
     // Keys stay private: the folder 0700, every file 0600.
     let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
-    assert_eq!(mode(&cache), 0o700);
-    let files: Vec<PathBuf> = std::fs::read_dir(&cache)
+    assert_eq!(mode(cache), 0o700);
+    let files: Vec<PathBuf> = std::fs::read_dir(cache)
         .expect("cache")
         .map(|e| e.expect("entry").path())
         .collect();
@@ -177,8 +227,14 @@ fn acme_issues_a_certificate_per_host_and_a_bad_dns_record_blocks_no_other() {
     // Restart with pebble gone: certificates come from the cache.
     server.stop();
     let root = pebble.root.clone();
-    drop(pebble);
-    let server = Host::start(&deploy.root, https, http, &args, &log);
+    drop(env.pebble);
+    let server = Host::start(
+        &env.deploy.root,
+        https,
+        env.http,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &env.log,
+    );
     for label in ["dinkes", "disdik"] {
         let r = get(&fqdn(label), https, &root, "/", &[]);
         assert_eq!(
@@ -219,38 +275,10 @@ fn serial(host: &str, port: u16, ca: &Path) -> Option<String> {
 
 #[test]
 fn acme_renews_a_certificate_before_it_expires() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = built();
-    let deploy = deploy(&project, tmp.path());
-    let named = Named::start(
-        &tmp.path().join("dns"),
-        &[(host::DOMAIN, host::zone(&["dinkes"]))],
-    );
-    let (https, http) = ports();
     // Certificates valid 15 s: rustls-acme renews at two thirds of that.
-    let pebble = Pebble::start(
-        &tmp.path().join("pebble"),
-        named.port,
-        https,
-        http,
-        Some(15),
-    );
-    let cache = tmp.path().join("acme");
-    let log = tmp.path().join("host.log");
-    let server = Host::start(
-        &deploy.root,
-        https,
-        http,
-        &[
-            "--acme-directory",
-            &pebble.directory,
-            "--acme-ca-root",
-            pebble.api_ca.to_str().expect("utf8"),
-            "--acme-cache",
-            cache.to_str().expect("utf8"),
-        ],
-        &log,
-    );
+    let env = Acme::start(&["dinkes"], Some(15));
+    let (https, pebble) = (env.https, &env.pebble);
+    let server = env.host(&env.args(&[]));
     let name = fqdn("dinkes");
     let first = poll(Duration::from_secs(60), "first certificate", || {
         serial(&name, https, &pebble.root)
@@ -268,9 +296,6 @@ fn acme_renews_a_certificate_before_it_expires() {
 
 #[test]
 fn new_hosts_beyond_the_certificate_budget_wait() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = built();
-    let deploy = deploy(&project, tmp.path());
     let labels = [
         "bpbd",
         "dinkes",
@@ -281,30 +306,9 @@ fn new_hosts_beyond_the_certificate_budget_wait() {
         "dpmptsp",
         "kec-cibeber",
     ];
-    let named = Named::start(
-        &tmp.path().join("dns"),
-        &[(host::DOMAIN, host::zone(&labels))],
-    );
-    let (https, http) = ports();
-    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
-    let cache = tmp.path().join("acme");
-    let log = tmp.path().join("host.log");
-    let server = Host::start(
-        &deploy.root,
-        https,
-        http,
-        &[
-            "--acme-directory",
-            &pebble.directory,
-            "--acme-ca-root",
-            pebble.api_ca.to_str().expect("utf8"),
-            "--acme-cache",
-            cache.to_str().expect("utf8"),
-            "--cert-limit",
-            "2",
-        ],
-        &log,
-    );
+    let env = Acme::start(&labels, None);
+    let (https, cache, pebble) = (env.https, &env.cache, &env.pebble);
+    let server = env.host(&env.args(&["--cert-limit", "2"]));
     // Two hosts (bpbd, dinkes: sorted order) get certificates, six wait.
     for label in ["bpbd", "dinkes"] {
         poll(Duration::from_secs(60), label, || {
@@ -750,32 +754,9 @@ fn slow_clients_do_not_block_others_and_are_cut_off() {
 
 #[test]
 fn acme_http01_answers_challenges_on_the_http_port() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = built();
-    let deploy = deploy(&project, tmp.path());
-    let named = Named::start(
-        &tmp.path().join("dns"),
-        &[(host::DOMAIN, host::zone(&["dinkes", "disdik"]))],
-    );
-    let (https, http) = ports();
-    let pebble = Pebble::start(&tmp.path().join("pebble"), named.port, https, http, None);
-    let cache = tmp.path().join("acme");
-    let log = tmp.path().join("host.log");
-    let server = Host::start(
-        &deploy.root,
-        https,
-        http,
-        &[
-            "--acme-directory",
-            &pebble.directory,
-            "--acme-ca-root",
-            pebble.api_ca.to_str().expect("utf8"),
-            "--acme-cache",
-            cache.to_str().expect("utf8"),
-            "--http01",
-        ],
-        &log,
-    );
+    let env = Acme::start(&["dinkes", "disdik"], None);
+    let (https, http, pebble) = (env.https, env.http, &env.pebble);
+    let server = env.host(&env.args(&["--http01"]));
     for label in ["dinkes", "disdik"] {
         poll(Duration::from_secs(60), label, || {
             (get(&fqdn(label), https, &pebble.root, "/", &[]).status == 200).then_some(())

@@ -745,6 +745,17 @@ fn calls(log: &Path) -> Vec<Call> {
         .collect()
 }
 
+/// Puts the recording fake `netlify` into `<project>/bin`; returns that folder.
+fn fake_netlify(p: &Project) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bin = p.path("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::write(bin.join("netlify"), FAKE_NETLIFY).expect("fake");
+    std::fs::set_permissions(bin.join("netlify"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    bin
+}
+
 const HOSTS: &[&str] = &[
     "bpbd",
     "dinkes",
@@ -758,13 +769,8 @@ const HOSTS: &[&str] = &[
 
 #[test]
 fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
-    use std::os::unix::fs::PermissionsExt as _;
     let p = Project::example();
-    let bin = p.path("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    std::fs::write(bin.join("netlify"), FAKE_NETLIFY).expect("fake");
-    std::fs::set_permissions(bin.join("netlify"), std::fs::Permissions::from_mode(0o755))
-        .expect("chmod");
+    let bin = fake_netlify(&p);
     let calls_log = p.path("netlify-calls.log");
     // Every host but dinkes in laman.toml; dinkes from the environment.
     let sites: Vec<String> = HOSTS
@@ -943,13 +949,8 @@ fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
 
 #[test]
 fn netlify_does_not_deploy_a_blocked_site() {
-    use std::os::unix::fs::PermissionsExt as _;
     let p = Project::example();
-    let bin = p.path("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    std::fs::write(bin.join("netlify"), FAKE_NETLIFY).expect("fake");
-    std::fs::set_permissions(bin.join("netlify"), std::fs::Permissions::from_mode(0o755))
-        .expect("chmod");
+    let bin = fake_netlify(&p);
     let sites: Vec<String> = HOSTS
         .iter()
         .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"s-{h}\""))

@@ -350,12 +350,7 @@ pub fn publish(
     opts: &PublishOptions,
 ) -> Result<PublishReport, PublishError> {
     let root = &target.path;
-    let built = output::read_manifest(&report.out).ok_or_else(|| {
-        PublishError::io(
-            report.out.join(MANIFEST),
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no manifest"),
-        )
-    })?;
+    let built = super::built_manifest(report)?;
     let live_id = current(root);
     let live = live_id
         .as_ref()

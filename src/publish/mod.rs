@@ -81,6 +81,16 @@ impl Target {
     }
 }
 
+/// The manifest the build just wrote (`<out>/sites.json`): what goes out.
+fn built_manifest(report: &build::BuildReport) -> Result<crate::output::Manifest, PublishError> {
+    crate::output::read_manifest(&report.out).ok_or_else(|| {
+        PublishError::io(
+            report.out.join(crate::output::MANIFEST),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no manifest"),
+        )
+    })
+}
+
 /// Picks the target: `--target`, else `[publish] target`, else the only
 /// one, else a `dir` target at `deploy/`.
 pub fn resolve_target(

@@ -19,7 +19,7 @@ use super::{
     RollbackReport, Target,
 };
 use crate::build::BuildReport;
-use crate::output::{self, HostManifest, MANIFEST, Manifest};
+use crate::output::{HostManifest, Manifest};
 
 /// State file in the target folder.
 pub const STATE: &str = "netlify.json";
@@ -274,12 +274,7 @@ pub fn publish(
     opts: &PublishOptions,
 ) -> Result<PublishReport, PublishError> {
     let dir = &target.path;
-    let built = output::read_manifest(&report.out).ok_or_else(|| {
-        PublishError::io(
-            report.out.join(MANIFEST),
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no manifest"),
-        )
-    })?;
+    let built = super::built_manifest(report)?;
     let mut state = read_state(dir);
     let live = (!state.hosts.is_empty()).then(|| Manifest {
         schema: 1,
