@@ -6,25 +6,22 @@
 //! is kept, so `public/` only ever holds complete, valid sites. Findings are
 //! data in the report; `Err` means the build could not run at all.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rayon::prelude::*;
-use tera::Context;
 
 use crate::config::{self, RegencyConfig};
-use crate::content::kinds::Jenis;
-use crate::content::{self, ContentTree, LoadOptions};
-use crate::diagnostic::{Diagnostic, Location, Severity, Tally};
+use crate::content::{self, LoadOptions};
+use crate::diagnostic::{Diagnostic, Severity, Tally};
 use crate::error::Error;
-use crate::markdown::Rendered;
-use crate::output::{self, FileEntry, HostManifest, HostWriter, Manifest, OtherHost, Staging};
+use crate::output::{self, FileEntry, HostManifest, Manifest, OtherHost, Staging};
 use crate::registry::{self, Site};
-use crate::render::site::{Model, Planned, SiteOptions};
-use crate::render::{Templates, Theme, extras};
-use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
+use crate::render::Theme;
+use crate::render::pipeline;
+use crate::render::site::SiteOptions;
+use crate::rules::{Engine, RuleOptions};
 
 /// What to build, and how.
 #[derive(Debug, Clone)]
@@ -185,10 +182,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             match &theme {
                 Some(theme) => {
                     let ctx = SiteRun {
-                        config: &config,
-                        theme,
-                        engine: opts.rules.then_some(&engine),
-                        rule_opts: &rule_opts,
+                        pipeline: pipeline::Run {
+                            config: &config,
+                            theme,
+                            engine: opts.rules.then_some(&engine),
+                            rule_opts: &rule_opts,
+                        },
                         opts,
                         staging: &staging,
                     };
@@ -260,10 +259,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 
 /// What every site of a run shares.
 struct SiteRun<'a> {
-    config: &'a RegencyConfig,
-    theme: &'a Theme,
-    engine: Option<&'a Engine>,
-    rule_opts: &'a RuleOptions,
+    pipeline: pipeline::Run<'a>,
     opts: &'a BuildOptions,
     staging: &'a Staging,
 }
@@ -359,62 +355,31 @@ fn build_site(
     run: &SiteRun<'_>,
     base_url: String,
 ) -> Result<(SiteReport, Vec<FileEntry>), Error> {
-    let (config, theme, opts) = (run.config, run.theme, run.opts);
     let start = Instant::now();
     let tree = content::load(
         site,
         LoadOptions {
-            drafts: opts.drafts,
+            drafts: run.opts.drafts,
         },
     );
-    let mut diags = tree.diagnostics.clone();
-    let templates = match theme.for_site(&site.dir, &site.shown) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return Ok((empty_report(site, diags), Vec::new()));
-        }
-    };
-    let model = Model::new(
+    let writer = run.staging.host(&site.fqdn);
+    let rendered = pipeline::render_site(
+        run.pipeline,
         site,
-        config,
         &tree,
         SiteOptions {
             base_url,
-            now: opts.now,
+            now: run.opts.now,
         },
-    );
-    diags.extend(model.diagnostics.iter().cloned());
-    let (plan, duplicates) = model.plan();
-    diags.extend(duplicates);
-    let bodies = model.render_bodies();
-    diags.extend(bodies.iter().flat_map(|b| b.diagnostics.iter().cloned()));
-
-    let writer = run.staging.host(&site.fqdn);
-    let scan = run.engine.is_some();
-    let (mut files, mut html, render_diags) =
-        write_planned(&model, &templates, &plan, &bodies, &writer, scan)?;
-    diags.extend(render_diags);
-    let (extra_files, extra_html, extra_diags) =
-        write_extras(&model, &templates, &plan, &bodies, &writer, scan)?;
-    files.extend(extra_files);
-    html.extend(extra_html);
-    diags.extend(extra_diags);
-    files.extend(copy_assets(theme, &tree, &plan, &writer, &mut diags)?);
-    if let Some(engine) = run.engine {
-        let paths: std::collections::HashSet<String> =
-            files.iter().map(|f| f.path.clone()).collect();
-        let input = SiteInput {
-            site,
-            tree: &tree,
-            bodies: &bodies,
-            html: &html,
-            files: &paths,
-            base_path: &model.ctx.base_path,
-        };
-        diags.extend(engine.check_site(&input, run.rule_opts));
+        &writer,
+    )?;
+    if rendered.templates_failed {
+        return Ok((empty_report(site, rendered.site_diags), Vec::new()));
     }
-
+    let mut diags: Vec<Diagnostic> = rendered.all_diagnostics().cloned().collect();
+    if run.pipeline.engine.is_some() {
+        crate::rules::waive_for_urgent_information(site, &tree, run.pipeline.rule_opts, &mut diags);
+    }
     diags.sort_by(|a, b| {
         (&a.location.path, a.location.line, a.location.column).cmp(&(
             &b.location.path,
@@ -423,6 +388,7 @@ fn build_site(
         ))
     });
     diags.dedup();
+    let files = rendered.entries;
     let report = SiteReport {
         slug: site.slug.clone(),
         host: Some(site.fqdn.clone()),
@@ -434,303 +400,6 @@ fn build_site(
         diagnostics: diags,
     };
     Ok((report, files))
-}
-
-/// Files written, facts of the HTML among them (when scanned), findings.
-type Written = (Vec<FileEntry>, BTreeMap<String, PageHtml>, Vec<Diagnostic>);
-
-fn write_planned(
-    model: &Model<'_>,
-    templates: &Templates<'_>,
-    plan: &[(String, Planned)],
-    bodies: &[Rendered],
-    writer: &HostWriter,
-    scan: bool,
-) -> Result<Written, Error> {
-    let home = model.home_ctx(bodies);
-    type One = Result<
-        (
-            Option<FileEntry>,
-            Option<(String, PageHtml)>,
-            Vec<Diagnostic>,
-        ),
-        Error,
-    >;
-    let results: Vec<One> = plan
-        .par_iter()
-        .map(|(out, item)| {
-            let mut diags = Vec::new();
-            let (html, page) = match item {
-                Planned::Page(i) => (
-                    render_page(model, templates, *i, bodies, &mut diags),
-                    Some(*i),
-                ),
-                Planned::Pager { section, number } => (
-                    render_pager(
-                        model, templates, *section, *number, bodies, &home, &mut diags,
-                    ),
-                    model.sections[*section].index,
-                ),
-                Planned::Alias { page, .. } => {
-                    (render_alias(model, templates, *page, &mut diags), None)
-                }
-            };
-            let Some(h) = html else {
-                return Ok((None, None, diags));
-            };
-            let facts = (scan && !matches!(item, Planned::Alias { .. })).then(|| {
-                let facts = crate::rules::html::scan(&h);
-                (out.clone(), PageHtml { page, facts })
-            });
-            Ok((Some(writer.write(out, h.as_bytes())?), facts, diags))
-        })
-        .collect();
-    let mut files = Vec::with_capacity(plan.len());
-    let mut html = BTreeMap::new();
-    let mut diags = Vec::new();
-    for r in results {
-        let (f, h, d) = r?;
-        files.extend(f);
-        html.extend(h);
-        diags.extend(d);
-    }
-    Ok((files, html, diags))
-}
-
-pub(crate) fn base_context(model: &Model<'_>) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", &model.ctx);
-    ctx.insert("lang", "id");
-    ctx
-}
-
-pub(crate) fn template_at(p: &content::SourcePage) -> Location {
-    match p.common.template {
-        Some(_) => {
-            let off = p.text[..p.body_offset].find("template").unwrap_or(0);
-            Location::at_offset(&p.shown, &p.text, off)
-        }
-        None => Location::file(&p.shown),
-    }
-}
-
-pub(crate) fn render_page(
-    model: &Model<'_>,
-    templates: &Templates<'_>,
-    i: usize,
-    bodies: &[Rendered],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let p = &model.tree.pages[i];
-    let mut ctx = base_context(model);
-    ctx.insert("page", &model.page_ctx(i, &bodies[i], diags));
-    let name = templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
-    templates
-        .render(&name, &ctx, &template_at(p))
-        .map_err(|d| diags.push(d))
-        .ok()
-}
-
-pub(crate) fn render_pager(
-    model: &Model<'_>,
-    templates: &Templates<'_>,
-    s: usize,
-    number: usize,
-    bodies: &[Rendered],
-    home: &crate::render::context::HomeCtx,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let sec = &model.sections[s];
-    let mut ctx = base_context(model);
-    let (page, explicit, jenis, at) = match sec.index {
-        Some(i) => {
-            let p = &model.tree.pages[i];
-            // List pages after the first repeat the section page: its data
-            // links are reported once, from page 1.
-            let mut sink = Vec::new();
-            let page = model.page_ctx(i, &bodies[i], if number == 1 { diags } else { &mut sink });
-            (
-                page,
-                p.common.template.as_deref(),
-                p.jenis(),
-                template_at(p),
-            )
-        }
-        None => (
-            model.bare_section_ctx(s),
-            None,
-            content::kinds::Jenis::Bagian,
-            Location::file(model.site.shown.join("content").join(&sec.dir)),
-        ),
-    };
-    ctx.insert("page", &page);
-    ctx.insert("section", &model.section_ctx(s, number, bodies));
-    let is_home = sec.dir.is_empty();
-    if is_home {
-        ctx.insert("home", home);
-    }
-    let name = templates.choose(explicit, jenis, true, is_home);
-    templates
-        .render(&name, &ctx, &at)
-        .map_err(|d| diags.push(d))
-        .ok()
-}
-
-pub(crate) fn render_alias(
-    model: &Model<'_>,
-    templates: &Templates<'_>,
-    page: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let p = &model.tree.pages[page];
-    let mut ctx = base_context(model);
-    ctx.insert("target", &model.absolute(&model.links.url(&p.url_path)));
-    templates
-        .render("alias.html", &ctx, &Location::file(&p.shown))
-        .map_err(|d| diags.push(d))
-        .ok()
-}
-
-fn write_extras(
-    model: &Model<'_>,
-    templates: &Templates<'_>,
-    plan: &[(String, Planned)],
-    bodies: &[Rendered],
-    writer: &HostWriter,
-    scan: bool,
-) -> Result<Written, Error> {
-    let (outputs, html, diags) = render_extras(model, templates, plan, bodies, scan);
-    let files = outputs
-        .iter()
-        .map(|(path, bytes)| writer.write(path, bytes))
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok((files, html, diags))
-}
-
-/// Files generated for a site besides its pages (404, search, feeds, JSON
-/// exports, `_headers`…), as (output path, bytes) in a fixed order, with
-/// the facts of the HTML among them (when `scan`) and findings.
-pub(crate) type Extras = (
-    Vec<(String, Vec<u8>)>,
-    BTreeMap<String, PageHtml>,
-    Vec<Diagnostic>,
-);
-
-/// Renders the generated files of a site in memory (see [`Extras`]).
-pub(crate) fn render_extras(
-    model: &Model<'_>,
-    templates: &Templates<'_>,
-    plan: &[(String, Planned)],
-    bodies: &[Rendered],
-    scan: bool,
-) -> Extras {
-    let mut diags = Vec::new();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut html_facts = BTreeMap::new();
-    let mut facts_of = |path: &str, h: &str| {
-        if scan {
-            let facts = crate::rules::html::scan(h);
-            html_facts.insert(path.to_string(), PageHtml { page: None, facts });
-        }
-    };
-    let theme_at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
-    let ctx = base_context(model);
-    if let Ok(html) = templates
-        .render("404.html", &ctx, &theme_at)
-        .map_err(|d| diags.push(d))
-    {
-        facts_of("404.html", &html);
-        files.push(("404.html".into(), html.into_bytes()));
-    }
-    let mut search_ctx = base_context(model);
-    let mut search_page = model.bare_section_ctx(0);
-    search_page.title = "Pencarian".to_string();
-    search_page.jenis = Jenis::Halaman.as_str();
-    search_page.jenis_label = Jenis::Halaman.label();
-    search_page.url = model.ctx.urls.cari.clone();
-    search_page.permalink = model.absolute(&search_page.url);
-    search_page.breadcrumbs.truncate(1);
-    search_ctx.insert("page", &search_page);
-    if let Ok(html) = templates
-        .render("cari.html", &search_ctx, &theme_at)
-        .map_err(|d| diags.push(d))
-    {
-        facts_of("cari/index.html", &html);
-        files.push(("cari/index.html".into(), html.into_bytes()));
-    }
-    files.push((
-        "cari/indeks.json".into(),
-        extras::search_index(model, bodies),
-    ));
-    if let Some(feed) = extras::atom(model, bodies) {
-        files.push(("atom.xml".into(), feed.into_bytes()));
-    }
-    let urls = sitemap_urls(model, plan);
-    files.push((
-        "sitemap.xml".into(),
-        extras::sitemap(model, &urls).into_bytes(),
-    ));
-    files.push(("robots.txt".into(), extras::robots(model).into_bytes()));
-    files.push((
-        ".well-known/security.txt".into(),
-        extras::security_txt(model).into_bytes(),
-    ));
-    files.push(("_headers".into(), extras::headers(model).into_bytes()));
-    files.push(("_redirects".into(), extras::redirects(model).into_bytes()));
-    files.push(("layanan.json".into(), extras::layanan_json(model)));
-    files.push(("dip.json".into(), extras::dip_json(model)));
-    files.push(("kontak.json".into(), extras::kontak_json(model)));
-    (files, html_facts, diags)
-}
-
-fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, Option<String>)> {
-    let lastmod = |i: usize| {
-        let c = &model.tree.pages[i].common;
-        c.updated.or(c.date).map(|d| d.iso_day())
-    };
-    plan.iter()
-        .filter_map(|(_, item)| match item {
-            Planned::Page(i) => {
-                Some((model.links.url(&model.tree.pages[*i].url_path), lastmod(*i)))
-            }
-            Planned::Pager { section, number: 1 } => {
-                let sec = &model.sections[*section];
-                Some((model.links.url(&sec.url_path), sec.index.and_then(lastmod)))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn copy_assets(
-    theme: &Theme,
-    tree: &ContentTree,
-    plan: &[(String, Planned)],
-    writer: &HostWriter,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Vec<FileEntry>, Error> {
-    // Site files override theme files of the same path.
-    let mut chosen: std::collections::BTreeMap<&str, &Path> = std::collections::BTreeMap::new();
-    for f in &theme.statics {
-        chosen.insert(f.rel.as_str(), f.path.as_path());
-    }
-    for a in &tree.assets {
-        if plan.iter().any(|(out, _)| out == &a.out) {
-            diags.push(Diagnostic::new(
-                Location::file(a.shown.clone()),
-                crate::diagnostic::Message::DuplicateOutput {
-                    output: a.out.clone(),
-                    other: PathBuf::from("content/"),
-                },
-            ));
-            continue;
-        }
-        chosen.insert(a.out.as_str(), a.src.as_path());
-    }
-    chosen
-        .into_par_iter()
-        .map(|(rel, src)| writer.copy(rel, src))
-        .collect()
 }
 
 #[cfg(test)]

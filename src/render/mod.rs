@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod extras;
+pub mod pipeline;
 pub mod site;
 
 use std::collections::HashMap;

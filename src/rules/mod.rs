@@ -297,43 +297,9 @@ impl Engine {
         self.finish_all(found)
     }
 
-    /// Every rule on a built site.
-    pub fn check_site(&self, input: &SiteInput<'_>, opts: &RuleOptions) -> Vec<Diagnostic> {
-        // Pages are independent: check them in parallel, keep their order;
-        // the walk over the site folder (I/O) runs beside them.
-        let (per_page, mut walked) = rayon::join(
-            || {
-                input
-                    .tree
-                    .pages
-                    .par_iter()
-                    .zip(input.bodies.par_iter())
-                    .map(|(page, body)| {
-                        let mut found = Found::default();
-                        pages::check(self, input.site, page, body, opts, &mut found);
-                        scan::page(page, &mut found);
-                        found
-                    })
-                    .collect::<Vec<Found>>()
-            },
-            || {
-                let mut found = Found::default();
-                scan::site(input, &mut found);
-                found
-            },
-        );
-        let mut found = Found(per_page.into_iter().flat_map(|f| f.0).collect());
-        site::check(self, input, opts, &mut found);
-        output::check(self, input, &mut found);
-        found.0.append(&mut walked.0);
-        let mut diags = self.finish_all(found);
-        waive_for_urgent_information(input, opts, &mut diags);
-        diags
-    }
-
-    /// The rules about the site as a whole: what `check_site` runs besides
-    /// `check_page` of every page (a preview keeps the two apart so that
-    /// one page can be checked again alone).
+    /// The rules about the site as a whole, besides `check_page` of every
+    /// page (the two are apart so that the preview can check one page
+    /// again alone; `render::pipeline` runs both).
     pub fn check_site_only(&self, input: &SiteInput<'_>, opts: &RuleOptions) -> Vec<Diagnostic> {
         let mut found = Found::default();
         site::check(self, input, opts, &mut found);
@@ -352,14 +318,14 @@ impl Engine {
 
 /// META-001: when every changed page is urgent information, errors become
 /// warnings, and the waiver is recorded.
-fn waive_for_urgent_information(
-    input: &SiteInput<'_>,
+pub fn waive_for_urgent_information(
+    site: &Site,
+    tree: &crate::content::ContentTree,
     opts: &RuleOptions,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(changed) = &opts.changed else { return };
-    let pages: Vec<&SourcePage> = input
-        .tree
+    let pages: Vec<&SourcePage> = tree
         .pages
         .iter()
         .filter(|p| changed.iter().any(|c| c == &p.shown))
@@ -378,7 +344,7 @@ fn waive_for_urgent_information(
     }
     if waived {
         let mut d = Diagnostic::new(
-            Location::file(&input.site.shown),
+            Location::file(&site.shown),
             Message::Rule {
                 rule: "META-001",
                 finding: RuleFinding::Waiver { pages: pages.len() },

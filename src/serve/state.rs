@@ -6,7 +6,7 @@
 //! page, site.toml or an asset → that site; a template or laman.toml →
 //! everything.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,15 +14,16 @@ use bytes::Bytes;
 use chrono::{NaiveDate, Utc};
 use rayon::prelude::*;
 
-use crate::build::{self, render_alias, render_page, render_pager};
+use crate::build;
 use crate::config::{self, RegencyConfig};
 use crate::content::{self, ContentTree, LoadOptions, SourcePage};
 use crate::diagnostic::{Diagnostic, Location, Message, Tally};
 use crate::markdown::{self, Rendered, SourceRef};
 use crate::registry::{self, BrokenSite, Site};
+use crate::render::pipeline::{self, Memory, ModelParts};
 use crate::render::site::{Model, Planned, SiteOptions};
 use crate::render::{Templates, Theme};
-use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
+use crate::rules::{Engine, RuleOptions};
 
 /// What a rebuild covered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,34 +60,6 @@ pub struct Rebuilt {
     pub tally: Tally,
 }
 
-/// The parts of a site's render model that only front matter changes:
-/// kept between page edits so a body edit does not rebuild them.
-#[derive(Debug)]
-struct Parts {
-    links: crate::markdown::Links,
-    sections: Vec<crate::render::site::Section>,
-    ctx: crate::render::context::SiteCtx,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl From<Model<'_>> for Parts {
-    fn from(model: Model<'_>) -> Parts {
-        let Model {
-            links,
-            sections,
-            ctx,
-            diagnostics,
-            ..
-        } = model;
-        Parts {
-            links,
-            sections,
-            ctx,
-            diagnostics,
-        }
-    }
-}
-
 /// One site in memory.
 #[derive(Debug)]
 pub struct SiteState {
@@ -112,7 +85,7 @@ pub struct SiteState {
     /// The generated files (search index, feed, sitemap…) are older than the pages.
     extras_stale: bool,
     /// The model's parts from the last site render.
-    parts: Option<Parts>,
+    parts: Option<ModelParts>,
 }
 
 /// The whole project in memory.
@@ -451,7 +424,12 @@ impl Project {
             today: self.today,
             changed: None,
         };
-        state.render_all(config, theme, self.engine.as_ref(), &rule_opts);
+        state.render_all(pipeline::Run {
+            config,
+            theme,
+            engine: self.engine.as_ref(),
+            rule_opts: &rule_opts,
+        });
         state
     }
 }
@@ -541,116 +519,29 @@ impl SiteState {
     }
 
     /// Renders every page, the generated files and runs the rules.
-    fn render_all(
-        &mut self,
-        config: &RegencyConfig,
-        theme: &Theme,
-        engine: Option<&Engine>,
-        rule_opts: &RuleOptions,
-    ) {
-        let mut site_diags = self.tree.diagnostics.clone();
-        let templates = match theme.for_site(&self.site.dir, &self.site.shown) {
-            Ok(t) => t,
-            Err(d) => {
-                site_diags.push(d);
-                self.site_diags = site_diags;
+    fn render_all(&mut self, run: pipeline::Run<'_>) {
+        let sink = Memory::default();
+        let opts = SiteOptions {
+            base_url: self.base_url.clone(),
+            now: Utc::now(),
+        };
+        let out = match pipeline::render_site(run, &self.site, &self.tree, opts, &sink) {
+            Ok(out) => out,
+            // The memory sink never fails; kept for the type's sake.
+            Err(e) => {
+                self.site_diags = vec![error_diagnostic(&e, Path::new(""))];
                 return;
             }
         };
-        let model = self.model(config);
-        site_diags.extend(model.diagnostics.iter().cloned());
-        let (plan, duplicates) = model.plan();
-        site_diags.extend(duplicates);
-        let bodies = model.render_bodies();
-        let mut local: Vec<Vec<Diagnostic>> =
-            bodies.iter().map(|b| b.diagnostics.clone()).collect();
-        let home = model.home_ctx(&bodies);
-        let outputs: Vec<(Option<String>, Vec<Diagnostic>)> = plan
-            .par_iter()
-            .map(|(_, item)| {
-                let mut diags = Vec::new();
-                let html = match item {
-                    Planned::Page(i) => render_page(&model, &templates, *i, &bodies, &mut diags),
-                    Planned::Pager { section, number } => render_pager(
-                        &model, &templates, *section, *number, &bodies, &home, &mut diags,
-                    ),
-                    Planned::Alias { page, .. } => {
-                        render_alias(&model, &templates, *page, &mut diags)
-                    }
-                };
-                (html, diags)
-            })
-            .collect();
-        let mut files = HashMap::with_capacity(plan.len() + 16);
-        let mut page_of = HashMap::with_capacity(plan.len());
-        let mut html_facts = BTreeMap::new();
-        let scan = engine.is_some();
-        for ((out, item), (html, diags)) in plan.iter().zip(outputs) {
-            let owner = owner_of(&model, item);
-            match owner {
-                Some(i) => local[i].extend(diags),
-                None => site_diags.extend(diags),
-            }
-            if let Some(i) = owner
-                && !matches!(item, Planned::Alias { .. })
-            {
-                page_of.insert(out.clone(), i);
-            }
-            if let Some(h) = html {
-                if scan && !matches!(item, Planned::Alias { .. }) {
-                    let page = match item {
-                        Planned::Page(i) => Some(*i),
-                        Planned::Pager { section, .. } => model.sections[*section].index,
-                        Planned::Alias { .. } => None,
-                    };
-                    let facts = crate::rules::html::scan(&h);
-                    html_facts.insert(out.clone(), PageHtml { page, facts });
-                }
-                files.insert(out.clone(), Bytes::from(h));
-            }
-        }
-        let (extras, extra_html, extra_diags) =
-            build::render_extras(&model, &templates, &plan, &bodies, scan);
-        site_diags.extend(extra_diags);
-        html_facts.extend(extra_html);
-        for (path, bytes) in extras {
-            files.insert(path, Bytes::from(bytes));
-        }
-        let assets = assets_of(theme, &self.tree, &plan);
-        if let Some(engine) = engine {
-            let paths: HashSet<String> = files
-                .keys()
-                .cloned()
-                .chain(assets.keys().cloned())
-                .collect();
-            let input = SiteInput {
-                site: &self.site,
-                tree: &self.tree,
-                bodies: &bodies,
-                html: &html_facts,
-                files: &paths,
-                base_path: &model.ctx.base_path,
-            };
-            site_diags.extend(engine.check_site_only(&input, rule_opts));
-            let per_page: Vec<Vec<Diagnostic>> = self
-                .tree
-                .pages
-                .par_iter()
-                .zip(&bodies)
-                .map(|(p, b)| engine.check_page(&self.site, p, b, rule_opts))
-                .collect();
-            for (l, d) in local.iter_mut().zip(per_page) {
-                l.extend(d);
-            }
-        }
-        self.parts = Some(Parts::from(model));
-        self.site_diags = site_diags;
-        self.local = local;
-        self.bodies = bodies;
-        self.plan = plan;
+        let (files, assets) = sink.into_parts();
+        self.parts = out.parts;
+        self.site_diags = out.site_diags;
+        self.local = out.local;
+        self.bodies = out.bodies;
+        self.plan = out.plan;
         self.files = files;
         self.assets = assets;
-        self.page_of = page_of;
+        self.page_of = out.page_of;
         self.extras_stale = false;
     }
 
@@ -681,16 +572,7 @@ impl SiteState {
         // The front matter is unchanged, so links, sections and the site
         // context of the last site render still hold.
         let model = match self.parts.take() {
-            Some(parts) => Model {
-                site: &self.site,
-                config,
-                tree: &self.tree,
-                links: parts.links,
-                sections: parts.sections,
-                ctx: parts.ctx,
-                opts,
-                diagnostics: parts.diagnostics,
-            },
+            Some(parts) => parts.into_model(&self.site, config, &self.tree, opts),
             None => Model::new(&self.site, config, &self.tree, opts),
         };
         let p = &self.tree.pages[i];
@@ -771,19 +653,13 @@ impl SiteState {
             .par_iter()
             .map(|&n| {
                 let mut diags = Vec::new();
-                let html = match &self.plan[n].1 {
-                    Planned::Page(k) => render_page(&model, &templates, *k, bodies, &mut diags),
-                    Planned::Pager { section, number } => render_pager(
-                        &model, &templates, *section, *number, bodies, &home, &mut diags,
-                    ),
-                    Planned::Alias { page, .. } => {
-                        render_alias(&model, &templates, *page, &mut diags)
-                    }
-                };
+                let item = &self.plan[n].1;
+                let html =
+                    pipeline::render_item(&model, &templates, item, bodies, &home, &mut diags);
                 (n, html, diags)
             })
             .collect();
-        self.parts = Some(Parts::from(model));
+        self.parts = Some(ModelParts::from(model));
         let count = rendered.len();
         for (n, html, diags) in rendered {
             local.extend(diags);
@@ -809,43 +685,13 @@ impl SiteState {
         };
         let model = self.model(config);
         let (extras, _, _) =
-            build::render_extras(&model, &templates, &self.plan, &self.bodies, false);
+            pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, false);
         drop(model);
         for (path, bytes) in extras {
             self.files.insert(path, Bytes::from(bytes));
         }
         self.extras_stale = false;
     }
-}
-
-/// The page whose findings an output's rendering belongs to.
-fn owner_of(model: &Model<'_>, item: &Planned) -> Option<usize> {
-    match item {
-        Planned::Page(i) => Some(*i),
-        Planned::Alias { page, .. } => Some(*page),
-        Planned::Pager { section, .. } => model.sections[*section].index,
-    }
-}
-
-/// Output path → source file of the theme's and the site's static files
-/// (site files override theme files of the same path; a page wins over both).
-fn assets_of(
-    theme: &Theme,
-    tree: &ContentTree,
-    plan: &[(String, Planned)],
-) -> HashMap<String, PathBuf> {
-    let mut out: HashMap<String, PathBuf> = theme
-        .statics
-        .iter()
-        .map(|f| (f.rel.clone(), f.path.clone()))
-        .collect();
-    let planned: HashSet<&str> = plan.iter().map(|(o, _)| o.as_str()).collect();
-    for a in &tree.assets {
-        if !planned.contains(a.out.as_str()) {
-            out.insert(a.out.clone(), a.src.clone());
-        }
-    }
-    out
 }
 
 /// `http://<subdomain>.localhost:PORT`.

@@ -1,0 +1,571 @@
+//! One site's render, the only one: plan → page bodies → pages, list pages
+//! and aliases → generated files (404, search, feeds, exports, `_headers`…)
+//! → static files → rules. `build` (and so `check` and `publish`) and
+//! `serve` both call [`render_site`]; they differ only in the [`Sink`] the
+//! outputs go to (the staging writer, or memory) and in what they keep of
+//! the [`SiteOutput`]. A rule or a trust check added here holds for both.
+//!
+//! It owns no I/O of its own: reading is `content`'s, writing the sink's.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::RegencyConfig;
+use crate::content::kinds::Jenis;
+use crate::content::{self, ContentTree};
+use crate::diagnostic::{Diagnostic, Location, Message};
+use crate::error::Error;
+use crate::markdown::{Links, Rendered};
+use crate::output::{FileEntry, HostWriter};
+use crate::registry::Site;
+use crate::render::context::{HomeCtx, SiteCtx};
+use crate::render::site::{Model, Planned, Section, SiteOptions};
+use crate::render::{Templates, Theme, extras};
+use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
+
+/// Where a site's outputs go.
+pub trait Sink: Sync {
+    /// What the sink returns for one output (a manifest entry, or nothing).
+    type Entry: Send;
+    /// Stores `bytes` at the output path `path` (`/`-separated, relative).
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<Self::Entry, Error>;
+    /// Stores the file `src` at the output path `path`.
+    fn copy(&self, path: &str, src: &Path) -> Result<Self::Entry, Error>;
+}
+
+impl Sink for HostWriter {
+    type Entry = FileEntry;
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<FileEntry, Error> {
+        HostWriter::write(self, path, &bytes)
+    }
+    fn copy(&self, path: &str, src: &Path) -> Result<FileEntry, Error> {
+        HostWriter::copy(self, path, src)
+    }
+}
+
+/// A sink that keeps rendered files in memory and static files as paths
+/// (served from disk): the preview's.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<HashMap<String, Bytes>>,
+    assets: Mutex<HashMap<String, PathBuf>>,
+}
+
+impl Memory {
+    /// Rendered files and static files by output path.
+    pub fn into_parts(self) -> (HashMap<String, Bytes>, HashMap<String, PathBuf>) {
+        (
+            self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            self.assets.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+}
+
+impl Sink for Memory {
+    type Entry = ();
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), Bytes::from(bytes));
+        Ok(())
+    }
+    fn copy(&self, path: &str, src: &Path) -> Result<(), Error> {
+        let mut assets = self.assets.lock().unwrap_or_else(|e| e.into_inner());
+        assets.insert(path.to_string(), src.to_path_buf());
+        Ok(())
+    }
+}
+
+/// What every site of a run shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    /// The regency.
+    pub config: &'a RegencyConfig,
+    /// The default theme.
+    pub theme: &'a Theme,
+    /// The content rules, when they run.
+    pub engine: Option<&'a Engine>,
+    /// Options of the rules.
+    pub rule_opts: &'a RuleOptions,
+}
+
+/// The parts of a site's render model that only front matter changes: kept
+/// by the preview between page edits so a body edit does not rebuild them.
+#[derive(Debug)]
+pub struct ModelParts {
+    /// `@/` resolution.
+    pub links: Links,
+    /// Sections, root first.
+    pub sections: Vec<Section>,
+    /// `site` of every template.
+    pub ctx: SiteCtx,
+    /// Problems found while assembling the model.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Model<'_>> for ModelParts {
+    fn from(model: Model<'_>) -> ModelParts {
+        let Model {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+            ..
+        } = model;
+        ModelParts {
+            links,
+            sections,
+            ctx,
+            diagnostics,
+        }
+    }
+}
+
+impl ModelParts {
+    /// The model again, over `tree` (whose front matter is unchanged).
+    pub fn into_model<'a>(
+        self,
+        site: &'a Site,
+        config: &'a RegencyConfig,
+        tree: &'a ContentTree,
+        opts: SiteOptions,
+    ) -> Model<'a> {
+        Model {
+            site,
+            config,
+            tree,
+            links: self.links,
+            sections: self.sections,
+            ctx: self.ctx,
+            opts,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// One site rendered.
+#[derive(Debug)]
+pub struct SiteOutput<E> {
+    /// What the sink returned for every output, in plan order, then the
+    /// generated files, then the static files.
+    pub entries: Vec<E>,
+    /// Output path of every page, list page and alias.
+    pub plan: Vec<(String, Planned)>,
+    /// Every page's rendered Markdown.
+    pub bodies: Vec<Rendered>,
+    /// Output path → the page it shows (pages and list pages of a section
+    /// with an `_index.md`).
+    pub page_of: HashMap<String, usize>,
+    /// Findings about the site as a whole (loading, the model, generated
+    /// files, static files, site rules).
+    pub site_diags: Vec<Diagnostic>,
+    /// Per page: Markdown, rendering and page-rule findings.
+    pub local: Vec<Vec<Diagnostic>>,
+    /// The model, for a later partial render.
+    pub parts: Option<ModelParts>,
+    /// Set when the templates could not be loaded: nothing was rendered.
+    pub templates_failed: bool,
+}
+
+impl<E> SiteOutput<E> {
+    /// Every finding, site-wide first.
+    pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.site_diags.iter().chain(self.local.iter().flatten())
+    }
+}
+
+/// Renders `site` (its content loaded into `tree`) through `sink`.
+///
+/// `Err` only when the sink could not store an output (disk full,
+/// permissions); every problem of the input is a finding in the result.
+pub fn render_site<S: Sink>(
+    run: Run<'_>,
+    site: &Site,
+    tree: &ContentTree,
+    opts: SiteOptions,
+    sink: &S,
+) -> Result<SiteOutput<S::Entry>, Error> {
+    let mut site_diags = tree.diagnostics.clone();
+    let mut out = SiteOutput {
+        entries: Vec::new(),
+        plan: Vec::new(),
+        bodies: Vec::new(),
+        page_of: HashMap::new(),
+        site_diags: Vec::new(),
+        local: vec![Vec::new(); tree.pages.len()],
+        parts: None,
+        templates_failed: false,
+    };
+    let templates = match run.theme.for_site(&site.dir, &site.shown) {
+        Ok(t) => t,
+        Err(d) => {
+            site_diags.push(d);
+            out.site_diags = site_diags;
+            out.templates_failed = true;
+            return Ok(out);
+        }
+    };
+    let model = Model::new(site, run.config, tree, opts);
+    site_diags.extend(model.diagnostics.iter().cloned());
+    let (plan, duplicates) = model.plan();
+    site_diags.extend(duplicates);
+    let bodies = model.render_bodies();
+    let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
+    let scan = run.engine.is_some();
+
+    // Pages, list pages, aliases: rendered and handed to the sink in parallel.
+    let home = model.home_ctx(&bodies);
+    type One<E> = (Option<E>, Option<PageHtml>, Vec<Diagnostic>);
+    let rendered: Vec<Result<One<S::Entry>, Error>> = plan
+        .par_iter()
+        .map(|(path, item)| {
+            let mut diags = Vec::new();
+            let Some(html) = render_item(&model, &templates, item, &bodies, &home, &mut diags)
+            else {
+                return Ok((None, None, diags));
+            };
+            let facts = (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
+                page: shown_page(&model, item),
+                facts: crate::rules::html::scan(&html),
+            });
+            Ok((Some(sink.write(path, html.into_bytes())?), facts, diags))
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(plan.len() + 16);
+    let mut html_facts = BTreeMap::new();
+    let mut page_of = HashMap::with_capacity(plan.len());
+    for ((path, item), r) in plan.iter().zip(rendered) {
+        let (entry, facts, diags) = r?;
+        let owner = owner_of(&model, item);
+        match owner {
+            Some(i) => local[i].extend(diags),
+            None => site_diags.extend(diags),
+        }
+        if let Some(i) = owner
+            && !matches!(item, Planned::Alias { .. })
+        {
+            page_of.insert(path.clone(), i);
+        }
+        entries.extend(entry);
+        if let Some(f) = facts {
+            html_facts.insert(path.clone(), f);
+        }
+    }
+
+    // Generated files.
+    let (extra_files, extra_html, extra_diags) =
+        render_extras(&model, &templates, &plan, &bodies, scan);
+    site_diags.extend(extra_diags);
+    html_facts.extend(extra_html);
+    let mut paths: HashSet<String> = plan.iter().map(|(p, _)| p.clone()).collect();
+    for (path, bytes) in extra_files {
+        paths.insert(path.clone());
+        entries.push(sink.write(&path, bytes)?);
+    }
+
+    // Static files: the theme's, then the site's over them.
+    let statics = choose_statics(run.theme, tree, &plan, &mut site_diags);
+    let copied: Vec<Result<S::Entry, Error>> = statics
+        .par_iter()
+        .map(|(path, src)| sink.copy(path, src))
+        .collect();
+    for r in copied {
+        entries.push(r?);
+    }
+    paths.extend(statics.keys().map(|p| p.to_string()));
+
+    // Rules: each page alone (so the preview can check one page again),
+    // then the site as a whole.
+    if let Some(engine) = run.engine {
+        let input = SiteInput {
+            site,
+            tree,
+            bodies: &bodies,
+            html: &html_facts,
+            files: &paths,
+            base_path: &model.ctx.base_path,
+        };
+        let (per_page, whole) = rayon::join(
+            || {
+                tree.pages
+                    .par_iter()
+                    .zip(&bodies)
+                    .map(|(p, b)| engine.check_page(site, p, b, run.rule_opts))
+                    .collect::<Vec<_>>()
+            },
+            || engine.check_site_only(&input, run.rule_opts),
+        );
+        for (l, d) in local.iter_mut().zip(per_page) {
+            l.extend(d);
+        }
+        site_diags.extend(whole);
+    }
+
+    out.entries = entries;
+    out.parts = Some(ModelParts::from(model));
+    out.plan = plan;
+    out.bodies = bodies;
+    out.page_of = page_of;
+    out.site_diags = site_diags;
+    out.local = local;
+    Ok(out)
+}
+
+/// Renders one planned output (a page, a list page or an alias).
+pub fn render_item(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    item: &Planned,
+    bodies: &[Rendered],
+    home: &HomeCtx,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match item {
+        Planned::Page(i) => render_page(model, templates, *i, bodies, diags),
+        Planned::Pager { section, number } => {
+            render_pager(model, templates, *section, *number, bodies, home, diags)
+        }
+        Planned::Alias { page, .. } => render_alias(model, templates, *page, diags),
+    }
+}
+
+/// The page whose findings an output's rendering belongs to.
+pub fn owner_of(model: &Model<'_>, item: &Planned) -> Option<usize> {
+    match item {
+        Planned::Page(i) => Some(*i),
+        Planned::Alias { page, .. } => Some(*page),
+        Planned::Pager { section, .. } => model.sections[*section].index,
+    }
+}
+
+/// The page an output shows (an alias shows none: it only redirects).
+fn shown_page(model: &Model<'_>, item: &Planned) -> Option<usize> {
+    match item {
+        Planned::Alias { .. } => None,
+        other => owner_of(model, other),
+    }
+}
+
+fn base_context(model: &Model<'_>) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", &model.ctx);
+    ctx.insert("lang", "id");
+    ctx
+}
+
+/// Where a page's template choice is written (its `template` key), else the file.
+fn template_at(p: &content::SourcePage) -> Location {
+    match p.common.template {
+        Some(_) => {
+            let off = p.text[..p.body_offset].find("template").unwrap_or(0);
+            Location::at_offset(&p.shown, &p.text, off)
+        }
+        None => Location::file(&p.shown),
+    }
+}
+
+fn render_page(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    i: usize,
+    bodies: &[Rendered],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let p = &model.tree.pages[i];
+    let mut ctx = base_context(model);
+    ctx.insert("page", &model.page_ctx(i, &bodies[i], diags));
+    let name = templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
+    templates
+        .render(&name, &ctx, &template_at(p))
+        .map_err(|d| diags.push(d))
+        .ok()
+}
+
+fn render_pager(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    s: usize,
+    number: usize,
+    bodies: &[Rendered],
+    home: &HomeCtx,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let sec = &model.sections[s];
+    let mut ctx = base_context(model);
+    let (page, explicit, jenis, at) = match sec.index {
+        Some(i) => {
+            let p = &model.tree.pages[i];
+            // List pages after the first repeat the section page: its data
+            // links are reported once, from page 1.
+            let mut sink = Vec::new();
+            let page = model.page_ctx(i, &bodies[i], if number == 1 { diags } else { &mut sink });
+            (
+                page,
+                p.common.template.as_deref(),
+                p.jenis(),
+                template_at(p),
+            )
+        }
+        None => (
+            model.bare_section_ctx(s),
+            None,
+            Jenis::Bagian,
+            Location::file(model.site.shown.join("content").join(&sec.dir)),
+        ),
+    };
+    ctx.insert("page", &page);
+    ctx.insert("section", &model.section_ctx(s, number, bodies));
+    let is_home = sec.dir.is_empty();
+    if is_home {
+        ctx.insert("home", home);
+    }
+    let name = templates.choose(explicit, jenis, true, is_home);
+    templates
+        .render(&name, &ctx, &at)
+        .map_err(|d| diags.push(d))
+        .ok()
+}
+
+fn render_alias(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    page: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let p = &model.tree.pages[page];
+    let mut ctx = base_context(model);
+    ctx.insert("target", &model.absolute(&model.links.url(&p.url_path)));
+    templates
+        .render("alias.html", &ctx, &Location::file(&p.shown))
+        .map_err(|d| diags.push(d))
+        .ok()
+}
+
+/// Files generated for a site besides its pages (404, search, feeds, JSON
+/// exports, `_headers`…), as (output path, bytes) in a fixed order, with
+/// the facts of the HTML among them (when scanned) and findings.
+pub type Extras = (
+    Vec<(String, Vec<u8>)>,
+    BTreeMap<String, PageHtml>,
+    Vec<Diagnostic>,
+);
+
+/// Renders the generated files of a site in memory (see [`Extras`]).
+pub fn render_extras(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    plan: &[(String, Planned)],
+    bodies: &[Rendered],
+    scan: bool,
+) -> Extras {
+    let mut diags = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut html_facts = BTreeMap::new();
+    let mut facts_of = |path: &str, h: &str| {
+        if scan {
+            let facts = crate::rules::html::scan(h);
+            html_facts.insert(path.to_string(), PageHtml { page: None, facts });
+        }
+    };
+    let theme_at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
+    let ctx = base_context(model);
+    if let Ok(html) = templates
+        .render("404.html", &ctx, &theme_at)
+        .map_err(|d| diags.push(d))
+    {
+        facts_of("404.html", &html);
+        files.push(("404.html".into(), html.into_bytes()));
+    }
+    let mut search_ctx = base_context(model);
+    let mut search_page = model.bare_section_ctx(0);
+    search_page.title = "Pencarian".to_string();
+    search_page.jenis = Jenis::Halaman.as_str();
+    search_page.jenis_label = Jenis::Halaman.label();
+    search_page.url = model.ctx.urls.cari.clone();
+    search_page.permalink = model.absolute(&search_page.url);
+    search_page.breadcrumbs.truncate(1);
+    search_ctx.insert("page", &search_page);
+    if let Ok(html) = templates
+        .render("cari.html", &search_ctx, &theme_at)
+        .map_err(|d| diags.push(d))
+    {
+        facts_of("cari/index.html", &html);
+        files.push(("cari/index.html".into(), html.into_bytes()));
+    }
+    files.push((
+        "cari/indeks.json".into(),
+        extras::search_index(model, bodies),
+    ));
+    if let Some(feed) = extras::atom(model, bodies) {
+        files.push(("atom.xml".into(), feed.into_bytes()));
+    }
+    let urls = sitemap_urls(model, plan);
+    files.push((
+        "sitemap.xml".into(),
+        extras::sitemap(model, &urls).into_bytes(),
+    ));
+    files.push(("robots.txt".into(), extras::robots(model).into_bytes()));
+    files.push((
+        ".well-known/security.txt".into(),
+        extras::security_txt(model).into_bytes(),
+    ));
+    files.push(("_headers".into(), extras::headers(model).into_bytes()));
+    files.push(("_redirects".into(), extras::redirects(model).into_bytes()));
+    files.push(("layanan.json".into(), extras::layanan_json(model)));
+    files.push(("dip.json".into(), extras::dip_json(model)));
+    files.push(("kontak.json".into(), extras::kontak_json(model)));
+    (files, html_facts, diags)
+}
+
+fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, Option<String>)> {
+    let lastmod = |i: usize| {
+        let c = &model.tree.pages[i].common;
+        c.updated.or(c.date).map(|d| d.iso_day())
+    };
+    plan.iter()
+        .filter_map(|(_, item)| match item {
+            Planned::Page(i) => {
+                Some((model.links.url(&model.tree.pages[*i].url_path), lastmod(*i)))
+            }
+            Planned::Pager { section, number: 1 } => {
+                let sec = &model.sections[*section];
+                Some((model.links.url(&sec.url_path), sec.index.and_then(lastmod)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Output path → source of the static files: the theme's, with the site's
+/// of the same path over them. A site file on the path of a page is
+/// refused (`KELUARAN-001`): pages are laman's.
+fn choose_statics<'t>(
+    theme: &'t Theme,
+    tree: &'t ContentTree,
+    plan: &[(String, Planned)],
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'t str, &'t Path> {
+    let mut chosen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for f in &theme.statics {
+        chosen.insert(f.rel.as_str(), f.path.as_path());
+    }
+    let planned: HashSet<&str> = plan.iter().map(|(o, _)| o.as_str()).collect();
+    for a in &tree.assets {
+        if planned.contains(a.out.as_str()) {
+            diags.push(Diagnostic::new(
+                Location::file(a.shown.clone()),
+                Message::DuplicateOutput {
+                    output: a.out.clone(),
+                    other: PathBuf::from("content/"),
+                },
+            ));
+            continue;
+        }
+        chosen.insert(a.out.as_str(), a.src.as_path());
+    }
+    chosen
+}
