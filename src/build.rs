@@ -56,6 +56,9 @@ pub enum Mode {
     Build,
     /// Render in memory and check; write nothing.
     Check,
+    /// As `Check`, and hash every file that would be written: the manifest
+    /// of a publish plan (`publish --dry-run`), with nothing written.
+    Plan,
 }
 
 impl BuildOptions {
@@ -127,6 +130,9 @@ pub struct BuildReport {
     pub today: NaiveDate,
     /// The regency profile the rules ran under.
     pub profile: crate::profile::Profile,
+    /// The manifest of the output (written as `<out>/sites.json` by a
+    /// build; only in memory for a check or a plan).
+    pub manifest: Manifest,
 }
 
 impl BuildReport {
@@ -167,6 +173,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let staging = match opts.mode {
         Mode::Build => Staging::create(&opts.out)?,
         Mode::Check => Staging::dry(&opts.out),
+        Mode::Plan => Staging::plan(&opts.out),
     };
     let single = registry.sites.len() == 1;
     let rule_opts = RuleOptions {
@@ -247,13 +254,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     );
     staging.commit(&manifest)?;
     Ok(BuildReport {
-        release: manifest.release,
+        release: manifest.release.clone(),
         out: opts.out.clone(),
         sites,
         diagnostics: global,
         elapsed: start.elapsed(),
         today,
         profile: config.region.profile,
+        manifest,
     })
 }
 

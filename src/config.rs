@@ -41,6 +41,9 @@ pub struct RegencyConfig {
     /// `[publish]`: deploy targets (docs/publish.md).
     #[serde(default)]
     pub publish: Option<crate::publish::settings::PublishSettings>,
+    /// `[allow]`: what Diskominfo allows editors beyond the default (docs/security.md).
+    #[serde(default)]
+    pub allow: Allow,
     /// The text this was parsed from (for locating errors found later).
     #[serde(skip)]
     pub source: String,
@@ -56,6 +59,40 @@ pub struct RulesSettings {
     /// Hosts allowed to serve `<script src>` (AMAN-002); default: none, only the site itself.
     #[serde(default)]
     pub script_hosts: Vec<String>,
+}
+
+/// `[allow]`: exceptions to the editor trust boundary, Diskominfo's
+/// decision (docs/security.md). The default allows nothing.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    /// Sites (folder names) whose `templates/` folder overrides theme
+    /// templates (default: none; a site's `templates/` is then an error).
+    #[serde(default)]
+    pub template_overrides: Vec<String>,
+    /// Sites that may ship files a browser runs in `static/` (`.js`,
+    /// `.html`, SVG with script, `.wasm`; default: none).
+    #[serde(default)]
+    pub static_scripts: Vec<String>,
+    /// Hosts an `<iframe src="https://HOST/…">` in a page may point at
+    /// (e.g. a video or map provider; default: none, no iframes).
+    #[serde(default)]
+    pub iframe_hosts: Vec<String>,
+}
+
+impl Allow {
+    /// What the site `slug` is allowed.
+    pub fn for_site(&self, slug: &str) -> crate::trust::SiteTrust {
+        crate::trust::SiteTrust {
+            templates: self.template_overrides.iter().any(|s| s == slug),
+            scripts: self.static_scripts.iter().any(|s| s == slug),
+            iframe_hosts: self
+                .iframe_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+        }
+    }
 }
 
 /// A severity override of laman.toml.

@@ -213,6 +213,24 @@ pub enum FileKind {
     FrontMatter,
 }
 
+/// Which bound a site template ran into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TemplateLimitKind {
+    /// It includes itself, or its macros call themselves (directly or not).
+    Recursion { cycle: Vec<String> },
+    /// Nested deeper than laman renders.
+    Depth { max: usize },
+    /// A `range` longer than laman renders.
+    Range { max: usize },
+    /// Its output grew past the limit.
+    Size { max_bytes: usize },
+    /// It rendered longer than the limit.
+    Time { max_ms: u64 },
+    /// The template file is larger than laman parses.
+    FileSize { max_bytes: usize },
+}
+
 /// Every problem laman can report, as data. The text is made by `text`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -266,6 +284,28 @@ pub enum Message {
     DuplicateOutput { output: String, other: PathBuf },
     /// An `@/…` link whose target page does not exist.
     BrokenInternalLink { target: String },
+    /// An output path from editor input (an alias, a static file name)
+    /// that would leave the site's folder or carries `_redirects` syntax.
+    UnsafePath {
+        path: String,
+        problem: crate::trust::paths::PathProblem,
+    },
+    /// A static file a browser would run, without Diskominfo's permission.
+    ExecutableStatic {
+        path: String,
+        executable: crate::trust::statics::Executable,
+    },
+    /// Raw HTML (or a Markdown link) that the sanitizer removes.
+    UnsafeHtml {
+        problem: crate::trust::html::HtmlProblem,
+    },
+    /// A site's `templates/` folder without Diskominfo's permission.
+    TemplateOverrideNotAllowed,
+    /// A site template that recurses, or would render without bound.
+    TemplateLimit {
+        name: String,
+        limit: TemplateLimitKind,
+    },
     /// A subdomain label that is not a valid RFC 1123 host label.
     InvalidSubdomain { label: String },
     /// A subdomain label reserved for regency-wide services.
@@ -327,6 +367,11 @@ impl Message {
             TemplateMissing { .. } => "TEMA-001",
             TemplateBroken { .. } => "TEMA-002",
             DuplicateOutput { .. } => "KELUARAN-001",
+            UnsafePath { .. } => "KELUARAN-002",
+            ExecutableStatic { .. } => "KELUARAN-003",
+            UnsafeHtml { .. } => "HTML-001",
+            TemplateOverrideNotAllowed => "TEMA-003",
+            TemplateLimit { .. } => "TEMA-004",
             BrokenInternalLink { .. } => "TAUTAN-001",
             InvalidSubdomain { .. } | ReservedSubdomain { .. } => "DOMAIN-007",
             DuplicateSubdomain { .. } => "REGISTRI-001",
@@ -335,9 +380,14 @@ impl Message {
     }
 
     /// Severity before any profile override. Every input problem the build
-    /// meets is an error: it stops the affected site from being written.
+    /// meets is an error: it stops the affected site from being written;
+    /// only harmless HTML that the sanitizer drops is a warning.
     pub fn default_severity(&self) -> Severity {
-        Severity::Error
+        match self {
+            // Harmless markup that is only dropped (its text stays).
+            Message::UnsafeHtml { problem } if !problem.is_dangerous() => Severity::Warning,
+            _ => Severity::Error,
+        }
     }
 
     /// The message in `lang`.

@@ -31,6 +31,15 @@ pub enum Error {
     /// An argument was not acceptable.
     #[error("{0}")]
     Usage(String),
+    /// The writer refused a path that would leave the output folder (the
+    /// second check of the trust boundary; the first is at the input).
+    #[error("refused to write outside the output folder: {path:?} ({problem:?})")]
+    UnsafeOutput {
+        /// The path as asked.
+        path: String,
+        /// Why it was refused.
+        problem: crate::trust::paths::PathProblem,
+    },
 }
 
 impl Error {

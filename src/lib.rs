@@ -30,6 +30,7 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
+pub mod trust;
 
 pub use diagnostic::{Diagnostic, Lang, Location, Message, Severity};
 pub use error::Error;

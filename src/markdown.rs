@@ -2,7 +2,10 @@
 //! task lists, heading attributes), plus what laman adds on the way:
 //! `@/path.md` links resolved to URLs (an unknown target is a diagnostic at
 //! its line and column), an `id` on every heading, the images with their
-//! alt text, and a plain-text excerpt for search and summaries.
+//! alt text, and a plain-text excerpt for search and summaries. Raw HTML
+//! and link targets are held to the editor trust boundary
+//! (`trust::html`): a body with raw HTML is sanitized, and what is removed
+//! is reported at its line and column.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -12,6 +15,7 @@ use serde::Serialize;
 
 use crate::content::slugify;
 use crate::diagnostic::{Diagnostic, Location, Message};
+use crate::trust::html::{HtmlPolicy, HtmlProblem};
 
 /// How many characters of plain text to keep per page.
 const PLAIN_LIMIT: usize = 600;
@@ -116,8 +120,8 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders the body of `src` with `links`.
-pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
+/// Renders the body of `src` with `links`, raw HTML held to `policy`.
+pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendered {
     let body = &src.text[src.body_offset..];
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
@@ -125,9 +129,19 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
     // (index of the Start event, level, explicit id, collected text)
     let mut heading: Option<(usize, u8, Option<String>, String)> = None;
     let mut image: Option<(String, String, usize)> = None;
+    // Raw HTML fragments with their offset in the body.
+    let mut raw: Vec<(usize, CowStr<'_>)> = Vec::new();
 
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let ev = match ev {
+            Event::Html(h) => {
+                raw.push((range.start, h.clone()));
+                Event::Html(h)
+            }
+            Event::InlineHtml(h) => {
+                raw.push((range.start, h.clone()));
+                Event::InlineHtml(h)
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
                     events.len(),
@@ -176,6 +190,7 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
                 id,
             }) => {
                 let dest = resolve_or_report(&dest_url, links, src, range.start, &mut out);
+                let dest = refuse_scheme(dest, "href", policy, src, range.start, &mut out);
                 out.links.push(dest.to_string());
                 Event::Start(Tag::Link {
                     link_type,
@@ -191,6 +206,7 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
                 id,
             }) => {
                 let dest = resolve_or_report(&dest_url, links, src, range.start, &mut out);
+                let dest = refuse_scheme(dest, "src", policy, src, range.start, &mut out);
                 image = Some((dest.to_string(), String::new(), range.start));
                 Event::Start(Tag::Image {
                     link_type,
@@ -234,7 +250,23 @@ pub fn render(src: SourceRef<'_>, links: &Links) -> Rendered {
     }
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
-    out.html = html_out;
+    if raw.is_empty() {
+        // pulldown-cmark escapes text and attributes itself; only raw HTML
+        // needs the sanitizer (and its cost).
+        out.html = html_out;
+    } else {
+        for (at, fragment) in &raw {
+            for found in policy.inspect(fragment) {
+                out.diagnostics.push(Diagnostic::new(
+                    Location::at_offset(src.shown, src.text, src.body_offset + at + found.offset),
+                    Message::UnsafeHtml {
+                        problem: found.problem,
+                    },
+                ));
+            }
+        }
+        out.html = policy.clean(&html_out);
+    }
     let trimmed = out.plain.split_whitespace().collect::<Vec<_>>().join(" ");
     out.plain = trimmed;
     out
@@ -275,6 +307,31 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
         .map(|n| format!("{base}-{n}"))
         .find(|candidate| used.insert(candidate.clone()))
         .unwrap_or(base)
+}
+
+/// A link or image target with a scheme that runs script (`javascript:`,
+/// `data:`…) becomes `#`, reported at the link.
+fn refuse_scheme<'a>(
+    dest: CowStr<'a>,
+    attribute: &str,
+    policy: &HtmlPolicy,
+    src: SourceRef<'_>,
+    body_pos: usize,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let Some(scheme) = policy.forbidden_scheme(&dest) else {
+        return dest;
+    };
+    out.diagnostics.push(Diagnostic::new(
+        Location::at_offset(src.shown, src.text, src.body_offset + body_pos),
+        Message::UnsafeHtml {
+            problem: HtmlProblem::Url {
+                attribute: attribute.to_string(),
+                scheme,
+            },
+        },
+    ));
+    CowStr::from("#")
 }
 
 fn resolve_or_report<'a>(
@@ -320,6 +377,7 @@ mod tests {
                 body_offset: 0,
             },
             &links,
+            &HtmlPolicy::default(),
         )
     }
 
@@ -365,5 +423,50 @@ mod tests {
         assert_eq!(r.images[0].alt, "Peta kantor");
         assert_eq!(r.images[0].line, 13);
         assert!(!r.plain.contains("Peta kantor"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_and_reported_where_it_was_written() {
+        let r = run(
+            "# Judul\n\nTeks <b>tebal</b>.\n\n<script>window.pwned=1</script>\n\n<img src=x onerror=\"window.pwned=1\">\n",
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onerror"), "{}", r.html);
+        assert!(r.html.contains("<b>tebal</b>"), "{}", r.html);
+        let at: Vec<_> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("HTML-001", Some(5), Some(1)),
+                ("HTML-001", Some(7), Some(1))
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_links_with_script_schemes_are_neutralised() {
+        let r = run(
+            "[klik](javascript:alert(1)) dan ![x](data:image/svg+xml,abc) dan <javascript:alert(2)>\n",
+        );
+        assert!(!r.html.contains("href=\"javascript"), "{}", r.html);
+        assert!(!r.html.contains("src=\"data"), "{}", r.html);
+        assert_eq!(r.diagnostics.len(), 3, "{:?}", r.diagnostics);
+        assert!(r.diagnostics.iter().all(|d| d.code == "HTML-001"));
+    }
+
+    #[test]
+    fn a_body_without_raw_html_is_not_touched_by_the_sanitizer() {
+        let text = "## A\n\n[x](/a/ \"judul\") `k`\n";
+        let r = run(text);
+        assert!(
+            r.html.contains("<a href=\"/a/\" title=\"judul\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.diagnostics.is_empty());
     }
 }

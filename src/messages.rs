@@ -163,6 +163,40 @@ pub fn text(m: &Message, lang: Lang) -> String {
         (DuplicateOutput { output, other }, En) => {
             format!("this page and {} both write `{output}`", other.display())
         }
+        (UnsafePath { path, problem }, lang) => {
+            let why = path_problem(*problem, lang);
+            match lang {
+                Id => format!("jalur keluaran `{}` ditolak: {why}", printable(path)),
+                En => format!("output path `{}` is refused: {why}", printable(path)),
+            }
+        }
+        (
+            ExecutableStatic {
+                path,
+                executable: kind,
+            },
+            lang,
+        ) => {
+            let what = executable(*kind, lang);
+            match lang {
+                Id => format!(
+                    "berkas statis `{path}` adalah {what} yang dijalankan peramban; tanpa izin Diskominfo berkas ini tidak diterbitkan"
+                ),
+                En => format!(
+                    "static file `{path}` is {what} that a browser runs; without Diskominfo's permission it is not published"
+                ),
+            }
+        }
+        (UnsafeHtml { problem }, lang) => html_problem(problem, lang),
+        (TemplateOverrideNotAllowed, Id) => {
+            "folder templates/ situs ini tidak diizinkan: templat situs adalah keputusan Diskominfo"
+                .into()
+        }
+        (TemplateOverrideNotAllowed, En) => {
+            "this site's templates/ folder is not allowed: site templates are Diskominfo's decision"
+                .into()
+        }
+        (TemplateLimit { name, limit }, lang) => template_limit(name, limit, lang),
         (BrokenInternalLink { target }, Id) => {
             format!("tautan internal `{target}` menunjuk ke halaman yang tidak ada")
         }
@@ -286,6 +320,36 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
         (TemplateBroken { .. }, En) => "fix the template at the line named".into(),
         (DuplicateOutput { .. }, Id) => "ganti nama salah satu berkas atau hapus aliasnya".into(),
         (DuplicateOutput { .. }, En) => "rename one of the files or remove the alias".into(),
+        (UnsafePath { .. }, Id) => {
+            "pakai huruf a–z, angka, `-`, `_` dan `.` dengan `/` di antara folder, misalnya /berita/lama/".into()
+        }
+        (UnsafePath { .. }, En) => {
+            "use letters a–z, digits, `-`, `_` and `.` with `/` between folders, e.g. /berita/lama/".into()
+        }
+        (ExecutableStatic { .. }, Id) => {
+            "hapus berkas ini, atau minta Diskominfo mencantumkan situs ini di [allow] static_scripts pada laman.toml".into()
+        }
+        (ExecutableStatic { .. }, En) => {
+            "remove the file, or ask Diskominfo to list this site in [allow] static_scripts of laman.toml".into()
+        }
+        (UnsafeHtml { .. }, Id) => {
+            "tulis isinya dengan Markdown; untuk video atau peta, minta Diskominfo mengizinkan hostnya di [allow] iframe_hosts".into()
+        }
+        (UnsafeHtml { .. }, En) => {
+            "write the content in Markdown; for a video or a map, ask Diskominfo to allow its host in [allow] iframe_hosts".into()
+        }
+        (TemplateOverrideNotAllowed, Id) => {
+            "hapus folder templates/, atau minta Diskominfo mencantumkan situs ini di [allow] template_overrides pada laman.toml".into()
+        }
+        (TemplateOverrideNotAllowed, En) => {
+            "remove the templates/ folder, or ask Diskominfo to list this site in [allow] template_overrides of laman.toml".into()
+        }
+        (TemplateLimit { .. }, Id) => {
+            "sederhanakan templat: tanpa rekursi, tanpa perulangan sebesar itu".into()
+        }
+        (TemplateLimit { .. }, En) => {
+            "simplify the template: no recursion, no loops that large".into()
+        }
         (BrokenInternalLink { .. }, Id) => {
             "tulis jalur berkas di bawah content/, misalnya @/layanan/kir.md".into()
         }
@@ -318,6 +382,129 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
         (Rule { .. }, _) => return None,
     };
     Some(h)
+}
+
+/// A path with control characters made visible.
+fn printable(path: &str) -> String {
+    path.chars()
+        .flat_map(char::escape_debug)
+        .collect::<String>()
+}
+
+fn path_problem(p: crate::trust::paths::PathProblem, lang: Lang) -> String {
+    use crate::trust::paths::PathProblem::*;
+    match (p, lang) {
+        (Empty, Lang::Id) => "kosong (laman sendiri yang menulis beranda)".into(),
+        (Empty, Lang::En) => "empty (laman itself writes the home page)".into(),
+        (ParentDir, Lang::Id) => "`..` keluar dari folder situs".into(),
+        (ParentDir, Lang::En) => "`..` leaves the site's folder".into(),
+        (DotSegment, Lang::Id) => {
+            "bagian yang diawali `.` (berkas tersembunyi atau milik laman)".into()
+        }
+        (DotSegment, Lang::En) => "a part starting with `.` (hidden, or laman's own)".into(),
+        (EmptySegment, Lang::Id) => "`//` (bagian kosong; di awal berarti situs lain)".into(),
+        (EmptySegment, Lang::En) => {
+            "`//` (an empty part; at the start it means another site)".into()
+        }
+        (Backslash, Lang::Id) => "garis miring terbalik `\\`".into(),
+        (Backslash, Lang::En) => "a backslash `\\`".into(),
+        (Control, Lang::Id) => "karakter kendali (mis. baris baru atau NUL)".into(),
+        (Control, Lang::En) => "a control character (e.g. a newline or NUL)".into(),
+        (Percent, Lang::Id) => "`%` (penyandian persen)".into(),
+        (Percent, Lang::En) => "`%` (percent-encoding)".into(),
+        (Syntax(' '), Lang::Id) => "spasi".into(),
+        (Syntax(' '), Lang::En) => "a space".into(),
+        (Syntax(c), Lang::Id) => {
+            format!("karakter `{c}` (bermakna khusus di _redirects/_headers atau URL)")
+        }
+        (Syntax(c), Lang::En) => {
+            format!("the character `{c}` (syntax in _redirects/_headers or URLs)")
+        }
+        (NonAscii(c), Lang::Id) => format!("karakter non-ASCII `{c}` (U+{:04X})", c as u32),
+        (NonAscii(c), Lang::En) => format!("the non-ASCII character `{c}` (U+{:04X})", c as u32),
+        (TooLong, Lang::Id) => format!("lebih dari {} karakter", crate::trust::paths::MAX_LEN),
+        (TooLong, Lang::En) => format!("longer than {} characters", crate::trust::paths::MAX_LEN),
+    }
+}
+
+fn executable(k: crate::trust::statics::Executable, lang: Lang) -> &'static str {
+    use crate::trust::statics::Executable::*;
+    match (k, lang) {
+        (Script, Lang::Id) => "skrip JavaScript",
+        (Script, Lang::En) => "a JavaScript file",
+        (Document, Lang::Id) => "dokumen HTML/XML",
+        (Document, Lang::En) => "an HTML/XML document",
+        (SvgWithScript, Lang::Id) => "gambar SVG berisi skrip",
+        (SvgWithScript, Lang::En) => "an SVG image with script",
+        (Wasm, Lang::Id) => "program WebAssembly",
+        (Wasm, Lang::En) => "a WebAssembly program",
+    }
+}
+
+fn html_problem(p: &crate::trust::html::HtmlProblem, lang: Lang) -> String {
+    use crate::trust::html::HtmlProblem::*;
+    match (p, lang) {
+        (Dangerous { element }, Lang::Id) => format!(
+            "HTML `<{element}>` dibuang: elemen ini dapat menjalankan skrip, memuat atau mengganti halaman, atau mengirim data"
+        ),
+        (Dangerous { element }, Lang::En) => format!(
+            "HTML `<{element}>` removed: it can run script, load or replace the page, or send data"
+        ),
+        (NotAllowed { element }, Lang::Id) => {
+            format!("HTML `<{element}>` tidak diizinkan dan dibuang (teksnya tetap)")
+        }
+        (NotAllowed { element }, Lang::En) => {
+            format!("HTML `<{element}>` is not allowed and is removed (its text stays)")
+        }
+        (Handler { element, attribute }, Lang::Id) => format!(
+            "atribut `{attribute}` pada `<{element}>` dibuang: atribut peristiwa menjalankan skrip"
+        ),
+        (Handler { element, attribute }, Lang::En) => {
+            format!("attribute `{attribute}` of `<{element}>` removed: event attributes run script")
+        }
+        (Url { attribute, scheme }, Lang::Id) => format!(
+            "alamat `{scheme}:` pada `{attribute}` dibuang: skema ini dapat menjalankan skrip"
+        ),
+        (Url { attribute, scheme }, Lang::En) => {
+            format!("`{scheme}:` URL in `{attribute}` removed: this scheme can run script")
+        }
+        (IframeHost { host }, Lang::Id) => format!(
+            "`<iframe>` dari `{host}` dibuang: host ini tidak ada di [allow] iframe_hosts laman.toml"
+        ),
+        (IframeHost { host }, Lang::En) => format!(
+            "`<iframe>` from `{host}` removed: the host is not in [allow] iframe_hosts of laman.toml"
+        ),
+        (Style { element }, Lang::Id) => format!(
+            "atribut `style` pada `<{element}>` dibuang (gaya sebaris dilarang oleh kebijakan keamanan)"
+        ),
+        (Style { element }, Lang::En) => format!(
+            "`style` attribute of `<{element}>` removed (the security policy forbids inline styles)"
+        ),
+    }
+}
+
+fn template_limit(name: &str, limit: &crate::diagnostic::TemplateLimitKind, lang: Lang) -> String {
+    use crate::diagnostic::TemplateLimitKind::*;
+    let what = match (limit, lang) {
+        (Recursion { cycle }, Lang::Id) => {
+            format!("memanggil dirinya sendiri ({})", cycle.join(" → "))
+        }
+        (Recursion { cycle }, Lang::En) => format!("calls itself ({})", cycle.join(" → ")),
+        (Depth { max }, Lang::Id) => format!("bersarang lebih dari {max} tingkat"),
+        (Depth { max }, Lang::En) => format!("is nested deeper than {max} levels"),
+        (Range { max }, Lang::Id) => format!("memakai `range` lebih dari {max} butir"),
+        (Range { max }, Lang::En) => format!("uses a `range` of more than {max} items"),
+        (Size { max_bytes }, Lang::Id) => format!("menghasilkan lebih dari {} bajt", max_bytes),
+        (Size { max_bytes }, Lang::En) => format!("produces more than {} bytes", max_bytes),
+        (Time { max_ms }, Lang::Id) => format!("berjalan lebih dari {max_ms} ms"),
+        (Time { max_ms }, Lang::En) => format!("runs longer than {max_ms} ms"),
+        (FileSize { max_bytes }, Lang::Id) => format!("berkasnya lebih dari {max_bytes} bajt"),
+        (FileSize { max_bytes }, Lang::En) => format!("its file is larger than {max_bytes} bytes"),
+    };
+    match lang {
+        Lang::Id => format!("templat `{name}` dihentikan: {what}"),
+        Lang::En => format!("template `{name}` stopped: {what}"),
+    }
 }
 
 fn first_line(s: &str) -> &str {

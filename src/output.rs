@@ -125,6 +125,8 @@ pub struct Staging {
     committed: bool,
     /// Check only: nothing is written.
     dry: bool,
+    /// With `dry`: hash what would be written (a publish plan compares hashes).
+    hash: bool,
 }
 
 impl Staging {
@@ -151,6 +153,7 @@ impl Staging {
             tmp,
             committed: false,
             dry: false,
+            hash: true,
         })
     }
 
@@ -162,7 +165,17 @@ impl Staging {
             tmp: PathBuf::new(),
             committed: true,
             dry: true,
+            hash: false,
         }
+    }
+
+    /// A staging area that writes nothing but hashes what it would write
+    /// (`laman publish --dry-run`: the plan compares hashes with the live
+    /// release, and a dry run writes nothing at all).
+    pub fn plan(out: &Path) -> Staging {
+        let mut staging = Staging::dry(out);
+        staging.hash = true;
+        staging
     }
 
     /// Writer for one host's folder.
@@ -170,6 +183,7 @@ impl Staging {
         HostWriter {
             root: self.tmp.join(host),
             dry: self.dry,
+            hash: self.hash,
         }
     }
 
@@ -199,10 +213,15 @@ impl Staging {
         let known = previous
             .and_then(|m| m.hosts.iter().find(|h| h.host == host))
             .map(|h| h.files.clone());
+        if self.dry {
+            // Nothing is linked: the previous output's list is what stays.
+            return Ok(Some(known.unwrap_or_default()));
+        }
         let new = self.tmp.join(host);
         let writer = HostWriter {
             root: new,
             dry: false,
+            hash: true,
         };
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&old).sort_by_file_name() {
@@ -305,6 +324,7 @@ fn remove_stale(parent: &Path, name: &str) {
 pub struct HostWriter {
     root: PathBuf,
     dry: bool,
+    hash: bool,
 }
 
 impl HostWriter {
@@ -315,13 +335,21 @@ impl HostWriter {
         Ok(())
     }
 
-    /// Writes `bytes` at `rel` and returns its entry.
+    /// Writes `bytes` at `rel` and returns its entry. `rel` must be a
+    /// relative path inside the host's folder (docs/security.md): this is
+    /// the one place that opens output files, so a future bug in path
+    /// building cannot write elsewhere.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<FileEntry, Error> {
+        guard(rel)?;
         if self.dry {
             return Ok(FileEntry {
                 path: rel.to_string(),
                 size: bytes.len() as u64,
-                sha256: String::new(),
+                sha256: if self.hash {
+                    hex(&Sha256::digest(bytes))
+                } else {
+                    String::new()
+                },
             });
         }
         let path = self.root.join(rel);
@@ -334,8 +362,12 @@ impl HostWriter {
         })
     }
 
-    /// Copies `src` to `rel` and returns its entry.
+    /// Copies `src` to `rel` and returns its entry (`rel` as for `write`).
     pub fn copy(&self, rel: &str, src: &Path) -> Result<FileEntry, Error> {
+        guard(rel)?;
+        if self.dry && self.hash {
+            return hash_file(src, rel.to_string());
+        }
         if self.dry {
             let size = std::fs::metadata(src).map_err(|e| Error::io(src, e))?.len();
             return Ok(FileEntry {
@@ -347,6 +379,16 @@ impl HostWriter {
         let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
         self.write(rel, &bytes)
     }
+}
+
+/// The writer's own check of an output path: relative, no `..`, no
+/// backslash or control character (the generated `_headers` and
+/// `_redirects` start with `_`, which the check allows).
+fn guard(rel: &str) -> Result<(), Error> {
+    crate::trust::paths::check_contained(rel).map_err(|problem| Error::UnsafeOutput {
+        path: rel.to_string(),
+        problem,
+    })
 }
 
 fn hash_file(path: &Path, rel: String) -> Result<FileEntry, Error> {

@@ -295,6 +295,8 @@ pub struct Site {
     pub config: SiteConfig,
     /// site.toml as written (to locate later findings without reading it again).
     pub toml_text: String,
+    /// What Diskominfo allows this site beyond the default (`[allow]` of laman.toml).
+    pub trust: crate::trust::SiteTrust,
 }
 
 /// A site that cannot be built, with why.
@@ -380,7 +382,7 @@ pub fn discover(root: &Path, config: &RegencyConfig, only: &[String]) -> Result<
             continue;
         }
         let shown = Path::new("sites").join(&slug);
-        match load_site(&slug, &dir, &shown, &config.region.domain, &mut taken) {
+        match load_site(&slug, &dir, &shown, config, &mut taken) {
             Ok(site) => reg.sites.push(site),
             Err(diagnostic) => {
                 let fqdn = Subdomain::parse(&slug)
@@ -401,9 +403,10 @@ fn load_site(
     slug: &str,
     dir: &Path,
     shown: &Path,
-    domain: &str,
+    config: &RegencyConfig,
     taken: &mut BTreeMap<String, PathBuf>,
 ) -> Result<Site, Box<Diagnostic>> {
+    let domain = &config.region.domain;
     let toml_path = dir.join("site.toml");
     let toml_shown = shown.join("site.toml");
     let bytes = match std::fs::read(&toml_path) {
@@ -424,9 +427,12 @@ fn load_site(
         }
     };
     let text = crate::content::source::decode(&bytes, &toml_shown)?;
-    let config = parse_site_toml(&text, &toml_shown)?;
-    let label = config.subdomain.clone().unwrap_or_else(|| slug.to_string());
-    let label_at = match config.subdomain {
+    let site_config = parse_site_toml(&text, &toml_shown)?;
+    let label = site_config
+        .subdomain
+        .clone()
+        .unwrap_or_else(|| slug.to_string());
+    let label_at = match site_config.subdomain {
         Some(_) => {
             let off = text.find("subdomain").unwrap_or(0);
             Location::at_offset(&toml_shown, &text, off)
@@ -451,8 +457,9 @@ fn load_site(
         subdomain,
         dir: dir.to_path_buf(),
         shown: shown.to_path_buf(),
-        config,
+        config: site_config,
         toml_text: text,
+        trust: config.allow.for_site(slug),
     })
 }
 

@@ -292,6 +292,7 @@ fn a_new_page_is_served_and_a_broken_site_toml_shows_its_error() {
 #[test]
 fn a_broken_site_template_survives_page_edits_and_recovers() {
     let p = Project::example();
+    p.allow_templates("dinkes");
     let s = Serve::start(&p, &[]);
     let events = s.events("dinkes");
     let tpl = "sites/dinkes/templates/page.html";

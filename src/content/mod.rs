@@ -169,6 +169,15 @@ pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
         out: f.rel,
         src: f.path,
     }));
+    // Editor files that would leave the site's folder, or that a browser
+    // would run, are refused (docs/security.md).
+    assets.retain(|a| match admit_asset(a, &site.trust) {
+        Ok(()) => true,
+        Err(d) => {
+            diagnostics.push(d);
+            false
+        }
+    });
 
     ContentTree {
         pages,
@@ -262,6 +271,7 @@ fn load_page(
         })?,
     };
     let (common, data) = kinds::parse(jenis, &text, &split).map_err(|l| at(l, &text))?;
+    check_aliases(&common.aliases, &text, &split, shown)?;
     if common.draft && !opts.drafts {
         return Ok(None);
     }
@@ -289,6 +299,60 @@ fn load_page(
         section_dir,
         text,
     }))
+}
+
+/// Refuses aliases that would leave the site's folder or inject
+/// `_redirects` syntax (KELUARAN-002), at the alias in the front matter.
+fn check_aliases(
+    aliases: &[String],
+    text: &str,
+    split: &front_matter::Split<'_>,
+    shown: &Path,
+) -> Result<(), Diagnostic> {
+    for alias in aliases {
+        if let Err(problem) = crate::trust::paths::check_alias(alias) {
+            let off = text[..split.body_offset]
+                .find(alias.as_str())
+                .or_else(|| text[..split.body_offset].find("aliases"))
+                .unwrap_or(split.front_offset);
+            return Err(Diagnostic::new(
+                Location::at_offset(shown, text, off),
+                Message::UnsafePath {
+                    path: alias.clone(),
+                    problem,
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an editor's file may be published: a safe output path
+/// (KELUARAN-002) and, unless Diskominfo allows it, nothing a browser runs
+/// (KELUARAN-003).
+fn admit_asset(a: &Asset, trust: &crate::trust::SiteTrust) -> Result<(), Diagnostic> {
+    if let Err(problem) = crate::trust::paths::check_relative(&a.out) {
+        return Err(Diagnostic::new(
+            Location::file(&a.shown),
+            Message::UnsafePath {
+                path: a.out.clone(),
+                problem,
+            },
+        ));
+    }
+    if trust.scripts {
+        return Ok(());
+    }
+    match crate::trust::statics::classify(&a.out, || std::fs::read(&a.src)) {
+        None => Ok(()),
+        Some(executable) => Err(Diagnostic::new(
+            Location::file(&a.shown),
+            Message::ExecutableStatic {
+                path: a.out.clone(),
+                executable,
+            },
+        )),
+    }
 }
 
 /// `/a-b/c/` for the folder `A B/c`.

@@ -81,14 +81,10 @@ impl Target {
     }
 }
 
-/// The manifest the build just wrote (`<out>/sites.json`): what goes out.
+/// The manifest of the build (written to `<out>/sites.json`, or only in
+/// memory for a dry run): what goes out.
 fn built_manifest(report: &build::BuildReport) -> Result<crate::output::Manifest, PublishError> {
-    crate::output::read_manifest(&report.out).ok_or_else(|| {
-        PublishError::io(
-            report.out.join(crate::output::MANIFEST),
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no manifest"),
-        )
-    })
+    Ok(report.manifest.clone())
 }
 
 /// Picks the target: `--target`, else `[publish] target`, else the only
@@ -221,33 +217,27 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     let cfg = config::load(&opts.root)?;
     let target = resolve_target(cfg.publish.as_ref(), opts.target.as_deref(), &opts.root)?;
     // The lock is taken before the build: two publishes must not build
-    // into the same public/ either. A dry run builds elsewhere, unlocked.
+    // into the same public/ either. A dry run writes nothing, unlocked: it
+    // renders in memory and hashes what it would write.
     let _lock = if opts.dry_run {
         None
     } else {
         Some(journal::Lock::acquire(&target.path, &opts.who, opts.now)?)
     };
-    let dry_out = opts
-        .dry_run
-        .then(|| std::env::temp_dir().join(format!("laman-publish-plan-{}", std::process::id())));
     let mut bopts = BuildOptions::new(&opts.root);
     bopts.now = opts.now;
     bopts.rules = true;
-    if let Some(out) = &dry_out {
-        bopts.out = out.clone();
+    if opts.dry_run {
+        bopts.mode = build::Mode::Plan;
     }
     let built = build::build(&bopts);
-    let result = built.map_err(PublishError::from).and_then(|report| {
+    built.map_err(PublishError::from).and_then(|report| {
         pause::at("build");
         match target.kind() {
             TargetKind::Dir => dir::publish(&target, &report, opts),
             TargetKind::Netlify => netlify::publish(&target, &report, opts),
         }
-    });
-    if let Some(out) = dry_out {
-        let _ = std::fs::remove_dir_all(out);
-    }
-    result
+    })
 }
 
 /// Switch back without rebuilding.

@@ -185,8 +185,15 @@ pub fn security_txt(model: &Model<'_>) -> String {
 pub fn headers(model: &Model<'_>) -> String {
     let base = &model.ctx.base_path;
     let mut s = format!("{base}/*\n");
+    let hosts = &model.site.trust.iframe_hosts;
     for (k, v) in SECURITY_HEADERS {
-        s.push_str(&format!("  {k}: {v}\n"));
+        if *k == "Content-Security-Policy" && !hosts.is_empty() {
+            // Frames only from the hosts Diskominfo allows (docs/security.md).
+            let frames: Vec<String> = hosts.iter().map(|h| format!("https://{h}")).collect();
+            s.push_str(&format!("  {k}: {v}; frame-src {}\n", frames.join(" ")));
+        } else {
+            s.push_str(&format!("  {k}: {v}\n"));
+        }
     }
     s.push_str(&format!(
         "\n{base}/assets/*\n  Cache-Control: public, max-age=86400\n"

@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod extras;
+pub mod limits;
 pub mod pipeline;
 pub mod site;
 
@@ -34,6 +35,8 @@ pub struct Theme {
 #[derive(Debug)]
 pub struct Templates<'a> {
     tera: std::borrow::Cow<'a, Tera>,
+    /// Site templates are in: render within `limits`.
+    bounded: bool,
 }
 
 impl Theme {
@@ -54,25 +57,66 @@ impl Theme {
         Ok(Theme { tera, statics })
     }
 
-    /// The templates for a site: the theme with `site_dir/templates/*` on top.
-    pub fn for_site(
-        &self,
-        site_dir: &Path,
-        site_shown: &Path,
-    ) -> Result<Templates<'_>, Diagnostic> {
-        let dir = site_dir.join("templates");
+    /// The templates for a site: the theme with `sites/<slug>/templates/*`
+    /// on top, when Diskominfo allows that site its own templates
+    /// (`[allow] template_overrides`; otherwise the folder is a TEMA-003
+    /// error). Site templates are held to the bounds of [`limits`].
+    pub fn for_site(&self, site: &crate::registry::Site) -> Result<Templates<'_>, Diagnostic> {
+        let dir = site.dir.join("templates");
         if !dir.is_dir() {
             return Ok(Templates {
                 tera: std::borrow::Cow::Borrowed(&self.tera),
+                bounded: false,
             });
         }
-        let shown = site_shown.join("templates");
+        let shown = site.shown.join("templates");
+        if !site.trust.templates {
+            return Err(Diagnostic::new(
+                Location::file(&shown),
+                Message::TemplateOverrideNotAllowed,
+            ));
+        }
         let files = template_files(&dir, &shown)?;
+        for (path, name) in &files {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Diagnostic::new(
+                    Location::file(shown.join(name.as_deref().unwrap_or(""))),
+                    Message::Unreadable {
+                        detail: e.to_string(),
+                    },
+                )
+            })?;
+            if let Err(limit) = limits::precheck(&text) {
+                let name = name.clone().unwrap_or_default();
+                return Err(Diagnostic::new(
+                    Location::file(shown.join(&name)),
+                    Message::TemplateLimit { name, limit },
+                ));
+            }
+        }
+        let own = limits::names_of(&files);
         let mut tera = self.tera.clone();
+        tera.register_function("range", limits::bounded_range);
         tera.add_template_files(files)
             .map_err(|e| template_diagnostic(&e, &dir, &shown))?;
+        if let Some(cycle) = limits::find_cycle(&tera, &own) {
+            let name = cycle
+                .iter()
+                .map(|c| c.split("::").next().unwrap_or(c))
+                .find(|t| own.contains(*t))
+                .unwrap_or("?")
+                .to_string();
+            return Err(Diagnostic::new(
+                Location::file(shown.join(&name)),
+                Message::TemplateLimit {
+                    name,
+                    limit: crate::diagnostic::TemplateLimitKind::Recursion { cycle },
+                },
+            ));
+        }
         Ok(Templates {
             tera: std::borrow::Cow::Owned(tera),
+            bounded: true,
         })
     }
 }
@@ -130,7 +174,7 @@ impl Templates<'_> {
                 },
             ));
         }
-        self.tera.render(name, ctx).map_err(|e| {
+        let broken = |e: tera::Error| {
             Diagnostic::new(
                 at.clone(),
                 Message::TemplateBroken {
@@ -138,6 +182,19 @@ impl Templates<'_> {
                     detail: error_chain(&e),
                 },
             )
+        };
+        if !self.bounded {
+            return self.tera.render(name, ctx).map_err(broken);
+        }
+        limits::render_bounded(&self.tera, name, ctx).map_err(|e| match e {
+            Ok(limit) => Diagnostic::new(
+                at.clone(),
+                Message::TemplateLimit {
+                    name: name.to_string(),
+                    limit,
+                },
+            ),
+            Err(e) => broken(e),
         })
     }
 }

@@ -105,6 +105,8 @@ pub struct ModelParts {
     pub ctx: SiteCtx,
     /// Problems found while assembling the model.
     pub diagnostics: Vec<Diagnostic>,
+    /// The sanitizer of raw HTML.
+    pub html: std::sync::Arc<crate::trust::html::HtmlPolicy>,
 }
 
 impl From<Model<'_>> for ModelParts {
@@ -114,6 +116,7 @@ impl From<Model<'_>> for ModelParts {
             sections,
             ctx,
             diagnostics,
+            html,
             ..
         } = model;
         ModelParts {
@@ -121,6 +124,7 @@ impl From<Model<'_>> for ModelParts {
             sections,
             ctx,
             diagnostics,
+            html,
         }
     }
 }
@@ -143,6 +147,7 @@ impl ModelParts {
             ctx: self.ctx,
             opts,
             diagnostics: self.diagnostics,
+            html: self.html,
         }
     }
 }
@@ -200,7 +205,7 @@ pub fn render_site<S: Sink>(
         parts: None,
         templates_failed: false,
     };
-    let templates = match run.theme.for_site(&site.dir, &site.shown) {
+    let templates = match run.theme.for_site(site) {
         Ok(t) => t,
         Err(d) => {
             site_diags.push(d);
@@ -232,7 +237,8 @@ pub fn render_site<S: Sink>(
                 page: shown_page(&model, item),
                 facts: crate::rules::html::scan(&html),
             });
-            Ok((Some(sink.write(path, html.into_bytes())?), facts, diags))
+            let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
+            Ok((entry, facts, diags))
         })
         .collect();
     let mut entries = Vec::with_capacity(plan.len() + 16);
@@ -264,7 +270,7 @@ pub fn render_site<S: Sink>(
     let mut paths: HashSet<String> = plan.iter().map(|(p, _)| p.clone()).collect();
     for (path, bytes) in extra_files {
         paths.insert(path.clone());
-        entries.push(sink.write(&path, bytes)?);
+        entries.extend(stored(sink.write(&path, bytes), site, &mut site_diags)?);
     }
 
     // Static files: the theme's, then the site's over them.
@@ -274,7 +280,7 @@ pub fn render_site<S: Sink>(
         .map(|(path, src)| sink.copy(path, src))
         .collect();
     for r in copied {
-        entries.push(r?);
+        entries.extend(stored(r, site, &mut site_diags)?);
     }
     paths.extend(statics.keys().map(|p| p.to_string()));
 
@@ -540,9 +546,30 @@ fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, O
         .collect()
 }
 
+/// What the sink stored; its refusal of a path (the writer's own check of
+/// the trust boundary) is a finding of this site, not a stop of the run.
+fn stored<E>(
+    r: Result<E, Error>,
+    site: &Site,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<E>, Error> {
+    match r {
+        Ok(e) => Ok(Some(e)),
+        Err(Error::UnsafeOutput { path, problem }) => {
+            diags.push(Diagnostic::new(
+                Location::file(&site.shown),
+                Message::UnsafePath { path, problem },
+            ));
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Output path → source of the static files: the theme's, with the site's
-/// of the same path over them. A site file on the path of a page is
-/// refused (`KELUARAN-001`): pages are laman's.
+/// of the same path over them (a regency replaces `assets/lambang.svg`
+/// that way). A site file on the path of a page or of a file laman
+/// generates is refused (`KELUARAN-001`): those are laman's.
 fn choose_statics<'t>(
     theme: &'t Theme,
     tree: &'t ContentTree,
@@ -555,12 +582,19 @@ fn choose_statics<'t>(
     }
     let planned: HashSet<&str> = plan.iter().map(|(o, _)| o.as_str()).collect();
     for a in &tree.assets {
-        if planned.contains(a.out.as_str()) {
+        let other = if planned.contains(a.out.as_str()) {
+            Some("content/")
+        } else if crate::render::site::is_generated(&a.out) {
+            Some("(laman)")
+        } else {
+            None
+        };
+        if let Some(other) = other {
             diags.push(Diagnostic::new(
                 Location::file(a.shown.clone()),
                 Message::DuplicateOutput {
                     output: a.out.clone(),
-                    other: PathBuf::from("content/"),
+                    other: PathBuf::from(other),
                 },
             ));
             continue;

@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::markdown::{self, Links, Rendered, SourceRef};
 use crate::registry::Site;
 use crate::render::context::*;
+use crate::trust::html::HtmlPolicy;
 
 /// Inputs of the render stage that are not content.
 #[derive(Debug, Clone)]
@@ -81,6 +82,19 @@ pub const GENERATED: &[&str] = &[
     "sites.json",
 ];
 
+/// Folders whose every file laman generates (the search page and its
+/// index, `/.well-known/`).
+pub const GENERATED_DIRS: &[&str] = &["cari/", ".well-known/"];
+
+/// Whether laman generates the file at output path `path` (a page, static
+/// file or alias there would replace it).
+pub fn is_generated(path: &str) -> bool {
+    GENERATED.contains(&path)
+        || GENERATED_DIRS.iter().any(|d| path.starts_with(d))
+        || path.eq_ignore_ascii_case("_headers")
+        || path.eq_ignore_ascii_case("_redirects")
+}
+
 /// What an output file is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Planned {
@@ -121,6 +135,8 @@ pub struct Model<'a> {
     pub opts: SiteOptions,
     /// Problems found while assembling (menu links …).
     pub diagnostics: Vec<Diagnostic>,
+    /// The sanitizer of raw HTML in page bodies (the regency's iframe hosts).
+    pub html: std::sync::Arc<HtmlPolicy>,
 }
 
 impl<'a> Model<'a> {
@@ -158,6 +174,7 @@ impl<'a> Model<'a> {
             ctx: placeholder_ctx(),
             opts,
             diagnostics: Vec::new(),
+            html: std::sync::Arc::new(HtmlPolicy::new(&site.trust.iframe_hosts)),
         };
         model.ctx = model.site_ctx(&base_path);
         model
@@ -183,9 +200,11 @@ impl<'a> Model<'a> {
             .collect();
         let mut plan = Vec::new();
         let mut diags = Vec::new();
+        let laman = std::path::PathBuf::from("(laman)");
         let mut claim =
             |out: String, planned: Planned, shown: &std::path::Path, at: Location| match seen
                 .get(&out)
+                .or(is_generated(&out).then_some(&laman))
             {
                 Some(other) => diags.push(Diagnostic::new(
                     at,
@@ -261,6 +280,7 @@ impl<'a> Model<'a> {
                         body_offset: p.body_offset,
                     },
                     &self.links,
+                    &self.html,
                 )
             })
             .collect()

@@ -56,12 +56,17 @@ fn respond(req: &Request<Incoming>, shared: &Shared) -> Response<Body> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "GET only\n");
     }
-    let host = req
-        .headers()
-        .get(hyper::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let label = site_label(host);
+    // Only loopback names: a web page the editor visits cannot point its
+    // own host name at 127.0.0.1 and read the preview (DNS rebinding).
+    let mut hosts = req.headers().get_all(hyper::header::HOST).iter();
+    let (Some(host), None) = (hosts.next(), hosts.next()) else {
+        return plain(StatusCode::BAD_REQUEST, "exactly one Host header\n");
+    };
+    let label = match host.to_str().map(|h| preview_host(h, shared.port)) {
+        Ok(PreviewHost::Index) => None,
+        Ok(PreviewHost::Site(label)) => Some(label),
+        _ => return plain(StatusCode::MISDIRECTED_REQUEST, "not a preview host\n"),
+    };
     let path = req.uri().path();
     if let Some(rest) = path.strip_prefix("/__laman/") {
         return laman_route(rest, req.uri().query(), label.as_deref(), shared);
@@ -76,18 +81,52 @@ fn respond(req: &Request<Incoming>, shared: &Shared) -> Response<Body> {
     site_route(&label, path, shared)
 }
 
-/// The first label of a host that names a site; `None` for the index
-/// (`localhost`, an IP address).
-pub fn site_label(host: &str) -> Option<String> {
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(v6),
-        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+/// What a Host header names for the preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreviewHost {
+    /// `localhost`, `127.0.0.1` or `[::1]`: the index of all sites.
+    Index,
+    /// `<label>.localhost`: a site.
+    Site(String),
+    /// Anything else: answered 421, so a rebound DNS name reads nothing.
+    Refused,
+}
+
+/// The preview answers only loopback names, with no port or its own (see
+/// [`PreviewHost`]).
+pub fn preview_host(host: &str, port: u16) -> PreviewHost {
+    preview_host_inner(host, port).unwrap_or(PreviewHost::Refused)
+}
+
+fn preview_host_inner(host: &str, port: u16) -> Option<PreviewHost> {
+    let (name, host_port) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let (addr, rest) = v6.split_once(']')?;
+            (format!("[{addr}]"), rest.strip_prefix(':'))
+        }
+        None => match host.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), Some(p)),
+            None => (host.to_string(), None),
+        },
     };
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    if name == "localhost" || name.parse::<std::net::IpAddr>().is_ok() || !name.contains('.') {
+    if let Some(p) = host_port
+        && p.parse::<u16>().ok() != Some(port)
+    {
         return None;
     }
-    name.split('.').next().map(str::to_string)
+    let name = name.to_ascii_lowercase();
+    let name = name.strip_suffix('.').unwrap_or(&name);
+    match name {
+        "localhost" | "127.0.0.1" | "[::1]" => return Some(PreviewHost::Index),
+        _ => {}
+    }
+    let label = name.strip_suffix(".localhost")?;
+    let is_label = !label.is_empty()
+        && label.len() <= 63
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    is_label.then(|| PreviewHost::Site(label.to_string()))
 }
 
 fn read(p: &RwLock<Project>) -> std::sync::RwLockReadGuard<'_, Project> {
@@ -362,14 +401,36 @@ mod tests {
 
     #[test]
     fn hosts_map_to_site_labels() {
-        assert_eq!(
-            site_label("dinkes.localhost:1111").as_deref(),
-            Some("dinkes")
-        );
-        assert_eq!(site_label("Dinkes.localhost.").as_deref(), Some("dinkes"));
-        assert_eq!(site_label("localhost:1111"), None);
-        assert_eq!(site_label("127.0.0.1:1111"), None);
-        assert_eq!(site_label("[::1]:1111"), None);
+        let label = |h: &str| preview_host(h, 1111);
+        let site = |s: &str| PreviewHost::Site(s.to_string());
+        assert_eq!(label("dinkes.localhost:1111"), site("dinkes"));
+        assert_eq!(label("Dinkes.localhost."), site("dinkes"));
+        assert_eq!(label("localhost:1111"), PreviewHost::Index);
+        assert_eq!(label("localhost"), PreviewHost::Index);
+        assert_eq!(label("127.0.0.1:1111"), PreviewHost::Index);
+        assert_eq!(label("[::1]:1111"), PreviewHost::Index);
+    }
+
+    #[test]
+    fn other_hosts_are_refused() {
+        for h in [
+            "dinkes.evil.example",
+            "dinkes.evil.example:1111",
+            "evil.example",
+            "localhost.evil.example",
+            "a.b.localhost:1111",
+            "dinkes.localhost:2222",
+            "127.0.0.2:1111",
+            "10.0.0.1:1111",
+            "[::2]:1111",
+            "0.0.0.0:1111",
+            ".localhost",
+            "din_kes.localhost",
+            "[::1",
+            "",
+        ] {
+            assert_eq!(preview_host(h, 1111), PreviewHost::Refused, "{h:?}");
+        }
     }
 
     #[test]

@@ -558,7 +558,7 @@ impl SiteState {
         rule_opts: &RuleOptions,
     ) -> usize {
         self.tree.pages[i] = page;
-        let templates: Templates<'_> = match theme.for_site(&self.site.dir, &self.site.shown) {
+        let templates: Templates<'_> = match theme.for_site(&self.site) {
             Ok(t) => t,
             Err(d) => {
                 self.local[i] = vec![d];
@@ -583,6 +583,7 @@ impl SiteState {
                 body_offset: p.body_offset,
             },
             &model.links,
+            &model.html,
         );
         let mut local = body.diagnostics.clone();
         if let Some(engine) = engine {
@@ -680,7 +681,7 @@ impl SiteState {
     }
 
     fn render_extras(&mut self, config: &RegencyConfig, theme: &Theme) {
-        let Ok(templates) = theme.for_site(&self.site.dir, &self.site.shown) else {
+        let Ok(templates) = theme.for_site(&self.site) else {
             return;
         };
         let model = self.model(config);

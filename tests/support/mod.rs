@@ -64,6 +64,22 @@ impl Project {
         std::fs::write(p, bytes).expect("write");
     }
 
+    /// Lets Diskominfo allow `slug` its own templates (`[allow]
+    /// template_overrides` of laman.toml).
+    pub fn allow_templates(&self, slug: &str) {
+        let path = self.path("laman.toml");
+        let text = std::fs::read_to_string(&path).expect("laman.toml");
+        let line = format!("template_overrides = [\"{slug}\"]");
+        let text = if text.contains("template_overrides = []") {
+            text.replace("template_overrides = []", &line)
+        } else if text.contains("[allow]") {
+            text.replace("[allow]", &format!("[allow]\n{line}"))
+        } else {
+            format!("{text}\n[allow]\n{line}\n")
+        };
+        std::fs::write(&path, text).expect("write laman.toml");
+    }
+
     pub fn remove(&self, rel: &str) {
         let p = self.path(rel);
         if p.is_dir() {

@@ -1,0 +1,534 @@
+//! Raw HTML in an editor's Markdown. pulldown-cmark passes raw HTML
+//! through; laman does not: a page body that contains any goes through
+//! ammonia with an allowlist of harmless tags and attributes (the ones
+//! pulldown-cmark itself writes, and ammonia's own harmless set). What the
+//! sanitizer would remove is found first, by html5ever's tokenizer over
+//! each raw fragment with the same tables, so the editor is told where and
+//! why instead of seeing content vanish.
+//!
+//! `<iframe>` is allowed only from the hosts Diskominfo lists in
+//! `[allow] iframe_hosts`, always with `sandbox` and `referrerpolicy` set
+//! by laman. Link and image targets written in Markdown (`[x](javascript:…)`)
+//! are held to the same URL schemes.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use serde::Serialize;
+
+/// Why part of an editor's HTML is removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum HtmlProblem {
+    /// An element that runs script, loads or replaces the page, or posts
+    /// data (`script`, `style`, `meta`, `base`, `form`, `object`…).
+    Dangerous { element: String },
+    /// An element outside the allowlist (removed, its text kept).
+    NotAllowed { element: String },
+    /// An event handler attribute (`onerror=`…).
+    Handler { element: String, attribute: String },
+    /// A URL with a scheme that runs script or embeds a document
+    /// (`javascript:`, `data:`…).
+    Url { attribute: String, scheme: String },
+    /// An `<iframe>` whose host is not on the regency's list.
+    IframeHost { host: String },
+    /// A `style` attribute (the CSP forbids inline styles).
+    Style { element: String },
+}
+
+impl HtmlProblem {
+    /// Whether the problem can run script or leave the page (an error);
+    /// the others only lose formatting (a warning).
+    pub fn is_dangerous(&self) -> bool {
+        !matches!(
+            self,
+            HtmlProblem::NotAllowed { .. } | HtmlProblem::Style { .. }
+        )
+    }
+}
+
+/// A problem at a byte offset of the fragment that was inspected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Byte offset in the fragment.
+    pub offset: usize,
+    /// What is wrong.
+    pub problem: HtmlProblem,
+}
+
+/// Elements whose presence is an error (and whose content is dropped for
+/// `script`/`style`). Anything else outside the allowlist is a warning.
+const DANGEROUS: &[&str] = &[
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "param",
+    "meta",
+    "base",
+    "link",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "option",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "portal",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "html",
+    "head",
+    "body",
+    "title",
+];
+
+/// Attributes that carry URLs.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "cite",
+    "action",
+    "formaction",
+    "poster",
+    "background",
+    "longdesc",
+    "xlink:href",
+    "data",
+    "codebase",
+    "srcset",
+    "ping",
+    "manifest",
+    "lowsrc",
+    "dynsrc",
+];
+
+/// The sanitizer of one regency (its iframe hosts).
+#[derive(Debug)]
+pub struct HtmlPolicy {
+    cleaner: ammonia::Builder<'static>,
+    tags: HashSet<&'static str>,
+    schemes: HashSet<&'static str>,
+    iframe_hosts: Vec<String>,
+}
+
+impl Default for HtmlPolicy {
+    fn default() -> Self {
+        HtmlPolicy::new(&[])
+    }
+}
+
+impl HtmlPolicy {
+    /// The policy with `<iframe>` allowed from `iframe_hosts` (lower case).
+    pub fn new(iframe_hosts: &[String]) -> HtmlPolicy {
+        let mut b = ammonia::Builder::default();
+        // What pulldown-cmark writes: heading and footnote ids, code
+        // language classes, footnote classes, task-list checkboxes,
+        // list starts, table alignment.
+        b.add_generic_attributes(["id"])
+            .add_tags(["input"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("div", ["class"])
+            .add_tag_attributes("sup", ["class"])
+            .add_tag_attributes("span", ["class"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .add_tag_attributes("a", ["title"])
+            .add_tag_attributes("img", ["title"])
+            // Media play in the page without script; AKSES-004 asks for captions.
+            .add_tags(["video", "audio", "source", "track"])
+            .add_tag_attributes(
+                "video",
+                [
+                    "src", "controls", "poster", "width", "height", "preload", "muted", "loop",
+                ],
+            )
+            .add_tag_attributes("audio", ["src", "controls", "preload", "loop"])
+            .add_tag_attributes("source", ["src", "type"])
+            .add_tag_attributes("track", ["src", "kind", "srclang", "label", "default"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            // pulldown-cmark writes no rel; keep pages identical with or without raw HTML.
+            .link_rel(None);
+        let hosts: Vec<String> = iframe_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        if !hosts.is_empty() {
+            b.add_tags(["iframe"])
+                .add_tag_attributes(
+                    "iframe",
+                    [
+                        "src",
+                        "title",
+                        "width",
+                        "height",
+                        "allow",
+                        "allowfullscreen",
+                    ],
+                )
+                .set_tag_attribute_value(
+                    "iframe",
+                    "sandbox",
+                    "allow-scripts allow-same-origin allow-presentation allow-popups",
+                )
+                .set_tag_attribute_value(
+                    "iframe",
+                    "referrerpolicy",
+                    "strict-origin-when-cross-origin",
+                )
+                .set_tag_attribute_value("iframe", "loading", "lazy");
+        }
+        let filter_hosts = hosts.clone();
+        b.attribute_filter(
+            move |element, attribute, value| match (element, attribute) {
+                ("input", "type") if !value.eq_ignore_ascii_case("checkbox") => None,
+                ("iframe", "src") => {
+                    iframe_host_allowed(value, &filter_hosts).then_some(Cow::Borrowed(value))
+                }
+                _ => Some(Cow::Borrowed(value)),
+            },
+        );
+        let tags = b.clone_tags();
+        let schemes = b.clone_url_schemes();
+        HtmlPolicy {
+            cleaner: b,
+            tags,
+            schemes,
+            iframe_hosts: hosts,
+        }
+    }
+
+    /// The sanitized form of a rendered body that contained raw HTML.
+    pub fn clean(&self, html: &str) -> String {
+        self.cleaner.clean(html).to_string()
+    }
+
+    /// The scheme of `url` when it is one a page may not link to
+    /// (`javascript`, `data`, `vbscript`…); relative URLs have none.
+    pub fn forbidden_scheme(&self, url: &str) -> Option<String> {
+        let scheme = scheme_of(url)?;
+        (!self.schemes.contains(scheme.as_str())).then_some(scheme)
+    }
+
+    /// What `clean` would remove from the raw HTML `fragment`, with offsets.
+    pub fn inspect(&self, fragment: &str) -> Vec<Found> {
+        let sink = Collector::default();
+        let tok = Tokenizer::new(sink, TokenizerOpts::default());
+        let input = BufferQueue::default();
+        input.push_back(StrTendril::from_slice(fragment));
+        let _ = tok.feed(&input);
+        tok.end();
+        let tags = tok.sink.tags.take();
+        let mut found = Vec::new();
+        let mut search_from = 0;
+        for (line, tag) in tags {
+            let name = tag.name.to_string();
+            let offset = locate(fragment, line, &name, &mut search_from);
+            self.inspect_tag(&tag, &name, offset, &mut found);
+        }
+        found
+    }
+
+    fn inspect_tag(&self, tag: &Tag, name: &str, offset: usize, found: &mut Vec<Found>) {
+        let mut push = |problem| found.push(Found { offset, problem });
+        if name == "iframe" && !self.iframe_hosts.is_empty() {
+            let src = tag
+                .attrs
+                .iter()
+                .find(|a| &*a.name.local == "src")
+                .map(|a| a.value.to_string())
+                .unwrap_or_default();
+            if !iframe_host_allowed(&src, &self.iframe_hosts) {
+                push(HtmlProblem::IframeHost {
+                    host: host_of(&src).unwrap_or(src),
+                });
+            }
+        } else if DANGEROUS.contains(&name) && !(name == "input" && is_checkbox(tag)) {
+            push(HtmlProblem::Dangerous {
+                element: name.to_string(),
+            });
+            return;
+        } else if !self.tags.contains(name) {
+            push(HtmlProblem::NotAllowed {
+                element: name.to_string(),
+            });
+        }
+        for a in &tag.attrs {
+            let attr = a.name.local.to_string().to_ascii_lowercase();
+            let attr = match a.name.prefix.as_ref() {
+                Some(p) => format!("{p}:{attr}"),
+                None => attr,
+            };
+            if attr.starts_with("on") {
+                push(HtmlProblem::Handler {
+                    element: name.to_string(),
+                    attribute: attr,
+                });
+            } else if URL_ATTRIBUTES.contains(&attr.as_str()) || attr.contains("href") {
+                if let Some(scheme) = self.forbidden_scheme(&a.value) {
+                    push(HtmlProblem::Url {
+                        attribute: attr,
+                        scheme,
+                    });
+                }
+            } else if attr == "style" && !matches!(name, "th" | "td") {
+                push(HtmlProblem::Style {
+                    element: name.to_string(),
+                });
+            }
+        }
+    }
+}
+
+fn is_checkbox(tag: &Tag) -> bool {
+    tag.attrs
+        .iter()
+        .any(|a| &*a.name.local == "type" && a.value.eq_ignore_ascii_case("checkbox"))
+}
+
+/// The scheme of a URL as a browser reads it: ASCII white space and
+/// control characters removed, lower case; `None` for a relative URL.
+fn scheme_of(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !(c.is_ascii_whitespace() || c.is_control()))
+        .collect();
+    let colon = cleaned.find(':')?;
+    let scheme = &cleaned[..colon];
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.trim().strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    Some(host.to_ascii_lowercase())
+}
+
+fn iframe_host_allowed(src: &str, hosts: &[String]) -> bool {
+    host_of(src).is_some_and(|h| hosts.iter().any(|a| a == &h))
+}
+
+/// Offset of the tag `<name` on 1-based `line` of `fragment`, at or after
+/// `from` (tags arrive in order).
+fn locate(fragment: &str, line: u64, name: &str, from: &mut usize) -> usize {
+    let line_start = fragment
+        .match_indices('\n')
+        .nth((line as usize).saturating_sub(2))
+        .map_or(0, |(i, _)| i + 1);
+    let line_start = if line <= 1 { 0 } else { line_start };
+    let start = line_start.max(*from).min(fragment.len());
+    let lower = fragment[start..].to_ascii_lowercase();
+    let off = lower.find(&format!("<{name}")).map_or(start, |i| start + i);
+    *from = (off + 1).min(fragment.len());
+    off
+}
+
+#[derive(Default)]
+struct Collector {
+    tags: RefCell<Vec<(u64, Tag)>>,
+}
+
+impl TokenSink for Collector {
+    type Handle = ();
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<()> {
+        if let Token::TagToken(tag) = token
+            && tag.kind == TagKind::StartTag
+        {
+            self.tags.borrow_mut().push((line_number, tag));
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(policy: &HtmlPolicy, html: &str) -> Vec<HtmlProblem> {
+        policy
+            .inspect(html)
+            .into_iter()
+            .map(|f| f.problem)
+            .collect()
+    }
+
+    #[test]
+    fn script_vectors_are_found_and_cleaned() {
+        let p = HtmlPolicy::default();
+        let cases = [
+            "<script>window.pwned=1</script>",
+            "<img src=x onerror=\"window.pwned=1\">",
+            "<a href=\"javascript:window.pwned=1\">x</a>",
+            "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+            "<a href=\" JaVaScRiPt:alert(1)\">x</a>",
+            "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<object data=\"x.swf\"></object>",
+            "<embed src=\"x.swf\">",
+            "<base href=\"https://evil.example/\">",
+            "<form action=\"https://evil.example\"><input name=p></form>",
+            "<svg><script>alert(1)</script></svg>",
+            "<svg onload=alert(1)>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
+            "<img src=\"data:image/svg+xml;base64,PHN2Zz4=\">",
+            "<details open ontoggle=alert(1)>",
+            "<link rel=stylesheet href=\"https://evil.example/x.css\">",
+            "<STYLE>@import 'https://evil.example/x.css';</STYLE>",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+        ];
+        for html in cases {
+            let found = kinds(&p, html);
+            assert!(!found.is_empty(), "nothing found in {html}");
+            let clean = p.clean(html).to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "onerror",
+                "javascript:",
+                "<meta",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<base",
+                "<form",
+                "<svg",
+                "ontoggle",
+                "<link",
+                "<style",
+                "data:",
+                "style=",
+            ] {
+                assert!(
+                    !clean.contains(bad),
+                    "{bad} survived in {clean} (from {html})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn what_pulldown_cmark_writes_survives_cleaning() {
+        let p = HtmlPolicy::default();
+        let html = "<h2 id=\"a\">A</h2>\n<p><a href=\"/x/\" title=\"t\">x</a> <code class=\"language-rust\">c</code><sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup></p>\n<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nselesai</li>\n</ul>\n<ol start=\"3\">\n<li>x</li>\n</ol>\n<table><thead><tr><th style=\"text-align: center\">a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>\n<div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>catatan</p>\n</div>\n<img src=\"/peta.png\" alt=\"Peta\" />";
+        let clean = p.clean(html);
+        for keep in [
+            "id=\"a\"",
+            "href=\"/x/\"",
+            "class=\"language-rust\"",
+            "type=\"checkbox\"",
+            "start=\"3\"",
+            "text-align",
+            "footnote-definition",
+            "alt=\"Peta\"",
+        ] {
+            assert!(clean.contains(keep), "{keep} lost: {clean}");
+        }
+        assert!(
+            kinds(
+                &p,
+                "<table><tr><td style=\"text-align: left\">1</td></tr></table>"
+            )
+            .is_empty()
+        );
+        assert!(
+            kinds(
+                &p,
+                "<p>Teks <b>tebal</b> dan <abbr title=\"Dinas Kesehatan\">Dinkes</abbr></p>"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn iframes_only_from_allowed_hosts_and_always_sandboxed() {
+        let p = HtmlPolicy::new(&["www.youtube-nocookie.com".to_string()]);
+        let ok =
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"Video\"></iframe>";
+        assert!(kinds(&p, ok).is_empty());
+        let clean = p.clean(ok);
+        assert!(clean.contains("sandbox=\"allow-scripts"), "{clean}");
+        assert!(
+            clean.contains("referrerpolicy=\"strict-origin-when-cross-origin\""),
+            "{clean}"
+        );
+        let bad = "<iframe src=\"https://evil.example/\"></iframe>";
+        assert_eq!(
+            kinds(&p, bad),
+            vec![HtmlProblem::IframeHost {
+                host: "evil.example".into()
+            }]
+        );
+        assert!(!p.clean(bad).contains("evil.example"));
+        // Not over plain HTTP, nor with the allowed host as a user name.
+        assert!(
+            !kinds(
+                &p,
+                "<iframe src=\"http://www.youtube-nocookie.com/x\"></iframe>"
+            )
+            .is_empty()
+        );
+        assert!(
+            !kinds(
+                &p,
+                "<iframe src=\"https://www.youtube-nocookie.com@evil.example/\"></iframe>"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn offsets_point_at_the_tag() {
+        let p = HtmlPolicy::default();
+        let html = "<div>\n<p>ok</p>\n  <script>x</script>\n</div>";
+        let f = p.inspect(html);
+        assert_eq!(f.len(), 1);
+        assert_eq!(&html[f[0].offset..f[0].offset + 7], "<script");
+    }
+
+    #[test]
+    fn schemes() {
+        let p = HtmlPolicy::default();
+        assert_eq!(
+            p.forbidden_scheme("javascript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(
+            p.forbidden_scheme("java\nscript:x").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(
+            p.forbidden_scheme("data:text/html,x").as_deref(),
+            Some("data")
+        );
+        assert_eq!(p.forbidden_scheme("https://a.go.id/"), None);
+        assert_eq!(p.forbidden_scheme("mailto:a@b.go.id"), None);
+        assert_eq!(p.forbidden_scheme("tel:119"), None);
+        assert_eq!(p.forbidden_scheme("/profil/"), None);
+        assert_eq!(p.forbidden_scheme("#visi"), None);
+        assert_eq!(p.forbidden_scheme("berkas/a:b.pdf"), None);
+    }
+}
