@@ -3,12 +3,11 @@
 //! the example that passes it; profile and laman.toml overrides; the four
 //! output formats (golden); the compliance report.
 
-mod support;
-
 use std::process::{Command, Stdio};
 
 use laman::{Lang, Severity};
-use support::*;
+
+use crate::support::*;
 
 const SP: &str = "sites/dinkes/content/layanan/verifikasi-izin-apotek.md";
 
