@@ -9,7 +9,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: chromium renders pages for the accessibility test;
 # nodejs/npm drive it (playwright-core + axe-core from the lockfile);
-# bind9, openssl and sslscan for tests/conformance.rs.
+# bind9, openssl and sslscan for tests/suite/conformance.rs.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v node >/dev/null || need+=(nodejs)
@@ -19,7 +19,7 @@ command -v npm >/dev/null || need+=(npm)
 command -v named >/dev/null || [ -x /usr/sbin/named ] || need+=(bind9)
 command -v openssl >/dev/null || need+=(openssl)
 command -v sslscan >/dev/null || need+=(sslscan)
-# pebble (ACME) and curl for tests/host.rs: certificates and requests on loopback.
+# pebble (ACME) and curl for tests/suite/host.rs: certificates and requests on loopback.
 command -v pebble >/dev/null || need+=(pebble)
 command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -6,7 +6,8 @@ use clap::Args;
 use laman::Lang;
 use laman::build::{self, BuildOptions, BuildReport, SiteStatus};
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 use super::report::format_diagnostic;
 
 #[derive(Debug, Args)]
@@ -54,15 +55,11 @@ fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(secs, 0)
 }
 
-pub fn run(args: BuildArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(args: BuildArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     let report = build::build(&args.into_options(dir))?;
-    eprint!("{}", log(&report, lang));
-    print!("{}", summary(&report, lang));
-    Ok(if report.has_errors() {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    })
+    out::stderr(&log(&report, lang))?;
+    out::stdout(&summary(&report, lang))?;
+    Ok(ExitCode::findings_if(report.has_errors()))
 }
 
 /// Warnings of one rule shown in full per site; the rest are counted.

@@ -9,7 +9,8 @@ use laman::Lang;
 use laman::build::{self, BuildOptions, Mode};
 use laman::report;
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -45,7 +46,7 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date YYYY-MM-DD"))
 }
 
-pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     let mut o = BuildOptions::new(dir);
     o.only = args.slugs;
     o.drafts = args.drafts;
@@ -55,15 +56,14 @@ pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> 
     let r = build::build(&o)?;
     match args.format {
         Format::Human => {
-            let mut out = String::new();
+            let mut text = String::new();
             for d in r.all_diagnostics() {
-                out.push_str(&report::human(d, lang));
+                text.push_str(&report::human(d, lang));
             }
-            print!("{out}");
             let t = r.tally();
-            match lang {
-                Lang::Id => println!(
-                    "{} situs diperiksa (profil {}, tanggal {}): {} galat, {} peringatan, {} info",
+            text.push_str(&match lang {
+                Lang::Id => format!(
+                    "{} situs diperiksa (profil {}, tanggal {}): {} galat, {} peringatan, {} info\n",
                     r.sites.len(),
                     r.profile.info().code,
                     r.today,
@@ -71,8 +71,8 @@ pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> 
                     t.warnings,
                     t.infos
                 ),
-                Lang::En => println!(
-                    "{} sites checked (profile {}, date {}): {} errors, {} warnings, {} infos",
+                Lang::En => format!(
+                    "{} sites checked (profile {}, date {}): {} errors, {} warnings, {} infos\n",
                     r.sites.len(),
                     r.profile.info().code,
                     r.today,
@@ -80,19 +80,16 @@ pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> 
                     t.warnings,
                     t.infos
                 ),
-            }
+            });
+            out::stdout(&text)?;
         }
-        Format::Json => println!("{:#}", report::json(&r, lang)),
-        Format::Github => print!("{}", report::github(&r, lang)),
-        Format::Sarif => println!("{:#}", report::sarif(&r, lang)),
+        Format::Json => out::stdout(&format!("{:#}\n", report::json(&r, lang)))?,
+        Format::Github => out::stdout(&report::github(&r, lang))?,
+        Format::Sarif => out::stdout(&format!("{:#}\n", report::sarif(&r, lang)))?,
     }
     if let Some(dir_out) = args.report {
         let config = laman::config::load(dir)?;
         report::html::write(&dir_out, &r, &config.region.name)?;
     }
-    Ok(if r.has_errors() {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    })
+    Ok(ExitCode::findings_if(r.has_errors()))
 }

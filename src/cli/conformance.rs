@@ -12,7 +12,8 @@ use clap::{Args, Subcommand};
 use laman::Lang;
 use laman::conformance::{self, ConformanceOptions, ConformanceReport, Status, report};
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 
 #[derive(Debug, Args)]
 pub struct ConformanceArgs {
@@ -129,20 +130,26 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
 }
 
 /// `laman conformance`.
-pub fn run(a: ConformanceArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(a: ConformanceArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     match run_inner(&a, dir, lang) {
-        Ok(code) => Ok(code),
+        Ok((summary, code)) => {
+            out::stdout(&summary)?;
+            Ok(code)
+        }
         Err(e) => match e.downcast::<laman::Error>() {
-            Ok(le) => Err(le),
+            Ok(le) => Err(Stop::Error(le)),
             Err(e) => {
-                eprintln!("laman conformance: {e:#}");
-                Ok(exit::FAILURE)
+                // Nowhere left to report a failure to report; exit 2 still says it.
+                let _ = out::stderr(&format!("laman conformance: {e:#}\n"));
+                Ok(ExitCode::Failure)
             }
         },
     }
 }
 
-fn run_inner(a: &ConformanceArgs, dir: &Path, lang: Lang) -> anyhow::Result<u8> {
+/// Runs the checks and writes the report files; returns the summary to
+/// print and the exit code.
+fn run_inner(a: &ConformanceArgs, dir: &Path, lang: Lang) -> anyhow::Result<(String, ExitCode)> {
     let (mut o, resolver) = options(a, dir)?;
     let previous = match &a.previous {
         Some(p) => Some(report::read_findings(p)?),
@@ -157,12 +164,10 @@ fn run_inner(a: &ConformanceArgs, dir: &Path, lang: Lang) -> anyhow::Result<u8> 
         .map(|p| report::diff(p, &r.findings, &r.targets));
     let out = a.out.clone().unwrap_or_else(|| dir.join("conformance"));
     report::write_all(&out, &r, d.as_ref())?;
-    print!("{}", summary(&r, d.as_ref(), &out, lang));
-    Ok(if r.has_blocking() {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    })
+    Ok((
+        summary(&r, d.as_ref(), &out, lang),
+        ExitCode::findings_if(r.has_blocking()),
+    ))
 }
 
 fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: Lang) -> String {
@@ -217,18 +222,19 @@ fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: La
 }
 
 /// `laman dns zone`.
-pub fn dns(c: DnsCommand, dir: &Path) -> Result<u8, laman::Error> {
+pub fn dns(c: DnsCommand, dir: &Path) -> Result<ExitCode, Stop> {
     match c {
         DnsCommand::Zone => {
             let cfg = laman::config::load(dir)?;
             let reg = laman::registry::discover(dir, &cfg, &[])?;
             let targets = conformance::targets(&cfg, &reg);
             let expected = conformance::expected(&cfg.hosting);
-            print!(
-                "{}",
-                conformance::zone::render(&cfg.region.domain, &targets, &expected)
-            );
-            Ok(exit::OK)
+            out::stdout(&conformance::zone::render(
+                &cfg.region.domain,
+                &targets,
+                &expected,
+            ))?;
+            Ok(ExitCode::Ok)
         }
     }
 }

@@ -11,7 +11,8 @@ use laman::host::acme::{AcmeOptions, LE_PRODUCTION, LE_STAGING};
 use laman::host::throttle::{DEFAULT_LIMIT, DEFAULT_WINDOW};
 use laman::host::{self, CertSource, Event, HostOptions, Limits};
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 
 #[derive(Debug, Args)]
 pub struct HostArgs {
@@ -124,7 +125,7 @@ impl HostArgs {
     }
 }
 
-pub fn run(args: HostArgs, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(args: HostArgs, lang: Lang) -> Result<ExitCode, Stop> {
     let opts = args.into_options()?;
     // HTTPS runs on its own per-core threads (host::run); this runtime
     // carries ACME, the release sync and plain HTTP.
@@ -137,14 +138,15 @@ pub fn run(args: HostArgs, lang: Lang) -> Result<u8, laman::Error> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let printer = tokio::spawn(async move {
             while let Some(ev) = rx.recv().await {
-                eprintln!("{}", render(&ev, lang));
+                // A production server keeps serving when its log reader is gone.
+                let _ = out::stderr(&format!("{}\n", render(&ev, lang)));
             }
         });
         let result = host::run(opts, tx, shutdown()).await;
         printer.abort();
         result
     })?;
-    Ok(exit::OK)
+    Ok(ExitCode::Ok)
 }
 
 async fn shutdown() {

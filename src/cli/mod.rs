@@ -1,31 +1,24 @@
 //! The command line: clap arguments → typed options → library call →
-//! rendered output and exit code. The only module that prints.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//! rendered output and exit code. The only module that prints, and only
+//! through `out` (the `print_stdout`/`print_stderr` lints keep it so).
 
 mod build;
 mod check;
 mod conformance;
+mod exit;
 mod host;
 mod new;
+mod out;
 mod publish;
 mod report;
 mod serve;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use laman::Lang;
 
-/// Exit codes (STYLE.md): 0 ok, 1 error-level findings, 2 could not run.
-pub mod exit {
-    /// Everything fine.
-    pub const OK: u8 = 0;
-    /// Findings at error level remain.
-    pub const FINDINGS: u8 = 1;
-    /// Could not run (usage, config, I/O).
-    pub const FAILURE: u8 = 2;
-}
+use exit::{ExitCode, Stop};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -84,16 +77,19 @@ enum Command {
 }
 
 /// Parses arguments, runs the command, returns the exit code.
-pub fn run() -> ExitCode {
+pub fn run() -> std::process::ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
+            // `--help | head -1` may close the pipe: clap's own write error
+            // has no one to go to either.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                exit::FAILURE
+            return if e.use_stderr() {
+                ExitCode::Failure
             } else {
-                exit::OK
-            });
+                ExitCode::Ok
+            }
+            .into();
         }
     };
     let lang: Lang = args.lang.into();
@@ -109,10 +105,11 @@ pub fn run() -> ExitCode {
         Command::Publish(p) => publish::run(p, &args.dir, lang),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+        Ok(code) => code.into(),
+        Err(Stop::Closed) => ExitCode::Ok.into(),
+        Err(Stop::Error(e)) => {
             report::print_error(&e, lang);
-            ExitCode::from(exit::FAILURE)
+            ExitCode::Failure.into()
         }
     }
 }

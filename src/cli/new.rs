@@ -8,7 +8,8 @@ use laman::content::kinds::Jenis;
 use laman::profile::Profile;
 use laman::scaffold;
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -50,33 +51,34 @@ fn parse_jenis(s: &str) -> Result<Jenis, String> {
     })
 }
 
-fn said(lang: Lang, path: &Path) {
-    match lang {
-        Lang::Id => println!("dibuat: {}", path.display()),
-        Lang::En => println!("created: {}", path.display()),
-    }
+fn said(lang: Lang, path: &Path) -> Result<(), Stop> {
+    let word = match lang {
+        Lang::Id => "dibuat",
+        Lang::En => "created",
+    };
+    out::stdout(&format!("{word}: {}\n", path.display()))
 }
 
-pub fn init(args: InitArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn init(args: InitArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     for p in scaffold::init(dir, args.profile)? {
-        said(lang, &p);
+        said(lang, &p)?;
     }
-    Ok(exit::OK)
+    Ok(ExitCode::Ok)
 }
 
-pub fn run(cmd: NewCommand, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(cmd: NewCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     match cmd {
         NewCommand::Site { slug } => {
             let config = laman::config::load(dir)?;
             let written = scaffold::new_site(dir, &slug, &config.region.domain)?;
             for p in &written {
-                said(lang, p);
+                said(lang, p)?;
             }
         }
         NewCommand::Page { slug, jenis, path } => {
             let p = scaffold::new_page(dir, &slug, jenis, &path)?;
-            said(lang, &p);
+            said(lang, &p)?;
         }
     }
-    Ok(exit::OK)
+    Ok(ExitCode::Ok)
 }

@@ -10,7 +10,8 @@ use laman::publish::{
 };
 use laman::{Lang, Severity};
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 use super::report::format_diagnostic;
 
 #[derive(Debug, Args)]
@@ -43,7 +44,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
         .unwrap_or_else(chrono::Utc::now)
 }
 
-pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     let who = args
         .who
         .or_else(|| std::env::var("USER").ok())
@@ -58,8 +59,8 @@ pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error
         };
         return Ok(match publish::rollback(&opts) {
             Ok(r) => {
-                print!("{}", rollback_summary(&r, lang));
-                exit::OK
+                out::stdout(&rollback_summary(&r, lang))?;
+                ExitCode::Ok
             }
             Err(e) => fail(&e, lang),
         });
@@ -80,32 +81,35 @@ pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error
                     log.push_str(&format_diagnostic(d, lang));
                 }
             }
-            eprint!("{log}");
-            print!("{}", summary(&r, lang));
+            out::stderr(&log)?;
+            out::stdout(&summary(&r, lang))?;
             let blocked = r.blocked().next().is_some();
             match r.outcome {
-                Outcome::PartlyFailed => exit::FAILURE,
-                Outcome::PartlyBlocked => exit::FINDINGS,
-                Outcome::Planned if blocked => exit::FINDINGS,
-                _ => exit::OK,
+                Outcome::PartlyFailed => ExitCode::Failure,
+                Outcome::PartlyBlocked => ExitCode::Findings,
+                Outcome::Planned if blocked => ExitCode::Findings,
+                _ => ExitCode::Ok,
             }
         }
         Err(e) => fail(&e, lang),
     })
 }
 
-fn fail(e: &PublishError, lang: Lang) -> u8 {
-    match e.config_diagnostic() {
-        Some(d) => eprint!("{}", format_diagnostic(d, lang)),
+/// Prints why the publish could not run. A failure to print it is
+/// dropped: the exit code (2) still says the publish failed.
+fn fail(e: &PublishError, lang: Lang) -> ExitCode {
+    let text = match e.config_diagnostic() {
+        Some(d) => format_diagnostic(d, lang),
         None => {
             let word = match lang {
                 Lang::Id => "galat",
                 Lang::En => "error",
             };
-            eprintln!("{word}: {}", e.text(lang));
+            format!("{word}: {}\n", e.text(lang))
         }
-    }
-    exit::FAILURE
+    };
+    let _ = out::stderr(&text);
+    ExitCode::Failure
 }
 
 fn action_word(a: HostAction, lang: Lang) -> &'static str {

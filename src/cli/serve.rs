@@ -2,7 +2,6 @@
 //! preview server. Prints one line per rebuild (what, how long, findings)
 //! and every error in full; the library does the rest.
 
-use std::io::Write;
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -10,7 +9,8 @@ use clap::Args;
 use laman::Lang;
 use laman::serve::{self, Event, Rebuilt, Scope, ServeOptions};
 
-use super::exit;
+use super::exit::{ExitCode, Stop};
+use super::out;
 use super::report::format_diagnostic;
 
 #[derive(Debug, Args)]
@@ -28,7 +28,7 @@ pub struct ServeArgs {
     drafts: bool,
 }
 
-pub fn run(args: ServeArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> {
+pub fn run(args: ServeArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     let opts = ServeOptions {
         root: dir.to_path_buf(),
         bind: args.bind,
@@ -38,45 +38,44 @@ pub fn run(args: ServeArgs, dir: &Path, lang: Lang) -> Result<u8, laman::Error> 
         lang,
     };
     serve::serve(opts, move |e| print_event(&e, lang))?;
-    Ok(exit::OK)
+    Ok(ExitCode::Ok)
 }
 
 fn print_event(e: &Event, lang: Lang) {
-    let mut out = String::new();
+    let mut text = String::new();
     match e {
         Event::Listening {
             index,
             sites,
             first,
         } => {
-            out.push_str(&line(first, lang));
+            text.push_str(&line(first, lang));
             let head = match lang {
                 Lang::Id => "Melayani",
                 Lang::En => "Serving",
             };
-            out.push_str(&format!("{head} {index}\n"));
+            text.push_str(&format!("{head} {index}\n"));
             for (slug, url) in sites {
-                out.push_str(&format!("  {slug:<16} {url}\n"));
+                text.push_str(&format!("  {slug:<16} {url}\n"));
             }
             let stop = match lang {
                 Lang::Id => "Tekan Ctrl+C untuk berhenti.",
                 Lang::En => "Press Ctrl+C to stop.",
             };
-            out.push_str(stop);
-            out.push('\n');
+            text.push_str(stop);
+            text.push('\n');
         }
-        Event::Rebuilt(r) => out.push_str(&line(r, lang)),
+        Event::Rebuilt(r) => text.push_str(&line(r, lang)),
         Event::WatchFailed(why) => {
             let word = match lang {
                 Lang::Id => "galat: pemantauan berkas berhenti",
                 Lang::En => "error: file watching stopped",
             };
-            out.push_str(&format!("{word}: {why}\n"));
+            text.push_str(&format!("{word}: {why}\n"));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    // The preview keeps serving the browser when its terminal went away.
+    let _ = out::stdout(&text);
 }
 
 /// `[12:00:01] dibangun ulang dinkes/profil.md: 3 berkas dalam 4 ms — 0 galat, 1 peringatan, 2 info`,

@@ -3,10 +3,11 @@
 //! the example that passes it; profile and laman.toml overrides; the four
 //! output formats (golden); the compliance report.
 
-mod support;
+use std::process::{Command, Stdio};
 
 use laman::{Lang, Severity};
-use support::*;
+
+use crate::support::*;
 
 const SP: &str = "sites/dinkes/content/layanan/verifikasi-izin-apotek.md";
 
@@ -997,4 +998,37 @@ fn check_writes_nothing() {
     assert_eq!(out.code, Some(1));
     assert!(!p.path("public").exists());
     assert!(out.stdout.ends_with("2 situs diperiksa (profil nasional, tanggal 2026-11-23): 34 galat, 37 peringatan, 3 info\n"), "{}", out.stdout);
+}
+
+/// The write end of a pipe whose reader has already exited: laman's stdout
+/// in `laman check | head -1` once `head` has gone. The reader leaves
+/// before laman starts, so the first write meets the closed pipe every
+/// time; a reader that took one line and then left would race laman's
+/// single write of the whole report, which (about 9 KB on the example
+/// regency) fits the pipe buffer and would rarely meet the closed pipe.
+fn closed_pipe() -> Stdio {
+    let mut reader = Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("run true");
+    let write_end = reader.stdin.take().expect("pipe to true");
+    assert!(reader.wait().expect("wait for true").success());
+    Stdio::from(write_end)
+}
+
+#[test]
+fn a_closed_stdout_ends_check_quietly_with_exit_0() {
+    let p = Project::example();
+    let out = Command::new(env!("CARGO_BIN_EXE_laman"))
+        .args(["check", "--today", "2026-11-23"])
+        .current_dir(p.root())
+        .stdout(closed_pipe())
+        .output()
+        .expect("run laman");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "nothing to say about the reader leaving (it panicked with `failed printing to stdout`)"
+    );
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -1,13 +1,12 @@
 //! `laman build`: output layout, content features, and every bad input the
 //! build must report with file, line and column (issue: laman build).
 
-mod support;
-
 use laman::Lang;
 use laman::build::SiteStatus;
 use laman::output::Manifest;
 use sha2::Digest;
-use support::*;
+
+use crate::support::*;
 
 const ALPHA: &str = "alpha.contohkab.go.id";
 const BETA: &str = "beta.contohkab.go.id";

@@ -3,15 +3,11 @@
 //! findings, and an edit of the source file reloads the open tab by itself
 //! with the new text — with no Content-Security-Policy violation.
 
-mod support;
-
-#[path = "support/serve.rs"]
-mod serve;
-
 use std::path::Path;
 use std::process::Command;
 
-use support::*;
+use crate::support::serve;
+use crate::support::*;
 
 #[test]
 fn an_open_tab_reloads_after_an_edit_and_shows_the_overlay() {

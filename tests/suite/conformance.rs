@@ -4,26 +4,17 @@
 //! with an RSA-1024 key), and a differential check against `sslscan --xml`.
 //! Each fault must produce exactly its failing checks; healthy hosts none.
 
-#[path = "support/fixture.rs"]
-mod fixture;
-#[path = "support/named.rs"]
-mod named;
-#[path = "support/sslscan.rs"]
-mod sslscan;
-mod support;
-#[path = "support/tls.rs"]
-mod tls;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 
-use fixture::{Fixture, fqdn, hex, ip, laman_toml, read, run_conformance};
 use laman::conformance::{self, Check, Finding, Status};
-use named::require;
 use rustls::pki_types::pem::PemObject;
-use sslscan::{Verdict, sslscan_verdict};
-use support::Project;
-use tls::page;
+
+use crate::support::Project;
+use crate::support::fixture::{self, Fixture, fqdn, hex, ip, laman_toml, read, run_conformance};
+use crate::support::named::{self, require};
+use crate::support::sslscan::{Verdict, sslscan_verdict};
+use crate::support::tls::{self, page};
 
 fn expected_fails() -> BTreeMap<String, BTreeSet<Check>> {
     let rows: &[(&str, &[Check])] = &[

@@ -3,8 +3,6 @@
 //! `netlify` target (a recording fake `netlify` on PATH), plus the
 //! generated `_redirects`/`_headers` under Netlify's own parsers.
 
-mod support;
-
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt as _;
@@ -16,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use laman::output::Manifest;
 use laman::publish::journal::{self, LogEntry};
-use support::*;
+
+use crate::support::*;
 
 const DINKES: &str = "dinkes.cianjurkab.go.id";
 const DINSOS: &str = "dinsos.cianjurkab.go.id";
@@ -698,7 +697,7 @@ fn bad_publish_settings_are_reported_at_their_line() {
 // ---------------------------------------------------------------- netlify
 
 const FAKE_NETLIFY: &str = r#"#!/bin/sh
-# Recording fake of the Netlify CLI (tests/publish.rs).
+# Recording fake of the Netlify CLI (tests/suite/publish.rs).
 log="$FAKE_NETLIFY_LOG"
 line="$(date +%s%N)"
 for a in "$@"; do line="$line	$a"; done

@@ -4,15 +4,11 @@
 //! violations, and the Content-Security-Policy of `_headers` is never
 //! violated (no inline script or style, nothing from another host).
 
-mod support;
-
-#[path = "support/http.rs"]
-mod http;
-
 use std::path::Path;
 use std::process::Command;
 
-use support::*;
+use crate::support::http;
+use crate::support::*;
 
 fn require_tools() -> std::path::PathBuf {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());

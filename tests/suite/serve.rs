@@ -3,13 +3,8 @@
 //! HTTP/1.1 with `Host: <site>.localhost:PORT`. Edits are real file writes
 //! seen through notify; every wait polls with a deadline.
 
-mod support;
-
-#[path = "support/serve.rs"]
-mod serve;
-
-use serve::{Serve, poll};
-use support::Project;
+use crate::support::Project;
+use crate::support::serve::{Serve, poll};
 
 const PROFIL: &str = "sites/dinkes/content/profil.md";
 

@@ -1,4 +1,4 @@
-//! Support for tests/host.rs: a `dir` deploy root laid out from a `laman
+//! Support for the `laman host` tests (host.rs): a `dir` deploy root laid out from a `laman
 //! build` output the way `laman publish` does it (releases/<id>/ with
 //! gzip/brotli siblings, `current` switched by rename), a certificate
 //! authority and PEM files made with rcgen, pebble (ACME) on free
@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 
-use crate::named::{Proc, free_port, require, wait_tcp};
-use crate::support::copy_tree;
+use super::copy_tree;
+use super::named::{Proc, free_port, require, wait_tcp};
 
 pub const DOMAIN: &str = "cianjurkab.go.id";
 

@@ -12,9 +12,9 @@ use std::time::Duration;
 use laman::conformance::Finding;
 use sha2::{Digest, Sha256};
 
-use crate::named::{Named, Proc, free_port, require, wait_tcp};
-use crate::support::Project;
-use crate::tls::{self, Ca, Servers, Spec, page, server_config};
+use super::Project;
+use super::named::{Named, Proc, free_port, require, wait_tcp};
+use super::tls::{self, Ca, Servers, Spec, page, server_config};
 
 pub const DOMAIN: &str = "cianjurkab.go.id";
 
@@ -310,7 +310,7 @@ pub fn run_args(f: &Fixture, out: &Path) -> Vec<String> {
 }
 
 /// Runs `laman conformance` against the fixture, writing into `out`, with `extra` arguments.
-pub fn run_conformance(f: &Fixture, out: &Path, extra: &[String]) -> crate::support::CliOutput {
+pub fn run_conformance(f: &Fixture, out: &Path, extra: &[String]) -> super::CliOutput {
     let mut args = run_args(f, out);
     args.extend(extra.iter().cloned());
     f.project

@@ -2,13 +2,7 @@
 //! pebble (ACME, TLS-ALPN-01) resolving names through bind9, the real
 //! `curl`, and raw TLS clients for what curl would normalise. Each test
 //! lays out its own deploy root from a `laman build` of the example
-//! regency (tests/support/host.rs) and stops every process it started.
-
-#[path = "support/host.rs"]
-mod host;
-#[path = "support/named.rs"]
-mod named;
-mod support;
+//! regency (support/host.rs) and stops every process it started.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -17,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use host::{Deploy, Host, Pebble, Pki, curl, fqdn, get, poll, read};
-use named::{Named, free_port};
-use support::Project;
+use crate::support::host::{self, Deploy, Host, Pebble, Pki, curl, fqdn, get, poll, read};
+use crate::support::named::{Named, free_port};
+use crate::support::{self, Project};
 
 /// The example regency built once into a temporary project.
 fn built() -> Project {

@@ -1,8 +1,15 @@
 //! Test harness shared by the integration tests: a fixture project copied
 //! into a temporary folder (with the real default theme unless the fixture
 //! has its own), builds with a fixed clock, the CLI binary, and helpers to
-//! read the output.
-#![allow(dead_code)]
+//! read the output. One submodule per kind of real server the tests start.
+
+pub mod fixture;
+pub mod host;
+pub mod http;
+pub mod named;
+pub mod serve;
+pub mod sslscan;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -90,7 +97,7 @@ impl Project {
     }
 
     /// Build options with the fixed clock, without the content rules
-    /// (tests/build.rs tests the build; tests/check.rs the rules).
+    /// (build.rs tests the build; check.rs the rules).
     pub fn options(&self) -> BuildOptions {
         let mut o = BuildOptions::new(self.root());
         o.now = now();

@@ -2,7 +2,6 @@
 //! loopback port (`--port 0`, the port read from its first lines), a plain
 //! HTTP/1.1 client with `Host: <site>.localhost:PORT`, a Server-Sent Events
 //! reader, and polling with a deadline (no sleeps for synchronisation).
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -10,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::support::Project;
+use super::Project;
 
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
