@@ -196,8 +196,15 @@ impl Diagnostic {
 
     /// Whether this finding is about the input itself (it cannot be built
     /// correctly), as opposed to a content rule about what the law requires.
+    /// Raw HTML that the sanitizer removed is not: the page is written
+    /// without it (so the editor can preview), and the error still blocks
+    /// publishing, as a content rule's does.
     pub fn is_input_error(&self) -> bool {
-        self.severity == Severity::Error && !matches!(*self.message, Message::Rule { .. })
+        self.severity == Severity::Error
+            && !matches!(
+                *self.message,
+                Message::Rule { .. } | Message::UnsafeHtml { .. }
+            )
     }
 }
 

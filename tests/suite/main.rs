@@ -11,5 +11,6 @@ mod check;
 mod conformance;
 mod host;
 mod publish;
+mod security;
 mod serve;
 mod support;
