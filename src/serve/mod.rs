@@ -6,6 +6,7 @@
 //! findings in an overlay. A broken edit shows its error in the browser and
 //! in the terminal; the server keeps running. See docs/serve.md.
 
+pub mod affect;
 pub mod http;
 pub mod pages;
 pub mod state;

@@ -591,46 +591,22 @@ impl SiteState {
         }
         self.bodies[i] = body;
         let bodies = &self.bodies;
-        // What shows this page: its own files, the list page of its parent
-        // section that lists it, and the home page.
-        let parent = model
-            .sections
-            .iter()
-            .position(|s| s.dir == p.parent && !p.is_section);
-        let listed_on = parent.map(|s| {
-            let sec = &model.sections[s];
-            let per = if sec.paginate_by == 0 || sec.dir.is_empty() {
-                sec.pages.len().max(1)
-            } else {
-                sec.paginate_by
-            };
-            let pos = sec.pages.iter().position(|&k| k == i).unwrap_or(0);
-            (s, pos / per + 1)
-        });
         // The home page lists some pages of other sections (newest news,
-        // services…); the set cannot change without a front matter change,
-        // so it is re-rendered when it links to this page now.
+        // services…); it is re-rendered when it links to this page now.
         let url = model.links.url(&p.url_path);
         let on_home = self
             .files
             .get("index.html")
             .and_then(|b| std::str::from_utf8(b).ok())
             .is_some_and(|h| h.contains(&format!("href=\"{url}\"")));
-        let targets: Vec<usize> = self
-            .plan
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, item))| match item {
-                Planned::Page(k) => *k == i,
-                Planned::Alias { page, .. } => *page == i,
-                Planned::Pager { section, number } => {
-                    model.sections[*section].index == Some(i)
-                        || Some((*section, *number)) == listed_on
-                        || (on_home && *section == 0 && *number == 1)
-                }
-            })
-            .map(|(n, _)| n)
-            .collect();
+        let targets = super::affect::body_edit(
+            &self.plan,
+            &model.sections,
+            i,
+            &p.parent,
+            p.is_section,
+            on_home,
+        );
         // Only the home page uses it, and it costs a summary of every page it lists.
         let needs_home = targets.iter().any(|&n| {
             matches!(
