@@ -132,8 +132,18 @@ pub fn render_bounded(
     name: &str,
     ctx: &tera::Context,
 ) -> Result<String, Result<TemplateLimitKind, tera::Error>> {
+    render_within(tera, name, ctx, MAX_RENDER)
+}
+
+/// [`render_bounded`] with another time limit.
+fn render_within(
+    tera: &Tera,
+    name: &str,
+    ctx: &tera::Context,
+    max_time: Duration,
+) -> Result<String, Result<TemplateLimitKind, tera::Error>> {
     TRIPPED.with(|c| c.set(None));
-    DEADLINE.with(|d| d.set(Some(Instant::now() + MAX_RENDER)));
+    DEADLINE.with(|d| d.set(Some(Instant::now() + max_time)));
     let mut out = Bounded { buf: Vec::new() };
     let result = tera.render_to(name, ctx, &mut out);
     DEADLINE.with(|d| d.set(None));
@@ -150,7 +160,7 @@ pub fn render_bounded(
                 max_bytes: MAX_OUTPUT_BYTES,
             },
             Tripped::Time => TemplateLimitKind::Time {
-                max_ms: MAX_RENDER.as_millis() as u64,
+                max_ms: max_time.as_millis() as u64,
             },
         })),
         (Err(e), None) => Err(Err(e)),
@@ -399,6 +409,24 @@ mod tests {
         assert_eq!(
             render_bounded(&t, "ok.html", &ctx).ok().as_deref(),
             Some("012")
+        );
+    }
+
+    #[test]
+    fn a_loop_that_writes_nothing_still_stops_at_the_deadline() {
+        let t = tera(&[(
+            "lama.html",
+            "{% for a in range(end=10000) %}{% for b in range(end=10000) %}{% endfor %}{% endfor %}",
+        )]);
+        let r = render_within(
+            &t,
+            "lama.html",
+            &tera::Context::new(),
+            Duration::from_millis(50),
+        );
+        assert_eq!(
+            r.err().and_then(Result::ok),
+            Some(TemplateLimitKind::Time { max_ms: 50 })
         );
     }
 
