@@ -585,6 +585,111 @@ fn refuses_traversal_encoded_separators_nul_and_symlinks_out() {
     assert_eq!(f.get("dinkes", "/dalam/", &[]).status, 200);
 }
 
+/// Status line and head (lower-case) of a raw response.
+fn status_and_head(resp: &[u8]) -> (u16, String) {
+    let text = String::from_utf8_lossy(resp).to_ascii_lowercase();
+    let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}
+
+fn location(head: &str) -> Option<&str> {
+    head.lines().find_map(|l| l.strip_prefix("location: "))
+}
+
+#[test]
+fn redirects_stay_on_the_host_and_bad_host_headers_get_400() {
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let ask =
+        |req: String| status_and_head(&raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes()));
+    // `//layanan` is a folder: the redirect adds the slash to the
+    // normalised path, never `//layanan/` (scheme-relative: the host "layanan").
+    for target in ["//layanan", "///layanan", "//layanan?q=1"] {
+        let (status, head) = ask(format!(
+            "GET {target} HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(status, 301, "{target}: {head}");
+        let loc = location(&head).expect("location");
+        assert!(loc.starts_with("/layanan/"), "{target}: {loc}");
+    }
+    // A `_redirects` splat cannot make one either (`/arsip/* /berita/:splat`
+    // is fine; a rule to `/:splat` would have been the hole).
+    let (status, head) = ask(format!(
+        "GET /arsip//evil.example HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 302, "{head}");
+    assert_eq!(location(&head), Some("/berita/evil.example"));
+    // Host rules (RFC 9112 §3.2): missing, duplicated, or contradicted by
+    // an absolute-form target → 400.
+    let other = fqdn("disdik");
+    for (what, req) in [
+        (
+            "no Host",
+            "GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        ),
+        (
+            "two Hosts",
+            format!(
+                "GET / HTTP/1.1\r\nHost: {dinkes}\r\nHost: {other}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "two equal Hosts",
+            format!(
+                "GET / HTTP/1.1\r\nHost: {dinkes}\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "absolute-form for another host",
+            format!("GET https://{other}/ HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"),
+        ),
+        (
+            "empty Host",
+            "GET / HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n".to_string(),
+        ),
+    ] {
+        let (status, head) = ask(req);
+        assert_eq!(status, 400, "{what}: {head}");
+    }
+    // What stays allowed: absolute-form naming the same host, HTTP/1.0
+    // without Host (the SNI names the site).
+    let (status, head) = ask(format!(
+        "GET https://{dinkes}/ HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 200, "{head}");
+    let (status, head) = ask("GET / HTTP/1.0\r\n\r\n".to_string());
+    assert_eq!(status, 200, "{head}");
+    // Plain HTTP: the same rules before any redirect.
+    let plain = |req: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", f.host.http)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        s.write_all(req.as_bytes()).expect("send");
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        status_and_head(&out)
+    };
+    let (status, _) = plain("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 400);
+    let (status, _) = plain(&format!(
+        "GET / HTTP/1.1\r\nHost: {dinkes}\r\nHost: {other}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 400);
+    let (status, head) = plain(&format!(
+        "GET //layanan HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 301);
+    assert!(
+        location(&head).is_some_and(|l| l.starts_with(&format!("https://{dinkes}:"))),
+        "{head}"
+    );
+}
+
 #[test]
 fn a_new_release_is_served_without_restart_and_requests_never_mix_releases() {
     let f = file_host(&[]);

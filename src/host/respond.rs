@@ -44,19 +44,57 @@ fn text(status: StatusCode, msg: &'static str) -> Response<Body> {
     r
 }
 
-/// The host a request names (Host header or absolute URI), lower-case,
-/// without port or trailing dot.
-pub fn request_host<B>(req: &Request<B>) -> Option<String> {
-    let raw = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| req.uri().host())?;
+/// Why the host of a request is refused (the answer is 400: RFC 9112 §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadHost {
+    /// HTTP/1.1 (or later) without a Host header.
+    Missing,
+    /// More than one Host header.
+    Duplicate,
+    /// An absolute-form target naming another host than the Host header.
+    Conflict,
+    /// A Host that is empty or not text.
+    Invalid,
+}
+
+/// A host name without port or trailing dot, lower-cased.
+fn host_name(raw: &str) -> String {
     let name = match raw.rsplit_once(':') {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(']') => h,
         _ => raw,
     };
-    Some(name.trim_end_matches('.').to_ascii_lowercase())
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The host a request names, lower-case, without port or trailing dot.
+/// `Ok(None)` only for an HTTP/1.0 request that names none (HTTPS then
+/// falls back to the SNI). Refused: HTTP/1.1 without Host, two Host
+/// headers, an empty Host, and an absolute-form target (`GET
+/// https://a/…`) whose host is not the Host header's: a proxy or cache in
+/// front would key on one and laman would answer for the other.
+pub fn request_host<B>(req: &Request<B>) -> Result<Option<String>, BadHost> {
+    let mut all = req.headers().get_all(header::HOST).iter();
+    let first = all.next();
+    if all.next().is_some() {
+        return Err(BadHost::Duplicate);
+    }
+    let header = match first {
+        Some(v) => {
+            let v = v.to_str().map_err(|_| BadHost::Invalid)?.trim();
+            if v.is_empty() {
+                return Err(BadHost::Invalid);
+            }
+            Some(host_name(v))
+        }
+        None if req.version() >= hyper::Version::HTTP_11 => return Err(BadHost::Missing),
+        None => None,
+    };
+    let target = req.uri().host().map(host_name);
+    match (header, target) {
+        (Some(h), Some(t)) if h != t => Err(BadHost::Conflict),
+        (Some(h), _) => Ok(Some(h)),
+        (None, t) => Ok(t),
+    }
 }
 
 /// Answers one HTTPS request from `release`. `sni` is the name the TLS
@@ -73,7 +111,10 @@ pub fn https<B>(
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
-    let host = request_host(req);
+    let host = match request_host(req) {
+        Ok(h) => h,
+        Err(_) => return text(StatusCode::BAD_REQUEST, "bad Host\n"),
+    };
     if let (Some(h), Some(s)) = (host.as_deref(), sni) {
         if h != s {
             return text(StatusCode::MISDIRECTED_REQUEST, "misdirected request\n");
@@ -136,13 +177,26 @@ fn serve(
 fn moved(status: StatusCode, location: &str) -> Response<Body> {
     let mut r = Response::new(empty());
     *r.status_mut() = status;
-    match HeaderValue::from_str(&encode_location(location)) {
+    match HeaderValue::from_str(&encode_location(&same_host(location))) {
         Ok(v) => {
             r.headers_mut().insert(header::LOCATION, v);
             r
         }
         Err(_) => text(StatusCode::BAD_REQUEST, "bad request\n"),
     }
+}
+
+/// A path-absolute location keeps exactly one leading `/`: `//x` and
+/// `/\x` would be scheme-relative (a link to the host `x`) in browsers.
+/// Absolute URLs (`https://…`, from `_redirects`) pass unchanged.
+pub fn same_host(loc: &str) -> std::borrow::Cow<'_, str> {
+    if loc.starts_with('/') {
+        let rest = loc.trim_start_matches(['/', '\\']);
+        if rest.len() + 1 != loc.len() {
+            return format!("/{rest}").into();
+        }
+    }
+    loc.into()
 }
 
 fn encode_location(loc: &str) -> String {
@@ -337,8 +391,8 @@ pub fn http_redirect<B>(
     release: Option<&Arc<Release>>,
     https_port: u16,
 ) -> Response<Body> {
-    let Some(host) = request_host(req) else {
-        return text(StatusCode::BAD_REQUEST, "missing Host\n");
+    let Ok(Some(host)) = request_host(req) else {
+        return text(StatusCode::BAD_REQUEST, "missing or bad Host\n");
     };
     if !release.is_some_and(|r| r.hosts.contains_key(&host)) {
         return text(StatusCode::NOT_FOUND, "unknown host\n");

@@ -221,7 +221,10 @@ fn http_answer<B>(req: &hyper::Request<B>, shared: &Shared) -> hyper::Response<r
         .path()
         .strip_prefix("/.well-known/acme-challenge/")
     {
-        let host = respond::request_host(req).unwrap_or_default();
+        let host = respond::request_host(req)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         return match shared.certs.http01(&host, token) {
             Some(key_auth) => respond::plain(key_auth),
             None => respond::unknown(),
