@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use error::PublishError;
+pub use error::{Happened, PublishError};
 pub use gate::{HostAction, HostPlan};
 use settings::{PublishSettings, TargetKind, TargetSettings};
 
