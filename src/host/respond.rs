@@ -3,11 +3,11 @@
 //! precompressed siblings; HTTP: a redirect to HTTPS (or an HTTP-01
 //! answer). No network code here: `server.rs` feeds requests in.
 
-use std::io::Read as _;
+use std::future::Future as _;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, StreamBody, combinators::BoxBody};
+use http_body_util::{BodyExt as _, Full, combinators::BoxBody};
 use hyper::body::Frame;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -320,7 +320,7 @@ fn file_response(
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
     let body = match file.content {
         files::Content::Bytes(b) => full(b),
-        files::Content::File(f) => stream(f),
+        files::Content::File(f) => stream(f, file.size),
     };
     let mut r = Response::new(body);
     *r.status_mut() = status;
@@ -341,31 +341,82 @@ fn not_modified(req: &HeaderMap, etag: &str, modified: std::time::SystemTime) ->
         .is_some_and(|since| files::unix_secs(modified) <= files::unix_secs(since))
 }
 
-fn stream(file: Arc<std::fs::File>) -> Body {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        let mut file: &std::fs::File = &file;
-        loop {
-            let mut buf = vec![0u8; 64 * 1024];
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    buf.truncate(n);
-                    if tx.blocking_send(Ok(Frame::data(Bytes::from(buf)))).is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    break;
-                }
+/// A large file's body: one 64 KiB positional read at a time on the
+/// runtime's small blocking pool, the next only when hyper asks for it.
+/// No thread and no more than one chunk per connection wait on a client
+/// that reads slowly (the send timeout ends one that stops).
+struct FileBody {
+    file: Arc<std::fs::File>,
+    offset: u64,
+    left: u64,
+    reading: Option<tokio::task::JoinHandle<std::io::Result<Bytes>>>,
+}
+
+/// Bytes read per step of a streamed file.
+const CHUNK: u64 = 64 * 1024;
+
+impl hyper::body::Body for FileBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        use std::task::Poll;
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        let this = &mut *self;
+        let reading = this.reading.get_or_insert_with(|| {
+            let (file, offset, n) = (this.file.clone(), this.offset, this.left.min(CHUNK));
+            tokio::task::spawn_blocking(move || {
+                use std::os::unix::fs::FileExt as _;
+                let mut buf = vec![0u8; n as usize];
+                // A file cut short under us ends the response with an error.
+                file.read_exact_at(&mut buf, offset)?;
+                Ok(Bytes::from(buf))
+            })
+        });
+        let got = match std::pin::Pin::new(reading).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        this.reading = None;
+        match got {
+            Ok(Ok(b)) => {
+                this.offset += b.len() as u64;
+                this.left -= b.len() as u64;
+                Poll::Ready(Some(Ok(Frame::data(b))))
+            }
+            Ok(Err(e)) => {
+                this.left = 0;
+                Poll::Ready(Some(Err(e)))
+            }
+            Err(e) => {
+                this.left = 0;
+                Poll::Ready(Some(Err(std::io::Error::other(e))))
             }
         }
-    });
-    let frames = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    StreamBody::new(frames).boxed()
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.left)
+    }
+}
+
+fn stream(file: Arc<std::fs::File>, size: u64) -> Body {
+    FileBody {
+        file,
+        offset: 0,
+        left: size,
+        reading: None,
+    }
+    .boxed()
 }
 
 /// Adds the `_headers` rules matching `url` and HSTS when the rules do not set it.
