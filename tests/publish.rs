@@ -1259,3 +1259,71 @@ fn a_publish_that_cannot_write_its_log_does_not_switch_and_says_so() {
     assert_eq!(releases(), before, "the unswitched release is removed");
     assert_eq!(dot_entries(&deploy(&p)), Vec::<String>::new());
 }
+
+/// Files of the live release whose content has `marker`.
+fn live_files_with(p: &Project, marker: &str) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(deploy(p).join("current/"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            std::fs::read(e.path())
+                .is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker.as_bytes()))
+        })
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn a_build_with_drafts_during_a_publish_puts_nothing_unpublished_live() {
+    let p = Project::example();
+    let marker = "RANCANGAN-BELUM-TERBIT";
+    p.write(
+        "sites/dinkes/content/berita/rancangan.md",
+        format!(
+            "+++\ntitle = \"{marker}\"\ndescription = \"Draf.\"\njenis = \"berita\"\ndate = 2026-08-11\npenulis = \"Tim Humas\"\ndraft = true\n+++\n\n{marker} isi draf.\n"
+        ),
+    );
+    // A publish between its build and its copy: a `build --drafts` is
+    // refused at once and public/ keeps the publish's build.
+    let paused = paused_publish(&p, "copy");
+    let b = run(&p, &["--lang", "en", "build", "--drafts"]);
+    assert_ne!(b.code, Some(0), "{}\n{}", b.stdout, b.stderr);
+    assert!(
+        b.stderr.contains("another laman is writing this output"),
+        "{}",
+        b.stderr
+    );
+    let public_has_draft = walkdir::WalkDir::new(p.path("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| e.path().to_string_lossy().contains("rancangan"));
+    assert!(
+        !public_has_draft,
+        "the draft reached public/ during the publish"
+    );
+    drop(paused); // SIGKILL: the kernel frees both locks
+    // Both at once, three times: whatever order the locks give them, the
+    // live release never has the draft.
+    for _ in 0..3 {
+        let mut publish = laman(&p)
+            .arg("publish")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("publish");
+        let mut build = laman(&p)
+            .args(["build", "--drafts"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("build");
+        let _ = build.wait().expect("build ends");
+        let _ = publish.wait().expect("publish ends");
+        if std::fs::symlink_metadata(deploy(&p).join("current")).is_ok() {
+            assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
+        }
+    }
+    publish_ok(&p, &[]);
+    assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
+}

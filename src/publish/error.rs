@@ -126,6 +126,11 @@ impl PublishError {
             Laman(e) => match e {
                 Error::Io { path, source } => format!("{}: {source}", path.display()),
                 Error::UnknownSite(s) => format!("tidak ada situs `{s}` di sites/"),
+                Error::Busy { path, holder } => format!(
+                    "{}: laman lain sedang menulis keluaran ini ({}); tunggu sampai selesai",
+                    path.display(),
+                    holder.as_deref().unwrap_or("tidak diketahui")
+                ),
                 other => other.to_string(),
             },
             UnknownTarget { name, known } => format!(

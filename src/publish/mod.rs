@@ -236,6 +236,14 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     if let Some(out) = &dry_out {
         bopts.out = out.clone();
     }
+    // public/ is held from the build until the release is made: a `laman
+    // build` (say with --drafts) must not swap it while the deploy copies
+    // it. A dry run's folder is its own.
+    let _out_lock = match dry_out {
+        Some(_) => None,
+        None => Some(crate::output::OutLock::acquire(&bopts.out, "publish")?),
+    };
+    bopts.out_locked = true;
     let built = build::build(&bopts);
     let result = built.map_err(PublishError::from).and_then(|report| {
         pause::at("build");
