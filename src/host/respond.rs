@@ -341,10 +341,13 @@ fn not_modified(req: &HeaderMap, etag: &str, modified: std::time::SystemTime) ->
         .is_some_and(|since| files::unix_secs(modified) <= files::unix_secs(since))
 }
 
-/// A large file's body: one 64 KiB positional read at a time on the
-/// runtime's small blocking pool, the next only when hyper asks for it.
-/// No thread and no more than one chunk per connection wait on a client
-/// that reads slowly (the send timeout ends one that stops).
+/// A large file's body: one 64 KiB positional read at a time, the next
+/// only when hyper asks for it. A chunk in the page cache (nearly always,
+/// for a served file) is read in place with `RWF_NOWAIT`, which refuses
+/// rather than wait for the disk; only then does the read go to the
+/// runtime's small blocking pool. No thread and no more than one chunk
+/// per connection wait on a client that reads slowly (the send timeout
+/// ends one that stops).
 struct FileBody {
     file: Arc<std::fs::File>,
     offset: u64,
@@ -368,6 +371,31 @@ impl hyper::body::Body for FileBody {
             return Poll::Ready(None);
         }
         let this = &mut *self;
+        if this.reading.is_none() {
+            let n = this.left.min(CHUNK) as usize;
+            let mut buf = vec![0u8; n];
+            let cached = rustix::io::preadv2(
+                &*this.file,
+                &mut [std::io::IoSliceMut::new(&mut buf)],
+                this.offset,
+                rustix::io::ReadWriteFlags::NOWAIT,
+            );
+            match cached {
+                Ok(got) if got > 0 => {
+                    buf.truncate(got);
+                    this.offset += got as u64;
+                    this.left -= got as u64;
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))));
+                }
+                Ok(_) => {
+                    // Cut short under us: the response ends with an error.
+                    this.left = 0;
+                    return Poll::Ready(Some(Err(std::io::ErrorKind::UnexpectedEof.into())));
+                }
+                // Not cached (EAGAIN), or no RWF_NOWAIT here: the pool reads it.
+                Err(_) => {}
+            }
+        }
         let reading = this.reading.get_or_insert_with(|| {
             let (file, offset, n) = (this.file.clone(), this.offset, this.left.min(CHUNK));
             tokio::task::spawn_blocking(move || {
