@@ -5,6 +5,13 @@ run: rounds alternate laman and nginx, median requests/s and latency.
 
 usage: bench/host.py [--rounds 3] [--duration 8] [--connections 64]
                      [--threads 2] [--work /dev/shm/laman-host-bench]
+                     [--slow 600]
+
+Besides the small files, a 5 MiB download (`/unduh/besar.bin`) with the
+same wrk method, and then, per server, `--slow` clients spread over six
+loopback addresses that ask for the 5 MiB file and stop reading after the
+first bytes: the server's resident memory (nginx: master and workers) and
+threads under that load, and the time of a normal page request meanwhile.
 
 Needs: a release build (`cargo build --release`), /usr/sbin/nginx (package
 nginx-light or nginx), wrk (package wrk), openssl (package openssl).
@@ -45,7 +52,9 @@ FILES = {
     "index.html": 4096,
     "kecil.txt": 512,
     "assets/laman.css": 14000,
+    "unduh/besar.bin": 5 * 1024 * 1024,
 }
+PATHS = ["/", "/kecil.txt", "/assets/laman.css", "/unduh/besar.bin"]
 
 
 def need(path, package):
@@ -163,6 +172,63 @@ def wrk(wrk_bin, url, args):
     return rps, ms(" 50%"), ms(" 99%")
 
 
+def tree_stats(pid):
+    """Resident memory (MB) and threads of `pid` and its children."""
+    pids = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as f:
+                    if re.search(r"^PPid:\s+%d$" % pid, f.read(), re.M):
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    rss, threads = 0, 0
+    for p in pids:
+        with open(f"/proc/{p}/status") as f:
+            text = f.read()
+        rss += int(re.search(r"^VmRSS:\s+(\d+)", text, re.M).group(1))
+        threads += int(re.search(r"^Threads:\s+(\d+)", text, re.M).group(1))
+    return rss / 1024, threads
+
+
+def slow_readers(port, pid, n):
+    """`n` TLS clients that ask for the 5 MiB file and stop reading;
+    returns (RSS idle, RSS under load, threads, page time, clients held)."""
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    idle_rss, _ = tree_stats(pid)
+    held = []
+    try:
+        for i in range(n):
+            raw = socket.socket()
+            raw.bind((f"127.0.0.{10 + i % 6}", 0))
+            raw.settimeout(10)
+            try:
+                raw.connect(("127.0.0.1", port))
+                tls = ctx.wrap_socket(raw, server_hostname=HOST)
+                tls.sendall(f"GET /unduh/besar.bin HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+                tls.recv(1)
+                held.append(tls)
+            except OSError:
+                raw.close()
+        time.sleep(2)  # let the servers fill their buffers
+        load_rss, threads = tree_stats(pid)
+        t = time.time()
+        page = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=30), server_hostname=HOST)
+        page.sendall(f"GET / HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
+        while page.recv(65536):
+            pass
+        took = time.time() - t
+        page.close()
+        return idle_rss, load_rss, threads, took, len(held)
+    finally:
+        for s in held:
+            s.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
@@ -170,6 +236,7 @@ def main():
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--work", default="/dev/shm/laman-host-bench")
+    ap.add_argument("--slow", type=int, default=600)
     ap.add_argument("--laman", default=os.path.join(REPO, "target", "release", "laman"))
     args = ap.parse_args()
 
@@ -195,7 +262,7 @@ def main():
         wait_port(nport, ngx, nlog)
         servers = [("laman", lport), ("nginx", nport)]
         results = {}
-        for path in ["/", "/kecil.txt", "/assets/laman.css"]:
+        for path in PATHS:
             for name, port in servers:  # warm-up
                 wrk(wrk_bin, f"https://{HOST}:{port}{path}", argparse.Namespace(**{**vars(args), "duration": 2}))
             for r in range(args.rounds):
@@ -204,13 +271,20 @@ def main():
                     results.setdefault((path, name), []).append(wrk(wrk_bin, f"https://{HOST}:{port}{path}", args))
         print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds, median")
         print(f"{'path':<18} {'server':<6} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
-        for path in ["/", "/kecil.txt", "/assets/laman.css"]:
+        for path in PATHS:
             med = {}
             for name, _ in servers:
                 runs = results[(path, name)]
                 med[name] = tuple(statistics.median(x[i] for x in runs) for i in range(3))
                 print(f"{path:<18} {name:<6} {med[name][0]:>10.0f} {med[name][1]:>8.2f} {med[name][2]:>8.2f}")
             print(f"{path:<18} ratio laman/nginx req/s: {med['laman'][0] / med['nginx'][0]:.2f}")
+        if args.slow:
+            print(f"{args.slow} slow readers of /unduh/besar.bin (6 loopback addresses)")
+            print(f"{'server':<6} {'RSS idle MB':>11} {'RSS load MB':>11} {'threads':>8} {'page s':>7} {'held':>5}")
+            for name, port in servers:
+                pid = laman.pid if name == "laman" else ngx.pid
+                r = slow_readers(port, pid, args.slow)
+                print(f"{name:<6} {r[0]:>11.1f} {r[1]:>11.1f} {r[2]:>8} {r[3]:>7.3f} {r[4]:>5}")
     finally:
         for p in (laman, ngx):
             p.send_signal(signal.SIGTERM)

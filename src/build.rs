@@ -47,6 +47,9 @@ pub struct BuildOptions {
     pub mode: Mode,
     /// Run the content rules (off only to measure the build alone).
     pub rules: bool,
+    /// The caller holds the [`output::OutLock`] of `out` already (publish
+    /// holds it past the build); otherwise a writing build takes it.
+    pub out_locked: bool,
 }
 
 /// Whether a run writes output.
@@ -76,6 +79,7 @@ impl BuildOptions {
             changed: None,
             mode: Mode::Build,
             rules: true,
+            out_locked: false,
         }
     }
 }
@@ -158,6 +162,11 @@ impl BuildReport {
 /// Builds the sites of the project at `opts.root`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
+    // One writer of the output at a time (a publish may be copying it).
+    let _lock = match opts.mode {
+        Mode::Build if !opts.out_locked => Some(output::OutLock::acquire(&opts.out, "build")?),
+        _ => None,
+    };
     let config = config::load(&opts.root)?;
     let registry = registry::discover(&opts.root, &config, &opts.only)?;
     let engine = Engine::new(&config).map_err(Error::Config)?;

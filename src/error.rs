@@ -28,6 +28,15 @@ pub enum Error {
     /// A scaffold target exists already.
     #[error("{} already exists", .0.display())]
     Exists(PathBuf),
+    /// Another laman process is writing this output folder (a build, or
+    /// a publish between its build and its release).
+    #[error("{}: another laman is writing this output ({})", path.display(), holder.as_deref().unwrap_or("unknown"))]
+    Busy {
+        /// The lock file beside the output folder.
+        path: PathBuf,
+        /// What the holder wrote into it.
+        holder: Option<String>,
+    },
     /// An argument was not acceptable.
     #[error("{0}")]
     Usage(String),

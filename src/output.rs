@@ -117,6 +117,65 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The parent folder and name of an output folder.
+fn split_out(out: &Path) -> Result<(PathBuf, String), Error> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage(format!("{} is not a folder name", out.display())))?;
+    Ok((parent, name))
+}
+
+/// One writer at a time for an output folder: an exclusive `flock` on
+/// `<parent>/.<name>.lock` (beside the folder, which `commit` swaps out).
+/// A build holds it from its first read to its commit; a publish holds it
+/// from its build until its release is made, so a `build --drafts`
+/// cannot swap `public/` under a publish that is copying it. A second
+/// writer fails at once with [`Error::Busy`]; the kernel drops the lock
+/// when its holder dies.
+#[derive(Debug)]
+pub struct OutLock {
+    _file: std::fs::File,
+}
+
+impl OutLock {
+    /// Takes the lock of `out`, writing `what` (and the pid) for the
+    /// next caller to read.
+    pub fn acquire(out: &Path, what: &str) -> Result<OutLock, Error> {
+        use rustix::fs::{FlockOperation, flock};
+        use std::io::{Read as _, Seek as _};
+        let (parent, name) = split_out(out)?;
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let path = parent.join(format!(".{name}.lock"));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        if flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            return Err(Error::Busy {
+                holder: (!holder.is_empty()).then(|| holder.to_string()),
+                path,
+            });
+        }
+        // A courtesy line; the flock is the lock (a full disk may refuse it).
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind().map(|_| ()))
+            .and_then(|()| write!(file, "laman {what}, pid {}", std::process::id()));
+        Ok(OutLock { _file: file })
+    }
+}
+
 /// The staging folder of one build.
 #[derive(Debug)]
 pub struct Staging {
@@ -133,15 +192,8 @@ impl Staging {
     /// Creates the staging folder beside `out`, removing stale ones left by
     /// builds that were killed.
     pub fn create(out: &Path) -> Result<Staging, Error> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = split_out(out)?;
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Error::Usage(format!("{} is not a folder name", out.display())))?;
         remove_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {

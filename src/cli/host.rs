@@ -67,12 +67,18 @@ pub struct HostArgs {
     /// Seconds without any progress before a connection is closed.
     #[arg(long, default_value_t = 30.0)]
     idle_timeout: f64,
-    /// Open connections at most.
+    /// Seconds a response may wait for a client that takes no bytes.
+    #[arg(long, default_value_t = 20.0)]
+    send_timeout: f64,
+    /// Open connections at most (a quarter kept for new addresses).
     #[arg(long, default_value_t = 4096)]
     max_connections: usize,
     /// Open connections from one address at most.
     #[arg(long, default_value_t = 256)]
     max_per_ip: usize,
+    /// Open connections from one IPv6 /64 at most.
+    #[arg(long, default_value_t = 256)]
+    max_per_net: usize,
 }
 
 fn secs(flag: &str, v: f64) -> Result<Duration, laman::Error> {
@@ -100,9 +106,9 @@ impl HostArgs {
                 throttle_window: self.cert_window_hours.saturating_mul(3600),
             }),
         };
-        if self.max_connections == 0 || self.max_per_ip == 0 {
+        if self.max_connections == 0 || self.max_per_ip == 0 || self.max_per_net == 0 {
             return Err(laman::Error::Usage(
-                "--max-connections and --max-per-ip must be at least 1".into(),
+                "--max-connections, --max-per-ip and --max-per-net must be at least 1".into(),
             ));
         }
         Ok(HostOptions {
@@ -114,8 +120,10 @@ impl HostArgs {
                 handshake_timeout: secs("--handshake-timeout", self.handshake_timeout)?,
                 header_timeout: secs("--header-timeout", self.header_timeout)?,
                 idle_timeout: secs("--idle-timeout", self.idle_timeout)?,
+                send_timeout: secs("--send-timeout", self.send_timeout)?,
                 max_connections: self.max_connections,
                 max_per_ip: self.max_per_ip,
+                max_per_net: self.max_per_net,
             },
             sync_interval: Duration::from_secs(2),
             workers: std::thread::available_parallelism()
@@ -131,6 +139,7 @@ pub fn run(args: HostArgs, lang: Lang) -> Result<ExitCode, Stop> {
     // carries ACME, the release sync and plain HTTP.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
+        .max_blocking_threads(4)
         .enable_all()
         .build()
         .map_err(|e| laman::Error::Usage(format!("tokio: {e}")))?;

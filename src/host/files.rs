@@ -30,8 +30,10 @@ static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
 pub const CACHE_FILE: u64 = 256 * 1024;
 /// Memory for cached files, per host of a release.
 pub const CACHE_TOTAL: usize = 32 * 1024 * 1024;
-/// Files larger than this are streamed, not read whole.
-pub const READ_WHOLE: u64 = 1 << 20;
+/// Files larger than this are streamed, not read whole: the files kept in
+/// memory are the only ones read whole, so a slow client of a file that
+/// is not cached holds one 64 KiB chunk, never the file.
+pub const READ_WHOLE: u64 = CACHE_FILE;
 
 /// A file's content: in memory, or open for streaming.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@
 //! hidden files, throttle, timeouts).
 
 pub mod acme;
+pub mod admit;
 pub mod cache;
 pub mod files;
 pub mod path;
@@ -54,10 +55,15 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Time without any read or write progress (default 30 s).
     pub idle_timeout: Duration,
+    /// Time a response write may wait for a client that takes no bytes
+    /// (default 20 s).
+    pub send_timeout: Duration,
     /// Open connections at most, HTTPS and HTTP together (default 4096).
     pub max_connections: usize,
     /// Open connections from one client address at most (default 256).
     pub max_per_ip: usize,
+    /// Open connections from one IPv6 /64 at most (default 256).
+    pub max_per_net: usize,
 }
 
 impl Default for Limits {
@@ -66,8 +72,10 @@ impl Default for Limits {
             handshake_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(20),
             max_connections: 4096,
             max_per_ip: 256,
+            max_per_net: 256,
         }
     }
 }
@@ -179,6 +187,9 @@ pub fn tls_config(
     Ok(Arc::new(sc))
 }
 
+/// Blocking threads per HTTPS worker for file reads.
+pub const FILE_READ_THREADS: usize = 2;
+
 async fn bind(addr: SocketAddr, flag: &str) -> Result<tokio::net::TcpListener, Error> {
     tokio::net::TcpListener::bind(addr)
         .await
@@ -275,8 +286,11 @@ pub async fn run(
         std::thread::Builder::new()
             .name("laman-https".into())
             .spawn(move || {
+                // File reads of streamed downloads run on this pool, one
+                // 64 KiB read at a time: no thread waits on a slow client.
                 let Ok(rt) = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
+                    .max_blocking_threads(FILE_READ_THREADS)
                     .build()
                 else {
                     return;

@@ -12,7 +12,11 @@ pub const MAX_PATH: usize = 2048;
 /// A checked request path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CleanPath {
-    /// The decoded path, starting with `/` (used for `_headers`/`_redirects` matching).
+    /// The decoded path, normalised: one `/` at the start and between
+    /// components (`//layanan` is `/layanan`), a trailing `/` kept. Used
+    /// for `_headers`/`_redirects` matching and for the `Location` of the
+    /// folder redirect, so a `//` target can never become a scheme-relative
+    /// link to another host.
     pub url: String,
     /// The path relative to the host folder, without leading `/` ("" for the root).
     pub rel: String,
@@ -62,11 +66,13 @@ pub fn clean(raw: &str) -> Result<CleanPath, BadPath> {
         }
     }
     let dir = decoded.ends_with('/');
-    Ok(CleanPath {
-        url: decoded.into_owned(),
-        rel,
-        dir,
-    })
+    let mut url = String::with_capacity(rel.len() + 2);
+    url.push('/');
+    url.push_str(&rel);
+    if dir && !rel.is_empty() {
+        url.push('/');
+    }
+    Ok(CleanPath { url, rel, dir })
 }
 
 /// True for paths that are never served as files: `_headers`,
@@ -108,6 +114,13 @@ mod tests {
         assert!(p.dir);
         assert_eq!(clean("/").expect("root").rel, "");
         assert_eq!(clean("//a//b").expect("slashes").rel, "a/b");
+        // Empty components collapse, so no `//host` form survives in `url`.
+        assert_eq!(clean("//layanan").expect("slashes").url, "/layanan");
+        assert_eq!(
+            clean("//evil.example//").expect("slashes").url,
+            "/evil.example/"
+        );
+        assert_eq!(clean("//").expect("slashes").url, "/");
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! precompressed siblings; HTTP: a redirect to HTTPS (or an HTTP-01
 //! answer). No network code here: `server.rs` feeds requests in.
 
-use std::io::Read as _;
+use std::future::Future as _;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, StreamBody, combinators::BoxBody};
+use http_body_util::{BodyExt as _, Full, combinators::BoxBody};
 use hyper::body::Frame;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -44,19 +44,57 @@ fn text(status: StatusCode, msg: &'static str) -> Response<Body> {
     r
 }
 
-/// The host a request names (Host header or absolute URI), lower-case,
-/// without port or trailing dot.
-pub fn request_host<B>(req: &Request<B>) -> Option<String> {
-    let raw = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| req.uri().host())?;
+/// Why the host of a request is refused (the answer is 400: RFC 9112 §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadHost {
+    /// HTTP/1.1 (or later) without a Host header.
+    Missing,
+    /// More than one Host header.
+    Duplicate,
+    /// An absolute-form target naming another host than the Host header.
+    Conflict,
+    /// A Host that is empty or not text.
+    Invalid,
+}
+
+/// A host name without port or trailing dot, lower-cased.
+fn host_name(raw: &str) -> String {
     let name = match raw.rsplit_once(':') {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(']') => h,
         _ => raw,
     };
-    Some(name.trim_end_matches('.').to_ascii_lowercase())
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The host a request names, lower-case, without port or trailing dot.
+/// `Ok(None)` only for an HTTP/1.0 request that names none (HTTPS then
+/// falls back to the SNI). Refused: HTTP/1.1 without Host, two Host
+/// headers, an empty Host, and an absolute-form target (`GET
+/// https://a/…`) whose host is not the Host header's: a proxy or cache in
+/// front would key on one and laman would answer for the other.
+pub fn request_host<B>(req: &Request<B>) -> Result<Option<String>, BadHost> {
+    let mut all = req.headers().get_all(header::HOST).iter();
+    let first = all.next();
+    if all.next().is_some() {
+        return Err(BadHost::Duplicate);
+    }
+    let header = match first {
+        Some(v) => {
+            let v = v.to_str().map_err(|_| BadHost::Invalid)?.trim();
+            if v.is_empty() {
+                return Err(BadHost::Invalid);
+            }
+            Some(host_name(v))
+        }
+        None if req.version() >= hyper::Version::HTTP_11 => return Err(BadHost::Missing),
+        None => None,
+    };
+    let target = req.uri().host().map(host_name);
+    match (header, target) {
+        (Some(h), Some(t)) if h != t => Err(BadHost::Conflict),
+        (Some(h), _) => Ok(Some(h)),
+        (None, t) => Ok(t),
+    }
 }
 
 /// Answers one HTTPS request from `release`. `sni` is the name the TLS
@@ -73,7 +111,10 @@ pub fn https<B>(
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
-    let host = request_host(req);
+    let host = match request_host(req) {
+        Ok(h) => h,
+        Err(_) => return text(StatusCode::BAD_REQUEST, "bad Host\n"),
+    };
     if let (Some(h), Some(s)) = (host.as_deref(), sni) {
         if h != s {
             return text(StatusCode::MISDIRECTED_REQUEST, "misdirected request\n");
@@ -136,13 +177,26 @@ fn serve(
 fn moved(status: StatusCode, location: &str) -> Response<Body> {
     let mut r = Response::new(empty());
     *r.status_mut() = status;
-    match HeaderValue::from_str(&encode_location(location)) {
+    match HeaderValue::from_str(&encode_location(&same_host(location))) {
         Ok(v) => {
             r.headers_mut().insert(header::LOCATION, v);
             r
         }
         Err(_) => text(StatusCode::BAD_REQUEST, "bad request\n"),
     }
+}
+
+/// A path-absolute location keeps exactly one leading `/`: `//x` and
+/// `/\x` would be scheme-relative (a link to the host `x`) in browsers.
+/// Absolute URLs (`https://…`, from `_redirects`) pass unchanged.
+pub fn same_host(loc: &str) -> std::borrow::Cow<'_, str> {
+    if loc.starts_with('/') {
+        let rest = loc.trim_start_matches(['/', '\\']);
+        if rest.len() + 1 != loc.len() {
+            return format!("/{rest}").into();
+        }
+    }
+    loc.into()
 }
 
 fn encode_location(loc: &str) -> String {
@@ -266,7 +320,7 @@ fn file_response(
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
     let body = match file.content {
         files::Content::Bytes(b) => full(b),
-        files::Content::File(f) => stream(f),
+        files::Content::File(f) => stream(f, file.size),
     };
     let mut r = Response::new(body);
     *r.status_mut() = status;
@@ -287,31 +341,110 @@ fn not_modified(req: &HeaderMap, etag: &str, modified: std::time::SystemTime) ->
         .is_some_and(|since| files::unix_secs(modified) <= files::unix_secs(since))
 }
 
-fn stream(file: Arc<std::fs::File>) -> Body {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        let mut file: &std::fs::File = &file;
-        loop {
-            let mut buf = vec![0u8; 64 * 1024];
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    buf.truncate(n);
-                    if tx.blocking_send(Ok(Frame::data(Bytes::from(buf)))).is_err() {
-                        break;
-                    }
+/// A large file's body: one 64 KiB positional read at a time, the next
+/// only when hyper asks for it. A chunk in the page cache (nearly always,
+/// for a served file) is read in place with `RWF_NOWAIT`, which refuses
+/// rather than wait for the disk; only then does the read go to the
+/// runtime's small blocking pool. No thread and no more than one chunk
+/// per connection wait on a client that reads slowly (the send timeout
+/// ends one that stops).
+struct FileBody {
+    file: Arc<std::fs::File>,
+    offset: u64,
+    left: u64,
+    reading: Option<tokio::task::JoinHandle<std::io::Result<Bytes>>>,
+}
+
+/// Bytes read per step of a streamed file.
+const CHUNK: u64 = 64 * 1024;
+
+impl hyper::body::Body for FileBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        use std::task::Poll;
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        let this = &mut *self;
+        if this.reading.is_none() {
+            let n = this.left.min(CHUNK) as usize;
+            let mut buf = vec![0u8; n];
+            let cached = rustix::io::preadv2(
+                &*this.file,
+                &mut [std::io::IoSliceMut::new(&mut buf)],
+                this.offset,
+                rustix::io::ReadWriteFlags::NOWAIT,
+            );
+            match cached {
+                Ok(got) if got > 0 => {
+                    buf.truncate(got);
+                    this.offset += got as u64;
+                    this.left -= got as u64;
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))));
                 }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    break;
+                Ok(_) => {
+                    // Cut short under us: the response ends with an error.
+                    this.left = 0;
+                    return Poll::Ready(Some(Err(std::io::ErrorKind::UnexpectedEof.into())));
                 }
+                // Not cached (EAGAIN), or no RWF_NOWAIT here: the pool reads it.
+                Err(_) => {}
             }
         }
-    });
-    let frames = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    StreamBody::new(frames).boxed()
+        let reading = this.reading.get_or_insert_with(|| {
+            let (file, offset, n) = (this.file.clone(), this.offset, this.left.min(CHUNK));
+            tokio::task::spawn_blocking(move || {
+                use std::os::unix::fs::FileExt as _;
+                let mut buf = vec![0u8; n as usize];
+                // A file cut short under us ends the response with an error.
+                file.read_exact_at(&mut buf, offset)?;
+                Ok(Bytes::from(buf))
+            })
+        });
+        let got = match std::pin::Pin::new(reading).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        this.reading = None;
+        match got {
+            Ok(Ok(b)) => {
+                this.offset += b.len() as u64;
+                this.left -= b.len() as u64;
+                Poll::Ready(Some(Ok(Frame::data(b))))
+            }
+            Ok(Err(e)) => {
+                this.left = 0;
+                Poll::Ready(Some(Err(e)))
+            }
+            Err(e) => {
+                this.left = 0;
+                Poll::Ready(Some(Err(std::io::Error::other(e))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.left)
+    }
+}
+
+fn stream(file: Arc<std::fs::File>, size: u64) -> Body {
+    FileBody {
+        file,
+        offset: 0,
+        left: size,
+        reading: None,
+    }
+    .boxed()
 }
 
 /// Adds the `_headers` rules matching `url` and HSTS when the rules do not set it.
@@ -337,8 +470,8 @@ pub fn http_redirect<B>(
     release: Option<&Arc<Release>>,
     https_port: u16,
 ) -> Response<Body> {
-    let Some(host) = request_host(req) else {
-        return text(StatusCode::BAD_REQUEST, "missing Host\n");
+    let Ok(Some(host)) = request_host(req) else {
+        return text(StatusCode::BAD_REQUEST, "missing or bad Host\n");
     };
     if !release.is_some_and(|r| r.hosts.contains_key(&host)) {
         return text(StatusCode::NOT_FOUND, "unknown host\n");

@@ -1,28 +1,31 @@
 //! The network side: the HTTPS and HTTP accept loops, TLS, HTTP/1.1 with
-//! hyper, and the limits that keep slow or idle clients from exhausting
-//! the server: a cap on open connections (all, and per client address), a
+//! hyper, and the limits that keep slow, idle or numerous clients from
+//! exhausting the server: fair admission (`admit.rs`: caps per address,
+//! per IPv6 /64 and in all, idle connections closed first to make room), a
 //! TLS handshake timeout, hyper's header read timeout (which also bounds
-//! how long an idle keep-alive connection waits for its next request), and
-//! an idle timeout on every read and write (a client that stops reading
-//! its response is cut off too).
+//! how long an idle keep-alive connection waits for its next request), an
+//! idle timeout on every read and write, and a send timeout for a client
+//! that stops reading its response.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::BodyExt as _;
+use hyper::body::{Frame, SizeHint};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 
 use crate::host::acme::Certs;
+use crate::host::admit::{Admission, Busy, Caps, Slot};
 use crate::host::release::{Current, Loaded};
 use crate::host::respond;
 use crate::host::{Event, EventSink, Limits};
@@ -40,8 +43,7 @@ pub struct Shared {
     pub https_port: u16,
     /// Event sink.
     pub events: EventSink,
-    per_ip: Mutex<HashMap<IpAddr, usize>>,
-    slots: Arc<Semaphore>,
+    admission: Arc<Admission>,
 }
 
 impl Shared {
@@ -56,11 +58,14 @@ impl Shared {
         Shared {
             current,
             certs,
-            slots: Arc::new(Semaphore::new(limits.max_connections)),
+            admission: Arc::new(Admission::new(Caps {
+                max_connections: limits.max_connections,
+                max_per_ip: limits.max_per_ip,
+                max_per_net: limits.max_per_net,
+            })),
             limits,
             https_port,
             events,
-            per_ip: Mutex::new(HashMap::new()),
         }
     }
 
@@ -87,54 +92,21 @@ impl Shared {
         }
     }
 
-    fn admit(self: &Arc<Self>, ip: IpAddr, permit: OwnedSemaphorePermit) -> Option<Slot> {
-        let mut m = match self.per_ip.lock() {
-            Ok(m) => m,
-            Err(p) => p.into_inner(),
-        };
-        let n = m.entry(ip).or_insert(0);
-        if *n >= self.limits.max_per_ip {
-            return None;
-        }
-        *n += 1;
-        Some(Slot {
-            shared: self.clone(),
-            ip,
-            _permit: permit,
-        })
+    fn admit(&self, ip: IpAddr) -> Option<Slot> {
+        self.admission.admit(ip).ok()
     }
 }
 
-/// One admitted connection; frees its place on drop.
-struct Slot {
-    shared: Arc<Shared>,
-    ip: IpAddr,
-    _permit: OwnedSemaphorePermit,
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        if let Ok(mut m) = self.shared.per_ip.lock() {
-            if let Some(n) = m.get_mut(&self.ip) {
-                *n -= 1;
-                if *n == 0 {
-                    m.remove(&self.ip);
-                }
-            }
-        }
-    }
-}
-
-async fn accept(listener: &TcpListener, shared: &Arc<Shared>) -> Option<(TcpStream, Slot)> {
-    let permit = shared.slots.clone().acquire_owned().await.ok()?;
+/// The next admitted connection. A refused one is closed at once (a
+/// reset, no answer): the decision needs the peer's address, so the
+/// server keeps accepting instead of pausing at the cap.
+async fn accept(listener: &TcpListener, shared: &Arc<Shared>) -> (TcpStream, Slot) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
-                let _ = stream.set_nodelay(true);
-                match shared.admit(peer.ip(), permit) {
-                    Some(slot) => return Some((stream, slot)),
-                    // Over the per-address cap: closed at once.
-                    None => return None,
+                if let Some(slot) = shared.admit(peer.ip()) {
+                    let _ = stream.set_nodelay(true);
+                    return (stream, slot);
                 }
             }
             Err(_) => {
@@ -154,6 +126,35 @@ fn http1(limits: &Limits) -> hyper::server::conn::http1::Builder {
     b
 }
 
+/// A response body that marks its connection busy until it is sent (or
+/// dropped), so admission never closes a connection mid-response.
+struct Tracked {
+    body: respond::Body,
+    _busy: Busy,
+}
+
+impl hyper::body::Body for Tracked {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+fn tracked(resp: hyper::Response<respond::Body>, busy: Busy) -> hyper::Response<respond::Body> {
+    resp.map(|body| Tracked { body, _busy: busy }.boxed())
+}
+
 /// Serves HTTPS on `listener` until the task is dropped.
 pub async fn serve_https(
     listener: TcpListener,
@@ -162,34 +163,45 @@ pub async fn serve_https(
 ) {
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
     loop {
-        let Some((stream, slot)) = accept(&listener, &shared).await else {
-            continue;
-        };
+        let (stream, slot) = accept(&listener, &shared).await;
         let acceptor = acceptor.clone();
         let shared = shared.clone();
         tokio::spawn(async move {
-            let _slot = slot;
-            let limits = shared.limits;
-            let idle = Idle::new(stream, limits.idle_timeout);
-            let Ok(Ok(tls)) =
-                tokio::time::timeout(limits.handshake_timeout, acceptor.accept(idle)).await
-            else {
-                return;
+            let conn = slot.conn().clone();
+            let serve = async {
+                let limits = shared.limits;
+                let idle = Idle::new(stream, limits.idle_timeout, limits.send_timeout);
+                let Ok(Ok(tls)) =
+                    tokio::time::timeout(limits.handshake_timeout, acceptor.accept(idle)).await
+                else {
+                    return;
+                };
+                let (_, tls_conn) = tls.get_ref();
+                if tls_conn.alpn_protocol() == Some(b"acme-tls/1") {
+                    // A TLS-ALPN-01 validation: the handshake was the answer.
+                    return;
+                }
+                let sni = tls_conn.server_name().map(|s| s.to_ascii_lowercase());
+                let conn = conn.clone();
+                let shared = shared.clone();
+                let svc = service_fn(move |req| {
+                    let busy = conn.busy();
+                    let release = shared.release();
+                    let resp = respond::https(&req, sni.as_deref(), release.as_ref());
+                    let resp = tracked(resp, busy);
+                    async move { Ok::<_, std::convert::Infallible>(resp) }
+                });
+                let _ = http1(&limits)
+                    .serve_connection(TokioIo::new(tls), svc)
+                    .await;
             };
-            let (_, conn) = tls.get_ref();
-            if conn.alpn_protocol() == Some(b"acme-tls/1") {
-                // A TLS-ALPN-01 validation: the handshake was the answer.
-                return;
+            // Closed to make room for another client: dropping the
+            // connection future closes the socket.
+            tokio::select! {
+                () = serve => {}
+                () = conn.reaped() => {}
             }
-            let sni = conn.server_name().map(|s| s.to_ascii_lowercase());
-            let svc = service_fn(move |req| {
-                let release = shared.release();
-                let resp = respond::https(&req, sni.as_deref(), release.as_ref());
-                async move { Ok::<_, std::convert::Infallible>(resp) }
-            });
-            let _ = http1(&limits)
-                .serve_connection(TokioIo::new(tls), svc)
-                .await;
+            drop(slot);
         });
     }
 }
@@ -197,19 +209,23 @@ pub async fn serve_https(
 /// Serves plain HTTP (redirects, HTTP-01) on `listener`.
 pub async fn serve_http(listener: TcpListener, shared: Arc<Shared>) {
     loop {
-        let Some((stream, slot)) = accept(&listener, &shared).await else {
-            continue;
-        };
+        let (stream, slot) = accept(&listener, &shared).await;
         let shared = shared.clone();
         tokio::spawn(async move {
-            let _slot = slot;
+            let conn = slot.conn().clone();
             let limits = shared.limits;
-            let io = Idle::new(stream, limits.idle_timeout);
+            let io = Idle::new(stream, limits.idle_timeout, limits.send_timeout);
+            let busy_conn = conn.clone();
             let svc = service_fn(move |req| {
-                let resp = http_answer(&req, &shared);
+                let busy = busy_conn.busy();
+                let resp = tracked(http_answer(&req, &shared), busy);
                 async move { Ok::<_, std::convert::Infallible>(resp) }
             });
-            let _ = http1(&limits).serve_connection(TokioIo::new(io), svc).await;
+            tokio::select! {
+                _ = http1(&limits).serve_connection(TokioIo::new(io), svc) => {}
+                () = conn.reaped() => {}
+            }
+            drop(slot);
         });
     }
 }
@@ -221,7 +237,10 @@ fn http_answer<B>(req: &hyper::Request<B>, shared: &Shared) -> hyper::Response<r
         .path()
         .strip_prefix("/.well-known/acme-challenge/")
     {
-        let host = respond::request_host(req).unwrap_or_default();
+        let host = respond::request_host(req)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         return match shared.certs.http01(&host, token) {
             Some(key_auth) => respond::plain(key_auth),
             None => respond::unknown(),
@@ -231,43 +250,66 @@ fn http_answer<B>(req: &hyper::Request<B>, shared: &Shared) -> hyper::Response<r
 }
 
 /// A stream that fails with `TimedOut` when neither a read nor a write
-/// has made progress for `limit`.
+/// has made progress for `limit`, or when a write has been waiting for
+/// the client to take bytes for `send` (a client that stopped reading its
+/// response, even if it keeps sending).
 pub struct Idle<S> {
     inner: S,
     limit: Duration,
-    last: tokio::time::Instant,
+    send: Duration,
+    last: Instant,
+    /// Since when a write has been pending without progress.
+    blocked: Option<Instant>,
     timer: Pin<Box<Sleep>>,
 }
 
 impl<S> std::fmt::Debug for Idle<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Idle").field("limit", &self.limit).finish()
+        f.debug_struct("Idle")
+            .field("limit", &self.limit)
+            .field("send", &self.send)
+            .finish()
     }
 }
 
 impl<S> Idle<S> {
     /// Wraps `inner`.
-    pub fn new(inner: S, limit: Duration) -> Idle<S> {
+    pub fn new(inner: S, limit: Duration, send: Duration) -> Idle<S> {
         Idle {
             inner,
             limit,
-            last: tokio::time::Instant::now(),
+            send,
+            last: Instant::now(),
+            blocked: None,
             timer: Box::pin(tokio::time::sleep(limit)),
         }
     }
 
+    fn due(&self) -> Instant {
+        let idle = self.last + self.limit;
+        match self.blocked {
+            Some(since) => idle.min(since + self.send),
+            None => idle,
+        }
+    }
+
     /// Called when an operation is pending: the timer is only re-armed
-    /// when it fires, so progress costs one clock read, not a timer reset.
+    /// when it fires (or must fire earlier), so progress costs one clock
+    /// read, not a timer reset.
     fn poll_idle<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        let due = self.due();
+        if due < self.timer.deadline() {
+            self.timer.as_mut().reset(due);
+        }
         loop {
             match self.timer.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(()) => {
-                    let due = self.last + self.limit;
-                    if due <= tokio::time::Instant::now() {
+                    let due = self.due();
+                    if due <= Instant::now() {
                         return Poll::Ready(Err(io::Error::new(
                             io::ErrorKind::TimedOut,
-                            "idle timeout",
+                            "idle or send timeout",
                         )));
                     }
                     self.timer.as_mut().reset(due);
@@ -279,11 +321,25 @@ impl<S> Idle<S> {
     fn progress<T>(&mut self, r: Poll<io::Result<T>>, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
         match r {
             Poll::Ready(r) => {
-                self.last = tokio::time::Instant::now();
+                self.last = Instant::now();
                 Poll::Ready(r)
             }
             Poll::Pending => self.poll_idle(cx),
         }
+    }
+
+    fn write_progress<T>(
+        &mut self,
+        r: Poll<io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
+        match r {
+            Poll::Ready(_) => self.blocked = None,
+            Poll::Pending => {
+                self.blocked.get_or_insert_with(Instant::now);
+            }
+        }
+        self.progress(r, cx)
     }
 }
 
@@ -307,12 +363,12 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Idle<S> {
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         let r = Pin::new(&mut this.inner).poll_write(cx, buf);
-        this.progress(r, cx)
+        this.write_progress(r, cx)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
         let r = Pin::new(&mut this.inner).poll_flush(cx);
-        this.progress(r, cx)
+        this.write_progress(r, cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
@@ -324,7 +380,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Idle<S> {
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         let r = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
-        this.progress(r, cx)
+        this.write_progress(r, cx)
     }
     fn is_write_vectored(&self) -> bool {
         self.inner.is_write_vectored()

@@ -9,8 +9,10 @@
 //!
 //! A release is built under `releases/.tmp-<id>`, synced, and renamed into
 //! place before `current` moves, so a publish killed at any point leaves
-//! `current` on a complete release. Leftover `.tmp-*` entries are removed by
-//! the next publish (under the lock, every one of them is stale).
+//! `current` on a complete release. A publish that fails removes its own
+//! `.tmp-*` folder (and a release it could not switch to) on the way out;
+//! what a killed one left is removed by the next publish or rollback
+//! (under the lock, every one of them is stale).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,8 +22,8 @@ use rayon::prelude::*;
 use super::gate::{self, HostAction};
 use super::journal::{self, LogEntry};
 use super::{
-    Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions, RollbackReport, Target,
-    compress, health, pause,
+    Happened, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
+    RollbackReport, Target, compress, health, pause,
 };
 use crate::build::BuildReport;
 use crate::output::{self, FileEntry, HostManifest, MANIFEST, Manifest};
@@ -63,6 +65,24 @@ pub fn releases(root: &Path) -> Vec<String> {
         .collect();
     v.sort_by(|a, b| (seq(a), a).cmp(&(seq(b), b)));
     v
+}
+
+/// The release a publish builds on: the one `current` leads to, else
+/// (`current` removed by hand, or pointing nowhere) the newest complete
+/// release, one whose manifest reads and names its own folder. Blocked
+/// sites are carried from it, so a missing link never drops a site that
+/// `releases/` still holds.
+pub fn base(root: &Path) -> Option<(String, Manifest)> {
+    if let Some(id) = current(root) {
+        if let Some(m) = manifest(root, &id) {
+            return Some((id, m));
+        }
+    }
+    releases(root).into_iter().rev().find_map(|id| {
+        manifest(root, &id)
+            .filter(|m| m.release == id)
+            .map(|m| (id, m))
+    })
 }
 
 /// The manifest of release `id`.
@@ -216,7 +236,9 @@ fn next_id(root: &Path, content: &str) -> String {
     format!("{n:06}-{content}")
 }
 
-/// Assembles `releases/<id>` from the plan; returns its manifest.
+/// Assembles `releases/<id>` from the plan; returns its manifest. On
+/// failure the temporary folder is removed before returning: on a full
+/// disk it is what fills it, and the log entry that follows needs room.
 fn make_release(
     root: &Path,
     plans: &[gate::HostPlan],
@@ -229,7 +251,24 @@ fn make_release(
     std::fs::create_dir_all(&rel_dir).map_err(io(&rel_dir))?;
     let tmp = rel_dir.join(format!(".tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let made = assemble(root, &tmp, plans, built, public, live, stamp);
+    if made.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    made
+}
+
+fn assemble(
+    root: &Path,
+    tmp: &Path,
+    plans: &[gate::HostPlan],
+    built: &Manifest,
+    public: &Path,
+    live: Option<&(String, Manifest)>,
+    stamp: &str,
+) -> Result<Manifest, PublishError> {
+    let rel_dir = root.join(RELEASES);
+    std::fs::create_dir(tmp).map_err(io(tmp))?;
     let live_dir = live.map(|(id, _)| rel_dir.join(id));
     let live_host = |h: &str| live.and_then(|(_, m)| m.hosts.iter().find(|x| x.host == h));
     let mut hosts = Vec::new();
@@ -279,10 +318,10 @@ fn make_release(
     // New files were fsync'd as they were written; links and folders are
     // metadata, made durable with the journal commit of the folder fsyncs
     // below (before `current` can point here).
-    fsync_dir(&tmp)?;
+    fsync_dir(tmp)?;
     pause::at("synced");
     let dest = rel_dir.join(&m.release);
-    std::fs::rename(&tmp, &dest).map_err(io(&dest))?;
+    std::fs::rename(tmp, &dest).map_err(io(&dest))?;
     fsync_dir(&rel_dir)?;
     pause::at("release");
     Ok(m)
@@ -344,6 +383,13 @@ fn names(plans: &[gate::HostPlan], publish: bool) -> Vec<String> {
 }
 
 /// Gate, release, switch, health check (undone on failure), prune, log.
+///
+/// The log says what happened, never more: an entry `switching` is written
+/// before `current` moves (if it cannot be written, nothing moves), and
+/// one with the outcome after. A failure lists nothing as published, and
+/// its leftovers are removed before its entry is written, so a full disk
+/// has room for it again; a log that still cannot be written is an error
+/// that says what is live.
 pub fn publish(
     target: &Target,
     report: &BuildReport,
@@ -352,9 +398,7 @@ pub fn publish(
     let root = &target.path;
     let built = super::built_manifest(report)?;
     let live_id = current(root);
-    let live = live_id
-        .as_ref()
-        .and_then(|id| manifest(root, id).map(|m| (id.clone(), m)));
+    let live = base(root);
     let plans = gate::plan(report, &built, live.as_ref().map(|(_, m)| m));
     let blocked = plans
         .iter()
@@ -376,29 +420,38 @@ pub fn publish(
     remove_leftovers(root);
     let mut log = LogEntry::new(&opts.who, opts.now, "publish", target);
     log.previous = live_id.clone();
-    log.published = names(&rep.hosts, true);
+    log.base = live
+        .as_ref()
+        .map(|(id, _)| id.clone())
+        .filter(|id| live_id.as_ref() != Some(id));
     log.blocked = names(&rep.hosts, false);
     let stamp = opts.now.format("%Y%m%dT%H%M%SZ").to_string();
-    let made = make_release(
+    let m = match make_release(
         root,
         &rep.hosts,
         &built,
         &report.out.clone(),
         live.as_ref(),
         &stamp,
-    )
-    .and_then(|m| switch(root, &m.release).map(|()| m));
-    let m = match made {
+    ) {
         Ok(m) => m,
-        Err(e) => {
-            log.result = "failed".into();
-            log.error = Some(e.to_string());
-            let _ = journal::append(root, &log);
-            return Err(e);
-        }
+        Err(e) => return Err(failed(root, &mut log, e, None)),
     };
-    pause::at("switched");
     log.release = Some(m.release.clone());
+    log.result = "switching".into();
+    if let Err((path, source)) = journal::write(root, &log) {
+        // Nothing is live that the log does not know of.
+        drop_release(root, &m.release);
+        return Err(PublishError::Unlogged {
+            path,
+            source,
+            happened: Happened::Stopped,
+        });
+    }
+    if let Err(e) = switch(root, &m.release) {
+        return Err(failed(root, &mut log, e, Some(&m.release)));
+    }
+    pause::at("switched");
     let failures = check(target, root, &m);
     if !failures.is_empty() {
         let restored = match &live_id {
@@ -409,11 +462,18 @@ pub fn publish(
         }?;
         log.result = "health-failed".into();
         log.error = Some(failures.join("; "));
-        journal::append(root, &log)?;
-        return Err(PublishError::HealthFailed {
+        let err = PublishError::HealthFailed {
             release: m.release,
             restored,
             failures,
+        };
+        return Err(match journal::write(root, &log) {
+            Ok(()) => err,
+            Err((path, source)) => PublishError::Unlogged {
+                path,
+                source,
+                happened: Happened::NotLive(Box::new(err)),
+            },
         });
     }
     let keep = opts
@@ -421,21 +481,63 @@ pub fn publish(
         .or(target.settings.keep)
         .unwrap_or(DEFAULT_KEEP)
         .max(1);
-    rep.pruned = prune(root, keep, &[Some(&m.release), live_id.as_deref()]);
-    rep.release = Some(m.release);
+    rep.pruned = prune(
+        root,
+        keep,
+        &[Some(&m.release), live_id.as_deref(), log.base.as_deref()],
+    );
+    rep.release = Some(m.release.clone());
     rep.outcome = if blocked {
         Outcome::PartlyBlocked
     } else {
         Outcome::Published
     };
+    log.published = names(&rep.hosts, true);
     log.result = if blocked {
         "partly-blocked"
     } else {
         "published"
     }
     .into();
-    journal::append(root, &log)?;
+    journal::write(root, &log).map_err(|(path, source)| PublishError::Unlogged {
+        path,
+        source,
+        happened: Happened::Live(m.release),
+    })?;
     Ok(rep)
+}
+
+/// Removes a release that never went live (a failed switch).
+fn drop_release(root: &Path, id: &str) {
+    if current(root).as_deref() == Some(id) {
+        return;
+    }
+    let from = root.join(RELEASES).join(id);
+    let aside = root.join(RELEASES).join(format!(".tmp-del-{id}"));
+    if std::fs::rename(&from, &aside).is_ok() {
+        let _ = std::fs::remove_dir_all(&aside);
+    }
+}
+
+/// The way out of a publish that failed before anything went live:
+/// leftovers removed first (they may be what filled the disk), then the
+/// `failed` entry; when even that cannot be written, both are reported.
+fn failed(root: &Path, log: &mut LogEntry, e: PublishError, release: Option<&str>) -> PublishError {
+    if let Some(id) = release {
+        drop_release(root, id);
+    }
+    remove_leftovers(root);
+    log.published.clear();
+    log.result = "failed".into();
+    log.error = Some(e.to_string());
+    match journal::write(root, log) {
+        Ok(()) => e,
+        Err((path, source)) => PublishError::Unlogged {
+            path,
+            source,
+            happened: Happened::NotLive(Box::new(e)),
+        },
+    }
 }
 
 /// Switches `current` back (to `--to ID` or the release before the live

@@ -65,6 +65,17 @@ pub enum PublishError {
         /// OS error.
         detail: String,
     },
+    /// `publish.log` could not be written (a full disk, a read-only
+    /// target); `happened` says what is live, so the operator knows.
+    #[error("{}: the publish log could not be written ({source}); {}", path.display(), happened.english())]
+    Unlogged {
+        /// The log file.
+        path: PathBuf,
+        /// Why the write failed.
+        source: std::io::Error,
+        /// What had happened on disk.
+        happened: Happened,
+    },
     /// A Netlify rollback call failed.
     #[error("netlify restore of {host} failed: {detail}")]
     Restore {
@@ -73,6 +84,30 @@ pub enum PublishError {
         /// Output of the CLI.
         detail: String,
     },
+}
+
+/// What a publish had done when its log could not be written.
+#[derive(Debug)]
+pub enum Happened {
+    /// This release is live.
+    Live(String),
+    /// Nothing new went live, because of this error.
+    NotLive(Box<PublishError>),
+    /// The publish stopped before the switch, since the switch could not
+    /// be recorded; nothing new went live.
+    Stopped,
+}
+
+impl Happened {
+    fn english(&self) -> String {
+        match self {
+            Happened::Live(id) => format!("release {id} is live"),
+            Happened::NotLive(e) => format!("nothing new went live: {e}"),
+            Happened::Stopped => {
+                "the publish stopped before the switch; nothing new went live".into()
+            }
+        }
+    }
 }
 
 impl PublishError {
@@ -91,6 +126,11 @@ impl PublishError {
             Laman(e) => match e {
                 Error::Io { path, source } => format!("{}: {source}", path.display()),
                 Error::UnknownSite(s) => format!("tidak ada situs `{s}` di sites/"),
+                Error::Busy { path, holder } => format!(
+                    "{}: laman lain sedang menulis keluaran ini ({}); tunggu sampai selesai",
+                    path.display(),
+                    holder.as_deref().unwrap_or("tidak diketahui")
+                ),
                 other => other.to_string(),
             },
             UnknownTarget { name, known } => format!(
@@ -128,6 +168,20 @@ impl PublishError {
             Restore { host, detail } => {
                 format!("pemulihan deploy Netlify untuk {host} gagal: {detail}")
             }
+            Unlogged {
+                path,
+                source,
+                happened,
+            } => format!(
+                "{}: catatan penerbitan tidak dapat ditulis ({source}); {}",
+                path.display(),
+                match happened {
+                    Happened::Live(id) => format!("rilis {id} sudah tayang"),
+                    Happened::NotLive(e) => format!("tidak ada yang baru tayang: {}", e.text(lang)),
+                    Happened::Stopped =>
+                        "penerbitan berhenti sebelum peralihan; tidak ada yang baru tayang".into(),
+                }
+            ),
         }
     }
 

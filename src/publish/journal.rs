@@ -50,10 +50,12 @@ impl Lock {
             std::process::id(),
             now.to_rfc3339_opts(SecondsFormat::Secs, true)
         );
-        let io = |e| PublishError::io(&path, e);
-        file.set_len(0).map_err(io)?;
-        file.rewind().map_err(io)?;
-        file.write_all(line.as_bytes()).map_err(io)?;
+        // The holder line is a courtesy to the next caller: on a full disk
+        // it cannot be written, and the flock alone is the lock.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind().map(|_| ()))
+            .and_then(|()| file.write_all(line.as_bytes()));
         Ok(Lock { file })
     }
 }
@@ -87,12 +89,18 @@ pub struct LogEntry {
     /// Hosts held back by the gate.
     #[serde(default)]
     pub blocked: Vec<String>,
-    /// `published`, `partly-blocked`, `partly-failed`, `health-failed`,
-    /// `rolled-back`, `failed`.
+    /// `switching` (written before `current` moves; the entry after it
+    /// says how it ended), `published`, `partly-blocked`, `partly-failed`,
+    /// `health-failed`, `rolled-back`, `failed`.
     pub result: String,
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The release blocked sites were carried from, when `current` led to
+    /// no complete release (removed by hand, dangling) and the newest
+    /// complete one stood in for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// Netlify deploys (and restores).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deploys: Vec<NetlifyDeploy>,
@@ -116,6 +124,7 @@ impl LogEntry {
             blocked: Vec::new(),
             result: String::new(),
             error: None,
+            base: None,
             deploys: Vec::new(),
         }
     }
@@ -123,17 +132,29 @@ impl LogEntry {
 
 /// Appends one entry (one `write` of one line, then `fsync`).
 pub fn append(dir: &Path, entry: &LogEntry) -> Result<(), PublishError> {
+    write(dir, entry).map_err(|(path, e)| PublishError::io(path, e))
+}
+
+/// Appends one entry; the error names the log file. A short write (a full
+/// disk) is truncated away again, so a later line never starts mid-line.
+pub fn write(dir: &Path, entry: &LogEntry) -> Result<(), (PathBuf, std::io::Error)> {
     let path: PathBuf = dir.join(LOG);
-    let mut line =
-        serde_json::to_vec(entry).map_err(|e| PublishError::io(&path, std::io::Error::other(e)))?;
+    let fail = |e| (path.clone(), e);
+    let mut line = serde_json::to_vec(entry).map_err(|e| fail(std::io::Error::other(e)))?;
     line.push(b'\n');
     let mut f = OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .map_err(|e| PublishError::io(&path, e))?;
-    f.write_all(&line).map_err(|e| PublishError::io(&path, e))?;
-    f.sync_data().map_err(|e| PublishError::io(&path, e))
+        .map_err(fail)?;
+    let before = f.metadata().map(|m| m.len()).ok();
+    let written = f.write_all(&line).and_then(|()| f.sync_data());
+    if written.is_err() {
+        if let Some(len) = before {
+            let _ = f.set_len(len);
+        }
+    }
+    written.map_err(fail)
 }
 
 /// Reads every entry (lines that do not parse are skipped).

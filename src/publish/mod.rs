@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use error::PublishError;
+pub use error::{Happened, PublishError};
 pub use gate::{HostAction, HostPlan};
 use settings::{PublishSettings, TargetKind, TargetSettings};
 
@@ -230,6 +230,15 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     if opts.dry_run {
         bopts.mode = build::Mode::Plan;
     }
+    // public/ is held from the build until the release is made: a `laman
+    // build` (say with --drafts) must not swap it while the deploy copies
+    // it. A dry run writes nothing, so it takes no lock.
+    let _out_lock = if opts.dry_run {
+        None
+    } else {
+        Some(crate::output::OutLock::acquire(&bopts.out, "publish")?)
+    };
+    bopts.out_locked = true;
     let built = build::build(&bopts);
     built.map_err(PublishError::from).and_then(|report| {
         pause::at("build");

@@ -235,7 +235,10 @@ fn site_route(label: &str, path: &str, shared: &Shared) -> Response<Body> {
             if matches!(site.lookup(&format!("{out}/index.html")), Lookup::Bytes(_)) {
                 let mut r = Response::new(full(Vec::new()));
                 *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
-                set(&mut r, "location", &format!("{path}/"));
+                // One leading `/`: `//layanan` must not become the
+                // scheme-relative `//layanan/` (a link to the host "layanan").
+                let path = path.trim_start_matches(['/', '\\']);
+                set(&mut r, "location", &format!("/{path}/"));
                 return r;
             }
             not_found(site.lookup("404.html"))

@@ -493,6 +493,11 @@ fn raw_https(port: u16, host: &str, ca: &Path, request: &[u8]) -> Vec<u8> {
 type Tls = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
 
 fn tls_client(port: u16, host: &str, ca: &Path) -> Tls {
+    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    tls_over(sock, host, ca)
+}
+
+fn tls_over(sock: TcpStream, host: &str, ca: &Path) -> Tls {
     use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject as _};
     let mut roots = rustls::RootCertStore::empty();
     for c in CertificateDer::pem_file_iter(ca).expect("ca") {
@@ -510,7 +515,6 @@ fn tls_client(port: u16, host: &str, ca: &Path) -> Tls {
         ServerName::try_from(host.to_string()).expect("name"),
     )
     .expect("client");
-    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     sock.set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
     rustls::StreamOwned::new(conn, sock)
@@ -577,6 +581,111 @@ fn refuses_traversal_encoded_separators_nul_and_symlinks_out() {
     assert!(matches!(r.status, 400 | 404), "{r:?}");
     // A symlink that stays inside the host folder still works.
     assert_eq!(f.get("dinkes", "/dalam/", &[]).status, 200);
+}
+
+/// Status line and head (lower-case) of a raw response.
+fn status_and_head(resp: &[u8]) -> (u16, String) {
+    let text = String::from_utf8_lossy(resp).to_ascii_lowercase();
+    let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}
+
+fn location(head: &str) -> Option<&str> {
+    head.lines().find_map(|l| l.strip_prefix("location: "))
+}
+
+#[test]
+fn redirects_stay_on_the_host_and_bad_host_headers_get_400() {
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let ask =
+        |req: String| status_and_head(&raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes()));
+    // `//layanan` is a folder: the redirect adds the slash to the
+    // normalised path, never `//layanan/` (scheme-relative: the host "layanan").
+    for target in ["//layanan", "///layanan", "//layanan?q=1"] {
+        let (status, head) = ask(format!(
+            "GET {target} HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(status, 301, "{target}: {head}");
+        let loc = location(&head).expect("location");
+        assert!(loc.starts_with("/layanan/"), "{target}: {loc}");
+    }
+    // A `_redirects` splat cannot make one either (`/arsip/* /berita/:splat`
+    // is fine; a rule to `/:splat` would have been the hole).
+    let (status, head) = ask(format!(
+        "GET /arsip//evil.example HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 302, "{head}");
+    assert_eq!(location(&head), Some("/berita/evil.example"));
+    // Host rules (RFC 9112 §3.2): missing, duplicated, or contradicted by
+    // an absolute-form target → 400.
+    let other = fqdn("disdik");
+    for (what, req) in [
+        (
+            "no Host",
+            "GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        ),
+        (
+            "two Hosts",
+            format!(
+                "GET / HTTP/1.1\r\nHost: {dinkes}\r\nHost: {other}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "two equal Hosts",
+            format!(
+                "GET / HTTP/1.1\r\nHost: {dinkes}\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        (
+            "absolute-form for another host",
+            format!("GET https://{other}/ HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"),
+        ),
+        (
+            "empty Host",
+            "GET / HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n".to_string(),
+        ),
+    ] {
+        let (status, head) = ask(req);
+        assert_eq!(status, 400, "{what}: {head}");
+    }
+    // What stays allowed: absolute-form naming the same host, HTTP/1.0
+    // without Host (the SNI names the site).
+    let (status, head) = ask(format!(
+        "GET https://{dinkes}/ HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 200, "{head}");
+    let (status, head) = ask("GET / HTTP/1.0\r\n\r\n".to_string());
+    assert_eq!(status, 200, "{head}");
+    // Plain HTTP: the same rules before any redirect.
+    let plain = |req: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", f.host.http)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        s.write_all(req.as_bytes()).expect("send");
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        status_and_head(&out)
+    };
+    let (status, _) = plain("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 400);
+    let (status, _) = plain(&format!(
+        "GET / HTTP/1.1\r\nHost: {dinkes}\r\nHost: {other}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 400);
+    let (status, head) = plain(&format!(
+        "GET //layanan HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 301);
+    assert!(
+        location(&head).is_some_and(|l| l.starts_with(&format!("https://{dinkes}:"))),
+        "{head}"
+    );
 }
 
 #[test]
@@ -803,4 +912,293 @@ fn file_certificate_that_does_not_name_a_host_is_reported() {
         "{text}"
     );
     assert!(!text.contains("does not name dinkes"), "{text}");
+}
+
+/// A TCP connection to 127.0.0.1:`port` from the loopback address `from`
+/// (all of 127.0.0.0/8 is local on Linux: many client addresses, no
+/// network).
+fn connect_from(from: [u8; 4], port: u16) -> std::io::Result<TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    s.bind(&std::net::SocketAddr::from((from, 0)).into())?;
+    s.connect_timeout(
+        &std::net::SocketAddr::from(([127, 0, 0, 1], port)).into(),
+        Duration::from_secs(3),
+    )?;
+    Ok(s.into())
+}
+
+/// Threads and resident memory (KiB) of a process, from /proc.
+fn threads_and_rss(pid: u32) -> (usize, u64) {
+    let status = read(Path::new(&format!("/proc/{pid}/status")));
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in /proc/{pid}/status"))
+    };
+    (field("Threads:") as usize, field("VmRSS:"))
+}
+
+const BIG: usize = 5 * 1024 * 1024;
+
+/// Puts a 5 MiB file at `/unduh/besar.bin` of dinkes in release r1.
+fn big_file(f: &FileHost) -> Vec<u8> {
+    let dir = f
+        .deploy
+        .release_dir("r1")
+        .join(fqdn("dinkes"))
+        .join("unduh");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let data: Vec<u8> = (0..BIG).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.join("besar.bin"), &data).expect("big file");
+    data
+}
+
+/// A TLS client from `from` that asks for the big file, takes the first
+/// byte of the response and then reads nothing more.
+fn slow_reader(f: &FileHost, from: [u8; 4]) -> std::io::Result<Tls> {
+    let dinkes = fqdn("dinkes");
+    let sock = connect_from(from, f.host.https)?;
+    let mut tls = tls_over(sock, &dinkes, &f.ca);
+    tls.write_all(format!("GET /unduh/besar.bin HTTP/1.1\r\nHost: {dinkes}\r\n\r\n").as_bytes())?;
+    tls.flush()?;
+    let mut first = [0u8; 1];
+    tls.read_exact(&mut first)?;
+    Ok(tls)
+}
+
+#[test]
+fn slow_readers_of_a_large_file_hold_no_threads_and_little_memory() {
+    let f = file_host(&["--send-timeout", "300", "--idle-timeout", "300"]);
+    let data = big_file(&f);
+    let pid = f.host.pid();
+    // Warm up: one full download, so the baseline includes the file path.
+    let whole = f.get("dinkes", "/unduh/besar.bin", &[]);
+    assert_eq!(whole.body.len(), BIG);
+    let (threads0, rss0) = threads_and_rss(pid);
+    // 300 clients on 6 addresses that stop reading a 5 MiB download.
+    let slow: Vec<Tls> = (0..300u16)
+        .map(|i| slow_reader(&f, [127, 0, 3, 1 + (i % 6) as u8]).expect("slow reader"))
+        .collect();
+    let (threads, rss) = threads_and_rss(pid);
+    // Before: one blocking thread per slow reader (and 4 chunks queued for each).
+    assert!(
+        threads <= threads0 + 8,
+        "{threads} threads with 300 slow readers (idle: {threads0})"
+    );
+    let grown = rss.saturating_sub(rss0);
+    // The measurement, for the record (`--nocapture`).
+    let _ = writeln!(
+        std::io::stderr(),
+        "300 slow readers: threads {threads0} -> {threads}, RSS {rss0} -> {rss} KiB"
+    );
+    assert!(
+        grown < 300 * 128,
+        "{grown} KiB more resident memory for 300 slow readers"
+    );
+    // A normal visitor is served at once, and so is the whole file.
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = f.get("dinkes", "/", &[]);
+        times.push(t.elapsed());
+        assert_eq!(r.status, 200);
+    }
+    times.sort();
+    assert!(times[1] < Duration::from_secs(1), "page times {times:?}");
+    let whole = f.get("dinkes", "/unduh/besar.bin", &[]);
+    assert_eq!(whole.status, 200);
+    assert!(whole.body == data, "the download arrived whole");
+    drop(slow);
+}
+
+#[test]
+fn a_client_that_stops_reading_is_cut_off_by_the_send_timeout() {
+    let f = file_host(&["--send-timeout", "2", "--idle-timeout", "300"]);
+    big_file(&f);
+    let mut tls = slow_reader(&f, [127, 0, 4, 1]).expect("slow reader");
+    // The client stops reading for longer than the send timeout.
+    std::thread::sleep(Duration::from_secs(6)); // the attack's pace, not synchronisation
+    tls.sock
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut got = Vec::new();
+    let end = tls.read_to_end(&mut got);
+    if let Err(e) = &end {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the server did not close: {e}"
+        );
+    }
+    assert!(got.len() < BIG, "the whole file was sent after the stall");
+}
+
+#[test]
+fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
+    let f = file_host(&["--header-timeout", "2", "--idle-timeout", "300"]);
+    let dinkes = fqdn("dinkes");
+    let mut tls = tls_client(f.host.https, &dinkes, &f.ca);
+    tls.sock
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    tls.write_all(format!("GET /robots.txt HTTP/1.1\r\nHost: {dinkes}\r\n\r\n").as_bytes())
+        .expect("send");
+    // Read one whole response (Content-Length), keeping the connection.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    let body_len = loop {
+        let n = tls.read(&mut buf).expect("read");
+        assert!(n > 0, "closed before the response");
+        raw.extend_from_slice(&buf[..n]);
+        let (status, head) = status_and_head(&raw);
+        if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            assert_eq!(status, 200, "{head}");
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .and_then(|v| v.trim().parse().ok())
+                .expect("content-length");
+            if raw.len() >= i + 4 + len {
+                break len;
+            }
+        }
+    };
+    assert!(body_len > 0);
+    let idle_since = Instant::now();
+    let n = tls.read(&mut buf);
+    let waited = idle_since.elapsed();
+    match n {
+        Ok(0) => {}
+        Err(e) => assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "still open after {waited:?}: {e}"
+        ),
+        Ok(n) => panic!("{n} unexpected bytes on an idle connection"),
+    }
+    // Not before the limit (a lower bound cannot flake on a busy machine).
+    assert!(
+        waited >= Duration::from_millis(1500),
+        "closed after {waited:?}"
+    );
+}
+
+#[test]
+fn the_address_cap_refuses_another_busy_connection_but_not_a_neighbour() {
+    let f = file_host(&[
+        "--max-per-ip",
+        "5",
+        "--send-timeout",
+        "300",
+        "--idle-timeout",
+        "300",
+    ]);
+    big_file(&f);
+    let from = [127, 0, 5, 1];
+    let busy: Vec<Tls> = (0..5)
+        .map(|_| slow_reader(&f, from).expect("slow reader"))
+        .collect();
+    // The sixth from the same address is closed at once (its handshake fails).
+    let sixth = connect_from(from, f.host.https).map(|s| {
+        let mut tls = tls_over(s, &fqdn("dinkes"), &f.ca);
+        let req = format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", fqdn("dinkes"));
+        tls.write_all(req.as_bytes())
+            .and_then(|()| tls.flush())
+            .and_then(|()| {
+                let mut b = [0u8; 1];
+                tls.read_exact(&mut b)
+            })
+    });
+    assert!(
+        matches!(sixth, Err(_) | Ok(Err(_))),
+        "a sixth connection from one address was served"
+    );
+    // A neighbouring address is served.
+    let mut tls = tls_over(
+        connect_from([127, 0, 5, 2], f.host.https).expect("connect"),
+        &fqdn("dinkes"),
+        &f.ca,
+    );
+    let req = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        fqdn("dinkes")
+    );
+    tls.write_all(req.as_bytes()).expect("send");
+    let mut out = Vec::new();
+    let _ = tls.read_to_end(&mut out);
+    assert_eq!(status_and_head(&out).0, 200);
+    drop(busy);
+}
+
+#[test]
+fn a_flood_of_idle_connections_from_many_addresses_leaves_room_for_a_visitor() {
+    let f = file_host(&["--max-connections", "200", "--max-per-ip", "40"]);
+    let port = f.host.https;
+    // 17 addresses x 40 idle connections, reconnecting for 10 s at most
+    // (at most 400 each): 680 held at a time against 200 places.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flooders: Vec<std::thread::JoinHandle<(usize, Vec<TcpStream>)>> = (0..17u8)
+        .map(|a| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(10);
+                let mut held: Vec<TcpStream> = Vec::new();
+                let mut opened = 0;
+                while opened < 400
+                    && Instant::now() < deadline
+                    && !stop.load(std::sync::atomic::Ordering::Relaxed)
+                {
+                    // Drop the connections the server closed, open new ones.
+                    held.retain(|s| {
+                        let _ = s.set_nonblocking(true);
+                        let mut b = [0u8; 1];
+                        matches!(s.peek(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+                    });
+                    while held.len() < 40 && opened < 400 && Instant::now() < deadline {
+                        if let Ok(s) = connect_from([127, 0, 6, 1 + a], port) {
+                            held.push(s);
+                        }
+                        opened += 1;
+                    }
+                    std::thread::yield_now();
+                }
+                (opened, held)
+            })
+        })
+        .collect();
+    // While the flood goes on, a visitor from another address is served.
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(f.get("dinkes", "/", &[]).status);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut opened = 0;
+    let mut held = Vec::new();
+    for t in flooders {
+        let (n, h) = t.join().expect("flooder");
+        opened += n;
+        held.extend(h);
+    }
+    assert_eq!(statuses, vec![200; 5], "after {opened} flood connections");
+    assert!(opened > 680, "the flood opened only {opened}");
+    // The server keeps at most 200 of them open: the others were closed.
+    poll(Duration::from_secs(20), "the flood held to the cap", || {
+        let open = held
+            .iter()
+            .filter(|s| {
+                let _ = s.set_nonblocking(true);
+                let mut b = [0u8; 1];
+                matches!(s.peek(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+            })
+            .count();
+        (open <= 200).then_some(())
+    });
 }

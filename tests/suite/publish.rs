@@ -194,7 +194,20 @@ fn two_publishes_then_rollback_and_rollback_to() {
     );
     assert_eq!(current(&p), r2);
 
-    let entries = log(&p);
+    let raw = log(&p);
+    // Each publish writes `switching` before `current` moves, then its outcome.
+    for pair in raw
+        .windows(2)
+        .filter(|w| w[1].action == "publish" && w[1].result != "switching")
+    {
+        assert_eq!(pair[0].result, "switching");
+        assert_eq!(pair[0].release, pair[1].release);
+        assert!(pair[0].published.is_empty(), "nothing is live yet");
+    }
+    let entries: Vec<LogEntry> = raw
+        .into_iter()
+        .filter(|e| e.result != "switching")
+        .collect();
     let summary: Vec<(&str, &str, Option<&str>, Option<&str>)> = entries
         .iter()
         .map(|e| {
@@ -266,7 +279,7 @@ fn a_site_with_an_error_keeps_its_live_version_and_is_reported_blocked() {
         plan.stderr
     );
     assert_eq!(current(&p), r1, "a dry run changes nothing");
-    assert_eq!(log(&p).len(), 1, "a dry run logs nothing");
+    assert_eq!(log(&p).len(), 2, "a dry run logs nothing");
 
     let r = run(&p, &["publish", "--lang", "en"]);
     assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
@@ -648,6 +661,7 @@ fn a_failed_health_check_switches_back_automatically() {
     assert_eq!(assert_current_complete(&deploy(&p)), r1);
     let last = log(&p).pop().expect("entry");
     assert_eq!(last.result, "health-failed");
+    assert!(last.published.is_empty(), "nothing stayed live");
     assert!(last.release.expect("release").starts_with("000002-"));
     // Healthy again: the next publish goes out.
     *server.fail.lock().expect("lock") = None;
@@ -1055,4 +1069,260 @@ fn netlify_toml_is_as_design_section_6_says() {
         v.get("redirects").is_none() && v.get("headers").is_none(),
         "no rules at the top"
     );
+}
+
+#[test]
+fn a_removed_or_dangling_current_keeps_a_blocked_site_from_the_newest_release() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    let page = "layanan/verifikasi-izin-apotek/index.html";
+    let live_page = |id: &str| {
+        std::fs::read_to_string(deploy(&p).join("releases").join(id).join(DINKES).join(page))
+            .expect("page")
+    };
+    let old_page = live_page(&r1);
+    break_dinkes(&p);
+    // `current` removed by hand: the newest complete release stands in.
+    std::fs::remove_file(deploy(&p).join("current")).expect("rm current");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(DINKES))
+        .expect("dinkes");
+    assert!(line.contains("BLOCKED (live version kept)"), "{line}");
+    let r2 = assert_current_complete(&deploy(&p));
+    assert_ne!(r1, r2);
+    assert_eq!(live_page(&r2), old_page, "dinkes carried from {r1}");
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.previous, None);
+    assert_eq!(last.base.as_deref(), Some(r1.as_str()));
+    // `current` pointing nowhere, and a newer folder that is not a
+    // complete release (no manifest): the newest complete one is used.
+    std::fs::create_dir_all(deploy(&p).join("releases/999999-x")).expect("mkdir");
+    std::fs::remove_file(deploy(&p).join("current")).expect("rm current");
+    std::os::unix::fs::symlink("releases/000000-gone", deploy(&p).join("current"))
+        .expect("dangling");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+    let r3 = assert_current_complete(&deploy(&p));
+    assert_eq!(live_page(&r3), old_page, "dinkes carried from {r2}");
+    assert_eq!(
+        log(&p).pop().expect("entry").base.as_deref(),
+        Some(r2.as_str())
+    );
+}
+
+/// A tmpfs of `size` mounted at `dir`, unmounted on drop. `None` (with
+/// the reason on stderr) when the test does not run as root or the
+/// container refuses the mount: a full disk cannot be made otherwise
+/// without filling a real one.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    // A skipped test says why on stderr (the test harness shows it).
+    #[allow(clippy::print_stderr)]
+    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        use std::os::unix::fs::MetadataExt as _;
+        if std::fs::metadata("/proc/self").map(|m| m.uid()).ok() != Some(0) {
+            eprintln!("skipped: mounting a tmpfs for a full disk needs root");
+            return None;
+        }
+        std::fs::create_dir_all(dir).expect("mkdir");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipped: mount -t tmpfs was refused (no CAP_SYS_ADMIN here)");
+            return None;
+        }
+        Some(Tmpfs(dir.to_path_buf()))
+    }
+
+    /// Fills the file system to the last byte with `name`.
+    fn fill(&self, name: &str) {
+        let mut f = std::fs::File::create(self.0.join(name)).expect("filler");
+        for chunk in [1 << 16, 4096, 1] {
+            let buf = vec![0u8; chunk];
+            // Bounded by the tmpfs size.
+            while f.write_all(&buf).is_ok() {}
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+fn dot_entries(root: &Path) -> Vec<String> {
+    [root.to_path_buf(), root.join("releases")]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_leaves_no_debris_and_the_log_says_so() {
+    let p = Project::example();
+    // A release of the example is about 8 MB: 2 MB cannot hold one.
+    let Some(fs) = Tmpfs::mount(&deploy(&p), "2m") else {
+        return;
+    };
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("No space left"), "{}", r.stderr);
+    assert_eq!(
+        dot_entries(&deploy(&p)),
+        Vec::<String>::new(),
+        "debris left"
+    );
+    assert!(std::fs::symlink_metadata(deploy(&p).join("current")).is_err());
+    let entries = log(&p);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].result, "failed");
+    assert!(entries[0].published.is_empty(), "nothing went live");
+    assert!(
+        entries[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("No space left")),
+        "{entries:?}"
+    );
+    drop(fs);
+
+    // Room for one release, then a disk full to the last byte: the publish
+    // fails, removes its half-built release and logs the failure (the
+    // line fits in the log's last page).
+    let Some(fs) = Tmpfs::mount(&deploy(&p), "24m") else {
+        return;
+    };
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (penuh)");
+    fs.fill("pengisi");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("No space left"), "{}", r.stderr);
+    assert_eq!(assert_current_complete(&deploy(&p)), r1);
+    assert_eq!(
+        dot_entries(&deploy(&p)),
+        Vec::<String>::new(),
+        "debris left"
+    );
+    let last = log(&p).pop().expect("entry");
+    assert_eq!((last.result.as_str(), last.published.len()), ("failed", 0));
+    // Room again: the next publish goes out and is logged.
+    std::fs::remove_file(deploy(&p).join("pengisi")).expect("rm filler");
+    publish_ok(&p, &[]);
+    assert_ne!(current(&p), r1);
+    assert_eq!(log(&p).pop().expect("entry").result, "published");
+    drop(fs);
+}
+
+#[test]
+fn a_publish_that_cannot_write_its_log_does_not_switch_and_says_so() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    let releases = || {
+        std::fs::read_dir(deploy(&p).join("releases"))
+            .expect("ls")
+            .count()
+    };
+    let before = releases();
+    // A log that cannot be appended to (a folder in its place): the
+    // `switching` entry fails, so nothing moves.
+    let log_file = deploy(&p).join("publish.log");
+    std::fs::rename(&log_file, deploy(&p).join("publish.log.asli")).expect("aside");
+    std::fs::create_dir(&log_file).expect("folder");
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (tanpa log)");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("the publish log could not be written")
+            && r.stderr.contains("nothing new went live"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(assert_current_complete(&deploy(&p)), r1);
+    assert_eq!(releases(), before, "the unswitched release is removed");
+    assert_eq!(dot_entries(&deploy(&p)), Vec::<String>::new());
+}
+
+/// Files of the live release whose content has `marker`.
+fn live_files_with(p: &Project, marker: &str) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(deploy(p).join("current/"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            std::fs::read(e.path())
+                .is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker.as_bytes()))
+        })
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn a_build_with_drafts_during_a_publish_puts_nothing_unpublished_live() {
+    let p = Project::example();
+    let marker = "RANCANGAN-BELUM-TERBIT";
+    p.write(
+        "sites/dinkes/content/berita/rancangan.md",
+        format!(
+            "+++\ntitle = \"{marker}\"\ndescription = \"Draf.\"\njenis = \"berita\"\ndate = 2026-08-11\npenulis = \"Tim Humas\"\ndraft = true\n+++\n\n{marker} isi draf.\n"
+        ),
+    );
+    // A publish between its build and its copy: a `build --drafts` is
+    // refused at once and public/ keeps the publish's build.
+    let paused = paused_publish(&p, "copy");
+    let b = run(&p, &["--lang", "en", "build", "--drafts"]);
+    assert_ne!(b.code, Some(0), "{}\n{}", b.stdout, b.stderr);
+    assert!(
+        b.stderr.contains("another laman is writing this output"),
+        "{}",
+        b.stderr
+    );
+    let public_has_draft = walkdir::WalkDir::new(p.path("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| e.path().to_string_lossy().contains("rancangan"));
+    assert!(
+        !public_has_draft,
+        "the draft reached public/ during the publish"
+    );
+    drop(paused); // SIGKILL: the kernel frees both locks
+    // Both at once, three times: whatever order the locks give them, the
+    // live release never has the draft.
+    for _ in 0..3 {
+        let mut publish = laman(&p)
+            .arg("publish")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("publish");
+        let mut build = laman(&p)
+            .args(["build", "--drafts"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("build");
+        let _ = build.wait().expect("build ends");
+        let _ = publish.wait().expect("publish ends");
+        if std::fs::symlink_metadata(deploy(&p).join("current")).is_ok() {
+            assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
+        }
+    }
+    publish_ok(&p, &[]);
+    assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
 }

@@ -316,3 +316,21 @@ fn a_broken_site_template_survives_page_edits_and_recovers() {
     assert_eq!(fixed.status, 200);
     assert!(fixed.body.contains("SELAMA-RUSAK-3391"));
 }
+
+#[test]
+fn a_double_slash_target_redirects_on_the_same_host() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    // `//layanan` once answered `Location: //layanan/`, a link to the host "layanan".
+    for (target, want) in [("//layanan", "/layanan/"), ("///layanan", "/layanan/")] {
+        let r = s.get("dinkes", target);
+        assert_eq!(r.status, 301, "{target}: {}", r.head);
+        let loc = r
+            .head
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .expect("location");
+        assert_eq!(loc, want, "{target}");
+    }
+    assert_eq!(s.get("dinkes", "/layanan").status, 301);
+}

@@ -270,6 +270,11 @@ impl Host {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.proc.as_ref().map_or(0, |p| p.id())
+    }
+
     pub fn stop(&mut self) {
         self.proc.take();
     }

@@ -22,6 +22,12 @@ impl Proc {
         Proc { child }
     }
 
+    /// Its process id (tests read its threads and memory in /proc).
+    #[allow(dead_code)] // not every test binary that includes this module reads it
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Panics with the log if the process has already exited.
     pub fn assert_running(&mut self, log: &Path) {
         if let Ok(Some(status)) = self.child.try_wait() {
