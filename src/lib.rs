@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod host;
 pub mod markdown;
+pub mod media;
 pub mod messages;
 pub mod output;
 pub mod profile;

@@ -24,6 +24,9 @@ use rustix::fs::{Mode, OFlags, ResolveFlags};
 
 use crate::host::release::Site;
 
+/// The file types: one table with the preview's (`crate::media`).
+pub use crate::media::{compressible, content_type};
+
 static NO_OPENAT2: AtomicBool = AtomicBool::new(false);
 
 /// Largest file kept in memory.
@@ -175,49 +178,6 @@ fn open_fallback(site: &Site, rel: &str) -> Option<File> {
     File::open(canon).ok()
 }
 
-/// The `Content-Type` of a file name.
-pub fn content_type(name: &str) -> &'static str {
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "gz" => "application/gzip",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Text files that `publish` precompresses (`.gz`, `.br` siblings).
-pub fn compressible(name: &str) -> bool {
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    matches!(
-        ext,
-        "html" | "css" | "js" | "json" | "xml" | "txt" | "svg" | "webmanifest"
-    )
-}
-
 /// A `Content-Encoding` the client accepts and publish may have written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -296,16 +256,5 @@ mod tests {
         assert_eq!(accepted("br;q=0, gzip;q=0.5"), vec![Encoding::Gzip]);
         assert!(accepted("identity").is_empty());
         assert_eq!(accepted("*"), vec![Encoding::Brotli, Encoding::Gzip]);
-    }
-
-    #[test]
-    fn knows_the_types_laman_writes() {
-        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
-        assert_eq!(
-            content_type("site.webmanifest"),
-            "application/manifest+json"
-        );
-        assert!(compressible("a.css"));
-        assert!(!compressible("foto.jpg"));
     }
 }

@@ -3,18 +3,6 @@
 
 use std::io::Write as _;
 
-/// Extensions that get siblings.
-pub const TEXT_EXTENSIONS: &[&str] = &[
-    "html",
-    "css",
-    "js",
-    "json",
-    "xml",
-    "txt",
-    "svg",
-    "webmanifest",
-];
-
 /// Files at or below this size are not compressed.
 pub const MIN_SIZE: u64 = 1024;
 
@@ -24,9 +12,7 @@ pub fn wanted(path: &str, size: u64) -> bool {
     if size <= MIN_SIZE || path == "_headers" || path == "_redirects" {
         return false;
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.')
-        .is_some_and(|(_, ext)| TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+    crate::media::compressible(path)
 }
 
 /// Gzip at the best level, or `None` when it is not smaller.

@@ -368,34 +368,10 @@ fn html(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 
 fn file_response(path: &str, bytes: Bytes) -> Response<Body> {
     let mut r = Response::new(full(bytes));
-    set(&mut r, "content-type", content_type(path));
+    set(&mut r, "content-type", crate::media::content_type(path));
     set(&mut r, "cache-control", "no-cache");
     set(&mut r, "x-content-type-options", "nosniff");
     r
-}
-
-/// The media type of a file by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "webmanifest" => "application/manifest+json",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]
