@@ -437,6 +437,46 @@ fn site_templates_need_permission_and_cannot_take_the_run_down() {
 }
 
 #[test]
+fn a_page_named_like_a_reserved_path_is_refused() {
+    let p = Project::fixture("minimal");
+    p.build();
+    for (page, output) in [
+        ("sites/alpha/content/cari/_index.md", "cari/index.html"),
+        ("sites/alpha/content/cari/palsu.md", "cari/palsu/index.html"),
+    ] {
+        p.write(page, "+++\ntitle = \"Palsu\"\n+++\n");
+        let r = p.build();
+        // (A folder `cari/` also makes a list page on `cari/index.html`: refused too.)
+        let found = coded(&r, "KELUARAN-001");
+        assert!(
+            found
+                .iter()
+                .any(|(at, text)| at == page && text.contains(output)),
+            "{page}: {found:#?}"
+        );
+        let alpha = r.sites.iter().find(|s| s.slug == "alpha").expect("alpha");
+        assert_ne!(alpha.status, laman::build::SiteStatus::Built, "{page}");
+        assert!(!p.output(ALPHA, "cari/index.html").contains("Palsu"));
+        p.remove(page);
+    }
+}
+
+#[test]
+fn the_preview_survives_a_recursive_site_template_and_shows_its_error() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/templates/page.html",
+        "{% include \"page.html\" %}",
+    );
+    let mut s = Serve::start(&p, &["--lang", "en"]);
+    let beta = s.get("beta", "/");
+    assert_eq!(beta.status, 500, "{}", beta.body);
+    assert!(beta.body.contains("TEMA-004"), "{}", beta.body);
+    assert_eq!(s.get("alpha", "/").status, 200, "the other site is served");
+    assert!(s.child_alive(), "laman serve is still running");
+}
+
+#[test]
 fn the_preview_answers_only_loopback_hosts() {
     let p = Project::fixture("minimal");
     let s = Serve::start(&p, &[]);
@@ -530,7 +570,7 @@ mod property {
 
     proptest! {
         // Each case checks the output-path rules; whole builds are below.
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
         fn an_accepted_alias_is_a_plain_path_inside_the_site(alias in alias_strategy()) {
             if let Ok(rel) = laman::trust::paths::check_alias(&alias) {
@@ -555,7 +595,7 @@ mod property {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(12))]
+        #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
         fn whatever_the_aliases_every_written_file_is_inside_its_site(
             aliases in prop::collection::vec(alias_strategy(), 1..4)
@@ -578,7 +618,11 @@ mod property {
                 .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
                 .collect();
             for name in top {
-                prop_assert!(matches!(name.as_str(), "laman.toml" | "sites" | "themes" | "public"), "{name}");
+                // `.public.lock` is the build's lock of public/ (one writer at a time).
+                prop_assert!(
+                    matches!(name.as_str(), "laman.toml" | "sites" | "themes" | "public" | ".public.lock"),
+                    "{name}"
+                );
             }
         }
     }

@@ -72,6 +72,11 @@ impl Serve {
         s
     }
 
+    /// Whether the server process is still running.
+    pub fn child_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     pub fn terminal(&self) -> String {
         self.out.lock().expect("lock").clone()
     }
