@@ -39,6 +39,10 @@ pub struct Converted {
 
 const MARK: &str = "LAMANSHORTCODE";
 
+/// Shortcodes whose content is plain HTML: the wrapper is dropped, the
+/// content kept.
+const CONVERTIBLE: &[&str] = &["caption", "wp_caption"];
+
 /// Converts the HTML of an item.
 pub fn to_markdown(html: &str) -> Converted {
     let html = strip_block_comments(html);
@@ -121,6 +125,13 @@ fn take_shortcodes(html: &str) -> (String, Vec<(String, String)>) {
                 // An enclosing shortcode: take its content and closing tag too.
                 let closing = format!("[/{name}]");
                 if let Some(e) = rest[end..].find(&closing) {
+                    if CONVERTIBLE.contains(&name.as_str()) {
+                        // `[caption]<img …> Text[/caption]`: the image and its
+                        // caption are content; only the wrapper goes.
+                        out.push_str(&rest[end..end + e]);
+                        rest = &rest[end + e + closing.len()..];
+                        continue;
+                    }
                     end += e + closing.len();
                 }
                 let mut text = rest[i..end].to_string();
@@ -298,6 +309,14 @@ mod tests {
                 .contains("<!-- impor: shortcode [gallery ids=\"1,2\"] -->")
         );
         assert!(c.markdown.contains("[1] biasa") || c.markdown.contains("\\[1\\] biasa"));
+        let cap = to_markdown(
+            "[caption id=\"a\" width=\"150\"]<img src=\"x.jpg\" alt=\"Foto\"> Keterangan[/caption]",
+        );
+        assert!(
+            cap.shortcodes.is_empty() && cap.markdown.contains("![Foto](x.jpg) Keterangan"),
+            "{}",
+            cap.markdown
+        );
     }
 
     #[test]
