@@ -501,10 +501,18 @@ fn upload(
     findings: &mut Vec<Finding>,
     page: &str,
 ) -> Option<String> {
-    let uploads = uploads?;
     let rel = percent_encoding::percent_decode_str(rel)
         .decode_utf8()
         .ok()?;
+    let Some(uploads) = uploads else {
+        // The old site goes away, and the CSP blocks images from other hosts.
+        findings.push(Finding {
+            code: "BERKAS-HILANG".into(),
+            path: page.to_string(),
+            detail: format!("wp-content/uploads/{rel} tidak disalin: --uploads tidak diberikan"),
+        });
+        return None;
+    };
     let dest = format!("static/uploads/{rel}");
     if let Err(problem) = check_relative(&rel).and_then(|()| check_relative(&dest)) {
         findings.push(Finding {

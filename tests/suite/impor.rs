@@ -31,6 +31,14 @@ fn infected() -> PathBuf {
     repo().join("tests/fixtures/impor/dinas-terinfeksi.xml")
 }
 
+/// The old site's `wp-content/uploads` with the one file the fixture's clean post shows.
+fn uploads() -> tempfile::TempDir {
+    let up = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(up.path().join("2024/05")).expect("mkdir");
+    std::fs::write(up.path().join("2024/05/rapat.jpg"), b"\xff\xd8jpeg").expect("write");
+    up
+}
+
 fn impor(p: &Project, export: &Path, extra: &[&str]) -> CliOutput {
     let export = export.to_str().expect("utf-8 path");
     let mut args = vec!["impor", "wordpress", export, "--site", SITE];
@@ -150,9 +158,7 @@ fn theme_unit_test_imports_builds_and_is_idempotent() {
 #[test]
 fn infected_agency_export_is_quarantined_and_clean_items_are_intact() {
     let p = Project::example_site(SITE);
-    let up = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(up.path().join("2024/05")).expect("mkdir");
-    std::fs::write(up.path().join("2024/05/rapat.jpg"), b"\xff\xd8jpeg").expect("write");
+    let up = uploads();
     let uploads = up.path().to_str().expect("utf-8");
     let out = impor(&p, &infected(), &["--uploads", uploads]);
     assert_eq!(out.code, Some(0), "{out:?}");
@@ -387,4 +393,103 @@ fn an_editors_change_is_a_conflict_never_overwritten() {
         "{}",
         taken.stdout
     );
+}
+
+fn browser_dir() -> PathBuf {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
+    );
+    let dir = repo().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir()
+            && dir.join("node_modules/axe-core").is_dir(),
+        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
+    );
+    dir
+}
+
+#[test]
+fn an_old_permalink_on_laman_serve_lands_on_the_new_page() {
+    let dir = browser_dir();
+    let p = Project::example_site(SITE);
+    let up = uploads();
+    let out = impor(
+        &p,
+        &infected(),
+        &["--uploads", up.path().to_str().expect("utf-8")],
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let s = crate::support::serve::Serve::start(&p, &[]);
+    let base = format!("http://{SITE}.localhost:{}", s.port);
+    let out = std::process::Command::new("node")
+        .arg(dir.join("alias.mjs"))
+        .arg(format!("{base}/2024/05/17/rapat-koordinasi-stunting/"))
+        .arg("/berita/rapat-koordinasi-stunting/")
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "alias.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        s.terminal()
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(r["h1"], "Rapat Koordinasi Penanganan Stunting", "{r}");
+    assert_eq!(
+        r["csp"].as_array().map(Vec::len),
+        Some(0),
+        "CSP violations: {r}"
+    );
+}
+
+#[test]
+fn imported_pages_have_no_accessibility_violations() {
+    let dir = browser_dir();
+    let p = Project::example_site(SITE);
+    let up = uploads();
+    let out = impor(
+        &p,
+        &infected(),
+        &["--uploads", up.path().to_str().expect("utf-8")],
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let server = crate::support::http::StaticServer::start(&p.path("public").join(HOST));
+    let artifacts = dir.join("artifacts/impor");
+    let out = std::process::Command::new("node")
+        .arg(dir.join("axe.mjs"))
+        .arg(&artifacts)
+        .arg(server.url("/berita/rapat-koordinasi-stunting/"))
+        .arg(server.url("/layanan-informasi/"))
+        .arg(server.url("/layanan-informasi/jadwal-pelayanan/"))
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "axe.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let runs = report.as_array().expect("array");
+    assert_eq!(runs.len(), 6, "three pages at two widths");
+    for run in runs {
+        assert_eq!(run["status"], 200, "{}", run["url"]);
+        assert_eq!(
+            run["violations"].as_array().map(Vec::len),
+            Some(0),
+            "axe violations on {} ({}):\n{:#}",
+            run["url"],
+            run["viewport"],
+            run["violations"]
+        );
+        assert_eq!(
+            run["csp"].as_array().map(Vec::len),
+            Some(0),
+            "CSP: {:#}",
+            run["csp"]
+        );
+    }
 }
