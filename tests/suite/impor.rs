@@ -493,3 +493,47 @@ fn imported_pages_have_no_accessibility_violations() {
         );
     }
 }
+
+#[test]
+fn a_huge_field_is_quarantined_and_missing_required_pages_are_listed() {
+    let p = Project::example_site(SITE);
+    std::fs::create_dir_all(p.path("sites/baru")).expect("mkdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let huge = "<p>isi</p>".repeat(1024 * 1024);
+    let export = format!(
+        "<?xml version=\"1.0\"?><rss xmlns:wp=\"http://wordpress.org/export/1.2/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://baru.contohkab.go.id</wp:base_blog_url><item><title>Besar</title><wp:post_id>5</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status><content:encoded><![CDATA[{huge}]]></content:encoded></item></channel></rss>"
+    );
+    let path = dir.path().join("besar.xml");
+    std::fs::write(&path, export).expect("write");
+    let out = p.cli(&[
+        "impor",
+        "wordpress",
+        path.to_str().expect("utf-8"),
+        "--site",
+        "baru",
+        "--dry-run",
+    ]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("karantina 5 \"Besar\": {\"alasan\":\"oversized\""),
+        "{}",
+        out.stdout
+    );
+    // The report ends with what the law requires that WordPress never had.
+    for line in [
+        "laman new page baru maklumat-pelayanan maklumat-pelayanan.md",
+        "laman new page baru standar-pelayanan layanan/contoh-layanan.md",
+        "laman new page baru ppid ppid/_index.md",
+    ] {
+        assert!(
+            out.stdout.contains(line),
+            "{line} missing in\n{}",
+            out.stdout
+        );
+    }
+    assert!(
+        !p.path("sites/baru/content").exists(),
+        "a dry run wrote content"
+    );
+}
