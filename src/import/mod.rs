@@ -141,12 +141,17 @@ pub fn wordpress(opts: &Options) -> Result<Report, ImportError> {
         Ok(b) => serde_json::from_slice(&b).unwrap_or_default(),
         Err(_) => BTreeMap::new(),
     };
+    // Every target is checked before the first write, so a refused path
+    // stops the import with nothing written.
+    for rel in planned.writes.iter().map(|w| w.rel.as_str()).chain([
+        MANIFEST,
+        "impor/impor-laporan.json",
+        "impor/impor-laporan.html",
+    ]) {
+        check_target(&site_dir, rel)?;
+    }
     let report = &mut planned.report;
     for w in &planned.writes {
-        check_relative(&w.rel).map_err(|problem| ImportError::Unsafe {
-            path: w.rel.clone(),
-            problem,
-        })?;
         let target = site_dir.join(&w.rel);
         let new = match &w.source {
             Source::Text(t) => t.as_bytes().to_vec(),
@@ -198,6 +203,31 @@ pub fn wordpress(opts: &Options) -> Result<Report, ImportError> {
     Ok(planned.report)
 }
 
+/// `rel` is a safe relative path, and each part of it that exists below
+/// `site_dir` is a real folder (the last a real file), not a symlink.
+fn check_target(site_dir: &Path, rel: &str) -> Result<(), ImportError> {
+    let unsafe_path = |problem| ImportError::Unsafe {
+        path: rel.to_string(),
+        problem,
+    };
+    check_relative(rel).map_err(unsafe_path)?;
+    let mut p = site_dir.to_path_buf();
+    let segments: Vec<&str> = rel.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        p.push(seg);
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => return Err(unsafe_path(PathProblem::ParentDir)),
+            Ok(m) if i + 1 < segments.len() && !m.is_dir() => {
+                return Err(unsafe_path(PathProblem::ParentDir));
+            }
+            Ok(_) => {}
+            // Nothing further exists: the rest is created by the write.
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
 enum Verdict {
     Unchanged,
     Write,
@@ -209,10 +239,7 @@ enum Verdict {
 /// folder on the way must be a real folder inside `site_dir`: a symlink
 /// planted in the site cannot carry the write elsewhere.
 fn write_atomic(site_dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), ImportError> {
-    check_relative(rel).map_err(|problem| ImportError::Unsafe {
-        path: rel.to_string(),
-        problem,
-    })?;
+    check_target(site_dir, rel)?;
     let mut dir = site_dir.to_path_buf();
     let segments: Vec<&str> = rel.split('/').collect();
     let (name, folders) = segments.split_last().ok_or(ImportError::Unsafe {

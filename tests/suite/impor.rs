@@ -594,3 +594,22 @@ fn the_nu_html_checker_finds_no_errors_on_imported_pages() {
         errors.join("\n")
     );
 }
+
+#[test]
+fn a_symlink_in_the_site_cannot_carry_a_write_outside() {
+    let p = Project::example_site(SITE);
+    let outside = tempfile::tempdir().expect("tempdir");
+    let berita = p.path(&format!("sites/{SITE}/content/berita"));
+    std::fs::remove_dir_all(&berita).expect("rm berita");
+    std::os::unix::fs::symlink(outside.path(), &berita).expect("symlink");
+    let before = snapshot(&p);
+    let out = impor(&p, &infected(), &["--lang", "en"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("refused to write"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_dir(outside.path()).expect("read").count(),
+        0,
+        "written outside the site"
+    );
+    assert!(before == snapshot(&p), "a refused import wrote files");
+}
