@@ -16,7 +16,7 @@ pub mod plan;
 pub mod report;
 pub mod wxr;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -142,13 +142,16 @@ pub fn wordpress(opts: &Options) -> Result<Report, ImportError> {
         Err(_) => BTreeMap::new(),
     };
     // Every target is checked before the first write, so a refused path
-    // stops the import with nothing written.
+    // stops the import with nothing written. Folders already seen to be
+    // real folders are not looked at again (25,000 files share a few
+    // hundred folders).
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
     for rel in planned.writes.iter().map(|w| w.rel.as_str()).chain([
         MANIFEST,
         "impor/impor-laporan.json",
         "impor/impor-laporan.html",
     ]) {
-        check_target(&site_dir, rel)?;
+        check_target(&site_dir, rel, &mut dirs)?;
     }
     let report = &mut planned.report;
     for w in &planned.writes {
@@ -176,7 +179,7 @@ pub fn wordpress(opts: &Options) -> Result<Report, ImportError> {
             Verdict::Write => {
                 report.counts.written += 1;
                 if !opts.dry_run {
-                    write_atomic(&site_dir, &w.rel, &new)?;
+                    write_atomic(&site_dir, &w.rel, &new, &mut dirs)?;
                 }
                 manifest.insert(w.rel.clone(), new_sum);
             }
@@ -188,16 +191,18 @@ pub fn wordpress(opts: &Options) -> Result<Report, ImportError> {
     }
     if !opts.dry_run {
         let m = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
-        write_atomic(&site_dir, MANIFEST, m.as_bytes())?;
+        write_atomic(&site_dir, MANIFEST, m.as_bytes(), &mut dirs)?;
         write_atomic(
             &site_dir,
             "impor/impor-laporan.json",
             report.to_json().as_bytes(),
+            &mut dirs,
         )?;
         write_atomic(
             &site_dir,
             "impor/impor-laporan.html",
             report.to_html().as_bytes(),
+            &mut dirs,
         )?;
     }
     Ok(planned.report)
@@ -205,7 +210,11 @@ pub fn wordpress(opts: &Options) -> Result<Report, ImportError> {
 
 /// `rel` is a safe relative path, and each part of it that exists below
 /// `site_dir` is a real folder (the last a real file), not a symlink.
-fn check_target(site_dir: &Path, rel: &str) -> Result<(), ImportError> {
+fn check_target(
+    site_dir: &Path,
+    rel: &str,
+    dirs: &mut HashSet<PathBuf>,
+) -> Result<(), ImportError> {
     let unsafe_path = |problem| ImportError::Unsafe {
         path: rel.to_string(),
         problem,
@@ -215,12 +224,20 @@ fn check_target(site_dir: &Path, rel: &str) -> Result<(), ImportError> {
     let segments: Vec<&str> = rel.split('/').collect();
     for (i, seg) in segments.iter().enumerate() {
         p.push(seg);
+        let last = i + 1 == segments.len();
+        if !last && dirs.contains(&p) {
+            continue;
+        }
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.file_type().is_symlink() => return Err(unsafe_path(PathProblem::ParentDir)),
-            Ok(m) if i + 1 < segments.len() && !m.is_dir() => {
+            Ok(m) if !last && !m.is_dir() => {
                 return Err(unsafe_path(PathProblem::ParentDir));
             }
-            Ok(_) => {}
+            Ok(_) => {
+                if !last {
+                    dirs.insert(p.clone());
+                }
+            }
             // Nothing further exists: the rest is created by the write.
             Err(_) => break,
         }
@@ -238,8 +255,13 @@ enum Verdict {
 /// rename, so a reader (`laman serve`) never sees half a file. Every
 /// folder on the way must be a real folder inside `site_dir`: a symlink
 /// planted in the site cannot carry the write elsewhere.
-fn write_atomic(site_dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), ImportError> {
-    check_target(site_dir, rel)?;
+fn write_atomic(
+    site_dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    dirs: &mut HashSet<PathBuf>,
+) -> Result<(), ImportError> {
+    check_target(site_dir, rel, dirs)?;
     let mut dir = site_dir.to_path_buf();
     let segments: Vec<&str> = rel.split('/').collect();
     let (name, folders) = segments.split_last().ok_or(ImportError::Unsafe {
@@ -248,24 +270,24 @@ fn write_atomic(site_dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), ImportEr
     })?;
     for seg in folders {
         dir.push(seg);
-        match std::fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
-                return Err(ImportError::Unsafe {
-                    path: rel.to_string(),
-                    problem: PathProblem::ParentDir,
-                });
+        if dirs.contains(&dir) {
+            continue;
+        }
+        // Not there yet (check_target stops at the first missing part):
+        // created here, a real folder, as `create_dir` does not follow
+        // a symlink planted since (it fails on any existing entry).
+        match std::fs::create_dir(&dir) {
+            Ok(()) => {
+                dirs.insert(dir.clone());
             }
-            Ok(_) => {}
-            Err(_) => std::fs::create_dir(&dir).map_err(|e| io(&dir, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                check_target(site_dir, rel, dirs)?;
+                dirs.insert(dir.clone());
+            }
+            Err(e) => return Err(io(&dir, e)),
         }
     }
     let target = dir.join(name);
-    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(ImportError::Unsafe {
-            path: rel.to_string(),
-            problem: PathProblem::ParentDir,
-        });
-    }
     let tmp = dir.join(format!(".{name}.impor-{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
     // No fsync: the rename is what keeps readers from half a file, and an
