@@ -22,6 +22,8 @@ command -v sslscan >/dev/null || need+=(sslscan)
 # pebble (ACME) and curl for tests/suite/host.rs: certificates and requests on loopback.
 command -v pebble >/dev/null || need+=(pebble)
 command -v curl >/dev/null || need+=(curl)
+# Java runs the Nu Html Checker (vnu-jar, pinned in tests/browser) over imported pages.
+command -v java >/dev/null || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update
   as_root apt-get install -y -o DPkg::Lock::Timeout=600 "${need[@]}"

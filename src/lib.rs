@@ -19,6 +19,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod host;
+pub mod import;
 pub mod markdown;
 pub mod media;
 pub mod messages;

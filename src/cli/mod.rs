@@ -7,6 +7,7 @@ mod check;
 mod conformance;
 mod exit;
 mod host;
+mod impor;
 mod new;
 mod out;
 mod publish;
@@ -65,6 +66,9 @@ enum Command {
     Dns(conformance::DnsCommand),
     /// Serve the deploy root's current release over HTTPS (production server).
     Host(host::HostArgs),
+    /// Import an existing site (WordPress export) into sites/<SLUG>/, quarantining injected items.
+    #[command(subcommand)]
+    Impor(impor::ImporCommand),
     /// Write a laman.toml for a regency profile.
     Init(new::InitArgs),
     /// Scaffold a site or a page.
@@ -99,6 +103,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Conformance(c) => conformance::run(c, &args.dir, lang),
         Command::Dns(d) => conformance::dns(d, &args.dir),
         Command::Host(h) => host::run(h, lang),
+        Command::Impor(i) => impor::run(i, &args.dir, lang),
         Command::Init(i) => new::init(i, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
         Command::Serve(s) => serve::run(s, &args.dir, lang),

@@ -10,6 +10,7 @@ mod build;
 mod check;
 mod conformance;
 mod host;
+mod impor;
 mod publish;
 mod security;
 mod serve;

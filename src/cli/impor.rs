@@ -1,0 +1,138 @@
+//! `laman impor wordpress EXPORT.xml --site SLUG`: arguments → the
+//! library's import → a summary on standard output (the full report is
+//! written beside the site, docs/impor.md).
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use laman::Lang;
+use laman::import::{self, Options, Report};
+
+use super::exit::{ExitCode, Stop};
+use super::out;
+
+#[derive(Debug, Subcommand)]
+pub enum ImporCommand {
+    /// A WordPress export (Tools → Export, WXR 1.1/1.2).
+    Wordpress(WordpressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WordpressArgs {
+    /// The export file.
+    export: PathBuf,
+    /// The site to import into (sites/<SLUG>/, made with `laman new site`).
+    #[arg(long)]
+    site: String,
+    /// The old site's wp-content/uploads, copied by the operator.
+    #[arg(long)]
+    uploads: Option<PathBuf>,
+    /// Print the plan; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import a quarantined item anyway (its WordPress ID; repeatable).
+    #[arg(long = "terima", value_name = "ID")]
+    terima: Vec<u64>,
+}
+
+pub fn run(cmd: ImporCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
+    let ImporCommand::Wordpress(a) = cmd;
+    // Without laman.toml no iframe host is allowed: the strictest reading.
+    let iframe_hosts = laman::config::load(dir)
+        .map(|c| c.allow.iframe_hosts)
+        .unwrap_or_default();
+    let opts = Options {
+        root: dir.to_path_buf(),
+        export: a.export,
+        site: a.site,
+        uploads: a.uploads,
+        dry_run: a.dry_run,
+        accept: a.terima,
+        now: chrono::Local::now().naive_local(),
+        iframe_hosts,
+    };
+    let report = import::wordpress(&opts).map_err(laman::Error::from)?;
+    out::stdout(&summary(&report, lang))?;
+    Ok(ExitCode::findings_if(report.counts.conflicts > 0))
+}
+
+fn summary(r: &Report, lang: Lang) -> String {
+    let c = &r.counts;
+    let mut s = match lang {
+        Lang::Id => format!(
+            "{mode}berita {}, halaman {}, draf {}, dikarantina {}, diterima {}, alias {}, berkas {}, komentar tidak diimpor {}\nditulis {}, tidak berubah {}, konflik {}\n",
+            c.posts,
+            c.pages,
+            c.drafts,
+            c.quarantined,
+            c.accepted,
+            c.redirects,
+            c.files,
+            c.comments,
+            c.written,
+            c.unchanged,
+            c.conflicts,
+            mode = if r.dry_run {
+                "uji coba (tidak ada yang ditulis): "
+            } else {
+                ""
+            },
+        ),
+        Lang::En => format!(
+            "{mode}posts {}, pages {}, drafts {}, quarantined {}, accepted {}, aliases {}, files {}, comments not imported {}\nwritten {}, unchanged {}, conflicts {}\n",
+            c.posts,
+            c.pages,
+            c.drafts,
+            c.quarantined,
+            c.accepted,
+            c.redirects,
+            c.files,
+            c.comments,
+            c.written,
+            c.unchanged,
+            c.conflicts,
+            mode = if r.dry_run {
+                "dry run (nothing written): "
+            } else {
+                ""
+            },
+        ),
+    };
+    for q in &r.quarantined {
+        let why: Vec<String> = q
+            .reasons
+            .iter()
+            .map(|x| serde_json::to_string(x).unwrap_or_default())
+            .collect();
+        s.push_str(&format!(
+            "karantina {} \"{}\": {}{}\n",
+            q.id,
+            q.title
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect::<String>(),
+            why.join("; "),
+            if q.accepted { " (diterima)" } else { "" }
+        ));
+    }
+    for p in &r.conflicts {
+        s.push_str(&format!("konflik: {p}\n"));
+    }
+    if !r.required.is_empty() {
+        s.push_str(match lang {
+            Lang::Id => "halaman wajib yang belum ada:\n",
+            Lang::En => "required pages still missing:\n",
+        });
+        for q in &r.required {
+            s.push_str(&format!("  {}\n", q.command));
+        }
+    }
+    if !r.dry_run {
+        s.push_str(&format!(
+            "laporan: sites/{}/{}/impor-laporan.html\n",
+            r.site,
+            import::DIR
+        ));
+    }
+    s
+}
