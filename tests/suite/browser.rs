@@ -10,24 +10,9 @@ use std::process::Command;
 use crate::support::http;
 use crate::support::*;
 
-fn require_tools() -> std::path::PathBuf {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
-    );
-    let dir = repo().join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir()
-            && dir.join("node_modules/axe-core").is_dir(),
-        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
-    );
-    dir
-}
-
 #[test]
 fn example_pages_have_no_accessibility_violations() {
-    let dir = require_tools();
+    let dir = browser_tools();
     let p = Project::example();
     let r = p.build();
     assert!(!r.has_errors(), "{:#?}", findings(&r));

@@ -11,16 +11,7 @@ use crate::support::*;
 
 #[test]
 fn an_open_tab_reloads_after_an_edit_and_shows_the_overlay() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
-    );
-    let dir = repo().join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir(),
-        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
-    );
+    let dir = browser_tools();
     let p = Project::example();
     let s = serve::Serve::start(&p, &[]);
     let base = format!("http://dinkes.localhost:{}", s.port);

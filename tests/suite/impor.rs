@@ -395,24 +395,9 @@ fn an_editors_change_is_a_conflict_never_overwritten() {
     );
 }
 
-fn browser_dir() -> PathBuf {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
-    );
-    let dir = repo().join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir()
-            && dir.join("node_modules/axe-core").is_dir(),
-        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
-    );
-    dir
-}
-
 #[test]
 fn an_old_permalink_on_laman_serve_lands_on_the_new_page() {
-    let dir = browser_dir();
+    let dir = browser_tools();
     let p = Project::example_site(SITE);
     let up = uploads();
     let out = impor(
@@ -446,7 +431,7 @@ fn an_old_permalink_on_laman_serve_lands_on_the_new_page() {
 
 #[test]
 fn imported_pages_have_no_accessibility_violations() {
-    let dir = browser_dir();
+    let dir = browser_tools();
     let p = Project::example_site(SITE);
     let up = uploads();
     let out = impor(

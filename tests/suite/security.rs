@@ -630,16 +630,7 @@ mod property {
 
 #[test]
 fn no_script_vector_runs_in_chromium_and_no_csp_violation_was_needed() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists(),
-        "chromium not found at {chromium}: install the Debian package `chromium`"
-    );
-    let dir = repo().join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir(),
-        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (Debian nodejs, npm)"
-    );
+    let dir = browser_tools();
     let p = Project::example();
     let vectors = [
         "<script>window.pwned=1</script>",

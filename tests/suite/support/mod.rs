@@ -174,6 +174,25 @@ pub struct CliOutput {
     pub stderr: String,
 }
 
+/// `tests/browser/`, after checking that what the browser tests need is
+/// there: Debian's chromium (or `$CHROMIUM`) and the npm packages of the
+/// committed lockfile (playwright-core, axe-core). Fails naming what to
+/// install.
+pub fn browser_tools() -> PathBuf {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "chromium not found at {chromium}: install the Debian package `chromium` (apt-get install chromium)"
+    );
+    let dir = repo().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir()
+            && dir.join("node_modules/axe-core").is_dir(),
+        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (needs Debian's nodejs and npm)"
+    );
+    dir
+}
+
 /// Copies a folder tree (regular files and folders).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
