@@ -20,7 +20,6 @@ pub mod diagnostic;
 pub mod error;
 pub mod host;
 pub mod markdown;
-pub mod messages;
 pub mod output;
 pub mod profile;
 pub mod publish;
@@ -30,7 +29,9 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
+pub mod text;
 pub mod trust;
 
 pub use diagnostic::{Diagnostic, Lang, Location, Message, Severity};
 pub use error::Error;
+pub use text::Localize;

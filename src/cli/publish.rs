@@ -8,7 +8,7 @@ use laman::publish::{
     self, HostAction, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
     RollbackReport,
 };
-use laman::{Lang, Severity};
+use laman::{Lang, Localize, Severity};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -100,13 +100,7 @@ pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
 fn fail(e: &PublishError, lang: Lang) -> ExitCode {
     let text = match e.config_diagnostic() {
         Some(d) => format_diagnostic(d, lang),
-        None => {
-            let word = match lang {
-                Lang::Id => "galat",
-                Lang::En => "error",
-            };
-            format!("{word}: {}\n", e.text(lang))
-        }
+        None => format!("{}: {}\n", Severity::Error.text(lang), e.text(lang)),
     };
     let _ = out::stderr(&text);
     ExitCode::Failure

@@ -10,12 +10,13 @@ use serde_json::{Value, json};
 use crate::build::BuildReport;
 use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
 use crate::rules::catalogue::Catalogue;
+use crate::text::Localize;
 
 /// One finding as a person reads it in a terminal.
 pub fn human(d: &Diagnostic, lang: Lang) -> String {
     let mut s = format!(
         "{}[{}]: {}\n  --> {}\n",
-        d.severity.label(lang),
+        d.severity.text(lang),
         d.code,
         d.text(lang),
         d.location
@@ -31,7 +32,7 @@ pub fn human(d: &Diagnostic, lang: Lang) -> String {
         } else {
             "severity"
         };
-        s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.label(lang)));
+        s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.text(lang)));
     }
     if let Some(h) = d.hint(lang) {
         let word = if lang == Lang::Id { "saran" } else { "help" };

@@ -7,21 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, Verification};
 
 /// The catalogue text, as shipped.
 pub const SOURCE: &str = include_str!("../../spec/content-rules.toml");
-
-/// How sure a citation is (content-rules.md §0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum Verification {
-    /// Wording seen in the regulation text.
-    V,
-    /// Seen only in a secondary source.
-    S,
-    /// Recalled, not seen: must be checked before it is shown as certain.
-    R,
-}
 
 /// One legal basis of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -52,6 +41,8 @@ pub struct Aturan {
     pub jenis: Option<String>,
     /// What is checked (Indonesian).
     pub cek: String,
+    /// What is checked, in English (shown with `--lang en`).
+    pub cek_en: String,
     /// Legal basis.
     pub dasar: Vec<Dasar>,
     /// Thresholds.

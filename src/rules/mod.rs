@@ -9,7 +9,6 @@
 //! callable alone, for a preview that shows one page's findings.
 
 pub mod catalogue;
-pub mod findings;
 pub mod html;
 mod output;
 mod pages;
@@ -24,25 +23,29 @@ use rayon::prelude::*;
 
 use crate::config::RegencyConfig;
 use crate::content::{ContentTree, SourcePage};
-use crate::diagnostic::{Citation, Diagnostic, FileKind, Location, Message, Severity};
+use crate::diagnostic::{
+    Citation, Diagnostic, FileKind, Location, Message, Requirement, RuleFinding, Severity,
+};
 use crate::markdown::Rendered;
 use crate::profile::Profile;
 use crate::registry::Site;
 use catalogue::{Catalogue, severity_of};
-use findings::RuleFinding;
 pub use html::HtmlFacts;
 
 /// Rules of laman's own that the catalogue does not list (output checks).
-const OWN_RULES: &[(&str, Severity, &str)] = &[
+/// Each with its severity and what it requires, in Indonesian and English.
+const OWN_RULES: &[(&str, Severity, &str, &str)] = &[
     (
         "TAUTAN-002",
         Severity::Error,
         "Tautan di keluaran menuju berkas yang ada (halaman, gambar, dokumen).",
+        "Links in the output lead to files that exist (pages, images, documents).",
     ),
     (
         "TAUTAN-003",
         Severity::Error,
         "Tautan ke jangkar (#…) menuju id yang ada di halaman tujuan.",
+        "Links to an anchor (#…) lead to an id that exists on the target page.",
     ),
 ];
 
@@ -126,7 +129,7 @@ pub struct PageHtml {
 struct RuleMeta {
     severity: Severity,
     basis: std::sync::Arc<[Citation]>,
-    requirement: Option<std::sync::Arc<str>>,
+    requirement: Option<std::sync::Arc<Requirement>>,
 }
 
 /// The rules, configured for one regency.
@@ -159,7 +162,7 @@ impl Engine {
                 Location::at_offset(crate::config::FILE_NAME, text, off)
             };
             let known =
-                catalogue.rules.contains_key(rule) || OWN_RULES.iter().any(|(id, _, _)| id == rule);
+                catalogue.rules.contains_key(rule) || OWN_RULES.iter().any(|(id, ..)| id == rule);
             if !known {
                 let mut ids: Vec<String> = catalogue.rules.keys().cloned().collect();
                 ids.sort_by_key(|id| crate::content::kinds::edit_distance(id, rule));
@@ -189,15 +192,21 @@ impl Engine {
                 let meta = RuleMeta {
                     severity: severity_of(&r.tingkat).unwrap_or(Severity::Warning),
                     basis: engine.basis(r).into(),
-                    requirement: Some(r.cek.as_str().into()),
+                    requirement: Some(std::sync::Arc::new(Requirement {
+                        id: r.cek.clone(),
+                        en: r.cek_en.clone(),
+                    })),
                 };
                 (r.id.clone(), meta)
             })
-            .chain(OWN_RULES.iter().map(|(id, sev, req)| {
+            .chain(OWN_RULES.iter().map(|(id, sev, req_id, req_en)| {
                 let meta = RuleMeta {
                     severity: *sev,
                     basis: std::sync::Arc::from([]),
-                    requirement: Some((*req).into()),
+                    requirement: Some(std::sync::Arc::new(Requirement {
+                        id: (*req_id).to_string(),
+                        en: (*req_en).to_string(),
+                    })),
                 };
                 (id.to_string(), meta)
             }))

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::findings::RuleFinding as F;
 use super::site::host_of;
 use super::{Engine, Found, SiteInput};
 use crate::content::kinds::Jenis;
 use crate::diagnostic::Location;
+use crate::diagnostic::RuleFinding as F;
 
 /// Runs every output rule on `input`.
 pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {

@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 
-use super::findings::RuleFinding as F;
 use super::{Engine, Found, RuleOptions, field_at, filled};
 use crate::content::SourcePage;
 use crate::content::date::PageDate;
 use crate::content::kinds::{Gambar, Jenis, KindData};
+use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
 use crate::markdown::Rendered;
 use crate::registry::Site;

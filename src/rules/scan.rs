@@ -3,10 +3,10 @@
 //! code (AMAN-001). High-confidence patterns only: a false alarm on every
 //! build teaches editors to ignore the report.
 
-use super::findings::RuleFinding as F;
 use super::{Found, SiteInput};
 use crate::content::SourcePage;
 use crate::diagnostic::Location;
+use crate::diagnostic::RuleFinding as F;
 
 /// Scans one page's source text.
 pub(super) fn page(page: &SourcePage, found: &mut Found) {

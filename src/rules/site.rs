@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use super::findings::RuleFinding as F;
 use super::{Engine, Found, RuleOptions, SiteInput, filled, key_at};
 use crate::content::kinds::{Jenis, KindData};
+use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
 use crate::registry::Site;
 

@@ -5,7 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use laman::{Lang, Severity};
+use laman::{Lang, Localize, Severity};
 
 use crate::support::*;
 
