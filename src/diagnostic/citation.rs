@@ -1,5 +1,6 @@
-//! The legal basis of a content rule's finding and what the rule requires,
-//! as the catalogue states them.
+//! The legal basis of a content rule's finding, and words that come with
+//! the data in both languages (what a rule requires, its title), as the
+//! catalogue states them.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,10 +32,10 @@ pub struct Citation {
     pub verification: Verification,
 }
 
-/// What a content rule requires, in both languages (the catalogue's `cek`
-/// and `cek_en`). Shared by every finding of a rule.
+/// Words that data brings in both languages, such as what a content rule
+/// requires (the catalogue's `cek` and `cek_en`) or its title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Requirement {
+pub struct Bilingual {
     /// Bahasa Indonesia.
     pub id: String,
     /// English.

@@ -16,7 +16,7 @@ mod rule;
 
 use serde::Serialize;
 
-pub use citation::{Citation, Requirement, Verification};
+pub use citation::{Bilingual, Citation, Verification};
 pub use location::{Location, line_col};
 pub use message::{FileKind, Message, TemplateLimitKind};
 pub use rule::RuleFinding;
@@ -59,7 +59,7 @@ pub struct Diagnostic {
     pub basis: std::sync::Arc<[Citation]>,
     /// What the rule requires (content rules: the catalogue's `cek`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requirement: Option<std::sync::Arc<Requirement>>,
+    pub requirement: Option<std::sync::Arc<Bilingual>>,
     /// Why the severity differs from the catalogue's (profile or laman.toml citation).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_reason: Option<String>,

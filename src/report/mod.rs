@@ -151,11 +151,11 @@ pub fn sarif(r: &BuildReport, lang: Lang) -> Value {
         .map(|id| match catalogue.rules.get(*id) {
             Some(a) => json!({
                 "id": id,
-                "name": a.judul,
-                "shortDescription": { "text": a.judul },
-                "fullDescription": { "text": a.cek },
+                "name": a.title().text(lang),
+                "shortDescription": { "text": a.title().text(lang) },
+                "fullDescription": { "text": a.requirement().text(lang) },
                 "defaultConfiguration": { "level": sarif_level(crate::rules::catalogue::severity_of(&a.tingkat).unwrap_or(Severity::Warning)) },
-                "properties": { "basis": a.dasar, "scope": a.lingkup },
+                "properties": { "basis": a.dasar, "scope": a.lingkup.text(lang) },
             }),
             None => json!({ "id": id, "shortDescription": { "text": id } }),
         })

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Severity, Verification};
+use crate::diagnostic::{Bilingual, Lang, Severity, Verification};
+use crate::text::Localize;
 
 /// The catalogue text, as shipped.
 pub const SOURCE: &str = include_str!("../../spec/content-rules.toml");
@@ -32,10 +33,12 @@ pub struct Aturan {
     pub id: String,
     /// Short title (Indonesian).
     pub judul: String,
+    /// Short title in English.
+    pub judul_en: String,
     /// `error`, `warning`, `info` or `kebijakan`.
     pub tingkat: String,
-    /// `situs`, `halaman`, `build` or `ops`.
-    pub lingkup: String,
+    /// What the rule is about.
+    pub lingkup: Scope,
     /// Page kind the rule is about, if any.
     #[serde(default)]
     pub jenis: Option<String>,
@@ -48,6 +51,55 @@ pub struct Aturan {
     /// Thresholds.
     #[serde(default)]
     pub param: BTreeMap<String, toml::Value>,
+}
+
+impl Aturan {
+    /// The short title in both languages.
+    pub fn title(&self) -> Bilingual {
+        Bilingual {
+            id: self.judul.clone(),
+            en: self.judul_en.clone(),
+        }
+    }
+
+    /// What the rule requires, in both languages.
+    pub fn requirement(&self) -> Bilingual {
+        Bilingual {
+            id: self.cek.clone(),
+            en: self.cek_en.clone(),
+        }
+    }
+}
+
+/// What a rule is about; the catalogue's words are its serialized form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Scope {
+    /// A whole site.
+    #[serde(rename = "situs")]
+    Site,
+    /// One page.
+    #[serde(rename = "halaman")]
+    Page,
+    /// The build itself.
+    #[serde(rename = "build")]
+    Build,
+    /// Operations around the sites.
+    #[serde(rename = "ops")]
+    Ops,
+}
+
+impl Localize for Scope {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Scope::Site, Lang::Id) => "situs",
+            (Scope::Site, Lang::En) => "site",
+            (Scope::Page, Lang::Id) => "halaman",
+            (Scope::Page, Lang::En) => "page",
+            (Scope::Build, _) => "build",
+            (Scope::Ops, _) => "ops",
+        }
+        .to_string()
+    }
 }
 
 /// A legal source.

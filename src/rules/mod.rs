@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use crate::config::RegencyConfig;
 use crate::content::{ContentTree, SourcePage};
 use crate::diagnostic::{
-    Citation, Diagnostic, FileKind, Location, Message, Requirement, RuleFinding, Severity,
+    Bilingual, Citation, Diagnostic, FileKind, Location, Message, RuleFinding, Severity,
 };
 use crate::markdown::Rendered;
 use crate::profile::Profile;
@@ -129,7 +129,7 @@ pub struct PageHtml {
 struct RuleMeta {
     severity: Severity,
     basis: std::sync::Arc<[Citation]>,
-    requirement: Option<std::sync::Arc<Requirement>>,
+    requirement: Option<std::sync::Arc<Bilingual>>,
 }
 
 /// The rules, configured for one regency.
@@ -192,10 +192,7 @@ impl Engine {
                 let meta = RuleMeta {
                     severity: severity_of(&r.tingkat).unwrap_or(Severity::Warning),
                     basis: engine.basis(r).into(),
-                    requirement: Some(std::sync::Arc::new(Requirement {
-                        id: r.cek.clone(),
-                        en: r.cek_en.clone(),
-                    })),
+                    requirement: Some(std::sync::Arc::new(r.requirement())),
                 };
                 (r.id.clone(), meta)
             })
@@ -203,7 +200,7 @@ impl Engine {
                 let meta = RuleMeta {
                     severity: *sev,
                     basis: std::sync::Arc::from([]),
-                    requirement: Some(std::sync::Arc::new(Requirement {
+                    requirement: Some(std::sync::Arc::new(Bilingual {
                         id: (*req_id).to_string(),
                         en: (*req_en).to_string(),
                     })),

@@ -11,7 +11,7 @@
 mod message;
 mod rule;
 
-use crate::diagnostic::{Citation, Diagnostic, Lang, Requirement, Severity, Verification};
+use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Severity, Verification};
 
 pub use message::type_word;
 
@@ -63,7 +63,7 @@ impl Localize for Citation {
     }
 }
 
-impl Localize for Requirement {
+impl Localize for Bilingual {
     fn text(&self, lang: Lang) -> String {
         match lang {
             Lang::Id => self.id.clone(),
