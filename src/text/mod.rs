@@ -136,6 +136,21 @@ impl Localize for Number {
     }
 }
 
+/// A duration in seconds with two decimals, as a summary line shows it:
+/// `1,25 d` (detik) in Indonesian, `1.25 s` in English.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seconds(pub std::time::Duration);
+
+impl Localize for Seconds {
+    fn text(&self, lang: Lang) -> String {
+        let n = Number::fixed(self.0.as_secs_f64(), 2).text(lang);
+        match lang {
+            Lang::Id => format!("{n} d"),
+            Lang::En => format!("{n} s"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +166,9 @@ mod tests {
         assert_eq!(Number::count(0).text(Lang::En), "0");
         assert_eq!(Number::fixed(0.256, 2).text(Lang::Id), "0,26");
         assert_eq!(Number::fixed(-1234.0, 0).text(Lang::En), "-1,234");
+        let d = Seconds(std::time::Duration::from_millis(1_234_560));
+        assert_eq!(d.text(Lang::Id), "1.234,56 d");
+        assert_eq!(d.text(Lang::En), "1,234.56 s");
     }
 
     #[test]
