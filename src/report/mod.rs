@@ -151,11 +151,11 @@ pub fn sarif(r: &BuildReport, lang: Lang) -> Value {
         .map(|id| match catalogue.rules.get(*id) {
             Some(a) => json!({
                 "id": id,
-                "name": a.title().text(lang),
-                "shortDescription": { "text": a.title().text(lang) },
+                "name": a.title_words().text(lang),
+                "shortDescription": { "text": a.title_words().text(lang) },
                 "fullDescription": { "text": a.requirement().text(lang) },
-                "defaultConfiguration": { "level": sarif_level(crate::rules::catalogue::severity_of(&a.tingkat).unwrap_or(Severity::Warning)) },
-                "properties": { "basis": a.dasar, "scope": a.lingkup.text(lang) },
+                "defaultConfiguration": { "level": sarif_level(a.level.severity()) },
+                "properties": { "basis": a.basis, "scope": a.scope.text(lang) },
             }),
             None => json!({ "id": id, "shortDescription": { "text": id } }),
         })
