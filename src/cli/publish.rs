@@ -106,19 +106,6 @@ fn fail(e: &PublishError, lang: Lang) -> ExitCode {
     ExitCode::Failure
 }
 
-fn action_word(a: HostAction, lang: Lang) -> &'static str {
-    match (a, lang) {
-        (HostAction::Publish, Lang::Id) => "terbit",
-        (HostAction::Publish, Lang::En) => "publish",
-        (HostAction::Blocked, Lang::Id) => "DIBLOKIR (versi yang tayang dipertahankan)",
-        (HostAction::Blocked, Lang::En) => "BLOCKED (live version kept)",
-        (HostAction::BlockedNew, Lang::Id) => "DIBLOKIR (belum pernah terbit)",
-        (HostAction::BlockedNew, Lang::En) => "BLOCKED (never published)",
-        (HostAction::Removed, Lang::Id) => "dihapus (folder situs tidak ada lagi)",
-        (HostAction::Removed, Lang::En) => "removed (site folder is gone)",
-    }
-}
-
 /// The per-host plan or result, then one line for the whole run.
 pub fn summary(r: &PublishReport, lang: Lang) -> String {
     let mut s = String::new();
@@ -145,7 +132,7 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
             s,
             "  {:<width$}  {:<8}  {files}",
             h.host,
-            action_word(h.action, lang)
+            h.action.text(lang)
         );
     }
     for d in &r.deploys {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::build::BuildReport;
 use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
 use crate::rules::catalogue::Catalogue;
-use crate::text::Localize;
+use crate::text::{Label, Localize, capitalized};
 
 /// One finding as a person reads it in a terminal.
 pub fn human(d: &Diagnostic, lang: Lang) -> String {
@@ -22,20 +22,16 @@ pub fn human(d: &Diagnostic, lang: Lang) -> String {
         d.location
     );
     if !d.basis.is_empty() {
-        let word = if lang == Lang::Id { "dasar" } else { "basis" };
+        let word = Label::Basis.text(lang);
         let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
         s.push_str(&format!("  = {word}: {}\n", cites.join("; ")));
     }
     if let Some(r) = &d.severity_reason {
-        let word = if lang == Lang::Id {
-            "tingkat"
-        } else {
-            "severity"
-        };
+        let word = Label::Severity.text(lang);
         s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.text(lang)));
     }
     if let Some(h) = d.hint(lang) {
-        let word = if lang == Lang::Id { "saran" } else { "help" };
+        let word = Label::Help.text(lang);
         s.push_str(&format!("  = {word}: {h}\n"));
     }
     s
@@ -121,7 +117,7 @@ pub fn github(r: &BuildReport, lang: Lang) -> String {
             let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
             msg.push_str(&format!(
                 "\n{}: {}",
-                if lang == Lang::Id { "Dasar" } else { "Basis" },
+                capitalized(&Label::Basis.text(lang)),
                 cites.join("; ")
             ));
         }

@@ -86,6 +86,40 @@ impl Localize for Diagnostic {
     }
 }
 
+/// The words in front of the parts of a finding as a report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// `dasar` / `basis`: the legal basis.
+    Basis,
+    /// `tingkat` / `severity`: why the severity differs.
+    Severity,
+    /// `saran` / `help`: what to do.
+    Help,
+}
+
+impl Localize for Label {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Label::Basis, Lang::Id) => "dasar",
+            (Label::Basis, Lang::En) => "basis",
+            (Label::Severity, Lang::Id) => "tingkat",
+            (Label::Severity, Lang::En) => "severity",
+            (Label::Help, Lang::Id) => "saran",
+            (Label::Help, Lang::En) => "help",
+        }
+        .to_string()
+    }
+}
+
+/// `s` with its first letter upper-case (a label that starts a line).
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// A number as a person writes it: Indonesian groups thousands with `.` and
 /// writes decimals after `,` (1.234,5); English the other way (1,234.5).
 #[derive(Debug, Clone, Copy, PartialEq)]
