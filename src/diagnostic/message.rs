@@ -66,8 +66,12 @@ pub enum Message {
         allowed: Vec<String>,
     },
     /// `jenis = "…"` names no page kind.
-    UnknownJenis {
-        jenis: String,
+    #[serde(rename = "unknown-jenis")]
+    UnknownPageKind {
+        /// The kind as written.
+        #[serde(rename = "jenis")]
+        kind: String,
+        /// The nearest known kind.
         suggestion: Option<String>,
     },
     /// A date that does not parse or does not exist.
@@ -157,7 +161,7 @@ impl Message {
                 file: FileKind::FrontMatter,
                 ..
             }
-            | UnknownJenis { .. }
+            | UnknownPageKind { .. }
             | InvalidDate { .. }
             | UnclosedFrontMatter { .. } => "META-002",
             TomlSyntax { .. }

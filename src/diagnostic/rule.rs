@@ -9,7 +9,11 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RuleFinding {
     /// The site has no page of this kind.
-    MissingPage { jenis: String },
+    MissingPage {
+        /// The page kind (`jenis`).
+        #[serde(rename = "jenis")]
+        kind: String,
+    },
     /// A required field is missing or empty (page front matter or site.toml).
     MissingField { field: String },
     /// A recommended field is missing or empty.
@@ -30,7 +34,11 @@ pub enum RuleFinding {
         earlier_than: String,
     },
     /// A category of periodic information has no entry.
-    MissingCategory { kategori: String },
+    MissingCategory {
+        /// The category (`kategori`).
+        #[serde(rename = "kategori")]
+        category: String,
+    },
     /// A complaint channel id that site.toml does not define.
     UnknownChannel { id: String },
     /// No SP4N-LAPOR! channel on lapor.go.id.
@@ -44,7 +52,11 @@ pub enum RuleFinding {
     /// Two sites for one agency.
     DuplicateAgency { other: String },
     /// Hosting outside the Diskominfo data centre without the required decree/attestation.
-    HostingElsewhere { penyedia: String },
+    HostingElsewhere {
+        /// The hosting provider (`penyedia`).
+        #[serde(rename = "penyedia")]
+        provider: String,
+    },
     /// An image without alt text (or alt = file name).
     ImageWithoutAlt { src: String },
     /// Heading levels skip (h2 → h4).
@@ -72,9 +84,17 @@ pub enum RuleFinding {
     /// A page that must link to the maklumat does not.
     NotLinked { target: String },
     /// A fee without the regulation that sets it.
-    FeeWithoutBasis { biaya_rp: u64 },
+    FeeWithoutBasis {
+        /// The fee in rupiah (`biaya_rp`).
+        #[serde(rename = "biaya_rp")]
+        fee_rp: u64,
+    },
     /// The annual information-service report for a year is missing.
-    AnnualReportMissing { tahun: i32 },
+    AnnualReportMissing {
+        /// The year the report is for (`tahun`).
+        #[serde(rename = "tahun")]
+        year: i32,
+    },
     /// The vision/mission period has ended.
     PeriodEnded { date: String },
     /// `melayani_publik = false` without a reason.

@@ -227,7 +227,7 @@ fn kind_specific(
                         "PPID-003",
                         field_at(page, "entri"),
                         F::MissingCategory {
-                            kategori: cat.into(),
+                            category: cat.into(),
                         },
                     );
                 }
@@ -337,7 +337,7 @@ fn service(
         found.push(
             "LAYANAN-004",
             field_at(page, "biaya_rp"),
-            F::FeeWithoutBasis { biaya_rp: b },
+            F::FeeWithoutBasis { fee_rp: b },
         );
     }
     if d.penetapan.is_none() {

@@ -59,7 +59,7 @@ pub(super) fn check(
                 rule,
                 site_at.clone(),
                 F::MissingPage {
-                    jenis: j.as_str().into(),
+                    kind: j.as_str().into(),
                 },
             ),
         }
@@ -208,7 +208,7 @@ fn operations(
                 "DOMAIN-006",
                 toml.at("penyedia"),
                 F::HostingElsewhere {
-                    penyedia: h.penyedia.clone(),
+                    provider: h.penyedia.clone(),
                 },
             )
         }
@@ -328,7 +328,7 @@ fn annual_report(input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Findings
         found.push(
             "PPID-007",
             Location::file(&input.site.shown),
-            F::AnnualReportMissing { tahun: year - 1 },
+            F::AnnualReportMissing { year: year - 1 },
         );
     }
 }
@@ -348,7 +348,7 @@ fn news(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut 
             "MUTAKHIR-003",
             Location::file(&input.site.shown),
             F::MissingPage {
-                jenis: "berita".into(),
+                kind: "berita".into(),
             },
         ),
         Some((d, p)) => {
@@ -395,7 +395,7 @@ fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Findings) {
             sev,
             at,
             F::MissingPage {
-                jenis: "kebijakan-privasi".into(),
+                kind: "kebijakan-privasi".into(),
             },
         );
         return;

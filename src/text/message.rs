@@ -147,8 +147,8 @@ fn text(m: &Message, lang: Lang) -> String {
         }
         (InvalidValue { value, .. }, Id) => format!("nilai `{value}` tidak diperbolehkan di sini"),
         (InvalidValue { value, .. }, En) => format!("the value `{value}` is not allowed here"),
-        (UnknownJenis { jenis, .. }, Id) => format!("jenis halaman `{jenis}` tidak dikenal"),
-        (UnknownJenis { jenis, .. }, En) => format!("unknown page kind (jenis) `{jenis}`"),
+        (UnknownPageKind { kind, .. }, Id) => format!("jenis halaman `{kind}` tidak dikenal"),
+        (UnknownPageKind { kind, .. }, En) => format!("unknown page kind (jenis) `{kind}`"),
         (InvalidDate { value }, Id) => format!("tanggal `{value}` tidak sah"),
         (InvalidDate { value }, En) => format!("`{value}` is not a valid date"),
         (UnclosedFrontMatter { delimiter }, Id) => {
@@ -283,7 +283,7 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         }
         (InvalidValue { .. }, _) => return None,
         (
-            UnknownJenis {
+            UnknownPageKind {
                 suggestion: Some(s),
                 ..
             },
@@ -292,7 +292,7 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
             format!("mungkin maksudnya `{s}`? Daftar jenis ada di docs/panduan-editor.md")
         }
         (
-            UnknownJenis {
+            UnknownPageKind {
                 suggestion: Some(s),
                 ..
             },
@@ -300,8 +300,8 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         ) => {
             format!("did you mean `{s}`? The kinds are listed in docs/panduan-editor.md")
         }
-        (UnknownJenis { .. }, Id) => "daftar jenis halaman ada di docs/panduan-editor.md".into(),
-        (UnknownJenis { .. }, En) => "the page kinds are listed in docs/panduan-editor.md".into(),
+        (UnknownPageKind { .. }, Id) => "daftar jenis halaman ada di docs/panduan-editor.md".into(),
+        (UnknownPageKind { .. }, En) => "the page kinds are listed in docs/panduan-editor.md".into(),
         (InvalidDate { .. }, Id) => {
             "tulis tanggal sebagai TTTT-BB-HH, misalnya 2025-01-31, dan pastikan tanggalnya ada"
                 .into()

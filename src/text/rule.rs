@@ -14,8 +14,8 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
     use Lang::*;
     use RuleFinding::*;
     match (f, lang) {
-        (MissingPage { jenis }, Id) => format!("situs belum memiliki halaman jenis `{jenis}`"),
-        (MissingPage { jenis }, En) => format!("the site has no page of kind `{jenis}`"),
+        (MissingPage { kind }, Id) => format!("situs belum memiliki halaman jenis `{kind}`"),
+        (MissingPage { kind }, En) => format!("the site has no page of kind `{kind}`"),
         (MissingField { field }, Id) => format!("`{field}` wajib diisi"),
         (MissingField { field }, En) => format!("`{field}` is required"),
         (MissingRecommended { fields }, Id) => format!("belum diisi: {}", ticks(fields)),
@@ -66,11 +66,11 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
         ) => {
             format!("`{field}` = {date} is earlier than the document's date {earlier_than}")
         }
-        (MissingCategory { kategori }, Id) => {
-            format!("kategori informasi berkala `{kategori}` belum ada entrinya")
+        (MissingCategory { category }, Id) => {
+            format!("kategori informasi berkala `{category}` belum ada entrinya")
         }
-        (MissingCategory { kategori }, En) => {
-            format!("periodic-information category `{kategori}` has no entry")
+        (MissingCategory { category }, En) => {
+            format!("periodic-information category `{category}` has no entry")
         }
         (UnknownChannel { id }, Id) => {
             format!("kanal pengaduan `{id}` tidak didefinisikan di site.toml")
@@ -96,12 +96,12 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
         }
         (DuplicateAgency { other }, Id) => format!("PD yang sama juga memiliki situs {other}"),
         (DuplicateAgency { other }, En) => format!("the same agency also has the site {other}"),
-        (HostingElsewhere { penyedia }, Id) => {
-            format!("hosting di `{penyedia}`, bukan Pusat Data Diskominfo, tanpa SK/atestasi")
+        (HostingElsewhere { provider }, Id) => {
+            format!("hosting di `{provider}`, bukan Pusat Data Diskominfo, tanpa SK/atestasi")
         }
-        (HostingElsewhere { penyedia }, En) => {
+        (HostingElsewhere { provider }, En) => {
             format!(
-                "hosted at `{penyedia}`, not the Diskominfo data centre, without decree or attestation"
+                "hosted at `{provider}`, not the Diskominfo data centre, without decree or attestation"
             )
         }
         (ImageWithoutAlt { src }, Id) => {
@@ -164,17 +164,17 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
         }
         (NotLinked { target }, Id) => format!("halaman ini tidak menautkan {target}"),
         (NotLinked { target }, En) => format!("this page does not link to {target}"),
-        (FeeWithoutBasis { biaya_rp }, Id) => {
-            format!("biaya Rp{biaya_rp} tanpa `dasar_biaya` (peraturan yang menetapkannya)")
+        (FeeWithoutBasis { fee_rp }, Id) => {
+            format!("biaya Rp{fee_rp} tanpa `dasar_biaya` (peraturan yang menetapkannya)")
         }
-        (FeeWithoutBasis { biaya_rp }, En) => {
-            format!("fee Rp{biaya_rp} without `dasar_biaya` (the regulation that sets it)")
+        (FeeWithoutBasis { fee_rp }, En) => {
+            format!("fee Rp{fee_rp} without `dasar_biaya` (the regulation that sets it)")
         }
-        (AnnualReportMissing { tahun }, Id) => {
-            format!("laporan layanan informasi tahun {tahun} belum diterbitkan (batas 31 Maret)")
+        (AnnualReportMissing { year }, Id) => {
+            format!("laporan layanan informasi tahun {year} belum diterbitkan (batas 31 Maret)")
         }
-        (AnnualReportMissing { tahun }, En) => {
-            format!("the information-service report for {tahun} is not published (due 31 March)")
+        (AnnualReportMissing { year }, En) => {
+            format!("the information-service report for {year} is not published (due 31 March)")
         }
         (PeriodEnded { date }, Id) => format!("periode visi dan misi berakhir {date}"),
         (PeriodEnded { date }, En) => format!("the vision and mission period ended on {date}"),
