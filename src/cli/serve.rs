@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use clap::Args;
-use laman::serve::{self, Event, Rebuilt, Scope, ServeOptions};
+use laman::serve::{self, Event, Rebuilt, ServeOptions};
 use laman::text::Number;
 use laman::{Lang, Localize};
 
@@ -83,13 +83,7 @@ fn print_event(e: &Event, lang: Lang) {
 /// then every error and the page's own findings in full.
 fn line(r: &Rebuilt, lang: Lang) -> String {
     let clock = chrono::Local::now().format("%H:%M:%S");
-    let what = match (&r.scope, lang) {
-        (Scope::Page { site, rel }, _) => format!("{site}/content/{rel}"),
-        (Scope::Site(s), Lang::Id) => format!("situs {s}"),
-        (Scope::Site(s), Lang::En) => format!("site {s}"),
-        (Scope::All, Lang::Id) => "semua situs".to_string(),
-        (Scope::All, Lang::En) => "all sites".to_string(),
-    };
+    let what = r.scope.text(lang);
     let n = |x: usize| Number::count(x).text(lang);
     let ms = Number::fixed(r.elapsed.as_secs_f64() * 1000.0, 1).text(lang);
     let t = &r.tally;
