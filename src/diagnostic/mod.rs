@@ -57,7 +57,7 @@ pub struct Diagnostic {
     /// Legal basis (content rules only); shared by every finding of a rule.
     #[serde(skip_serializing_if = "<[Citation]>::is_empty")]
     pub basis: std::sync::Arc<[Citation]>,
-    /// What the rule requires (content rules: the catalogue's `cek`).
+    /// What the rule requires (content rules: the catalogue's `cek` and `cek_en`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requirement: Option<std::sync::Arc<Bilingual>>,
     /// Why the severity differs from the catalogue's (profile or laman.toml citation).
