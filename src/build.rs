@@ -96,6 +96,21 @@ pub enum SiteStatus {
     Failed,
 }
 
+impl crate::text::Localize for SiteStatus {
+    /// What the summary says after a site's counts (nothing when it was built).
+    fn text(&self, lang: crate::diagnostic::Lang) -> String {
+        use crate::diagnostic::Lang::{En, Id};
+        match (self, lang) {
+            (SiteStatus::Built, _) => "",
+            (SiteStatus::FailedKeptPrevious, Id) => "GAGAL (versi sebelumnya dipertahankan)",
+            (SiteStatus::FailedKeptPrevious, En) => "FAILED (previous version kept)",
+            (SiteStatus::Failed, Id) => "GAGAL (tidak ditulis)",
+            (SiteStatus::Failed, En) => "FAILED (not written)",
+        }
+        .to_string()
+    }
+}
+
 /// One site's result.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SiteReport {

@@ -1,15 +1,17 @@
-//! The library's error type: what stops laman from running at all.
+//! The library's error type: what stops laman from running at all, and its
+//! words (English in `Display`, both languages through `Localize`).
 //! A problem *in the content* is a `Diagnostic`, not an `Error`.
 
 use std::path::PathBuf;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lang};
+use crate::text::Localize;
 
 /// Could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// laman.toml is missing a valid form; the diagnostic says where.
-    #[error("{}: {}", .0.location, .0.text(crate::diagnostic::Lang::En))]
+    #[error("{}: {}", .0.location, .0.text(Lang::En))]
     Config(Box<Diagnostic>),
     /// A file or folder could not be read or written.
     #[error("{}: {source}", path.display())]
@@ -60,6 +62,24 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl Localize for Error {
+    /// The error in `lang` without a severity word (the CLI adds it). The
+    /// English text is `Display`; a config error is its diagnostic's text.
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Error::UnknownSite(s), Lang::Id) => format!("tidak ada situs `{s}` di sites/"),
+            (Error::Exists(p), Lang::Id) => format!("{} sudah ada; tidak ditimpa", p.display()),
+            (Error::Busy { path, holder }, Lang::Id) => format!(
+                "{}: laman lain sedang menulis keluaran ini ({}); tunggu sampai selesai",
+                path.display(),
+                holder.as_deref().unwrap_or("tidak diketahui")
+            ),
+            (Error::Config(d), lang) => format!("{}: {}", d.location, d.text(lang)),
+            (other, _) => other.to_string(),
         }
     }
 }

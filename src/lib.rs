@@ -22,7 +22,6 @@ pub mod host;
 pub mod import;
 pub mod markdown;
 pub mod media;
-pub mod messages;
 pub mod output;
 pub mod profile;
 pub mod publish;
@@ -32,7 +31,9 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
+pub mod text;
 pub mod trust;
 
 pub use diagnostic::{Diagnostic, Lang, Location, Message, Severity};
 pub use error::Error;
+pub use text::Localize;

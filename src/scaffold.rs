@@ -311,7 +311,8 @@ pub fn page_text(jenis: Jenis, title: &str) -> String {
 
 /// Scaffolds `sites/<slug>/` with every required page.
 pub fn new_site(root: &Path, slug: &str, domain: &str) -> Result<Vec<PathBuf>, Error> {
-    Subdomain::parse(slug).map_err(|m| Error::Usage(m.text(crate::Lang::En)))?;
+    Subdomain::parse(slug)
+        .map_err(|m| Error::Usage(crate::text::Localize::text(&m, crate::Lang::En)))?;
     let dir = root.join("sites").join(slug);
     if dir.exists() {
         return Err(Error::Exists(dir));

@@ -3,8 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use laman::Lang;
-use laman::build::{self, BuildOptions, BuildReport, SiteStatus};
+use laman::build::{self, BuildOptions, BuildReport, SiteReport, SiteStatus};
+use laman::diagnostic::Tally;
+use laman::text::{Number, Seconds};
+use laman::{Lang, Localize, Severity};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -79,8 +81,8 @@ pub fn log(report: &BuildReport, lang: Lang) -> String {
     );
     for (site, diags) in groups {
         let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
-        for d in diags.iter().filter(|d| d.severity != laman::Severity::Info) {
-            if d.severity == laman::Severity::Warning {
+        for d in diags.iter().filter(|d| d.severity != Severity::Info) {
+            if d.severity == Severity::Warning {
                 let n = seen.entry(d.code).or_default();
                 *n += 1;
                 if *n > WARNINGS_SHOWN {
@@ -90,96 +92,113 @@ pub fn log(report: &BuildReport, lang: Lang) -> String {
             log.push_str(&format_diagnostic(d, lang));
         }
         for (code, n) in seen.into_iter().filter(|(_, n)| *n > WARNINGS_SHOWN) {
-            let more = n - WARNINGS_SHOWN;
-            let site = site.unwrap_or("laman.toml");
-            log.push_str(&match lang {
-                Lang::Id => format!(
-                    "catatan: {more} peringatan {code} lain di {site} tidak ditampilkan; semua temuan: `laman check`\n\n"
-                ),
-                Lang::En => format!(
-                    "note: {more} more {code} warnings on {site} not shown; every finding: `laman check`\n\n"
-                ),
-            });
+            let hidden = Hidden {
+                more: n - WARNINGS_SHOWN,
+                code,
+                site: site.unwrap_or("laman.toml"),
+            };
+            log.push_str(&hidden.text(lang));
         }
     }
     log
 }
 
-fn seconds(d: std::time::Duration, lang: Lang) -> String {
-    let s = format!("{:.2}", d.as_secs_f64());
-    match lang {
-        Lang::Id => format!("{} d", s.replace('.', ",")),
-        Lang::En => format!("{s} s"),
+/// The line that counts the warnings of one rule on a site not shown.
+struct Hidden<'a> {
+    more: usize,
+    code: &'a str,
+    site: &'a str,
+}
+
+impl Localize for Hidden<'_> {
+    fn text(&self, lang: Lang) -> String {
+        let (more, code, site) = (Number::count(self.more).text(lang), self.code, self.site);
+        match lang {
+            Lang::Id => format!(
+                "catatan: {more} peringatan {code} lain di {site} tidak ditampilkan; semua temuan: `laman check`\n\n"
+            ),
+            Lang::En => format!(
+                "note: {more} more {code} warnings on {site} not shown; every finding: `laman check`\n\n"
+            ),
+        }
+    }
+}
+
+/// One site's line of the summary table.
+struct SiteLine<'a> {
+    site: &'a SiteReport,
+    /// Width of the host column.
+    width: usize,
+}
+
+impl Localize for SiteLine<'_> {
+    fn text(&self, lang: Lang) -> String {
+        let site = self.site;
+        let t = Tally::of(&site.diagnostics);
+        let (pages, errors, warnings) = (
+            Number::count(site.pages).text(lang),
+            Number::count(t.errors).text(lang),
+            Number::count(t.warnings).text(lang),
+        );
+        let (pages_word, errors_word, warnings_word) = match lang {
+            Lang::Id => ("halaman", "galat", "peringatan"),
+            Lang::En => ("pages", "errors", "warnings"),
+        };
+        let status = match site.status {
+            SiteStatus::Built => String::new(),
+            failed => format!("  {}", failed.text(lang)),
+        };
+        format!(
+            "  {:<width$}  {pages:>6} {pages_word}  {:>7}  {errors} {errors_word}, {warnings} {warnings_word}{status}\n",
+            site.host.as_deref().unwrap_or(&site.slug),
+            Seconds(site.elapsed).text(lang),
+            width = self.width,
+        )
+    }
+}
+
+/// The last line of the summary: the whole run.
+struct Total<'a>(&'a BuildReport);
+
+impl Localize for Total<'_> {
+    fn text(&self, lang: Lang) -> String {
+        let r = self.0;
+        let n = |x: usize| Number::count(x).text(lang);
+        let t = r.tally();
+        let built = r
+            .sites
+            .iter()
+            .filter(|x| x.status == SiteStatus::Built)
+            .count();
+        let (built, sites) = (n(built), n(r.sites.len()));
+        let pages = n(r.sites.iter().map(|x| x.pages).sum());
+        let files = n(r.sites.iter().map(|x| x.files).sum());
+        let (errors, warnings) = (n(t.errors), n(t.warnings));
+        let (elapsed, out, release) = (Seconds(r.elapsed).text(lang), r.out.display(), &r.release);
+        match lang {
+            Lang::Id => format!(
+                "Selesai: {built}/{sites} situs, {pages} halaman, {files} berkas dalam {elapsed} → {out} (rilis {release}); {errors} galat, {warnings} peringatan\n"
+            ),
+            Lang::En => format!(
+                "Done: {built}/{sites} sites, {pages} pages, {files} files in {elapsed} → {out} (release {release}); {errors} errors, {warnings} warnings\n"
+            ),
+        }
     }
 }
 
 /// The per-site table and the total line.
 pub fn summary(r: &BuildReport, lang: Lang) -> String {
-    let mut s = String::new();
     let width = r
         .sites
         .iter()
         .map(|x| x.host.as_deref().unwrap_or(&x.slug).len())
         .max()
         .unwrap_or(10);
-    for site in &r.sites {
-        let t = laman::diagnostic::Tally::of(&site.diagnostics);
-        let status = match (site.status, lang) {
-            (SiteStatus::Built, _) => "",
-            (SiteStatus::FailedKeptPrevious, Lang::Id) => {
-                "  GAGAL (versi sebelumnya dipertahankan)"
-            }
-            (SiteStatus::FailedKeptPrevious, Lang::En) => "  FAILED (previous version kept)",
-            (SiteStatus::Failed, Lang::Id) => "  GAGAL (tidak ditulis)",
-            (SiteStatus::Failed, Lang::En) => "  FAILED (not written)",
-        };
-        let line = match lang {
-            Lang::Id => format!(
-                "  {:<width$}  {:>6} halaman  {:>7}  {} galat, {} peringatan{status}\n",
-                site.host.as_deref().unwrap_or(&site.slug),
-                site.pages,
-                seconds(site.elapsed, lang),
-                t.errors,
-                t.warnings
-            ),
-            Lang::En => format!(
-                "  {:<width$}  {:>6} pages  {:>7}  {} errors, {} warnings{status}\n",
-                site.host.as_deref().unwrap_or(&site.slug),
-                site.pages,
-                seconds(site.elapsed, lang),
-                t.errors,
-                t.warnings
-            ),
-        };
-        s.push_str(&line);
-    }
-    let pages: usize = r.sites.iter().map(|x| x.pages).sum();
-    let files: usize = r.sites.iter().map(|x| x.files).sum();
-    let t = r.tally();
-    let built = r
+    let mut s: String = r
         .sites
         .iter()
-        .filter(|x| x.status == SiteStatus::Built)
-        .count();
-    s.push_str(&match lang {
-        Lang::Id => format!(
-            "Selesai: {built}/{} situs, {pages} halaman, {files} berkas dalam {} → {} (rilis {}); {} galat, {} peringatan\n",
-            r.sites.len(),
-            seconds(r.elapsed, lang),
-            r.out.display(),
-            r.release,
-            t.errors,
-            t.warnings
-        ),
-        Lang::En => format!(
-            "Done: {built}/{} sites, {pages} pages, {files} files in {} → {} (release {}); {} errors, {} warnings\n",
-            r.sites.len(),
-            seconds(r.elapsed, lang),
-            r.out.display(),
-            r.release,
-            t.errors,
-            t.warnings
-        ),
-    });
+        .map(|site| SiteLine { site, width }.text(lang))
+        .collect();
+    s.push_str(&Total(r).text(lang));
     s
 }

@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use laman::Lang;
 use laman::build::{self, BuildOptions, Mode};
 use laman::report;
+use laman::text::Number;
+use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -61,24 +62,15 @@ pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
                 text.push_str(&report::human(d, lang));
             }
             let t = r.tally();
+            let n = |x: usize| Number::count(x).text(lang);
+            let (sites, profile, today) = (n(r.sites.len()), r.profile.info().code, r.today);
+            let (errors, warnings, infos) = (n(t.errors), n(t.warnings), n(t.infos));
             text.push_str(&match lang {
                 Lang::Id => format!(
-                    "{} situs diperiksa (profil {}, tanggal {}): {} galat, {} peringatan, {} info\n",
-                    r.sites.len(),
-                    r.profile.info().code,
-                    r.today,
-                    t.errors,
-                    t.warnings,
-                    t.infos
+                    "{sites} situs diperiksa (profil {profile}, tanggal {today}): {errors} galat, {warnings} peringatan, {infos} info\n"
                 ),
                 Lang::En => format!(
-                    "{} sites checked (profile {}, date {}): {} errors, {} warnings, {} infos\n",
-                    r.sites.len(),
-                    r.profile.info().code,
-                    r.today,
-                    t.errors,
-                    t.warnings,
-                    t.infos
+                    "{sites} sites checked (profile {profile}, date {today}): {errors} errors, {warnings} warnings, {infos} infos\n"
                 ),
             });
             out::stdout(&text)?;

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
-use laman::Lang;
 use laman::conformance::{self, ConformanceOptions, ConformanceReport, Status, report};
+use laman::text::Number;
+use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -178,7 +179,7 @@ fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: La
             f.check.id(),
             f.severity.as_str(),
             f.host,
-            f.message.get(lang)
+            f.message.text(lang)
         ));
     }
     let count = |st: Status| r.findings.iter().filter(|f| f.status == st).count();
@@ -187,35 +188,25 @@ fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: La
         count(Status::Fail),
         count(Status::Inconclusive),
     );
-    let secs = r.elapsed.as_secs_f64();
+    let n = |x: usize| Number::count(x).text(lang);
+    let (hosts, p, fl, i) = (n(r.targets.len()), n(p), n(fl), n(i));
+    let secs = Number::fixed(r.elapsed.as_secs_f64(), 1).text(lang);
+    let out = out.display();
     s.push_str(&match lang {
         Lang::Id => format!(
-            "Selesai: {} host dalam {:.1} d; {p} lulus, {fl} gagal, {i} tak pasti → {}\n",
-            r.targets.len(),
-            secs,
-            out.display()
+            "Selesai: {hosts} host dalam {secs} d; {p} lulus, {fl} gagal, {i} tak pasti → {out}\n"
         ),
         Lang::En => format!(
-            "Done: {} hosts in {:.1} s; {p} pass, {fl} fail, {i} inconclusive → {}\n",
-            r.targets.len(),
-            secs,
-            out.display()
+            "Done: {hosts} hosts in {secs} s; {p} pass, {fl} fail, {i} inconclusive → {out}\n"
         ),
     });
     if let Some(d) = d {
+        let (new, fixed, open) = (n(d.new.len()), n(d.fixed.len()), n(d.still_open.len()));
         s.push_str(&match lang {
             Lang::Id => format!(
-                "Dibanding sebelumnya: {} baru, {} diperbaiki, {} masih terbuka\n",
-                d.new.len(),
-                d.fixed.len(),
-                d.still_open.len()
+                "Dibanding sebelumnya: {new} baru, {fixed} diperbaiki, {open} masih terbuka\n"
             ),
-            Lang::En => format!(
-                "Since last run: {} new, {} fixed, {} still open\n",
-                d.new.len(),
-                d.fixed.len(),
-                d.still_open.len()
-            ),
+            Lang::En => format!("Since last run: {new} new, {fixed} fixed, {open} still open\n"),
         });
     }
     s

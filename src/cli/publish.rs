@@ -8,7 +8,7 @@ use laman::publish::{
     self, HostAction, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
     RollbackReport,
 };
-use laman::{Lang, Severity};
+use laman::{Lang, Localize, Severity};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -100,29 +100,10 @@ pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
 fn fail(e: &PublishError, lang: Lang) -> ExitCode {
     let text = match e.config_diagnostic() {
         Some(d) => format_diagnostic(d, lang),
-        None => {
-            let word = match lang {
-                Lang::Id => "galat",
-                Lang::En => "error",
-            };
-            format!("{word}: {}\n", e.text(lang))
-        }
+        None => format!("{}: {}\n", Severity::Error.text(lang), e.text(lang)),
     };
     let _ = out::stderr(&text);
     ExitCode::Failure
-}
-
-fn action_word(a: HostAction, lang: Lang) -> &'static str {
-    match (a, lang) {
-        (HostAction::Publish, Lang::Id) => "terbit",
-        (HostAction::Publish, Lang::En) => "publish",
-        (HostAction::Blocked, Lang::Id) => "DIBLOKIR (versi yang tayang dipertahankan)",
-        (HostAction::Blocked, Lang::En) => "BLOCKED (live version kept)",
-        (HostAction::BlockedNew, Lang::Id) => "DIBLOKIR (belum pernah terbit)",
-        (HostAction::BlockedNew, Lang::En) => "BLOCKED (never published)",
-        (HostAction::Removed, Lang::Id) => "dihapus (folder situs tidak ada lagi)",
-        (HostAction::Removed, Lang::En) => "removed (site folder is gone)",
-    }
 }
 
 /// The per-host plan or result, then one line for the whole run.
@@ -151,7 +132,7 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
             s,
             "  {:<width$}  {:<8}  {files}",
             h.host,
-            action_word(h.action, lang)
+            h.action.text(lang)
         );
     }
     for d in &r.deploys {

@@ -6,8 +6,9 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use clap::Args;
-use laman::Lang;
-use laman::serve::{self, Event, Rebuilt, Scope, ServeOptions};
+use laman::serve::{self, Event, Rebuilt, ServeOptions};
+use laman::text::Number;
+use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -82,29 +83,18 @@ fn print_event(e: &Event, lang: Lang) {
 /// then every error and the page's own findings in full.
 fn line(r: &Rebuilt, lang: Lang) -> String {
     let clock = chrono::Local::now().format("%H:%M:%S");
-    let what = match (&r.scope, lang) {
-        (Scope::Page { site, rel }, _) => format!("{site}/content/{rel}"),
-        (Scope::Site(s), Lang::Id) => format!("situs {s}"),
-        (Scope::Site(s), Lang::En) => format!("site {s}"),
-        (Scope::All, Lang::Id) => "semua situs".to_string(),
-        (Scope::All, Lang::En) => "all sites".to_string(),
-    };
-    let ms = r.elapsed.as_secs_f64() * 1000.0;
+    let what = r.scope.text(lang);
+    let n = |x: usize| Number::count(x).text(lang);
+    let ms = Number::fixed(r.elapsed.as_secs_f64() * 1000.0, 1).text(lang);
     let t = &r.tally;
+    let (files, errors, warnings, infos) =
+        (n(r.rendered), n(r.errors.len()), n(t.warnings), n(t.infos));
     let mut s = match lang {
         Lang::Id => format!(
-            "[{clock}] dibangun ulang {what}: {} berkas dalam {ms:.1} ms — {} galat, {} peringatan, {} info\n",
-            r.rendered,
-            r.errors.len(),
-            t.warnings,
-            t.infos
+            "[{clock}] dibangun ulang {what}: {files} berkas dalam {ms} ms — {errors} galat, {warnings} peringatan, {infos} info\n"
         ),
         Lang::En => format!(
-            "[{clock}] rebuilt {what}: {} files in {ms:.1} ms — {} errors, {} warnings, {} infos\n",
-            r.rendered,
-            r.errors.len(),
-            t.warnings,
-            t.infos
+            "[{clock}] rebuilt {what}: {files} files in {ms} ms — {errors} errors, {warnings} warnings, {infos} infos\n"
         ),
     };
     for d in &r.errors {

@@ -94,12 +94,14 @@ impl Text {
             en: en.into(),
         }
     }
+}
 
-    /// The text in `lang`.
-    pub fn get(&self, lang: crate::Lang) -> &str {
+/// Said through the one trait every user-facing text uses.
+impl crate::text::Localize for Text {
+    fn text(&self, lang: crate::Lang) -> String {
         match lang {
-            crate::Lang::Id => &self.id,
-            crate::Lang::En => &self.en,
+            crate::Lang::Id => self.id.clone(),
+            crate::Lang::En => self.en.clone(),
         }
     }
 }

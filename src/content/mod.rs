@@ -263,8 +263,8 @@ fn load_page(
                 .map_or(split.front_offset, |i| split.front_offset + i);
             Diagnostic::new(
                 Location::at_offset(shown, &text, off),
-                Message::UnknownJenis {
-                    jenis: name.to_string(),
+                Message::UnknownPageKind {
+                    kind: name.to_string(),
                     suggestion: Jenis::suggest(name).map(|j| j.as_str().to_string()),
                 },
             )

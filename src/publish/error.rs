@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Lang;
 use crate::error::Error;
+use crate::text::Localize;
 
 /// Could not publish (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -116,23 +117,27 @@ impl PublishError {
         PublishError::Laman(Error::io(path, source))
     }
 
+    /// The laman.toml finding, when this is a config error (printed like a compiler).
+    pub fn config_diagnostic(&self) -> Option<&crate::diagnostic::Diagnostic> {
+        match self {
+            PublishError::Laman(Error::Config(d)) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl Localize for PublishError {
     /// The message in `lang` (the English one is `Display`).
-    pub fn text(&self, lang: Lang) -> String {
+    fn text(&self, lang: Lang) -> String {
+        use PublishError::*;
+        if let Laman(e) = self {
+            return e.text(lang);
+        }
         if lang == Lang::En {
             return self.to_string();
         }
-        use PublishError::*;
         match self {
-            Laman(e) => match e {
-                Error::Io { path, source } => format!("{}: {source}", path.display()),
-                Error::UnknownSite(s) => format!("tidak ada situs `{s}` di sites/"),
-                Error::Busy { path, holder } => format!(
-                    "{}: laman lain sedang menulis keluaran ini ({}); tunggu sampai selesai",
-                    path.display(),
-                    holder.as_deref().unwrap_or("tidak diketahui")
-                ),
-                other => other.to_string(),
-            },
+            Laman(e) => e.text(lang),
             UnknownTarget { name, known } => format!(
                 "tidak ada target terbit `{name}` di laman.toml (yang ada: {}); periksa [publish.targets.…] atau --target",
                 known.join(", ")
@@ -182,14 +187,6 @@ impl PublishError {
                         "penerbitan berhenti sebelum peralihan; tidak ada yang baru tayang".into(),
                 }
             ),
-        }
-    }
-
-    /// The laman.toml finding, when this is a config error (printed like a compiler).
-    pub fn config_diagnostic(&self) -> Option<&crate::diagnostic::Diagnostic> {
-        match self {
-            PublishError::Laman(Error::Config(d)) => Some(d),
-            _ => None,
         }
     }
 }

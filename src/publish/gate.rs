@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::build::BuildReport;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Lang, Severity};
 use crate::output::{HostManifest, Manifest};
+use crate::text::Localize;
 
 /// What happens to a host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -21,6 +22,23 @@ pub enum HostAction {
     BlockedNew,
     /// Its site folder is gone: it is not in the new release.
     Removed,
+}
+
+impl Localize for HostAction {
+    /// What the publish plan says it does with a host.
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (HostAction::Publish, Lang::Id) => "terbit",
+            (HostAction::Publish, Lang::En) => "publish",
+            (HostAction::Blocked, Lang::Id) => "DIBLOKIR (versi yang tayang dipertahankan)",
+            (HostAction::Blocked, Lang::En) => "BLOCKED (live version kept)",
+            (HostAction::BlockedNew, Lang::Id) => "DIBLOKIR (belum pernah terbit)",
+            (HostAction::BlockedNew, Lang::En) => "BLOCKED (never published)",
+            (HostAction::Removed, Lang::Id) => "dihapus (folder situs tidak ada lagi)",
+            (HostAction::Removed, Lang::En) => "removed (site folder is gone)",
+        }
+        .to_string()
+    }
 }
 
 /// One host of the plan.

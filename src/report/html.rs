@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Lang, Severity};
 use crate::error::Error;
 use crate::render::escape_html as esc;
 use crate::report::{group_of, json, site_of};
+use crate::text::Localize;
 
 /// Rule groups in the order of the matrix, with their Indonesian names.
 pub const GROUPS: &[(&str, &str)] = &[
@@ -188,7 +189,7 @@ fn findings_list(findings: &[&Diagnostic]) -> String {
             b,
             "<tr><td><code>{}</code></td><td><span class=\"lencana {class}\">{}</span>{reason}</td><td>{}<br><span class=\"kecil\">{}</span></td><td>{}</td><td>{}</td></tr>",
             esc(d.code),
-            d.severity.label(Lang::Id),
+            d.severity.text(Lang::Id),
             esc(&d.text(Lang::Id)),
             esc(&d.location.to_string()),
             basis.join("<br>"),

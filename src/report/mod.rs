@@ -10,31 +10,28 @@ use serde_json::{Value, json};
 use crate::build::BuildReport;
 use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
 use crate::rules::catalogue::Catalogue;
+use crate::text::{Label, Localize, capitalized};
 
 /// One finding as a person reads it in a terminal.
 pub fn human(d: &Diagnostic, lang: Lang) -> String {
     let mut s = format!(
         "{}[{}]: {}\n  --> {}\n",
-        d.severity.label(lang),
+        d.severity.text(lang),
         d.code,
         d.text(lang),
         d.location
     );
     if !d.basis.is_empty() {
-        let word = if lang == Lang::Id { "dasar" } else { "basis" };
+        let word = Label::Basis.text(lang);
         let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
         s.push_str(&format!("  = {word}: {}\n", cites.join("; ")));
     }
     if let Some(r) = &d.severity_reason {
-        let word = if lang == Lang::Id {
-            "tingkat"
-        } else {
-            "severity"
-        };
-        s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.label(lang)));
+        let word = Label::Severity.text(lang);
+        s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.text(lang)));
     }
     if let Some(h) = d.hint(lang) {
-        let word = if lang == Lang::Id { "saran" } else { "help" };
+        let word = Label::Help.text(lang);
         s.push_str(&format!("  = {word}: {h}\n"));
     }
     s
@@ -120,7 +117,7 @@ pub fn github(r: &BuildReport, lang: Lang) -> String {
             let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
             msg.push_str(&format!(
                 "\n{}: {}",
-                if lang == Lang::Id { "Dasar" } else { "Basis" },
+                capitalized(&Label::Basis.text(lang)),
                 cites.join("; ")
             ));
         }
@@ -150,11 +147,11 @@ pub fn sarif(r: &BuildReport, lang: Lang) -> Value {
         .map(|id| match catalogue.rules.get(*id) {
             Some(a) => json!({
                 "id": id,
-                "name": a.judul,
-                "shortDescription": { "text": a.judul },
-                "fullDescription": { "text": a.cek },
-                "defaultConfiguration": { "level": sarif_level(crate::rules::catalogue::severity_of(&a.tingkat).unwrap_or(Severity::Warning)) },
-                "properties": { "basis": a.dasar, "scope": a.lingkup },
+                "name": a.title_words().text(lang),
+                "shortDescription": { "text": a.title_words().text(lang) },
+                "fullDescription": { "text": a.requirement().text(lang) },
+                "defaultConfiguration": { "level": sarif_level(a.level.severity()) },
+                "properties": { "basis": a.basis, "scope": a.scope.text(lang) },
             }),
             None => json!({ "id": id, "shortDescription": { "text": id } }),
         })

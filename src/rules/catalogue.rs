@@ -7,112 +7,201 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Bilingual, Lang, Severity, Verification};
+use crate::text::Localize;
 
 /// The catalogue text, as shipped.
 pub const SOURCE: &str = include_str!("../../spec/content-rules.toml");
 
-/// How sure a citation is (content-rules.md §0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum Verification {
-    /// Wording seen in the regulation text.
-    V,
-    /// Seen only in a secondary source.
-    S,
-    /// Recalled, not seen: must be checked before it is shown as certain.
-    R,
-}
-
 /// One legal basis of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Dasar {
+pub struct Basis {
     /// Source ID (`UU-25-2009`) or `teknis`.
-    pub sumber: String,
+    #[serde(rename = "sumber")]
+    pub source: String,
     /// Article.
-    pub pasal: String,
+    #[serde(rename = "pasal")]
+    pub article: String,
     /// Verification mark.
-    pub verifikasi: Verification,
+    #[serde(rename = "verifikasi")]
+    pub verification: Verification,
 }
 
-/// A rule as the catalogue states it.
+/// A rule as the catalogue states it (the catalogue's keys are Indonesian;
+/// serde maps them to these names).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Aturan {
+pub struct Rule {
     /// `LAYANAN-002`.
     pub id: String,
     /// Short title (Indonesian).
-    pub judul: String,
-    /// `error`, `warning`, `info` or `kebijakan`.
-    pub tingkat: String,
-    /// `situs`, `halaman`, `build` or `ops`.
-    pub lingkup: String,
+    #[serde(rename = "judul")]
+    pub title: String,
+    /// Short title in English.
+    #[serde(rename = "judul_en")]
+    pub title_en: String,
+    /// Default severity.
+    #[serde(rename = "tingkat")]
+    pub level: Level,
+    /// What the rule is about.
+    #[serde(rename = "lingkup")]
+    pub scope: Scope,
     /// Page kind the rule is about, if any.
-    #[serde(default)]
-    pub jenis: Option<String>,
+    #[serde(rename = "jenis", default)]
+    pub kind: Option<String>,
     /// What is checked (Indonesian).
-    pub cek: String,
+    #[serde(rename = "cek")]
+    pub check: String,
+    /// What is checked, in English (shown with `--lang en`).
+    #[serde(rename = "cek_en")]
+    pub check_en: String,
     /// Legal basis.
-    pub dasar: Vec<Dasar>,
+    #[serde(rename = "dasar")]
+    pub basis: Vec<Basis>,
     /// Thresholds.
     #[serde(default)]
     pub param: BTreeMap<String, toml::Value>,
 }
 
+impl Rule {
+    /// The short title in both languages.
+    pub fn title_words(&self) -> Bilingual {
+        Bilingual {
+            id: self.title.clone(),
+            en: self.title_en.clone(),
+        }
+    }
+
+    /// What the rule requires, in both languages.
+    pub fn requirement(&self) -> Bilingual {
+        Bilingual {
+            id: self.check.clone(),
+            en: self.check_en.clone(),
+        }
+    }
+}
+
+/// A severity as the catalogue writes it: `kebijakan` rules are about the
+/// validator itself and report as info.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Blocks publishing.
+    Error,
+    /// Reported.
+    Warning,
+    /// Report only.
+    Info,
+    /// A policy about the validator itself (reports as info).
+    #[serde(rename = "kebijakan")]
+    Policy,
+}
+
+impl Level {
+    /// The severity a finding of this level has.
+    pub fn severity(self) -> Severity {
+        match self {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info | Level::Policy => Severity::Info,
+        }
+    }
+}
+
+/// What a rule is about; the catalogue's words are its serialized form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Scope {
+    /// A whole site.
+    #[serde(rename = "situs")]
+    Site,
+    /// One page.
+    #[serde(rename = "halaman")]
+    Page,
+    /// The build itself.
+    #[serde(rename = "build")]
+    Build,
+    /// Operations around the sites.
+    #[serde(rename = "ops")]
+    Ops,
+}
+
+impl Localize for Scope {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Scope::Site, Lang::Id) => "situs",
+            (Scope::Site, Lang::En) => "site",
+            (Scope::Page, Lang::Id) => "halaman",
+            (Scope::Page, Lang::En) => "page",
+            (Scope::Build, _) => "build",
+            (Scope::Ops, _) => "ops",
+        }
+        .to_string()
+    }
+}
+
 /// A legal source.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Sumber {
+pub struct Source {
     /// `UU-25-2009`.
     pub id: String,
     /// Full title.
-    pub judul: String,
+    #[serde(rename = "judul")]
+    pub title: String,
 }
 
-/// A severity override with its reason.
+/// A severity override with its reason (as laman.toml's `RuleOverride`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     /// New severity.
-    pub tingkat: String,
+    #[serde(rename = "tingkat")]
+    pub severity: Level,
     /// The citation that justifies it.
-    pub alasan: String,
+    #[serde(rename = "alasan")]
+    pub reason: String,
 }
 
 /// A regency profile of the catalogue.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ProfilDaerah {
+pub struct RegencyProfile {
     /// `cianjur`.
-    pub kode: String,
+    #[serde(rename = "kode")]
+    pub code: String,
     /// `Kabupaten Cianjur`.
-    pub nama: String,
+    #[serde(rename = "nama")]
+    pub name: String,
     /// `cianjurkab.go.id`.
-    pub domain_induk: String,
+    #[serde(rename = "domain_induk")]
+    pub parent_domain: String,
     /// Source ID of the regency regulation.
-    pub regulasi: String,
+    #[serde(rename = "regulasi")]
+    pub regulation: String,
     /// Overrides by rule ID.
     #[serde(rename = "override", default)]
     pub overrides: BTreeMap<String, Override>,
 }
 
+/// The catalogue file as it is written.
 #[derive(Debug, Deserialize)]
-struct Raw {
-    #[serde(default)]
-    sumber: Vec<Sumber>,
-    #[serde(default)]
-    aturan: Vec<Aturan>,
-    #[serde(default)]
-    profil_daerah: Vec<ProfilDaerah>,
+struct CatalogueFile {
+    #[serde(rename = "sumber", default)]
+    sources: Vec<Source>,
+    #[serde(rename = "aturan", default)]
+    rules: Vec<Rule>,
+    #[serde(rename = "profil_daerah", default)]
+    profiles: Vec<RegencyProfile>,
 }
 
 /// The parsed catalogue.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     /// Rules by ID.
-    pub rules: BTreeMap<String, Aturan>,
+    pub rules: BTreeMap<String, Rule>,
     /// Sources by ID.
-    pub sources: BTreeMap<String, Sumber>,
+    pub sources: BTreeMap<String, Source>,
     /// Profiles by code.
-    pub profiles: BTreeMap<String, ProfilDaerah>,
+    pub profiles: BTreeMap<String, RegencyProfile>,
 }
 
 impl Catalogue {
@@ -123,14 +212,18 @@ impl Catalogue {
 
     /// Parses catalogue text.
     pub fn parse(text: &str) -> Result<Catalogue, toml::de::Error> {
-        let raw: Raw = toml::from_str(text)?;
+        let file: CatalogueFile = toml::from_str(text)?;
         Ok(Catalogue {
-            rules: raw.aturan.into_iter().map(|a| (a.id.clone(), a)).collect(),
-            sources: raw.sumber.into_iter().map(|s| (s.id.clone(), s)).collect(),
-            profiles: raw
-                .profil_daerah
+            rules: file.rules.into_iter().map(|r| (r.id.clone(), r)).collect(),
+            sources: file
+                .sources
                 .into_iter()
-                .map(|p| (p.kode.clone(), p))
+                .map(|s| (s.id.clone(), s))
+                .collect(),
+            profiles: file
+                .profiles
+                .into_iter()
+                .map(|p| (p.code.clone(), p))
                 .collect(),
         })
     }
@@ -159,17 +252,6 @@ impl Catalogue {
     }
 }
 
-/// `error`/`warning`/`info`/`kebijakan` as a severity (`kebijakan` rules
-/// are about the validator itself and report as info).
-pub fn severity_of(tingkat: &str) -> Option<Severity> {
-    match tingkat {
-        "error" => Some(Severity::Error),
-        "warning" => Some(Severity::Warning),
-        "info" | "kebijakan" => Some(Severity::Info),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,8 +270,8 @@ mod tests {
             assert!(c.profiles.contains_key(p), "{p}");
         }
         assert_eq!(
-            c.profiles["pangandaran"].overrides["DOMAIN-003"].tingkat,
-            "error"
+            c.profiles["pangandaran"].overrides["DOMAIN-003"].severity,
+            Level::Error
         );
         assert_eq!(c.param("MUTAKHIR-001", "maks_hari", 0), 183);
         assert!(
@@ -197,13 +279,12 @@ mod tests {
                 .contains(&"lapor.go.id".to_string())
         );
         for r in c.rules.values() {
-            assert!(severity_of(&r.tingkat).is_some(), "{}", r.id);
-            for d in &r.dasar {
+            for d in &r.basis {
                 assert!(
-                    d.sumber == "teknis" || c.sources.contains_key(&d.sumber),
+                    d.source == "teknis" || c.sources.contains_key(&d.source),
                     "{} cites {}",
                     r.id,
-                    d.sumber
+                    d.source
                 );
             }
         }

@@ -9,7 +9,6 @@
 //! callable alone, for a preview that shows one page's findings.
 
 pub mod catalogue;
-pub mod findings;
 pub mod html;
 mod output;
 mod pages;
@@ -24,25 +23,29 @@ use rayon::prelude::*;
 
 use crate::config::RegencyConfig;
 use crate::content::{ContentTree, SourcePage};
-use crate::diagnostic::{Citation, Diagnostic, FileKind, Location, Message, Severity};
+use crate::diagnostic::{
+    Bilingual, Citation, Diagnostic, FileKind, Location, Message, RuleFinding, Severity,
+};
 use crate::markdown::Rendered;
 use crate::profile::Profile;
 use crate::registry::Site;
-use catalogue::{Catalogue, severity_of};
-use findings::RuleFinding;
+use catalogue::Catalogue;
 pub use html::HtmlFacts;
 
 /// Rules of laman's own that the catalogue does not list (output checks).
-const OWN_RULES: &[(&str, Severity, &str)] = &[
+/// Each with its severity and what it requires, in Indonesian and English.
+const OWN_RULES: &[(&str, Severity, &str, &str)] = &[
     (
         "TAUTAN-002",
         Severity::Error,
         "Tautan di keluaran menuju berkas yang ada (halaman, gambar, dokumen).",
+        "Links in the output lead to files that exist (pages, images, documents).",
     ),
     (
         "TAUTAN-003",
         Severity::Error,
         "Tautan ke jangkar (#…) menuju id yang ada di halaman tujuan.",
+        "Links to an anchor (#…) lead to an id that exists on the target page.",
     ),
 ];
 
@@ -57,7 +60,7 @@ pub struct RuleOptions {
 
 /// A finding before severity and basis are attached.
 #[derive(Debug, Clone)]
-struct Raw {
+struct Unfinished {
     rule: &'static str,
     at: Location,
     finding: RuleFinding,
@@ -65,13 +68,13 @@ struct Raw {
     severity: Option<Severity>,
 }
 
-/// Collects raw findings.
+/// Collects unfinished findings.
 #[derive(Debug, Default)]
-struct Found(Vec<Raw>);
+struct Findings(Vec<Unfinished>);
 
-impl Found {
+impl Findings {
     fn push(&mut self, rule: &'static str, at: Location, finding: RuleFinding) {
-        self.0.push(Raw {
+        self.0.push(Unfinished {
             rule,
             at,
             finding,
@@ -86,7 +89,7 @@ impl Found {
         at: Location,
         finding: RuleFinding,
     ) {
-        self.0.push(Raw {
+        self.0.push(Unfinished {
             rule,
             at,
             finding,
@@ -126,7 +129,7 @@ pub struct PageHtml {
 struct RuleMeta {
     severity: Severity,
     basis: std::sync::Arc<[Citation]>,
-    requirement: Option<std::sync::Arc<str>>,
+    requirement: Option<std::sync::Arc<Bilingual>>,
 }
 
 /// The rules, configured for one regency.
@@ -147,9 +150,7 @@ impl Engine {
         let mut overrides = BTreeMap::new();
         if let Some(p) = catalogue.profiles.get(config.region.profile.info().code) {
             for (rule, o) in &p.overrides {
-                if let Some(sev) = severity_of(&o.tingkat) {
-                    overrides.insert(rule.clone(), (sev, o.alasan.clone()));
-                }
+                overrides.insert(rule.clone(), (o.severity.severity(), o.reason.clone()));
             }
         }
         for (rule, o) in &config.rules.overrides {
@@ -159,7 +160,7 @@ impl Engine {
                 Location::at_offset(crate::config::FILE_NAME, text, off)
             };
             let known =
-                catalogue.rules.contains_key(rule) || OWN_RULES.iter().any(|(id, _, _)| id == rule);
+                catalogue.rules.contains_key(rule) || OWN_RULES.iter().any(|(id, ..)| id == rule);
             if !known {
                 let mut ids: Vec<String> = catalogue.rules.keys().cloned().collect();
                 ids.sort_by_key(|id| crate::content::kinds::edit_distance(id, rule));
@@ -187,17 +188,20 @@ impl Engine {
             .values()
             .map(|r| {
                 let meta = RuleMeta {
-                    severity: severity_of(&r.tingkat).unwrap_or(Severity::Warning),
+                    severity: r.level.severity(),
                     basis: engine.basis(r).into(),
-                    requirement: Some(r.cek.as_str().into()),
+                    requirement: Some(std::sync::Arc::new(r.requirement())),
                 };
                 (r.id.clone(), meta)
             })
-            .chain(OWN_RULES.iter().map(|(id, sev, req)| {
+            .chain(OWN_RULES.iter().map(|(id, sev, req_id, req_en)| {
                 let meta = RuleMeta {
                     severity: *sev,
                     basis: std::sync::Arc::from([]),
-                    requirement: Some((*req).into()),
+                    requirement: Some(std::sync::Arc::new(Bilingual {
+                        id: (*req_id).to_string(),
+                        en: (*req_en).to_string(),
+                    })),
                 };
                 (id.to_string(), meta)
             }))
@@ -215,8 +219,8 @@ impl Engine {
         &self.catalogue
     }
 
-    /// Attaches severity, basis and requirement to a raw finding.
-    fn finish(&self, raw: Raw) -> Diagnostic {
+    /// Attaches severity, basis and requirement to an unfinished finding.
+    fn finish(&self, raw: Unfinished) -> Diagnostic {
         let meta = self.meta.get(raw.rule);
         let mut d = Diagnostic::new(
             raw.at,
@@ -241,45 +245,45 @@ impl Engine {
     }
 
     /// The basis of a rule: the profile's own regulation first, then national sources.
-    fn basis(&self, rule: &catalogue::Aturan) -> Vec<Citation> {
+    fn basis(&self, rule: &catalogue::Rule) -> Vec<Citation> {
         let own_reg = self
             .catalogue
             .profiles
             .get(self.config.region.profile.info().code)
-            .map(|p| p.regulasi.clone());
+            .map(|p| p.regulation.clone());
         let other_regencies: Vec<String> = self
             .catalogue
             .profiles
             .values()
-            .map(|p| p.regulasi.clone())
+            .map(|p| p.regulation.clone())
             .filter(|r| Some(r) != own_reg.as_ref())
             .collect();
         let applicable = rule
-            .dasar
+            .basis
             .iter()
-            .any(|d| !other_regencies.contains(&d.sumber));
+            .any(|d| !other_regencies.contains(&d.source));
         let mut out: Vec<Citation> = rule
-            .dasar
+            .basis
             .iter()
             // Another regency's article does not bind this one, unless it is all the catalogue has.
-            .filter(|d| !applicable || !other_regencies.contains(&d.sumber))
+            .filter(|d| !applicable || !other_regencies.contains(&d.source))
             .map(|d| Citation {
-                source: d.sumber.clone(),
+                source: d.source.clone(),
                 name: self
                     .catalogue
                     .sources
-                    .get(&d.sumber)
-                    .map(|s| short_title(&s.judul))
-                    .unwrap_or_else(|| d.sumber.clone()),
-                article: d.pasal.clone(),
-                verification: d.verifikasi,
+                    .get(&d.source)
+                    .map(|s| short_title(&s.title))
+                    .unwrap_or_else(|| d.source.clone()),
+                article: d.article.clone(),
+                verification: d.verification,
             })
             .collect();
         out.sort_by_key(|c| Some(&c.source) != own_reg.as_ref());
         out
     }
 
-    fn finish_all(&self, found: Found) -> Vec<Diagnostic> {
+    fn finish_all(&self, found: Findings) -> Vec<Diagnostic> {
         found.0.into_par_iter().map(|r| self.finish(r)).collect()
     }
 
@@ -291,7 +295,7 @@ impl Engine {
         body: &Rendered,
         opts: &RuleOptions,
     ) -> Vec<Diagnostic> {
-        let mut found = Found::default();
+        let mut found = Findings::default();
         pages::check(self, site, page, body, opts, &mut found);
         scan::page(page, &mut found);
         self.finish_all(found)
@@ -301,7 +305,7 @@ impl Engine {
     /// page (the two are apart so that the preview can check one page
     /// again alone; `render::pipeline` runs both).
     pub fn check_site_only(&self, input: &SiteInput<'_>, opts: &RuleOptions) -> Vec<Diagnostic> {
-        let mut found = Found::default();
+        let mut found = Findings::default();
         site::check(self, input, opts, &mut found);
         output::check(self, input, &mut found);
         scan::site(input, &mut found);
@@ -310,7 +314,7 @@ impl Engine {
 
     /// Rules across sites: the regency domain, one site per agency.
     pub fn check_regency(&self, sites: &[&Site]) -> Vec<Diagnostic> {
-        let mut found = Found::default();
+        let mut found = Findings::default();
         site::regency(self, sites, &mut found);
         self.finish_all(found)
     }

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::findings::RuleFinding as F;
 use super::site::host_of;
-use super::{Engine, Found, SiteInput};
+use super::{Engine, Findings, SiteInput};
 use crate::content::kinds::Jenis;
 use crate::diagnostic::Location;
+use crate::diagnostic::RuleFinding as F;
 
 /// Runs every output rule on `input`.
-pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
+pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Findings) {
     let maklumat = input
         .tree
         .pages
@@ -33,10 +33,10 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Found) {
     // Files are independent: check them in parallel (each worker keeps its
     // own cache of resolved link targets), keep the output order.
     let files: Vec<(&String, &super::PageHtml)> = input.html.iter().collect();
-    let per_file: Vec<Found> = files
+    let per_file: Vec<Findings> = files
         .par_iter()
         .map_init(HashMap::new, |cache, (path, html)| {
-            let mut found = Found::default();
+            let mut found = Findings::default();
             let path = path.as_str();
             let shared = Shared {
                 engine,
@@ -75,7 +75,7 @@ impl Shared<'_> {
         path: &str,
         html: &super::PageHtml,
         cache: &mut HashMap<String, Option<String>>,
-        found: &mut Found,
+        found: &mut Findings,
     ) {
         let (engine, input, maklumat, declared) =
             (self.engine, self.input, self.maklumat, self.declared);
@@ -156,7 +156,7 @@ impl Shared<'_> {
     }
 }
 
-fn home_identity(engine: &Engine, f: &super::HtmlFacts, at: &Location, found: &mut Found) {
+fn home_identity(engine: &Engine, f: &super::HtmlFacts, at: &Location, found: &mut Findings) {
     let domain = &engine.config.region.domain;
     let portal = engine.config.region.portal_url();
     if !f.links.iter().any(|l| {
@@ -222,7 +222,7 @@ fn links(
     f: &super::HtmlFacts,
     at: &Location,
     cache: &mut HashMap<String, Option<String>>,
-    found: &mut Found,
+    found: &mut Findings,
 ) {
     for link in &f.links {
         let (target, frag) = match link.split_once('#') {

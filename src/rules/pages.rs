@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 
-use super::findings::RuleFinding as F;
-use super::{Engine, Found, RuleOptions, field_at, filled};
+use super::{Engine, Findings, RuleOptions, field_at, filled};
 use crate::content::SourcePage;
 use crate::content::date::PageDate;
 use crate::content::kinds::{Gambar, Jenis, KindData};
+use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
 use crate::markdown::Rendered;
 use crate::registry::Site;
@@ -33,7 +33,7 @@ pub(super) fn check(
     page: &SourcePage,
     body: &Rendered,
     opts: &RuleOptions,
-    found: &mut Found,
+    found: &mut Findings,
 ) {
     let mut req = |rule: &'static str, field: &str, ok: bool| {
         if !ok {
@@ -200,7 +200,7 @@ fn kind_specific(
     site: &Site,
     page: &SourcePage,
     opts: &RuleOptions,
-    found: &mut Found,
+    found: &mut Findings,
 ) {
     match &page.data {
         KindData::StandarPelayanan(_) => service(engine, site, page, opts, found),
@@ -227,7 +227,7 @@ fn kind_specific(
                         "PPID-003",
                         field_at(page, "entri"),
                         F::MissingCategory {
-                            kategori: cat.into(),
+                            category: cat.into(),
                         },
                     );
                 }
@@ -273,7 +273,13 @@ fn kind_specific(
     }
 }
 
-fn service(engine: &Engine, site: &Site, page: &SourcePage, opts: &RuleOptions, found: &mut Found) {
+fn service(
+    engine: &Engine,
+    site: &Site,
+    page: &SourcePage,
+    opts: &RuleOptions,
+    found: &mut Findings,
+) {
     let KindData::StandarPelayanan(d) = &page.data else {
         return;
     };
@@ -331,7 +337,7 @@ fn service(engine: &Engine, site: &Site, page: &SourcePage, opts: &RuleOptions, 
         found.push(
             "LAYANAN-004",
             field_at(page, "biaya_rp"),
-            F::FeeWithoutBasis { biaya_rp: b },
+            F::FeeWithoutBasis { fee_rp: b },
         );
     }
     if d.penetapan.is_none() {
@@ -393,7 +399,7 @@ fn stale(
     date: &PageDate,
     limit: i64,
     today: NaiveDate,
-    found: &mut Found,
+    found: &mut Findings,
 ) {
     let days = (today - date.day).num_days();
     if days > limit {
@@ -411,7 +417,7 @@ fn stale(
 }
 
 /// MUTAKHIR-002 (reviewed recently) and MUTAKHIR-004 (no date in the future).
-fn dates(engine: &Engine, page: &SourcePage, today: NaiveDate, found: &mut Found) {
+fn dates(engine: &Engine, page: &SourcePage, today: NaiveDate, found: &mut Findings) {
     let c = &page.common;
     let reviewed_kinds = [
         Jenis::Profil,
@@ -485,7 +491,7 @@ fn alt_missing(src: &str, alt: &str) -> bool {
     alt.is_empty() || alt == file || alt == stem
 }
 
-fn alt_of(g: Option<&Gambar>, rule: &'static str, page: &SourcePage, found: &mut Found) {
+fn alt_of(g: Option<&Gambar>, rule: &'static str, page: &SourcePage, found: &mut Findings) {
     if let Some(g) = g.filter(|g| alt_missing(&g.src, &g.alt)) {
         found.push(
             rule,
@@ -501,7 +507,7 @@ fn alt_of(g: Option<&Gambar>, rule: &'static str, page: &SourcePage, found: &mut
 }
 
 /// AKSES-001 for images in the text; AKSES-002 for documents linked from a page with almost no text.
-fn images(page: &SourcePage, body: &Rendered, found: &mut Found) {
+fn images(page: &SourcePage, body: &Rendered, found: &mut Findings) {
     for img in body.images.iter().filter(|i| alt_missing(&i.src, &i.alt)) {
         found.push(
             "AKSES-001",
@@ -533,7 +539,7 @@ fn images(page: &SourcePage, body: &Rendered, found: &mut Found) {
     }
 }
 
-fn alt_only(g: Option<&Gambar>, page: &SourcePage, found: &mut Found) {
+fn alt_only(g: Option<&Gambar>, page: &SourcePage, found: &mut Findings) {
     if let Some(g) = g.filter(|g| alt_missing(&g.src, &g.alt)) {
         found.push(
             "AKSES-001",

@@ -3,13 +3,13 @@
 //! code (AMAN-001). High-confidence patterns only: a false alarm on every
 //! build teaches editors to ignore the report.
 
-use super::findings::RuleFinding as F;
-use super::{Found, SiteInput};
+use super::{Findings, SiteInput};
 use crate::content::SourcePage;
 use crate::diagnostic::Location;
+use crate::diagnostic::RuleFinding as F;
 
 /// Scans one page's source text.
-pub(super) fn page(page: &SourcePage, found: &mut Found) {
+pub(super) fn page(page: &SourcePage, found: &mut Findings) {
     for (off, masked) in personal_numbers(&page.text) {
         found.push(
             "PRIVASI-002",
@@ -40,7 +40,7 @@ fn dangerous_name(name: &str) -> bool {
 }
 
 /// Scans site.toml, every file of the site folder by name, and the files copied as they are.
-pub(super) fn site(input: &SiteInput<'_>, found: &mut Found) {
+pub(super) fn site(input: &SiteInput<'_>, found: &mut Findings) {
     for entry in walkdir::WalkDir::new(&input.site.dir)
         .into_iter()
         .filter_map(Result::ok)

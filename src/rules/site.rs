@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use super::findings::RuleFinding as F;
-use super::{Engine, Found, RuleOptions, SiteInput, filled, key_at};
+use super::{Engine, Findings, RuleOptions, SiteInput, filled, key_at};
 use crate::content::kinds::{Jenis, KindData};
+use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
 use crate::registry::Site;
 
@@ -31,12 +31,17 @@ impl SiteToml {
 }
 
 /// Site-level rules.
-pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Found) {
+pub(super) fn check(
+    engine: &Engine,
+    input: &SiteInput<'_>,
+    opts: &RuleOptions,
+    found: &mut Findings,
+) {
     let site = input.site;
     let toml = SiteToml::read(site);
     let has = |j: Jenis| input.tree.pages.iter().any(|p| p.jenis() == j);
     let site_at = Location::file(&site.shown);
-    let need_page = |rule: &'static str, j: Jenis, found: &mut Found| {
+    let need_page = |rule: &'static str, j: Jenis, found: &mut Findings| {
         if has(j) {
             return;
         }
@@ -54,7 +59,7 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, 
                 rule,
                 site_at.clone(),
                 F::MissingPage {
-                    jenis: j.as_str().into(),
+                    kind: j.as_str().into(),
                 },
             ),
         }
@@ -112,7 +117,7 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, 
     emails(site, &toml, input, found);
 }
 
-fn channels(engine: &Engine, site: &Site, toml: &SiteToml, found: &mut Found) {
+fn channels(engine: &Engine, site: &Site, toml: &SiteToml, found: &mut Findings) {
     let hosts = engine.catalogue.param_list("ADUAN-001", "host_lapor");
     let kanal = &site.config.kanal_pengaduan;
     let on_lapor = |url: &Option<String>| {
@@ -136,7 +141,7 @@ fn channels(engine: &Engine, site: &Site, toml: &SiteToml, found: &mut Found) {
     }
 }
 
-fn ppid(site: &Site, toml: &SiteToml, found: &mut Found) {
+fn ppid(site: &Site, toml: &SiteToml, found: &mut Findings) {
     let Some(p) = &site.config.ppid else {
         found.push(
             "PPID-001",
@@ -172,7 +177,7 @@ fn operations(
     toml: &SiteToml,
     opts: &RuleOptions,
     engine: &Engine,
-    found: &mut Found,
+    found: &mut Findings,
 ) {
     let c = &site.config;
     let file = Location::file(&toml.shown);
@@ -203,7 +208,7 @@ fn operations(
                 "DOMAIN-006",
                 toml.at("penyedia"),
                 F::HostingElsewhere {
-                    penyedia: h.penyedia.clone(),
+                    provider: h.penyedia.clone(),
                 },
             )
         }
@@ -308,7 +313,7 @@ fn operations(
 }
 
 /// PPID-007: after 31 March of year Y, the report of year Y−1 must be out.
-fn annual_report(input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Found) {
+fn annual_report(input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Findings) {
     use chrono::Datelike;
     let year = opts.today.year();
     let due = chrono::NaiveDate::from_ymd_opt(year, 3, 31).unwrap_or(opts.today);
@@ -323,13 +328,13 @@ fn annual_report(input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Found) {
         found.push(
             "PPID-007",
             Location::file(&input.site.shown),
-            F::AnnualReportMissing { tahun: year - 1 },
+            F::AnnualReportMissing { year: year - 1 },
         );
     }
 }
 
 /// MUTAKHIR-003: the newest news item is recent.
-fn news(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Found) {
+fn news(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut Findings) {
     let newest = input
         .tree
         .pages
@@ -343,7 +348,7 @@ fn news(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut 
             "MUTAKHIR-003",
             Location::file(&input.site.shown),
             F::MissingPage {
-                jenis: "berita".into(),
+                kind: "berita".into(),
             },
         ),
         Some((d, p)) => {
@@ -365,7 +370,7 @@ fn news(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut 
 }
 
 /// PRIVASI-001: a privacy policy when the site collects personal data or has a form.
-fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Found) {
+fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Findings) {
     let collects = input.site.config.mengumpulkan_data_pribadi.unwrap_or(false)
         || input.html.values().any(|h| h.facts.has_form);
     let has = input
@@ -390,7 +395,7 @@ fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Found) {
             sev,
             at,
             F::MissingPage {
-                jenis: "kebijakan-privasi".into(),
+                kind: "kebijakan-privasi".into(),
             },
         );
         return;
@@ -424,7 +429,7 @@ fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Found) {
 }
 
 /// DOMAIN-005: official e-mail addresses are on go.id.
-fn emails(site: &Site, toml: &SiteToml, input: &SiteInput<'_>, found: &mut Found) {
+fn emails(site: &Site, toml: &SiteToml, input: &SiteInput<'_>, found: &mut Findings) {
     let c = &site.config;
     let mut addrs: Vec<(String, Location)> = Vec::new();
     let mut add = |v: &Option<String>| {
@@ -486,7 +491,7 @@ impl OrFile for Location {
 }
 
 /// Regency-wide rules: DOMAIN-001/002 (the domain) and DOMAIN-008 (one site per agency).
-pub(super) fn regency(engine: &Engine, sites: &[&Site], found: &mut Found) {
+pub(super) fn regency(engine: &Engine, sites: &[&Site], found: &mut Findings) {
     let cfg = &engine.config;
     let at = key_at(Path::new(crate::config::FILE_NAME), &cfg.source, "domain");
     let domain = cfg.region.domain.to_ascii_lowercase();
@@ -504,7 +509,7 @@ pub(super) fn regency(engine: &Engine, sites: &[&Site], found: &mut Found) {
         .catalogue
         .profiles
         .get(cfg.region.profile.info().code)
-        .map(|p| p.domain_induk.clone());
+        .map(|p| p.parent_domain.clone());
     if let Some(exp) = expected.filter(|e| *e != domain) {
         found.push(
             "DOMAIN-001",

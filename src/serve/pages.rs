@@ -5,6 +5,7 @@
 use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
 use crate::render::escape_html;
 use crate::serve::state::Project;
+use crate::text::Localize;
 
 /// Tags added before `</head>` of every HTML page served (preview only).
 pub const INJECT: &str = "<link rel=\"stylesheet\" href=\"/__laman/overlay.css\">\
@@ -154,7 +155,7 @@ pub fn findings_json(lang: Lang, findings: &[Diagnostic]) -> serde_json::Value {
                     Severity::Warning => "warning",
                     Severity::Info => "info",
                 },
-                "severity": d.severity.label(lang),
+                "severity": d.severity.text(lang),
                 "message": d.text(lang),
                 "hint": d.hint(lang),
                 "file": d.location.path.display().to_string(),
@@ -177,7 +178,7 @@ mod tests {
             at.clone(),
             crate::diagnostic::Message::Rule {
                 rule: "LAYANAN-006",
-                finding: crate::rules::findings::RuleFinding::MissingField {
+                finding: crate::diagnostic::RuleFinding::MissingField {
                     field: "sippn_url".into(),
                 },
             },

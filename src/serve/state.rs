@@ -41,6 +41,20 @@ pub enum Scope {
     All,
 }
 
+impl crate::text::Localize for Scope {
+    /// What a rebuild covered, as the preview's terminal says it.
+    fn text(&self, lang: crate::diagnostic::Lang) -> String {
+        use crate::diagnostic::Lang::{En, Id};
+        match (self, lang) {
+            (Scope::Page { site, rel }, _) => format!("{site}/content/{rel}"),
+            (Scope::Site(s), Id) => format!("situs {s}"),
+            (Scope::Site(s), En) => format!("site {s}"),
+            (Scope::All, Id) => "semua situs".to_string(),
+            (Scope::All, En) => "all sites".to_string(),
+        }
+    }
+}
+
 /// One rebuild's outcome, for the terminal.
 #[derive(Debug, Clone)]
 pub struct Rebuilt {

@@ -4,7 +4,6 @@
 //! violations, and the Content-Security-Policy of `_headers` is never
 //! violated (no inline script or style, nothing from another host).
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::support::http;

@@ -3,7 +3,6 @@
 //! findings, and an edit of the source file reloads the open tab by itself
 //! with the new text — with no Content-Security-Policy violation.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::support::serve;

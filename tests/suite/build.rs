@@ -1,9 +1,9 @@
 //! `laman build`: output layout, content features, and every bad input the
 //! build must report with file, line and column (issue: laman build).
 
-use laman::Lang;
 use laman::build::SiteStatus;
 use laman::output::Manifest;
+use laman::{Lang, Localize};
 use sha2::Digest;
 
 use crate::support::*;

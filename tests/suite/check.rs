@@ -5,7 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use laman::{Lang, Severity};
+use laman::{Lang, Localize, Severity};
 
 use crate::support::*;
 
@@ -867,6 +867,85 @@ fn golden_output_of_every_format() {
     }
     let en = p.cli(&["check", "--today", "2026-11-23", "--lang", "en", "beta"]);
     golden("check/human-en-beta.txt", &en.stdout);
+}
+
+/// Indonesian words that must not reach a reader who asked for English.
+const INDONESIAN: &[&str] = &[
+    "wajib",
+    "belum",
+    "tidak",
+    "halaman",
+    "situs",
+    "galat",
+    "peringatan",
+    "saran",
+];
+
+/// The stop words of `INDONESIAN` that occur as whole words in `text`.
+/// Identifiers from the catalogue and the content (`situs-pd`,
+/// `tanggal_mutakhir`, `sites/alpha/halaman.md`) are one word with their
+/// `-`, `_`, `/` and `.`, so they do not count as prose.
+fn indonesian_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || "-_/.".contains(c)))
+        .map(|w| w.trim_matches('.').to_lowercase())
+        .filter(|w| INDONESIAN.contains(&w.as_str()))
+        .collect()
+}
+
+#[test]
+fn every_golden_format_in_english_says_nothing_in_indonesian() {
+    let p = Project::fixture("minimal");
+    let check = |format: &str| {
+        let out = p.cli(&[
+            "check",
+            "--today",
+            "2026-11-23",
+            "--lang",
+            "en",
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.code, Some(1), "{format}: {}", out.stderr);
+        out
+    };
+    // Legal citations are the regulations' own titles and articles, quoted
+    // as a reader must find them (`Panduan Penyelenggaraan Situs Web …`):
+    // proper names, not laman's words. Collected from the JSON, removed below.
+    let json: serde_json::Value =
+        serde_json::from_str(&check("json").stdout).expect("the JSON report");
+    let mut citations: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .flat_map(|f| f["basis"].as_array().cloned().unwrap_or_default())
+        .flat_map(|b| {
+            ["text", "name", "article"].map(|k| b[k].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    // Longest first, so a citation goes before the name inside it.
+    citations.sort_by_key(|c| std::cmp::Reverse(c.len()));
+    citations.dedup();
+    assert!(citations.len() > 5, "the fixture's findings cite the law");
+    for format in ["human", "json", "github", "sarif"] {
+        let out = check(format);
+        let mut said = out.stdout.clone() + &out.stderr;
+        for c in &citations {
+            said = said.replace(c.as_str(), "");
+        }
+        let found = indonesian_words(&said);
+        assert!(
+            found.is_empty(),
+            "{format} --lang en says {found:?}:\n{}",
+            said.lines()
+                .filter(|l| !indonesian_words(l).is_empty())
+                .take(10)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    // The stop list catches what it should: the same run in Indonesian.
+    let id = p.cli(&["check", "--today", "2026-11-23"]);
+    assert!(!indonesian_words(&id.stdout).is_empty(), "{}", id.stdout);
 }
 
 #[test]

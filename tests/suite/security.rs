@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use laman::Severity;
 use laman::build::BuildReport;
+use laman::{Localize, Severity};
 use sha2::{Digest, Sha256};
 
 use crate::support::http;

@@ -1,18 +1,37 @@
-//! The words of every diagnostic, in Bahasa Indonesia and English.
-//!
-//! Kept apart from `diagnostic` so that the data type stays small and the
-//! text can be read (and golden-tested) in one place. Editors are civil
-//! servants, not programmers: say what is wrong and what to do, plainly.
+//! The words of every diagnostic message, in Bahasa Indonesia and English,
+//! and of the problem kinds a message carries (unsafe paths, executable
+//! static files, unsafe HTML, template limits).
 
-use crate::diagnostic::{FileKind, Lang, Message};
+use super::Localize;
+use crate::diagnostic::{FileKind, Lang, Message, TemplateLimitKind};
+use crate::trust::html::HtmlProblem;
+use crate::trust::paths::PathProblem;
+use crate::trust::statics::Executable;
 
-fn file_name(file: FileKind, lang: Lang) -> &'static str {
-    match (file, lang) {
-        (FileKind::Regency, _) => "laman.toml",
-        (FileKind::Site, _) => "site.toml",
-        (FileKind::FrontMatter, Lang::Id) => "front matter",
-        (FileKind::FrontMatter, Lang::En) => "front matter",
+impl Localize for Message {
+    fn text(&self, lang: Lang) -> String {
+        text(self, lang)
     }
+
+    fn hint(&self, lang: Lang) -> Option<String> {
+        hint(self, lang)
+    }
+}
+
+impl Localize for FileKind {
+    fn text(&self, _lang: Lang) -> String {
+        // File names, and "front matter" is the editors' word in both languages.
+        match self {
+            FileKind::Regency => "laman.toml",
+            FileKind::Site => "site.toml",
+            FileKind::FrontMatter => "front matter",
+        }
+        .to_string()
+    }
+}
+
+fn file_name(file: FileKind, lang: Lang) -> String {
+    file.text(lang)
 }
 
 fn list(items: &[String]) -> String {
@@ -73,7 +92,7 @@ pub fn type_word(serde_word: &str, lang: Lang) -> String {
 }
 
 /// The message text.
-pub fn text(m: &Message, lang: Lang) -> String {
+fn text(m: &Message, lang: Lang) -> String {
     use Lang::*;
     use Message::*;
     match (m, lang) {
@@ -128,8 +147,8 @@ pub fn text(m: &Message, lang: Lang) -> String {
         }
         (InvalidValue { value, .. }, Id) => format!("nilai `{value}` tidak diperbolehkan di sini"),
         (InvalidValue { value, .. }, En) => format!("the value `{value}` is not allowed here"),
-        (UnknownJenis { jenis, .. }, Id) => format!("jenis halaman `{jenis}` tidak dikenal"),
-        (UnknownJenis { jenis, .. }, En) => format!("unknown page kind (jenis) `{jenis}`"),
+        (UnknownPageKind { kind, .. }, Id) => format!("jenis halaman `{kind}` tidak dikenal"),
+        (UnknownPageKind { kind, .. }, En) => format!("unknown page kind (jenis) `{kind}`"),
         (InvalidDate { value }, Id) => format!("tanggal `{value}` tidak sah"),
         (InvalidDate { value }, En) => format!("`{value}` is not a valid date"),
         (UnclosedFrontMatter { delimiter }, Id) => {
@@ -164,7 +183,7 @@ pub fn text(m: &Message, lang: Lang) -> String {
             format!("this page and {} both write `{output}`", other.display())
         }
         (UnsafePath { path, problem }, lang) => {
-            let why = path_problem(*problem, lang);
+            let why = problem.text(lang);
             match lang {
                 Id => format!("jalur keluaran `{}` ditolak: {why}", printable(path)),
                 En => format!("output path `{}` is refused: {why}", printable(path)),
@@ -177,7 +196,7 @@ pub fn text(m: &Message, lang: Lang) -> String {
             },
             lang,
         ) => {
-            let what = executable(*kind, lang);
+            let what = kind.text(lang);
             match lang {
                 Id => format!(
                     "berkas statis `{path}` adalah {what} yang dijalankan peramban; tanpa izin Diskominfo berkas ini tidak diterbitkan"
@@ -187,7 +206,7 @@ pub fn text(m: &Message, lang: Lang) -> String {
                 ),
             }
         }
-        (UnsafeHtml { problem }, lang) => html_problem(problem, lang),
+        (UnsafeHtml { problem }, lang) => problem.text(lang),
         (TemplateOverrideNotAllowed, Id) => {
             "folder templates/ situs ini tidak diizinkan: templat situs adalah keputusan Diskominfo"
                 .into()
@@ -223,12 +242,12 @@ pub fn text(m: &Message, lang: Lang) -> String {
         (UnknownProfile { profile }, En) => format!("unknown regency profile `{profile}`"),
         (MissingSiteToml, Id) => "folder situs tidak memiliki site.toml".to_string(),
         (MissingSiteToml, En) => "the site folder has no site.toml".to_string(),
-        (Rule { finding, .. }, lang) => crate::rules::findings::text(finding, lang),
+        (Rule { finding, .. }, lang) => finding.text(lang),
     }
 }
 
 /// What to do about it.
-pub fn hint(m: &Message, lang: Lang) -> Option<String> {
+fn hint(m: &Message, lang: Lang) -> Option<String> {
     use Lang::*;
     use Message::*;
     let h = match (m, lang) {
@@ -264,7 +283,7 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
         }
         (InvalidValue { .. }, _) => return None,
         (
-            UnknownJenis {
+            UnknownPageKind {
                 suggestion: Some(s),
                 ..
             },
@@ -273,7 +292,7 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
             format!("mungkin maksudnya `{s}`? Daftar jenis ada di docs/panduan-editor.md")
         }
         (
-            UnknownJenis {
+            UnknownPageKind {
                 suggestion: Some(s),
                 ..
             },
@@ -281,8 +300,8 @@ pub fn hint(m: &Message, lang: Lang) -> Option<String> {
         ) => {
             format!("did you mean `{s}`? The kinds are listed in docs/panduan-editor.md")
         }
-        (UnknownJenis { .. }, Id) => "daftar jenis halaman ada di docs/panduan-editor.md".into(),
-        (UnknownJenis { .. }, En) => "the page kinds are listed in docs/panduan-editor.md".into(),
+        (UnknownPageKind { .. }, Id) => "daftar jenis halaman ada di docs/panduan-editor.md".into(),
+        (UnknownPageKind { .. }, En) => "the page kinds are listed in docs/panduan-editor.md".into(),
         (InvalidDate { .. }, Id) => {
             "tulis tanggal sebagai TTTT-BB-HH, misalnya 2025-01-31, dan pastikan tanggalnya ada"
                 .into()
@@ -391,100 +410,113 @@ fn printable(path: &str) -> String {
         .collect::<String>()
 }
 
-fn path_problem(p: crate::trust::paths::PathProblem, lang: Lang) -> String {
-    use crate::trust::paths::PathProblem::*;
-    match (p, lang) {
-        (Empty, Lang::Id) => "kosong (laman sendiri yang menulis beranda)".into(),
-        (Empty, Lang::En) => "empty (laman itself writes the home page)".into(),
-        (ParentDir, Lang::Id) => "`..` keluar dari folder situs".into(),
-        (ParentDir, Lang::En) => "`..` leaves the site's folder".into(),
-        (DotSegment, Lang::Id) => {
-            "bagian yang diawali `.` (berkas tersembunyi atau milik laman)".into()
+impl Localize for PathProblem {
+    fn text(&self, lang: Lang) -> String {
+        use PathProblem::*;
+        match (*self, lang) {
+            (Empty, Lang::Id) => "kosong (laman sendiri yang menulis beranda)".into(),
+            (Empty, Lang::En) => "empty (laman itself writes the home page)".into(),
+            (ParentDir, Lang::Id) => "`..` keluar dari folder situs".into(),
+            (ParentDir, Lang::En) => "`..` leaves the site's folder".into(),
+            (DotSegment, Lang::Id) => {
+                "bagian yang diawali `.` (berkas tersembunyi atau milik laman)".into()
+            }
+            (DotSegment, Lang::En) => "a part starting with `.` (hidden, or laman's own)".into(),
+            (EmptySegment, Lang::Id) => "`//` (bagian kosong; di awal berarti situs lain)".into(),
+            (EmptySegment, Lang::En) => {
+                "`//` (an empty part; at the start it means another site)".into()
+            }
+            (Backslash, Lang::Id) => "garis miring terbalik `\\`".into(),
+            (Backslash, Lang::En) => "a backslash `\\`".into(),
+            (Control, Lang::Id) => "karakter kendali (mis. baris baru atau NUL)".into(),
+            (Control, Lang::En) => "a control character (e.g. a newline or NUL)".into(),
+            (Percent, Lang::Id) => "`%` (penyandian persen)".into(),
+            (Percent, Lang::En) => "`%` (percent-encoding)".into(),
+            (Syntax(' '), Lang::Id) => "spasi".into(),
+            (Syntax(' '), Lang::En) => "a space".into(),
+            (Syntax(c), Lang::Id) => {
+                format!("karakter `{c}` (bermakna khusus di _redirects/_headers atau URL)")
+            }
+            (Syntax(c), Lang::En) => {
+                format!("the character `{c}` (syntax in _redirects/_headers or URLs)")
+            }
+            (NonAscii(c), Lang::Id) => format!("karakter non-ASCII `{c}` (U+{:04X})", c as u32),
+            (NonAscii(c), Lang::En) => {
+                format!("the non-ASCII character `{c}` (U+{:04X})", c as u32)
+            }
+            (TooLong, Lang::Id) => format!("lebih dari {} karakter", crate::trust::paths::MAX_LEN),
+            (TooLong, Lang::En) => {
+                format!("longer than {} characters", crate::trust::paths::MAX_LEN)
+            }
         }
-        (DotSegment, Lang::En) => "a part starting with `.` (hidden, or laman's own)".into(),
-        (EmptySegment, Lang::Id) => "`//` (bagian kosong; di awal berarti situs lain)".into(),
-        (EmptySegment, Lang::En) => {
-            "`//` (an empty part; at the start it means another site)".into()
-        }
-        (Backslash, Lang::Id) => "garis miring terbalik `\\`".into(),
-        (Backslash, Lang::En) => "a backslash `\\`".into(),
-        (Control, Lang::Id) => "karakter kendali (mis. baris baru atau NUL)".into(),
-        (Control, Lang::En) => "a control character (e.g. a newline or NUL)".into(),
-        (Percent, Lang::Id) => "`%` (penyandian persen)".into(),
-        (Percent, Lang::En) => "`%` (percent-encoding)".into(),
-        (Syntax(' '), Lang::Id) => "spasi".into(),
-        (Syntax(' '), Lang::En) => "a space".into(),
-        (Syntax(c), Lang::Id) => {
-            format!("karakter `{c}` (bermakna khusus di _redirects/_headers atau URL)")
-        }
-        (Syntax(c), Lang::En) => {
-            format!("the character `{c}` (syntax in _redirects/_headers or URLs)")
-        }
-        (NonAscii(c), Lang::Id) => format!("karakter non-ASCII `{c}` (U+{:04X})", c as u32),
-        (NonAscii(c), Lang::En) => format!("the non-ASCII character `{c}` (U+{:04X})", c as u32),
-        (TooLong, Lang::Id) => format!("lebih dari {} karakter", crate::trust::paths::MAX_LEN),
-        (TooLong, Lang::En) => format!("longer than {} characters", crate::trust::paths::MAX_LEN),
     }
 }
 
-fn executable(k: crate::trust::statics::Executable, lang: Lang) -> &'static str {
-    use crate::trust::statics::Executable::*;
-    match (k, lang) {
-        (Script, Lang::Id) => "skrip JavaScript",
-        (Script, Lang::En) => "a JavaScript file",
-        (Document, Lang::Id) => "dokumen HTML/XML",
-        (Document, Lang::En) => "an HTML/XML document",
-        (SvgWithScript, Lang::Id) => "gambar SVG berisi skrip",
-        (SvgWithScript, Lang::En) => "an SVG image with script",
-        (Wasm, Lang::Id) => "program WebAssembly",
-        (Wasm, Lang::En) => "a WebAssembly program",
+impl Localize for Executable {
+    fn text(&self, lang: Lang) -> String {
+        use Executable::*;
+        match (self, lang) {
+            (Script, Lang::Id) => "skrip JavaScript",
+            (Script, Lang::En) => "a JavaScript file",
+            (Document, Lang::Id) => "dokumen HTML/XML",
+            (Document, Lang::En) => "an HTML/XML document",
+            (SvgWithScript, Lang::Id) => "gambar SVG berisi skrip",
+            (SvgWithScript, Lang::En) => "an SVG image with script",
+            (Wasm, Lang::Id) => "program WebAssembly",
+            (Wasm, Lang::En) => "a WebAssembly program",
+        }
+        .to_string()
     }
 }
 
-fn html_problem(p: &crate::trust::html::HtmlProblem, lang: Lang) -> String {
-    use crate::trust::html::HtmlProblem::*;
-    match (p, lang) {
-        (Dangerous { element }, Lang::Id) => format!(
-            "HTML `<{element}>` dibuang: elemen ini dapat menjalankan skrip, memuat atau mengganti halaman, atau mengirim data"
-        ),
-        (Dangerous { element }, Lang::En) => format!(
-            "HTML `<{element}>` removed: it can run script, load or replace the page, or send data"
-        ),
-        (NotAllowed { element }, Lang::Id) => {
-            format!("HTML `<{element}>` tidak diizinkan dan dibuang (teksnya tetap)")
+impl Localize for HtmlProblem {
+    fn text(&self, lang: Lang) -> String {
+        use HtmlProblem::*;
+        match (self, lang) {
+            (Dangerous { element }, Lang::Id) => format!(
+                "HTML `<{element}>` dibuang: elemen ini dapat menjalankan skrip, memuat atau mengganti halaman, atau mengirim data"
+            ),
+            (Dangerous { element }, Lang::En) => format!(
+                "HTML `<{element}>` removed: it can run script, load or replace the page, or send data"
+            ),
+            (NotAllowed { element }, Lang::Id) => {
+                format!("HTML `<{element}>` tidak diizinkan dan dibuang (teksnya tetap)")
+            }
+            (NotAllowed { element }, Lang::En) => {
+                format!("HTML `<{element}>` is not allowed and is removed (its text stays)")
+            }
+            (Handler { element, attribute }, Lang::Id) => format!(
+                "atribut `{attribute}` pada `<{element}>` dibuang: atribut peristiwa menjalankan skrip"
+            ),
+            (Handler { element, attribute }, Lang::En) => {
+                format!(
+                    "attribute `{attribute}` of `<{element}>` removed: event attributes run script"
+                )
+            }
+            (Url { attribute, scheme }, Lang::Id) => format!(
+                "alamat `{scheme}:` pada `{attribute}` dibuang: skema ini dapat menjalankan skrip"
+            ),
+            (Url { attribute, scheme }, Lang::En) => {
+                format!("`{scheme}:` URL in `{attribute}` removed: this scheme can run script")
+            }
+            (IframeHost { host }, Lang::Id) => format!(
+                "`<iframe>` dari `{host}` dibuang: host ini tidak ada di [allow] iframe_hosts laman.toml"
+            ),
+            (IframeHost { host }, Lang::En) => format!(
+                "`<iframe>` from `{host}` removed: the host is not in [allow] iframe_hosts of laman.toml"
+            ),
+            (Style { element }, Lang::Id) => format!(
+                "atribut `style` pada `<{element}>` dibuang (gaya sebaris dilarang oleh kebijakan keamanan)"
+            ),
+            (Style { element }, Lang::En) => format!(
+                "`style` attribute of `<{element}>` removed (the security policy forbids inline styles)"
+            ),
         }
-        (NotAllowed { element }, Lang::En) => {
-            format!("HTML `<{element}>` is not allowed and is removed (its text stays)")
-        }
-        (Handler { element, attribute }, Lang::Id) => format!(
-            "atribut `{attribute}` pada `<{element}>` dibuang: atribut peristiwa menjalankan skrip"
-        ),
-        (Handler { element, attribute }, Lang::En) => {
-            format!("attribute `{attribute}` of `<{element}>` removed: event attributes run script")
-        }
-        (Url { attribute, scheme }, Lang::Id) => format!(
-            "alamat `{scheme}:` pada `{attribute}` dibuang: skema ini dapat menjalankan skrip"
-        ),
-        (Url { attribute, scheme }, Lang::En) => {
-            format!("`{scheme}:` URL in `{attribute}` removed: this scheme can run script")
-        }
-        (IframeHost { host }, Lang::Id) => format!(
-            "`<iframe>` dari `{host}` dibuang: host ini tidak ada di [allow] iframe_hosts laman.toml"
-        ),
-        (IframeHost { host }, Lang::En) => format!(
-            "`<iframe>` from `{host}` removed: the host is not in [allow] iframe_hosts of laman.toml"
-        ),
-        (Style { element }, Lang::Id) => format!(
-            "atribut `style` pada `<{element}>` dibuang (gaya sebaris dilarang oleh kebijakan keamanan)"
-        ),
-        (Style { element }, Lang::En) => format!(
-            "`style` attribute of `<{element}>` removed (the security policy forbids inline styles)"
-        ),
     }
 }
 
-fn template_limit(name: &str, limit: &crate::diagnostic::TemplateLimitKind, lang: Lang) -> String {
-    use crate::diagnostic::TemplateLimitKind::*;
+fn template_limit(name: &str, limit: &TemplateLimitKind, lang: Lang) -> String {
+    use TemplateLimitKind::*;
     let what = match (limit, lang) {
         (Recursion { cycle }, Lang::Id) => {
             format!("memanggil dirinya sendiri ({})", cycle.join(" → "))

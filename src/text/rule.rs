@@ -1,102 +1,21 @@
-//! What a content rule found, as data, and its words in Bahasa Indonesia and
-//! English. The rule ID and legal basis travel beside it in the Diagnostic.
+//! The words of every content rule finding, in Bahasa Indonesia and English.
 
-use serde::Serialize;
+use super::Localize;
+use crate::diagnostic::{Lang, RuleFinding};
 
-use crate::diagnostic::Lang;
-
-/// One kind of rule finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum RuleFinding {
-    /// The site has no page of this kind.
-    MissingPage { jenis: String },
-    /// A required field is missing or empty (page front matter or site.toml).
-    MissingField { field: String },
-    /// A recommended field is missing or empty.
-    MissingRecommended { fields: Vec<String> },
-    /// A date is older than allowed.
-    Stale {
-        field: String,
-        date: String,
-        days: i64,
-        limit: i64,
-    },
-    /// A date lies after the build date.
-    FutureDate { field: String, date: String },
-    /// `tanggal_mutakhir` earlier than the document's own date.
-    DateOrder {
-        field: String,
-        date: String,
-        earlier_than: String,
-    },
-    /// A category of periodic information has no entry.
-    MissingCategory { kategori: String },
-    /// A complaint channel id that site.toml does not define.
-    UnknownChannel { id: String },
-    /// No SP4N-LAPOR! channel on lapor.go.id.
-    NoLaporChannel,
-    /// No direct channel of the agency besides LAPOR!.
-    NoDirectChannel,
-    /// An e-mail address outside go.id.
-    NotGoId { email: String },
-    /// The regency domain is not the profile's.
-    DomainMismatch { domain: String, expected: String },
-    /// Two sites for one agency.
-    DuplicateAgency { other: String },
-    /// Hosting outside the Diskominfo data centre without the required decree/attestation.
-    HostingElsewhere { penyedia: String },
-    /// An image without alt text (or alt = file name).
-    ImageWithoutAlt { src: String },
-    /// Heading levels skip (h2 → h4).
-    HeadingSkip { from: u8, to: u8 },
-    /// `<html>` without `lang="id"`.
-    NoLang,
-    /// A linked document with no summary text on the page.
-    DocumentWithoutSummary { url: String },
-    /// Embedded audio/video without captions or transcript.
-    MediaWithoutCaptions { element: String },
-    /// A resource loaded over plain http.
-    InsecureResource { url: String },
-    /// A script from a host that is not allowed.
-    ScriptHostNotAllowed { host: String },
-    /// A third-party script or embed not declared in `[pihak_ketiga]`.
-    ThirdPartyUndeclared { host: String },
-    /// Something that looks like a NIK/KK number in published text.
-    PersonalNumber { masked: String },
-    /// Something that looks like a secret.
-    Secret { what: String },
-    /// A link in the output to a file that does not exist.
-    BrokenOutputLink { target: String },
-    /// A link to an anchor that does not exist on the target page.
-    MissingAnchor { target: String },
-    /// A page that must link to the maklumat does not.
-    NotLinked { target: String },
-    /// A fee without the regulation that sets it.
-    FeeWithoutBasis { biaya_rp: u64 },
-    /// The annual information-service report for a year is missing.
-    AnnualReportMissing { tahun: i32 },
-    /// The vision/mission period has ended.
-    PeriodEnded { date: String },
-    /// `melayani_publik = false` without a reason.
-    NoReason,
-    /// A value that makes no sense (0 days, unknown unit …).
-    InvalidValue { field: String, value: String },
-    /// The security contact is not configured.
-    NoSecurityContact,
-    /// The rule could not be evaluated.
-    Unevaluable { detail: String },
-    /// META-001: errors waived because only urgent information changed.
-    Waiver { pages: usize },
+impl Localize for RuleFinding {
+    fn text(&self, lang: Lang) -> String {
+        text(self, lang)
+    }
 }
 
 /// The text of a finding.
-pub fn text(f: &RuleFinding, lang: Lang) -> String {
+fn text(f: &RuleFinding, lang: Lang) -> String {
     use Lang::*;
     use RuleFinding::*;
     match (f, lang) {
-        (MissingPage { jenis }, Id) => format!("situs belum memiliki halaman jenis `{jenis}`"),
-        (MissingPage { jenis }, En) => format!("the site has no page of kind `{jenis}`"),
+        (MissingPage { kind }, Id) => format!("situs belum memiliki halaman jenis `{kind}`"),
+        (MissingPage { kind }, En) => format!("the site has no page of kind `{kind}`"),
         (MissingField { field }, Id) => format!("`{field}` wajib diisi"),
         (MissingField { field }, En) => format!("`{field}` is required"),
         (MissingRecommended { fields }, Id) => format!("belum diisi: {}", ticks(fields)),
@@ -147,11 +66,11 @@ pub fn text(f: &RuleFinding, lang: Lang) -> String {
         ) => {
             format!("`{field}` = {date} is earlier than the document's date {earlier_than}")
         }
-        (MissingCategory { kategori }, Id) => {
-            format!("kategori informasi berkala `{kategori}` belum ada entrinya")
+        (MissingCategory { category }, Id) => {
+            format!("kategori informasi berkala `{category}` belum ada entrinya")
         }
-        (MissingCategory { kategori }, En) => {
-            format!("periodic-information category `{kategori}` has no entry")
+        (MissingCategory { category }, En) => {
+            format!("periodic-information category `{category}` has no entry")
         }
         (UnknownChannel { id }, Id) => {
             format!("kanal pengaduan `{id}` tidak didefinisikan di site.toml")
@@ -177,12 +96,12 @@ pub fn text(f: &RuleFinding, lang: Lang) -> String {
         }
         (DuplicateAgency { other }, Id) => format!("PD yang sama juga memiliki situs {other}"),
         (DuplicateAgency { other }, En) => format!("the same agency also has the site {other}"),
-        (HostingElsewhere { penyedia }, Id) => {
-            format!("hosting di `{penyedia}`, bukan Pusat Data Diskominfo, tanpa SK/atestasi")
+        (HostingElsewhere { provider }, Id) => {
+            format!("hosting di `{provider}`, bukan Pusat Data Diskominfo, tanpa SK/atestasi")
         }
-        (HostingElsewhere { penyedia }, En) => {
+        (HostingElsewhere { provider }, En) => {
             format!(
-                "hosted at `{penyedia}`, not the Diskominfo data centre, without decree or attestation"
+                "hosted at `{provider}`, not the Diskominfo data centre, without decree or attestation"
             )
         }
         (ImageWithoutAlt { src }, Id) => {
@@ -245,17 +164,17 @@ pub fn text(f: &RuleFinding, lang: Lang) -> String {
         }
         (NotLinked { target }, Id) => format!("halaman ini tidak menautkan {target}"),
         (NotLinked { target }, En) => format!("this page does not link to {target}"),
-        (FeeWithoutBasis { biaya_rp }, Id) => {
-            format!("biaya Rp{biaya_rp} tanpa `dasar_biaya` (peraturan yang menetapkannya)")
+        (FeeWithoutBasis { fee_rp }, Id) => {
+            format!("biaya Rp{fee_rp} tanpa `dasar_biaya` (peraturan yang menetapkannya)")
         }
-        (FeeWithoutBasis { biaya_rp }, En) => {
-            format!("fee Rp{biaya_rp} without `dasar_biaya` (the regulation that sets it)")
+        (FeeWithoutBasis { fee_rp }, En) => {
+            format!("fee Rp{fee_rp} without `dasar_biaya` (the regulation that sets it)")
         }
-        (AnnualReportMissing { tahun }, Id) => {
-            format!("laporan layanan informasi tahun {tahun} belum diterbitkan (batas 31 Maret)")
+        (AnnualReportMissing { year }, Id) => {
+            format!("laporan layanan informasi tahun {year} belum diterbitkan (batas 31 Maret)")
         }
-        (AnnualReportMissing { tahun }, En) => {
-            format!("the information-service report for {tahun} is not published (due 31 March)")
+        (AnnualReportMissing { year }, En) => {
+            format!("the information-service report for {year} is not published (due 31 March)")
         }
         (PeriodEnded { date }, Id) => format!("periode visi dan misi berakhir {date}"),
         (PeriodEnded { date }, En) => format!("the vision and mission period ended on {date}"),

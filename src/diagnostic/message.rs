@@ -1,0 +1,202 @@
+//! Every kind of problem laman reports about its input, as data: the typed
+//! `Message` with its stable code and default severity. No words here.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{RuleFinding, Severity};
+
+/// Which configuration file a config problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// `laman.toml`.
+    Regency,
+    /// `sites/<slug>/site.toml`.
+    Site,
+    /// Front matter of a page.
+    FrontMatter,
+}
+
+/// Which bound a site template ran into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TemplateLimitKind {
+    /// It includes itself, or its macros call themselves (directly or not).
+    Recursion { cycle: Vec<String> },
+    /// Nested deeper than laman renders.
+    Depth { max: usize },
+    /// A `range` longer than laman renders.
+    Range { max: usize },
+    /// Its output grew past the limit.
+    Size { max_bytes: usize },
+    /// It rendered longer than the limit.
+    Time { max_ms: u64 },
+    /// The template file is larger than laman parses.
+    FileSize { max_bytes: usize },
+}
+
+/// Every problem laman can report, as data. Its words are in `crate::text`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Message {
+    /// TOML that does not parse.
+    TomlSyntax { file: FileKind, detail: String },
+    /// YAML that does not parse.
+    YamlSyntax { detail: String },
+    /// A key the schema does not know.
+    UnknownKey {
+        file: FileKind,
+        key: String,
+        expected: Vec<String>,
+    },
+    /// A value of the wrong type.
+    WrongType {
+        file: FileKind,
+        found: String,
+        expected: String,
+    },
+    /// A required key is missing.
+    MissingKey { file: FileKind, key: String },
+    /// A value outside the allowed set.
+    InvalidValue {
+        file: FileKind,
+        value: String,
+        allowed: Vec<String>,
+    },
+    /// `jenis = "…"` names no page kind.
+    #[serde(rename = "unknown-jenis")]
+    UnknownPageKind {
+        /// The kind as written.
+        #[serde(rename = "jenis")]
+        kind: String,
+        /// The nearest known kind.
+        suggestion: Option<String>,
+    },
+    /// A date that does not parse or does not exist.
+    InvalidDate { value: String },
+    /// Front matter opened with `+++`/`---` but never closed.
+    UnclosedFrontMatter { delimiter: String },
+    /// File content is not UTF-8.
+    NotUtf8,
+    /// File name is not UTF-8 (shown lossily).
+    NotUtf8FileName,
+    /// A file could not be read.
+    Unreadable { detail: String },
+    /// A symlink that leads outside the site folder.
+    SymlinkOutside { target: String },
+    /// A template named by a page or the theme does not exist.
+    TemplateMissing { name: String },
+    /// A template that does not parse or fails to render.
+    TemplateBroken { name: String, detail: String },
+    /// Two sources write the same output file.
+    DuplicateOutput { output: String, other: PathBuf },
+    /// An `@/…` link whose target page does not exist.
+    BrokenInternalLink { target: String },
+    /// An output path from editor input (an alias, a static file name)
+    /// that would leave the site's folder or carries `_redirects` syntax.
+    UnsafePath {
+        path: String,
+        problem: crate::trust::paths::PathProblem,
+    },
+    /// A static file a browser would run, without Diskominfo's permission.
+    ExecutableStatic {
+        path: String,
+        executable: crate::trust::statics::Executable,
+    },
+    /// Raw HTML (or a Markdown link) that the sanitizer removes.
+    UnsafeHtml {
+        problem: crate::trust::html::HtmlProblem,
+    },
+    /// A site's `templates/` folder without Diskominfo's permission.
+    TemplateOverrideNotAllowed,
+    /// A site template that recurses, or would render without bound.
+    TemplateLimit {
+        name: String,
+        limit: TemplateLimitKind,
+    },
+    /// A subdomain label that is not a valid RFC 1123 host label.
+    InvalidSubdomain { label: String },
+    /// A subdomain label reserved for regency-wide services.
+    ReservedSubdomain { label: String },
+    /// Two sites (or a site and a `[[subdomain]]`) claim the same label.
+    DuplicateSubdomain { label: String, other: PathBuf },
+    /// A profile name that laman does not know.
+    UnknownProfile { profile: String },
+    /// `sites/<slug>` has no site.toml.
+    MissingSiteToml,
+    /// A content rule's finding.
+    Rule {
+        /// Rule ID of the catalogue.
+        rule: &'static str,
+        /// What it found.
+        finding: RuleFinding,
+    },
+}
+
+impl Message {
+    /// The stable code of this kind of finding (docs/diagnostics.md).
+    pub fn code(&self) -> &'static str {
+        use Message::*;
+        match self {
+            TomlSyntax {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | YamlSyntax { .. }
+            | UnknownKey {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | WrongType {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | MissingKey {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | InvalidValue {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | UnknownPageKind { .. }
+            | InvalidDate { .. }
+            | UnclosedFrontMatter { .. } => "META-002",
+            TomlSyntax { .. }
+            | UnknownKey { .. }
+            | WrongType { .. }
+            | MissingKey { .. }
+            | InvalidValue { .. }
+            | UnknownProfile { .. }
+            | MissingSiteToml => "KONFIG-001",
+            NotUtf8 | Unreadable { .. } => "SUMBER-001",
+            NotUtf8FileName => "SUMBER-002",
+            SymlinkOutside { .. } => "SUMBER-003",
+            TemplateMissing { .. } => "TEMA-001",
+            TemplateBroken { .. } => "TEMA-002",
+            DuplicateOutput { .. } => "KELUARAN-001",
+            UnsafePath { .. } => "KELUARAN-002",
+            ExecutableStatic { .. } => "KELUARAN-003",
+            UnsafeHtml { .. } => "HTML-001",
+            TemplateOverrideNotAllowed => "TEMA-003",
+            TemplateLimit { .. } => "TEMA-004",
+            BrokenInternalLink { .. } => "TAUTAN-001",
+            InvalidSubdomain { .. } | ReservedSubdomain { .. } => "DOMAIN-007",
+            DuplicateSubdomain { .. } => "REGISTRI-001",
+            Rule { rule, .. } => rule,
+        }
+    }
+
+    /// Severity before any profile override. Every input problem the build
+    /// meets is an error: it stops the affected site from being written;
+    /// only harmless HTML that the sanitizer drops is a warning.
+    pub fn default_severity(&self) -> Severity {
+        match self {
+            // Harmless markup that is only dropped (its text stays).
+            Message::UnsafeHtml { problem } if !problem.is_dangerous() => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The words laman says to people, in Bahasa Indonesia and English, and the
+//! one way of choosing between them: the `Localize` trait. Every
+//! user-facing enum and finding says itself through it: messages
+//! (`message`), content rule findings (`rule`), severities, citations and
+//! requirements (here). Numbers are written one way per language
+//! (`Number`).
+//!
+//! Depends on `diagnostic` (the data) and never the reverse. Editors are
+//! civil servants, not programmers: say what is wrong and what to do, plainly.
+
+mod message;
+mod rule;
+
+use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Severity, Verification};
+
+pub use message::type_word;
+
+/// Something a person reads, said in their language.
+pub trait Localize {
+    /// The words of `self` in `lang`.
+    fn text(&self, lang: Lang) -> String;
+
+    /// What to do about it, in `lang`, when there is something to do.
+    fn hint(&self, _lang: Lang) -> Option<String> {
+        None
+    }
+}
+
+impl Localize for Severity {
+    /// The word a person reads in front of the message.
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Severity::Error, Lang::Id) => "galat",
+            (Severity::Warning, Lang::Id) => "peringatan",
+            (Severity::Info, Lang::Id) => "info",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Info, Lang::En) => "info",
+        }
+        .to_string()
+    }
+}
+
+impl Localize for Citation {
+    /// `Undang-Undang Nomor 25 Tahun 2009 Pasal 21`, with "(belum diverifikasi)"
+    /// / "(not yet verified)" for a recalled citation. The name and article
+    /// are the regulation's own (Indonesian) title and wording in both
+    /// languages: they are proper names, and a reader must find them as cited.
+    fn text(&self, lang: Lang) -> String {
+        let mark = match (self.verification, lang) {
+            (Verification::Recalled, Lang::Id) => " (belum diverifikasi)",
+            (Verification::Recalled, Lang::En) => " (not yet verified)",
+            (Verification::Secondary, Lang::Id) => " (sumber sekunder)",
+            (Verification::Secondary, Lang::En) => " (secondary source)",
+            (Verification::Seen, _) => "",
+        };
+        let article = if self.article.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("Pasal {}", self.article)
+        } else {
+            self.article.clone()
+        };
+        format!("{} {article}{mark}", self.name)
+    }
+}
+
+impl Localize for Bilingual {
+    fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Id => self.id.clone(),
+            Lang::En => self.en.clone(),
+        }
+    }
+}
+
+impl Localize for Diagnostic {
+    /// The message text.
+    fn text(&self, lang: Lang) -> String {
+        self.message.text(lang)
+    }
+
+    /// What to do about it (for a content rule: what it requires).
+    fn hint(&self, lang: Lang) -> Option<String> {
+        self.message
+            .hint(lang)
+            .or_else(|| self.requirement.as_ref().map(|r| r.text(lang)))
+    }
+}
+
+/// The words in front of the parts of a finding as a report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// `dasar` / `basis`: the legal basis.
+    Basis,
+    /// `tingkat` / `severity`: why the severity differs.
+    Severity,
+    /// `saran` / `help`: what to do.
+    Help,
+}
+
+impl Localize for Label {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Label::Basis, Lang::Id) => "dasar",
+            (Label::Basis, Lang::En) => "basis",
+            (Label::Severity, Lang::Id) => "tingkat",
+            (Label::Severity, Lang::En) => "severity",
+            (Label::Help, Lang::Id) => "saran",
+            (Label::Help, Lang::En) => "help",
+        }
+        .to_string()
+    }
+}
+
+/// `s` with its first letter upper-case (a label that starts a line).
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A number as a person writes it: Indonesian groups thousands with `.` and
+/// writes decimals after `,` (1.234,5); English the other way (1,234.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    value: f64,
+    decimals: usize,
+}
+
+impl Number {
+    /// A count.
+    pub fn count(n: usize) -> Number {
+        Number {
+            value: n as f64,
+            decimals: 0,
+        }
+    }
+
+    /// A measure with a fixed number of decimals.
+    pub fn fixed(value: f64, decimals: usize) -> Number {
+        Number { value, decimals }
+    }
+}
+
+impl Localize for Number {
+    fn text(&self, lang: Lang) -> String {
+        let (group, point) = match lang {
+            Lang::Id => ('.', ','),
+            Lang::En => (',', '.'),
+        };
+        let plain = format!("{:.*}", self.decimals, self.value);
+        let (sign, plain) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (int, frac) = plain.split_once('.').unwrap_or((plain, ""));
+        let mut s = String::from(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                s.push(group);
+            }
+            s.push(c);
+        }
+        if !frac.is_empty() {
+            s.push(point);
+            s.push_str(frac);
+        }
+        s
+    }
+}
+
+/// A duration in seconds with two decimals, as a summary line shows it:
+/// `1,25 d` (detik) in Indonesian, `1.25 s` in English.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seconds(pub std::time::Duration);
+
+impl Localize for Seconds {
+    fn text(&self, lang: Lang) -> String {
+        let n = Number::fixed(self.0.as_secs_f64(), 2).text(lang);
+        match lang {
+            Lang::Id => format!("{n} d"),
+            Lang::En => format!("{n} s"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_number_format_per_language() {
+        let n = Number::fixed(1234.5, 1);
+        assert_eq!(n.text(Lang::Id), "1.234,5");
+        assert_eq!(n.text(Lang::En), "1,234.5");
+        assert_eq!(Number::count(1_234_567).text(Lang::Id), "1.234.567");
+        assert_eq!(Number::count(1_234_567).text(Lang::En), "1,234,567");
+        assert_eq!(Number::count(999).text(Lang::Id), "999");
+        assert_eq!(Number::count(0).text(Lang::En), "0");
+        assert_eq!(Number::fixed(0.256, 2).text(Lang::Id), "0,26");
+        assert_eq!(Number::fixed(-1234.0, 0).text(Lang::En), "-1,234");
+        let d = Seconds(std::time::Duration::from_millis(1_234_560));
+        assert_eq!(d.text(Lang::Id), "1.234,56 d");
+        assert_eq!(d.text(Lang::En), "1,234.56 s");
+    }
+
+    #[test]
+    fn a_citation_names_its_verification() {
+        let c = Citation {
+            source: "UU-25-2009".into(),
+            name: "Undang-Undang Nomor 25 Tahun 2009".into(),
+            article: "21".into(),
+            verification: Verification::Recalled,
+        };
+        assert_eq!(
+            c.text(Lang::En),
+            "Undang-Undang Nomor 25 Tahun 2009 Pasal 21 (not yet verified)"
+        );
+        assert_eq!(
+            c.text(Lang::Id),
+            "Undang-Undang Nomor 25 Tahun 2009 Pasal 21 (belum diverifikasi)"
+        );
+    }
+}
