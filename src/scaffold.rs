@@ -60,6 +60,10 @@ pub fn init(root: &Path, profile: Profile) -> Result<Vec<PathBuf>, Error> {
     Ok(vec![path])
 }
 
+/// What marks a value to fill in every scaffold (`ISI: nama layanan`);
+/// `laman check` reports each one left (`ISIAN-001`).
+pub const PLACEHOLDER: &str = "ISI: ";
+
 /// The pages a new site starts with: (path below content/, kind, title).
 pub const SITE_PAGES: &[(&str, Jenis, &str)] = &[
     ("_index.md", Jenis::Beranda, "Beranda"),

@@ -109,6 +109,8 @@ pub enum Message {
     UnsafeHtml {
         problem: crate::trust::html::HtmlProblem,
     },
+    /// A scaffold's `ISI: …` placeholder still in place (the value to fill).
+    Placeholder { text: String },
     /// A site's `templates/` folder without Diskominfo's permission.
     TemplateOverrideNotAllowed,
     /// A site template that recurses, or would render without bound.
@@ -180,6 +182,7 @@ impl Message {
             UnsafePath { .. } => "KELUARAN-002",
             ExecutableStatic { .. } => "KELUARAN-003",
             UnsafeHtml { .. } => "HTML-001",
+            Placeholder { .. } => "ISIAN-001",
             TemplateOverrideNotAllowed => "TEMA-003",
             TemplateLimit { .. } => "TEMA-004",
             BrokenInternalLink { .. } => "TAUTAN-001",

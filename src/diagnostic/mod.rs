@@ -83,12 +83,13 @@ impl Diagnostic {
     /// correctly), as opposed to a content rule about what the law requires.
     /// Raw HTML that the sanitizer removed is not: the page is written
     /// without it (so the editor can preview), and the error still blocks
-    /// publishing, as a content rule's does.
+    /// publishing, as a content rule's does. Nor is a scaffold placeholder
+    /// left unfilled: a new site previews with its blanks.
     pub fn is_input_error(&self) -> bool {
         self.severity == Severity::Error
             && !matches!(
                 *self.message,
-                Message::Rule { .. } | Message::UnsafeHtml { .. }
+                Message::Rule { .. } | Message::UnsafeHtml { .. } | Message::Placeholder { .. }
             )
     }
 }

@@ -216,8 +216,13 @@ pub fn render_site<S: Sink>(
     };
     let model = Model::new(site, run.config, tree, opts);
     site_diags.extend(model.diagnostics.iter().cloned());
-    let (plan, duplicates) = model.plan();
+    let (mut plan, duplicates) = model.plan();
     site_diags.extend(duplicates);
+    // Static files are chosen before anything is written, so that a file
+    // and a folder of the same name (`a.html` and `a.html/index.html`) are
+    // found here, as findings, and never meet in the file system.
+    let mut statics = choose_statics(run.theme, tree, &plan, &mut site_diags);
+    drop_file_folder_clashes(&model, tree, &mut plan, &mut statics, &mut site_diags);
     let bodies = model.render_bodies();
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let scan = run.engine.is_some();
@@ -274,7 +279,6 @@ pub fn render_site<S: Sink>(
     }
 
     // Static files: the theme's, then the site's over them.
-    let statics = choose_statics(run.theme, tree, &plan, &mut site_diags);
     let copied: Vec<Result<S::Entry, Error>> = statics
         .par_iter()
         .map(|(path, src)| sink.copy(path, src))
@@ -283,6 +287,19 @@ pub fn render_site<S: Sink>(
         entries.extend(stored(r, site, &mut site_diags)?);
     }
     paths.extend(statics.keys().map(|p| p.to_string()));
+
+    // Blanks of the scaffold still to fill (site.toml and every page): a
+    // content check, so it runs with the rules.
+    if run.engine.is_some() {
+        site_diags.extend(content::placeholders(
+            &site.shown.join("site.toml"),
+            &site.toml_text,
+            site.toml_text.len(),
+        ));
+        for (l, p) in local.iter_mut().zip(&tree.pages) {
+            l.extend(content::placeholders(&p.shown, &p.text, p.body_offset));
+        }
+    }
 
     // Rules: each page alone (so the preview can check one page again),
     // then the site as a whole.
@@ -564,6 +581,63 @@ fn stored<E>(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Drops every output whose path runs through another output's file (an
+/// alias `/a.html/` beside an alias `/a.html`, a static `x/y` beside a
+/// page file `x`): `KELUARAN-001` at the later one's source.
+fn drop_file_folder_clashes(
+    model: &Model<'_>,
+    tree: &ContentTree,
+    plan: &mut Vec<(String, Planned)>,
+    statics: &mut BTreeMap<&str, &Path>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let files: HashSet<String> = plan
+        .iter()
+        .map(|(p, _)| p.clone())
+        .chain(statics.keys().map(|p| p.to_string()))
+        .chain(crate::render::site::GENERATED.iter().map(|p| p.to_string()))
+        .collect();
+    let clash = |path: &str| -> Option<String> {
+        path.match_indices('/')
+            .map(|(i, _)| &path[..i])
+            .find(|dir| files.contains(*dir))
+            .map(str::to_string)
+    };
+    let mut report = |output: &str, file: String, at: Location| {
+        diags.push(Diagnostic::new(
+            at,
+            Message::DuplicateOutput {
+                output: output.to_string(),
+                other: PathBuf::from(file),
+            },
+        ));
+    };
+    plan.retain(|(path, item)| match clash(path) {
+        None => true,
+        Some(file) => {
+            let at = match owner_of(model, item) {
+                Some(i) => Location::file(&tree.pages[i].shown),
+                None => Location::file(model.site.shown.join("content")),
+            };
+            report(path, file, at);
+            false
+        }
+    });
+    let site_files: HashMap<&str, &Path> = tree
+        .assets
+        .iter()
+        .map(|a| (a.out.as_str(), a.shown.as_path()))
+        .collect();
+    statics.retain(|path, src| match clash(path) {
+        None => true,
+        Some(file) => {
+            let shown = site_files.get(path).copied().unwrap_or(*src);
+            report(path, file, Location::file(shown));
+            false
+        }
+    });
 }
 
 /// Output path → source of the static files: the theme's, with the site's

@@ -600,6 +600,9 @@ impl SiteState {
             &model.html,
         );
         let mut local = body.diagnostics.clone();
+        if engine.is_some() {
+            local.extend(content::placeholders(&p.shown, &p.text, p.body_offset));
+        }
         if let Some(engine) = engine {
             local.extend(engine.check_page(&self.site, p, &body, rule_opts));
         }

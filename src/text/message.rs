@@ -207,6 +207,8 @@ fn text(m: &Message, lang: Lang) -> String {
             }
         }
         (UnsafeHtml { problem }, lang) => problem.text(lang),
+        (Placeholder { text }, Id) => format!("isian belum diisi: `{text}`"),
+        (Placeholder { text }, En) => format!("placeholder not filled in: `{text}`"),
         (TemplateOverrideNotAllowed, Id) => {
             "folder templates/ situs ini tidak diizinkan: templat situs adalah keputusan Diskominfo"
                 .into()
@@ -350,6 +352,12 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         }
         (ExecutableStatic { .. }, En) => {
             "remove the file, or ask Diskominfo to list this site in [allow] static_scripts of laman.toml".into()
+        }
+        (Placeholder { .. }, Id) => {
+            "ganti teks `ISI: …` dengan keterangan yang sebenarnya; situs dengan isian kosong tidak diterbitkan".into()
+        }
+        (Placeholder { .. }, En) => {
+            "replace the `ISI: …` text with the real value; a site with blanks is not published".into()
         }
         (UnsafeHtml { .. }, Id) => {
             "tulis isinya dengan Markdown; untuk video atau peta, minta Diskominfo mengizinkan hostnya di [allow] iframe_hosts".into()

@@ -1111,3 +1111,53 @@ fn a_closed_stdout_ends_check_quietly_with_exit_0() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn scaffold_placeholders_left_unfilled_are_errors_at_their_line_and_block_publishing() {
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["new", "site", "dinsos"]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let r = p.check();
+    let blanks: Vec<&laman::Diagnostic> = of_rule(&r, "ISIAN-001");
+    assert!(blanks.len() > 10, "{}", blanks.len());
+    let toml = std::fs::read_to_string(p.path("sites/dinsos/site.toml")).expect("site.toml");
+    let line = toml
+        .lines()
+        .position(|l| l.starts_with("nama_resmi"))
+        .expect("nama_resmi")
+        + 1;
+    let nama = blanks
+        .iter()
+        .find(|d| {
+            d.location.path.ends_with("sites/dinsos/site.toml") && d.location.line == Some(line)
+        })
+        .unwrap_or_else(|| panic!("no ISIAN-001 at site.toml:{line}: {blanks:#?}"));
+    assert_eq!(nama.severity, Severity::Error);
+    assert_eq!(
+        human(nama, Lang::Id).lines().next().unwrap_or(""),
+        "galat[ISIAN-001]: isian belum diisi: `ISI: nama resmi Perangkat Daerah`"
+    );
+    // The comment that explains the blanks is not one of them.
+    assert!(blanks.iter().all(|d| {
+        let l = d.location.line.unwrap_or(0);
+        !(d.location.path.ends_with("site.toml")
+            && toml
+                .lines()
+                .nth(l - 1)
+                .is_some_and(|t| t.trim_start().starts_with('#')))
+    }));
+    // The site still previews (the build writes it), but it is not published.
+    let built = p.build();
+    let dinsos = built
+        .sites
+        .iter()
+        .find(|s| s.slug == "dinsos")
+        .expect("dinsos");
+    assert_eq!(dinsos.status, laman::build::SiteStatus::Built);
+    let plan = p.cli(&["publish", "--dry-run"]);
+    assert_eq!(plan.code, Some(1), "{plan:?}");
+    assert!(
+        plan.stdout.contains("ISIAN-001") || plan.stderr.contains("ISIAN-001"),
+        "{plan:?}"
+    );
+}

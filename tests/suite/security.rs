@@ -437,6 +437,27 @@ fn site_templates_need_permission_and_cannot_take_the_run_down() {
 }
 
 #[test]
+fn a_file_and_a_folder_of_the_same_name_are_a_finding_not_a_failed_run() {
+    let p = Project::fixture("minimal");
+    p.build();
+    for (rel, text) in [
+        (
+            "sites/alpha/content/dua.md",
+            page_with_aliases(&["/a.html", "/a.html/"]),
+        ),
+        ("sites/alpha/static/profil", "bukan folder".to_string()),
+    ] {
+        p.write(rel, text);
+        let r = p.build();
+        let found = coded(&r, "KELUARAN-001");
+        assert_eq!(found.len(), 1, "{rel}: {:#?}", findings(&r));
+        let beta = r.sites.iter().find(|s| s.slug == "beta").expect("beta");
+        assert_eq!(beta.status, laman::build::SiteStatus::Built, "{rel}");
+        p.remove(rel);
+    }
+}
+
+#[test]
 fn a_page_named_like_a_reserved_path_is_refused() {
     let p = Project::fixture("minimal");
     p.build();
