@@ -104,6 +104,16 @@ pub fn is_hidden(rel: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_length_limit_is_2048_bytes() {
+        let at = format!("/{}", "a".repeat(MAX_PATH - 1));
+        assert_eq!(at.len(), 2048);
+        assert!(clean(&at).is_ok());
+        let over = format!("{at}a");
+        assert_eq!(clean(&over), Err(BadPath::Form));
+    }
+
     use super::*;
 
     #[test]

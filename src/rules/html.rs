@@ -249,6 +249,52 @@ impl<'a> Iterator for Attributes<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_resource_tag_and_rel_form_is_a_resource() {
+        // What a page loads: each tag, and `<link>` only for the rel values that load.
+        let cases: &[(&str, bool)] = &[
+            (
+                "<link rel=\"stylesheet\" href=\"http://x.example/a.css\">",
+                true,
+            ),
+            ("<link rel=\"icon\" href=\"http://x.example/a.ico\">", true),
+            (
+                "<link rel=\"preload\" href=\"http://x.example/a.woff2\">",
+                true,
+            ),
+            (
+                "<link rel=\"alternate stylesheet\" href=\"http://x.example/b.css\">",
+                true,
+            ),
+            ("<link rel=\"canonical\" href=\"http://x.example/\">", false),
+            ("<link href=\"http://x.example/c.css\">", false),
+            ("<source src=\"http://x.example/a.mp4\">", true),
+            (
+                "<iframe src=\"http://x.example/\" title=\"t\"></iframe>",
+                true,
+            ),
+            ("<script src=\"http://x.example/a.js\"></script>", true),
+            ("<video src=\"http://x.example/v.mp4\"></video>", true),
+            ("<a href=\"http://x.example/\">x</a>", false),
+        ];
+        for (html, loads) in cases {
+            let f = scan(html);
+            assert_eq!(
+                f.resources
+                    .iter()
+                    .any(|r| r.starts_with("http://x.example/")),
+                *loads,
+                "{html}: {:?}",
+                f.resources
+            );
+            assert!(
+                f.links.iter().any(|l| l.starts_with("http://x.example/")),
+                "{html} is a link"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]
