@@ -109,6 +109,9 @@ pub enum Message {
     UnsafeHtml {
         problem: crate::trust::html::HtmlProblem,
     },
+    /// A link target in site.toml or front matter data (`peta_url`, a menu
+    /// `url`…) whose scheme runs script.
+    UnsafeUrl { field: String, scheme: String },
     /// A scaffold's `ISI: …` placeholder still in place (the value to fill).
     Placeholder { text: String },
     /// A site's `templates/` folder without Diskominfo's permission.
@@ -183,6 +186,7 @@ impl Message {
             ExecutableStatic { .. } => "KELUARAN-003",
             UnsafeHtml { .. } => "HTML-001",
             Placeholder { .. } => "ISIAN-001",
+            UnsafeUrl { .. } => "HTML-002",
             TemplateOverrideNotAllowed => "TEMA-003",
             TemplateLimit { .. } => "TEMA-004",
             BrokenInternalLink { .. } => "TAUTAN-001",

@@ -225,6 +225,9 @@ pub fn render_site<S: Sink>(
     drop_file_folder_clashes(&model, tree, &mut plan, &mut statics, &mut site_diags);
     let bodies = model.render_bodies();
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
+    // Link targets an editor wrote in site.toml go into `href` attributes
+    // as they are: one that runs script stops the site (HTML-002).
+    site_diags.extend(unsafe_urls(&model, site));
     let scan = run.engine.is_some();
 
     // Pages, list pages, aliases: rendered and handed to the sink in parallel.
@@ -559,6 +562,28 @@ fn sitemap_urls(model: &Model<'_>, plan: &[(String, Planned)]) -> Vec<(String, O
                 Some((model.links.url(&sec.url_path), sec.index.and_then(lastmod)))
             }
             _ => None,
+        })
+        .collect()
+}
+
+/// Link targets in site.toml whose scheme runs script (HTML-002); those in
+/// page data are found where the page context resolves its links
+/// (`Model::page_ctx`).
+fn unsafe_urls(model: &Model<'_>, site: &Site) -> Vec<Diagnostic> {
+    let value = serde_json::to_value(&site.config).unwrap_or_default();
+    let shown = site.shown.join("site.toml");
+    let text = &site.toml_text;
+    model
+        .html
+        .unsafe_urls(&value)
+        .into_iter()
+        .map(|(field, written, scheme)| {
+            // At the value as written, else at its key (an escaped value).
+            let at = match text.find(written.trim()) {
+                Some(off) => Location::at_offset(&shown, text, off),
+                None => crate::rules::key_at(&shown, text, &field),
+            };
+            Diagnostic::new(at, Message::UnsafeUrl { field, scheme })
         })
         .collect()
 }

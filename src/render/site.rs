@@ -476,9 +476,34 @@ impl<'a> Model<'a> {
             Value::Array(items) => items
                 .iter_mut()
                 .for_each(|x| self.resolve_data(x, p, diags)),
-            Value::Object(map) => map
-                .values_mut()
-                .for_each(|x| self.resolve_data(x, p, diags)),
+            Value::Object(map) => {
+                for (key, x) in map.iter_mut() {
+                    match x {
+                        // A link target that runs script (HTML-002) never
+                        // reaches an `href`, where escaping would not stop it.
+                        Value::String(url) if crate::trust::html::is_url_key(key) => {
+                            if let Some(scheme) = self.html.forbidden_scheme(url) {
+                                let front = &p.text[..p.body_offset];
+                                let at = match front.find(url.trim()) {
+                                    Some(off) => Location::at_offset(&p.shown, &p.text, off),
+                                    None => crate::rules::key_at(&p.shown, front, key),
+                                };
+                                diags.push(Diagnostic::new(
+                                    at,
+                                    Message::UnsafeUrl {
+                                        field: key.clone(),
+                                        scheme,
+                                    },
+                                ));
+                                *url = "#".to_string();
+                            } else {
+                                self.resolve_data(x, p, diags);
+                            }
+                        }
+                        _ => self.resolve_data(x, p, diags),
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -207,6 +207,12 @@ fn text(m: &Message, lang: Lang) -> String {
             }
         }
         (UnsafeHtml { problem }, lang) => problem.text(lang),
+        (UnsafeUrl { field, scheme }, Id) => {
+            format!("alamat `{scheme}:` pada `{field}` ditolak: skema ini dapat menjalankan skrip")
+        }
+        (UnsafeUrl { field, scheme }, En) => {
+            format!("`{scheme}:` URL in `{field}` is refused: this scheme can run script")
+        }
         (Placeholder { text }, Id) => format!("isian belum diisi: `{text}`"),
         (Placeholder { text }, En) => format!("placeholder not filled in: `{text}`"),
         (TemplateOverrideNotAllowed, Id) => {
@@ -353,6 +359,10 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         (ExecutableStatic { .. }, En) => {
             "remove the file, or ask Diskominfo to list this site in [allow] static_scripts of laman.toml".into()
         }
+        (UnsafeUrl { .. }, Id) => {
+            "tulis alamat https://…, mailto:…, tel:… atau @/halaman.md".into()
+        }
+        (UnsafeUrl { .. }, En) => "write an https://…, mailto:…, tel:… or @/page.md address".into(),
         (Placeholder { .. }, Id) => {
             "ganti teks `ISI: …` dengan keterangan yang sebenarnya; situs dengan isian kosong tidak diterbitkan".into()
         }

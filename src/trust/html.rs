@@ -296,6 +296,42 @@ impl HtmlPolicy {
     }
 }
 
+/// Whether a data key names a link target (`url`, `peta_url`, `tautan`,
+/// `href`): the theme writes these values into `href` attributes, where
+/// HTML escaping does not stop a `javascript:` URL.
+pub fn is_url_key(key: &str) -> bool {
+    key == "url" || key.ends_with("_url") || key == "tautan" || key == "href" || key == "website"
+}
+
+impl HtmlPolicy {
+    /// Every link target in `value` (site.toml or a page's data, as JSON)
+    /// whose scheme runs script: (key, value, scheme), in document order.
+    pub fn unsafe_urls(&self, value: &serde_json::Value) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        self.walk_urls(value, &mut out);
+        out
+    }
+
+    fn walk_urls(&self, value: &serde_json::Value, out: &mut Vec<(String, String, String)>) {
+        match value {
+            serde_json::Value::Array(items) => items.iter().for_each(|v| self.walk_urls(v, out)),
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v {
+                        serde_json::Value::String(s) if is_url_key(k) => {
+                            if let Some(scheme) = self.forbidden_scheme(s) {
+                                out.push((k.clone(), s.clone(), scheme));
+                            }
+                        }
+                        other => self.walk_urls(other, out),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn is_checkbox(tag: &Tag) -> bool {
     tag.attrs
         .iter()
@@ -507,6 +543,29 @@ mod tests {
         let f = p.inspect(html);
         assert_eq!(f.len(), 1);
         assert_eq!(&html[f[0].offset..f[0].offset + 7], "<script");
+    }
+
+    #[test]
+    fn link_targets_in_data_are_found_by_their_key() {
+        let p = HtmlPolicy::default();
+        let data = serde_json::json!({
+            "catatan": "Data: jumlah penduduk",
+            "peta_url": "javascript:alert(1)",
+            "kanal": [{"nama": "WA", "url": "https://wa.me/62"}, {"url": " data:text/html,x"}],
+            "tautan": "/profil/",
+        });
+        let found: Vec<(String, String)> = p
+            .unsafe_urls(&data)
+            .into_iter()
+            .map(|(k, _, s)| (k, s))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("url".to_string(), "data".to_string()),
+                ("peta_url".to_string(), "javascript".to_string())
+            ]
+        );
     }
 
     #[test]

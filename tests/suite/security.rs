@@ -437,6 +437,55 @@ fn site_templates_need_permission_and_cannot_take_the_run_down() {
 }
 
 #[test]
+fn link_targets_in_front_matter_and_site_toml_cannot_carry_script() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let cases: &[(&str, &str)] = &[
+        (
+            "sites/alpha/content/kontak-lain.md",
+            "+++\ntitle = \"Kontak\"\njenis = \"kontak\"\npeta_url = \"javascript:alert(document.cookie)\"\n+++\n",
+        ),
+        (
+            "sites/alpha/content/kontak-lain.md",
+            "+++\ntitle = \"Kontak\"\njenis = \"kontak\"\npeta_url = \" JaVa\\tScRiPt:alert(1)\"\n+++\n",
+        ),
+    ];
+    for (rel, text) in cases {
+        p.write(rel, text);
+        let r = p.build();
+        let found = coded(&r, "HTML-002");
+        assert_eq!(found.len(), 1, "{text}: {:#?}", findings(&r));
+        assert!(
+            found[0].0.starts_with(&format!("{rel}:4:")),
+            "{text}: {}",
+            found[0].0
+        );
+        let alpha = r.sites.iter().find(|s| s.slug == "alpha").expect("alpha");
+        assert_ne!(alpha.status, laman::build::SiteStatus::Built);
+        assert!(
+            !p.has_output(ALPHA, "kontak-lain/index.html"),
+            "never written"
+        );
+        p.remove(rel);
+    }
+    // A menu entry of site.toml.
+    let toml = std::fs::read_to_string(p.path("sites/beta/site.toml")).expect("site.toml");
+    p.write(
+        "sites/beta/site.toml",
+        format!("{toml}\n[[menu]]\njudul = \"Klik\"\nurl = \"javascript:alert(1)\"\n"),
+    );
+    let r = p.build();
+    let found = coded(&r, "HTML-002");
+    assert_eq!(found.len(), 1, "{:#?}", findings(&r));
+    assert!(
+        found[0].0.starts_with("sites/beta/site.toml:"),
+        "{}",
+        found[0].0
+    );
+    assert!(!p.output(BETA, "index.html").contains("javascript:"));
+}
+
+#[test]
 fn a_file_and_a_folder_of_the_same_name_are_a_finding_not_a_failed_run() {
     let p = Project::fixture("minimal");
     p.build();
