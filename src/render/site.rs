@@ -482,7 +482,7 @@ impl<'a> Model<'a> {
                         // A link target that runs script (HTML-002) never
                         // reaches an `href`, where escaping would not stop it.
                         Value::String(url) if crate::trust::html::is_url_key(key) => {
-                            if let Some(scheme) = self.html.forbidden_scheme(url) {
+                            if let Some(scheme) = crate::trust::html::script_scheme(url) {
                                 let front = &p.text[..p.body_offset];
                                 let at = match front.find(url.trim()) {
                                     Some(off) => Location::at_offset(&p.shown, &p.text, off),

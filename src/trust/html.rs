@@ -296,6 +296,17 @@ impl HtmlPolicy {
     }
 }
 
+/// Schemes whose URL runs script or renders a document of its own making
+/// when followed. A link target written as data is refused only for these:
+/// any other unknown scheme (an unfilled `ISI: tautan`) is harmless in an
+/// `href` and is reported by its own check.
+const SCRIPT_SCHEMES: &[&str] = &["javascript", "vbscript", "livescript", "mocha", "data"];
+
+/// The scheme of `url` when it is one of [`SCRIPT_SCHEMES`].
+pub fn script_scheme(url: &str) -> Option<String> {
+    scheme_of(url).filter(|s| SCRIPT_SCHEMES.contains(&s.as_str()))
+}
+
 /// Whether a data key names a link target (`url`, `peta_url`, `tautan`,
 /// `href`): the theme writes these values into `href` attributes, where
 /// HTML escaping does not stop a `javascript:` URL.
@@ -319,7 +330,7 @@ impl HtmlPolicy {
                 for (k, v) in map {
                     match v {
                         serde_json::Value::String(s) if is_url_key(k) => {
-                            if let Some(scheme) = self.forbidden_scheme(s) {
+                            if let Some(scheme) = script_scheme(s) {
                                 out.push((k.clone(), s.clone(), scheme));
                             }
                         }
@@ -553,6 +564,7 @@ mod tests {
             "peta_url": "javascript:alert(1)",
             "kanal": [{"nama": "WA", "url": "https://wa.me/62"}, {"url": " data:text/html,x"}],
             "tautan": "/profil/",
+            "lpse_url": "ISI: tautan LPSE kabupaten",
         });
         let found: Vec<(String, String)> = p
             .unsafe_urls(&data)
