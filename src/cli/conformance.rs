@@ -177,9 +177,9 @@ fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: La
         s.push_str(&format!(
             "  {:<8} {:<9} {}  {}\n",
             f.check.id(),
-            f.severity.as_str(),
-            f.host,
-            f.message.text(lang)
+            f.risk.as_str(),
+            f.host(),
+            f.message().text(lang)
         ));
     }
     let count = |st: Status| r.findings.iter().filter(|f| f.status == st).count();

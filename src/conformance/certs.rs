@@ -3,16 +3,17 @@
 //! (self-signed), TLS006 (key size and signature hashes), and the issuing
 //! CA's CAA domain for DNS011. Pure over the handshake and the clock.
 
+use super::evidence::{Evidence, KeyRow};
 use chrono::{DateTime, Utc};
 use rustls::pki_types::CertificateDer;
 use serde::Serialize;
-use serde_json::json;
 use x509_parser::prelude::*;
 use x509_parser::public_key::PublicKey;
 
 use super::ocsp;
 use super::tls::{Handshake, TlsClient};
-use super::{Check, Finding, Severity, Status, Text};
+use super::{Check, Observation, Risk, Status};
+use crate::diagnostic::Bilingual;
 
 /// The parts of one certificate the report shows.
 #[derive(Debug, Clone, Serialize)]
@@ -134,24 +135,28 @@ pub fn findings(
     host: &str,
     hs: &Handshake,
     now: DateTime<Utc>,
-) -> (Vec<Finding>, Option<CertInfo>) {
+) -> (Vec<Observation>, Option<CertInfo>) {
     let chain: Vec<CertInfo> = hs.chain.iter().filter_map(parse).collect();
     let mut out = Vec::new();
-    let hs_ev = json!({ "handshake": hs, "chain": chain });
+    let hs_ev = Evidence::Handshake {
+        handshake: hs.clone(),
+        chain: chain.clone(),
+        verdict: None,
+    };
     let (s1, m1) = match &hs.error {
         None => (
             Status::Pass,
-            Text::new("jabat tangan TLS berhasil", "TLS handshake completed"),
+            Bilingual::new("jabat tangan TLS berhasil", "TLS handshake completed"),
         ),
         Some(e) => (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("jabat tangan TLS gagal: {e}"),
                 format!("TLS handshake failed: {e}"),
             ),
         ),
     };
-    out.push(Finding::new(
+    out.push(Observation::new(
         host,
         Check::TLS001,
         s1,
@@ -168,16 +173,19 @@ pub fn findings(
     let (s5, m5) = if leaf.self_issued {
         (
             Status::Fail,
-            Text::new("sertifikat self-signed", "self-signed certificate"),
+            Bilingual::new("sertifikat self-signed", "self-signed certificate"),
         )
     } else {
         (
             Status::Pass,
-            Text::new("diterbitkan oleh CA", "issued by a CA"),
+            Bilingual::new("diterbitkan oleh CA", "issued by a CA"),
         )
     };
-    let ev5 = json!({ "subject": leaf.subject, "issuer": leaf.issuer });
-    out.push(Finding::new(host, Check::TLS005, s5, ev5, now, m5));
+    let ev5 = Evidence::Issuer {
+        subject: leaf.subject.clone(),
+        issuer: leaf.issuer.clone(),
+    };
+    out.push(Observation::new(host, Check::TLS005, s5, ev5, now, m5));
     out.push(key_finding(host, &chain, now));
     out.extend(ocsp::finding(
         host,
@@ -194,20 +202,22 @@ fn chain_finding(
     host: &str,
     hs: &Handshake,
     leaf: &CertInfo,
-    ev: &serde_json::Value,
+    ev: &Evidence,
     now: DateTime<Utc>,
-) -> Finding {
+) -> Observation {
     // Judge the chain inside the leaf's validity, so expiry (TLS004) and
     // the name (TLS003) do not show up here a second time.
     let mid = DateTime::<Utc>::from_timestamp((leaf.not_before_ts + leaf.not_after_ts) / 2, 0)
         .unwrap_or(now);
     let verdict = client.verdict(&hs.chain, host, mid);
     let mut ev = ev.clone();
-    ev["verdict"] = json!(verdict.as_ref().err());
+    if let Evidence::Handshake { verdict: v, .. } = &mut ev {
+        *v = Some(verdict.as_ref().err().cloned());
+    }
     let (status, msg) = match verdict.as_ref().map_err(String::as_str) {
         Ok(()) | Err("wrong_name") => (
             Status::Pass,
-            Text::new(
+            Bilingual::new(
                 "rantai sampai ke root tepercaya",
                 "chain builds to a trusted root",
             ),
@@ -215,33 +225,36 @@ fn chain_finding(
         // A self-signed leaf is TLS005's finding, not a chain problem.
         Err("unknown_issuer") if leaf.self_issued => (
             Status::Pass,
-            Text::new(
+            Bilingual::new(
                 "sertifikat self-signed (lihat TLS005)",
                 "self-signed certificate (see TLS005)",
             ),
         ),
         Err(r) => (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("rantai sertifikat tidak tepercaya: {r}"),
                 format!("untrusted certificate chain: {r}"),
             ),
         ),
     };
-    Finding::new(host, Check::TLS002, status, ev, now, msg)
+    Observation::new(host, Check::TLS002, status, ev, now, msg)
 }
 
-fn name_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding {
-    let ev = json!({ "requested": host, "sans": leaf.sans });
+fn name_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Observation {
+    let ev = Evidence::Names {
+        requested: host.to_string(),
+        sans: leaf.sans.clone(),
+    };
     let (s, m) = if name_matches(&leaf.sans, host) {
         (
             Status::Pass,
-            Text::new("nama cocok dengan SAN", "name matches a SAN"),
+            Bilingual::new("nama cocok dengan SAN", "name matches a SAN"),
         )
     } else {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!(
                     "sertifikat tidak berlaku untuk {host} (SAN: {})",
                     leaf.sans.join(", ")
@@ -253,18 +266,21 @@ fn name_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding {
             ),
         )
     };
-    Finding::new(host, Check::TLS003, s, ev, now, m)
+    Observation::new(host, Check::TLS003, s, ev, now, m)
 }
 
-fn validity_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding {
+fn validity_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Observation {
     let days = (leaf.not_after_ts - now.timestamp()).div_euclid(86_400);
-    let ev =
-        json!({ "not_before": leaf.not_before, "not_after": leaf.not_after, "days_left": days });
+    let ev = Evidence::Validity {
+        not_before: leaf.not_before.clone(),
+        not_after: leaf.not_after.clone(),
+        days_left: days,
+    };
     let (status, sev, msg) = if now.timestamp() > leaf.not_after_ts {
         (
             Status::Fail,
-            Severity::Critical,
-            Text::new(
+            Risk::Critical,
+            Bilingual::new(
                 format!("sertifikat kedaluwarsa sejak {}", leaf.not_after),
                 format!("certificate expired on {}", leaf.not_after),
             ),
@@ -272,22 +288,18 @@ fn validity_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding 
     } else if now.timestamp() < leaf.not_before_ts {
         (
             Status::Fail,
-            Severity::Critical,
-            Text::new(
+            Risk::Critical,
+            Bilingual::new(
                 format!("sertifikat belum berlaku sampai {}", leaf.not_before),
                 format!("certificate not valid before {}", leaf.not_before),
             ),
         )
     } else if days < 30 {
-        let sev = if days < 14 {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
+        let sev = if days < 14 { Risk::High } else { Risk::Medium };
         (
             Status::Fail,
             sev,
-            Text::new(
+            Bilingual::new(
                 format!("sertifikat kedaluwarsa dalam {days} hari"),
                 format!("certificate expires in {days} days"),
             ),
@@ -295,17 +307,17 @@ fn validity_finding(host: &str, leaf: &CertInfo, now: DateTime<Utc>) -> Finding 
     } else {
         (
             Status::Pass,
-            Severity::Critical,
-            Text::new(
+            Risk::Critical,
+            Bilingual::new(
                 format!("berlaku {days} hari lagi"),
                 format!("valid for {days} more days"),
             ),
         )
     };
-    Finding::new(host, Check::TLS004, status, ev, now, msg).with_severity(sev)
+    Observation::new(host, Check::TLS004, status, ev, now, msg).with_risk(sev)
 }
 
-fn key_finding(host: &str, chain: &[CertInfo], now: DateTime<Utc>) -> Finding {
+fn key_finding(host: &str, chain: &[CertInfo], now: DateTime<Utc>) -> Observation {
     let mut problems = Vec::new();
     if let Some(leaf) = chain.first() {
         let weak = match leaf.key_type.as_str() {
@@ -324,28 +336,35 @@ fn key_finding(host: &str, chain: &[CertInfo], now: DateTime<Utc>) -> Finding {
     }
     let keys: Vec<_> = chain
         .iter()
-        .map(|c| json!({ "subject": c.subject, "key": format!("{} {}", c.key_type, c.key_bits), "signature": c.signature_oid }))
+        .map(|c| KeyRow {
+            subject: c.subject.clone(),
+            key: format!("{} {}", c.key_type, c.key_bits),
+            signature: c.signature_oid.clone(),
+        })
         .collect();
     let (s, m) = if problems.is_empty() {
         (
             Status::Pass,
-            Text::new("kunci dan tanda tangan kuat", "strong keys and signatures"),
+            Bilingual::new("kunci dan tanda tangan kuat", "strong keys and signatures"),
         )
     } else {
         let p = problems.join("; ");
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("kriptografi lemah: {p}"),
                 format!("weak cryptography: {p}"),
             ),
         )
     };
-    Finding::new(
+    Observation::new(
         host,
         Check::TLS006,
         s,
-        json!({ "chain": keys, "problems": problems }),
+        Evidence::Keys {
+            chain: keys,
+            problems,
+        },
         now,
         m,
     )

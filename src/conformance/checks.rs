@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::Severity;
+use super::Risk;
 
 macro_rules! checks {
     ($($v:ident => $sev:ident, $title:literal, $meaning:literal, $fix:literal;)*) => {
@@ -27,9 +27,9 @@ macro_rules! checks {
                 match self { $(Check::$v => stringify!($v),)* }
             }
 
-            /// Severity of a failure (TLS004 may lower it by days left).
-            pub fn severity(self) -> Severity {
-                match self { $(Check::$v => Severity::$sev,)* }
+            /// Risk of a failure (TLS004 may lower it by days left).
+            pub fn risk(self) -> Risk {
+                match self { $(Check::$v => Risk::$sev,)* }
             }
 
             /// Short Indonesian title.

@@ -3,11 +3,12 @@
 //! external domains, CNT004 sitemap URLs not in the published release,
 //! CNT005 served bytes vs the manifest's SHA-256.
 
+use super::evidence::{Evidence, FileCompared, TermsFound};
 use chrono::{DateTime, Utc};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{Check, Finding, Status, Text};
+use super::{Check, Observation, Status};
+use crate::diagnostic::Bilingual;
 use crate::output::HostManifest;
 
 /// Terms matched on the compacted text (letters and digits only, leet decoded).
@@ -103,32 +104,39 @@ pub fn judol_terms(text: &str) -> Vec<&'static str> {
 }
 
 /// CNT001 over the pages fetched for a host (`(url, body)`).
-pub fn judol(host: &str, pages: &[(String, Vec<u8>)], now: DateTime<Utc>) -> Finding {
+pub fn judol(host: &str, pages: &[(String, Vec<u8>)], now: DateTime<Utc>) -> Observation {
     let mut hits = Vec::new();
     for (url, body) in pages {
         let text = visible_text(&String::from_utf8_lossy(body));
         let terms = judol_terms(&text);
         if !terms.is_empty() {
-            hits.push(json!({ "url": url, "terms": terms }));
+            hits.push(TermsFound {
+                url: url.clone(),
+                terms: terms.iter().map(|t| t.to_string()).collect(),
+            });
         }
     }
-    let scanned: Vec<&String> = pages.iter().map(|(u, _)| u).collect();
-    let ev = json!({ "scanned": scanned, "matches": hits });
-    let (s, m) = if hits.is_empty() {
+    let scanned: Vec<String> = pages.iter().map(|(u, _)| u.clone()).collect();
+    let found = hits.len();
+    let ev = Evidence::Gambling {
+        scanned,
+        matches: hits,
+    };
+    let (s, m) = if found == 0 {
         (
             Status::Pass,
-            Text::new("tidak ada istilah judi online", "no gambling terms"),
+            Bilingual::new("tidak ada istilah judi online", "no gambling terms"),
         )
     } else {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 "halaman memuat istilah judi online",
                 "pages contain online-gambling terms",
             ),
         )
     };
-    Finding::new(host, Check::CNT001, s, ev, now, m)
+    Observation::new(host, Check::CNT001, s, ev, now, m)
 }
 
 const HIDING: &[&str] = &[
@@ -193,23 +201,30 @@ pub fn url_host(url: &str) -> Option<String> {
 }
 
 /// CNT003 (lite) over the home page.
-pub fn hidden(host: &str, domain: &str, home: &[u8], now: DateTime<Utc>) -> Finding {
+pub fn hidden(host: &str, domain: &str, home: &[u8], now: DateTime<Utc>) -> Observation {
     let links = hidden_links(&String::from_utf8_lossy(home), domain);
     let (s, m) = if links.is_empty() {
         (
             Status::Pass,
-            Text::new("tidak ada tautan tersembunyi", "no hidden links"),
+            Bilingual::new("tidak ada tautan tersembunyi", "no hidden links"),
         )
     } else {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("{} tautan tersembunyi ke domain luar", links.len()),
                 format!("{} hidden links to other domains", links.len()),
             ),
         )
     };
-    Finding::new(host, Check::CNT003, s, json!({ "links": links }), now, m)
+    Observation::new(
+        host,
+        Check::CNT003,
+        s,
+        Evidence::HiddenLinks { links },
+        now,
+        m,
+    )
 }
 
 /// `<loc>` URLs of a sitemap.
@@ -248,7 +263,12 @@ pub fn path_on(url: &str, host: &str) -> Option<String> {
 }
 
 /// CNT004: sitemap URLs that the release does not contain.
-pub fn sitemap_drift(host: &str, urls: &[String], m: &HostManifest, now: DateTime<Utc>) -> Finding {
+pub fn sitemap_drift(
+    host: &str,
+    urls: &[String],
+    m: &HostManifest,
+    now: DateTime<Utc>,
+) -> Observation {
     let foreign: Vec<&String> = urls
         .iter()
         .filter(|u| match path_on(u, host) {
@@ -256,22 +276,25 @@ pub fn sitemap_drift(host: &str, urls: &[String], m: &HostManifest, now: DateTim
             None => true,
         })
         .collect();
-    let ev = json!({ "urls": urls.len(), "not_published": foreign });
+    let ev = Evidence::Sitemap {
+        urls: urls.len(),
+        not_published: foreign.iter().map(|u| u.to_string()).collect(),
+    };
     let (s, msg) = if foreign.is_empty() {
         (
             Status::Pass,
-            Text::new("sitemap sesuai rilis", "sitemap matches the release"),
+            Bilingual::new("sitemap sesuai rilis", "sitemap matches the release"),
         )
     } else {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("{} URL sitemap tidak ada di rilis", foreign.len()),
                 format!("{} sitemap URLs not in the release", foreign.len()),
             ),
         )
     };
-    Finding::new(host, Check::CNT004, s, ev, now, msg)
+    Observation::new(host, Check::CNT004, s, ev, now, msg)
 }
 
 /// CNT005: served bytes of each fetched path vs the manifest.
@@ -280,7 +303,7 @@ pub fn drift(
     served: &[(String, Vec<u8>)],
     m: &HostManifest,
     now: DateTime<Utc>,
-) -> Finding {
+) -> Observation {
     let mut compared = Vec::new();
     let mut differ = Vec::new();
     for (path, body) in served {
@@ -289,7 +312,12 @@ pub fn drift(
             continue;
         };
         let got = crate::output::hex(&Sha256::digest(body));
-        let row = json!({ "path": path, "file": file, "expected": entry.sha256, "served": got });
+        let row = FileCompared {
+            path: path.clone(),
+            file: file.to_string(),
+            expected: entry.sha256.clone(),
+            served: got.clone(),
+        };
         if got != entry.sha256 {
             differ.push(row.clone());
         }
@@ -298,7 +326,7 @@ pub fn drift(
     let (s, msg) = if !differ.is_empty() {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("{} berkas berbeda dari rilis", differ.len()),
                 format!("{} files differ from the release", differ.len()),
             ),
@@ -306,7 +334,7 @@ pub fn drift(
     } else if compared.is_empty() {
         (
             Status::Inconclusive,
-            Text::new(
+            Bilingual::new(
                 "tidak ada berkas yang dapat dibandingkan",
                 "no file could be compared",
             ),
@@ -314,14 +342,14 @@ pub fn drift(
     } else {
         (
             Status::Pass,
-            Text::new("berkas sama dengan rilis", "files match the release"),
+            Bilingual::new("berkas sama dengan rilis", "files match the release"),
         )
     };
-    Finding::new(
+    Observation::new(
         host,
         Check::CNT005,
         s,
-        json!({ "compared": compared, "differ": differ }),
+        Evidence::Files { compared, differ },
         now,
         msg,
     )

@@ -6,18 +6,19 @@
 
 use std::net::IpAddr;
 
+use super::evidence::{Evidence, Probe};
 use chrono::{DateTime, Utc};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::net::{DnsAnswer, Net, RData, RType, Rr};
-use super::{Check, Expected, Finding, Status, Text};
+use super::{Check, Expected, Observation, Status};
+use crate::diagnostic::Bilingual;
 
 /// What the DNS stage found out about one host.
 #[derive(Debug, Clone, Default)]
 pub struct DnsOutcome {
     /// DNS001/004/005/010/012 findings.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Observation>,
     /// Addresses the name resolves to (A then AAAA).
     pub addresses: Vec<IpAddr>,
     /// Effective CAA set: `Some((where found, records))`; `None` when none or unknown.
@@ -100,17 +101,27 @@ async fn walk_cnames<N: Net>(net: &N, host: &str) -> (Vec<Rr>, End) {
     }
 }
 
-fn chain_findings(out: &mut Vec<Finding>, host: &str, chain: &[Rr], end: &End, now: DateTime<Utc>) {
+fn chain_findings(
+    out: &mut Vec<Observation>,
+    host: &str,
+    chain: &[Rr],
+    end: &End,
+    now: DateTime<Utc>,
+) {
     let target = chain.last().map(|r| match &r.data {
         RData::Cname { target } => target.clone(),
         _ => String::new(),
     });
-    let ev = json!({ "chain": chain, "end": format!("{end:?}"), "target": target });
+    let ev = Evidence::Cname {
+        chain: chain.to_vec(),
+        end: format!("{end:?}"),
+        target: target.clone(),
+    };
     let t = target.unwrap_or_default();
     let (s5, m5) = match end {
         End::NxDomain => (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!(
                     "CNAME menggantung: tujuan {t} tidak ada (NXDOMAIN), risiko pengambilalihan subdomain"
                 ),
@@ -121,48 +132,55 @@ fn chain_findings(out: &mut Vec<Finding>, host: &str, chain: &[Rr], end: &End, n
         ),
         End::Failed(r) => (
             Status::Inconclusive,
-            Text::new(
+            Bilingual::new(
                 format!("tujuan CNAME tidak dapat diperiksa: {r}"),
                 format!("CNAME target could not be checked: {r}"),
             ),
         ),
         _ => (
             Status::Pass,
-            Text::new(
+            Bilingual::new(
                 format!("tujuan CNAME {t} ada"),
                 format!("CNAME target {t} exists"),
             ),
         ),
     };
-    out.push(Finding::new(host, Check::DNS005, s5, ev.clone(), now, m5));
+    out.push(Observation::new(
+        host,
+        Check::DNS005,
+        s5,
+        ev.clone(),
+        now,
+        m5,
+    ));
     if *end == End::NxDomain {
         return;
     }
     let (s4, m4) = match end {
         End::Loop => (
             Status::Fail,
-            Text::new("rantai CNAME berputar", "CNAME chain loops"),
+            Bilingual::new("rantai CNAME berputar", "CNAME chain loops"),
         ),
         End::Failed(_) => (
             Status::Inconclusive,
-            Text::new("rantai CNAME tidak terjawab", "CNAME chain not answered"),
+            Bilingual::new("rantai CNAME tidak terjawab", "CNAME chain not answered"),
         ),
         _ if chain.len() > MAX_CHAIN || *end == End::TooLong => (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("rantai CNAME {} langkah (maks. {MAX_CHAIN})", chain.len()),
                 format!("CNAME chain of {} hops (max {MAX_CHAIN})", chain.len()),
             ),
         ),
         _ => (
             Status::Pass,
-            Text::new(
+            Bilingual::new(
                 format!("rantai CNAME {} langkah", chain.len()),
                 format!("CNAME chain of {} hops", chain.len()),
             ),
         ),
     };
-    out.push(Finding::new(host, Check::DNS004, s4, ev, now, m4));
+    out.push(Observation::new(host, Check::DNS004, s4, ev, now, m4));
 }
 
 fn addresses(a: &DnsAnswer) -> Vec<IpAddr> {
@@ -186,19 +204,23 @@ fn resolves(
     addrs: &[IpAddr],
     expected: &Expected,
     now: DateTime<Utc>,
-) -> Finding {
-    let ev = json!({ "A": a, "AAAA": aaaa, "expected": expected.addresses });
+) -> Observation {
+    let ev = Evidence::Addresses {
+        a: a.clone(),
+        aaaa: aaaa.clone(),
+        expected: expected.addresses.clone(),
+    };
     let failed = |x: &DnsAnswer| matches!(x, DnsAnswer::Failed { .. });
     let (status, msg) = if addrs.is_empty() {
         if failed(a) || failed(aaaa) {
             (
                 Status::Inconclusive,
-                Text::new("resolver gagal menjawab", "the resolver did not answer"),
+                Bilingual::new("resolver gagal menjawab", "the resolver did not answer"),
             )
         } else if matches!(a, DnsAnswer::NxDomain) {
             (
                 Status::Fail,
-                Text::new(
+                Bilingual::new(
                     "nama tidak ada di DNS (NXDOMAIN)",
                     "the name does not exist (NXDOMAIN)",
                 ),
@@ -206,7 +228,7 @@ fn resolves(
         } else {
             (
                 Status::Fail,
-                Text::new("tidak ada rekaman A/AAAA", "no A/AAAA record"),
+                Bilingual::new("tidak ada rekaman A/AAAA", "no A/AAAA record"),
             )
         }
     } else {
@@ -218,7 +240,7 @@ fn resolves(
         if wrong.is_empty() {
             (
                 Status::Pass,
-                Text::new(
+                Bilingual::new(
                     "resolve ke server hosting",
                     "resolves to the hosting server",
                 ),
@@ -227,14 +249,14 @@ fn resolves(
             let w = wrong.join(", ");
             (
                 Status::Fail,
-                Text::new(
+                Bilingual::new(
                     format!("menunjuk ke {w}, bukan server hosting"),
                     format!("points to {w}, not the hosting server"),
                 ),
             )
         }
     };
-    Finding::new(host, Check::DNS001, status, ev, now, msg)
+    Observation::new(host, Check::DNS001, status, ev, now, msg)
 }
 
 /// Two labels no one registers, derived from host and time.
@@ -247,7 +269,7 @@ fn random_labels(host: &str, now: DateTime<Utc>) -> [String; 2] {
     ]
 }
 
-async fn wildcard<N: Net>(net: &N, host: &str, now: DateTime<Utc>) -> Finding {
+async fn wildcard<N: Net>(net: &N, host: &str, now: DateTime<Utc>) -> Observation {
     let mut answers = Vec::new();
     let mut status = Status::Pass;
     for label in random_labels(host, now) {
@@ -258,21 +280,23 @@ async fn wildcard<N: Net>(net: &N, host: &str, now: DateTime<Utc>) -> Finding {
             DnsAnswer::Failed { .. } if status == Status::Pass => status = Status::Inconclusive,
             _ => {}
         }
-        answers.push(json!({ "name": name, "answer": ans }));
+        answers.push(Probe { name, answer: ans });
     }
     let msg = match status {
-        Status::Fail => Text::new(
+        Status::Fail => Bilingual::new(
             format!("label acak di bawah {host} resolve: ada rekaman wildcard"),
             format!("random labels under {host} resolve: wildcard record"),
         ),
-        Status::Pass => Text::new("label acak tidak resolve", "random labels do not resolve"),
-        Status::Inconclusive => Text::new("resolver gagal menjawab", "the resolver did not answer"),
+        Status::Pass => Bilingual::new("label acak tidak resolve", "random labels do not resolve"),
+        Status::Inconclusive => {
+            Bilingual::new("resolver gagal menjawab", "the resolver did not answer")
+        }
     };
-    Finding::new(
+    Observation::new(
         host,
         Check::DNS012,
         status,
-        json!({ "probes": answers }),
+        Evidence::Wildcard { probes: answers },
         now,
         msg,
     )
@@ -338,26 +362,34 @@ fn caa_finding(
     host: &str,
     caa: &Result<Option<(String, Vec<Rr>)>, String>,
     now: DateTime<Utc>,
-) -> Finding {
+) -> Observation {
     let (status, ev, msg) = match caa {
         Err(r) => (
             Status::Inconclusive,
-            json!({ "error": r }),
-            Text::new("resolver gagal menjawab", "the resolver did not answer"),
+            Evidence::Error { error: r.clone() },
+            Bilingual::new("resolver gagal menjawab", "the resolver did not answer"),
         ),
         Ok(None) => (
             Status::Fail,
-            json!({ "caa": [] }),
-            Text::new("tidak ada rekaman CAA", "no CAA record"),
+            Evidence::Caa {
+                found_at: None,
+                caa: Vec::new(),
+                invalid: None,
+            },
+            Bilingual::new("tidak ada rekaman CAA", "no CAA record"),
         ),
         Ok(Some((at, rrs))) => {
             let bad: Vec<&Rr> = rrs.iter().filter(|r| !caa_valid(r)).collect();
-            let ev = json!({ "found_at": at, "caa": rrs, "invalid": bad });
+            let ev = Evidence::Caa {
+                found_at: Some(at.clone()),
+                caa: rrs.clone(),
+                invalid: Some(bad.iter().map(|r| (*r).clone()).collect()),
+            };
             if bad.is_empty() {
                 (
                     Status::Pass,
                     ev,
-                    Text::new(
+                    Bilingual::new(
                         format!("CAA berlaku dari {at}"),
                         format!("CAA in effect from {at}"),
                     ),
@@ -366,12 +398,12 @@ fn caa_finding(
                 (
                     Status::Fail,
                     ev,
-                    Text::new("rekaman CAA tidak valid", "invalid CAA record"),
+                    Bilingual::new("rekaman CAA tidak valid", "invalid CAA record"),
                 )
             }
         }
     };
-    Finding::new(host, Check::DNS010, status, ev, now, msg)
+    Observation::new(host, Check::DNS010, status, ev, now, msg)
 }
 
 /// Whether a CAA set lets `ca` (`letsencrypt.org`) issue a certificate for a non-wildcard name.

@@ -4,12 +4,13 @@
 //! HTTP005 (security headers), HTTP007 (security.txt), HTTP009 (status,
 //! soft-404).
 
+use super::evidence::{Answered, Evidence};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::json;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::{Check, Finding, Status, Text};
+use super::{Check, Observation, Status};
+use crate::diagnostic::Bilingual;
 
 /// Largest response read (bytes).
 pub const MAX_RESPONSE: usize = 4 * 1024 * 1024;
@@ -169,13 +170,15 @@ fn is_https_home(location: &str, host: &str) -> bool {
 }
 
 /// HTTP001 from the first hop of `http://host/`.
-pub fn first_hop(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
-    let ev = json!({ "chain": hops });
+pub fn first_hop(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Observation {
+    let ev = Evidence::Redirects {
+        chain: hops.to_vec(),
+    };
     let first = hops.first();
     let (status, msg) = match first {
         Some(h) if h.timed_out => (
             Status::Inconclusive,
-            Text::new("permintaan HTTP habis waktu", "HTTP request timed out"),
+            Bilingual::new("permintaan HTTP habis waktu", "HTTP request timed out"),
         ),
         Some(Hop {
             status: Some(s @ (301 | 308)),
@@ -183,7 +186,7 @@ pub fn first_hop(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
             ..
         }) if is_https_home(l, host) => (
             Status::Pass,
-            Text::new(format!("{s} ke {l}"), format!("{s} to {l}")),
+            Bilingual::new(format!("{s} ke {l}"), format!("{s} to {l}")),
         ),
         Some(Hop {
             status: Some(s),
@@ -193,7 +196,7 @@ pub fn first_hop(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
             let l = location.clone().unwrap_or_else(|| "-".into());
             (
                 Status::Fail,
-                Text::new(
+                Bilingual::new(
                     format!(
                         "http:// tidak langsung dialihkan ke https://{host}/ (status {s}, Location {l})"
                     ),
@@ -207,7 +210,7 @@ pub fn first_hop(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
             let e = error.clone().unwrap_or_default();
             (
                 Status::Fail,
-                Text::new(
+                Bilingual::new(
                     format!("port HTTP tidak menjawab: {e}"),
                     format!("HTTP port does not answer: {e}"),
                 ),
@@ -215,15 +218,17 @@ pub fn first_hop(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
         }
         None => (
             Status::Inconclusive,
-            Text::new("tidak diukur", "not measured"),
+            Bilingual::new("tidak diukur", "not measured"),
         ),
     };
-    Finding::new(host, Check::HTTP001, status, ev, now, msg)
+    Observation::new(host, Check::HTTP001, status, ev, now, msg)
 }
 
 /// HTTP002: no HTTPS→HTTP hop, at most 5 hops.
-pub fn chain(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
-    let ev = json!({ "chain": hops });
+pub fn chain(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Observation {
+    let ev = Evidence::Redirects {
+        chain: hops.to_vec(),
+    };
     let downgrade = hops
         .windows(2)
         .any(|w| w[0].url.starts_with("https:") && w[1].url.starts_with("http:"));
@@ -231,7 +236,7 @@ pub fn chain(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
     let (status, msg) = if downgrade {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 "pengalihan dari HTTPS ke HTTP",
                 "redirect from HTTPS to HTTP",
             ),
@@ -239,7 +244,7 @@ pub fn chain(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
     } else if redirects > 5 {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("{redirects} pengalihan (maks. 5)"),
                 format!("{redirects} redirects (max 5)"),
             ),
@@ -247,22 +252,22 @@ pub fn chain(host: &str, hops: &[Hop], now: DateTime<Utc>) -> Finding {
     } else if hops.last().is_some_and(|h| h.timed_out) {
         (
             Status::Inconclusive,
-            Text::new("rantai habis waktu", "chain timed out"),
+            Bilingual::new("rantai habis waktu", "chain timed out"),
         )
     } else {
         (
             Status::Pass,
-            Text::new(
+            Bilingual::new(
                 format!("{redirects} pengalihan, tetap HTTPS"),
                 format!("{redirects} redirects, stays on HTTPS"),
             ),
         )
     };
-    Finding::new(host, Check::HTTP002, status, ev, now, msg)
+    Observation::new(host, Check::HTTP002, status, ev, now, msg)
 }
 
 /// HTTP003 from the HTTPS home response.
-pub fn hsts(host: &str, apex: bool, r: &Response, now: DateTime<Utc>) -> Finding {
+pub fn hsts(host: &str, apex: bool, r: &Response, now: DateTime<Utc>) -> Observation {
     let raw = r.header("strict-transport-security");
     let lower = raw.map(str::to_ascii_lowercase).unwrap_or_default();
     let max_age = lower
@@ -270,7 +275,11 @@ pub fn hsts(host: &str, apex: bool, r: &Response, now: DateTime<Utc>) -> Finding
         .filter_map(|d| d.trim().strip_prefix("max-age="))
         .find_map(|v| v.trim_matches('"').parse::<u64>().ok());
     let subdomains = lower.split(';').any(|d| d.trim() == "includesubdomains");
-    let ev = json!({ "header": raw, "max_age": max_age, "include_subdomains": subdomains });
+    let ev = Evidence::Hsts {
+        header: raw.map(str::to_string),
+        max_age,
+        include_subdomains: subdomains,
+    };
     let problem = match (raw, max_age) {
         (None, _) => Some((
             "tidak ada header HSTS".to_string(),
@@ -291,14 +300,17 @@ pub fn hsts(host: &str, apex: bool, r: &Response, now: DateTime<Utc>) -> Finding
         _ => None,
     };
     let (status, msg) = match problem {
-        Some((id, en)) => (Status::Fail, Text::new(id, en)),
-        None => (Status::Pass, Text::new("HSTS terpasang", "HSTS present")),
+        Some((id, en)) => (Status::Fail, Bilingual::new(id, en)),
+        None => (
+            Status::Pass,
+            Bilingual::new("HSTS terpasang", "HSTS present"),
+        ),
     };
-    Finding::new(host, Check::HTTP003, status, ev, now, msg)
+    Observation::new(host, Check::HTTP003, status, ev, now, msg)
 }
 
 /// HTTP005: CSP (frame-ancestors/object-src), nosniff, framing, Referrer-Policy.
-pub fn security_headers(host: &str, r: &Response, now: DateTime<Utc>) -> Finding {
+pub fn security_headers(host: &str, r: &Response, now: DateTime<Utc>) -> Observation {
     let csp = r
         .header("content-security-policy")
         .unwrap_or_default()
@@ -319,27 +331,30 @@ pub fn security_headers(host: &str, r: &Response, now: DateTime<Utc>) -> Finding
     if r.header("referrer-policy").is_none() {
         missing.push("Referrer-Policy");
     }
-    let ev = json!({ "headers": r.headers, "missing": missing });
+    let ev = Evidence::Headers {
+        headers: r.headers.clone(),
+        missing: missing.clone(),
+    };
     let (status, msg) = if missing.is_empty() {
         (
             Status::Pass,
-            Text::new("header keamanan lengkap", "security headers present"),
+            Bilingual::new("header keamanan lengkap", "security headers present"),
         )
     } else {
         let m = missing.join(", ");
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("header kurang: {m}"),
                 format!("missing headers: {m}"),
             ),
         )
     };
-    Finding::new(host, Check::HTTP005, status, ev, now, msg)
+    Observation::new(host, Check::HTTP005, status, ev, now, msg)
 }
 
 /// HTTP007 from the response to `/.well-known/security.txt`.
-pub fn security_txt(host: &str, r: &Response, now: DateTime<Utc>) -> Finding {
+pub fn security_txt(host: &str, r: &Response, now: DateTime<Utc>) -> Observation {
     let text = String::from_utf8_lossy(&r.body);
     let field = |name: &str| {
         text.lines()
@@ -353,7 +368,11 @@ pub fn security_txt(host: &str, r: &Response, now: DateTime<Utc>) -> Finding {
     let expiry = expires
         .first()
         .and_then(|e| DateTime::parse_from_rfc3339(e).ok());
-    let ev = json!({ "status": r.status, "contact": contact, "expires": expires });
+    let ev = Evidence::SecurityTxt {
+        status: r.status,
+        contact: contact.iter().map(|c| c.to_string()).collect(),
+        expires: expires.iter().map(|c| c.to_string()).collect(),
+    };
     let problem = if r.status != 200 {
         Some(format!("status {}", r.status))
     } else if contact.is_empty() {
@@ -366,29 +385,35 @@ pub fn security_txt(host: &str, r: &Response, now: DateTime<Utc>) -> Finding {
     let (status, msg) = match problem {
         None => (
             Status::Pass,
-            Text::new("security.txt valid", "security.txt valid"),
+            Bilingual::new("security.txt valid", "security.txt valid"),
         ),
         Some(p) => (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("security.txt tidak valid ({p})"),
                 format!("security.txt not valid ({p})"),
             ),
         ),
     };
-    Finding::new(host, Check::HTTP007, status, ev, now, msg)
+    Observation::new(host, Check::HTTP007, status, ev, now, msg)
 }
 
 /// HTTP009: home 2xx and a random path 404 (or 410).
-pub fn statuses(host: &str, home: &Response, random: &Response, now: DateTime<Utc>) -> Finding {
-    let ev = json!({
-        "home": { "status": home.status, "bytes": home.body.len() },
-        "random": { "status": random.status, "bytes": random.body.len() },
-    });
+pub fn statuses(host: &str, home: &Response, random: &Response, now: DateTime<Utc>) -> Observation {
+    let ev = Evidence::Statuses {
+        home: Answered::Response {
+            status: home.status,
+            bytes: Some(home.body.len()),
+        },
+        random: Answered::Response {
+            status: random.status,
+            bytes: Some(random.body.len()),
+        },
+    };
     let (status, msg) = if !(200..300).contains(&home.status) {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("halaman utama berstatus {}", home.status),
                 format!("home page status {}", home.status),
             ),
@@ -396,15 +421,18 @@ pub fn statuses(host: &str, home: &Response, random: &Response, now: DateTime<Ut
     } else if (200..300).contains(&random.status) {
         (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 "alamat acak menjawab 200 (soft-404)",
                 "a random path answers 200 (soft-404)",
             ),
         )
     } else {
-        (Status::Pass, Text::new("status benar", "statuses correct"))
+        (
+            Status::Pass,
+            Bilingual::new("status benar", "statuses correct"),
+        )
     };
-    Finding::new(host, Check::HTTP009, status, ev, now, msg)
+    Observation::new(host, Check::HTTP009, status, ev, now, msg)
 }
 
 #[cfg(test)]

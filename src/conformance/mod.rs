@@ -1,8 +1,10 @@
 //! The nightly conformance job: DNS, TLS, HTTP and served-content checks of
 //! every registered host (issue 4, `spec/conformance-checks.md`).
 //!
-//! Owns the finding model (`Finding`, `Status`, `Severity`, `Check`), the
-//! options, and the entry point [`run`]. The stages live in their own
+//! Owns the observation model (`Observation` = the shared `Diagnostic` +
+//! `Status` + typed `Evidence` + time; `Risk`, the spec's five levels, mapped
+//! to `Severity` in one place; `Check`), the options, and the entry point
+//! [`run`]. The stages live in their own
 //! modules (`dns`, `tls`, `http`, `content`), all network access goes
 //! through the narrow [`net::Net`] trait, and `runner` orchestrates them
 //! with bounded concurrency. A finding is data; `Err` means the job could
@@ -12,6 +14,7 @@ pub mod certs;
 pub mod checks;
 pub mod content;
 pub mod dns;
+pub mod evidence;
 pub mod http;
 pub mod net;
 pub mod ocsp;
@@ -28,7 +31,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::{Bilingual, Diagnostic, Location, Message, Severity};
+
 pub use checks::Check;
+pub use evidence::Evidence;
 pub use runner::run;
 
 /// Outcome of one check on one host.
@@ -43,10 +49,12 @@ pub enum Status {
     Inconclusive,
 }
 
-/// Severity scale of the spec (Critical … Info).
+/// The spec's five-level scale (Critical … Info; spec/conformance-checks.md
+/// calls it severity). It maps onto the one [`Severity`] of every finding in
+/// exactly one place, [`Risk::severity`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub enum Risk {
     /// Recorded for trends.
     Info,
     /// Hardening.
@@ -59,104 +67,167 @@ pub enum Severity {
     Critical,
 }
 
-impl Severity {
-    /// Critical and high failures make the job exit with 1.
-    pub fn is_blocking(self) -> bool {
-        self >= Severity::High
+impl Risk {
+    /// The finding severity of a failure at this level: critical and high
+    /// failures are errors (the job exits with 1), medium and low ones
+    /// warnings, info stays info.
+    pub fn severity(self) -> Severity {
+        match self {
+            Risk::Critical | Risk::High => Severity::Error,
+            Risk::Medium | Risk::Low => Severity::Warning,
+            Risk::Info => Severity::Info,
+        }
     }
 
     /// Lower-case name as in findings.jsonl.
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
+            Risk::Info => "info",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+            Risk::Critical => "critical",
         }
     }
 }
 
-/// The message of a finding in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
-    /// Bahasa Indonesia.
-    pub id: String,
-    /// English.
-    pub en: String,
+/// One observation of the nightly job: the shared [`Diagnostic`] (code =
+/// check ID, location = the host, message = what it means in both
+/// languages, severity from the [`Risk`]), plus what only a measurement
+/// has: pass/fail/inconclusive, the typed evidence, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// The finding as every other laman finding.
+    pub diagnostic: Diagnostic,
+    /// The check (`TLS004`), typed.
+    pub check: Check,
+    /// pass / fail / inconclusive.
+    pub status: Status,
+    /// Risk of this result (for TLS004 it depends on days left).
+    pub risk: Risk,
+    /// What was observed.
+    pub evidence: Evidence,
+    /// DNS checks: the resolver that answered (the vantage point).
+    pub resolver: Option<String>,
+    /// New critical/high failures: whether a second connection confirmed it.
+    pub confirmed: Option<bool>,
+    /// When it was observed.
+    pub time: DateTime<Utc>,
 }
 
-impl Text {
-    /// Both texts.
-    pub fn new(id: impl Into<String>, en: impl Into<String>) -> Self {
-        Text {
-            id: id.into(),
-            en: en.into(),
+impl Observation {
+    /// An observation; the risk is the check's default.
+    pub fn new(
+        host: &str,
+        check: Check,
+        status: Status,
+        evidence: Evidence,
+        time: DateTime<Utc>,
+        message: Bilingual,
+    ) -> Self {
+        let risk = check.risk();
+        let mut diagnostic = Diagnostic::new(
+            Location::host(host),
+            Message::Observed {
+                check: check.id(),
+                text: message,
+            },
+        );
+        diagnostic.severity = risk.severity();
+        Observation {
+            diagnostic,
+            check,
+            status,
+            risk,
+            evidence,
+            resolver: None,
+            confirmed: None,
+            time,
+        }
+    }
+
+    /// The same observation at another risk level.
+    pub fn with_risk(mut self, risk: Risk) -> Self {
+        self.risk = risk;
+        self.diagnostic.severity = risk.severity();
+        self
+    }
+
+    /// The host observed.
+    pub fn host(&self) -> &str {
+        self.diagnostic.location.host.as_deref().unwrap_or_default()
+    }
+
+    /// What it means, in both languages.
+    pub fn message(&self) -> &Bilingual {
+        match &*self.diagnostic.message {
+            Message::Observed { text, .. } => text,
+            _ => unreachable!("an observation carries Message::Observed"),
+        }
+    }
+
+    /// Replaces what it means.
+    pub fn set_message(&mut self, text: Bilingual) {
+        *self.diagnostic.message = Message::Observed {
+            check: self.check.id(),
+            text,
+        };
+    }
+
+    /// Whether this observation makes the run exit with 1.
+    pub fn is_blocking(&self) -> bool {
+        self.status == Status::Fail && self.diagnostic.severity == Severity::Error
+    }
+
+    /// The evidence object of findings.jsonl: the typed evidence with the
+    /// resolver and the confirmation beside it.
+    pub fn evidence_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(&self.evidence).unwrap_or_default();
+        if let serde_json::Value::Object(m) = &mut v {
+            if let Some(r) = &self.resolver {
+                m.insert("resolver".into(), r.clone().into());
+            }
+            if let Some(c) = self.confirmed {
+                m.insert("confirmed".into(), c.into());
+            }
+        }
+        v
+    }
+
+    /// The line of findings.jsonl.
+    pub fn record(&self) -> Recorded {
+        Recorded {
+            host: self.host().to_string(),
+            check: self.check,
+            status: self.status,
+            risk: self.risk,
+            evidence: self.evidence_json(),
+            time: self.time,
+            message: self.message().clone(),
         }
     }
 }
 
-/// Said through the one trait every user-facing text uses.
-impl crate::text::Localize for Text {
-    fn text(&self, lang: crate::Lang) -> String {
-        match lang {
-            crate::Lang::Id => self.id.clone(),
-            crate::Lang::En => self.en.clone(),
-        }
-    }
-}
-
-/// One line of findings.jsonl (schema in docs/conformance.md).
+/// One line of findings.jsonl as written and read back (schema in
+/// docs/conformance.md): the file's contract, kept stable across versions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
+pub struct Recorded {
     /// Host name checked (`dinkes.cianjurkab.go.id`).
     pub host: String,
     /// Check ID (`TLS004`).
     pub check: Check,
     /// pass / fail / inconclusive.
     pub status: Status,
-    /// Severity of this result (for TLS004 it depends on days left).
-    pub severity: Severity,
+    /// The risk level (the file calls it severity, as the spec does).
+    #[serde(rename = "severity")]
+    pub risk: Risk,
     /// What was observed.
     pub evidence: serde_json::Value,
     /// When it was observed (RFC 3339, UTC).
     #[serde(with = "rfc3339")]
     pub time: DateTime<Utc>,
     /// What it means, in Indonesian and English.
-    pub message: Text,
-}
-
-impl Finding {
-    /// A finding; the severity is the check's default.
-    pub fn new(
-        host: &str,
-        check: Check,
-        status: Status,
-        evidence: serde_json::Value,
-        time: DateTime<Utc>,
-        message: Text,
-    ) -> Self {
-        Finding {
-            host: host.to_string(),
-            check,
-            status,
-            severity: check.severity(),
-            evidence,
-            time,
-            message,
-        }
-    }
-
-    /// The same finding with another severity.
-    pub fn with_severity(mut self, severity: Severity) -> Self {
-        self.severity = severity;
-        self
-    }
-
-    /// Whether this finding makes the run exit with 1.
-    pub fn is_blocking(&self) -> bool {
-        self.status == Status::Fail && self.severity.is_blocking()
-    }
+    pub message: Bilingual,
 }
 
 /// The hosting expectations from laman.toml.
@@ -247,8 +318,8 @@ impl ConformanceOptions {
 /// The result of a run.
 #[derive(Debug, Clone)]
 pub struct ConformanceReport {
-    /// Every finding, sorted by host then check.
-    pub findings: Vec<Finding>,
+    /// Every observation, sorted by host then check.
+    pub findings: Vec<Observation>,
     /// The targets, in order.
     pub targets: Vec<Target>,
     /// Wall time.
@@ -258,7 +329,7 @@ pub struct ConformanceReport {
 impl ConformanceReport {
     /// Whether any critical or high failure remains.
     pub fn has_blocking(&self) -> bool {
-        self.findings.iter().any(Finding::is_blocking)
+        self.findings.iter().any(Observation::is_blocking)
     }
 }
 
@@ -362,6 +433,76 @@ mod rfc3339 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// findings.jsonl is a contract: an observation is written as the line
+    /// docs/conformance.md shows (keys in the same order, resolver and
+    /// confirmation inside the evidence), and it is the shared diagnostic.
+    #[test]
+    fn an_observation_is_a_diagnostic_and_writes_the_documented_line() {
+        let chain = vec![net::Rr {
+            name: "lama.kab.go.id".into(),
+            ttl: 300,
+            data: net::RData::Cname {
+                target: "situs-lama.kab.go.id".into(),
+            },
+        }];
+        let mut o = Observation::new(
+            "lama.kab.go.id",
+            Check::DNS005,
+            Status::Fail,
+            Evidence::Cname {
+                chain,
+                end: "NxDomain".into(),
+                target: Some("situs-lama.kab.go.id".into()),
+            },
+            DateTime::from_timestamp(1_795_000_000, 0).expect("time"),
+            Bilingual::new("CNAME menggantung", "dangling CNAME"),
+        );
+        o.confirmed = Some(true);
+        o.resolver = Some("127.0.0.1:53".into());
+        assert_eq!(o.diagnostic.code, "DNS005");
+        assert_eq!(o.diagnostic.severity, Severity::Error);
+        assert_eq!(o.diagnostic.location.to_string(), "lama.kab.go.id");
+        assert!(o.is_blocking());
+        let line = serde_json::to_string(&o.record()).expect("json");
+        assert_eq!(
+            line,
+            r#"{"host":"lama.kab.go.id","check":"DNS005","status":"fail","severity":"critical","evidence":{"chain":[{"name":"lama.kab.go.id","target":"situs-lama.kab.go.id","ttl":300,"type":"CNAME"}],"confirmed":true,"end":"NxDomain","resolver":"127.0.0.1:53","target":"situs-lama.kab.go.id"},"time":"2026-11-18T11:06:40Z","message":{"id":"CNAME menggantung","en":"dangling CNAME"}}"#
+        );
+        let back: Recorded = serde_json::from_str(&line).expect("read back");
+        assert_eq!(back, o.record());
+    }
+
+    /// The spec's five levels meet the one severity in one place: critical
+    /// and high failures block (exit 1), medium and low warn.
+    #[test]
+    fn risk_maps_onto_severity() {
+        let at = |r: Risk| {
+            Observation::new(
+                "a",
+                Check::HTTP005,
+                Status::Fail,
+                Evidence::Error { error: "x".into() },
+                DateTime::UNIX_EPOCH,
+                Bilingual::new("a", "a"),
+            )
+            .with_risk(r)
+        };
+        for (r, sev, blocks) in [
+            (Risk::Critical, Severity::Error, true),
+            (Risk::High, Severity::Error, true),
+            (Risk::Medium, Severity::Warning, false),
+            (Risk::Low, Severity::Warning, false),
+            (Risk::Info, Severity::Info, false),
+        ] {
+            let o = at(r);
+            assert_eq!(o.diagnostic.severity, sev, "{r:?}");
+            assert_eq!(o.is_blocking(), blocks, "{r:?}");
+        }
+        let mut pass = at(Risk::Critical);
+        pass.status = Status::Pass;
+        assert!(!pass.is_blocking());
+    }
 
     #[test]
     fn targets_are_apex_www_sites_and_subdomains_once() {

@@ -16,15 +16,16 @@
 //! Parsing walks the DER with asn1-rs (through x509-parser); signatures are
 //! checked by x509-parser's `verify` (ring).
 
+use super::evidence::Evidence;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rustls::pki_types::CertificateDer;
-use serde_json::json;
 use x509_parser::asn1_rs::{Any, BitString, Class, FromDer, Oid, Tag};
 use x509_parser::prelude::*;
 use x509_parser::verify::verify_signature;
 use x509_parser::x509::AlgorithmIdentifier;
 
-use super::{Check, Finding, Severity, Status, Text};
+use super::{Check, Observation, Risk, Status};
+use crate::diagnostic::Bilingual;
 
 /// `id-ad-ocsp`: the access method of an OCSP responder in AIA.
 const OID_AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";
@@ -64,25 +65,25 @@ pub enum StapleError {
 }
 
 impl StapleError {
-    fn describe(&self) -> Text {
+    fn describe(&self) -> Bilingual {
         match self {
-            StapleError::Unreadable(e) => Text::new(
+            StapleError::Unreadable(e) => Bilingual::new(
                 format!("respons OCSP yang disematkan tidak dapat dibaca: {e}"),
                 format!("the stapled OCSP response cannot be read: {e}"),
             ),
-            StapleError::NotSuccessful(s) => Text::new(
+            StapleError::NotSuccessful(s) => Bilingual::new(
                 format!("respons OCSP bukan `successful` (status {s})"),
                 format!("the OCSP response is not `successful` (status {s})"),
             ),
-            StapleError::NotForThisCertificate => Text::new(
+            StapleError::NotForThisCertificate => Bilingual::new(
                 "respons OCSP bukan untuk sertifikat ini (nomor seri tidak cocok)",
                 "the OCSP response is not for this certificate (serial does not match)",
             ),
-            StapleError::BadSignature => Text::new(
+            StapleError::BadSignature => Bilingual::new(
                 "tanda tangan respons OCSP tidak sah",
                 "the OCSP response's signature is not valid",
             ),
-            StapleError::NoIssuer => Text::new(
+            StapleError::NoIssuer => Bilingual::new(
                 "sertifikat penerbit tidak dikirim, tanda tangan OCSP tidak dapat diperiksa",
                 "the issuer certificate was not sent; the OCSP signature cannot be checked",
             ),
@@ -278,6 +279,19 @@ pub fn responder_url(leaf: &X509Certificate<'_>) -> Option<String> {
         })
 }
 
+/// TLS011 evidence of a staple that could not be read.
+fn stapled_bytes(bytes: usize) -> Evidence {
+    Evidence::Staple {
+        stapled: true,
+        bytes: Some(bytes),
+        cert_status: None,
+        this_update: None,
+        next_update: None,
+        signer: None,
+        responder: None,
+    }
+}
+
 fn rfc3339(t: i64) -> String {
     DateTime::<Utc>::from_timestamp(t, 0)
         .map(|d| d.to_rfc3339())
@@ -293,25 +307,33 @@ pub fn finding(
     ocsp: &[u8],
     roots: &[CertificateDer<'_>],
     now: DateTime<Utc>,
-) -> Option<Finding> {
+) -> Option<Observation> {
     let (_, leaf) = parse_x509_certificate(chain.first()?.as_ref()).ok()?;
     let url = responder_url(&leaf);
-    let found = |status, ev, text| Finding::new(host, Check::TLS011, status, ev, now, text);
+    let found = |status, ev, text| Observation::new(host, Check::TLS011, status, ev, now, text);
     let fail = |ev, text| Some(found(Status::Fail, ev, text));
     if ocsp.is_empty() {
-        let ev = json!({ "stapled": false, "responder": url });
+        let ev = Evidence::Staple {
+            stapled: false,
+            bytes: None,
+            cert_status: None,
+            this_update: None,
+            next_update: None,
+            signer: None,
+            responder: Some(url.clone()),
+        };
         return match url {
             None => Some(found(
                 Status::Pass,
                 ev,
-                Text::new(
+                Bilingual::new(
                     "sertifikat tidak mencantumkan responder OCSP; tidak ada yang perlu disematkan",
                     "the certificate names no OCSP responder; there is nothing to staple",
                 ),
             )),
             Some(u) => fail(
                 ev,
-                Text::new(
+                Bilingual::new(
                     format!("server tidak menyematkan respons OCSP (responder: {u})"),
                     format!("the server staples no OCSP response (responder: {u})"),
                 ),
@@ -334,45 +356,43 @@ pub fn finding(
         Err(StapleError::NoIssuer) => {
             return Some(found(
                 Status::Inconclusive,
-                json!({ "stapled": true, "bytes": ocsp.len() }),
+                stapled_bytes(ocsp.len()),
                 StapleError::NoIssuer.describe(),
             ));
         }
         Err(e) => {
-            return fail(
-                json!({ "stapled": true, "bytes": ocsp.len() }),
-                e.describe(),
-            );
+            return fail(stapled_bytes(ocsp.len()), e.describe());
         }
     };
-    let ev = json!({
-        "stapled": true,
-        "cert_status": staple.cert_status,
-        "this_update": rfc3339(staple.this_update),
-        "next_update": staple.next_update.map(rfc3339),
-        "signer": staple.signer,
-        "responder": url,
-    });
+    let ev = Evidence::Staple {
+        stapled: true,
+        bytes: None,
+        cert_status: Some(staple.cert_status.to_string()),
+        this_update: Some(rfc3339(staple.this_update)),
+        next_update: Some(staple.next_update.map(rfc3339)),
+        signer: Some(staple.signer.to_string()),
+        responder: Some(url),
+    };
     let t = now.timestamp();
     let text = if staple.cert_status == "revoked" {
         return Some(
             found(
                 Status::Fail,
                 ev,
-                Text::new(
+                Bilingual::new(
                     "respons OCSP menyatakan sertifikat ini DICABUT (revoked)",
                     "the OCSP response says this certificate is REVOKED",
                 ),
             )
-            .with_severity(Severity::High),
+            .with_risk(Risk::High),
         );
     } else if staple.cert_status != "good" {
-        Text::new(
+        Bilingual::new(
             "respons OCSP tidak mengenal sertifikat ini (`unknown`)",
             "the OCSP response does not know this certificate (`unknown`)",
         )
     } else if staple.this_update > t + SKEW_SECS {
-        Text::new(
+        Bilingual::new(
             format!(
                 "respons OCSP berlaku mulai {} (di masa depan)",
                 rfc3339(staple.this_update)
@@ -384,12 +404,12 @@ pub fn finding(
         )
     } else if staple.next_update.is_some_and(|n| n < t) {
         let n = rfc3339(staple.next_update.unwrap_or_default());
-        Text::new(
+        Bilingual::new(
             format!("respons OCSP sudah basi sejak {n} (nextUpdate)"),
             format!("the OCSP response went stale at {n} (nextUpdate)"),
         )
     } else if staple.next_update.is_none() && t - staple.this_update > MAX_AGE_SECS {
-        Text::new(
+        Bilingual::new(
             "respons OCSP lebih tua dari 10 hari dan tanpa nextUpdate",
             "the OCSP response is older than 10 days and has no nextUpdate",
         )
@@ -397,7 +417,7 @@ pub fn finding(
         return Some(found(
             Status::Pass,
             ev,
-            Text::new(
+            Bilingual::new(
                 "respons OCSP disematkan: `good`, bertanda tangan sah, masih berlaku",
                 "OCSP response stapled: `good`, validly signed, fresh",
             ),

@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Check, ConformanceError, ConformanceReport, Finding, Severity, Status, Target};
+use super::{
+    Check, ConformanceError, ConformanceReport, Observation, Recorded, Risk, Status, Target,
+};
+use crate::render::escape_html as esc;
+use crate::report::page::page;
 
 /// File names in the output folder.
 pub const FINDINGS: &str = "findings.jsonl";
@@ -28,8 +32,9 @@ pub struct Key {
     pub host: String,
     /// Check.
     pub check: Check,
-    /// Severity.
-    pub severity: Severity,
+    /// Risk level (diff.json calls it severity, as the spec does).
+    #[serde(rename = "severity")]
+    pub risk: Risk,
 }
 
 /// New, fixed and still-open failures since the previous run.
@@ -43,22 +48,33 @@ pub struct Diff {
     pub still_open: Vec<Key>,
 }
 
-fn fails(f: &[Finding]) -> BTreeMap<(String, Check), Severity> {
-    f.iter()
-        .filter(|f| f.status == Status::Fail)
-        .map(|f| ((f.host.clone(), f.check), f.severity))
+type Fails = BTreeMap<(String, Check), Risk>;
+
+fn fails<'a>(f: impl IntoIterator<Item = (&'a str, Check, Status, Risk)>) -> Fails {
+    f.into_iter()
+        .filter(|(_, _, status, _)| *status == Status::Fail)
+        .map(|(host, check, _, risk)| ((host.to_string(), check), risk))
         .collect()
 }
 
+fn recorded(f: &[Recorded]) -> impl Iterator<Item = (&str, Check, Status, Risk)> {
+    f.iter()
+        .map(|f| (f.host.as_str(), f.check, f.status, f.risk))
+}
+
 /// Compares two runs' failures on the hosts checked now (`targets`).
-pub fn diff(previous: &[Finding], current: &[Finding], targets: &[Target]) -> Diff {
-    let checked = |f: &&Finding| targets.iter().any(|t| t.host == f.host);
-    let previous: Vec<Finding> = previous.iter().filter(checked).cloned().collect();
-    let (p, c) = (fails(&previous), fails(current));
-    let key = |((h, k), s): (&(String, Check), &Severity)| Key {
+pub fn diff(previous: &[Recorded], current: &[Observation], targets: &[Target]) -> Diff {
+    let checked = |h: &str| targets.iter().any(|t| t.host == h);
+    let p = fails(recorded(previous).filter(|(h, ..)| checked(h)));
+    let c = fails(
+        current
+            .iter()
+            .map(|f| (f.host(), f.check, f.status, f.risk)),
+    );
+    let key = |((h, k), r): (&(String, Check), &Risk)| Key {
         host: h.clone(),
         check: *k,
-        severity: *s,
+        risk: *r,
     };
     Diff {
         new: c
@@ -80,7 +96,7 @@ pub fn diff(previous: &[Finding], current: &[Finding], targets: &[Target]) -> Di
 }
 
 /// Reads `<dir>/findings.jsonl`.
-pub fn read_findings(dir: &Path) -> Result<Vec<Finding>, ConformanceError> {
+pub fn read_findings(dir: &Path) -> Result<Vec<Recorded>, ConformanceError> {
     let path = dir.join(FINDINGS);
     let text = std::fs::read_to_string(&path).map_err(|source| ConformanceError::Io {
         path: path.clone(),
@@ -100,8 +116,8 @@ pub fn read_findings(dir: &Path) -> Result<Vec<Finding>, ConformanceError> {
 }
 
 /// The failing `(host, check)` pairs of a previous run.
-pub fn previous_fails(f: &[Finding]) -> BTreeSet<(String, Check)> {
-    fails(f).into_keys().collect()
+pub fn previous_fails(f: &[Recorded]) -> BTreeSet<(String, Check)> {
+    fails(recorded(f)).into_keys().collect()
 }
 
 /// One agency (or application owner) and what it must fix: OPS006 routes
@@ -117,10 +133,10 @@ pub struct OwnerFindings<'a> {
     pub contact: Option<&'a str>,
     /// The owner's hosts.
     pub hosts: Vec<&'a str>,
-    /// Failures per severity (`critical` …).
-    pub fails: BTreeMap<Severity, usize>,
-    /// The failing findings, worst first.
-    pub findings: Vec<&'a Finding>,
+    /// Failures per risk level (`critical` …).
+    pub fails: BTreeMap<Risk, usize>,
+    /// The failing findings, worst first, as in findings.jsonl.
+    pub findings: Vec<Recorded>,
 }
 
 /// The failures of a run grouped by owner, in target order (owners.json).
@@ -146,14 +162,14 @@ pub fn owners(r: &ConformanceReport) -> Vec<OwnerFindings<'_>> {
         for f in r
             .findings
             .iter()
-            .filter(|f| f.host == t.host && f.status == Status::Fail)
+            .filter(|f| f.host() == t.host && f.status == Status::Fail)
         {
-            *o.fails.entry(f.severity).or_default() += 1;
-            o.findings.push(f);
+            *o.fails.entry(f.risk).or_default() += 1;
+            o.findings.push(f.record());
         }
     }
     for o in &mut out {
-        o.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        o.findings.sort_by_key(|f| std::cmp::Reverse(f.risk));
     }
     out
 }
@@ -174,7 +190,8 @@ pub fn write_all(
     })?;
     let mut jsonl = String::new();
     for f in &r.findings {
-        let line = serde_json::to_string(f).map_err(|e| ConformanceError::Setup(e.to_string()))?;
+        let line = serde_json::to_string(&f.record())
+            .map_err(|e| ConformanceError::Setup(e.to_string()))?;
         jsonl.push_str(&line);
         jsonl.push('\n');
     }
@@ -190,13 +207,6 @@ pub fn write_all(
     write(out.join(REPORT), html(r, d).as_bytes())
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 const GROUPS: &[&str] = &["DNS", "TLS", "HTTP", "CNT"];
 
 fn status_id(s: Status) -> &'static str {
@@ -207,26 +217,26 @@ fn status_id(s: Status) -> &'static str {
     }
 }
 
-fn severity_id(s: Severity) -> &'static str {
+fn risk_id(s: Risk) -> &'static str {
     match s {
-        Severity::Critical => "kritis",
-        Severity::High => "tinggi",
-        Severity::Medium => "sedang",
-        Severity::Low => "rendah",
-        Severity::Info => "info",
+        Risk::Critical => "kritis",
+        Risk::High => "tinggi",
+        Risk::Medium => "sedang",
+        Risk::Low => "rendah",
+        Risk::Info => "info",
     }
 }
 
 /// One matrix cell: the worst status of a host's checks in a group.
-fn cell(findings: &[&Finding], group: &str) -> (&'static str, String) {
-    let g: Vec<&&Finding> = findings
+fn cell(findings: &[&Observation], group: &str) -> (&'static str, String) {
+    let g: Vec<&&Observation> = findings
         .iter()
         .filter(|f| f.check.group() == group)
         .collect();
     let worst = g
         .iter()
         .filter(|f| f.status == Status::Fail)
-        .map(|f| f.severity)
+        .map(|f| f.risk)
         .max();
     match worst {
         Some(s) => (
@@ -234,7 +244,7 @@ fn cell(findings: &[&Finding], group: &str) -> (&'static str, String) {
             format!(
                 "{} gagal ({})",
                 g.iter().filter(|f| f.status == Status::Fail).count(),
-                severity_id(s)
+                risk_id(s)
             ),
         ),
         None if g.iter().any(|f| f.status == Status::Inconclusive) => {
@@ -245,9 +255,8 @@ fn cell(findings: &[&Finding], group: &str) -> (&'static str, String) {
     }
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:2rem;max-width:70rem;color:#1a1a1a}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}.gagal{background:#f8d0d0}.lulus{background:#d6f0d6}.tak-pasti{background:#f6ecc0}.kosong{background:#eee}code{font-size:.85em;word-break:break-all}";
-
-/// The self-contained HTML report in Bahasa Indonesia.
+/// The self-contained HTML report in Bahasa Indonesia, in the same page
+/// shell as the compliance report (`report::page`).
 pub fn html(r: &ConformanceReport, d: Option<&Diff>) -> String {
     let mut s = String::new();
     let fails = r
@@ -256,19 +265,17 @@ pub fn html(r: &ConformanceReport, d: Option<&Diff>) -> String {
         .filter(|f| f.status == Status::Fail)
         .count();
     let blocking = r.findings.iter().filter(|f| f.is_blocking()).count();
+    let title = "Pemeriksaan konformitas harian situs Perangkat Daerah (DNS, TLS, HTTP, konten)";
     let _ = write!(
         s,
-        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Laporan kepatuhan situs</title><style>{STYLE}</style></head><body><h1>Laporan kepatuhan situs Perangkat Daerah</h1>"
-    );
-    let _ = write!(
-        s,
-        "<p>{} host diperiksa, {} temuan gagal, {} di antaranya kritis/tinggi.</p>",
+        "<h1>{}</h1>\n<p>{} host diperiksa, {} temuan gagal, {} di antaranya kritis/tinggi.</p>\n",
+        esc(title),
         r.targets.len(),
         fails,
         blocking
     );
     if let Some(d) = d {
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<p>Dibanding pemeriksaan sebelumnya: {} baru, {} sudah diperbaiki, {} masih terbuka.</p>",
             d.new.len(),
@@ -276,35 +283,38 @@ pub fn html(r: &ConformanceReport, d: Option<&Diff>) -> String {
             d.still_open.len()
         );
     }
-    s.push_str("<h2>Ringkasan</h2><table><thead><tr><th>Host</th>");
+    s.push_str("<h2>Ringkasan</h2>\n<div class=\"gulir\" tabindex=\"0\" role=\"region\" aria-label=\"Ringkasan per host\">\n<table class=\"matriks\">\n<caption>Host × kelompok pemeriksaan</caption>\n<thead><tr><th scope=\"col\">Host</th>");
     for g in GROUPS {
-        let _ = write!(s, "<th>{g}</th>");
+        let _ = write!(s, "<th scope=\"col\">{g}</th>");
     }
-    s.push_str("</tr></thead><tbody>");
+    s.push_str("</tr></thead>\n<tbody>\n");
     let by_host = |h: &str| {
         r.findings
             .iter()
-            .filter(|f| f.host == h)
+            .filter(|f| f.host() == h)
             .collect::<Vec<_>>()
     };
     for t in &r.targets {
         let f = by_host(&t.host);
-        let _ = write!(s, "<tr><td><a href=\"#{0}\">{0}</a></td>", esc(&t.host));
+        let _ = write!(
+            s,
+            "<tr><th scope=\"row\"><a href=\"#{0}\">{0}</a></th>",
+            esc(&t.host)
+        );
         for g in GROUPS {
             let (class, text) = cell(&f, g);
             let _ = write!(s, "<td class=\"{class}\">{text}</td>");
         }
-        s.push_str("</tr>");
+        s.push_str("</tr>\n");
     }
-    s.push_str("</tbody></table><p>Sel: hasil terburuk pemeriksaan kelompok itu; <em>tak pasti</em> = tidak dapat diukur (habis waktu, resolver gagal), bukan kegagalan; — = tidak diperiksa (mis. nama tidak resolve).</p>");
+    s.push_str("</tbody>\n</table>\n</div>\n<p class=\"kecil\">Sel: hasil terburuk pemeriksaan kelompok itu; <em>tak pasti</em> = tidak dapat diukur (habis waktu, resolver gagal), bukan kegagalan; — = tidak diperiksa (mis. nama tidak resolve).</p>\n");
     for t in &r.targets {
         host_section(&mut s, t, &by_host(&t.host));
     }
-    s.push_str("</body></html>\n");
-    s
+    page(title, &s)
 }
 
-fn host_section(s: &mut String, t: &Target, f: &[&Finding]) {
+fn host_section(s: &mut String, t: &Target, f: &[&Observation]) {
     let name = t.name.as_deref().map(|n| format!("{} — ", esc(n)));
     let contact = t
         .contact
@@ -312,59 +322,66 @@ fn host_section(s: &mut String, t: &Target, f: &[&Finding]) {
         .map(|c| format!(", pengelola: {}", esc(c)));
     let _ = write!(
         s,
-        "<h2 id=\"{0}\">{0}</h2><p>Pemilik: {1}{2}{3}</p>",
+        "<h2 id=\"{0}\">{0}</h2>\n<p>Pemilik: {1}{2}{3}</p>\n",
         esc(&t.host),
         name.unwrap_or_default(),
         esc(&t.owner),
         contact.unwrap_or_default()
     );
-    let bad: Vec<&&Finding> = f.iter().filter(|f| f.status != Status::Pass).collect();
+    let bad: Vec<&&Observation> = f.iter().filter(|f| f.status != Status::Pass).collect();
     if bad.is_empty() {
-        let _ = write!(s, "<p>Semua {} pemeriksaan lulus.</p>", f.len());
+        let _ = writeln!(s, "<p>Semua {} pemeriksaan lulus.</p>", f.len());
         return;
     }
-    s.push_str("<table><thead><tr><th>Pemeriksaan</th><th>Status</th><th>Temuan</th><th>Artinya</th><th>Cara memperbaiki</th></tr></thead><tbody>");
+    s.push_str("<div class=\"gulir\">\n<table>\n<thead><tr><th scope=\"col\">Pemeriksaan</th><th scope=\"col\">Status</th><th scope=\"col\">Temuan</th><th scope=\"col\">Artinya</th><th scope=\"col\">Cara memperbaiki</th></tr></thead>\n<tbody>\n");
     for f in bad {
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<tr class=\"{}\"><td>{} {}</td><td>{} ({})</td><td>{}<br><details><summary>Bukti</summary><code>{}</code></details></td><td>{}</td><td>{}</td></tr>",
             status_id(f.status),
             f.check,
             esc(f.check.title()),
             status_id(f.status),
-            severity_id(f.severity),
-            esc(&f.message.id),
-            esc(&f.evidence.to_string()),
+            risk_id(f.risk),
+            esc(&f.message().id),
+            esc(&f.evidence_json().to_string()),
             esc(f.check.meaning()),
             esc(f.check.fix()),
         );
     }
     let passed = f.iter().filter(|f| f.status == Status::Pass).count();
-    let _ = write!(s, "</tbody></table><p>{passed} pemeriksaan lain lulus.</p>");
+    let _ = writeln!(
+        s,
+        "</tbody>\n</table>\n</div>\n<p>{passed} pemeriksaan lain lulus.</p>"
+    );
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conformance::Text;
+    use crate::conformance::Evidence;
+    use crate::diagnostic::Bilingual;
 
-    fn f(host: &str, check: Check, status: Status) -> Finding {
-        Finding::new(
+    fn f(host: &str, check: Check, status: Status) -> Observation {
+        Observation::new(
             host,
             check,
             status,
-            serde_json::json!({}),
+            Evidence::HiddenLinks { links: Vec::new() },
             chrono::DateTime::UNIX_EPOCH,
-            Text::new("a", "b"),
+            Bilingual::new("a", "b"),
         )
     }
 
     #[test]
     fn diff_sorts_new_fixed_and_still_open() {
-        let prev = vec![
+        let prev = [
             f("a", Check::TLS004, Status::Fail),
             f("a", Check::DNS001, Status::Fail),
-        ];
+        ]
+        .iter()
+        .map(Observation::record)
+        .collect::<Vec<_>>();
         let cur = vec![
             f("a", Check::TLS004, Status::Fail),
             f("a", Check::DNS001, Status::Pass),
@@ -389,14 +406,19 @@ mod tests {
     #[test]
     fn html_is_indonesian_and_escapes_evidence() {
         let mut x = f("a.go.id", Check::CNT001, Status::Fail);
-        x.evidence = serde_json::json!({ "snippet": "<script>" });
+        x.evidence = Evidence::HiddenLinks {
+            links: vec!["<script>".into()],
+        };
         let r = ConformanceReport {
             findings: vec![x],
             targets: vec![Target::new("a.go.id", "a")],
             elapsed: std::time::Duration::ZERO,
         };
         let h = html(&r, None);
-        assert!(h.contains("Laporan kepatuhan"));
+        // Its own title (not the compliance report's), in the shared shell.
+        assert!(h.contains("<title>Pemeriksaan konformitas harian"));
+        assert!(!h.contains("Laporan kepatuhan"));
+        assert!(h.contains("<main>") && h.contains("<html lang=\"id\">"));
         assert!(h.contains("&lt;script&gt;"));
         assert!(!h.contains("<script>"));
         assert!(

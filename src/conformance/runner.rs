@@ -8,8 +8,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::evidence::{Answered, Evidence};
 use futures_util::StreamExt;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::certs::{self, ca_domain};
@@ -17,9 +17,10 @@ use super::http::{self, Hop, Response};
 use super::net::{Net, Polite, Politeness, RealNet};
 use super::tls::{Handshake, TlsClient};
 use super::{
-    Check, ConformanceError, ConformanceOptions, ConformanceReport, Finding, Status, Target, Text,
+    Check, ConformanceError, ConformanceOptions, ConformanceReport, Observation, Status, Target,
     content, dns,
 };
+use crate::diagnostic::Bilingual;
 use crate::output::HostManifest;
 
 /// Most sitemap URLs fetched per host for CNT001/CNT005.
@@ -74,7 +75,7 @@ pub fn run(
         .iter_mut()
         .filter(|f| f.check.group() == "DNS")
     {
-        f.evidence["resolver"] = json!(resolver.to_string());
+        f.resolver = Some(resolver.to_string());
     }
     Ok(report)
 }
@@ -93,7 +94,7 @@ pub async fn run_with<N: Net>(
         opts,
     });
     let targets = ctx.opts.targets.clone();
-    let mut findings: Vec<Finding> = futures_util::stream::iter(targets.clone())
+    let mut findings: Vec<Observation> = futures_util::stream::iter(targets.clone())
         .map(|t| {
             let ctx = ctx.clone();
             async move { confirmed(&ctx, &t).await }
@@ -102,7 +103,7 @@ pub async fn run_with<N: Net>(
         .flat_map(futures_util::stream::iter)
         .collect()
         .await;
-    findings.sort_by(|a, b| (&a.host, a.check).cmp(&(&b.host, b.check)));
+    findings.sort_by(|a, b| (a.host(), a.check).cmp(&(b.host(), b.check)));
     ConformanceReport {
         findings,
         targets,
@@ -111,10 +112,14 @@ pub async fn run_with<N: Net>(
 }
 
 /// Checks a host; new critical/high failures are re-checked once.
-async fn confirmed<N: Net>(ctx: &Ctx<N>, t: &Target) -> Vec<Finding> {
+async fn confirmed<N: Net>(ctx: &Ctx<N>, t: &Target) -> Vec<Observation> {
     let mut first = check_host(ctx, &t.host).await;
-    let is_new = |f: &Finding| {
-        f.is_blocking() && !ctx.opts.previous_fails.contains(&(f.host.clone(), f.check))
+    let is_new = |f: &Observation| {
+        f.is_blocking()
+            && !ctx
+                .opts
+                .previous_fails
+                .contains(&(f.host().to_string(), f.check))
     };
     if !first.iter().any(is_new) {
         return first;
@@ -125,21 +130,22 @@ async fn confirmed<N: Net>(ctx: &Ctx<N>, t: &Target) -> Vec<Finding> {
             .iter()
             .any(|s| s.check == f.check && s.status == Status::Fail);
         if again {
-            f.evidence["confirmed"] = json!(true);
+            f.confirmed = Some(true);
         } else {
             f.status = Status::Inconclusive;
-            f.evidence["confirmed"] = json!(false);
-            f.message = Text::new(
-                format!("tidak terkonfirmasi pada koneksi kedua: {}", f.message.id),
-                format!("not confirmed on a second connection: {}", f.message.en),
-            );
+            f.confirmed = Some(false);
+            let m = f.message().clone();
+            f.set_message(Bilingual::new(
+                format!("tidak terkonfirmasi pada koneksi kedua: {}", m.id),
+                format!("not confirmed on a second connection: {}", m.en),
+            ));
         }
     }
     first
 }
 
 /// Every check of one host.
-async fn check_host<N: Net>(ctx: &Ctx<N>, host: &str) -> Vec<Finding> {
+async fn check_host<N: Net>(ctx: &Ctx<N>, host: &str) -> Vec<Observation> {
     let o = &ctx.opts;
     let now = o.now;
     let d = dns::check(ctx.net.as_ref(), host, &o.domain, &o.expected, now).await;
@@ -178,16 +184,20 @@ async fn check_host<N: Net>(ctx: &Ctx<N>, host: &str) -> Vec<Finding> {
 }
 
 /// DNS002: an AAAA record, and HTTPS answering on its address.
-async fn ipv6<N: Net>(ctx: &Ctx<N>, host: &str, addrs: &[IpAddr]) -> Finding {
+async fn ipv6<N: Net>(ctx: &Ctx<N>, host: &str, addrs: &[IpAddr]) -> Observation {
     let now = ctx.opts.now;
     let v6: Vec<IpAddr> = addrs.iter().copied().filter(IpAddr::is_ipv6).collect();
     let Some(ip) = v6.first().copied() else {
-        let msg = Text::new("tidak ada rekaman AAAA", "no AAAA record");
-        return Finding::new(
+        let msg = Bilingual::new("tidak ada rekaman AAAA", "no AAAA record");
+        return Observation::new(
             host,
             Check::DNS002,
             Status::Fail,
-            json!({ "aaaa": v6 }),
+            Evidence::Ipv6 {
+                aaaa: v6,
+                address: None,
+                result: None,
+            },
             now,
             msg,
         );
@@ -196,46 +206,57 @@ async fn ipv6<N: Net>(ctx: &Ctx<N>, host: &str, addrs: &[IpAddr]) -> Finding {
     let (status, result, msg) = match r {
         Fetched::Ok(r) => (
             Status::Pass,
-            json!({ "status": r.status }),
-            Text::new(
+            Answered::Response {
+                status: r.status,
+                bytes: None,
+            },
+            Bilingual::new(
                 format!("HTTPS lewat IPv6 ({ip}) menjawab {}", r.status),
                 format!("HTTPS over IPv6 ({ip}) answers {}", r.status),
             ),
         ),
         Fetched::TimedOut => (
             Status::Inconclusive,
-            json!({ "error": "timeout" }),
-            Text::new(
+            Answered::Error {
+                error: "timeout".into(),
+            },
+            Bilingual::new(
                 format!("HTTPS lewat IPv6 ({ip}) habis waktu"),
                 format!("HTTPS over IPv6 ({ip}) timed out"),
             ),
         ),
         Fetched::Failed(e) => (
             Status::Fail,
-            json!({ "error": e }),
-            Text::new(
+            Answered::Error { error: e.clone() },
+            Bilingual::new(
                 format!("HTTPS lewat IPv6 ({ip}) gagal: {e}"),
                 format!("HTTPS over IPv6 ({ip}) failed: {e}"),
             ),
         ),
     };
-    let ev = json!({ "aaaa": v6, "address": ip, "result": result });
-    Finding::new(host, Check::DNS002, status, ev, now, msg)
+    let ev = Evidence::Ipv6 {
+        aaaa: v6,
+        address: Some(ip),
+        result: Some(result),
+    };
+    Observation::new(host, Check::DNS002, status, ev, now, msg)
 }
 
-fn unreachable_tls(host: &str, home: &Fetched, now: chrono::DateTime<chrono::Utc>) -> Finding {
+fn unreachable_tls(host: &str, home: &Fetched, now: chrono::DateTime<chrono::Utc>) -> Observation {
     let (s, reason) = match home {
         Fetched::TimedOut => (Status::Inconclusive, "timeout".to_string()),
         Fetched::Failed(e) => (Status::Fail, e.clone()),
         Fetched::Ok(_) => (Status::Inconclusive, "no handshake".to_string()),
     };
-    Finding::new(
+    Observation::new(
         host,
         Check::TLS001,
         s,
-        json!({ "error": reason }),
+        Evidence::Error {
+            error: reason.clone(),
+        },
         now,
-        Text::new(
+        Bilingual::new(
             format!("koneksi HTTPS gagal: {reason}"),
             format!("HTTPS connection failed: {reason}"),
         ),
@@ -248,43 +269,49 @@ fn caa_authorises<N>(
     d: &dns::DnsOutcome,
     leaf: &certs::CertInfo,
     now: chrono::DateTime<chrono::Utc>,
-) -> Finding {
+) -> Observation {
     let ca = leaf.issuer_org.as_deref().and_then(ca_domain);
     let caa = d
         .caa
         .as_ref()
         .map(|(_, r)| r.as_slice())
         .unwrap_or_default();
-    let ev = json!({ "issuer": leaf.issuer, "ca_domain": ca, "caa": caa, "found_at": d.caa.as_ref().map(|(a, _)| a), "caa_issuers": ctx.opts.expected.caa_issuers });
+    let ev = Evidence::CaaIssuer {
+        issuer: leaf.issuer.clone(),
+        ca_domain: ca.map(|c| c.to_string()),
+        caa: caa.to_vec(),
+        found_at: d.caa.as_ref().map(|(a, _)| a.clone()),
+        caa_issuers: ctx.opts.expected.caa_issuers.clone(),
+    };
     let (s, m) = match (d.caa_known, ca) {
         (false, _) => (
             Status::Inconclusive,
-            Text::new("CAA tidak dapat dibaca", "CAA could not be read"),
+            Bilingual::new("CAA tidak dapat dibaca", "CAA could not be read"),
         ),
         (true, None) => (
             Status::Inconclusive,
-            Text::new(
+            Bilingual::new(
                 format!("CA penerbit tidak dikenal: {}", leaf.issuer),
                 format!("unknown issuing CA: {}", leaf.issuer),
             ),
         ),
         (true, Some(ca)) if dns::caa_authorises(caa, ca) => (
             Status::Pass,
-            Text::new(format!("CAA mengizinkan {ca}"), format!("CAA allows {ca}")),
+            Bilingual::new(format!("CAA mengizinkan {ca}"), format!("CAA allows {ca}")),
         ),
         (true, Some(ca)) => (
             Status::Fail,
-            Text::new(
+            Bilingual::new(
                 format!("CAA tidak mengizinkan {ca}, penerbit sertifikat yang disajikan"),
                 format!("CAA does not allow {ca}, the issuer of the served certificate"),
             ),
         ),
     };
-    Finding::new(host, Check::DNS011, s, ev, now, m)
+    Observation::new(host, Check::DNS011, s, ev, now, m)
 }
 
 /// HTTP003/005/007/009 and the content checks over the HTTPS home response.
-async fn served<N: Net>(ctx: &Ctx<N>, host: &str, ip: IpAddr, home: Response) -> Vec<Finding> {
+async fn served<N: Net>(ctx: &Ctx<N>, host: &str, ip: IpAddr, home: Response) -> Vec<Observation> {
     let o = &ctx.opts;
     let now = o.now;
     let port = o.https_port;
@@ -534,23 +561,23 @@ mod tests {
         let get = |h: &str, c: Check| {
             r.findings
                 .iter()
-                .find(|f| f.host == h && f.check == c)
+                .find(|f| f.host() == h && f.check == c)
                 .unwrap_or_else(|| panic!("{h} {c}"))
         };
         let dns = get("ok.kab.go.id", Check::DNS001);
         assert_eq!(dns.status, Status::Inconclusive, "{dns:?}");
-        assert_eq!(dns.evidence["confirmed"], false);
+        assert_eq!(dns.confirmed, Some(false));
         // A refused connection is a measurement, confirmed on the second pass.
         let tls = get("refused.kab.go.id", Check::TLS001);
         assert_eq!(tls.status, Status::Fail);
-        assert_eq!(tls.evidence["confirmed"], true);
+        assert_eq!(tls.confirmed, Some(true));
         for c in [Check::TLS001, Check::HTTP001] {
             assert_eq!(get("hung.kab.go.id", c).status, Status::Inconclusive);
         }
         let hung_fails: Vec<Check> = r
             .findings
             .iter()
-            .filter(|f| f.host == "hung.kab.go.id" && f.status == Status::Fail)
+            .filter(|f| f.host() == "hung.kab.go.id" && f.status == Status::Fail)
             .map(|f| f.check)
             .collect();
         assert_eq!(

@@ -34,10 +34,20 @@ pub struct Citation {
 
 /// Words that data brings in both languages, such as what a content rule
 /// requires (the catalogue's `cek` and `cek_en`) or its title.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bilingual {
     /// Bahasa Indonesia.
     pub id: String,
     /// English.
     pub en: String,
+}
+
+impl Bilingual {
+    /// Both texts.
+    pub fn new(id: impl Into<String>, en: impl Into<String>) -> Self {
+        Bilingual {
+            id: id.into(),
+            en: en.into(),
+        }
+    }
 }

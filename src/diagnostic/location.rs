@@ -1,5 +1,6 @@
 //! Where a finding is: a file relative to the project root, with a 1-based
-//! line and column counted in characters.
+//! line and column counted in characters, or a served host (what the nightly
+//! conformance job observed on the network).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -7,9 +8,13 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// Where a finding is: a file relative to the project root, and a 1-based
-/// line and column when the problem has one.
+/// line and column when the problem has one; or a host name when the finding
+/// is about what a server answers (then `path` is empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
+    /// The served host (`dinkes.cianjurkab.go.id`), for conformance findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     /// Path as shown to the user (relative to the project root when possible).
     pub path: PathBuf,
     /// 1-based line.
@@ -22,7 +27,18 @@ impl Location {
     /// A whole file, no position.
     pub fn file(path: impl Into<PathBuf>) -> Self {
         Location {
+            host: None,
             path: path.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A served host, no file.
+    pub fn host(host: impl Into<String>) -> Self {
+        Location {
+            host: Some(host.into()),
+            path: PathBuf::new(),
             line: None,
             column: None,
         }
@@ -31,6 +47,7 @@ impl Location {
     /// A position in a file.
     pub fn at(path: impl Into<PathBuf>, line: usize, column: usize) -> Self {
         Location {
+            host: None,
             path: path.into(),
             line: Some(line),
             column: Some(column),
@@ -46,6 +63,13 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(host) = &self.host {
+            write!(f, "{host}")?;
+            if self.path.as_os_str().is_empty() {
+                return Ok(());
+            }
+            f.write_str(" ")?;
+        }
         write!(f, "{}", self.path.display())?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
@@ -92,5 +116,9 @@ mod tests {
         let l = Location::at("sites/dinkes/content/a.md", 4, 1);
         assert_eq!(l.to_string(), "sites/dinkes/content/a.md:4:1");
         assert_eq!(Location::file("x.toml").to_string(), "x.toml");
+        assert_eq!(
+            Location::host("dinkes.kab.go.id").to_string(),
+            "dinkes.kab.go.id"
+        );
     }
 }

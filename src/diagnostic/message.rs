@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{RuleFinding, Severity};
+use super::{Bilingual, RuleFinding, Severity};
 
 /// Which configuration file a config problem is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,6 +138,13 @@ pub enum Message {
         /// What it found.
         finding: RuleFinding,
     },
+    /// What a conformance check observed on a served host (the nightly job).
+    Observed {
+        /// Check ID of spec/conformance-checks.md (`TLS004`).
+        check: &'static str,
+        /// What it means, in both languages.
+        text: Bilingual,
+    },
 }
 
 impl Message {
@@ -193,6 +200,7 @@ impl Message {
             InvalidSubdomain { .. } | ReservedSubdomain { .. } => "DOMAIN-007",
             DuplicateSubdomain { .. } => "REGISTRI-001",
             Rule { rule, .. } => rule,
+            Observed { check, .. } => check,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::build::BuildReport;
 use crate::diagnostic::{Diagnostic, Lang, Severity};
 use crate::error::Error;
 use crate::render::escape_html as esc;
+use crate::report::page::page;
 use crate::report::{group_of, json, site_of};
 use crate::text::Localize;
 
@@ -40,11 +41,6 @@ fn group_key(code: &str) -> &'static str {
             .map_or("LAIN", |(k, _)| k),
     }
 }
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1a1a1a;line-height:1.5}\
-h1,h2,h3{color:#0b4f40}table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}\
-th{background:#e8f1ee}.ok{background:#e3f4e1}.galat{background:#f9d9d6;font-weight:bold}.peringatan{background:#fdf0c8}.info{background:#eef}\
-.lencana{display:inline-block;padding:0 .4rem;border-radius:.3rem}.gulir{overflow-x:auto}.matriks{font-size:.85rem}.matriks td,.matriks th{padding:.3rem}.kecil{font-size:.9rem;color:#444}code{background:#f3f3f3;padding:0 .2rem}";
 
 /// Writes the report into `dir`; returns the files written.
 pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>, Error> {
@@ -76,13 +72,6 @@ pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>,
         put(&format!("{}.html", site.slug), page(&title, &body))?;
     }
     Ok(written)
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        esc(title)
-    )
 }
 
 fn cell(findings: &[&Diagnostic]) -> String {

@@ -4,6 +4,7 @@
 //! Diskominfo and the Bupati (`html`). Pure functions of a `BuildReport`.
 
 pub mod html;
+pub mod page;
 
 use serde_json::{Value, json};
 

@@ -251,6 +251,7 @@ fn text(m: &Message, lang: Lang) -> String {
         (MissingSiteToml, Id) => "folder situs tidak memiliki site.toml".to_string(),
         (MissingSiteToml, En) => "the site folder has no site.toml".to_string(),
         (Rule { finding, .. }, lang) => finding.text(lang),
+        (Observed { text, .. }, lang) => text.text(lang),
     }
 }
 
@@ -416,7 +417,7 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         }
         (MissingSiteToml, Id) => "jalankan `laman new site <slug>` atau buat site.toml".into(),
         (MissingSiteToml, En) => "run `laman new site <slug>` or create site.toml".into(),
-        (Rule { .. }, _) => return None,
+        (Rule { .. } | Observed { .. }, _) => return None,
     };
     Some(h)
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 
-use laman::conformance::{self, Check, Finding, Status};
+use laman::conformance::{self, Check, Recorded, Status};
 use rustls::pki_types::pem::PemObject;
 
 use crate::support::Project;
@@ -46,7 +46,7 @@ fn expected_fails() -> BTreeMap<String, BTreeSet<Check>> {
 }
 
 /// The whole fixture: project, DNS, servers; stopped on drop.
-fn fails_by_host(f: &[Finding]) -> BTreeMap<String, BTreeSet<Check>> {
+fn fails_by_host(f: &[Recorded]) -> BTreeMap<String, BTreeSet<Check>> {
     let mut m: BTreeMap<String, BTreeSet<Check>> = BTreeMap::new();
     for x in f.iter().filter(|x| x.status == Status::Fail) {
         m.entry(x.host.clone()).or_default().insert(x.check);
@@ -54,7 +54,7 @@ fn fails_by_host(f: &[Finding]) -> BTreeMap<String, BTreeSet<Check>> {
     m
 }
 
-fn find<'a>(f: &'a [Finding], host: &str, check: Check) -> &'a Finding {
+fn find<'a>(f: &'a [Recorded], host: &str, check: Check) -> &'a Recorded {
     f.iter()
         .find(|x| x.host == fqdn(host) && x.check == check)
         .unwrap_or_else(|| panic!("no {check} finding for {host}"))
@@ -89,15 +89,15 @@ fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
     assert_eq!(dns["A"]["answers"][0]["ttl"], 300, "{dns}");
     assert_eq!(dns["resolver"], format!("127.0.0.1:{}", f.dns_port));
     let tls = &find(&findings, "kedaluwarsa", Check::TLS004);
-    assert_eq!(tls.severity, conformance::Severity::Critical);
+    assert_eq!(tls.risk, conformance::Risk::Critical);
     assert!(
         tls.evidence["not_after"]
             .as_str()
             .is_some_and(|s| !s.is_empty())
     );
     assert_eq!(
-        find(&findings, "segera", Check::TLS004).severity,
-        conformance::Severity::High
+        find(&findings, "segera", Check::TLS004).risk,
+        conformance::Risk::High
     );
     assert_eq!(
         find(&findings, "luar", Check::DNS005).evidence["target"],
@@ -119,7 +119,7 @@ fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
     assert_eq!(good.evidence["cert_status"], "good");
     assert_eq!(good.evidence["signer"], "issuer");
     let revoked = find(&findings, "ocspcabut", Check::TLS011);
-    assert_eq!(revoked.severity, conformance::Severity::High);
+    assert_eq!(revoked.risk, conformance::Risk::High);
     assert_eq!(revoked.evidence["cert_status"], "revoked");
     assert_eq!(
         find(&findings, "ocsphilang", Check::TLS011).evidence["responder"],
@@ -153,7 +153,7 @@ fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
     assert_eq!(owner("lama")["fails"]["critical"], 1);
 
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
-    assert!(html.contains("Laporan kepatuhan situs") && html.contains("CNAME menggantung"));
+    assert!(html.contains("Pemeriksaan konformitas harian") && html.contains("CNAME menggantung"));
     assert!(
         !html.contains("<script") && !html.contains("src=\"http"),
         "self-contained"
@@ -174,7 +174,9 @@ fn stapled_ocsp_is_judged_by_clock_and_signature() {
         [rustls::pki_types::CertificateDer::from_pem_slice(ca.pem().as_bytes()).expect("ca der")];
     let judge = |bytes: &[u8], days: i64, roots: &[rustls::pki_types::CertificateDer<'static>]| {
         let now = chrono::Utc::now() + chrono::Duration::days(days);
-        conformance::ocsp::finding(&host, &leaf.chain, bytes, roots, now).expect("a finding")
+        conformance::ocsp::finding(&host, &leaf.chain, bytes, roots, now)
+            .expect("a finding")
+            .record()
     };
     let today = judge(&resp, 0, &roots);
     assert_eq!(today.status, Status::Pass, "{}", today.evidence);
@@ -220,7 +222,7 @@ fn diff_against_the_previous_night_counts_only_checked_hosts() {
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
     let findings = read(&out);
     // The next night, against this one: only the checked hosts count.
-    let mut prev: Vec<Finding> = findings
+    let mut prev: Vec<Recorded> = findings
         .iter()
         .filter(|x| x.host != fqdn("hilang"))
         .cloned()
@@ -275,11 +277,11 @@ fn diff_against_the_previous_night_counts_only_checked_hosts() {
 }
 
 /// Text of `<tag …>value</tag>` or the `attr="…"` of `<tag …/>` in sslscan's XML.
-fn our_verdict(f: &[Finding], host: &str) -> Verdict {
+fn our_verdict(f: &[Recorded], host: &str) -> Verdict {
     let status = |c: Check| {
         f.iter()
             .find(|x| x.host == host && x.check == c)
-            .map(|x| (x.status, x.severity))
+            .map(|x| (x.status, x.risk))
     };
     let fail = |c: Check| status(c).is_some_and(|(s, _)| s == Status::Fail);
     let expired = f.iter().any(|x| {
@@ -471,5 +473,5 @@ fn ipv6_reachability_is_checked_when_hosting_has_ipv6() {
     assert_eq!(dns002("enam").status, Status::Pass, "{:?}", dns002("enam"));
     assert_eq!(dns002("enam").evidence["address"], "::1");
     assert_eq!(dns002("tanpa6").status, Status::Fail);
-    assert_eq!(dns002("tanpa6").severity, conformance::Severity::Low);
+    assert_eq!(dns002("tanpa6").risk, conformance::Risk::Low);
 }

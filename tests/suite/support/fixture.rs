@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use laman::conformance::Finding;
+use laman::conformance::Recorded;
 use sha2::{Digest, Sha256};
 
 use super::Project;
@@ -317,7 +317,7 @@ pub fn run_conformance(f: &Fixture, out: &Path, extra: &[String]) -> super::CliO
         .cli(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
-pub fn read(out: &Path) -> Vec<Finding> {
+pub fn read(out: &Path) -> Vec<Recorded> {
     let text = std::fs::read_to_string(out.join("findings.jsonl")).expect("findings.jsonl");
     text.lines()
         .map(|l| serde_json::from_str(l).expect("finding line"))
