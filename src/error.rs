@@ -42,9 +42,6 @@ pub enum Error {
     /// An argument was not acceptable.
     #[error("{0}")]
     Usage(String),
-    /// `laman impor` could not run.
-    #[error(transparent)]
-    Import(#[from] crate::import::ImportError),
     /// The writer refused a path that would leave the output folder (the
     /// second check of the trust boundary; the first is at the input).
     #[error("refused to write outside the output folder: {path:?} ({problem:?})")]

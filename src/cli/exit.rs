@@ -36,6 +36,10 @@ impl From<ExitCode> for std::process::ExitCode {
 pub enum Stop {
     /// The command could not run: the error is printed, exit 2.
     Error(laman::Error),
+    /// `laman impor` could not run: the error is printed, exit 2. (Not a
+    /// `laman::Error` variant: the library's ground-floor error must not
+    /// name the importer, which is built on top of it.)
+    Import(laman::import::ImportError),
     /// Whoever read the output closed it (`laman check | head -1`): there
     /// is no one left to tell anything, so the command ends quietly with
     /// exit 0, as ripgrep does.
@@ -45,6 +49,12 @@ pub enum Stop {
 impl From<laman::Error> for Stop {
     fn from(e: laman::Error) -> Self {
         Stop::Error(e)
+    }
+}
+
+impl From<laman::import::ImportError> for Stop {
+    fn from(e: laman::import::ImportError) -> Self {
+        Stop::Import(e)
     }
 }
 

@@ -51,7 +51,7 @@ pub fn run(cmd: ImporCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
         now: chrono::Local::now().naive_local(),
         iframe_hosts,
     };
-    let report = import::wordpress(&opts).map_err(laman::Error::from)?;
+    let report = import::wordpress(&opts)?;
     out::stdout(&summary(&report, lang))?;
     Ok(ExitCode::findings_if(report.counts.conflicts > 0))
 }

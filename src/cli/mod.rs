@@ -116,5 +116,9 @@ pub fn run() -> std::process::ExitCode {
             report::print_error(&e, lang);
             ExitCode::Failure.into()
         }
+        Err(Stop::Import(e)) => {
+            report::print_failure(&e.to_string(), lang);
+            ExitCode::Failure.into()
+        }
     }
 }

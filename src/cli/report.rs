@@ -16,6 +16,11 @@ pub fn print_error(e: &Error, lang: Lang) {
     let _ = out::stderr(&error_text(e, lang));
 }
 
+/// Prints why a command could not run, after the word for an error.
+pub fn print_failure(text: &str, lang: Lang) {
+    let _ = out::stderr(&format!("{}: {text}\n", Severity::Error.text(lang)));
+}
+
 /// An error that stopped the command, as printed: a config error like a
 /// finding, any other after the word for an error.
 fn error_text(e: &Error, lang: Lang) -> String {

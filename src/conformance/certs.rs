@@ -6,43 +6,14 @@
 use super::evidence::{Evidence, KeyRow};
 use chrono::{DateTime, Utc};
 use rustls::pki_types::CertificateDer;
-use serde::Serialize;
 use x509_parser::prelude::*;
 use x509_parser::public_key::PublicKey;
 
+pub use super::evidence::CertInfo;
 use super::ocsp;
 use super::tls::{Handshake, TlsClient};
 use super::{Check, Observation, Risk, Status};
 use crate::diagnostic::Bilingual;
-
-/// The parts of one certificate the report shows.
-#[derive(Debug, Clone, Serialize)]
-pub struct CertInfo {
-    /// Subject DN.
-    pub subject: String,
-    /// Issuer DN.
-    pub issuer: String,
-    /// Issuer organisation (O=).
-    pub issuer_org: Option<String>,
-    /// DNS names of the SAN extension.
-    pub sans: Vec<String>,
-    /// RFC 3339.
-    pub not_before: String,
-    /// RFC 3339.
-    pub not_after: String,
-    /// `RSA`, `EC` …
-    pub key_type: String,
-    /// Key size in bits.
-    pub key_bits: usize,
-    /// Signature algorithm OID.
-    pub signature_oid: String,
-    /// Subject and issuer are the same.
-    pub self_issued: bool,
-    #[serde(skip)]
-    not_before_ts: i64,
-    #[serde(skip)]
-    not_after_ts: i64,
-}
 
 /// Parses a DER certificate.
 pub fn parse(der: &CertificateDer<'_>) -> Option<CertInfo> {

@@ -7,8 +7,6 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::certs::CertInfo;
-use super::http::Hop;
 use super::net::{DnsAnswer, Rr};
 use super::tls::Handshake;
 
@@ -64,7 +62,8 @@ pub enum Evidence {
         /// The certificate's issuer.
         issuer: String,
         /// The CA's CAA domain, when known.
-        ca_domain: Option<String>,
+        #[serde(rename = "ca_domain")]
+        ca: Option<String>,
         /// The records.
         caa: Vec<Rr>,
         /// Where they were found.
@@ -226,8 +225,8 @@ impl PartialEq for Evidence {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Answered {
-    /// A response.
-    Response {
+    /// A response, by its status.
+    Status {
         /// HTTP status.
         status: u16,
         /// Body size, when it matters.
@@ -239,6 +238,52 @@ pub enum Answered {
         /// Why.
         error: String,
     },
+}
+
+/// The parts of one certificate the report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertInfo {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Issuer organisation (O=).
+    pub issuer_org: Option<String>,
+    /// DNS names of the SAN extension.
+    pub sans: Vec<String>,
+    /// RFC 3339.
+    pub not_before: String,
+    /// RFC 3339.
+    pub not_after: String,
+    /// `RSA`, `EC` …
+    pub key_type: String,
+    /// Key size in bits.
+    pub key_bits: usize,
+    /// Signature algorithm OID.
+    pub signature_oid: String,
+    /// Subject and issuer are the same.
+    pub self_issued: bool,
+    /// notBefore, Unix seconds.
+    #[serde(skip)]
+    pub(super) not_before_ts: i64,
+    /// notAfter, Unix seconds.
+    #[serde(skip)]
+    pub(super) not_after_ts: i64,
+}
+
+/// One hop of a redirect chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hop {
+    /// Requested URL.
+    pub url: String,
+    /// Status, or the error.
+    pub status: Option<u16>,
+    /// Location header.
+    pub location: Option<String>,
+    /// Error when there was no response.
+    pub error: Option<String>,
+    /// The request timed out (not a measurement).
+    pub timed_out: bool,
 }
 
 /// One DNS012 probe.

@@ -4,6 +4,7 @@
 //! HTTP005 (security headers), HTTP007 (security.txt), HTTP009 (status,
 //! soft-404).
 
+pub use super::evidence::Hop;
 use super::evidence::{Answered, Evidence};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -142,21 +143,6 @@ fn dechunk(mut raw: &[u8]) -> Result<Vec<u8>, HttpError> {
         out.extend_from_slice(chunk);
         raw = raw.get(size + 2..).unwrap_or_default();
     }
-}
-
-/// One hop of a redirect chain.
-#[derive(Debug, Clone, Serialize)]
-pub struct Hop {
-    /// Requested URL.
-    pub url: String,
-    /// Status, or the error.
-    pub status: Option<u16>,
-    /// Location header.
-    pub location: Option<String>,
-    /// Error when there was no response.
-    pub error: Option<String>,
-    /// The request timed out (not a measurement).
-    pub timed_out: bool,
 }
 
 /// Whether `location` is `https://host[:port]/`.
@@ -401,11 +387,11 @@ pub fn security_txt(host: &str, r: &Response, now: DateTime<Utc>) -> Observation
 /// HTTP009: home 2xx and a random path 404 (or 410).
 pub fn statuses(host: &str, home: &Response, random: &Response, now: DateTime<Utc>) -> Observation {
     let ev = Evidence::Statuses {
-        home: Answered::Response {
+        home: Answered::Status {
             status: home.status,
             bytes: Some(home.body.len()),
         },
-        random: Answered::Response {
+        random: Answered::Status {
             status: random.status,
             bytes: Some(random.body.len()),
         },

@@ -206,7 +206,7 @@ async fn ipv6<N: Net>(ctx: &Ctx<N>, host: &str, addrs: &[IpAddr]) -> Observation
     let (status, result, msg) = match r {
         Fetched::Ok(r) => (
             Status::Pass,
-            Answered::Response {
+            Answered::Status {
                 status: r.status,
                 bytes: None,
             },
@@ -278,7 +278,7 @@ fn caa_authorises<N>(
         .unwrap_or_default();
     let ev = Evidence::CaaIssuer {
         issuer: leaf.issuer.clone(),
-        ca_domain: ca.map(|c| c.to_string()),
+        ca: ca.map(|c| c.to_string()),
         caa: caa.to_vec(),
         found_at: d.caa.as_ref().map(|(a, _)| a.clone()),
         caa_issuers: ctx.opts.expected.caa_issuers.clone(),

@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read as _;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,8 +22,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 
 use rustix::fs::{Mode, OFlags, ResolveFlags};
-
-use crate::host::release::Site;
 
 /// The file types: one table with the preview's (`crate::media`).
 pub use crate::media::{compressible, content_type};
@@ -73,14 +72,36 @@ pub enum Found {
 
 /// The small files of one host of one release, by relative path.
 #[derive(Debug, Default)]
-pub struct FileCache {
+struct FileCache {
     files: RwLock<HashMap<Box<str>, Opened>>,
     bytes: AtomicUsize,
 }
 
-/// Opens `rel` (relative, already cleaned) beneath the site's folder,
+/// The files of one host of one release.
+#[derive(Debug)]
+pub struct HostFiles {
+    /// `releases/<id>/<host>`.
+    pub dir: PathBuf,
+    /// That folder, open: every file of the host is opened beneath it.
+    pub dirfd: OwnedFd,
+    /// Small files already read.
+    cache: FileCache,
+}
+
+impl HostFiles {
+    /// The files beneath `dir`, opened as `dirfd`.
+    pub fn new(dir: PathBuf, dirfd: OwnedFd) -> Self {
+        HostFiles {
+            dir,
+            dirfd,
+            cache: FileCache::default(),
+        }
+    }
+}
+
+/// Opens `rel` (relative, already cleaned) beneath the host's folder,
 /// from memory when it was read before.
-pub fn open(site: &Site, rel: &str) -> Found {
+pub fn open(site: &HostFiles, rel: &str) -> Found {
     if let Ok(files) = site.cache.files.read() {
         if let Some(f) = files.get(rel) {
             return Found::File(f.clone());
@@ -103,7 +124,7 @@ pub fn open(site: &Site, rel: &str) -> Found {
     found
 }
 
-fn open_disk(site: &Site, rel: &str) -> Found {
+fn open_disk(site: &HostFiles, rel: &str) -> Found {
     let rel = if rel.is_empty() { "." } else { rel };
     let file = if NO_OPENAT2.load(Ordering::Relaxed) {
         open_fallback(site, rel)
@@ -168,7 +189,7 @@ fn open_disk(site: &Site, rel: &str) -> Found {
     })
 }
 
-fn open_fallback(site: &Site, rel: &str) -> Option<File> {
+fn open_fallback(site: &HostFiles, rel: &str) -> Option<File> {
     let path = site.dir.join(rel);
     let canon = path.canonicalize().ok()?;
     let base = site.dir.canonicalize().ok()?;

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use rustix::fs::{Mode, OFlags};
 
 use crate::error::Error;
+use crate::host::files::HostFiles;
 use crate::host::rules::{self, HeaderRule, Redirect, RuleProblem};
 use crate::output::{MANIFEST, Manifest};
 
@@ -23,16 +24,12 @@ use crate::output::{MANIFEST, Manifest};
 pub struct Site {
     /// `dinkes.cianjurkab.go.id`.
     pub host: String,
-    /// `releases/<id>/<host>`.
-    pub dir: PathBuf,
-    /// That folder, open: every file of the host is opened beneath it.
-    pub dirfd: OwnedFd,
+    /// Its folder `releases/<id>/<host>`, open, and the small files read.
+    pub files: HostFiles,
     /// `_headers`.
     pub headers: Vec<HeaderRule>,
     /// `_redirects`.
     pub redirects: Vec<Redirect>,
-    /// Small files already read.
-    pub cache: crate::host::files::FileCache,
 }
 
 /// A loaded release.
@@ -110,11 +107,9 @@ pub fn load(dir: &Path, target: PathBuf) -> Result<Release, Error> {
             h.host.clone(),
             Arc::new(Site {
                 host: h.host.clone(),
-                dir: hdir,
-                dirfd,
+                files: HostFiles::new(hdir, dirfd),
                 headers,
                 redirects,
-                cache: Default::default(),
             }),
         );
     }

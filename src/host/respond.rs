@@ -159,7 +159,7 @@ fn serve(
     } else {
         clean.rel.clone()
     };
-    match files::open(site, &rel) {
+    match files::open(&site.files, &rel) {
         Found::File(f) => file_response(site, &rel, f, headers, StatusCode::OK),
         Found::Dir => {
             let mut loc = format!("{}/", clean.url);
@@ -235,7 +235,7 @@ fn redirect(
                 return None;
             }
             let status = StatusCode::from_u16(rule.status).ok()?;
-            match files::open(site, &rel) {
+            match files::open(&site.files, &rel) {
                 Found::File(f) => Some(file_response(site, &rel, f, headers, status)),
                 _ => None,
             }
@@ -252,7 +252,7 @@ fn redirect(
 }
 
 fn not_found(site: &Site, headers: &HeaderMap) -> Response<Body> {
-    match files::open(site, "404.html") {
+    match files::open(&site.files, "404.html") {
         Found::File(f) => {
             let mut r = file_response(site, "404.html", f, headers, StatusCode::NOT_FOUND);
             r.headers_mut().remove(header::ETAG);
@@ -278,7 +278,7 @@ fn file_response(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         for enc in files::accepted(accept) {
-            if let Found::File(f) = files::open(site, &format!("{rel}{}", enc.suffix())) {
+            if let Found::File(f) = files::open(&site.files, &format!("{rel}{}", enc.suffix())) {
                 chosen = (f, Some(enc));
                 break;
             }
