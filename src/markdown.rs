@@ -125,7 +125,9 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
     let body = &src.text[src.body_offset..];
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
-    let mut used_ids: HashSet<String> = HashSet::new();
+    // The theme's own IDs are taken before the first heading: a heading
+    // "Biaya" on a service page becomes `biaya-1`, not a second `biaya`.
+    let mut used_ids: HashSet<String> = policy.reserved_ids().iter().cloned().collect();
     // (index of the Start event, level, explicit id, collected text)
     let mut heading: Option<(usize, u8, Option<String>, String)> = None;
     let mut image: Option<(String, String, usize)> = None;
@@ -403,6 +405,30 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["persyaratan", "persyaratan-1", "khusus"]);
         assert!(r.html.contains("<h2 id=\"persyaratan-1\">"), "{}", r.html);
+    }
+
+    /// The page frame's IDs are taken: a heading or raw HTML in the body
+    /// never repeats one (the Nu Html Checker's "Duplicate ID").
+    #[test]
+    fn bodies_avoid_the_ids_of_the_page_frame() {
+        let frame: std::collections::BTreeSet<String> =
+            ["biaya", "isi"].iter().map(|s| s.to_string()).collect();
+        let policy = HtmlPolicy::for_page(&[], std::sync::Arc::new(frame));
+        let links = Links::new(Vec::<(String, String)>::new(), "");
+        let text = "## Biaya\n\n## Lain {#isi}\n\n<div id=\"biaya\">x</div>\n";
+        let r = render(
+            SourceRef {
+                shown: Path::new("a.md"),
+                text,
+                body_offset: 0,
+            },
+            &links,
+            &policy,
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["biaya-1", "isi-1"]);
+        assert!(r.html.contains("id=\"biaya-isi\""), "{}", r.html);
+        assert!(!r.html.contains("id=\"biaya\""), "{}", r.html);
     }
 
     #[test]

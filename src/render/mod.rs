@@ -27,6 +27,8 @@ pub const THEME_DIR: &str = "themes/default";
 #[derive(Debug, Clone)]
 pub struct Theme {
     tera: Tera,
+    /// IDs the theme's templates write (`id="biaya"`): page bodies avoid them.
+    ids: PageIds,
     /// Files under the theme's static/ (copied to every site first).
     pub statics: Vec<source::Found>,
 }
@@ -35,6 +37,8 @@ pub struct Theme {
 #[derive(Debug)]
 pub struct Templates<'a> {
     tera: std::borrow::Cow<'a, Tera>,
+    /// IDs these templates write; a page body may not use them.
+    pub ids: PageIds,
     /// Site templates are in: render within `limits`.
     bounded: bool,
 }
@@ -54,7 +58,8 @@ impl Theme {
         if let Some(d) = diags.into_iter().next() {
             return Err(d);
         }
-        Ok(Theme { tera, statics })
+        let ids = page_ids(&tera);
+        Ok(Theme { tera, ids, statics })
     }
 
     /// The templates for a site: the theme with `sites/<slug>/templates/*`
@@ -66,6 +71,7 @@ impl Theme {
         if !dir.is_dir() {
             return Ok(Templates {
                 tera: std::borrow::Cow::Borrowed(&self.tera),
+                ids: self.ids.clone(),
                 bounded: false,
             });
         }
@@ -115,10 +121,64 @@ impl Theme {
             ));
         }
         Ok(Templates {
+            ids: page_ids(&tera),
             tera: std::borrow::Cow::Owned(tera),
             bounded: true,
         })
     }
+}
+
+/// The IDs a set of templates writes literally (`id="biaya"`).
+pub type PageIds = std::sync::Arc<std::collections::BTreeSet<String>>;
+
+/// Every literal `id="…"` in the text of `tera`'s templates (IDs built from
+/// variables are the templates' own business: they are not known here).
+fn page_ids(tera: &Tera) -> PageIds {
+    use tera::ast::Node;
+    fn walk(nodes: &[Node], out: &mut std::collections::BTreeSet<String>) {
+        for n in nodes {
+            match n {
+                Node::Text(t) => {
+                    for (at, _) in t.match_indices("id=\"") {
+                        let rest = &t[at + 4..];
+                        let before = t[..at].chars().next_back();
+                        let attribute = before.is_none_or(|c| c.is_whitespace());
+                        if let Some(end) = rest.find('"') {
+                            if attribute && end > 0 {
+                                out.insert(rest[..end].to_string());
+                            }
+                        }
+                    }
+                }
+                Node::Block(_, b, _) => walk(&b.body, out),
+                Node::Forloop(_, f, _) => {
+                    walk(&f.body, out);
+                    if let Some(e) = &f.empty_body {
+                        walk(e, out);
+                    }
+                }
+                Node::If(i, _) => {
+                    for (_, _, body) in &i.conditions {
+                        walk(body, out);
+                    }
+                    if let Some((_, body)) = &i.otherwise {
+                        walk(body, out);
+                    }
+                }
+                Node::FilterSection(_, f, _) => walk(&f.body, out),
+                Node::MacroDefinition(_, m, _) => walk(&m.body, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for t in tera.templates.values() {
+        walk(&t.ast, &mut out);
+        for m in t.macros.values() {
+            walk(&m.body, &mut out);
+        }
+    }
+    std::sync::Arc::new(out)
 }
 
 fn template_files(dir: &Path, shown: &Path) -> Result<Vec<(PathBuf, Option<String>)>, Diagnostic> {
@@ -304,6 +364,26 @@ pub fn to_value<T: Serialize>(v: &T) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The IDs the default theme writes are read from its templates,
+    /// including those inside blocks, loops, conditions and macros.
+    #[test]
+    fn the_theme_ids_are_read_from_its_templates() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let theme = Theme::load(root).expect("theme");
+        for id in ["isi", "biaya", "prosedur", "menu-utama", "hasil-cari"] {
+            assert!(theme.ids.contains(id), "{id} not in {:?}", theme.ids);
+        }
+        // A template variable or a data attribute is not a literal id.
+        let mut tera = Tera::default();
+        tera.add_raw_template(
+            "t.html",
+            "<p data-id=\"no\" id=\"{{ x }}\"></p>{% if a %}<h2 id=\"ya\">{% endif %}",
+        )
+        .expect("template");
+        let ids = page_ids(&tera);
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["ya"]);
+    }
 
     #[test]
     fn rupiah_groups_thousands_with_dots() {

@@ -214,7 +214,7 @@ pub fn render_site<S: Sink>(
             return Ok(out);
         }
     };
-    let model = Model::new(site, run.config, tree, opts);
+    let model = Model::new(site, run.config, tree, opts, templates.ids.clone());
     site_diags.extend(model.diagnostics.iter().cloned());
     let (mut plan, duplicates) = model.plan();
     site_diags.extend(duplicates);

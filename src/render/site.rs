@@ -146,6 +146,7 @@ impl<'a> Model<'a> {
         config: &'a RegencyConfig,
         tree: &'a ContentTree,
         opts: SiteOptions,
+        frame_ids: super::PageIds,
     ) -> Self {
         let base_path = base_path_of(&opts.base_url);
         let mut link_map: Vec<(String, String)> = tree
@@ -174,7 +175,7 @@ impl<'a> Model<'a> {
             ctx: placeholder_ctx(),
             opts,
             diagnostics: Vec::new(),
-            html: std::sync::Arc::new(HtmlPolicy::new(&site.trust.iframe_hosts)),
+            html: std::sync::Arc::new(HtmlPolicy::for_page(&site.trust.iframe_hosts, frame_ids)),
         };
         model.ctx = model.site_ctx(&base_path);
         model

@@ -520,7 +520,7 @@ impl SiteState {
         out
     }
 
-    fn model<'a>(&'a self, config: &'a RegencyConfig) -> Model<'a> {
+    fn model<'a>(&'a self, config: &'a RegencyConfig, templates: &Templates<'_>) -> Model<'a> {
         Model::new(
             &self.site,
             config,
@@ -529,6 +529,7 @@ impl SiteState {
                 base_url: self.base_url.clone(),
                 now: Utc::now(),
             },
+            templates.ids.clone(),
         )
     }
 
@@ -587,7 +588,7 @@ impl SiteState {
         // context of the last site render still hold.
         let model = match self.parts.take() {
             Some(parts) => parts.into_model(&self.site, config, &self.tree, opts),
-            None => Model::new(&self.site, config, &self.tree, opts),
+            None => Model::new(&self.site, config, &self.tree, opts, templates.ids.clone()),
         };
         let p = &self.tree.pages[i];
         let body = markdown::render(
@@ -677,7 +678,7 @@ impl SiteState {
         let Ok(templates) = theme.for_site(&self.site) else {
             return;
         };
-        let model = self.model(config);
+        let model = self.model(config, &templates);
         let (extras, _, _) =
             pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, false);
         drop(model);

@@ -121,6 +121,9 @@ const URL_ATTRIBUTES: &[&str] = &[
 #[derive(Debug)]
 pub struct HtmlPolicy {
     cleaner: ammonia::Builder<'static>,
+    /// IDs the theme's own page frame uses (`isi`, `biaya`, `menu-utama` …):
+    /// a body may not take them, or the page would hold one ID twice.
+    reserved_ids: std::sync::Arc<std::collections::BTreeSet<String>>,
     tags: HashSet<&'static str>,
     schemes: HashSet<&'static str>,
     iframe_hosts: Vec<String>,
@@ -133,8 +136,23 @@ impl Default for HtmlPolicy {
 }
 
 impl HtmlPolicy {
+    /// IDs of the page frame that a body may not use.
+    pub fn reserved_ids(&self) -> &std::collections::BTreeSet<String> {
+        &self.reserved_ids
+    }
+
     /// The policy with `<iframe>` allowed from `iframe_hosts` (lower case).
     pub fn new(iframe_hosts: &[String]) -> HtmlPolicy {
+        HtmlPolicy::for_page(iframe_hosts, Default::default())
+    }
+
+    /// The policy for bodies placed into a page frame whose own IDs are
+    /// `reserved_ids`: an `id` a body's raw HTML gives that the frame uses
+    /// is renamed (`biaya` → `biaya-isi`), and Markdown headings avoid them.
+    pub fn for_page(
+        iframe_hosts: &[String],
+        reserved_ids: std::sync::Arc<std::collections::BTreeSet<String>>,
+    ) -> HtmlPolicy {
         let mut b = ammonia::Builder::default();
         // What pulldown-cmark writes: heading and footnote ids, code
         // language classes, footnote classes, task-list checkboxes,
@@ -195,12 +213,14 @@ impl HtmlPolicy {
                 .set_tag_attribute_value("iframe", "loading", "lazy");
         }
         let filter_hosts = hosts.clone();
+        let frame_ids = reserved_ids.clone();
         b.attribute_filter(
             move |element, attribute, value| match (element, attribute) {
                 ("input", "type") if !value.eq_ignore_ascii_case("checkbox") => None,
                 ("iframe", "src") => {
                     iframe_host_allowed(value, &filter_hosts).then_some(Cow::Borrowed(value))
                 }
+                (_, "id") if frame_ids.contains(value) => Some(Cow::Owned(format!("{value}-isi"))),
                 _ => Some(Cow::Borrowed(value)),
             },
         );
@@ -208,6 +228,7 @@ impl HtmlPolicy {
         let schemes = b.clone_url_schemes();
         HtmlPolicy {
             cleaner: b,
+            reserved_ids,
             tags,
             schemes,
             iframe_hosts: hosts,

@@ -1022,3 +1022,20 @@ fn build_log_counts_repeated_warnings_instead_of_listing_them() {
         check.stderr
     );
 }
+
+/// The W3C Nu Html Checker finds no error on any page of the example
+/// regency (every kind of page of the default theme, 8 sites). Before, a
+/// service page whose body had a "Biaya" heading held the ID `biaya` twice:
+/// the theme's component and the editor's heading.
+#[test]
+fn the_nu_html_checker_finds_no_error_on_any_example_page() {
+    let p = Project::example();
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let errors = vnu_errors(&p.path("public"));
+    assert!(
+        errors.is_empty(),
+        "Nu Html Checker errors:\n{}",
+        errors.join("\n")
+    );
+}

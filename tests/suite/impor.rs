@@ -523,30 +523,6 @@ fn a_huge_field_is_quarantined_and_missing_required_pages_are_listed() {
     );
 }
 
-/// Runs the Nu Html Checker (vnu-jar from tests/browser, Debian's Java) over
-/// `dir` and returns its error lines.
-fn vnu_errors(dir: &Path) -> Vec<String> {
-    let jar = repo().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
-    assert!(
-        jar.is_file(),
-        "{} is missing: run `npm ci --prefix tests/browser`",
-        jar.display()
-    );
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--skip-non-html"])
-        .arg(dir)
-        .output()
-        .expect("java runs (install Debian's default-jre-headless)");
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .chain(String::from_utf8_lossy(&out.stdout).lines())
-        .filter(|l| l.contains("error:"))
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn the_nu_html_checker_finds_no_errors_on_imported_pages() {
     let p = Project::example_site(SITE);

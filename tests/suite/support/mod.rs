@@ -252,3 +252,27 @@ pub fn main_element(html: &str) -> String {
     let end = html.find("</main>").expect("</main>") + "</main>".len();
     html[start..end].to_string()
 }
+
+/// Runs the Nu Html Checker (vnu-jar from tests/browser, Debian's Java) over
+/// `dir` and returns its error lines.
+pub fn vnu_errors(dir: &Path) -> Vec<String> {
+    let jar = repo().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.is_file(),
+        "{} is missing: run `npm ci --prefix tests/browser`",
+        jar.display()
+    );
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(dir)
+        .output()
+        .expect("java runs (install Debian's default-jre-headless)");
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .chain(String::from_utf8_lossy(&out.stdout).lines())
+        .filter(|l| l.contains("error:"))
+        .map(str::to_string)
+        .collect()
+}
