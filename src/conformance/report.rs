@@ -14,7 +14,7 @@ use super::{
     Check, ConformanceError, ConformanceReport, Observation, Recorded, Risk, Status, Target,
 };
 use crate::render::escape_html as esc;
-use crate::report::page::page;
+use crate::report::page::{page, prose};
 
 /// File names in the output folder.
 pub const FINDINGS: &str = "findings.jsonl";
@@ -333,11 +333,11 @@ fn host_section(s: &mut String, t: &Target, f: &[&Observation]) {
         let _ = writeln!(s, "<p>Semua {} pemeriksaan lulus.</p>", f.len());
         return;
     }
-    s.push_str("<div class=\"gulir\">\n<table>\n<thead><tr><th scope=\"col\">Pemeriksaan</th><th scope=\"col\">Status</th><th scope=\"col\">Temuan</th><th scope=\"col\">Artinya</th><th scope=\"col\">Cara memperbaiki</th></tr></thead>\n<tbody>\n");
+    s.push_str("<table class=\"kartu\">\n<thead><tr><th scope=\"col\">Pemeriksaan</th><th scope=\"col\">Status</th><th scope=\"col\">Temuan</th><th scope=\"col\">Artinya</th><th scope=\"col\">Cara memperbaiki</th></tr></thead>\n<tbody>\n");
     for f in bad {
         let _ = writeln!(
             s,
-            "<tr class=\"{}\"><td>{} {}</td><td>{} ({})</td><td>{}<br><details><summary>Bukti</summary><code>{}</code></details></td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{}\"><td data-label=\"Pemeriksaan\">{} {}</td><td data-label=\"Status\">{} ({})</td><td data-label=\"Temuan\">{}<br><details><summary>Bukti</summary><code>{}</code></details></td><td data-label=\"Artinya\">{}</td><td data-label=\"Cara memperbaiki\">{}</td></tr>",
             status_id(f.status),
             f.check,
             esc(f.check.title()),
@@ -345,14 +345,14 @@ fn host_section(s: &mut String, t: &Target, f: &[&Observation]) {
             risk_id(f.risk),
             esc(&f.message().id),
             esc(&f.evidence_json().to_string()),
-            esc(f.check.meaning()),
-            esc(f.check.fix()),
+            prose(f.check.meaning()),
+            prose(f.check.fix()),
         );
     }
     let passed = f.iter().filter(|f| f.status == Status::Pass).count();
     let _ = writeln!(
         s,
-        "</tbody>\n</table>\n</div>\n<p>{passed} pemeriksaan lain lulus.</p>"
+        "</tbody>\n</table>\n<p>{passed} pemeriksaan lain lulus.</p>"
     );
 }
 

@@ -74,3 +74,85 @@ fn example_pages_have_no_accessibility_violations() {
         assert!(size > 10_000, "screenshot {shot} is {size} bytes");
     }
 }
+
+/// The two HTML reports Diskominfo reads (the compliance report of `laman
+/// check --report` and the nightly conformance report) in the same shell:
+/// axe-core finds no WCAG 2.1 AA violation at phone and desktop width.
+#[test]
+fn the_reports_have_no_accessibility_violations() {
+    use laman::conformance::{self, Check, ConformanceReport, Evidence, Observation, Status};
+    let dir = browser_tools();
+    let p = Project::fixture("minimal");
+    let out = p.cli(&["check", "--today", "2026-11-23", "--report", "laporan"]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    let at = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("time");
+    let text = laman::diagnostic::Bilingual::new;
+    let night = ConformanceReport {
+        findings: vec![
+            Observation::new(
+                "alpha.contohkab.go.id",
+                Check::DNS005,
+                Status::Fail,
+                Evidence::Error {
+                    error: "<NXDOMAIN>".into(),
+                },
+                at,
+                text("CNAME menggantung", "dangling CNAME"),
+            ),
+            Observation::new(
+                "alpha.contohkab.go.id",
+                Check::HTTP003,
+                Status::Inconclusive,
+                Evidence::Error {
+                    error: "timeout".into(),
+                },
+                at,
+                text("tidak terukur", "not measured"),
+            ),
+            Observation::new(
+                "beta.contohkab.go.id",
+                Check::TLS001,
+                Status::Pass,
+                Evidence::Error {
+                    error: String::new(),
+                },
+                at,
+                text("jabat tangan TLS berhasil", "TLS handshake completed"),
+            ),
+        ],
+        targets: vec![
+            conformance::Target::new("alpha.contohkab.go.id", "alpha"),
+            conformance::Target::new("beta.contohkab.go.id", "beta"),
+        ],
+        elapsed: std::time::Duration::from_secs(3),
+    };
+    conformance::report::write_all(&p.path("konformitas"), &night, None).expect("write");
+    let server = http::StaticServer::start_as_files(&p.path(""));
+    let out = Command::new("node")
+        .arg(dir.join("axe.mjs"))
+        .arg(dir.join("artifacts").join("laporan"))
+        .arg(server.url("/laporan/index.html"))
+        .arg(server.url("/laporan/alpha.html"))
+        .arg(server.url("/konformitas/report.html"))
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "axe.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let runs = report.as_array().expect("array");
+    assert_eq!(runs.len(), 6, "three pages at two widths");
+    for run in runs {
+        assert_eq!(run["status"], 200, "{}", run["url"]);
+        assert_eq!(
+            run["violations"].as_array().map(Vec::len),
+            Some(0),
+            "axe violations on {} ({}):\n{:#}",
+            run["url"],
+            run["viewport"],
+            run["violations"]
+        );
+    }
+}

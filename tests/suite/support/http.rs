@@ -16,7 +16,18 @@ pub struct StaticServer {
 }
 
 impl StaticServer {
+    /// Serves a built site with the security headers laman generates.
     pub fn start(root: &Path) -> StaticServer {
+        StaticServer::serving(root, true)
+    }
+
+    /// Serves files that are opened from disk in real use (the HTML
+    /// reports): no site headers, as a browser reading the file sees them.
+    pub fn start_as_files(root: &Path) -> StaticServer {
+        StaticServer::serving(root, false)
+    }
+
+    fn serving(root: &Path, site_headers: bool) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().expect("addr").port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -29,7 +40,7 @@ impl StaticServer {
                 }
                 if let Ok(stream) = conn {
                     let root = root.clone();
-                    std::thread::spawn(move || serve(stream, &root));
+                    std::thread::spawn(move || serve(stream, &root, site_headers));
                 }
             }
         });
@@ -55,7 +66,7 @@ impl Drop for StaticServer {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path) {
+fn serve(mut stream: TcpStream, root: &Path, site_headers: bool) {
     let mut line = String::new();
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     if reader.read_line(&mut line).is_err() {
@@ -104,7 +115,9 @@ fn serve(mut stream: TcpStream, root: &Path) {
         body.len()
     );
     for (k, v) in laman::render::extras::SECURITY_HEADERS {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        if site_headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
