@@ -256,6 +256,24 @@ mod tests {
     }
 
     #[test]
+    fn the_plan_names_each_action_in_both_languages() {
+        let all = [
+            HostAction::Publish,
+            HostAction::Blocked,
+            HostAction::BlockedNew,
+            HostAction::Removed,
+        ];
+        let id: Vec<String> = all.iter().map(|a| a.text(Lang::Id)).collect();
+        let en: Vec<String> = all.iter().map(|a| a.text(Lang::En)).collect();
+        assert_eq!(id[0], "terbit");
+        assert_eq!(en[0], "publish");
+        assert_eq!(id[1], "DIBLOKIR (versi yang tayang dipertahankan)");
+        assert_eq!(en[2], "BLOCKED (never published)");
+        assert_eq!(id[3], "dihapus (folder situs tidak ada lagi)");
+        assert_eq!(en[3], "removed (site folder is gone)");
+    }
+
+    #[test]
     fn delta_counts_new_changed_unchanged_removed() {
         let old = host(&[("a", "1"), ("b", "2"), ("gone", "3")]);
         let new = host(&[("a", "1"), ("b", "X"), ("c", "4")]);
