@@ -112,11 +112,11 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
     let width = r.hosts.iter().map(|h| h.host.len()).max().unwrap_or(10);
     for h in &r.hosts {
         let files = match (h.action, lang) {
-            (HostAction::Publish, Lang::Id) => format!(
+            (HostAction::Publish | HostAction::Removed, Lang::Id) => format!(
                 "{} baru, {} berubah, {} tetap, {} dihapus",
                 h.new, h.changed, h.unchanged, h.removed
             ),
-            (HostAction::Publish, Lang::En) => format!(
+            (HostAction::Publish | HostAction::Removed, Lang::En) => format!(
                 "{} new, {} changed, {} unchanged, {} removed",
                 h.new, h.changed, h.unchanged, h.removed
             ),
@@ -126,7 +126,6 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
             (HostAction::Blocked | HostAction::BlockedNew, Lang::En) => {
                 format!("{} errors", h.findings.len())
             }
-            (HostAction::Removed, _) => String::new(),
         };
         let _ = writeln!(
             s,
@@ -146,23 +145,25 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
         let _ = writeln!(s, "  netlify {}  {line}", d.host);
     }
     let out = r.published().count();
-    let blocked = r
-        .blocked()
-        .filter(|h| h.action != HostAction::Removed)
-        .count();
+    let blocked = r.blocked().count();
+    let gone = match (r.removed().count(), lang) {
+        (0, _) => String::new(),
+        (n, Lang::Id) => format!(", {n} dihapus"),
+        (n, Lang::En) => format!(", {n} removed"),
+    };
     let prev = r.previous.as_deref().unwrap_or("-");
     let rel = r.release.as_deref().unwrap_or("-");
     let line = match (r.outcome, lang) {
         (Outcome::Planned, Lang::Id) => format!(
-            "Rencana ke target `{}` (tidak ada yang diubah): {out} situs akan terbit, {blocked} diblokir; yang tayang: {prev}\n",
+            "Rencana ke target `{}` (tidak ada yang diubah): {out} situs akan terbit, {blocked} diblokir{gone}; yang tayang: {prev}\n",
             r.target
         ),
         (Outcome::Planned, Lang::En) => format!(
-            "Plan for target `{}` (nothing changed): {out} sites would go out, {blocked} blocked; live: {prev}\n",
+            "Plan for target `{}` (nothing changed): {out} sites would go out, {blocked} blocked{gone}; live: {prev}\n",
             r.target
         ),
         (_, Lang::Id) => format!(
-            "Terbit ke target `{}`: rilis {rel} tayang (sebelumnya {prev}); {out} situs terbit, {blocked} diblokir{}\n",
+            "Terbit ke target `{}`: rilis {rel} tayang (sebelumnya {prev}); {out} situs terbit, {blocked} diblokir{gone}{}\n",
             r.target,
             if r.pruned.is_empty() {
                 String::new()
@@ -171,7 +172,7 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
             }
         ),
         (_, Lang::En) => format!(
-            "Published to target `{}`: release {rel} is live (was {prev}); {out} sites published, {blocked} blocked{}\n",
+            "Published to target `{}`: release {rel} is live (was {prev}); {out} sites published, {blocked} blocked{gone}{}\n",
             r.target,
             if r.pruned.is_empty() {
                 String::new()

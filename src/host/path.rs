@@ -104,6 +104,7 @@ pub fn is_hidden(rel: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn the_length_limit_is_2048_bytes() {
@@ -114,7 +115,14 @@ mod tests {
         assert_eq!(clean(&over), Err(BadPath::Form));
     }
 
-    use super::*;
+    /// A NUL that arrives as itself (not `%00`) passes the check of the
+    /// raw form and is caught after decoding.
+    #[test]
+    fn a_literal_nul_is_refused_after_decoding() {
+        for raw in ["/a\0b", "/index.html\0.png", "/\0/"] {
+            assert_eq!(clean(raw), Err(BadPath::Separator), "{raw:?}");
+        }
+    }
 
     #[test]
     fn decodes_a_plain_path() {

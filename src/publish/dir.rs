@@ -374,14 +374,6 @@ fn check(target: &Target, root: &Path, m: &Manifest) -> Vec<String> {
     failures
 }
 
-fn names(plans: &[gate::HostPlan], publish: bool) -> Vec<String> {
-    plans
-        .iter()
-        .filter(|p| (p.action == HostAction::Publish) == publish && p.action != HostAction::Removed)
-        .map(|p| p.host.clone())
-        .collect()
-}
-
 /// Gate, release, switch, health check (undone on failure), prune, log.
 ///
 /// The log says what happened, never more: an entry `switching` is written
@@ -400,9 +392,6 @@ pub fn publish(
     let live_id = current(root);
     let live = base(root);
     let plans = gate::plan(report, &built, live.as_ref().map(|(_, m)| m));
-    let blocked = plans
-        .iter()
-        .any(|p| matches!(p.action, HostAction::Blocked | HostAction::BlockedNew));
     let mut rep = PublishReport {
         target: target.name.clone(),
         kind: target.kind(),
@@ -417,6 +406,7 @@ pub fn publish(
     if opts.dry_run {
         return Ok(rep);
     }
+    let blocked = rep.blocked().next().is_some();
     remove_leftovers(root);
     let mut log = LogEntry::new(&opts.who, opts.now, "publish", target);
     log.previous = live_id.clone();
@@ -424,7 +414,7 @@ pub fn publish(
         .as_ref()
         .map(|(id, _)| id.clone())
         .filter(|id| live_id.as_ref() != Some(id));
-    log.blocked = names(&rep.hosts, false);
+    log.blocked = rep.blocked().map(|p| p.host.clone()).collect();
     let stamp = opts.now.format("%Y%m%dT%H%M%SZ").to_string();
     let m = match make_release(
         root,
@@ -492,7 +482,8 @@ pub fn publish(
     } else {
         Outcome::Published
     };
-    log.published = names(&rep.hosts, true);
+    log.published = rep.published().map(|p| p.host.clone()).collect();
+    log.removed = rep.removed().map(|p| p.host.clone()).collect();
     log.result = if blocked {
         "partly-blocked"
     } else {

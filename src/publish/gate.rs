@@ -159,13 +159,15 @@ pub fn plan(report: &BuildReport, built: &Manifest, live: Option<&Manifest>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::{SiteReport, SiteStatus};
+    use crate::diagnostic::{FileKind, Location, Message};
     use crate::output::FileEntry;
 
-    fn host(files: &[(&str, &str)]) -> HostManifest {
+    fn manifest_host(name: &str, status: &str, files: &[(&str, &str)]) -> HostManifest {
         HostManifest {
-            host: "a.go.id".into(),
-            site: "a".into(),
-            status: "built".into(),
+            host: format!("{name}.go.id"),
+            site: name.into(),
+            status: status.into(),
             files: files
                 .iter()
                 .map(|(p, s)| FileEntry {
@@ -177,11 +179,240 @@ mod tests {
         }
     }
 
+    fn host(files: &[(&str, &str)]) -> HostManifest {
+        manifest_host("a", "built", files)
+    }
+
+    fn manifest(hosts: Vec<HostManifest>) -> Manifest {
+        Manifest::new("s", String::new(), "go.id".into(), hosts, Vec::new())
+    }
+
+    fn error(at: &str) -> Diagnostic {
+        let d = Diagnostic::new(
+            Location::at(at, 1, 1),
+            Message::TomlSyntax {
+                file: FileKind::FrontMatter,
+                detail: "x".into(),
+            },
+        );
+        assert_eq!(d.severity, Severity::Error);
+        d
+    }
+
+    fn warning(at: &str) -> Diagnostic {
+        let mut d = error(at);
+        d.severity = Severity::Warning;
+        d
+    }
+
+    fn site(slug: &str, diagnostics: Vec<Diagnostic>) -> SiteReport {
+        SiteReport {
+            slug: slug.into(),
+            host: Some(format!("{slug}.go.id")),
+            status: SiteStatus::Built,
+            pages: 1,
+            files: 1,
+            bytes: 1,
+            elapsed: std::time::Duration::ZERO,
+            diagnostics,
+        }
+    }
+
+    fn report(sites: Vec<SiteReport>, global: Vec<Diagnostic>, built: &Manifest) -> BuildReport {
+        BuildReport {
+            release: built.release.clone(),
+            out: "public".into(),
+            sites,
+            diagnostics: global,
+            elapsed: std::time::Duration::ZERO,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+            profile: crate::profile::Profile::Cianjur,
+            manifest: built.clone(),
+        }
+    }
+
+    /// (host, action, new, changed, unchanged, removed, findings)
+    type Row = (String, HostAction, usize, usize, usize, usize, usize);
+
+    fn rows(plans: &[HostPlan]) -> Vec<Row> {
+        plans
+            .iter()
+            .map(|p| {
+                (
+                    p.host.clone(),
+                    p.action,
+                    p.new,
+                    p.changed,
+                    p.unchanged,
+                    p.removed,
+                    p.findings.len(),
+                )
+            })
+            .collect()
+    }
+
+    fn row(h: &str, a: HostAction, n: [usize; 5]) -> Row {
+        (format!("{h}.go.id"), a, n[0], n[1], n[2], n[3], n[4])
+    }
+
+    #[test]
+    fn the_plan_names_each_action_in_both_languages() {
+        let all = [
+            HostAction::Publish,
+            HostAction::Blocked,
+            HostAction::BlockedNew,
+            HostAction::Removed,
+        ];
+        let id: Vec<String> = all.iter().map(|a| a.text(Lang::Id)).collect();
+        let en: Vec<String> = all.iter().map(|a| a.text(Lang::En)).collect();
+        assert_eq!(id[0], "terbit");
+        assert_eq!(en[0], "publish");
+        assert_eq!(id[1], "DIBLOKIR (versi yang tayang dipertahankan)");
+        assert_eq!(en[2], "BLOCKED (never published)");
+        assert_eq!(id[3], "dihapus (folder situs tidak ada lagi)");
+        assert_eq!(en[3], "removed (site folder is gone)");
+    }
+
     #[test]
     fn delta_counts_new_changed_unchanged_removed() {
         let old = host(&[("a", "1"), ("b", "2"), ("gone", "3")]);
         let new = host(&[("a", "1"), ("b", "X"), ("c", "4")]);
         assert_eq!(delta(&new, Some(&old)), (1, 1, 1, 1));
         assert_eq!(delta(&new, None), (3, 0, 0, 0));
+        // Four different numbers, so no two counts can trade places unseen.
+        let old = host(&[
+            ("same", "1"),
+            ("b", "2"),
+            ("c", "3"),
+            ("g1", "4"),
+            ("g2", "5"),
+            ("g3", "6"),
+            ("g4", "7"),
+        ]);
+        let new = host(&[
+            ("same", "1"),
+            ("b", "X"),
+            ("c", "Y"),
+            ("n1", "8"),
+            ("n2", "9"),
+            ("n3", "10"),
+        ]);
+        assert_eq!(delta(&new, Some(&old)), (3, 2, 1, 4));
+    }
+
+    #[test]
+    fn each_site_is_measured_against_its_own_output_and_live_version() {
+        let live = manifest(vec![
+            manifest_host("a", "built", &[("x", "1"), ("y", "2")]),
+            manifest_host("b", "built", &[("x", "1")]),
+        ]);
+        let built = manifest(vec![
+            manifest_host("a", "built", &[("x", "1"), ("y", "Z"), ("n", "3")]),
+            manifest_host(
+                "b",
+                "built",
+                &[("x", "1"), ("n1", "4"), ("n2", "5"), ("n3", "6")],
+            ),
+        ]);
+        let r = report(vec![site("a", vec![]), site("b", vec![])], vec![], &built);
+        assert_eq!(
+            rows(&plan(&r, &built, Some(&live))),
+            vec![
+                row("a", HostAction::Publish, [1, 1, 1, 0, 0]),
+                row("b", HostAction::Publish, [3, 0, 1, 0, 0]),
+            ]
+        );
+    }
+
+    /// A site without output of this build is blocked even with no finding
+    /// (a `kept` host is the previous output, not this build's): it keeps
+    /// its live files, or has none when it was never published.
+    #[test]
+    fn a_site_without_output_is_blocked() {
+        let live = manifest(vec![manifest_host("a", "built", &[("x", "1"), ("y", "2")])]);
+        let built = manifest(vec![
+            manifest_host("a", "kept", &[("x", "1"), ("y", "2")]),
+            manifest_host("b", "built", &[("x", "1"), ("y", "2"), ("z", "3")]),
+        ]);
+        let r = report(
+            vec![site("a", vec![]), site("b", vec![]), site("c", vec![])],
+            vec![],
+            &built,
+        );
+        assert_eq!(
+            rows(&plan(&r, &built, Some(&live))),
+            vec![
+                row("a", HostAction::Blocked, [0, 0, 2, 0, 0]),
+                row("b", HostAction::Publish, [3, 0, 0, 0, 0]),
+                row("c", HostAction::BlockedNew, [0, 0, 0, 0, 0]),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_block_their_site_regency_errors_block_every_site_warnings_none() {
+        let live = manifest(vec![manifest_host("a", "built", &[("x", "1"), ("y", "2")])]);
+        let built = manifest(vec![
+            manifest_host("a", "built", &[("x", "1")]),
+            manifest_host("b", "built", &[("x", "1")]),
+            manifest_host("c", "built", &[("x", "1")]),
+        ]);
+        let sites = || {
+            vec![
+                site("a", vec![error("a.md"), warning("a2.md")]),
+                site("b", vec![error("b.md"), error("b2.md")]),
+                site("c", vec![warning("c.md")]),
+            ]
+        };
+        let r = report(sites(), vec![warning("laman.toml")], &built);
+        assert_eq!(
+            rows(&plan(&r, &built, Some(&live))),
+            vec![
+                row("a", HostAction::Blocked, [0, 0, 2, 0, 1]),
+                row("b", HostAction::BlockedNew, [0, 0, 0, 0, 2]),
+                row("c", HostAction::Publish, [1, 0, 0, 0, 0]),
+            ]
+        );
+        let r = report(sites(), vec![error("themes/x")], &built);
+        let p = plan(&r, &built, Some(&live));
+        assert_eq!(
+            rows(&p),
+            vec![
+                row("a", HostAction::Blocked, [0, 0, 2, 0, 2]),
+                row("b", HostAction::BlockedNew, [0, 0, 0, 0, 3]),
+                row("c", HostAction::BlockedNew, [0, 0, 0, 0, 1]),
+            ]
+        );
+        assert_eq!(
+            p[2].findings[0].location.path,
+            std::path::Path::new("themes/x")
+        );
+    }
+
+    /// A live host whose site folder is gone is planned once, as removed,
+    /// with its live file count; hosts that still have a site are not.
+    #[test]
+    fn a_live_host_without_a_site_is_removed() {
+        let live = manifest(vec![
+            manifest_host("a", "built", &[("x", "1")]),
+            manifest_host("gone", "built", &[("x", "1"), ("y", "2"), ("z", "3")]),
+            manifest_host("zz", "kept", &[("x", "1"), ("y", "2")]),
+        ]);
+        let built = manifest(vec![manifest_host("a", "built", &[("x", "1")])]);
+        let r = report(vec![site("a", vec![])], vec![], &built);
+        let p = plan(&r, &built, Some(&live));
+        assert_eq!(
+            rows(&p),
+            vec![
+                row("a", HostAction::Publish, [0, 0, 1, 0, 0]),
+                row("gone", HostAction::Removed, [0, 0, 0, 3, 0]),
+                row("zz", HostAction::Removed, [0, 0, 0, 2, 0]),
+            ]
+        );
+        assert_eq!(p[1].site, "gone");
+        assert_eq!(
+            rows(&plan(&r, &built, None)),
+            vec![row("a", HostAction::Publish, [1, 0, 0, 0, 0])]
+        );
     }
 }

@@ -89,6 +89,10 @@ pub struct LogEntry {
     /// Hosts held back by the gate.
     #[serde(default)]
     pub blocked: Vec<String>,
+    /// Hosts taken out of the release because their site folder is gone
+    /// (dir target; listed with the outcome, like `published`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
     /// `switching` (written before `current` moves; the entry after it
     /// says how it ended), `published`, `partly-blocked`, `partly-failed`,
     /// `health-failed`, `rolled-back`, `failed`.
@@ -122,6 +126,7 @@ impl LogEntry {
             previous: None,
             published: Vec::new(),
             blocked: Vec::new(),
+            removed: Vec::new(),
             result: String::new(),
             error: None,
             base: None,

@@ -191,11 +191,18 @@ impl PublishReport {
             .filter(|h| h.action == HostAction::Publish)
     }
 
-    /// Hosts held back by the gate.
+    /// Hosts held back by the gate (not those whose site folder is gone).
     pub fn blocked(&self) -> impl Iterator<Item = &HostPlan> {
         self.hosts
             .iter()
-            .filter(|h| h.action != HostAction::Publish)
+            .filter(|h| matches!(h.action, HostAction::Blocked | HostAction::BlockedNew))
+    }
+
+    /// Live hosts whose site folder is gone: not in the new release.
+    pub fn removed(&self) -> impl Iterator<Item = &HostPlan> {
+        self.hosts
+            .iter()
+            .filter(|h| h.action == HostAction::Removed)
     }
 }
 

@@ -297,6 +297,17 @@ mod tests {
 
     use super::*;
 
+    /// Text before, between and after tags moves the cursor by different
+    /// amounts: every tag is still read from its own `<`.
+    #[test]
+    fn tags_after_text_of_any_length_are_read() {
+        let f = scan(
+            "x<a href=\"/1/\">satu</a> dua <a href=\"/2/\">x</a>tiga empat lima<img src=\"/3.png\" alt=\"\">.",
+        );
+        assert_eq!(f.links, vec!["/1/", "/2/", "/3.png"]);
+        assert_eq!(f.images, vec![("/3.png".into(), Some(String::new()))]);
+    }
+
     #[test]
     fn reads_links_ids_images_and_headings() {
         let f = scan(

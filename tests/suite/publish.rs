@@ -1326,3 +1326,265 @@ fn a_build_with_drafts_during_a_publish_puts_nothing_unpublished_live() {
     publish_ok(&p, &[]);
     assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
 }
+
+/// The plan or result line of `host` in `laman publish`'s output.
+fn host_line<'a>(out: &'a str, host: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.split_whitespace().next() == Some(host))
+        .unwrap_or_else(|| panic!("no line for {host}:\n{out}"))
+}
+
+/// The file counts of a plan line, in Indonesian.
+fn counts(new: usize, changed: usize, unchanged: usize, removed: usize) -> String {
+    format!("{new} baru, {changed} berubah, {unchanged} tetap, {removed} dihapus")
+}
+
+fn host_files(m: &Manifest, host: &str) -> Vec<laman::output::FileEntry> {
+    m.hosts
+        .iter()
+        .find(|h| h.host == host)
+        .unwrap_or_else(|| panic!("{host} not in {}", m.release))
+        .files
+        .clone()
+}
+
+/// A page whose front matter does not parse: an input error, so the
+/// build writes nothing for the site.
+fn break_dinsos_input(p: &Project) {
+    p.write(
+        "sites/dinsos/content/rusak.md",
+        "+++\ntitle = \"Rusak\"\ndescription = \"tanpa tutup\n+++\n",
+    );
+}
+
+#[test]
+fn a_site_whose_build_wrote_nothing_keeps_its_live_version() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    let live = release_manifest(&deploy(&p).join("releases").join(&r1));
+    break_dinsos_input(&p);
+
+    let plan = run(&p, &["publish", "--dry-run"]);
+    assert_eq!(plan.code, Some(1), "{}\n{}", plan.stdout, plan.stderr);
+    let line = host_line(&plan.stdout, DINSOS);
+    assert!(
+        line.contains("DIBLOKIR (versi yang tayang dipertahankan)") && line.ends_with("1 galat"),
+        "{line}"
+    );
+    assert!(
+        plan.stderr.contains("sites/dinsos/content/rusak.md:"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stdout.contains("7 situs akan terbit, 1 diblokir;"),
+        "{}",
+        plan.stdout
+    );
+
+    let r = run(&p, &["publish"]);
+    assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+    let r2 = assert_current_complete(&deploy(&p));
+    assert_ne!(r1, r2);
+    let m = release_manifest(&deploy(&p).join("current"));
+    let kept = m.hosts.iter().find(|h| h.host == DINSOS).expect("dinsos");
+    assert_eq!(kept.status, "kept");
+    assert_eq!(
+        kept.files,
+        host_files(&live, DINSOS),
+        "the live files, as they were"
+    );
+    let f = |id: &str| {
+        deploy(&p)
+            .join("releases")
+            .join(id)
+            .join(DINSOS)
+            .join("profil/index.html")
+    };
+    assert_eq!(ino(&f(&r1)), ino(&f(&r2)), "carried by a hard link");
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.blocked, vec![DINSOS.to_string()]);
+    assert_eq!(last.published.len(), 7);
+}
+
+#[test]
+fn a_blocked_site_that_was_never_published_has_nothing_live() {
+    let p = Project::example();
+    let aside = p.path("dinsos-aside");
+    std::fs::rename(p.path("sites/dinsos"), &aside).expect("mv dinsos");
+    let first = publish_ok(&p, &[]);
+    assert!(
+        first.stdout.contains("7 situs terbit, 0 diblokir"),
+        "{}",
+        first.stdout
+    );
+    let r1 = current(&p);
+    std::fs::rename(&aside, p.path("sites/dinsos")).expect("mv back");
+    break_dinsos_input(&p);
+
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+    let line = host_line(&r.stdout, DINSOS);
+    assert!(
+        line.contains("BLOCKED (never published)") && line.ends_with("1 errors"),
+        "{line}"
+    );
+    assert!(
+        r.stdout.contains("7 sites published, 1 blocked"),
+        "{}",
+        r.stdout
+    );
+    let r2 = assert_current_complete(&deploy(&p));
+    assert_ne!(r1, r2);
+    let m = release_manifest(&deploy(&p).join("current"));
+    assert_eq!(m.hosts.len(), 7);
+    assert!(m.hosts.iter().all(|h| h.host != DINSOS));
+    assert!(!deploy(&p).join("current").join(DINSOS).exists());
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.blocked, vec![DINSOS.to_string()]);
+
+    // Fixed, it goes out with every file new; the others are unchanged.
+    p.remove("sites/dinsos/content/rusak.md");
+    let r = publish_ok(&p, &[]);
+    let m = release_manifest(&deploy(&p).join("current"));
+    let n = host_files(&m, DINSOS).len();
+    assert!(n > 10, "{n}");
+    let line = host_line(&r.stdout, DINSOS);
+    assert!(
+        line.contains("terbit") && line.ends_with(&counts(n, 0, 0, 0)),
+        "{line}"
+    );
+    let dinkes = host_files(&m, DINKES).len();
+    assert!(
+        host_line(&r.stdout, DINKES).ends_with(&counts(0, 0, dinkes, 0)),
+        "{}",
+        r.stdout
+    );
+}
+
+/// New, changed, unchanged and removed files of every host, as the
+/// release manifests tell them.
+fn expected_counts(old: &Manifest, new: &Manifest, host: &str) -> (usize, usize, usize, usize) {
+    let old: std::collections::HashMap<String, String> = host_files(old, host)
+        .into_iter()
+        .map(|f| (f.path, f.sha256))
+        .collect();
+    let new = host_files(new, host);
+    let n = new.iter().filter(|f| !old.contains_key(&f.path)).count();
+    let c = new
+        .iter()
+        .filter(|f| old.get(&f.path).is_some_and(|s| *s != f.sha256))
+        .count();
+    let u = new
+        .iter()
+        .filter(|f| old.get(&f.path) == Some(&f.sha256))
+        .count();
+    let r = old
+        .keys()
+        .filter(|k| new.iter().all(|f| &f.path != *k))
+        .count();
+    (n, c, u, r)
+}
+
+#[test]
+fn the_plan_counts_new_changed_unchanged_and_removed_files_per_host() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    // A page edited, two added, a news item removed: the counts of
+    // dinsos differ from each other (checked below), so no two of them
+    // can trade places unseen.
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    for page in ["baru", "baru-lagi"] {
+        p.write(
+            &format!("sites/dinsos/content/{page}.md"),
+            "+++\ntitle = \"Halaman baru\"\ndescription = \"Halaman baru Dinas Sosial.\"\n+++\nIsi baru.\n",
+        );
+    }
+    p.remove("sites/dinsos/content/berita/pelatihan-dapur-umum-tagana.md");
+    let plan = run(&p, &["publish", "--dry-run"]);
+    let r = run(&p, &["publish"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    let old = release_manifest(&deploy(&p).join("releases").join(&r1));
+    let new = release_manifest(&deploy(&p).join("current"));
+    let (n, c, u, d) = expected_counts(&old, &new, DINSOS);
+    let distinct: std::collections::HashSet<usize> = [n, c, u, d].into_iter().collect();
+    assert_eq!(distinct.len(), 4, "{n} {c} {u} {d}");
+    for h in &new.hosts {
+        let (n, c, u, d) = expected_counts(&old, &new, &h.host);
+        let want = counts(n, c, u, d);
+        for out in [&plan.stdout, &r.stdout] {
+            let line = host_line(out, &h.host);
+            assert!(line.ends_with(&want), "{line}\nwant {want}");
+        }
+    }
+}
+
+#[test]
+fn a_removed_site_leaves_the_release_and_a_rollback_brings_it_back() {
+    let p = Project::example();
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    let live = release_manifest(&deploy(&p).join("releases").join(&r1));
+    let files = host_files(&live, DINSOS).len();
+    // The agency merged into another: its site folder is deleted.
+    p.remove("sites/dinsos");
+
+    let plan = run(&p, &["publish", "--dry-run"]);
+    assert_eq!(plan.code, Some(0), "{}\n{}", plan.stdout, plan.stderr);
+    let line = host_line(&plan.stdout, DINSOS);
+    assert!(
+        line.contains("dihapus (folder situs tidak ada lagi)")
+            && line.ends_with(&counts(0, 0, 0, files)),
+        "{line}"
+    );
+    assert!(
+        plan.stdout
+            .contains("7 situs akan terbit, 0 diblokir, 1 dihapus;"),
+        "{}",
+        plan.stdout
+    );
+    assert_eq!(current(&p), r1, "a dry run changes nothing");
+
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        host_line(&r.stdout, DINSOS).contains("removed (site folder is gone)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("7 sites published, 0 blocked, 1 removed"),
+        "{}",
+        r.stdout
+    );
+    let r2 = assert_current_complete(&deploy(&p));
+    assert_ne!(r1, r2);
+    let m = release_manifest(&deploy(&p).join("current"));
+    assert_eq!(m.hosts.len(), 7);
+    assert!(m.hosts.iter().all(|h| h.host != DINSOS));
+    assert!(!deploy(&p).join("current").join(DINSOS).exists());
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "published");
+    assert_eq!(last.removed, vec![DINSOS.to_string()]);
+    assert!(last.blocked.is_empty(), "{:?}", last.blocked);
+    assert_eq!(last.published.len(), 7);
+    assert!(!last.published.contains(&DINSOS.to_string()));
+
+    let back = run(&p, &["publish", "--rollback"]);
+    assert_eq!(back.code, Some(0), "{}", back.stderr);
+    assert_eq!(assert_current_complete(&deploy(&p)), r1);
+    assert!(
+        deploy(&p)
+            .join("current")
+            .join(DINSOS)
+            .join("index.html")
+            .is_file()
+    );
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "rolled-back");
+    assert!(last.published.contains(&DINSOS.to_string()));
+}
