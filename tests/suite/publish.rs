@@ -728,8 +728,16 @@ deploy)
   n=$(( $(cat "$log.count" 2>/dev/null || echo 0) + 1 ))
   echo "$n" > "$log.count"
   printf '{\n  "site_id": "%s",\n  "site_name": "x",\n  "deploy_id": "dep-%s-%s",\n  "deploy_url": "https://x.netlify.app",\n  "logs": "https://app.netlify.com"\n}\n' "$site" "$site" "$n"
+  # The CLI vanishes after this site's deploy (it cannot be started again).
+  if [ -n "$FAKE_NETLIFY_VANISH_AFTER" ] && [ "$site" = "$FAKE_NETLIFY_VANISH_AFTER" ]; then rm -f "$0"; fi
   ;;
 api)
+  case "$4" in
+  *"\"$FAKE_NETLIFY_FAIL_RESTORE\""*)
+    echo "Error: JSONHTTPError: Not Found (404)" >&2
+    exit 1
+    ;;
+  esac
   echo '{"id": "restored"}'
   ;;
 *)
@@ -1325,4 +1333,125 @@ fn a_build_with_drafts_during_a_publish_puts_nothing_unpublished_live() {
     }
     publish_ok(&p, &[]);
     assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
+}
+
+/// The example with every host given a site id, pacing off, and the fake
+/// CLI; returns a runner with extra environment.
+fn netlify_project() -> (Project, impl Fn(&Project, &[(&str, &str)], &[&str]) -> Run) {
+    let p = Project::example();
+    let bin = fake_netlify(&p);
+    let sites: Vec<String> = HOSTS
+        .iter()
+        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"site-{h}\""))
+        .collect();
+    p.edit(
+        "laman.toml",
+        "sites = {}\nmin_interval_ms = 1000",
+        &format!("sites = {{ {} }}\nmin_interval_ms = 0", sites.join(", ")),
+    );
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let calls_log = p.path("netlify-calls.log");
+    let run = move |p: &Project, env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = laman(p);
+        cmd.args(args)
+            .env("PATH", &path)
+            .env("FAKE_NETLIFY_LOG", &calls_log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("laman");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    (p, run)
+}
+
+fn hosts_but(skip: &[&str]) -> Vec<String> {
+    HOSTS
+        .iter()
+        .filter(|h| !skip.contains(h))
+        .map(|h| format!("{h}.cianjurkab.go.id"))
+        .collect()
+}
+
+#[test]
+fn a_half_succeeded_netlify_rollback_logs_which_hosts_switched_and_which_did_not() {
+    let (p, netlify) = netlify_project();
+    for _ in 0..2 {
+        let r = netlify(&p, &[], &["publish", "--target", "netlify"]);
+        assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    }
+    let state_dir = p.path("deploy/netlify");
+    let live_before: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("netlify.json")).expect("state"),
+    )
+    .expect("json");
+    // Restoring dinsos fails; every other host is restored.
+    let rb = netlify(
+        &p,
+        &[("FAKE_NETLIFY_FAIL_RESTORE", "site-dinsos")],
+        &["publish", "--target", "netlify", "--rollback"],
+    );
+    assert_eq!(rb.code, Some(2), "{}\n{}", rb.stdout, rb.stderr);
+    let last = journal::read(&state_dir).pop().expect("entry");
+    assert_eq!(last.action, "rollback");
+    assert_eq!(last.result, "partly-failed", "{last:?}");
+    assert_eq!(last.published, hosts_but(&["dinsos"]));
+    assert_eq!(last.failed, vec!["dinsos.cianjurkab.go.id".to_string()]);
+    assert!(
+        last.error.as_deref().is_some_and(|e| e.contains("dinsos")),
+        "{last:?}"
+    );
+    // netlify.json agrees: dinsos still has the deploy it had.
+    let live_after: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("netlify.json")).expect("state"),
+    )
+    .expect("json");
+    let dinsos = "dinsos.cianjurkab.go.id";
+    assert_eq!(
+        live_after["live"][dinsos], live_before["live"][dinsos],
+        "dinsos unchanged"
+    );
+    assert_ne!(
+        live_after["live"]["bpbd.cianjurkab.go.id"], live_before["live"]["bpbd.cianjurkab.go.id"],
+        "bpbd restored"
+    );
+}
+
+#[test]
+fn a_netlify_publish_whose_cli_vanishes_midway_logs_what_went_live() {
+    let (p, netlify) = netlify_project();
+    // The CLI is gone after the second host (dinkes): the hosts after it
+    // cannot be deployed, bpbd and dinkes are live.
+    let r = netlify(
+        &p,
+        &[("FAKE_NETLIFY_VANISH_AFTER", "site-dinkes")],
+        &["publish", "--target", "netlify", "--lang", "en"],
+    );
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cannot run `netlify`"), "{}", r.stderr);
+    let state_dir = p.path("deploy/netlify");
+    let last = journal::read(&state_dir).pop().expect("the run is logged");
+    assert_eq!(last.result, "partly-failed", "{last:?}");
+    assert_eq!(
+        last.published,
+        vec![
+            "bpbd.cianjurkab.go.id".to_string(),
+            "dinkes.cianjurkab.go.id".to_string()
+        ]
+    );
+    assert_eq!(last.failed, hosts_but(&["bpbd", "dinkes"]));
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("netlify.json")).expect("state"),
+    )
+    .expect("json");
+    let live: Vec<&String> = state["live"].as_object().expect("live").keys().collect();
+    assert_eq!(live, ["bpbd.cianjurkab.go.id", "dinkes.cianjurkab.go.id"]);
 }
