@@ -30,7 +30,7 @@ fn deploy(p: &Project, tmp: &Path) -> Deploy {
         let h = dir.join(fqdn("dinkes"));
         std::fs::write(
             h.join("_redirects"),
-            "/lama /profil/ 301\n/arsip/* /berita/:splat 302\n",
+            "/lama /profil/ 301\n/arsip/* /berita/:splat 302\n/ p=123 /profil/ 301!\n/ page_id=7 lang=id /berita/ 301!\n",
         )
         .expect("write _redirects");
     });
@@ -627,6 +627,28 @@ fn redirects_stay_on_the_host_and_bad_host_headers_get_400() {
     ));
     assert_eq!(status, 302, "{head}");
     assert_eq!(location(&head), Some("/berita/evil.example"));
+    // Query conditions (an imported WordPress site's `/?p=123`): every
+    // key with its value, other keys ignored, the matched query dropped;
+    // anything else is the home page.
+    for (target, want) in [
+        ("/?p=123", Some("/profil/")),
+        ("/?utm_source=wa&p=123", Some("/profil/")),
+        ("/?lang=id&page_id=7", Some("/berita/")),
+        ("/?p=1234", None),
+        ("/?page_id=7", None),
+        ("/", None),
+    ] {
+        let (status, head) = ask(format!(
+            "GET {target} HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+        ));
+        match want {
+            Some(to) => {
+                assert_eq!(status, 301, "{target}: {head}");
+                assert_eq!(location(&head), Some(to), "{target}");
+            }
+            None => assert_eq!(status, 200, "{target}: {head}"),
+        }
+    }
     // Host rules (RFC 9112 §3.2): missing, duplicated, or contradicted by
     // an absolute-form target → 400.
     let other = fqdn("disdik");

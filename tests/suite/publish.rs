@@ -1020,11 +1020,12 @@ fn generated_redirects_and_headers_parse_under_netlifys_own_parsers() {
         "Netlify's parsers are missing: run `npm ci --prefix tests/netlify` (Debian packages nodejs, npm)"
     );
     let p = Project::example();
-    // One alias so that _redirects has a rule.
+    // Aliases so that _redirects has rules, one of an old dynamic URL
+    // (a query condition, as an imported WordPress site has).
     p.edit(
         PROFIL_DINSOS,
         "+++\n",
-        "+++\naliases = [\"tentang-kami\", \"lama/profil.html\"]\n",
+        "+++\naliases = [\"tentang-kami\", \"lama/profil.html\", \"/?page_id=7\"]\n",
     );
     let report = p.build();
     assert!(!report.has_errors());
@@ -1043,12 +1044,22 @@ fn generated_redirects_and_headers_parse_under_netlifys_own_parsers() {
     assert_eq!(v["files"], 16);
     assert!(v["headers"].as_u64().expect("n") > 0);
     let redirects = v["redirects"].as_array().expect("redirects");
-    assert_eq!(redirects.len(), 2, "{v}");
+    assert_eq!(redirects.len(), 3, "{v}");
     for r in redirects {
         let to = r["to"].as_str().expect("to");
         assert!(to.starts_with('/') || to.starts_with("https://"), "{r}");
     }
     assert_eq!(redirects[0]["to"], "/profil/");
+    // Netlify reads the query alias as a forced rule on `/` with the condition.
+    assert_eq!(redirects[2]["from"], "/", "{v}");
+    assert_eq!(
+        redirects[2]["query"],
+        serde_json::json!({"page_id": "7"}),
+        "{v}"
+    );
+    assert_eq!(redirects[2]["to"], "/profil/", "{v}");
+    assert_eq!(redirects[2]["status"], 301, "{v}");
+    assert_eq!(redirects[2]["force"], true, "{v}");
 }
 
 #[test]
