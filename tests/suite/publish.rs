@@ -564,6 +564,9 @@ fn a_reader_never_sees_a_missing_file_or_two_releases_during_1000_switches() {
 struct Health {
     port: u16,
     fail: Arc<std::sync::Mutex<Option<String>>>,
+    /// When set, a failing answer first uses up every inode of the file
+    /// system of this folder (between the switch and the switch back).
+    exhaust: Arc<std::sync::Mutex<Option<PathBuf>>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -573,8 +576,9 @@ impl Health {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let fail: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+        let exhaust: Arc<std::sync::Mutex<Option<PathBuf>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let (f, s) = (fail.clone(), stop.clone());
+        let (f, s, x) = (fail.clone(), stop.clone(), exhaust.clone());
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if s.load(Ordering::Relaxed) {
@@ -597,6 +601,14 @@ impl Health {
                     .expect("lock")
                     .as_ref()
                     .is_some_and(|b| host.starts_with(b.as_str()));
+                if let Some(dir) = x.lock().expect("lock").as_ref().filter(|_| bad) {
+                    std::fs::create_dir_all(dir).expect("filler dir");
+                    // Bounded by the file system's inode count.
+                    let mut n = 0u32;
+                    while std::fs::File::create(dir.join(n.to_string())).is_ok() {
+                        n += 1;
+                    }
+                }
                 let status = if bad {
                     "500 Internal Server Error"
                 } else {
@@ -611,6 +623,7 @@ impl Health {
         Health {
             port,
             fail,
+            exhaust,
             stop,
             thread: Some(thread),
         }
@@ -1465,4 +1478,51 @@ fn a_netlify_publish_whose_cli_vanishes_midway_logs_what_went_live() {
     .expect("json");
     let live: Vec<&String> = state["live"].as_object().expect("live").keys().collect();
     assert_eq!(live, ["bpbd.cianjurkab.go.id", "dinkes.cianjurkab.go.id"]);
+}
+
+#[test]
+fn a_failed_health_check_that_cannot_switch_back_logs_that_the_release_is_live() {
+    let p = Project::example();
+    // The deploy folder on a tmpfs with room for data but few inodes.
+    let Some(_fs) = Tmpfs::mount(&deploy(&p), "64m,nr_inodes=20000") else {
+        return;
+    };
+    let server = Health::start();
+    p.edit(
+        "laman.toml",
+        "# health_url = \"https://{host}/\"\n# health_connect = \"127.0.0.1\"",
+        &format!(
+            "health_url = \"http://{{host}}:{0}/\"\nhealth_connect = \"127.0.0.1:{0}\"\nhealth_timeout_secs = 5",
+            server.port
+        ),
+    );
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    // dinkes fails its check, and before answering the server uses up the
+    // inodes: the symlink of the switch back cannot be made.
+    *server.fail.lock().expect("lock") = Some("dinkes.".into());
+    *server.exhaust.lock().expect("lock") = Some(deploy(&p).join("pengisi"));
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    let live = current(&p);
+    assert_ne!(live, r1, "the switch back failed");
+    assert!(
+        r.stderr.contains(&format!("release {live} is live")),
+        "{}",
+        r.stderr
+    );
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "health-failed", "{last:?}");
+    assert_eq!(last.release.as_deref(), Some(live.as_str()));
+    assert_eq!(
+        last.published.len(),
+        HOSTS.len(),
+        "every host is live: {last:?}"
+    );
+    let error = last.error.expect("error");
+    assert!(
+        error.contains("answered 500") && error.contains(&format!("switching back to {r1} failed")),
+        "{error}"
+    );
 }
