@@ -207,7 +207,6 @@ impl Redirect {
         }
         let mut to = self.to.clone();
         // Longest names first so `:splat` does not eat `:splat2`.
-        let mut caps = caps;
         caps.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
         for (name, value) in caps {
             to = to.replace(&format!(":{name}"), &value);

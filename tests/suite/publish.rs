@@ -1359,9 +1359,34 @@ fn a_build_with_drafts_during_a_publish_puts_nothing_unpublished_live() {
     assert_eq!(live_files_with(&p, marker), Vec::<PathBuf>::new());
 }
 
+/// The fake CLI on PATH and its call log, for running laman with it.
+struct FakeCli {
+    path: String,
+    calls_log: PathBuf,
+}
+
+impl FakeCli {
+    /// Runs laman in `p` with the fake CLI and extra environment.
+    fn run(&self, p: &Project, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = laman(p);
+        cmd.args(args)
+            .env("PATH", &self.path)
+            .env("FAKE_NETLIFY_LOG", &self.calls_log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("laman");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 /// The example with every host given a site id, pacing off, and the fake
-/// CLI; returns a runner with extra environment.
-fn netlify_project() -> (Project, impl Fn(&Project, &[(&str, &str)], &[&str]) -> Run) {
+/// CLI.
+fn netlify_project() -> (Project, FakeCli) {
     let p = Project::example();
     let bin = fake_netlify(&p);
     let sites: Vec<String> = HOSTS
@@ -1373,28 +1398,15 @@ fn netlify_project() -> (Project, impl Fn(&Project, &[(&str, &str)], &[&str]) ->
         "sites = {}\nmin_interval_ms = 1000",
         &format!("sites = {{ {} }}\nmin_interval_ms = 0", sites.join(", ")),
     );
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let calls_log = p.path("netlify-calls.log");
-    let run = move |p: &Project, env: &[(&str, &str)], args: &[&str]| {
-        let mut cmd = laman(p);
-        cmd.args(args)
-            .env("PATH", &path)
-            .env("FAKE_NETLIFY_LOG", &calls_log);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("laman");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+    let cli = FakeCli {
+        path: format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        calls_log: p.path("netlify-calls.log"),
     };
-    (p, run)
+    (p, cli)
 }
 
 fn hosts_but(skip: &[&str]) -> Vec<String> {
@@ -1407,9 +1419,9 @@ fn hosts_but(skip: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_half_succeeded_netlify_rollback_logs_which_hosts_switched_and_which_did_not() {
-    let (p, netlify) = netlify_project();
+    let (p, cli) = netlify_project();
     for _ in 0..2 {
-        let r = netlify(&p, &[], &["publish", "--target", "netlify"]);
+        let r = cli.run(&p, &[], &["publish", "--target", "netlify"]);
         assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
     }
     let state_dir = p.path("deploy/netlify");
@@ -1418,7 +1430,7 @@ fn a_half_succeeded_netlify_rollback_logs_which_hosts_switched_and_which_did_not
     )
     .expect("json");
     // Restoring dinsos fails; every other host is restored.
-    let rb = netlify(
+    let rb = cli.run(
         &p,
         &[("FAKE_NETLIFY_FAIL_RESTORE", "site-dinsos")],
         &["publish", "--target", "netlify", "--rollback"],
@@ -1451,10 +1463,10 @@ fn a_half_succeeded_netlify_rollback_logs_which_hosts_switched_and_which_did_not
 
 #[test]
 fn a_netlify_publish_whose_cli_vanishes_midway_logs_what_went_live() {
-    let (p, netlify) = netlify_project();
+    let (p, cli) = netlify_project();
     // The CLI is gone after the second host (dinkes): the hosts after it
     // cannot be deployed, bpbd and dinkes are live.
-    let r = netlify(
+    let r = cli.run(
         &p,
         &[("FAKE_NETLIFY_VANISH_AFTER", "site-dinkes")],
         &["publish", "--target", "netlify", "--lang", "en"],
