@@ -22,6 +22,10 @@ command -v sslscan >/dev/null || need+=(sslscan)
 # pebble (ACME) and curl for tests/suite/host.rs: certificates and requests on loopback.
 command -v pebble >/dev/null || need+=(pebble)
 command -v curl >/dev/null || need+=(curl)
+# unshare (util-linux) and ip (iproute2): the IPv6 /64 flood test of laman host
+# runs in a private network namespace (tests/suite/support/netns.rs).
+command -v unshare >/dev/null || need+=(util-linux)
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || need+=(iproute2)
 # Java runs the Nu Html Checker (vnu-jar, pinned in tests/browser) over imported pages.
 command -v java >/dev/null || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then

@@ -169,7 +169,9 @@ impl Region {
     }
 }
 
-fn wib() -> FixedOffset {
+/// WIB (+07:00, Asia/Jakarta): the zone of a regency whose laman.toml
+/// says none, or cannot be read.
+pub fn wib() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset")
 }
 

@@ -37,10 +37,18 @@ pub struct WordpressArgs {
 
 pub fn run(cmd: ImporCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     let ImporCommand::Wordpress(a) = cmd;
+    let config = laman::config::load(dir).ok();
     // Without laman.toml no iframe host is allowed: the strictest reading.
-    let iframe_hosts = laman::config::load(dir)
-        .map(|c| c.allow.iframe_hosts)
+    let iframe_hosts = config
+        .as_ref()
+        .map(|c| c.allow.iframe_hosts.clone())
         .unwrap_or_default();
+    // WordPress dates are the old site's wall-clock time: a scheduled post
+    // is compared with now in the regency's zone (`[region] utc_offset`:
+    // WIB, WITA or WIT; WIB without laman.toml), never the machine's.
+    let zone = config
+        .as_ref()
+        .map_or_else(laman::config::wib, |c| c.region.offset());
     let opts = Options {
         root: dir.to_path_buf(),
         export: a.export,
@@ -48,7 +56,7 @@ pub fn run(cmd: ImporCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
         uploads: a.uploads,
         dry_run: a.dry_run,
         accept: a.terima,
-        now: chrono::Local::now().naive_local(),
+        now: chrono::Utc::now().with_timezone(&zone).naive_local(),
         iframe_hosts,
     };
     let report = import::wordpress(&opts)?;

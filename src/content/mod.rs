@@ -338,7 +338,9 @@ fn check_aliases(
     shown: &Path,
 ) -> Result<(), Diagnostic> {
     for alias in aliases {
-        if let Err(problem) = crate::trust::paths::check_alias(alias) {
+        // `/?p=123`: an old dynamic URL, a `_redirects` line with query
+        // conditions only (no file); anything else is a path.
+        if let Err(problem) = crate::trust::paths::check_any_alias(alias) {
             let off = text[..split.body_offset]
                 .find(alias.as_str())
                 .or_else(|| text[..split.body_offset].find("aliases"))

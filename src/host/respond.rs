@@ -216,11 +216,11 @@ fn redirect(
     headers: &HeaderMap,
     forced: bool,
 ) -> Option<Response<Body>> {
-    let rule = site
+    let (rule, mut to) = site
         .redirects
         .iter()
-        .find(|r| r.force == forced && r.from.matches(url))?;
-    let mut to = rule.target(url)?;
+        .filter(|r| r.force == forced)
+        .find_map(|r| r.target(url, query).map(|to| (r, to)))?;
     match rule.status {
         200 | 404 => {
             let clean = path::clean(to.split('?').next().unwrap_or("/")).ok()?;
@@ -242,7 +242,9 @@ fn redirect(
         }
         410 => Some(text(StatusCode::GONE, "gone\n")),
         code => {
-            if let Some(q) = query.filter(|_| !to.contains('?')) {
+            // The query is kept, unless the rule matched on it (`/?p=123`
+            // → the page itself, not `…/?p=123`) or the target has one.
+            if let Some(q) = query.filter(|_| !to.contains('?') && rule.query.is_empty()) {
                 to.push('?');
                 to.push_str(q);
             }

@@ -178,15 +178,35 @@ pub struct Redirect {
     pub status: u16,
     /// `!`: applies even when a file exists at the path.
     pub force: bool,
+    /// Query conditions (`p=123`, `id=:id`), Netlify's form: the rule
+    /// applies only when the request's query has every key with that
+    /// value (a `:name` value matches any and fills `:name` in `to`);
+    /// other keys of the request are ignored.
+    pub query: Vec<(String, String)>,
 }
 
 impl Redirect {
-    /// The target for `path`, placeholders filled in, when the rule applies.
-    pub fn target(&self, path: &str) -> Option<String> {
-        let caps = self.from.captures(path)?;
+    /// The target for `path` and the request's `query`, placeholders
+    /// filled in, when the rule applies.
+    pub fn target(&self, path: &str, query: Option<&str>) -> Option<String> {
+        let mut caps = self.from.captures(path)?;
+        if !self.query.is_empty() {
+            let given: Vec<(&str, &str)> = query
+                .unwrap_or("")
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            for (k, v) in &self.query {
+                let got = given.iter().find(|(gk, _)| gk == k).map(|(_, gv)| *gv)?;
+                match v.strip_prefix(':') {
+                    Some(name) => caps.push((name.to_string(), got.to_string())),
+                    None if got == v => {}
+                    None => return None,
+                }
+            }
+        }
         let mut to = self.to.clone();
         // Longest names first so `:splat` does not eat `:splat2`.
-        let mut caps = caps;
         caps.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
         for (name, value) in caps {
             to = to.replace(&format!(":{name}"), &value);
@@ -209,14 +229,41 @@ pub fn parse_redirects(text: &str) -> (Vec<Redirect>, Vec<RuleProblem>) {
             line: i + 1,
             what: what.to_string(),
         };
-        let parts: Vec<&str> = line.split_whitespace().collect();
+        let all: Vec<&str> = line.split_whitespace().collect();
+        // `from [key=value …] to [status] [conditions]`: query conditions
+        // sit between the two paths (a target starts with `/` or is a URL).
+        let to_at = all
+            .iter()
+            .skip(1)
+            .position(|p| p.starts_with('/') || p.contains("://"))
+            .map(|i| i + 1);
+        let (query, parts): (Vec<(String, String)>, Vec<&str>) = match to_at {
+            Some(i) => {
+                let pairs: Option<Vec<(String, String)>> = all[1..i]
+                    .iter()
+                    .map(|kv| {
+                        kv.split_once('=')
+                            .filter(|(k, _)| !k.is_empty())
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                    })
+                    .collect();
+                let Some(pairs) = pairs else {
+                    problems.push(problem("expected `from [key=value …] to [status]`"));
+                    continue;
+                };
+                let mut parts = vec![all[0]];
+                parts.extend_from_slice(&all[i..]);
+                (pairs, parts)
+            }
+            None => (Vec::new(), all.clone()),
+        };
         if parts.len() < 2 {
             problems.push(problem("expected `from to [status]`"));
             continue;
         }
         if parts.len() > 3 {
             problems.push(problem(
-                "query, country or role conditions are not supported by laman host",
+                "country, language, role or cookie conditions are not supported by laman host",
             ));
             continue;
         }
@@ -244,6 +291,7 @@ pub fn parse_redirects(text: &str) -> (Vec<Redirect>, Vec<RuleProblem>) {
             to: parts[1].to_string(),
             status,
             force,
+            query,
         });
     }
     (out, problems)
@@ -301,17 +349,57 @@ mod tests {
         let text = "# aliases\n/lama /baru/ 301\n/arsip/* /berita/:splat 302!\n/x /y 999\n/a /b 200 Country=id\n/tanpa /status\n";
         let (rules, problems) = parse_redirects(text);
         assert_eq!(rules.len(), 3);
-        assert_eq!(rules[0].target("/lama").as_deref(), Some("/baru/"));
+        assert_eq!(rules[0].target("/lama", None).as_deref(), Some("/baru/"));
         assert_eq!(rules[1].status, 302);
         assert!(rules[1].force);
         assert_eq!(
-            rules[1].target("/arsip/2024/banjir").as_deref(),
+            rules[1].target("/arsip/2024/banjir", None).as_deref(),
             Some("/berita/2024/banjir")
         );
         assert_eq!(rules[2].status, 301);
         assert_eq!(
             problems.iter().map(|p| p.line).collect::<Vec<_>>(),
             vec![4, 5]
+        );
+    }
+
+    #[test]
+    fn query_conditions_match_like_netlify() {
+        let text = "/ p=123 /berita/banjir/ 301!\n/index.php page_id=7 lang=id /profil/ 301\n/toko id=:id /barang/:id 302\n/ p=1 x /y\n";
+        let (rules, problems) = parse_redirects(text);
+        assert_eq!(rules.len(), 3, "{problems:?}");
+        assert_eq!(problems.iter().map(|p| p.line).collect::<Vec<_>>(), vec![4]);
+        let r = &rules[0];
+        assert!(r.force);
+        assert_eq!(
+            r.target("/", Some("p=123")).as_deref(),
+            Some("/berita/banjir/")
+        );
+        assert_eq!(
+            r.target("/", Some("utm_source=x&p=123")).as_deref(),
+            Some("/berita/banjir/"),
+            "other keys are ignored"
+        );
+        for miss in [
+            None,
+            Some(""),
+            Some("p=1234"),
+            Some("p=12"),
+            Some("page_id=123"),
+        ] {
+            assert_eq!(r.target("/", miss), None, "{miss:?}");
+        }
+        assert_eq!(r.target("/x", Some("p=123")), None);
+        let two = &rules[1];
+        assert_eq!(
+            two.target("/index.php", Some("lang=id&page_id=7"))
+                .as_deref(),
+            Some("/profil/")
+        );
+        assert_eq!(two.target("/index.php", Some("page_id=7")), None);
+        assert_eq!(
+            rules[2].target("/toko", Some("id=42")).as_deref(),
+            Some("/barang/42")
         );
     }
 }

@@ -14,6 +14,7 @@ pub mod convert;
 pub mod disinfect;
 pub mod plan;
 pub mod report;
+pub mod taxonomy;
 pub mod wxr;
 
 use std::collections::{BTreeMap, HashSet};

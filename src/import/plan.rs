@@ -14,9 +14,10 @@ use serde::Serialize;
 use crate::import::convert::{images, to_markdown};
 use crate::import::disinfect::{self, Reason};
 use crate::import::report::{Finding, Imported, PageShortcode, Quarantined, Report, Required};
+use crate::import::taxonomy;
 use crate::import::wxr::{Export, Item};
 use crate::trust::html::HtmlPolicy;
-use crate::trust::paths::{check_alias, check_relative};
+use crate::trust::paths::{check_any_alias, check_relative};
 
 /// A file to write below `sites/SLUG/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,6 +322,7 @@ pub fn plan(export: &Export, settings: &Settings<'_>) -> Plan {
     }
 
     let mut writes = Vec::new();
+    let mut terms = taxonomy::Terms::default();
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut aliases_used: BTreeSet<String> = pages.iter().map(|p| p.url.clone()).collect();
     for p in &pages {
@@ -382,23 +384,19 @@ pub fn plan(export: &Export, settings: &Settings<'_>) -> Plan {
                 .cloned()
                 .unwrap_or_default(),
         );
+        // WordPress answers `/?p=ID` for every item, and `/?page_id=ID`
+        // for pages, whatever the permalink setting: both stay valid.
+        olds.push(format!("/?p={}", item.id));
+        if item.post_type == "page" {
+            olds.push(format!("/?page_id={}", item.id));
+        }
         for old in olds {
-            if old.contains('?') {
-                // `/?p=123`: a query string is not a path a static file can
-                // answer; the report says so rather than dropping it.
-                report.findings.push(Finding {
-                    code: "ALIAS-DITOLAK".into(),
-                    path: p.rel.clone(),
-                    detail: format!(
-                        "{old}: alamat dengan query tidak dapat dialihkan oleh situs statis"
-                    ),
-                });
-                continue;
-            }
             if aliases_used.contains(&old) {
                 continue;
             }
-            match check_alias(&old) {
+            // `/?p=123` becomes a `_redirects` line with a query condition
+            // (no file): checked as the build checks such an alias.
+            match check_any_alias(&old) {
                 Ok(_) => {
                     aliases_used.insert(old.clone());
                     aliases.push(old);
@@ -445,6 +443,23 @@ pub fn plan(export: &Export, settings: &Settings<'_>) -> Plan {
                 },
             },
         };
+        if item.post_type == "post" && p.draft.is_none() {
+            for t in &item.terms {
+                let slug = Some(slugify(&t.nicename))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| slugify(&t.name));
+                terms.add(
+                    &t.domain,
+                    &slug,
+                    &t.name,
+                    taxonomy::Listed {
+                        title: title.clone(),
+                        rel: p.rel.clone(),
+                        date: item.date.clone(),
+                    },
+                );
+            }
+        }
         let toml = toml::to_string(&fm).unwrap_or_default();
         writes.push(Write {
             rel: p.rel.clone(),
@@ -460,6 +475,16 @@ pub fn plan(export: &Export, settings: &Settings<'_>) -> Plan {
             path: p.rel.clone(),
             draft: p.draft.clone(),
         });
+    }
+    // The old category and tag archives: a list page each.
+    for tp in terms.pages(&taken) {
+        if aliases_used.insert(tp.alias.clone()) {
+            report.counts.redirects += 1;
+            writes.push(Write {
+                rel: tp.rel,
+                source: Source::Text(tp.text),
+            });
+        }
     }
     for (rel, from) in files {
         writes.push(Write {

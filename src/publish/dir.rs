@@ -444,18 +444,45 @@ pub fn publish(
     pause::at("switched");
     let failures = check(target, root, &m);
     if !failures.is_empty() {
-        let restored = match &live_id {
+        let switched_back = match &live_id {
             Some(id) => switch(root, id).map(|()| Some(id.clone())),
             None => std::fs::remove_file(root.join(CURRENT))
                 .map(|()| None)
                 .map_err(|e| PublishError::io(root.join(CURRENT), e)),
-        }?;
+        };
         log.result = "health-failed".into();
         log.error = Some(failures.join("; "));
-        let err = PublishError::HealthFailed {
-            release: m.release,
-            restored,
-            failures,
+        let err = match switched_back {
+            Ok(restored) => PublishError::HealthFailed {
+                release: m.release,
+                restored,
+                failures,
+            },
+            // The switch back failed too (a full disk, a read-only
+            // folder): the release that failed its check is what is live,
+            // and the log says so rather than ending at `switching`.
+            Err(e) if current(root).as_deref() == Some(m.release.as_str()) => {
+                log.published = rep.published().map(|p| p.host.clone()).collect();
+                let restore = e.to_string();
+                log.error = Some(format!(
+                    "{}; switching back to {} failed: {restore}",
+                    failures.join("; "),
+                    live_id.as_deref().unwrap_or("(nothing)")
+                ));
+                PublishError::HealthFailedLive {
+                    release: m.release,
+                    previous: live_id.clone(),
+                    restore,
+                    failures,
+                }
+            }
+            // The rename went through and only the sync failed: `current`
+            // is back where it was.
+            Err(_) => PublishError::HealthFailed {
+                release: m.release,
+                restored: current(root),
+                failures,
+            },
         };
         return Err(match journal::write(root, &log) {
             Ok(()) => err,

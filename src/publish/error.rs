@@ -58,6 +58,19 @@ pub enum PublishError {
         /// One line per failing host.
         failures: Vec<String>,
     },
+    /// The health check failed and switching back failed too: the release
+    /// that failed its check is live.
+    #[error("health check of release {release} failed and switching back to {} failed ({restore}): release {release} is live: {}", previous.as_deref().unwrap_or("(nothing)"), failures.join("; "))]
+    HealthFailedLive {
+        /// The release that failed and is live.
+        release: String,
+        /// What was live before.
+        previous: Option<String>,
+        /// Why the switch back failed.
+        restore: String,
+        /// One line per failing host.
+        failures: Vec<String>,
+    },
     /// The deploy tool could not be started at all.
     #[error("cannot run `{command}`: {detail}")]
     Tool {
@@ -165,6 +178,16 @@ impl Localize for PublishError {
             } => format!(
                 "pemeriksaan kesehatan rilis {release} gagal, dikembalikan ke {}: {}",
                 restored.as_deref().unwrap_or("(tidak ada)"),
+                failures.join("; ")
+            ),
+            HealthFailedLive {
+                release,
+                previous,
+                restore,
+                failures,
+            } => format!(
+                "pemeriksaan kesehatan rilis {release} gagal dan pengembalian ke {} juga gagal ({restore}): rilis {release} yang tayang: {}",
+                previous.as_deref().unwrap_or("(tidak ada)"),
                 failures.join("; ")
             ),
             Tool { command, detail } => format!(

@@ -93,9 +93,15 @@ pub struct LogEntry {
     /// (dir target; listed with the outcome, like `published`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,
+    /// Hosts that were to go out (or be restored) and did not: what was
+    /// live on them before still is. With `published`, says exactly what
+    /// a half-succeeded run changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<String>,
     /// `switching` (written before `current` moves; the entry after it
-    /// says how it ended), `published`, `partly-blocked`, `partly-failed`,
-    /// `health-failed`, `rolled-back`, `failed`.
+    /// says how it ended), `published`, `partly-blocked`, `partly-failed`
+    /// (some hosts switched, those in `failed` did not), `health-failed`,
+    /// `rolled-back`, `failed` (no host switched).
     pub result: String,
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +133,7 @@ impl LogEntry {
             published: Vec::new(),
             blocked: Vec::new(),
             removed: Vec::new(),
+            failed: Vec::new(),
             result: String::new(),
             error: None,
             base: None,

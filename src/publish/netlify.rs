@@ -214,6 +214,17 @@ fn failure_text(stdout: &str, stderr: &str) -> String {
     t.chars().take(300).collect()
 }
 
+/// A host whose deploy did not run because the CLI could not be started.
+fn not_attempted(host: String, site: Option<String>, why: &PublishError) -> NetlifyDeploy {
+    NetlifyDeploy {
+        host,
+        site_id: site.unwrap_or_default(),
+        deploy_id: None,
+        attempts: 0,
+        error: Some(format!("not deployed: {why}")),
+    }
+}
+
 /// Deploys `public/<host>` to its Netlify site (or reports that it has no site id).
 fn deploy_one(
     cli: &mut Cli,
@@ -323,8 +334,28 @@ pub fn publish(
         opts.now.format("%Y%m%dT%H%M%SZ")
     );
     let mut cli = Cli::new(target);
+    // When the CLI cannot be started at all (removed, not executable)
+    // midway, the hosts deployed before stay live: the run still records
+    // them, marks the rest as not deployed, and then reports the error.
+    let mut stopped: Option<PublishError> = None;
     for (host, site) in going {
-        let d = deploy_one(&mut cli, &opts.root, &report.out, host, site)?;
+        let d = match &stopped {
+            Some(e) => not_attempted(host, site, e),
+            None => match deploy_one(
+                &mut cli,
+                &opts.root,
+                &report.out,
+                host.clone(),
+                site.clone(),
+            ) {
+                Ok(d) => d,
+                Err(e) => {
+                    let d = not_attempted(host, site, &e);
+                    stopped = Some(e);
+                    d
+                }
+            },
+        };
         if let Some(deploy_id) = &d.deploy_id {
             let live = LiveDeploy {
                 site_id: d.site_id.clone(),
@@ -347,6 +378,7 @@ pub fn publish(
     });
     write_state(dir, &state)?;
     let failed = rep.deploys.iter().any(|d| d.error.is_some());
+    let none_live = rep.deploys.iter().all(|d| d.error.is_some());
     let blocked = rep.blocked().next().is_some();
     rep.outcome = match (failed, blocked) {
         (true, _) => Outcome::PartlyFailed,
@@ -363,14 +395,27 @@ pub fn publish(
         .map(|d| d.host.clone())
         .collect();
     log.blocked = rep.blocked().map(|p| p.host.clone()).collect();
+    log.failed = rep
+        .deploys
+        .iter()
+        .filter(|d| d.error.is_some())
+        .map(|d| d.host.clone())
+        .collect();
     log.result = match rep.outcome {
+        Outcome::PartlyFailed if none_live => "failed",
         Outcome::PartlyFailed => "partly-failed",
         Outcome::PartlyBlocked => "partly-blocked",
         _ => "published",
     }
     .into();
+    if let Some(e) = &stopped {
+        log.error = Some(e.to_string());
+    }
     log.deploys = rep.deploys.clone();
     journal::append(dir, &log)?;
+    if let Some(e) = stopped {
+        return Err(e);
+    }
     rep.release = Some(id);
     Ok(rep)
 }
@@ -430,6 +475,7 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
     log.previous = from.clone();
     let mut to = String::new();
     let mut error = None;
+    let mut cli_gone: Option<String> = None;
     for (publish_id, d) in points {
         let deploy_id = d.deploy_id.clone().unwrap_or_default();
         let data = serde_json::json!({ "site_id": d.site_id, "deploy_id": deploy_id }).to_string();
@@ -439,7 +485,26 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
             "--data".into(),
             data,
         ];
-        let (ok, stdout, stderr, attempts) = cli.call(&args, &opts.root)?;
+        let called = match &cli_gone {
+            // The CLI could not be started: the rest is not attempted.
+            Some(why) => Err(format!("not restored: {why}")),
+            None => cli.call(&args, &opts.root).map_err(|e| {
+                let why = e.to_string();
+                cli_gone = Some(why.clone());
+                error.get_or_insert(e);
+                format!("not restored: {why}")
+            }),
+        };
+        let (ok, stdout, stderr, attempts) = match called {
+            Ok(c) => c,
+            Err(why) => {
+                let mut r = d.clone();
+                r.attempts = 0;
+                r.error = Some(why);
+                restored.push(r);
+                continue;
+            }
+        };
         let mut r = d.clone();
         r.attempts = attempts;
         if ok {
@@ -470,12 +535,20 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
         .filter(|r| r.error.is_none())
         .map(|r| r.host.clone())
         .collect();
-    log.result = if error.is_some() {
-        "failed"
-    } else {
-        "rolled-back"
+    log.failed = restored
+        .iter()
+        .filter(|r| r.error.is_some())
+        .map(|r| r.host.clone())
+        .collect();
+    // A half-succeeded rollback is not `failed`: the hosts in `published`
+    // show the restored deploys now, those in `failed` what they showed.
+    log.result = match (error.is_some(), log.published.is_empty()) {
+        (false, _) => "rolled-back",
+        (true, true) => "failed",
+        (true, false) => "partly-failed",
     }
     .into();
+    log.error = error.as_ref().map(ToString::to_string);
     log.deploys = restored.clone();
     journal::append(dir, &log)?;
     if let Some(e) = error {

@@ -207,14 +207,30 @@ pub fn headers(model: &Model<'_>) -> String {
     s
 }
 
-/// `_redirects` for aliases: `from to 301`.
+/// `_redirects` for aliases: `from to 301`. An alias with a query
+/// (`/?p=123`, checked by `trust::paths::check_query_alias` when the page
+/// was read) becomes Netlify's query-condition form `from p=123 to 301!`:
+/// forced, since a file (the home page) usually exists at its path and
+/// would otherwise shadow it.
 pub fn redirects(model: &Model<'_>) -> String {
     let mut s = String::new();
     for p in &model.tree.pages {
         let to = model.links.url(&p.url_path);
         for alias in &p.common.aliases {
-            let from = format!("{}/{}", model.ctx.base_path, alias.trim_start_matches('/'));
-            s.push_str(&format!("{from} {to} 301\n"));
+            match crate::trust::paths::check_query_alias(alias) {
+                Some(Ok(q)) => {
+                    let from = format!("{}/{}", model.ctx.base_path, q.path);
+                    let conditions: Vec<String> =
+                        q.pairs().map(|(k, v)| format!("{k}={v}")).collect();
+                    s.push_str(&format!("{from} {} {to} 301!\n", conditions.join(" ")));
+                }
+                // Refused when the page was read; never written.
+                Some(Err(_)) => {}
+                None => {
+                    let from = format!("{}/{}", model.ctx.base_path, alias.trim_start_matches('/'));
+                    s.push_str(&format!("{from} {to} 301\n"));
+                }
+            }
         }
     }
     s

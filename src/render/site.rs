@@ -251,7 +251,9 @@ impl<'a> Model<'a> {
             }
         }
         for (i, p) in self.tree.pages.iter().enumerate() {
-            for alias in &p.common.aliases {
+            // An alias with a query (`/?p=123`) has no file: only its
+            // `_redirects` line answers it.
+            for alias in p.common.aliases.iter().filter(|a| !a.contains('?')) {
                 let off = p.text.find(alias.as_str()).unwrap_or(0);
                 claim(
                     alias_file(alias),

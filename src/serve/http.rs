@@ -78,7 +78,7 @@ fn respond(req: &Request<Incoming>, shared: &Shared) -> Response<Body> {
             pages::index_page(shared.lang, &project, shared.port).into_bytes(),
         );
     };
-    site_route(&label, path, shared)
+    site_route(&label, path, req.uri().query(), shared)
 }
 
 /// What a Host header names for the preview.
@@ -185,13 +185,15 @@ pub fn output_path(url_path: &str) -> String {
     }
 }
 
-fn site_route(label: &str, path: &str, shared: &Shared) -> Response<Body> {
+fn site_route(label: &str, path: &str, query: Option<&str>, shared: &Shared) -> Response<Body> {
     let out = output_path(path);
     let is_html = out.ends_with(".html");
     {
         let needs_refresh = read(&shared.project)
             .site_for_label(label)
-            .is_some_and(|s| s.is_stale_extra(&out));
+            .is_some_and(|s| {
+                s.is_stale_extra(&out) || (query.is_some() && s.is_stale_extra("_redirects"))
+            });
         if needs_refresh {
             let mut project = write(&shared.project);
             if let Some(slug) = project.site_for_label(label).map(|s| s.site.slug.clone()) {
@@ -223,6 +225,12 @@ fn site_route(label: &str, path: &str, shared: &Shared) -> Response<Body> {
             );
         }
     }
+    if let Some(to) = query.and_then(|q| query_redirect(site.lookup("_redirects"), path, q)) {
+        let mut r = Response::new(full(Vec::new()));
+        *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
+        set(&mut r, "location", &crate::host::respond::same_host(&to));
+        return r;
+    }
     match site.lookup(&out) {
         Lookup::Bytes(b) if is_html => html(StatusCode::OK, pages::inject(&b)),
         Lookup::Bytes(b) => file_response(&out, b),
@@ -245,6 +253,21 @@ fn site_route(label: &str, path: &str, shared: &Shared) -> Response<Body> {
         }
         Lookup::Missing => not_found(site.lookup("404.html")),
     }
+}
+
+/// The target of the site's `_redirects` rule with query conditions that
+/// `path?query` matches (`/?p=123` of an imported WordPress site), read
+/// and matched as `laman host` does; the preview has no other use for
+/// `_redirects` (aliases are pages in memory).
+fn query_redirect(redirects: Lookup, path: &str, query: &str) -> Option<String> {
+    let Lookup::Bytes(text) = redirects else {
+        return None;
+    };
+    let (rules, _) = crate::host::rules::parse_redirects(&String::from_utf8_lossy(&text));
+    rules
+        .iter()
+        .filter(|r| !r.query.is_empty() && (301..=308).contains(&r.status))
+        .find_map(|r| r.target(path, Some(query)))
 }
 
 fn not_found(page: Lookup) -> Response<Body> {

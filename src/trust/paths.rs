@@ -58,6 +58,84 @@ pub fn check_alias(alias: &str) -> Result<&str, PathProblem> {
     Ok(rel)
 }
 
+/// The most `key=value` pairs a query alias may require.
+pub const MAX_QUERY_PAIRS: usize = 4;
+
+/// An alias of an old dynamic URL (`/?p=123`, `/index.php?page_id=7`):
+/// no file can answer it, so it becomes only a `_redirects` line with
+/// query conditions (`/ p=123 /berita/x/ 301!`), which `laman host` and
+/// `laman serve` follow as Netlify does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryAlias<'a> {
+    /// The path without its leading `/` (empty: the home page).
+    pub path: &'a str,
+    /// `key=value` pairs joined by `&`.
+    pub query: &'a str,
+}
+
+impl QueryAlias<'_> {
+    /// The required `(key, value)` pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query.split('&').filter_map(|kv| kv.split_once('='))
+    }
+}
+
+/// Checks an alias with a query (`/?p=123`): the path as [`check_alias`]
+/// holds it, except that `/` alone is allowed (the query tells it from the
+/// home page); the query is 1 to [`MAX_QUERY_PAIRS`] `key=value` pairs
+/// joined by `&`, keys and values of ASCII letters, digits, `-` and `_`
+/// (nothing a `_redirects` line or a placeholder would read as syntax).
+/// `None` when the alias has no `?`.
+pub fn check_query_alias(alias: &str) -> Option<Result<QueryAlias<'_>, PathProblem>> {
+    let (path, query) = alias.split_once('?')?;
+    Some(query_alias(path, query))
+}
+
+/// Checks an alias of either form: a path ([`check_alias`]) or, with a
+/// `?`, an old dynamic URL ([`check_query_alias`]).
+pub fn check_any_alias(alias: &str) -> Result<(), PathProblem> {
+    match check_query_alias(alias) {
+        Some(q) => q.map(|_| ()),
+        None => check_alias(alias).map(|_| ()),
+    }
+}
+
+fn query_alias<'a>(path: &'a str, query: &'a str) -> Result<QueryAlias<'a>, PathProblem> {
+    let path = match path {
+        "/" | "" => "",
+        p => check_alias(p)?,
+    };
+    if query.len() > MAX_LEN {
+        return Err(PathProblem::TooLong);
+    }
+    let word = |w: &str| {
+        if w.is_empty() {
+            return Err(PathProblem::Empty);
+        }
+        match w
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+        {
+            None => Ok(()),
+            Some(c) if c.is_control() => Err(PathProblem::Control),
+            Some(c) if !c.is_ascii() => Err(PathProblem::NonAscii(c)),
+            Some('%') => Err(PathProblem::Percent),
+            Some(c) => Err(PathProblem::Syntax(c)),
+        }
+    };
+    let mut n = 0;
+    for kv in query.split('&') {
+        n += 1;
+        let (k, v) = kv.split_once('=').ok_or(PathProblem::Syntax('&'))?;
+        word(k)?;
+        word(v)?;
+    }
+    if n > MAX_QUERY_PAIRS {
+        return Err(PathProblem::TooLong);
+    }
+    Ok(QueryAlias { path, query })
+}
+
 /// Checks a relative output path (`dokumen/sk-2024.pdf`): the writer's
 /// check before it opens a file, and the check of static file names.
 pub fn check_relative(rel: &str) -> Result<(), PathProblem> {
@@ -167,6 +245,36 @@ mod tests {
             assert_eq!(check_alias(alias), Err(want), "{alias:?}");
         }
         assert_eq!(check_alias(&"a/".repeat(600)), Err(TooLong));
+    }
+
+    #[test]
+    fn query_aliases_take_plain_pairs_and_nothing_else() {
+        let ok = check_query_alias("/?p=123").expect("query").expect("ok");
+        assert_eq!((ok.path, ok.query), ("", "p=123"));
+        assert_eq!(ok.pairs().collect::<Vec<_>>(), vec![("p", "123")]);
+        let ok = check_query_alias("/index.php?page_id=7&lang=id")
+            .expect("query")
+            .expect("ok");
+        assert_eq!((ok.path, ok.query), ("index.php", "page_id=7&lang=id"));
+        assert_eq!(check_query_alias("/lama/"), None);
+        use PathProblem::*;
+        for (alias, want) in [
+            ("/?p=1 /x 200", Syntax(' ')),
+            ("/?p=:id", Syntax(':')),
+            ("/?p=*", Syntax('*')),
+            ("/?p", Syntax('&')),
+            ("/?=1", Empty),
+            ("/?p=", Empty),
+            ("/?p=1&", Syntax('&')),
+            ("/?p=%2f", Percent),
+            ("/?p=1#x", Syntax('#')),
+            ("/?p=1?q=2", Syntax('?')),
+            ("//evil.example/?p=1", EmptySegment),
+            ("/../x?p=1", ParentDir),
+            ("/?a=1&b=2&c=3&d=4&e=5", TooLong),
+        ] {
+            assert_eq!(check_query_alias(alias), Some(Err(want)), "{alias:?}");
+        }
     }
 
     #[test]

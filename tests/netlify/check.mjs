@@ -1,6 +1,6 @@
 // Parses every public/<host>/_redirects and _headers with Netlify's own
 // parsers (versions pinned in package-lock.json) and prints one JSON object:
-// { files: n, errors: [...], redirects: [{file, from, to}] }.
+// { files: n, errors: [...], redirects: [{file, from, to, query, status, force}] }.
 // Usage: node check.mjs <public-dir>
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,11 @@ for (const host of readdirSync(root, { withFileTypes: true })) {
       redirectsFiles: [r], configRedirects: [], minimal: false,
     });
     for (const e of errors) out.errors.push(`${r}: ${e.message ?? e}`);
-    for (const x of redirects) out.redirects.push({ file: r, from: x.from ?? x.path, to: x.to });
+    for (const x of redirects) {
+      out.redirects.push({
+        file: r, from: x.from ?? x.path, to: x.to, query: x.query ?? {}, status: x.status, force: x.force,
+      });
+    }
   }
   const h = join(root, host.name, '_headers');
   if (existsSync(h)) {

@@ -30,7 +30,7 @@ fn deploy(p: &Project, tmp: &Path) -> Deploy {
         let h = dir.join(fqdn("dinkes"));
         std::fs::write(
             h.join("_redirects"),
-            "/lama /profil/ 301\n/arsip/* /berita/:splat 302\n",
+            "/lama /profil/ 301\n/arsip/* /berita/:splat 302\n/ p=123 /profil/ 301!\n/ page_id=7 lang=id /berita/ 301!\n",
         )
         .expect("write _redirects");
     });
@@ -52,6 +52,11 @@ struct FileHost {
 }
 
 fn file_host(extra: &[&str]) -> FileHost {
+    file_host_on("127.0.0.1", extra)
+}
+
+/// [`file_host`] with HTTPS listening on `listen`.
+fn file_host_on(listen: &str, extra: &[&str]) -> FileHost {
     let tmp = tempfile::tempdir().expect("tempdir");
     let project = built();
     let deploy = deploy(&project, tmp.path());
@@ -67,7 +72,7 @@ fn file_host(extra: &[&str]) -> FileHost {
     ];
     args.extend_from_slice(extra);
     let log = tmp.path().join("host.log");
-    let host = Host::start(&deploy.root, https, http, &args, &log);
+    let host = Host::start_on(listen, &deploy.root, https, http, &args, &log);
     FileHost {
         ca: pki.ca.clone(),
         _tmp: tmp,
@@ -622,6 +627,28 @@ fn redirects_stay_on_the_host_and_bad_host_headers_get_400() {
     ));
     assert_eq!(status, 302, "{head}");
     assert_eq!(location(&head), Some("/berita/evil.example"));
+    // Query conditions (an imported WordPress site's `/?p=123`): every
+    // key with its value, other keys ignored, the matched query dropped;
+    // anything else is the home page.
+    for (target, want) in [
+        ("/?p=123", Some("/profil/")),
+        ("/?utm_source=wa&p=123", Some("/profil/")),
+        ("/?lang=id&page_id=7", Some("/berita/")),
+        ("/?p=1234", None),
+        ("/?page_id=7", None),
+        ("/", None),
+    ] {
+        let (status, head) = ask(format!(
+            "GET {target} HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n"
+        ));
+        match want {
+            Some(to) => {
+                assert_eq!(status, 301, "{target}: {head}");
+                assert_eq!(location(&head), Some(to), "{target}");
+            }
+            None => assert_eq!(status, 200, "{target}: {head}"),
+        }
+    }
     // Host rules (RFC 9112 §3.2): missing, duplicated, or contradicted by
     // an absolute-form target → 400.
     let other = fqdn("disdik");
@@ -1200,5 +1227,129 @@ fn a_flood_of_idle_connections_from_many_addresses_leaves_room_for_a_visitor() {
             })
             .count();
         (open <= 200).then_some(())
+    });
+}
+
+/// A TCP connection to `[to]:port` from `from`. In the flood test's
+/// namespace a whole /64 is routed to `lo` (`ip -6 route add local`), and
+/// `IPV6_FREEBIND` lets a socket take any address of it without adding
+/// each one to the interface.
+fn connect_from6(
+    from: std::net::Ipv6Addr,
+    to: std::net::Ipv6Addr,
+    port: u16,
+) -> std::io::Result<TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let s = Socket::new(Domain::IPV6, Type::STREAM, None)?;
+    s.set_freebind_v6(true)?;
+    s.bind(&std::net::SocketAddr::from((from, 0)).into())?;
+    s.connect_timeout(
+        &std::net::SocketAddr::from((to, port)).into(),
+        Duration::from_secs(3),
+    )?;
+    Ok(s.into())
+}
+
+/// [`slow_reader`] over a connection the caller opened.
+fn slow_reader_over(f: &FileHost, sock: TcpStream) -> std::io::Result<Tls> {
+    let dinkes = fqdn("dinkes");
+    let mut tls = tls_over(sock, &dinkes, &f.ca);
+    tls.write_all(format!("GET /unduh/besar.bin HTTP/1.1\r\nHost: {dinkes}\r\n\r\n").as_bytes())?;
+    tls.flush()?;
+    let mut first = [0u8; 1];
+    tls.read_exact(&mut first)?;
+    Ok(tls)
+}
+
+/// The status of `GET /` of dinkes over a connection the caller opened,
+/// and how long the whole exchange took.
+fn page_over(f: &FileHost, sock: TcpStream) -> (u16, Duration) {
+    let t = Instant::now();
+    let dinkes = fqdn("dinkes");
+    let mut tls = tls_over(sock, &dinkes, &f.ca);
+    let req = format!("GET / HTTP/1.1\r\nHost: {dinkes}\r\nConnection: close\r\n\r\n");
+    let mut out = Vec::new();
+    let sent = tls.write_all(req.as_bytes());
+    if sent.is_ok() {
+        let _ = tls.read_to_end(&mut out);
+    }
+    (status_and_head(&out).0, t.elapsed())
+}
+
+#[test]
+fn a_flooding_ipv6_64_is_held_to_its_cap_and_other_clients_are_served() {
+    use std::net::Ipv6Addr;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Its own network: the /64 and its routes exist only for this test.
+    let ns = support::netns::Netns::new(tmp.path());
+    ns.run(|| {
+        use support::netns::ip;
+        // fd00:1::/64 floods (every address of it is local); fd00:2::1 is
+        // a visitor from another /64.
+        ip(&["-6", "route", "add", "local", "fd00:1::/64", "dev", "lo"]);
+        ip(&["-6", "addr", "add", "fd00:2::1/64", "dev", "lo", "nodad"]);
+        let server: Ipv6Addr = "fd00:2::1".parse().expect("ip");
+        let f = file_host_on(
+            "[::]",
+            &[
+                "--max-connections",
+                "200",
+                "--max-per-net",
+                "40",
+                "--send-timeout",
+                "300",
+                "--idle-timeout",
+                "300",
+            ],
+        );
+        big_file(&f);
+        let port = f.host.https;
+        let pid = f.host.pid();
+        let whole = f.get("dinkes", "/unduh/besar.bin", &[]);
+        assert_eq!(whole.body.len(), BIG);
+        let (threads0, rss0) = threads_and_rss(pid);
+        // 300 clients, each from its own address of one /64, each holding a
+        // download it stops reading (busy: never reaped to make room).
+        // Counted per address alone, all would be light and 200 would fill
+        // the server.
+        let flood = |i: u16| Ipv6Addr::new(0xfd00, 1, 0, 0, 0, 0, 0x100, i);
+        let mut held = Vec::new();
+        for i in 1..=300u16 {
+            if let Ok(t) = connect_from6(flood(i), server, port)
+                .and_then(|sock| slow_reader_over(&f, sock))
+            {
+                held.push(t);
+            }
+        }
+        assert_eq!(held.len(), 40, "downloads held by one /64");
+        let (threads, rss) = threads_and_rss(pid);
+        let _ = writeln!(
+            std::io::stderr(),
+            "300 clients of one /64: {} held, threads {threads0} -> {threads}, RSS {rss0} -> {rss} KiB",
+            held.len()
+        );
+        assert!(threads <= threads0 + 8, "{threads} threads (idle: {threads0})");
+        assert!(
+            rss.saturating_sub(rss0) < 40 * 1024,
+            "RSS {rss0} -> {rss} KiB"
+        );
+        // A visitor from another /64 and one over IPv4 are served at once.
+        for _ in 0..3 {
+            let sock = connect_from6(server, server, port).expect("connect");
+            let (status, took) = page_over(&f, sock);
+            assert_eq!(status, 200, "a visitor from fd00:2::/64");
+            assert!(took < Duration::from_secs(1), "the page took {took:?}");
+            let sock = connect_from([127, 0, 0, 1], port).expect("connect");
+            assert_eq!(page_over(&f, sock).0, 200, "a visitor over IPv4");
+        }
+        // The /64's next client is refused while its downloads run...
+        let sock = connect_from6(flood(999), server, port).expect("connect");
+        assert_eq!(page_over(&f, sock).0, 0, "a 41st connection of the /64");
+        // ...and served once they end: the places come back.
+        drop(held);
+        poll(Duration::from_secs(10), "the /64 served again", || {
+            let sock = connect_from6(flood(999), server, port).ok()?;
+            (page_over(&f, sock).0 == 200).then_some(())
+        });
     });
 }

@@ -102,7 +102,9 @@ fn theme_unit_test_imports_builds_and_is_idempotent() {
             &21.into(),
             &3.into(),
             &0.into(),
-            &98.into(),
+            // Path permalinks, `/?p=ID` and `/?page_id=ID`, and the
+            // archives of 66 categories and 61 tags (a list page each).
+            &320.into(),
             &32.into(),
             &38.into()
         ),
@@ -124,6 +126,26 @@ fn theme_unit_test_imports_builds_and_is_idempotent() {
     // An old permalink is an alias page of the build that points at the new page.
     let alias = p.output(HOST, "2018/10/20/keyboard-navigation/index.html");
     assert!(alias.contains("/berita/keyboard-navigation/"), "{alias}");
+    // `/?p=1724` is a query condition in _redirects (no file).
+    let redirects = p.output(HOST, "_redirects");
+    assert!(
+        redirects.contains("\n/ p=1724 /berita/keyboard-navigation/ 301!\n"),
+        "{redirects}"
+    );
+    // A category archive is a list page of its posts; its old URL an alias.
+    let list = p.output(HOST, "kategori/aciform/index.html");
+    assert!(
+        list.contains("/berita/edge-case-many-categories/"),
+        "{list}"
+    );
+    let old = p.output(HOST, "category/aciform/index.html");
+    assert!(old.contains("/kategori/aciform/"), "{old}");
+    let count = |dir: &str| {
+        std::fs::read_dir(p.path(&format!("sites/{SITE}/content/{dir}")))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    assert_eq!((count("kategori"), count("topik")), (66, 61));
     // The page hierarchy is kept.
     assert!(
         p.path(&format!("sites/{SITE}/content/level-1/level-2/_index.md"))
@@ -255,14 +277,20 @@ fn infected_agency_export_is_quarantined_and_clean_items_are_intact() {
         .iter()
         .map(|f| f["code"].as_str().expect("code"))
         .collect();
-    for code in [
-        "AKSES-001",
-        "BERKAS-HILANG",
-        "BERKAS-DITOLAK",
-        "ALIAS-DITOLAK",
-    ] {
+    for code in ["AKSES-001", "BERKAS-HILANG", "BERKAS-DITOLAK"] {
         assert!(codes.contains(&code), "{code} missing in {codes:?}");
     }
+    // `/?p=101` is no longer refused: it is an alias of the post.
+    assert!(!codes.contains(&"ALIAS-DITOLAK"), "{codes:?}");
+    let rapat = content("berita/rapat-koordinasi-stunting.md").expect("imported");
+    assert!(rapat.contains("\"/?p=101\""), "{rapat}");
+    // Its category archive lists it.
+    let berita = content("kategori/berita.md").expect("category page");
+    assert!(
+        berita.contains("(@/berita/rapat-koordinasi-stunting.md)")
+            && berita.contains("aliases = [\"/category/berita/\"]"),
+        "{berita}"
+    );
     let html = std::fs::read_to_string(p.path(&format!("sites/{SITE}/impor/impor-laporan.html")))
         .expect("html report");
     assert!(
@@ -408,25 +436,32 @@ fn an_old_permalink_on_laman_serve_lands_on_the_new_page() {
     assert_eq!(out.code, Some(0), "{out:?}");
     let s = crate::support::serve::Serve::start(&p, &[]);
     let base = format!("http://{SITE}.localhost:{}", s.port);
-    let out = std::process::Command::new("node")
-        .arg(dir.join("alias.mjs"))
-        .arg(format!("{base}/2024/05/17/rapat-koordinasi-stunting/"))
-        .arg("/berita/rapat-koordinasi-stunting/")
-        .output()
-        .expect("node runs (install Debian's nodejs)");
-    assert!(
-        out.status.success(),
-        "alias.mjs failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        s.terminal()
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(r["h1"], "Rapat Koordinasi Penanganan Stunting", "{r}");
-    assert_eq!(
-        r["csp"].as_array().map(Vec::len),
-        Some(0),
-        "CSP violations: {r}"
-    );
+    // The pretty permalink (an alias page) and the dynamic one (a query
+    // condition in `_redirects`), as an old bookmark or search result has them.
+    for old in ["/2024/05/17/rapat-koordinasi-stunting/", "/?p=101"] {
+        let out = std::process::Command::new("node")
+            .arg(dir.join("alias.mjs"))
+            .arg(format!("{base}{old}"))
+            .arg("/berita/rapat-koordinasi-stunting/")
+            .output()
+            .expect("node runs (install Debian's nodejs)");
+        assert!(
+            out.status.success(),
+            "alias.mjs {old} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            s.terminal()
+        );
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            r["h1"], "Rapat Koordinasi Penanganan Stunting",
+            "{old}: {r}"
+        );
+        assert_eq!(
+            r["csp"].as_array().map(Vec::len),
+            Some(0),
+            "CSP violations: {r}"
+        );
+    }
 }
 
 #[test]
@@ -573,4 +608,86 @@ fn a_symlink_in_the_site_cannot_carry_a_write_outside() {
         "written outside the site"
     );
     assert!(before == snapshot(&p), "a refused import wrote files");
+}
+
+/// One scheduled (`future`) post of the fixture's agency, dated `date`
+/// (the old site's wall-clock time).
+fn scheduled_post(id: u64, slug: &str, date: &str) -> String {
+    format!(
+        "<item><title>Terjadwal {id}</title><link>https://dinas.contohkab.go.id/?p={id}</link>\
+         <guid isPermaLink=\"false\">https://dinas.contohkab.go.id/?p={id}</guid>\
+         <dc:creator><![CDATA[humas]]></dc:creator>\
+         <content:encoded><![CDATA[<p>Pengumuman jadwal pelayanan.</p>]]></content:encoded>\
+         <excerpt:encoded><![CDATA[]]></excerpt:encoded>\
+         <wp:post_id>{id}</wp:post_id><wp:post_date><![CDATA[{date}]]></wp:post_date>\
+         <wp:post_name><![CDATA[{slug}]]></wp:post_name><wp:status><![CDATA[future]]></wp:status>\
+         <wp:post_parent>0</wp:post_parent><wp:menu_order>0</wp:menu_order>\
+         <wp:post_type><![CDATA[post]]></wp:post_type><wp:post_password><![CDATA[]]></wp:post_password></item>\n"
+    )
+}
+
+#[test]
+fn a_scheduled_post_is_due_by_the_regencys_clock_not_the_machines() {
+    let p = Project::example_site(SITE);
+    // A regency in WIT (+09:00) on a machine whose clock says UTC-12.
+    p.edit(
+        "laman.toml",
+        "utc_offset = \"+07:00\"",
+        "utc_offset = \"+09:00\"",
+    );
+    let now = chrono::Utc::now().naive_utc();
+    let wall = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    // 19 h ago in WIT, but 2 h ahead in UTC-12: due.
+    let due = wall(now - chrono::Duration::hours(10));
+    // 2 h ahead in WIT: not due.
+    let later = wall(now + chrono::Duration::hours(11));
+    let fixture = std::fs::read_to_string(infected()).expect("fixture");
+    let head = &fixture[..fixture.find("<item>").expect("an item")];
+    let export = format!(
+        "{head}{}{}</channel>\n</rss>\n",
+        scheduled_post(901, "sudah-waktunya", &due),
+        scheduled_post(902, "belum-waktunya", &later)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("terjadwal.xml");
+    std::fs::write(&path, export).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_laman"))
+        .args([
+            "impor",
+            "wordpress",
+            path.to_str().expect("utf-8"),
+            "--site",
+            SITE,
+        ])
+        .current_dir(p.root())
+        .env("TZ", "Etc/GMT+12")
+        .output()
+        .expect("run laman");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = |slug: &str| {
+        std::fs::read_to_string(p.path(&format!("sites/{SITE}/content/berita/{slug}.md")))
+            .expect("imported")
+    };
+    assert!(
+        !page("sudah-waktunya").contains("draft = true"),
+        "due in WIT: {}",
+        page("sudah-waktunya")
+    );
+    assert!(page("belum-waktunya").contains("draft = true"));
+    let r = report(&p);
+    let drafts: Vec<&str> = r["imported"]
+        .as_array()
+        .expect("imported")
+        .iter()
+        .filter(|i| !i["draft"].is_null())
+        .filter_map(|i| i["id"].as_u64().map(|id| (id, i)))
+        .filter(|(id, _)| *id >= 901)
+        .filter_map(|(_, i)| i["draft"].as_str())
+        .collect();
+    assert_eq!(drafts, vec![format!("terjadwal {later}").as_str()]);
 }

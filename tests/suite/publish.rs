@@ -564,6 +564,9 @@ fn a_reader_never_sees_a_missing_file_or_two_releases_during_1000_switches() {
 struct Health {
     port: u16,
     fail: Arc<std::sync::Mutex<Option<String>>>,
+    /// When set, a failing answer first uses up every inode of the file
+    /// system of this folder (between the switch and the switch back).
+    exhaust: Arc<std::sync::Mutex<Option<PathBuf>>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -573,8 +576,9 @@ impl Health {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let fail: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+        let exhaust: Arc<std::sync::Mutex<Option<PathBuf>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let (f, s) = (fail.clone(), stop.clone());
+        let (f, s, x) = (fail.clone(), stop.clone(), exhaust.clone());
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if s.load(Ordering::Relaxed) {
@@ -597,6 +601,14 @@ impl Health {
                     .expect("lock")
                     .as_ref()
                     .is_some_and(|b| host.starts_with(b.as_str()));
+                if let Some(dir) = x.lock().expect("lock").as_ref().filter(|_| bad) {
+                    std::fs::create_dir_all(dir).expect("filler dir");
+                    // Bounded by the file system's inode count.
+                    let mut n = 0u32;
+                    while std::fs::File::create(dir.join(n.to_string())).is_ok() {
+                        n += 1;
+                    }
+                }
                 let status = if bad {
                     "500 Internal Server Error"
                 } else {
@@ -611,6 +623,7 @@ impl Health {
         Health {
             port,
             fail,
+            exhaust,
             stop,
             thread: Some(thread),
         }
@@ -728,8 +741,16 @@ deploy)
   n=$(( $(cat "$log.count" 2>/dev/null || echo 0) + 1 ))
   echo "$n" > "$log.count"
   printf '{\n  "site_id": "%s",\n  "site_name": "x",\n  "deploy_id": "dep-%s-%s",\n  "deploy_url": "https://x.netlify.app",\n  "logs": "https://app.netlify.com"\n}\n' "$site" "$site" "$n"
+  # The CLI vanishes after this site's deploy (it cannot be started again).
+  if [ -n "$FAKE_NETLIFY_VANISH_AFTER" ] && [ "$site" = "$FAKE_NETLIFY_VANISH_AFTER" ]; then rm -f "$0"; fi
   ;;
 api)
+  case "$4" in
+  *"\"$FAKE_NETLIFY_FAIL_RESTORE\""*)
+    echo "Error: JSONHTTPError: Not Found (404)" >&2
+    exit 1
+    ;;
+  esac
   echo '{"id": "restored"}'
   ;;
 *)
@@ -1012,11 +1033,12 @@ fn generated_redirects_and_headers_parse_under_netlifys_own_parsers() {
         "Netlify's parsers are missing: run `npm ci --prefix tests/netlify` (Debian packages nodejs, npm)"
     );
     let p = Project::example();
-    // One alias so that _redirects has a rule.
+    // Aliases so that _redirects has rules, one of an old dynamic URL
+    // (a query condition, as an imported WordPress site has).
     p.edit(
         PROFIL_DINSOS,
         "+++\n",
-        "+++\naliases = [\"tentang-kami\", \"lama/profil.html\"]\n",
+        "+++\naliases = [\"tentang-kami\", \"lama/profil.html\", \"/?page_id=7\"]\n",
     );
     let report = p.build();
     assert!(!report.has_errors());
@@ -1035,12 +1057,22 @@ fn generated_redirects_and_headers_parse_under_netlifys_own_parsers() {
     assert_eq!(v["files"], 16);
     assert!(v["headers"].as_u64().expect("n") > 0);
     let redirects = v["redirects"].as_array().expect("redirects");
-    assert_eq!(redirects.len(), 2, "{v}");
+    assert_eq!(redirects.len(), 3, "{v}");
     for r in redirects {
         let to = r["to"].as_str().expect("to");
         assert!(to.starts_with('/') || to.starts_with("https://"), "{r}");
     }
     assert_eq!(redirects[0]["to"], "/profil/");
+    // Netlify reads the query alias as a forced rule on `/` with the condition.
+    assert_eq!(redirects[2]["from"], "/", "{v}");
+    assert_eq!(
+        redirects[2]["query"],
+        serde_json::json!({"page_id": "7"}),
+        "{v}"
+    );
+    assert_eq!(redirects[2]["to"], "/profil/", "{v}");
+    assert_eq!(redirects[2]["status"], 301, "{v}");
+    assert_eq!(redirects[2]["force"], true, "{v}");
 }
 
 #[test]
@@ -1587,4 +1619,184 @@ fn a_removed_site_leaves_the_release_and_a_rollback_brings_it_back() {
     let last = log(&p).pop().expect("entry");
     assert_eq!(last.result, "rolled-back");
     assert!(last.published.contains(&DINSOS.to_string()));
+}
+
+/// The fake CLI on PATH and its call log, for running laman with it.
+struct FakeCli {
+    path: String,
+    calls_log: PathBuf,
+}
+
+impl FakeCli {
+    /// Runs laman in `p` with the fake CLI and extra environment.
+    fn run(&self, p: &Project, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = laman(p);
+        cmd.args(args)
+            .env("PATH", &self.path)
+            .env("FAKE_NETLIFY_LOG", &self.calls_log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("laman");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// The example with every host given a site id, pacing off, and the fake
+/// CLI.
+fn netlify_project() -> (Project, FakeCli) {
+    let p = Project::example();
+    let bin = fake_netlify(&p);
+    let sites: Vec<String> = HOSTS
+        .iter()
+        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"site-{h}\""))
+        .collect();
+    p.edit(
+        "laman.toml",
+        "sites = {}\nmin_interval_ms = 1000",
+        &format!("sites = {{ {} }}\nmin_interval_ms = 0", sites.join(", ")),
+    );
+    let cli = FakeCli {
+        path: format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        calls_log: p.path("netlify-calls.log"),
+    };
+    (p, cli)
+}
+
+fn hosts_but(skip: &[&str]) -> Vec<String> {
+    HOSTS
+        .iter()
+        .filter(|h| !skip.contains(h))
+        .map(|h| format!("{h}.cianjurkab.go.id"))
+        .collect()
+}
+
+#[test]
+fn a_half_succeeded_netlify_rollback_logs_which_hosts_switched_and_which_did_not() {
+    let (p, cli) = netlify_project();
+    for _ in 0..2 {
+        let r = cli.run(&p, &[], &["publish", "--target", "netlify"]);
+        assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    }
+    let state_dir = p.path("deploy/netlify");
+    let live_before: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("netlify.json")).expect("state"),
+    )
+    .expect("json");
+    // Restoring dinsos fails; every other host is restored.
+    let rb = cli.run(
+        &p,
+        &[("FAKE_NETLIFY_FAIL_RESTORE", "site-dinsos")],
+        &["publish", "--target", "netlify", "--rollback"],
+    );
+    assert_eq!(rb.code, Some(2), "{}\n{}", rb.stdout, rb.stderr);
+    let last = journal::read(&state_dir).pop().expect("entry");
+    assert_eq!(last.action, "rollback");
+    assert_eq!(last.result, "partly-failed", "{last:?}");
+    assert_eq!(last.published, hosts_but(&["dinsos"]));
+    assert_eq!(last.failed, vec!["dinsos.cianjurkab.go.id".to_string()]);
+    assert!(
+        last.error.as_deref().is_some_and(|e| e.contains("dinsos")),
+        "{last:?}"
+    );
+    // netlify.json agrees: dinsos still has the deploy it had.
+    let live_after: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("netlify.json")).expect("state"),
+    )
+    .expect("json");
+    let dinsos = "dinsos.cianjurkab.go.id";
+    assert_eq!(
+        live_after["live"][dinsos], live_before["live"][dinsos],
+        "dinsos unchanged"
+    );
+    assert_ne!(
+        live_after["live"]["bpbd.cianjurkab.go.id"], live_before["live"]["bpbd.cianjurkab.go.id"],
+        "bpbd restored"
+    );
+}
+
+#[test]
+fn a_netlify_publish_whose_cli_vanishes_midway_logs_what_went_live() {
+    let (p, cli) = netlify_project();
+    // The CLI is gone after the second host (dinkes): the hosts after it
+    // cannot be deployed, bpbd and dinkes are live.
+    let r = cli.run(
+        &p,
+        &[("FAKE_NETLIFY_VANISH_AFTER", "site-dinkes")],
+        &["publish", "--target", "netlify", "--lang", "en"],
+    );
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cannot run `netlify`"), "{}", r.stderr);
+    let state_dir = p.path("deploy/netlify");
+    let last = journal::read(&state_dir).pop().expect("the run is logged");
+    assert_eq!(last.result, "partly-failed", "{last:?}");
+    assert_eq!(
+        last.published,
+        vec![
+            "bpbd.cianjurkab.go.id".to_string(),
+            "dinkes.cianjurkab.go.id".to_string()
+        ]
+    );
+    assert_eq!(last.failed, hosts_but(&["bpbd", "dinkes"]));
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(state_dir.join("netlify.json")).expect("state"),
+    )
+    .expect("json");
+    let live: Vec<&String> = state["live"].as_object().expect("live").keys().collect();
+    assert_eq!(live, ["bpbd.cianjurkab.go.id", "dinkes.cianjurkab.go.id"]);
+}
+
+#[test]
+fn a_failed_health_check_that_cannot_switch_back_logs_that_the_release_is_live() {
+    let p = Project::example();
+    // The deploy folder on a tmpfs with room for data but few inodes.
+    let Some(_fs) = Tmpfs::mount(&deploy(&p), "64m,nr_inodes=20000") else {
+        return;
+    };
+    let server = Health::start();
+    p.edit(
+        "laman.toml",
+        "# health_url = \"https://{host}/\"\n# health_connect = \"127.0.0.1\"",
+        &format!(
+            "health_url = \"http://{{host}}:{0}/\"\nhealth_connect = \"127.0.0.1:{0}\"\nhealth_timeout_secs = 5",
+            server.port
+        ),
+    );
+    publish_ok(&p, &[]);
+    let r1 = current(&p);
+    // dinkes fails its check, and before answering the server uses up the
+    // inodes: the symlink of the switch back cannot be made.
+    *server.fail.lock().expect("lock") = Some("dinkes.".into());
+    *server.exhaust.lock().expect("lock") = Some(deploy(&p).join("pengisi"));
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    let r = run(&p, &["publish", "--lang", "en"]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    let live = current(&p);
+    assert_ne!(live, r1, "the switch back failed");
+    assert!(
+        r.stderr.contains(&format!("release {live} is live")),
+        "{}",
+        r.stderr
+    );
+    let last = log(&p).pop().expect("entry");
+    assert_eq!(last.result, "health-failed", "{last:?}");
+    assert_eq!(last.release.as_deref(), Some(live.as_str()));
+    assert_eq!(
+        last.published.len(),
+        HOSTS.len(),
+        "every host is live: {last:?}"
+    );
+    let error = last.error.expect("error");
+    assert!(
+        error.contains("answered 500") && error.contains(&format!("switching back to {r1} failed")),
+        "{error}"
+    );
 }

@@ -79,6 +79,11 @@ fn aliases_cannot_leave_the_site_replace_laman_files_or_inject_redirects() {
         ("/a\u{2215}..\u{2215}x", "KELUARAN-002"),
         ("* https://evil.example/:splat 302! #", "KELUARAN-002"),
         ("/lama https://evil.example/ 302!", "KELUARAN-002"),
+        // Query aliases (`/?p=123`) carry no `_redirects` syntax either.
+        ("/?p=1 https://evil.example/ 302!", "KELUARAN-002"),
+        ("/?p=:splat", "KELUARAN-002"),
+        ("/?p=1\n/* https://evil.example/ 200!", "KELUARAN-002"),
+        ("//evil.example/?p=1", "KELUARAN-002"),
         ("/x\n/* https://evil.example/ 200!", "KELUARAN-002"),
         ("//evil.example/", "KELUARAN-002"),
         ("/", "KELUARAN-002"),
@@ -648,6 +653,20 @@ mod property {
                 prop_assert!(laman::trust::paths::check_contained(&file).is_ok(), "{file}");
                 prop_assert!(!file.split('/').any(|s| s == ".." || s == "." || s.starts_with('.')));
                 prop_assert!(file.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~/".contains(&b)), "{file}");
+            }
+        }
+
+        #[test]
+        fn an_accepted_query_alias_carries_only_plain_words(
+            alias in "/?[a-z0-9._/-]{0,6}\\?[a-zA-Z0-9=&:*! #%?/_-]{0,12}"
+        ) {
+            if let Some(Ok(q)) = laman::trust::paths::check_query_alias(&alias) {
+                prop_assert!(q.path.is_empty() || laman::trust::paths::check_alias(q.path).is_ok());
+                let plain = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                prop_assert!(q.pairs().count() >= 1);
+                for (k, v) in q.pairs() {
+                    prop_assert!(plain(k) && plain(v), "{alias:?}");
+                }
             }
         }
 

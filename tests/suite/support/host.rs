@@ -232,6 +232,19 @@ impl Host {
     /// Starts `laman host --root <root> <args…>` on the given ports and
     /// waits until HTTPS accepts connections.
     pub fn start(root: &Path, https: u16, http: u16, args: &[&str], log: &Path) -> Host {
+        Host::start_on("127.0.0.1", root, https, http, args, log)
+    }
+
+    /// [`Host::start`] with HTTPS on `listen` (`[::]`: dual-stack, every
+    /// address of the test's network namespace).
+    pub fn start_on(
+        listen: &str,
+        root: &Path,
+        https: u16,
+        http: u16,
+        args: &[&str],
+        log: &Path,
+    ) -> Host {
         let out = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -244,7 +257,7 @@ impl Host {
             .arg("--root")
             .arg(root)
             .arg("--https")
-            .arg(format!("127.0.0.1:{https}"))
+            .arg(format!("{listen}:{https}"))
             .arg("--http")
             .arg(format!("127.0.0.1:{http}"))
             .args(args)

@@ -7,6 +7,7 @@ pub mod fixture;
 pub mod host;
 pub mod http;
 pub mod named;
+pub mod netns;
 pub mod serve;
 pub mod sslscan;
 pub mod tls;

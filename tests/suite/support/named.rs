@@ -28,6 +28,12 @@ impl Proc {
         self.child.id()
     }
 
+    /// Its exit status, if it has exited.
+    #[allow(dead_code)] // not every test binary that includes this module asks
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// Panics with the log if the process has already exited.
     pub fn assert_running(&mut self, log: &Path) {
         if let Ok(Some(status)) = self.child.try_wait() {
