@@ -8,12 +8,13 @@
 //! Depends on `diagnostic` (the data) and never the reverse. Editors are
 //! civil servants, not programmers: say what is wrong and what to do, plainly.
 
+pub mod cli;
 mod message;
 mod rule;
 
 use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Severity, Verification};
 
-pub use message::type_word;
+pub use message::{nearest, type_word};
 
 /// Something a person reads, said in their language.
 pub trait Localize {
@@ -78,11 +79,12 @@ impl Localize for Diagnostic {
         self.message.text(lang)
     }
 
-    /// What to do about it (for a content rule: what it requires).
+    /// What to do about it (for a content rule: the catalogue's `saran`,
+    /// written for an editor, never its machine `cek`).
     fn hint(&self, lang: Lang) -> Option<String> {
         self.message
             .hint(lang)
-            .or_else(|| self.requirement.as_ref().map(|r| r.text(lang)))
+            .or_else(|| self.advice.as_ref().map(|r| r.text(lang)))
     }
 }
 
@@ -95,6 +97,8 @@ pub enum Label {
     Severity,
     /// `saran` / `help`: what to do.
     Help,
+    /// In front of a finding that follows from the one above it.
+    Follows,
 }
 
 impl Localize for Label {
@@ -106,6 +110,8 @@ impl Localize for Label {
             (Label::Severity, Lang::En) => "severity",
             (Label::Help, Lang::Id) => "saran",
             (Label::Help, Lang::En) => "help",
+            (Label::Follows, Lang::Id) => "akibat galat di atas",
+            (Label::Follows, Lang::En) => "follows from the error above",
         }
         .to_string()
     }
