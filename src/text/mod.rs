@@ -81,7 +81,18 @@ impl Localize for Diagnostic {
 
     /// What to do about it (for a content rule: the catalogue's `saran`,
     /// written for an editor, never its machine `cek`).
+    /// A finding that only follows from another (a link to a page that did
+    /// not parse) says to fix that one: its own advice would send the
+    /// editor to the wrong file.
     fn hint(&self, lang: Lang) -> Option<String> {
+        if let Some(cause) = &self.caused_by {
+            return Some(match lang {
+                Lang::Id => {
+                    format!("perbaiki dulu galat di {cause}; galat ini lalu hilang sendiri")
+                }
+                Lang::En => format!("fix the error at {cause} first; this one then goes away"),
+            });
+        }
         self.message
             .hint(lang)
             .or_else(|| self.advice.as_ref().map(|r| r.text(lang)))
@@ -209,6 +220,32 @@ mod tests {
         let d = Seconds(std::time::Duration::from_millis(1_234_560));
         assert_eq!(d.text(Lang::Id), "1.234,56 d");
         assert_eq!(d.text(Lang::En), "1,234.56 s");
+    }
+
+    #[test]
+    fn a_consequence_points_at_its_cause() {
+        use crate::diagnostic::{Location, Message};
+        let mut d = Diagnostic::new(
+            Location::at("sites/a/content/_index.md", 7, 3),
+            Message::BrokenInternalLink {
+                target: "@/kir.md".into(),
+            },
+        );
+        assert!(
+            d.hint(Lang::Id)
+                .is_some_and(|h| h.starts_with("tulis jalur"))
+        );
+        d.caused_by = Some(Location::at("sites/a/content/kir.md", 4, 12));
+        assert_eq!(
+            d.hint(Lang::Id).as_deref(),
+            Some(
+                "perbaiki dulu galat di sites/a/content/kir.md:4:12; galat ini lalu hilang sendiri"
+            )
+        );
+        assert_eq!(
+            d.hint(Lang::En).as_deref(),
+            Some("fix the error at sites/a/content/kir.md:4:12 first; this one then goes away")
+        );
     }
 
     #[test]

@@ -193,6 +193,30 @@ fn the_root_cause_goes_first_and_its_consequences_under_it() {
     );
     // The consequences carry no advice of their own: fixing the cause fixes them.
     assert_eq!(block.matches("= saran").count(), 1, "{block}");
+    // Where a finding stands alone (the JSON the serve overlay and the
+    // report read), a consequence's advice sends the editor to the cause.
+    let json = p.cli(&[
+        "check",
+        "alpha",
+        "--today",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let links: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "TAUTAN-001")
+        .collect();
+    assert_eq!(links.len(), 2);
+    for f in links {
+        assert_eq!(
+            f["hint"],
+            "perbaiki dulu galat di sites/alpha/content/layanan/izin.md:8:12; galat ini lalu hilang sendiri"
+        );
+    }
 }
 
 /// A command line that laman cannot run.
