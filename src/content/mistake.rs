@@ -793,6 +793,29 @@ mod tests {
         assert_eq!(q.offset, 7);
     }
 
+    proptest::proptest! {
+        /// Whatever an editor types, explaining the parser's error neither
+        /// panics nor points outside the text.
+        #[test]
+        fn explaining_any_text_never_panics(src in "[a-z_ =\\[\\]{},.:#\"'“”\\t\n0-9/é-]{0,60}") {
+            #[derive(Debug, serde::Deserialize)]
+            #[allow(dead_code)]
+            struct Page {
+                judul: Option<String>,
+                biaya_rp: Option<u64>,
+                updated: Option<crate::content::date::PageDate>,
+            }
+            if let Err(e) = toml::from_str::<Page>(&src) {
+                let x = toml_error(&src, e.span(), e.message(), FileKind::FrontMatter);
+                proptest::prop_assert!(x.offset <= src.len());
+            }
+            if let Err(e) = serde_yaml_ng::from_str::<Page>(&src) {
+                let x = yaml_error(&src, e.location().map(|l| l.index()), &e.to_string());
+                proptest::prop_assert!(x.offset <= src.len());
+            }
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_spans() {
         for src in ["", "é", "a = “", "\"\"\"\n", "x = 'a\n", "[a\n\t\"é"] {
