@@ -420,6 +420,7 @@ fn build_site(
         ))
     });
     diags.dedup();
+    crate::diagnostic::link_causes(&mut diags);
     let files = rendered.entries;
     let report = SiteReport {
         slug: site.slug.clone(),

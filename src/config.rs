@@ -313,19 +313,25 @@ fn default_host_kind() -> HostKind {
 
 /// Parses laman.toml text; `path` is only used for the location of errors.
 pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> {
-    let mut cfg: RegencyConfig = parse_toml(text, FileKind::Regency).map_err(|(offset, m)| {
-        Box::new(Diagnostic::new(Location::at_offset(path, text, offset), m))
+    let mut cfg: RegencyConfig = parse_toml(text, FileKind::Regency).map_err(|l| {
+        Box::new(
+            Diagnostic::new(Location::at_offset(path, text, l.offset), l.message)
+                .with_source(text, l.width),
+        )
     })?;
     if parse_offset(&cfg.region.utc_offset).is_none() {
         let offset = text.find("utc_offset").unwrap_or(0);
-        return Err(Box::new(Diagnostic::new(
-            Location::at_offset(path, text, offset),
-            Message::InvalidValue {
-                file: FileKind::Regency,
-                value: cfg.region.utc_offset.clone(),
-                allowed: vec!["+07:00".into(), "+08:00".into(), "+09:00".into()],
-            },
-        )));
+        return Err(Box::new(
+            Diagnostic::new(
+                Location::at_offset(path, text, offset),
+                Message::InvalidValue {
+                    file: FileKind::Regency,
+                    value: cfg.region.utc_offset.clone(),
+                    allowed: vec!["+07:00".into(), "+08:00".into(), "+09:00".into()],
+                },
+            )
+            .with_source(text, "utc_offset".len()),
+        ));
     }
     if let Some(p) = &cfg.publish {
         crate::publish::settings::validate(p, text, path)?;

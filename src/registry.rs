@@ -323,8 +323,12 @@ pub struct Registry {
 
 /// Parses site.toml text.
 pub fn parse_site_toml(text: &str, shown: &Path) -> Result<SiteConfig, Box<Diagnostic>> {
-    parse_toml(text, FileKind::Site)
-        .map_err(|(off, m)| Box::new(Diagnostic::new(Location::at_offset(shown, text, off), m)))
+    parse_toml(text, FileKind::Site).map_err(|l| {
+        Box::new(
+            Diagnostic::new(Location::at_offset(shown, text, l.offset), l.message)
+                .with_source(text, l.width),
+        )
+    })
 }
 
 /// Finds the sites under `<root>/sites`. With `only` non-empty, just those slugs.

@@ -13,10 +13,11 @@ mod out;
 mod publish;
 mod report;
 mod serve;
+mod usage;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use laman::Lang;
 
 use exit::{ExitCode, Stop};
@@ -25,12 +26,12 @@ use exit::{ExitCode, Stop};
 #[command(
     name = "laman",
     version,
-    about = "Situs resmi Perangkat Daerah: bangun, periksa, terbitkan."
+    about = "The official websites of a regency's agencies: build, check, publish."
 )]
 struct Args {
-    /// Language of messages.
-    #[arg(long, value_enum, default_value_t = LangArg::Id, global = true)]
-    lang: LangArg,
+    /// Language of messages: id (Bahasa Indonesia) or en (English) [default: id, or en when LANG=en…].
+    #[arg(long, value_enum, global = true, hide_possible_values = true)]
+    lang: Option<LangArg>,
     /// Project folder (holds laman.toml and sites/).
     #[arg(short = 'C', long = "dir", default_value = ".", global = true)]
     dir: PathBuf,
@@ -82,21 +83,17 @@ enum Command {
 
 /// Parses arguments, runs the command, returns the exit code.
 pub fn run() -> std::process::ExitCode {
-    let args = match Args::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language is needed before parsing: help and usage errors use it.
+    let lang = usage::lang_of(&argv, |k| std::env::var_os(k));
+    let parsed = usage::localize(Args::command(), lang)
+        .try_get_matches_from(&argv)
+        .and_then(|m| Args::from_arg_matches(&m));
+    let args = match parsed {
         Ok(a) => a,
-        Err(e) => {
-            // `--help | head -1` may close the pipe: clap's own write error
-            // has no one to go to either.
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::Failure
-            } else {
-                ExitCode::Ok
-            }
-            .into();
-        }
+        Err(e) => return usage::report(&e, lang).into(),
     };
-    let lang: Lang = args.lang.into();
+    let lang = args.lang.map_or(lang, Lang::from);
     let result = match args.command {
         Command::Build(b) => build::run(b, &args.dir, lang),
         Command::Check(c) => check::run(c, &args.dir, lang),

@@ -12,6 +12,8 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::diagnostic::DateProblem;
+
 /// Prefix of the serde error a bad date produces, so that the front-matter
 /// error classifier can turn it into `Message::InvalidDate`.
 pub const INVALID_DATE_MARKER: &str = "laman-invalid-date:";
@@ -107,6 +109,96 @@ pub fn format_indonesian(day: NaiveDate) -> String {
     )
 }
 
+/// Month names and short forms an editor may write, Indonesian and English.
+const MONTH_WORDS: [(&str, u32); 30] = [
+    ("januari", 1),
+    ("january", 1),
+    ("jan", 1),
+    ("februari", 2),
+    ("february", 2),
+    ("feb", 2),
+    ("maret", 3),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("mei", 5),
+    ("may", 5),
+    ("juni", 6),
+    ("june", 6),
+    ("jun", 6),
+    ("juli", 7),
+    ("july", 7),
+    ("jul", 7),
+    ("agustus", 8),
+    ("august", 8),
+    ("agu", 8),
+    ("agt", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("oktober", 10),
+    ("october", 10),
+    ("okt", 10),
+    ("oct", 10),
+];
+
+const MONTH_WORDS_END: [(&str, u32); 6] = [
+    ("november", 11),
+    ("nov", 11),
+    ("desember", 12),
+    ("december", 12),
+    ("des", 12),
+    ("dec", 12),
+];
+
+/// What an editor meant by a date that [`PageDate::parse`] refuses, when
+/// it looks like a date at all: written another way (`12/05/2026` and
+/// `12-05-2026` are day first, as Indonesians write them; `5 Mei 2026`;
+/// `2026/05/12`), with the same day as `YYYY-MM-DD` when that day exists;
+/// or written `YYYY-MM-DD` with no such day (`2026-02-30`). `None` when
+/// `value` does not look like a date.
+pub fn understand(value: &str) -> Option<(DateProblem, Option<NaiveDate>)> {
+    let v = value.trim().trim_matches(['"', '\'']).trim();
+    let numbers: Vec<&str> = v.split(['/', '-', '.']).collect();
+    let all_digits = |p: &[&str]| {
+        p.iter()
+            .all(|x| !x.is_empty() && x.len() <= 4 && x.chars().all(|c| c.is_ascii_digit()))
+    };
+    let ymd = |y: &str, m: &str, d: &str| -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    };
+    if numbers.len() == 3 && all_digits(&numbers) {
+        let (a, b, c) = (numbers[0], numbers[1], numbers[2]);
+        if a.len() == 4 {
+            // Year first: the right order, so only the day can be wrong
+            // (unless the separators were not `-`).
+            if v.contains('/') || v.contains('.') {
+                return Some((DateProblem::Format, ymd(a, b, c)));
+            }
+            return Some((DateProblem::NoSuchDay, None));
+        }
+        if c.len() == 4 {
+            return Some((DateProblem::Format, ymd(c, b, a)));
+        }
+        return None;
+    }
+    let words: Vec<&str> = v.split_whitespace().collect();
+    if let [d, m, y] = words.as_slice() {
+        let m = m.trim_end_matches('.').to_lowercase();
+        let month = MONTH_WORDS
+            .iter()
+            .chain(MONTH_WORDS_END.iter())
+            .find(|(w, _)| *w == m)
+            .map(|(_, n)| *n)?;
+        if d.chars().all(|c| c.is_ascii_digit()) && y.len() == 4 {
+            let day = NaiveDate::from_ymd_opt(y.parse().ok()?, month, d.parse().ok()?);
+            return Some((DateProblem::Format, day));
+        }
+    }
+    None
+}
+
 impl Serialize for PageDate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.iso_day())
@@ -167,6 +259,39 @@ mod tests {
         assert!(PageDate::parse("2025-13-01").is_none());
         assert!(PageDate::parse("31-01-2025").is_none());
         assert!(PageDate::parse("kemarin").is_none());
+    }
+
+    #[test]
+    fn understands_dates_written_other_ways() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert_eq!(
+            understand("12/05/2026"),
+            Some((DateProblem::Format, day("2026-05-12")))
+        );
+        assert_eq!(
+            understand("12-05-2026"),
+            Some((DateProblem::Format, day("2026-05-12")))
+        );
+        assert_eq!(
+            understand("5 Mei 2026"),
+            Some((DateProblem::Format, day("2026-05-05")))
+        );
+        assert_eq!(
+            understand("\"17 Agustus 2025\""),
+            Some((DateProblem::Format, day("2025-08-17")))
+        );
+        assert_eq!(
+            understand("2026/05/12"),
+            Some((DateProblem::Format, day("2026-05-12")))
+        );
+        assert_eq!(
+            understand("2026-02-30"),
+            Some((DateProblem::NoSuchDay, None))
+        );
+        assert_eq!(understand("31/02/2026"), Some((DateProblem::Format, None)));
+        assert_eq!(understand("Rp 50.000"), None);
+        assert_eq!(understand("50.000"), None);
+        assert_eq!(understand("kemarin"), None);
     }
 
     #[derive(Deserialize)]

@@ -8,8 +8,10 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::content::date::INVALID_DATE_MARKER;
+use crate::content::mistake;
 use crate::diagnostic::{FileKind, Message};
+
+pub use crate::content::mistake::classify;
 
 /// Which syntax the front matter is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,8 +42,30 @@ pub struct Split<'a> {
 pub struct Located {
     /// Byte offset in the file.
     pub offset: usize,
+    /// Characters to underline from the offset (at least 1).
+    pub width: usize,
     /// What is wrong.
     pub message: Message,
+}
+
+impl Located {
+    /// The same problem `by` bytes further into the file.
+    fn shifted(self, by: usize) -> Located {
+        Located {
+            offset: self.offset + by,
+            ..self
+        }
+    }
+}
+
+impl From<mistake::Explained> for Located {
+    fn from(e: mistake::Explained) -> Located {
+        Located {
+            offset: e.offset,
+            width: e.width,
+            message: e.message,
+        }
+    }
 }
 
 /// Cuts `text` into front matter and body. A file that does not start with
@@ -81,6 +105,7 @@ pub fn split(text: &str) -> Result<Split<'_>, Located> {
     }
     Err(Located {
         offset: text_start,
+        width: delim.len(),
         message: Message::UnclosedFrontMatter {
             delimiter: delim.to_string(),
         },
@@ -98,13 +123,29 @@ fn is_delim_line(t: &str, delim: &str) -> bool {
 
 /// Deserializes the front matter of `split` into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, split: &Split<'_>) -> Result<T, Located> {
-    match split.format {
-        Format::Toml => {
-            parse_toml(split.front, FileKind::FrontMatter).map_err(|(off, m)| Located {
-                offset: split.front_offset + off,
-                message: m,
-            })
+    parse_front(split).map_err(|mut l| {
+        // Lines a message names count from the top of the file, as the
+        // editor sees it, not from the first line of the front matter.
+        if let Message::DuplicateKey {
+            first_line,
+            second_line,
+            ..
+        } = &mut l.message
+        {
+            let above = text
+                .get(..split.front_offset)
+                .map_or(0, |t| t.matches('\n').count());
+            *first_line += above;
+            *second_line += above;
         }
+        l
+    })
+}
+
+fn parse_front<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, Located> {
+    match split.format {
+        Format::Toml => parse_toml(split.front, FileKind::FrontMatter)
+            .map_err(|l| l.shifted(split.front_offset)),
         Format::Yaml => {
             let src = if split.front.trim().is_empty() {
                 "{}"
@@ -112,97 +153,24 @@ pub fn parse<T: DeserializeOwned>(text: &str, split: &Split<'_>) -> Result<T, Lo
                 split.front
             };
             serde_yaml_ng::from_str::<T>(src).map_err(|e| {
-                let offset = e.location().map_or(split.front_offset, |loc| {
-                    split.front_offset + loc.index().min(split.front.len())
-                });
-                let raw = e.to_string();
-                let msg = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-                let message = match classify(&msg, FileKind::FrontMatter) {
-                    Message::TomlSyntax { detail, .. } => Message::YamlSyntax { detail },
-                    m => m,
-                };
-                let _ = text;
-                Located { offset, message }
+                let index = e.location().map(|loc| loc.index().min(split.front.len()));
+                Located::from(mistake::yaml_error(split.front, index, &e.to_string()))
+                    .shifted(split.front_offset)
             })
         }
     }
 }
 
-/// Deserializes a TOML document into `T`; on failure the byte offset in
-/// `src` and the classified message.
-pub fn parse_toml<T: DeserializeOwned>(src: &str, file: FileKind) -> Result<T, (usize, Message)> {
-    toml::from_str::<T>(src).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        (offset, classify(e.message(), file))
-    })
+/// Deserializes a TOML document into `T`; on failure where in `src` and
+/// what, with the editor's mistake recognised (`mistake`).
+pub fn parse_toml<T: DeserializeOwned>(src: &str, file: FileKind) -> Result<T, Located> {
+    toml::from_str::<T>(src)
+        .map_err(|e| Located::from(mistake::toml_error(src, e.span(), e.message(), file)))
 }
 
 /// Deserializes TOML into `T`, ignoring any error (first-pass peeks).
 pub fn parse_toml_lenient<T: DeserializeOwned>(src: &str) -> Option<T> {
     toml::from_str::<T>(src).ok()
-}
-
-/// Turns serde's English error text into a typed message. serde's wording
-/// for these cases is fixed by `serde::de::Error`'s provided methods.
-pub fn classify(msg: &str, file: FileKind) -> Message {
-    let msg = msg.trim();
-    if let Some(rest) = msg.strip_prefix(INVALID_DATE_MARKER) {
-        return Message::InvalidDate {
-            value: rest.to_string(),
-        };
-    }
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let (key, tail) = rest.split_once('`').unwrap_or((rest, ""));
-        return Message::UnknownKey {
-            file,
-            key: key.to_string(),
-            expected: backticked(tail),
-        };
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        let (value, tail) = rest.split_once('`').unwrap_or((rest, ""));
-        return Message::InvalidValue {
-            file,
-            value: value.to_string(),
-            allowed: backticked(tail),
-        };
-    }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        return Message::MissingKey {
-            file,
-            key: key.to_string(),
-        };
-    }
-    for prefix in ["invalid type: ", "invalid value: "] {
-        if let Some(rest) = msg.strip_prefix(prefix) {
-            let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-            return Message::WrongType {
-                file,
-                found: found.to_string(),
-                expected: expected.to_string(),
-            };
-        }
-    }
-    if let Some(rest) = msg.strip_prefix("invalid length ") {
-        return Message::WrongType {
-            file,
-            found: format!("length {rest}"),
-            expected: "?".to_string(),
-        };
-    }
-    Message::TomlSyntax {
-        file,
-        detail: msg.to_string(),
-    }
-}
-
-fn backticked(s: &str) -> Vec<String> {
-    s.split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, w)| w.to_string())
-        .collect()
 }
 
 #[cfg(test)]
@@ -240,6 +208,7 @@ mod tests {
         let m = classify(
             "unknown field `judul`, expected one of `title`, `date`",
             FileKind::FrontMatter,
+            None,
         );
         assert_eq!(
             m,
@@ -249,7 +218,11 @@ mod tests {
                 expected: vec!["title".into(), "date".into()]
             }
         );
-        let m = classify("invalid type: string \"x\", expected u64", FileKind::Site);
+        let m = classify(
+            "invalid type: string \"x\", expected u64",
+            FileKind::Site,
+            Some("biaya_rp".into()),
+        );
         assert!(matches!(m, Message::WrongType { ref expected, .. } if expected == "u64"));
     }
 }

@@ -12,6 +12,7 @@
 pub mod date;
 pub mod front_matter;
 pub mod kinds;
+pub mod mistake;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -235,6 +236,7 @@ fn load_page(
     let text = source::decode(&bytes, shown).map_err(|d| *d)?;
     let at = |l: Located, text: &str| {
         Diagnostic::new(Location::at_offset(shown, text, l.offset), l.message)
+            .with_source(text, l.width)
     };
     let split = front_matter::split(&text).map_err(|l| at(l, &text))?;
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
@@ -268,6 +270,7 @@ fn load_page(
                     suggestion: Jenis::suggest(name).map(|j| j.as_str().to_string()),
                 },
             )
+            .with_source(&text, "jenis".len())
         })?,
     };
     let (common, data) = kinds::parse(jenis, &text, &split).map_err(|l| at(l, &text))?;

@@ -81,6 +81,27 @@ impl fmt::Display for Location {
     }
 }
 
+/// The source line a problem is on, as a compiler shows it under the
+/// location: the line, then a caret under the column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// The line, without its line break.
+    pub text: String,
+    /// How many characters from the column to underline (at least 1).
+    pub width: usize,
+}
+
+impl Snippet {
+    /// Line `line` (1-based) of `text`; `None` past the end.
+    pub fn of_line(text: &str, line: usize, width: usize) -> Option<Snippet> {
+        let l = text.split('\n').nth(line.checked_sub(1)?)?;
+        Some(Snippet {
+            text: l.trim_end_matches('\r').to_string(),
+            width: width.max(1),
+        })
+    }
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 /// An offset past the end, or inside a character, is clamped.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -109,6 +130,15 @@ mod tests {
         // Inside a multibyte character: clamped back to its start.
         assert_eq!(line_col(text, 4), (2, 2));
         assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn a_snippet_is_the_line_without_its_break() {
+        let s = Snippet::of_line("a = 1\r\nb = 2\n", 2, 0).expect("line 2");
+        assert_eq!(s.text, "b = 2");
+        assert_eq!(s.width, 1);
+        assert_eq!(Snippet::of_line("a\n", 5, 1), None);
+        assert_eq!(Snippet::of_line("a\n", 0, 1), None);
     }
 
     #[test]

@@ -37,14 +37,29 @@ pub enum TemplateLimitKind {
     FileSize { max_bytes: usize },
 }
 
+/// What is wrong with a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateProblem {
+    /// Written another way than `YYYY-MM-DD` (`12/05/2026`, `5 Mei 2026`).
+    Format,
+    /// Written `YYYY-MM-DD`, but no such day (`2026-02-30`).
+    NoSuchDay,
+}
+
 /// Every problem laman can report, as data. Its words are in `crate::text`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Message {
-    /// TOML that does not parse.
-    TomlSyntax { file: FileKind, detail: String },
+    /// TOML that does not parse: the parser's words (`detail`) and the key
+    /// of the line, when the line has one.
+    TomlSyntax {
+        file: FileKind,
+        key: Option<String>,
+        detail: String,
+    },
     /// YAML that does not parse.
-    YamlSyntax { detail: String },
+    YamlSyntax { key: Option<String>, detail: String },
     /// A key the schema does not know.
     UnknownKey {
         file: FileKind,
@@ -54,6 +69,7 @@ pub enum Message {
     /// A value of the wrong type.
     WrongType {
         file: FileKind,
+        key: Option<String>,
         found: String,
         expected: String,
     },
@@ -74,8 +90,37 @@ pub enum Message {
         /// The nearest known kind.
         suggestion: Option<String>,
     },
-    /// A date that does not parse or does not exist.
-    InvalidDate { value: String },
+    /// A date written another way than `YYYY-MM-DD`, or a day that does
+    /// not exist; with the same day in `YYYY-MM-DD` when it can be told.
+    InvalidDate {
+        file: FileKind,
+        key: Option<String>,
+        value: String,
+        problem: DateProblem,
+        suggestion: Option<String>,
+    },
+    /// A whole number written with `Rp`, thousands dots or quotes
+    /// (`Rp 50.000`, `50.000`, `"50000"`): the digits it means.
+    NumberFormat {
+        file: FileKind,
+        key: Option<String>,
+        value: String,
+        suggestion: String,
+    },
+    /// Curly quotes “…” (a word processor's) where TOML needs straight ones.
+    CurlyQuotes { file: FileKind, key: Option<String> },
+    /// A string opened with a quote that its line never closes; located at
+    /// the opening quote.
+    UnclosedString { file: FileKind, key: Option<String> },
+    /// The same key twice in one table: both lines.
+    DuplicateKey {
+        file: FileKind,
+        key: String,
+        first_line: usize,
+        second_line: usize,
+    },
+    /// A tab in the indentation of YAML front matter.
+    YamlTab,
     /// Front matter opened with `+++`/`---` but never closed.
     UnclosedFrontMatter { delimiter: String },
     /// File content is not UTF-8.
@@ -156,6 +201,27 @@ impl Message {
                 file: FileKind::FrontMatter,
                 ..
             }
+            | InvalidDate {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | NumberFormat {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | CurlyQuotes {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | UnclosedString {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | DuplicateKey {
+                file: FileKind::FrontMatter,
+                ..
+            }
+            | YamlTab
             | YamlSyntax { .. }
             | UnknownKey {
                 file: FileKind::FrontMatter,
@@ -174,9 +240,13 @@ impl Message {
                 ..
             }
             | UnknownPageKind { .. }
-            | InvalidDate { .. }
             | UnclosedFrontMatter { .. } => "META-002",
             TomlSyntax { .. }
+            | InvalidDate { .. }
+            | NumberFormat { .. }
+            | CurlyQuotes { .. }
+            | UnclosedString { .. }
+            | DuplicateKey { .. }
             | UnknownKey { .. }
             | WrongType { .. }
             | MissingKey { .. }

@@ -9,6 +9,7 @@
 //! codes, and must not name the rules engine, conformance or the words
 //! (the test at the end keeps it so).
 
+mod cause;
 mod citation;
 mod location;
 mod message;
@@ -16,9 +17,10 @@ mod rule;
 
 use serde::Serialize;
 
+pub use cause::link_causes;
 pub use citation::{Bilingual, Citation, Verification};
-pub use location::{Location, line_col};
-pub use message::{FileKind, Message, TemplateLimitKind};
+pub use location::{Location, Snippet, line_col};
+pub use message::{DateProblem, FileKind, Message, TemplateLimitKind};
 pub use rule::RuleFinding;
 
 /// Language of user-facing text. Editors read Indonesian; `--lang en` for others.
@@ -60,6 +62,17 @@ pub struct Diagnostic {
     /// What the rule requires (content rules: the catalogue's `cek` and `cek_en`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requirement: Option<std::sync::Arc<Bilingual>>,
+    /// What an editor should do (content rules: the catalogue's `saran`
+    /// and `saran_en`); the `saran` line of a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<std::sync::Arc<Bilingual>>,
+    /// The source line the problem is on, shown with a caret under the column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<Snippet>,
+    /// The problem this one follows from (a link to a page that did not
+    /// parse follows from the page's error): shown under its cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caused_by: Option<Location>,
     /// Why the severity differs from the catalogue's (profile or laman.toml citation).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_reason: Option<String>,
@@ -75,8 +88,21 @@ impl Diagnostic {
             message: Box::new(message),
             basis: std::sync::Arc::from([]),
             requirement: None,
+            advice: None,
+            snippet: None,
+            caused_by: None,
             severity_reason: None,
         }
+    }
+
+    /// The same diagnostic showing its line of `text` (the whole file its
+    /// location is in), with `width` characters underlined from the column.
+    pub fn with_source(mut self, text: &str, width: usize) -> Self {
+        self.snippet = self
+            .location
+            .line
+            .and_then(|n| Snippet::of_line(text, n, width));
+        self
     }
 
     /// Whether this finding is about the input itself (it cannot be built

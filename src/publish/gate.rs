@@ -192,6 +192,7 @@ mod tests {
             Location::at(at, 1, 1),
             Message::TomlSyntax {
                 file: FileKind::FrontMatter,
+                key: None,
                 detail: "x".into(),
             },
         );

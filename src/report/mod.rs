@@ -9,12 +9,26 @@ pub mod page;
 use serde_json::{Value, json};
 
 use crate::build::BuildReport;
-use crate::diagnostic::{Diagnostic, Lang, Severity, Tally};
+use crate::diagnostic::{Diagnostic, Lang, Severity, Snippet, Tally};
 use crate::rules::catalogue::Catalogue;
 use crate::text::{Label, Localize, capitalized};
 
-/// One finding as a person reads it in a terminal.
+/// One finding as a person reads it in a terminal, like a compiler: the
+/// message, `--> file:line:col`, the source line with a caret under the
+/// column, the legal basis and what to do. A finding that only follows
+/// from another (a link to a page that did not parse) is one indented line
+/// under its cause, without advice: fixing the cause fixes it.
 pub fn human(d: &Diagnostic, lang: Lang) -> String {
+    if d.caused_by.is_some() {
+        return format!(
+            "    {}: {}[{}]: {}\n      --> {}\n",
+            Label::Follows.text(lang),
+            d.severity.text(lang),
+            d.code,
+            d.text(lang),
+            d.location
+        );
+    }
     let mut s = format!(
         "{}[{}]: {}\n  --> {}\n",
         d.severity.text(lang),
@@ -22,6 +36,13 @@ pub fn human(d: &Diagnostic, lang: Lang) -> String {
         d.text(lang),
         d.location
     );
+    if let (Some(snippet), Some(line)) = (&d.snippet, d.location.line) {
+        s.push_str(&snippet_lines(
+            snippet,
+            line,
+            d.location.column.unwrap_or(1),
+        ));
+    }
     if !d.basis.is_empty() {
         let word = Label::Basis.text(lang);
         let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
@@ -36,6 +57,45 @@ pub fn human(d: &Diagnostic, lang: Lang) -> String {
         s.push_str(&format!("  = {word}: {h}\n"));
     }
     s
+}
+
+/// The source line under a location, rustc-style:
+///
+/// ```text
+///    |
+///  4 | biaya_rp = Rp 50.000
+///    |            ^^^^^^^^^
+/// ```
+///
+/// Tabs are shown as four spaces so that the caret stays under its column.
+pub fn snippet_lines(snippet: &Snippet, line: usize, column: usize) -> String {
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len() + 2);
+    let shown = |c: char| {
+        if c == '\t' {
+            "    ".to_string()
+        } else {
+            c.to_string()
+        }
+    };
+    let text: String = snippet.text.chars().map(shown).collect();
+    let before: usize = snippet
+        .text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum();
+    let left = snippet
+        .text
+        .chars()
+        .count()
+        .saturating_sub(column.saturating_sub(1));
+    let width = snippet.width.min(left).max(1);
+    format!(
+        "{gutter}|\n {number} | {text}\n{gutter}| {}{}\n",
+        " ".repeat(before),
+        "^".repeat(width)
+    )
 }
 
 /// Which site a finding belongs to (`sites/<slug>/…`), if any.
@@ -212,6 +272,27 @@ pub fn group_of(code: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_caret_stands_under_the_column() {
+        let s = Snippet {
+            text: "\tbiaya_rp = Rp 50.000".into(),
+            width: 9,
+        };
+        assert_eq!(
+            snippet_lines(&s, 4, 13),
+            "   |\n 4 |     biaya_rp = Rp 50.000\n   |                ^^^^^^^^^\n"
+        );
+        // A column past the end of the line still gets one caret.
+        let end = Snippet {
+            text: "a = ".into(),
+            width: 3,
+        };
+        assert_eq!(
+            snippet_lines(&end, 12, 5),
+            "    |\n 12 | a = \n    |     ^\n"
+        );
+    }
 
     #[test]
     fn github_escapes_per_the_workflow_command_spec() {

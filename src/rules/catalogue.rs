@@ -53,9 +53,16 @@ pub struct Rule {
     /// What is checked (Indonesian).
     #[serde(rename = "cek")]
     pub check: String,
-    /// What is checked, in English (shown with `--lang en`).
+    /// What is checked, in English.
     #[serde(rename = "cek_en")]
     pub check_en: String,
+    /// What an editor should write, with an example (Indonesian): the
+    /// `saran` line of a finding. Kept apart from the machine `cek`.
+    #[serde(rename = "saran")]
+    pub advice: String,
+    /// The same advice in English (shown with `--lang en`).
+    #[serde(rename = "saran_en")]
+    pub advice_en: String,
     /// Legal basis.
     #[serde(rename = "dasar")]
     pub basis: Vec<Basis>,
@@ -78,6 +85,14 @@ impl Rule {
         Bilingual {
             id: self.check.clone(),
             en: self.check_en.clone(),
+        }
+    }
+
+    /// What an editor should do about a finding, in both languages.
+    pub fn advice(&self) -> Bilingual {
+        Bilingual {
+            id: self.advice.clone(),
+            en: self.advice_en.clone(),
         }
     }
 }

@@ -33,19 +33,20 @@ use catalogue::Catalogue;
 pub use html::HtmlFacts;
 
 /// Rules of laman's own that the catalogue does not list (output checks).
-/// Each with its severity and what it requires, in Indonesian and English.
+/// Each with its severity and what an editor should do about a finding
+/// (the `saran` line), in Indonesian and English.
 const OWN_RULES: &[(&str, Severity, &str, &str)] = &[
     (
         "TAUTAN-002",
         Severity::Error,
-        "Tautan di keluaran menuju berkas yang ada (halaman, gambar, dokumen).",
-        "Links in the output lead to files that exist (pages, images, documents).",
+        "Periksa alamat tautan: halaman, gambar atau dokumen yang dituju harus ada di folder situs, misalnya @/layanan/kir.md atau /dokumen/sk-2026.pdf.",
+        "Check the link's address: the page, image or document it leads to must exist in the site folder, e.g. @/layanan/kir.md or /dokumen/sk-2026.pdf.",
     ),
     (
         "TAUTAN-003",
         Severity::Error,
-        "Tautan ke jangkar (#…) menuju id yang ada di halaman tujuan.",
-        "Links to an anchor (#…) lead to an id that exists on the target page.",
+        "Periksa bagian setelah #: halaman tujuan harus punya judul dengan nama itu, misalnya @/layanan/kir.md#persyaratan untuk judul \"## Persyaratan\".",
+        "Check the part after #: the target page must have a heading of that name, e.g. @/layanan/kir.md#persyaratan for the heading \"## Persyaratan\".",
     ),
 ];
 
@@ -130,6 +131,7 @@ struct RuleMeta {
     severity: Severity,
     basis: std::sync::Arc<[Citation]>,
     requirement: Option<std::sync::Arc<Bilingual>>,
+    advice: Option<std::sync::Arc<Bilingual>>,
 }
 
 /// The rules, configured for one regency.
@@ -191,17 +193,20 @@ impl Engine {
                     severity: r.level.severity(),
                     basis: engine.basis(r).into(),
                     requirement: Some(std::sync::Arc::new(r.requirement())),
+                    advice: Some(std::sync::Arc::new(r.advice())),
                 };
                 (r.id.clone(), meta)
             })
-            .chain(OWN_RULES.iter().map(|(id, sev, req_id, req_en)| {
+            .chain(OWN_RULES.iter().map(|(id, sev, advice_id, advice_en)| {
+                let advice = std::sync::Arc::new(Bilingual {
+                    id: (*advice_id).to_string(),
+                    en: (*advice_en).to_string(),
+                });
                 let meta = RuleMeta {
                     severity: *sev,
                     basis: std::sync::Arc::from([]),
-                    requirement: Some(std::sync::Arc::new(Bilingual {
-                        id: (*req_id).to_string(),
-                        en: (*req_en).to_string(),
-                    })),
+                    requirement: None,
+                    advice: Some(advice),
                 };
                 (id.to_string(), meta)
             }))
@@ -239,6 +244,7 @@ impl Engine {
         }
         if let Some(m) = meta {
             d.requirement = m.requirement.clone();
+            d.advice = m.advice.clone();
             d.basis = m.basis.clone();
         }
         d

@@ -3,7 +3,7 @@
 //! static files, unsafe HTML, template limits).
 
 use super::Localize;
-use crate::diagnostic::{FileKind, Lang, Message, TemplateLimitKind};
+use crate::diagnostic::{DateProblem, FileKind, Lang, Message, TemplateLimitKind};
 use crate::trust::html::HtmlProblem;
 use crate::trust::paths::PathProblem;
 use crate::trust::statics::Executable;
@@ -96,45 +96,23 @@ fn text(m: &Message, lang: Lang) -> String {
     use Lang::*;
     use Message::*;
     match (m, lang) {
-        (TomlSyntax { file, detail }, Id) => {
-            format!(
-                "{} bukan TOML yang sah: {}",
-                file_name(*file, Id),
-                first_line(detail)
-            )
-        }
-        (TomlSyntax { file, detail }, En) => {
-            format!(
-                "{} is not valid TOML: {}",
-                file_name(*file, En),
-                first_line(detail)
-            )
-        }
-        (YamlSyntax { detail }, Id) => format!("front matter bukan YAML yang sah: {detail}"),
-        (YamlSyntax { detail }, En) => format!("front matter is not valid YAML: {detail}"),
+        (
+            TomlSyntax { .. }
+            | YamlSyntax { .. }
+            | WrongType { .. }
+            | InvalidDate { .. }
+            | NumberFormat { .. }
+            | CurlyQuotes { .. }
+            | UnclosedString { .. }
+            | DuplicateKey { .. }
+            | YamlTab,
+            lang,
+        ) => editor_text(m, lang),
         (UnknownKey { file, key, .. }, Id) => {
             format!("kunci `{key}` tidak dikenal di {}", file_name(*file, Id))
         }
         (UnknownKey { file, key, .. }, En) => {
             format!("unknown key `{key}` in {}", file_name(*file, En))
-        }
-        (
-            WrongType {
-                found, expected, ..
-            },
-            Id,
-        ) => format!(
-            "tipe nilai salah: tertulis {}, seharusnya {}",
-            type_word(found, Id),
-            type_word(expected, Id)
-        ),
-        (
-            WrongType {
-                found, expected, ..
-            },
-            En,
-        ) => {
-            format!("wrong type: found {found}, expected {expected}")
         }
         (MissingKey { file, key }, Id) => {
             format!("kunci wajib `{key}` tidak ada di {}", file_name(*file, Id))
@@ -149,8 +127,6 @@ fn text(m: &Message, lang: Lang) -> String {
         (InvalidValue { value, .. }, En) => format!("the value `{value}` is not allowed here"),
         (UnknownPageKind { kind, .. }, Id) => format!("jenis halaman `{kind}` tidak dikenal"),
         (UnknownPageKind { kind, .. }, En) => format!("unknown page kind (jenis) `{kind}`"),
-        (InvalidDate { value }, Id) => format!("tanggal `{value}` tidak sah"),
-        (InvalidDate { value }, En) => format!("`{value}` is not a valid date"),
         (UnclosedFrontMatter { delimiter }, Id) => {
             format!("front matter dibuka dengan `{delimiter}` tetapi tidak pernah ditutup")
         }
@@ -260,28 +236,19 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
     use Lang::*;
     use Message::*;
     let h = match (m, lang) {
-        (TomlSyntax { .. }, Id) => {
-            "periksa tanda kutip, tanda `=` dan kurung pada baris ini; teks harus diapit \"…\""
-                .to_string()
-        }
-        (TomlSyntax { .. }, En) => {
-            "check quotes, `=` signs and brackets on this line; text must be quoted \"…\"".into()
-        }
-        (YamlSyntax { .. }, Id) => "periksa indentasi dan tanda `:` pada baris ini".into(),
-        (YamlSyntax { .. }, En) => "check the indentation and `:` on this line".into(),
-        (UnknownKey { expected, .. }, Id) if !expected.is_empty() => format!(
-            "periksa ejaan; kunci yang dikenal di sini: {}",
-            list(expected)
-        ),
-        (UnknownKey { expected, .. }, En) if !expected.is_empty() => {
-            format!("check the spelling; keys known here: {}", list(expected))
-        }
-        (UnknownKey { .. }, Id) => "hapus kunci ini atau pindahkan ke tabel [extra]".into(),
-        (UnknownKey { .. }, En) => "remove this key or move it into an [extra] table".into(),
-        (WrongType { .. }, Id) => {
-            "ubah nilainya ke tipe yang diminta (lihat docs/panduan-editor.md)".into()
-        }
-        (WrongType { .. }, En) => "change the value to the expected type".into(),
+        (
+            TomlSyntax { .. }
+            | YamlSyntax { .. }
+            | UnknownKey { .. }
+            | WrongType { .. }
+            | InvalidDate { .. }
+            | NumberFormat { .. }
+            | CurlyQuotes { .. }
+            | UnclosedString { .. }
+            | DuplicateKey { .. }
+            | YamlTab,
+            lang,
+        ) => return editor_hint(m, lang),
         (MissingKey { key, .. }, Id) => format!("tambahkan `{key} = …`"),
         (MissingKey { key, .. }, En) => format!("add `{key} = …`"),
         (InvalidValue { allowed, .. }, Id) if !allowed.is_empty() => {
@@ -311,13 +278,6 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         }
         (UnknownPageKind { .. }, Id) => "daftar jenis halaman ada di docs/panduan-editor.md".into(),
         (UnknownPageKind { .. }, En) => "the page kinds are listed in docs/panduan-editor.md".into(),
-        (InvalidDate { .. }, Id) => {
-            "tulis tanggal sebagai TTTT-BB-HH, misalnya 2025-01-31, dan pastikan tanggalnya ada"
-                .into()
-        }
-        (InvalidDate { .. }, En) => {
-            "write dates as YYYY-MM-DD, e.g. 2025-01-31, and make sure the day exists".into()
-        }
         (UnclosedFrontMatter { delimiter }, Id) => {
             format!("tambahkan baris `{delimiter}` setelah kunci terakhir")
         }
@@ -560,6 +520,454 @@ fn template_limit(name: &str, limit: &TemplateLimitKind, lang: Lang) -> String {
 
 fn first_line(s: &str) -> &str {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+}
+
+// ---------------------------------------------------------------------------
+// Messages for editors: the parse errors of front matter, site.toml and
+// laman.toml, each naming the key and the mistake, with advice right for
+// that mistake (a date, money, curly quotes, a missing quote, a key written
+// twice, a tab in YAML, a misspelled key).
+
+/// The example date of the advice when the editor's own date cannot be read.
+const EXAMPLE_DAY: &str = "2026-05-12";
+
+/// `` `key` `` then `rest`, or `rest` alone when the key is unknown.
+fn keyed(key: &Option<String>, with_key: impl FnOnce(&str) -> String, without: String) -> String {
+    match key {
+        Some(k) => with_key(k),
+        None => without,
+    }
+}
+
+fn editor_text(m: &Message, lang: Lang) -> String {
+    use Lang::*;
+    use Message::*;
+    match (m, lang) {
+        (TomlSyntax { file, key, detail }, _) => {
+            let (what, _) = toml_detail(detail, lang);
+            let at = key_suffix(key, lang);
+            match lang {
+                Id => format!("{} bukan TOML yang sah: {what}{at}", file_name(*file, Id)),
+                En => format!("{} is not valid TOML: {what}{at}", file_name(*file, En)),
+            }
+        }
+        (YamlSyntax { key, detail }, _) => {
+            let what = yaml_detail(detail, lang);
+            let at = key_suffix(key, lang);
+            match lang {
+                Id => format!("front matter bukan YAML yang sah: {what}{at}"),
+                En => format!("front matter is not valid YAML: {what}{at}"),
+            }
+        }
+        (
+            WrongType {
+                key: None,
+                found,
+                expected,
+                ..
+            },
+            Id,
+        ) => format!(
+            "tipe nilai salah: tertulis {}, seharusnya {}",
+            type_word(found, Id),
+            type_word(expected, Id)
+        ),
+        (
+            WrongType {
+                key: None,
+                found,
+                expected,
+                ..
+            },
+            En,
+        ) => format!(
+            "wrong type: found {}, expected {}",
+            found,
+            type_word_en(expected)
+        ),
+        (
+            WrongType {
+                key: Some(k),
+                found,
+                expected,
+                ..
+            },
+            Id,
+        ) => format!(
+            "`{k}` harus {}, tertulis {}",
+            type_word(expected, Id),
+            type_word(found, Id)
+        ),
+        (
+            WrongType {
+                key: Some(k),
+                found,
+                expected,
+                ..
+            },
+            En,
+        ) => {
+            format!("`{k}` must be {}, found {found}", type_word_en(expected))
+        }
+        (
+            InvalidDate {
+                key,
+                value,
+                problem,
+                ..
+            },
+            Id,
+        ) => match problem {
+            DateProblem::Format => keyed(
+                key,
+                |k| format!("tanggal `{k}` ditulis `{value}`, bukan TTTT-BB-HH"),
+                format!("tanggal `{value}` tidak ditulis TTTT-BB-HH"),
+            ),
+            DateProblem::NoSuchDay => keyed(
+                key,
+                |k| format!("tanggal `{k}` = `{value}` tidak ada di kalender"),
+                format!("tanggal `{value}` tidak ada di kalender"),
+            ),
+        },
+        (
+            InvalidDate {
+                key,
+                value,
+                problem,
+                ..
+            },
+            En,
+        ) => match problem {
+            DateProblem::Format => keyed(
+                key,
+                |k| format!("the date `{k}` is written `{value}`, not YYYY-MM-DD"),
+                format!("the date `{value}` is not written YYYY-MM-DD"),
+            ),
+            DateProblem::NoSuchDay => keyed(
+                key,
+                |k| format!("the date `{k}` = `{value}` does not exist"),
+                format!("the date `{value}` does not exist"),
+            ),
+        },
+        (NumberFormat { key, value, .. }, Id) => keyed(
+            key,
+            |k| format!("`{k}` harus angka bulat, tertulis `{value}`"),
+            format!("angka bulat tertulis `{value}`"),
+        ),
+        (NumberFormat { key, value, .. }, En) => keyed(
+            key,
+            |k| format!("`{k}` must be a whole number, found `{value}`"),
+            format!("a whole number is written `{value}`"),
+        ),
+        (CurlyQuotes { key, .. }, Id) => keyed(
+            key,
+            |k| {
+                format!(
+                    "`{k}` memakai tanda kutip miring “…”; TOML hanya mengenal tanda kutip lurus \"…\""
+                )
+            },
+            "tanda kutip miring “…” di baris ini; TOML hanya mengenal tanda kutip lurus \"…\""
+                .into(),
+        ),
+        (CurlyQuotes { key, .. }, En) => keyed(
+            key,
+            |k| format!("`{k}` uses curly quotes “…”; TOML only knows straight quotes \"…\""),
+            "curly quotes “…” on this line; TOML only knows straight quotes \"…\"".into(),
+        ),
+        (UnclosedString { key, .. }, Id) => keyed(
+            key,
+            |k| format!("teks `{k}` dibuka dengan tanda kutip di sini tetapi tidak ditutup"),
+            "teks ini dibuka dengan tanda kutip tetapi tidak ditutup".into(),
+        ),
+        (UnclosedString { key, .. }, En) => keyed(
+            key,
+            |k| format!("the text of `{k}` opens with a quote here but is never closed"),
+            "this text opens with a quote but is never closed".into(),
+        ),
+        (
+            DuplicateKey {
+                key,
+                first_line,
+                second_line,
+                ..
+            },
+            Id,
+        ) => {
+            format!("kunci `{key}` ditulis dua kali: di baris {first_line} dan baris {second_line}")
+        }
+        (
+            DuplicateKey {
+                key,
+                first_line,
+                second_line,
+                ..
+            },
+            En,
+        ) => {
+            format!("the key `{key}` is written twice: on line {first_line} and line {second_line}")
+        }
+        (YamlTab, Id) => {
+            "ada karakter tab di awal baris; YAML hanya menerima spasi untuk indentasi".into()
+        }
+        (YamlTab, En) => {
+            "a tab character starts this line; YAML accepts only spaces for indentation".into()
+        }
+        // Only the variants above are sent here.
+        (other, lang) => text(other, lang),
+    }
+}
+
+fn editor_hint(m: &Message, lang: Lang) -> Option<String> {
+    use Lang::*;
+    use Message::*;
+    let h = match (m, lang) {
+        (TomlSyntax { detail, .. }, _) => toml_detail(detail, lang).1,
+        (YamlSyntax { .. }, Id) => "periksa indentasi (spasi, bukan tab) dan tanda `:` pada baris ini; teks yang berisi `:` diapit tanda kutip".into(),
+        (YamlSyntax { .. }, En) => "check the indentation (spaces, not tabs) and the `:` on this line; quote text that contains `:`".into(),
+        (UnknownKey { key, expected, .. }, _) => match (nearest(key, expected), lang) {
+            (Some(s), Id) => format!("mungkin maksudnya `{s}`?"),
+            (Some(s), En) => format!("did you mean `{s}`?"),
+            (None, Id) if !expected.is_empty() => {
+                format!("periksa ejaan; kunci yang dikenal di sini: {}", list(expected))
+            }
+            (None, En) if !expected.is_empty() => {
+                format!("check the spelling; keys known here: {}", list(expected))
+            }
+            (None, Id) => "hapus kunci ini atau pindahkan ke tabel [extra]".into(),
+            (None, En) => "remove this key or move it into an [extra] table".into(),
+        },
+        (WrongType { expected, .. }, Id) if is_whole_number(expected) => {
+            "tulis angka tanpa tanda kutip, Rp dan titik, mis. 0 atau 50000".into()
+        }
+        (WrongType { expected, .. }, En) if is_whole_number(expected) => {
+            "write the number without quotes, Rp and dots, e.g. 0 or 50000".into()
+        }
+        (WrongType { .. }, Id) => {
+            "ubah nilainya ke tipe yang diminta (lihat docs/panduan-editor.md)".into()
+        }
+        (WrongType { .. }, En) => "change the value to the expected type".into(),
+        (InvalidDate { suggestion, .. }, Id) => {
+            format!("tulis TTTT-BB-HH, mis. {}", suggestion.as_deref().unwrap_or(EXAMPLE_DAY))
+        }
+        (InvalidDate { suggestion, .. }, En) => {
+            format!("write YYYY-MM-DD, e.g. {}", suggestion.as_deref().unwrap_or(EXAMPLE_DAY))
+        }
+        (NumberFormat { suggestion, .. }, Id) => {
+            format!("tulis angka tanpa Rp dan titik: {suggestion}")
+        }
+        (NumberFormat { suggestion, .. }, En) => {
+            format!("write the number without Rp and dots: {suggestion}")
+        }
+        (CurlyQuotes { .. }, Id) => "ganti “ dan ” dengan \" (pengolah kata seperti Word mengubahnya otomatis; salin dari penyunting teks biasa)".into(),
+        (CurlyQuotes { .. }, En) => "replace “ and ” with \" (word processors change quotes on their own; copy from a plain-text editor)".into(),
+        (UnclosedString { .. }, Id) => "tambahkan \" di akhir teks, pada baris yang sama".into(),
+        (UnclosedString { .. }, En) => "add \" at the end of the text, on the same line".into(),
+        (DuplicateKey { .. }, Id) => "hapus salah satunya dan simpan nilai yang benar".into(),
+        (DuplicateKey { .. }, En) => "delete one of them and keep the right value".into(),
+        (YamlTab, Id) => "ganti tab dengan spasi, mis. dua spasi sebelum `- KTP`".into(),
+        (YamlTab, En) => "replace the tab with spaces, e.g. two spaces before `- KTP`".into(),
+        (other, lang) => return hint(other, lang),
+    };
+    Some(h)
+}
+
+/// ` (kunci `x`)` / ` (key `x`)`, or nothing.
+fn key_suffix(key: &Option<String>, lang: Lang) -> String {
+    match (key, lang) {
+        (Some(k), Lang::Id) => format!(" (kunci `{k}`)"),
+        (Some(k), Lang::En) => format!(" (key `{k}`)"),
+        (None, _) => String::new(),
+    }
+}
+
+/// The closest of `known` to a misspelled `key`, when it is close enough
+/// to be a typo (at most a third of its letters differ, and at least 1).
+pub fn nearest<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
+    let limit = (key.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(key, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+fn is_whole_number(expected: &str) -> bool {
+    matches!(
+        expected.trim(),
+        "u8" | "u16"
+            | "u32"
+            | "u64"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "isize"
+            | "integer"
+            | "an integer"
+    )
+}
+
+/// Serde's type names said in English an editor reads.
+fn type_word_en(serde_word: &str) -> String {
+    let w = serde_word.trim();
+    match w {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" | "integer" | "an integer" => {
+            "a whole number".into()
+        }
+        "a date (YYYY-MM-DD)" | "a TOML datetime" => "a date (YYYY-MM-DD)".into(),
+        "a sequence" => "a list [ … ]".into(),
+        "a map" => "a table { … }".into(),
+        "a boolean" => "true or false".into(),
+        _ => w.to_string(),
+    }
+}
+
+/// The words of a TOML parser error and the advice for it. The parser says
+/// what it found, then what it expected (`…, expected `]``); the first part
+/// names the mistake.
+fn toml_detail(detail: &str, lang: Lang) -> (String, String) {
+    let head = first_line(detail);
+    let what = head.split(", expected").next().unwrap_or(head).trim();
+    let known: Option<(&str, &str, &str, &str)> = match what {
+        "string values must be quoted" => Some((
+            "teks harus diapit tanda kutip",
+            "apit teksnya dengan tanda kutip lurus, mis. judul = \"Layanan KIR\"",
+            "text must be quoted",
+            "put straight quotes around the text, e.g. judul = \"Layanan KIR\"",
+        )),
+        "missing opening quote" => Some((
+            "tanda kutip pembuka tidak ada",
+            "tambahkan \" di awal teks, mis. judul = \"Layanan KIR\"",
+            "the opening quote is missing",
+            "add \" at the start of the text, e.g. judul = \"Layanan KIR\"",
+        )),
+        "missing comma between array elements" => Some((
+            "koma di antara butir daftar hilang",
+            "pisahkan butir daftar dengan koma, mis. [\"KTP\", \"KK\"]",
+            "a comma between list items is missing",
+            "separate list items with commas, e.g. [\"KTP\", \"KK\"]",
+        )),
+        "unclosed array" => Some((
+            "daftar [ … ] tidak ditutup",
+            "tutup daftar dengan `]` setelah butir terakhir",
+            "a list [ … ] is never closed",
+            "close the list with `]` after its last item",
+        )),
+        "unclosed inline table" => Some((
+            "tabel { … } tidak ditutup",
+            "tutup tabel dengan `}` pada baris yang sama",
+            "a table { … } is never closed",
+            "close the table with `}` on the same line",
+        )),
+        "unclosed table" | "unclosed array table" => Some((
+            "judul tabel [ … ] tidak ditutup",
+            "tutup judul tabel dengan `]`, mis. [alamat]",
+            "a table header [ … ] is never closed",
+            "close the table header with `]`, e.g. [alamat]",
+        )),
+        "key with no value" | "missing value for key" | "missing value" => Some((
+            "kunci tanpa nilai",
+            "tulis kunci = nilai, mis. judul = \"Layanan KIR\"",
+            "a key without a value",
+            "write key = value, e.g. judul = \"Layanan KIR\"",
+        )),
+        "invalid key" | "invalid unquoted key" | "unquoted keys cannot be empty" => Some((
+            "nama kunci tidak sah",
+            "nama kunci hanya huruf, angka, `_` dan `-`, mis. tanggal_mutakhir",
+            "the key's name is not valid",
+            "key names use only letters, digits, `_` and `-`, e.g. tanggal_mutakhir",
+        )),
+        "unexpected key or value" | "unexpected content" => Some((
+            "ada tulisan lain setelah nilainya",
+            "satu baris hanya berisi satu kunci = nilai; teks panjang diapit satu pasang tanda kutip",
+            "there is more after the value",
+            "one line holds one key = value; long text goes inside one pair of quotes",
+        )),
+        "invalid boolean" => Some((
+            "nilai benar/salah tidak sah",
+            "tulis true atau false, tanpa tanda kutip",
+            "a true/false value is not valid",
+            "write true or false, without quotes",
+        )),
+        "invalid integer number"
+        | "invalid float"
+        | "unexpected leading zero"
+        | "invalid number" => Some((
+            "angka tidak ditulis dengan benar",
+            "tulis angka tanpa Rp, titik dan spasi, mis. 50000",
+            "a number is not written correctly",
+            "write the number without Rp, dots or spaces, e.g. 50000",
+        )),
+        "invalid basic string" | "invalid string" | "invalid literal string" => Some((
+            "teks tidak ditulis dengan benar",
+            "periksa tanda kutip pembuka dan penutup teks ini",
+            "a text is not written correctly",
+            "check this text's opening and closing quotes",
+        )),
+        "extra comma in array" | "extra comma in inline table" => Some((
+            "ada koma berlebih",
+            "hapus koma yang berlebih",
+            "there is an extra comma",
+            "remove the extra comma",
+        )),
+        _ => None,
+    };
+    match (known, lang) {
+        (Some((id, id_hint, _, _)), Lang::Id) => (id.to_string(), id_hint.to_string()),
+        (Some((_, _, en, en_hint)), Lang::En) => (en.to_string(), en_hint.to_string()),
+        (None, Lang::Id) => (
+            format!("penulisan tidak sah ({what})"),
+            "periksa tanda kutip, tanda `=` dan kurung pada baris ini".into(),
+        ),
+        (None, Lang::En) => (
+            what.to_string(),
+            "check the quotes, `=` signs and brackets on this line".into(),
+        ),
+    }
+}
+
+/// The words of a YAML parser error.
+fn yaml_detail(detail: &str, lang: Lang) -> String {
+    let what = first_line(detail);
+    let table: [(&str, &str); 6] = [
+        (
+            "mapping values are not allowed",
+            "tanda `:` tidak boleh di sini",
+        ),
+        (
+            "did not find expected key",
+            "kunci yang diharapkan tidak ada (periksa indentasi)",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "tanda `-` butir daftar tidak ada",
+        ),
+        (
+            "found character that cannot start any token",
+            "ada karakter yang tidak dapat mengawali nilai",
+        ),
+        (
+            "found unexpected end of stream",
+            "berkas berakhir sebelum waktunya",
+        ),
+        (
+            "could not find expected ':'",
+            "tanda `:` setelah kunci tidak ada",
+        ),
+    ];
+    match lang {
+        Lang::En => what.to_string(),
+        Lang::Id => table
+            .iter()
+            .find(|(en, _)| what.starts_with(en))
+            .map_or_else(
+                || format!("penulisan tidak sah ({what})"),
+                |(_, id)| (*id).to_string(),
+            ),
+    }
 }
 
 #[cfg(test)]

@@ -8,12 +8,13 @@
 //! Depends on `diagnostic` (the data) and never the reverse. Editors are
 //! civil servants, not programmers: say what is wrong and what to do, plainly.
 
+pub mod cli;
 mod message;
 mod rule;
 
 use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Severity, Verification};
 
-pub use message::type_word;
+pub use message::{nearest, type_word};
 
 /// Something a person reads, said in their language.
 pub trait Localize {
@@ -78,11 +79,23 @@ impl Localize for Diagnostic {
         self.message.text(lang)
     }
 
-    /// What to do about it (for a content rule: what it requires).
+    /// What to do about it (for a content rule: the catalogue's `saran`,
+    /// written for an editor, never its machine `cek`).
+    /// A finding that only follows from another (a link to a page that did
+    /// not parse) says to fix that one: its own advice would send the
+    /// editor to the wrong file.
     fn hint(&self, lang: Lang) -> Option<String> {
+        if let Some(cause) = &self.caused_by {
+            return Some(match lang {
+                Lang::Id => {
+                    format!("perbaiki dulu galat di {cause}; galat ini lalu hilang sendiri")
+                }
+                Lang::En => format!("fix the error at {cause} first; this one then goes away"),
+            });
+        }
         self.message
             .hint(lang)
-            .or_else(|| self.requirement.as_ref().map(|r| r.text(lang)))
+            .or_else(|| self.advice.as_ref().map(|r| r.text(lang)))
     }
 }
 
@@ -95,6 +108,8 @@ pub enum Label {
     Severity,
     /// `saran` / `help`: what to do.
     Help,
+    /// In front of a finding that follows from the one above it.
+    Follows,
 }
 
 impl Localize for Label {
@@ -106,6 +121,8 @@ impl Localize for Label {
             (Label::Severity, Lang::En) => "severity",
             (Label::Help, Lang::Id) => "saran",
             (Label::Help, Lang::En) => "help",
+            (Label::Follows, Lang::Id) => "akibat galat di atas",
+            (Label::Follows, Lang::En) => "follows from the error above",
         }
         .to_string()
     }
@@ -203,6 +220,32 @@ mod tests {
         let d = Seconds(std::time::Duration::from_millis(1_234_560));
         assert_eq!(d.text(Lang::Id), "1.234,56 d");
         assert_eq!(d.text(Lang::En), "1,234.56 s");
+    }
+
+    #[test]
+    fn a_consequence_points_at_its_cause() {
+        use crate::diagnostic::{Location, Message};
+        let mut d = Diagnostic::new(
+            Location::at("sites/a/content/_index.md", 7, 3),
+            Message::BrokenInternalLink {
+                target: "@/kir.md".into(),
+            },
+        );
+        assert!(
+            d.hint(Lang::Id)
+                .is_some_and(|h| h.starts_with("tulis jalur"))
+        );
+        d.caused_by = Some(Location::at("sites/a/content/kir.md", 4, 12));
+        assert_eq!(
+            d.hint(Lang::Id).as_deref(),
+            Some(
+                "perbaiki dulu galat di sites/a/content/kir.md:4:12; galat ini lalu hilang sendiri"
+            )
+        );
+        assert_eq!(
+            d.hint(Lang::En).as_deref(),
+            Some("fix the error at sites/a/content/kir.md:4:12 first; this one then goes away")
+        );
     }
 
     #[test]

@@ -227,17 +227,16 @@ fn malformed_toml_front_matter_is_located() {
     );
     let d = only_finding(&r);
     assert_eq!(d.code, "META-002");
-    // toml notices the unterminated string at the end of its line.
-    assert_eq!(d.location.to_string(), "sites/alpha/content/rusak.md:3:27");
-    assert!(
-        d.text(Lang::Id)
-            .starts_with("front matter bukan TOML yang sah: "),
-        "{}",
-        d.text(Lang::Id)
+    // toml notices the unterminated string at the end of its line; the
+    // editor is shown the quote that opens it.
+    assert_eq!(d.location.to_string(), "sites/alpha/content/rusak.md:3:15");
+    assert_eq!(
+        d.text(Lang::Id),
+        "teks `description` dibuka dengan tanda kutip di sini tetapi tidak ditutup"
     );
-    assert!(
-        d.text(Lang::En)
-            .starts_with("front matter is not valid TOML: ")
+    assert_eq!(
+        d.text(Lang::En),
+        "the text of `description` opens with a quote here but is never closed"
     );
 }
 
@@ -271,7 +270,7 @@ fn unknown_key_is_named_with_the_keys_that_exist() {
     let d = only_finding(&r);
     assert_eq!(
         human(d, Lang::Id),
-        "galat[META-002]: kunci `misii` tidak dikenal di front matter\n  --> sites/alpha/content/visi.md:5:1\n  = saran: periksa ejaan; kunci yang dikenal di sini: `title`, `description`, `date`, `updated`, `draft`, `weight`, `template`, `aliases`, `sort_by`, `paginate_by`, `darurat`, `extra`, `jenis`, `visi`, `misi`, `sumber`, `periode_akhir`\n"
+        "galat[META-002]: kunci `misii` tidak dikenal di front matter\n  --> sites/alpha/content/visi.md:5:1\n   |\n 5 | misii = [\"a\"]\n   | ^^^^^\n  = saran: mungkin maksudnya `misi`?\n"
     );
     assert_eq!(
         human(d, Lang::En).lines().next(),
@@ -292,11 +291,11 @@ fn wrong_type_says_what_was_expected() {
     );
     assert_eq!(
         d.text(Lang::Id),
-        "tipe nilai salah: tertulis teks \"gratis\", seharusnya bilangan bulat tidak negatif"
+        "`biaya_rp` harus bilangan bulat tidak negatif, tertulis teks \"gratis\""
     );
     assert_eq!(
         d.text(Lang::En),
-        "wrong type: found string \"gratis\", expected u64"
+        "`biaya_rp` must be a whole number (0 or more), found string \"gratis\""
     );
 }
 
@@ -309,7 +308,7 @@ fn unknown_jenis_suggests_the_nearest_kind() {
     let d = only_finding(&r);
     assert_eq!(
         human(d, Lang::Id),
-        "galat[META-002]: jenis halaman `standar-layanan` tidak dikenal\n  --> sites/alpha/content/layanan/kir.md:3:1\n  = saran: mungkin maksudnya `standar-pelayanan`? Daftar jenis ada di docs/panduan-editor.md\n"
+        "galat[META-002]: jenis halaman `standar-layanan` tidak dikenal\n  --> sites/alpha/content/layanan/kir.md:3:1\n   |\n 3 | jenis = \"standar-layanan\"\n   | ^^^^^\n  = saran: mungkin maksudnya `standar-pelayanan`? Daftar jenis ada di docs/panduan-editor.md\n"
     );
 }
 
@@ -324,8 +323,14 @@ fn invalid_date_is_located_at_the_value() {
         d.location.to_string(),
         "sites/alpha/content/berita/salah.md:4:8"
     );
-    assert_eq!(d.text(Lang::Id), "tanggal `2026-02-30` tidak sah");
-    assert_eq!(d.text(Lang::En), "`2026-02-30` is not a valid date");
+    assert_eq!(
+        d.text(Lang::Id),
+        "tanggal `date` = `2026-02-30` tidak ada di kalender"
+    );
+    assert_eq!(
+        d.text(Lang::En),
+        "the date `date` = `2026-02-30` does not exist"
+    );
 }
 
 #[test]

@@ -313,14 +313,55 @@ fn page_field_rules_fail_when_a_field_is_removed() {
 }
 
 #[test]
-fn a_missing_field_is_reported_with_basis_and_requirement() {
+fn a_missing_field_is_reported_with_basis_and_advice() {
     let p = dinkes();
     drop_key(&p, SP, "persyaratan");
     let r = p.check();
     let d = of_rule(&r, "LAYANAN-002")[0];
     assert_eq!(
         human(d, Lang::Id),
-        "galat[LAYANAN-002]: `persyaratan` wajib diisi\n  --> sites/dinkes/content/layanan/verifikasi-izin-apotek.md\n  = dasar: Undang-Undang Nomor 25 Tahun 2009 Pasal 21 huruf b, c, d, e, f, j (sumber sekunder); Peraturan Menteri PANRB Nomor 15 Tahun 2014 Lampiran: komponen service delivery (dipublikasikan) (belum diverifikasi)\n  = saran: persyaratan[] tidak kosong; prosedur[] tidak kosong; jangka_waktu {nilai>0, satuan dalam satuan_jangka_waktu}; biaya_rp integer >= 0; produk tidak kosong; pengaduan[] berisi id kanal.\n"
+        "galat[LAYANAN-002]: `persyaratan` wajib diisi\n  --> sites/dinkes/content/layanan/verifikasi-izin-apotek.md\n  = dasar: Undang-Undang Nomor 25 Tahun 2009 Pasal 21 huruf b, c, d, e, f, j (sumber sekunder); Peraturan Menteri PANRB Nomor 15 Tahun 2014 Lampiran: komponen service delivery (dipublikasikan) (belum diverifikasi)\n  = saran: Isi keenam komponen: persyaratan = [\"KTP\"], prosedur = [\"…\"], jangka_waktu = { nilai = 3, satuan = \"hari kerja\" }, biaya_rp = 0 (angka tanpa Rp dan titik), produk = \"…\" dan pengaduan = [\"lapor\"].\n"
+    );
+}
+
+/// Every finding of a catalogue rule shows the rule's human `saran` (what
+/// to write, with an example), never its machine `cek`: in the terminal,
+/// the JSON (which the serve overlay shows) and the compliance report.
+#[test]
+fn findings_show_the_human_saran_not_the_machine_check() {
+    let p = Project::fixture("minimal");
+    let catalogue = laman::rules::catalogue::Catalogue::shipped();
+    let r = p.check();
+    let mut seen = 0;
+    for d in r.all_diagnostics() {
+        let Some(rule) = catalogue.rules.get(d.code) else {
+            continue;
+        };
+        seen += 1;
+        for lang in [Lang::Id, Lang::En] {
+            let hint = d.hint(lang).unwrap_or_default();
+            let (advice, check) = match lang {
+                Lang::Id => (&rule.advice, &rule.check),
+                Lang::En => (&rule.advice_en, &rule.check_en),
+            };
+            if matches!(*d.message, laman::Message::Rule { .. }) {
+                assert_eq!(&hint, advice, "{} {lang:?}", d.code);
+            }
+            assert_ne!(&hint, check, "{} {lang:?}", d.code);
+        }
+    }
+    assert!(seen > 20, "{seen} findings of catalogue rules");
+    let dir = p.path("laporan");
+    let out = p.cli(&["check", "--today", "2026-11-23", "--report", "laporan"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let html = std::fs::read_to_string(dir.join("alpha.html")).expect("report");
+    let lapor = catalogue.rules.get("ADUAN-001").expect("ADUAN-001");
+    assert!(lapor.advice.starts_with("Buat halaman jenis = "));
+    assert!(lapor.check.starts_with("Halaman jenis=pengaduan ada"));
+    assert!(html.contains("Buat halaman jenis = "), "{html}");
+    assert!(
+        !html.contains("Halaman jenis=pengaduan ada"),
+        "the report shows the machine check"
     );
 }
 
@@ -946,6 +987,97 @@ fn every_golden_format_in_english_says_nothing_in_indonesian() {
     // The stop list catches what it should: the same run in Indonesian.
     let id = p.cli(&["check", "--today", "2026-11-23"]);
     assert!(!indonesian_words(&id.stdout).is_empty(), "{}", id.stdout);
+}
+
+/// More of laman's own Indonesian words, for the messages of the golden
+/// files (editor mistakes, usage errors, help pages).
+const INDONESIAN_MORE: &[&str] = &[
+    "tulis",
+    "kunci",
+    "baris",
+    "mungkin",
+    "maksudnya",
+    "akibat",
+    "perintah",
+    "penggunaan",
+    "bawaan",
+    "pilihan",
+    "harus",
+    "ganti",
+    "hapus",
+    "tambahkan",
+    "bukan",
+    "angka",
+    "dengan",
+    "yang",
+    "bantuan",
+    "tampilkan",
+];
+
+/// What a golden file says in laman's own words: without the source lines
+/// it quotes (` 4 | biaya_rp = …`), the legal citations (the regulations'
+/// own titles), and what is quoted in `…`, "…" or “…” (the editor's values,
+/// keys and example values, which are Indonesian by nature).
+fn own_words(text: &str) -> String {
+    let mut said = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let quoted_source = t
+            .split_once(" | ")
+            .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        if quoted_source || t.starts_with("= basis:") {
+            continue;
+        }
+        let mut inside: Option<char> = None;
+        for c in line.chars() {
+            match (inside, c) {
+                (None, '`' | '"' | '“') => inside = Some(if c == '“' { '”' } else { c }),
+                (Some(close), _) if c == close => inside = None,
+                (None, _) => said.push(c),
+                _ => {}
+            }
+        }
+        said.push('\n');
+    }
+    said
+}
+
+/// Every golden file of English output says nothing in Indonesian: the
+/// messages for editors (`pesan/*.en.txt`), the usage errors and help
+/// pages, and `laman check --lang en`.
+#[test]
+fn every_english_golden_file_says_nothing_in_indonesian() {
+    let dir = repo().join("tests/golden");
+    let mut files: Vec<std::path::PathBuf> = vec![dir.join("check/human-en-beta.txt")];
+    for entry in std::fs::read_dir(dir.join("pesan")).expect("tests/golden/pesan") {
+        let path = entry.expect("entry").path();
+        if path.to_string_lossy().ends_with(".en.txt") {
+            files.push(path);
+        }
+    }
+    assert!(files.len() > 20, "{} English golden files", files.len());
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("golden file");
+        let said = own_words(&text);
+        let found: Vec<String> = said
+            .split(|c: char| !(c.is_alphanumeric() || "-_/.".contains(c)))
+            .map(|w| w.trim_matches('.').to_lowercase())
+            .filter(|w| INDONESIAN.contains(&w.as_str()) || INDONESIAN_MORE.contains(&w.as_str()))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{} says {found:?}:\n{said}",
+            path.display()
+        );
+    }
+    // The list catches what it should: the same files in Indonesian.
+    let id = std::fs::read_to_string(dir.join("pesan/biaya-rp.id.txt")).expect("golden");
+    assert!(
+        own_words(&id)
+            .split_whitespace()
+            .any(|w| INDONESIAN_MORE.contains(&w)),
+        "{id}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod check;
 mod conformance;
 mod host;
 mod impor;
+mod pesan;
 mod publish;
 mod security;
 mod serve;

@@ -157,6 +157,11 @@ impl Project {
             .args(args)
             .current_dir(self.root())
             .env("SOURCE_DATE_EPOCH", now().timestamp().to_string())
+            // The language is laman's default (Bahasa Indonesia) or the
+            // test's `--lang`, whatever the locale of the machine.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .output()
             .expect("run laman");
         CliOutput {
