@@ -21,6 +21,9 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
+    /// There is no laman.toml in the project folder: not a project (yet).
+    #[error("laman.toml not found in {} — run `laman init --profile PROFILE` (cianjur, pangandaran, purwakarta, limapuluhkota, bogor, nasional) or `-C DIR`", .0.display())]
+    NoProject(PathBuf),
     /// A site named on the command line does not exist.
     #[error("no site `{0}` under sites/")]
     UnknownSite(String),
@@ -71,6 +74,10 @@ impl Localize for Error {
     /// English text is `Display`; a config error is its diagnostic's text.
     fn text(&self, lang: Lang) -> String {
         match (self, lang) {
+            (Error::NoProject(dir), Lang::Id) => format!(
+                "laman.toml tidak ditemukan di {} — jalankan `laman init --profile PROFIL` (cianjur, pangandaran, purwakarta, limapuluhkota, bogor, nasional) atau `-C DIR`",
+                dir.display()
+            ),
             (Error::UnknownSite(s), Lang::Id) => format!("tidak ada situs `{s}` di sites/"),
             (Error::Exists(p), Lang::Id) => format!("{} sudah ada; tidak ditimpa", p.display()),
             (Error::Busy { path, holder }, Lang::Id) => format!(

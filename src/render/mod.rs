@@ -1,5 +1,6 @@
-//! Rendering with Tera: the theme (themes/default/templates), a site's own
-//! overrides (sites/<slug>/templates), the two filters laman adds
+//! Rendering with Tera: the theme (the default theme built into the binary,
+//! with a project's own `themes/default/` files over it one by one), a
+//! site's own overrides (sites/<slug>/templates), the two filters laman adds
 //! (`tanggal`, `rupiah`), the choice of template for a page, and template
 //! errors turned into diagnostics that name the template and its line.
 
@@ -9,7 +10,7 @@ pub mod limits;
 pub mod pipeline;
 pub mod site;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -23,12 +24,73 @@ use crate::diagnostic::{Diagnostic, Location, Message};
 /// Folder of the default theme, relative to the project root.
 pub const THEME_DIR: &str = "themes/default";
 
+/// The repository's `themes/default`, built into the binary: a project
+/// needs no `themes/` folder of its own (`laman init` writes none).
+static BUILTIN: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Where the bytes of a static file come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Src<'a> {
+    /// A file on disk (a site's `static/`, a project's own theme file).
+    File(&'a Path),
+    /// A file of the built-in theme.
+    Builtin(&'static [u8]),
+}
+
+/// A static file of the theme.
+#[derive(Debug, Clone)]
+pub struct ThemeStatic {
+    /// Path below the theme's static/, `/`-separated (= its output path).
+    pub rel: String,
+    /// The project's own file, when it replaces the built-in one.
+    pub file: Option<PathBuf>,
+    /// The built-in bytes (empty for a file only the project has).
+    builtin: &'static [u8],
+}
+
+impl ThemeStatic {
+    /// Where to read it from.
+    pub fn src(&self) -> Src<'_> {
+        match &self.file {
+            Some(f) => Src::File(f),
+            None => Src::Builtin(self.builtin),
+        }
+    }
+}
+
 /// A loaded theme: parsed templates and the static files to copy.
 #[derive(Debug, Clone)]
 pub struct Theme {
     tera: Tera,
     /// Files under the theme's static/ (copied to every site first).
-    pub statics: Vec<source::Found>,
+    pub statics: Vec<ThemeStatic>,
+}
+
+/// Every file of the built-in theme below `prefix` (`templates`,
+/// `static`): path relative to `prefix` → bytes.
+fn builtin_files(prefix: &str) -> BTreeMap<String, &'static [u8]> {
+    fn walk(
+        dir: &'static include_dir::Dir<'static>,
+        out: &mut Vec<&'static include_dir::File<'static>>,
+    ) {
+        for e in dir.entries() {
+            match e {
+                include_dir::DirEntry::Dir(d) => walk(d, out),
+                include_dir::DirEntry::File(f) => out.push(f),
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&BUILTIN, &mut files);
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let rel = f.path().to_str()?.replace('\\', "/");
+            let rel = rel.strip_prefix(prefix)?.strip_prefix('/')?.to_string();
+            Some((rel, f.contents()))
+        })
+        .collect()
 }
 
 /// Templates ready for one site (the theme plus the site's overrides).
@@ -40,21 +102,66 @@ pub struct Templates<'a> {
 }
 
 impl Theme {
-    /// Loads `<root>/themes/default`.
+    /// Loads the built-in default theme with the files of
+    /// `<root>/themes/default/` (when the project has that folder) over it,
+    /// file by file: a regency replaces `templates/base.html` or
+    /// `static/assets/lambang.svg` and keeps the rest.
     pub fn load(root: &Path) -> Result<Theme, Diagnostic> {
         let dir = root.join(THEME_DIR);
         let shown = PathBuf::from(THEME_DIR);
         let mut tera = Tera::default();
         register_filters(&mut tera);
-        let files = template_files(&dir.join("templates"), &shown.join("templates"))?;
-        tera.add_template_files(files.clone()).map_err(|e| {
+        let mut templates: BTreeMap<String, String> = builtin_files("templates")
+            .into_iter()
+            .filter(|(rel, _)| is_template(rel))
+            .map(|(rel, bytes)| (rel, String::from_utf8_lossy(bytes).into_owned()))
+            .collect();
+        for (path, name) in template_files(&dir.join("templates"), &shown.join("templates"))? {
+            let name = name.unwrap_or_default();
+            let at = shown.join("templates").join(&name);
+            let bytes = std::fs::read(&path).map_err(|e| {
+                Diagnostic::new(
+                    Location::file(&at),
+                    Message::Unreadable {
+                        detail: e.to_string(),
+                    },
+                )
+            })?;
+            let text = source::decode(&bytes, &at).map_err(|d| *d)?;
+            templates.insert(name, text);
+        }
+        tera.add_raw_templates(templates).map_err(|e| {
             template_diagnostic(&e, &dir.join("templates"), &shown.join("templates"))
         })?;
-        let (statics, diags) = source::walk(&dir.join("static"), &shown.join("static"), &dir);
+        let mut statics: BTreeMap<String, ThemeStatic> = builtin_files("static")
+            .into_iter()
+            .map(|(rel, builtin)| {
+                let s = ThemeStatic {
+                    rel: rel.clone(),
+                    file: None,
+                    builtin,
+                };
+                (rel, s)
+            })
+            .collect();
+        let (found, diags) = source::walk(&dir.join("static"), &shown.join("static"), &dir);
         if let Some(d) = diags.into_iter().next() {
             return Err(d);
         }
-        Ok(Theme { tera, statics })
+        for f in found {
+            statics
+                .entry(f.rel.clone())
+                .or_insert_with(|| ThemeStatic {
+                    rel: f.rel.clone(),
+                    file: None,
+                    builtin: &[],
+                })
+                .file = Some(f.path);
+        }
+        Ok(Theme {
+            tera,
+            statics: statics.into_values().collect(),
+        })
     }
 
     /// The templates for a site: the theme with `sites/<slug>/templates/*`
@@ -128,9 +235,13 @@ fn template_files(dir: &Path, shown: &Path) -> Result<Vec<(PathBuf, Option<Strin
     }
     Ok(found
         .into_iter()
-        .filter(|f| f.rel.ends_with(".html") || f.rel.ends_with(".xml") || f.rel.ends_with(".txt"))
+        .filter(|f| is_template(&f.rel))
         .map(|f| (f.path, Some(f.rel)))
         .collect())
+}
+
+fn is_template(rel: &str) -> bool {
+    rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt")
 }
 
 impl Templates<'_> {
