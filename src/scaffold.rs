@@ -561,6 +561,52 @@ mod tests {
     }
 
     #[test]
+    fn every_section_cites_the_profile_s_own_regulation_or_says_it_has_none() {
+        for p in Profile::ALL {
+            let text = regency_toml(p);
+            for section in ["[region]", "[security]", "[hosting]", "[publish]"] {
+                let after = &text[text.find(section).expect(section)..];
+                let comment: String = after
+                    .lines()
+                    .skip(1)
+                    .take_while(|l| l.starts_with('#'))
+                    .collect();
+                assert!(
+                    comment.contains("Dasar: ") || comment.contains("tidak mengaturnya"),
+                    "{p:?} {section}: {comment}"
+                );
+            }
+        }
+        let pwk = regency_toml(Profile::Purwakarta);
+        assert!(pwk.contains("Pasal 19 ayat (2)"), "{pwk}");
+        assert!(pwk.contains("Perda tidak menyebut nama domainnya"), "{pwk}");
+        // Another regency's article is never borrowed.
+        assert!(!regency_toml(Profile::Bogor).contains("Pasal 15 ayat (6)"));
+        let lpk = site_toml(
+            "dinkes",
+            "limapuluhkotakab.go.id",
+            Profile::Limapuluhkota,
+            day(),
+        );
+        assert!(lpk.contains("Pasal 8 ayat (2) huruf a"), "{lpk}");
+        let cjr = site_toml("dinkes", "cianjurkab.go.id", Profile::Cianjur, day());
+        assert!(!cjr.contains("Pasal 8 ayat (2) huruf a"), "{cjr}");
+    }
+
+    #[test]
+    fn a_scaffold_is_dated_the_day_it_is_made() {
+        let d = NaiveDate::from_ymd_opt(2031, 7, 9).expect("date");
+        let page = page_text(Jenis::InformasiBerkala, "Informasi Berkala", d);
+        assert!(page.contains("updated = 2031-07-09\n"), "{page}");
+        assert_eq!(page.matches("tanggal_mutakhir = 2031-07-09").count(), 10);
+        let report = page_text(Jenis::LaporanLayananInformasi, "Laporan", d);
+        assert!(report.contains("tahun = 2030\n"), "{report}");
+        let toml = site_toml("dinkes", "bogorkab.go.id", Profile::Bogor, d);
+        assert!(toml.contains("terakhir = 2031-07-09"), "{toml}");
+        assert!(!toml.contains("2026"), "{toml}");
+    }
+
+    #[test]
     fn every_profile_writes_a_valid_laman_toml() {
         for p in Profile::ALL {
             let text = regency_toml(p);

@@ -434,6 +434,56 @@ mod tests {
     }
 
     #[test]
+    fn the_builtin_theme_loads_without_a_themes_folder() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let theme = Theme::load(dir.path()).expect("built-in theme");
+        for name in ["base.html", "page.html", "index.html", "jenis/berita.html"] {
+            assert!(theme.tera.get_template_names().any(|n| n == name), "{name}");
+        }
+        let css = theme
+            .statics
+            .iter()
+            .find(|s| s.rel == "assets/laman.css")
+            .expect("laman.css");
+        assert!(matches!(css.src(), Src::Builtin(b) if !b.is_empty()));
+    }
+
+    #[test]
+    fn a_project_theme_file_replaces_the_builtin_one_and_only_that_one() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let t = dir.path().join("themes/default");
+        std::fs::create_dir_all(t.join("templates")).expect("mkdir");
+        std::fs::create_dir_all(t.join("static/assets")).expect("mkdir");
+        std::fs::write(t.join("templates/404.html"), "<p>HILANG-7</p>").expect("write");
+        std::fs::write(t.join("static/assets/lambang.svg"), "<svg/>").expect("write");
+        std::fs::write(t.join("static/assets/baru.txt"), "baru").expect("write");
+        let theme = Theme::load(dir.path()).expect("theme");
+        let out = theme
+            .tera
+            .render("404.html", &Context::new())
+            .expect("render");
+        assert_eq!(out, "<p>HILANG-7</p>");
+        // The other templates are still the built-in ones.
+        assert!(theme.tera.get_template_names().any(|n| n == "page.html"));
+        let src = |rel: &str| {
+            theme
+                .statics
+                .iter()
+                .find(|s| s.rel == rel)
+                .map(ThemeStatic::src)
+        };
+        assert_eq!(
+            src("assets/lambang.svg"),
+            Some(Src::File(&t.join("static/assets/lambang.svg")))
+        );
+        assert_eq!(
+            src("assets/baru.txt"),
+            Some(Src::File(&t.join("static/assets/baru.txt")))
+        );
+        assert!(matches!(src("assets/laman.css"), Some(Src::Builtin(_))));
+    }
+
+    #[test]
     fn broken_template_is_located_by_name_and_line() {
         let dir = tempfile::tempdir().expect("tmp");
         let t = dir.path().join("themes/default/templates");

@@ -282,3 +282,34 @@ fn a_site_is_named_as_tab_completion_types_it() {
         "{unknown:?}"
     );
 }
+
+#[test]
+fn a_new_site_previews_with_its_blanks_and_the_index_says_it_is_blocked() {
+    let project = crate::support::Project {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let dir = project.root();
+    assert_eq!(laman(dir, &["init", "--profile", "cianjur"]).code, Some(0));
+    let en = laman(dir, &["--lang", "en", "new", "site", "dinkes"]);
+    assert_eq!(en.code, Some(0), "{en:?}");
+    assert!(
+        en.stdout.ends_with(
+            "\nNext steps:\n  1. replace every `ISI: …` value in sites/dinkes/ — `laman check dinkes` lists those left\n  2. preview: laman serve   (then open http://dinkes.localhost:1111/)\n  3. publish: laman publish   (`laman publish --dry-run` first to see what would go out)\n"
+        ),
+        "{}",
+        en.stdout
+    );
+    let serve = crate::support::serve::Serve::start(&project, &[]);
+    let home = serve.get("dinkes", "/");
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.body.contains("ISI: nama resmi Perangkat Daerah"));
+    let css = serve.get("dinkes", "/assets/laman.css");
+    assert_eq!(css.status, 200);
+    let index = serve.get("", "/");
+    assert!(
+        index.body.contains("<span class=\"laman-bad\">diblokir: "),
+        "{}",
+        index.body
+    );
+    assert!(index.body.contains("hosting.ipv4[0]"), "{}", index.body);
+}
