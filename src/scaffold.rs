@@ -461,8 +461,7 @@ pub fn new_site(
     config: &RegencyConfig,
     today: NaiveDate,
 ) -> Result<Vec<PathBuf>, Error> {
-    Subdomain::parse(slug)
-        .map_err(|m| Error::Usage(crate::text::Localize::text(&m, crate::Lang::En)))?;
+    Subdomain::parse(slug).map_err(|m| Error::SiteName(Box::new(m)))?;
     let dir = root.join("sites").join(slug);
     if dir.exists() {
         return Err(Error::Exists(dir));
@@ -501,9 +500,7 @@ pub fn new_page(
             .components()
             .any(|c| matches!(c, std::path::Component::ParentDir))
     {
-        return Err(Error::Usage(format!(
-            "{path}: the path must stay below content/"
-        )));
+        return Err(Error::PagePath(path.to_string()));
     }
     let mut rel = rel.to_path_buf();
     if rel.extension().is_none() {

@@ -275,6 +275,18 @@ fn a_site_is_named_as_tab_completion_types_it() {
         assert!(!out.stderr.contains("tidak ada situs"), "{name}: {out:?}");
         assert!(out.stdout.contains("dinkes"), "{name}: {out:?}");
     }
+    // A name that cannot be a subdomain is refused in the editor's language.
+    let bad = laman(dir, &["new", "site", "Dinsos"]);
+    assert_eq!(bad.code, Some(2), "{bad:?}");
+    assert_eq!(
+        bad.stderr,
+        "galat: subdomain `Dinsos` tidak sah (RFC 1123) — pakai huruf kecil a–z, angka dan tanda hubung (bukan di awal/akhir), maks. 63 karakter\n"
+    );
+    let outside = laman(dir, &["new", "page", "dinkes/", "berita", "../x.md"]);
+    assert_eq!(
+        outside.stderr,
+        "galat: ../x.md: jalurnya harus tetap di dalam folder content/\n"
+    );
     let unknown = laman(dir, &["check", "sites/dinsos/"]);
     assert_eq!(unknown.code, Some(2), "{unknown:?}");
     assert!(
