@@ -33,6 +33,8 @@ pub fn regency_toml(profile: Profile) -> String {
         Profile::Nasional => "ISI: nama kabupaten/kota, mis. Kabupaten Contoh".to_string(),
         _ => i.region_name.to_string(),
     };
+    let profile_line = format!("profile = \"{}\"", i.code);
+    let profile_line = format!("{profile_line:<28}");
     format!(
         r#"# {region} — konfigurasi laman (milik Diskominfo; editor tidak mengubahnya).
 # Regulasi profil `{code}`: {regulation}.
@@ -44,7 +46,7 @@ pub fn regency_toml(profile: Profile) -> String {
 # Dasar: {domain_article}.
 name = "{name}"
 domain = "{domain}"
-profile = "{code}"          # menentukan tingkat (galat/peringatan) dan pasal setiap aturan
+{profile_line}# menentukan tingkat (galat/peringatan) dan pasal setiap aturan
 portal = "https://{domain}"
 utc_offset = "+07:00"       # WIB; +08:00 WITA, +09:00 WIT
 contoh = false              # true: setiap halaman bertanda "Situs contoh — bukan informasi resmi"
@@ -102,6 +104,7 @@ keep = 5
         domain_article = a.domain,
         domain = i.domain,
         code = i.code,
+        profile_line = profile_line,
         security = cite(
             a.security,
             "security.txt dianjurkan RFC 9116 (teknis, bukan dasar hukum)"
