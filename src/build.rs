@@ -190,6 +190,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .unwrap_or_else(|| opts.now.with_timezone(&config.region.offset()).date_naive());
     let mut global = registry.diagnostics.clone();
     if opts.rules {
+        // Blanks of `laman init` left in laman.toml: errors of the whole
+        // regency, so they block publishing every site.
+        global.extend(content::placeholder::in_toml_file(
+            std::path::Path::new(config::FILE_NAME),
+            &config.source,
+            crate::diagnostic::FileKind::Regency,
+        ));
         global.extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>()));
     }
     let theme = Theme::load(&opts.root).map_err(|d| global.push(d)).ok();

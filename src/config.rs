@@ -343,9 +343,16 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
 /// Loads `<root>/laman.toml`.
 pub fn load(root: &Path) -> Result<RegencyConfig, Error> {
     let path = root.join(FILE_NAME);
-    let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
+    let bytes = std::fs::read(&path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound && !path.exists() {
+            // Not a project: say where laman looked, absolutely.
+            Error::NoProject(std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()))
+        } else {
+            Error::Io {
+                path: path.clone(),
+                source,
+            }
+        }
     })?;
     let shown = PathBuf::from(FILE_NAME);
     let text = String::from_utf8(bytes).map_err(|e| {

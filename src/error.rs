@@ -21,6 +21,15 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
+    /// There is no laman.toml in the project folder: not a project (yet).
+    #[error("laman.toml not found in {} — run `laman init --profile PROFILE` (cianjur, pangandaran, purwakarta, limapuluhkota, bogor, nasional) or `-C DIR`", .0.display())]
+    NoProject(PathBuf),
+    /// A new site's name cannot be its subdomain (the message says why).
+    #[error("{}", .0.text(Lang::En))]
+    SiteName(Box<crate::diagnostic::Message>),
+    /// A new page's path that leaves the site's content/ folder.
+    #[error("{0}: the path must stay below content/")]
+    PagePath(String),
     /// A site named on the command line does not exist.
     #[error("no site `{0}` under sites/")]
     UnknownSite(String),
@@ -68,6 +77,17 @@ impl Localize for Error {
     /// English text is `Display`; a config error is its diagnostic's text.
     fn text(&self, lang: Lang) -> String {
         match (self, lang) {
+            (Error::NoProject(dir), Lang::Id) => format!(
+                "laman.toml tidak ditemukan di {} — jalankan `laman init --profile PROFIL` (cianjur, pangandaran, purwakarta, limapuluhkota, bogor, nasional) atau `-C DIR`",
+                dir.display()
+            ),
+            (Error::SiteName(m), lang) => match m.hint(lang) {
+                Some(h) => format!("{} — {h}", m.text(lang)),
+                None => m.text(lang),
+            },
+            (Error::PagePath(p), Lang::Id) => {
+                format!("{p}: jalurnya harus tetap di dalam folder content/")
+            }
             (Error::UnknownSite(s), Lang::Id) => format!("tidak ada situs `{s}` di sites/"),
             (Error::Exists(p), Lang::Id) => format!("{} sudah ada; tidak ditimpa", p.display()),
             (Error::Busy { path, holder }, Lang::Id) => format!(

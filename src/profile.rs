@@ -119,6 +119,167 @@ impl Profile {
     }
 }
 
+/// The articles of a profile's regulation that ask for each part of the
+/// configuration `laman init` and `laman new site` write (quoted in their
+/// comments). Verified against ../shared/spec/legal-audit.md (sections 1
+/// and 2); `None` where the regulation says nothing, and the comment says
+/// so instead of borrowing another regency's article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Articles {
+    /// The regency domain and agency subdomains.
+    pub domain: &'static str,
+    /// Security of the electronic systems (`[security]`, security.txt).
+    pub security: Option<&'static str>,
+    /// Where servers stand (`[hosting]` of laman.toml and of site.toml).
+    pub hosting: Option<&'static str>,
+    /// Publishing only what passed its checks, kept current (`[publish]`).
+    pub publish: Option<&'static str>,
+    /// The decree that assigns an agency its subdomain (`[penetapan_subdomain]`).
+    pub decree: Option<&'static str>,
+    /// Backups (`[backup]`).
+    pub backup: Option<&'static str>,
+    /// Service level agreement (`[sla]`).
+    pub sla: Option<&'static str>,
+    /// Staff and SOP of the site (`[pengelola]`).
+    pub manager: Option<&'static str>,
+    /// Source code handed to the regency (`[repositori]`).
+    pub repository: Option<&'static str>,
+}
+
+impl Profile {
+    /// The articles behind each part of the configuration.
+    pub fn articles(self) -> Articles {
+        match self {
+            Profile::Cianjur => Articles {
+                domain: "Pasal 15 ayat (4)-(5): subdomain Perangkat Daerah terintegrasi dengan domain cianjurkab.go.id",
+                security: Some(
+                    "Pasal 13 ayat (7): wajib menjaga keamanan dan kerahasiaan data dan informasi",
+                ),
+                hosting: Some(
+                    "Pasal 15 ayat (6): semua domain dan subdomain ditempatkan di tempat yang disediakan Dinas",
+                ),
+                publish: Some(
+                    "Pasal 13 ayat (8): menjaga keterkinian dan keutuhan data; Pasal 14 ayat (6) huruf d: lolos uji sebelum dipakai",
+                ),
+                decree: Some("Pasal 11 ayat (1): berkoordinasi dengan Dinas untuk menjadi PSE"),
+                backup: Some(
+                    "Pasal 16 ayat (3): backup data diletakkan jauh dari pusat data (kewajiban Dinas)",
+                ),
+                sla: None,
+                manager: Some(
+                    "Pasal 8 ayat (1)-(5): SOP, ditinjau minimal setahun sekali; Pasal 12 ayat (1): SDM TIK",
+                ),
+                repository: Some(
+                    "Pasal 14 ayat (5), (7): perangkat lunak legal/terbuka, kode di repository Dinas",
+                ),
+            },
+            Profile::Pangandaran => Articles {
+                domain: "Pasal 11 ayat (1)-(3): https://namasubdomain.pangandarankab.go.id digunakan oleh SKPD",
+                security: Some(
+                    "Pasal 6 ayat (4): SKPD pengelola TIK bertanggung jawab atas keamanan Sistem Elektronik; Pasal 10 ayat (2)",
+                ),
+                hosting: Some(
+                    "Pasal 6 ayat (1)-(3): seluruh server dikonsolidasikan pada pusat data",
+                ),
+                publish: Some(
+                    "Pasal 15 ayat (1): memutakhirkan data secara periodik; Pasal 16 ayat (5): log aktivitas didokumentasikan (publish.log)",
+                ),
+                decree: Some(
+                    "Pasal 11 ayat (4): penggunaan subdomain ditetapkan dengan keputusan kepala Dinas (galat bila tidak ada)",
+                ),
+                backup: Some(
+                    "Pasal 23 ayat (2)-(3): back up oleh Dinas, terpisah dari ruang server",
+                ),
+                sla: None,
+                manager: Some("Pasal 21 ayat (1): setiap SKPD memiliki SDM yang bertanggung jawab"),
+                repository: Some(
+                    "Pasal 12 ayat (6)-(7): kode sumber wajib diserahkan; hak cipta milik Pemerintah Daerah",
+                ),
+            },
+            Profile::Purwakarta => Articles {
+                domain: "Pasal 19 ayat (2): situs web Perangkat Daerah merupakan sub domain dari domain resmi Pemerintah Daerah. Perda tidak menyebut nama domainnya; purwakartakab.go.id diambil dari bukti publik",
+                security: Some(
+                    "Pasal 4 ayat (8) dan Pasal 11: keamanan informasi (kerahasiaan, keutuhan, ketersediaan)",
+                ),
+                hosting: Some(
+                    "Pasal 20 ayat (1)-(5) dan Pasal 21 ayat (1): server dan data di Pusat Data",
+                ),
+                publish: Some(
+                    "Pasal 15 ayat (1): aplikasi diuji sebelum diimplementasikan (situs dengan galat tidak diterbitkan)",
+                ),
+                decree: None,
+                backup: Some(
+                    "Pasal 22 ayat (1)-(3): wajib pencadangan berkala ke server di Pusat Data (galat bila tidak ada)",
+                ),
+                sla: None,
+                manager: Some(
+                    "Pasal 26 ayat (1) huruf a: minimal satu staf teknisi TIK sekaligus Service Desk Tier 1",
+                ),
+                repository: Some(
+                    "Pasal 13 ayat (1) dan Pasal 15 ayat (2)-(4): kode sumber terbuka, diserahkan ke Repositori Dinas",
+                ),
+            },
+            Profile::Limapuluhkota => Articles {
+                domain: "Pasal 14 ayat (4)-(5): subdomain terintegrasi dengan domain www.limapuluhkotakab.go.id",
+                security: Some(
+                    "Pasal 8 ayat (2) huruf b dan Pasal 11 ayat (3): keamanan informasi",
+                ),
+                hosting: Some(
+                    "Pasal 14 ayat (6): semua domain dan subdomain ditempatkan di tempat yang disediakan Dinas Kominfo",
+                ),
+                publish: Some(
+                    "Pasal 11 ayat (3): keterkinian dan keutuhan data; Pasal 13 ayat (4) huruf d: lolos uji",
+                ),
+                decree: None,
+                backup: Some(
+                    "Pasal 11 ayat (4): data disimpan dan diamankan di pusat data Dinas Kominfo",
+                ),
+                sla: Some(
+                    "Pasal 8 ayat (2) huruf a jo. Pasal 19 ayat (1): tersedianya perjanjian tingkat layanan (galat bila tidak ada)",
+                ),
+                manager: Some("Pasal 7 dan Pasal 9 ayat (5): SOP dibuat oleh masing-masing OPD"),
+                repository: Some(
+                    "Pasal 13 ayat (3), (5): perangkat lunak legal/terbuka; hak cipta dan kode di Pusat Data",
+                ),
+            },
+            Profile::Bogor => Articles {
+                domain: "Pasal 10 ayat (1)-(3): https://namasubdomain.bogorkab.go.id digunakan oleh SKPD",
+                security: Some(
+                    "Pasal 6 ayat (4): Diskominfo bertanggung jawab atas keamanan Sistem Elektronik; Pasal 9 ayat (2)",
+                ),
+                hosting: Some(
+                    "Pasal 6 ayat (1)-(3): seluruh server dikonsolidasikan pada pusat data",
+                ),
+                publish: Some("Pasal 12 ayat (1): SKPD wajib memutakhirkan data secara periodik"),
+                decree: Some(
+                    "Pasal 10 ayat (4): penggunaan subdomain ditetapkan dengan keputusan kepala Dinas (galat bila tidak ada)",
+                ),
+                backup: Some(
+                    "Pasal 22 ayat (2)-(3): back up oleh Diskominfo, terpisah dari ruang server",
+                ),
+                sla: None,
+                manager: Some("Pasal 17 ayat (1): setiap SKPD memiliki unit kerja pengelola"),
+                repository: Some(
+                    "Pasal 13 ayat (3)-(4): kode sumber wajib diserahkan; hak cipta milik Pemerintah Daerah",
+                ),
+            },
+            Profile::Nasional => Articles {
+                domain: "Permenkominfo 28/2006, Penjelasan: SKPD memakai sub domain dari domain pemerintah daerah (contohkab.go.id adalah contoh: ganti dengan domain kabupaten Anda)",
+                security: None,
+                hosting: None,
+                publish: Some(
+                    "UU 14/2008 Pasal 9 ayat (3): informasi berkala disampaikan secara berkala",
+                ),
+                decree: None,
+                backup: None,
+                sla: None,
+                manager: None,
+                repository: None,
+            },
+        }
+    }
+}
+
 /// Labels reserved for regency-wide services (content-rules.toml `slug_cadangan`).
 pub const RESERVED_LABELS: &[&str] = &[
     "www",

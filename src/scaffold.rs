@@ -5,51 +5,112 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{Datelike, NaiveDate};
+
+use crate::config::RegencyConfig;
 use crate::content::kinds::Jenis;
 use crate::error::Error;
 use crate::profile::Profile;
 use crate::registry::Subdomain;
 
-/// The laman.toml that `laman init --profile <p>` writes.
+/// A comment line citing `article`, or saying that the regulation of
+/// `profile` has none (and what laman asks for anyway).
+fn cite(article: Option<&str>, otherwise: &str) -> String {
+    match article {
+        Some(a) => format!("# Dasar: {a}."),
+        None => format!("# Regulasi daerah ini tidak mengaturnya; {otherwise}."),
+    }
+}
+
+/// The laman.toml that `laman init --profile <p>` writes: every section the
+/// profile's rules and `laman publish` need, each with the article that
+/// asks for it. Values only Diskominfo knows are `ISI: …` placeholders
+/// (ISIAN-001 until filled; while any is left, no site is published).
 pub fn regency_toml(profile: Profile) -> String {
     let i = profile.info();
+    let a = profile.articles();
+    let name = match profile {
+        Profile::Nasional => "ISI: nama kabupaten/kota, mis. Kabupaten Contoh".to_string(),
+        _ => i.region_name.to_string(),
+    };
+    let profile_line = format!("profile = \"{}\"", i.code);
+    let profile_line = format!("{profile_line:<28}");
     format!(
-        r#"# {region} — laman configuration.
-# Regulation: {regulation}
-# ({article}: agency websites are subdomains of {domain}.)
+        r#"# {region} — konfigurasi laman (milik Diskominfo; editor tidak mengubahnya).
+# Regulasi profil `{code}`: {regulation}.
+# Ganti setiap nilai "ISI: …" dengan keterangan yang sebenarnya. Selama
+# laman.toml masih berisi isian kosong, `laman check` melaporkannya
+# (ISIAN-001) dan `laman publish` tidak menerbitkan situs mana pun.
 
 [region]
-name = "{region}"
+# Dasar: {domain_article}.
+name = "{name}"
 domain = "{domain}"
-profile = "{code}"
+{profile_line}# menentukan tingkat (galat/peringatan) dan pasal setiap aturan
 portal = "https://{domain}"
 utc_offset = "+07:00"       # WIB; +08:00 WITA, +09:00 WIT
-contoh = false              # true shows "Situs contoh — bukan informasi resmi" on every page
+contoh = false              # true: setiap halaman bertanda "Situs contoh — bukan informasi resmi"
 
 [security]
-# /.well-known/security.txt of every site: the Diskominfo / CSIRT contact.
-contact = ["mailto:csirt@diskominfo.{domain}"]
+# /.well-known/security.txt setiap situs (RFC 9116): kontak CSIRT/Diskominfo
+# untuk laporan kerentanan.
+{security}
+contact = ["ISI: mailto:csirt@diskominfo.{domain}"]
 expires_days = 180
+preferred_languages = "id, en"
 
 [build]
 paginate_by = 10
 feed_limit = 20
 
 [hosting]
-# The addresses of the Pusat Data server every subdomain must point to.
-ipv4 = []
-ipv6 = []
+# Alamat server Pusat Data yang dituju setiap subdomain (`laman conformance`
+# memeriksanya, DNS001).
+{hosting}
+ipv4 = ["ISI: alamat IPv4 server Pusat Data, mis. 203.0.113.10"]
+ipv6 = []                   # alamat IPv6 Pusat Data, bila ada
+caa_issuers = ["letsencrypt.org"]
 
-# Registered hosts that are applications, not generated agency sites:
+[allow]
+# Pengecualian batas kepercayaan editor (docs/security.md): bawaannya tidak
+# ada. Host iframe yang diizinkan, situs dengan templat atau skrip sendiri.
+iframe_hosts = []
+template_overrides = []
+static_scripts = []
+
+[publish]
+# `laman publish` menerbitkan hanya situs tanpa galat; situs dengan galat
+# mempertahankan versi yang sedang tayang (docs/publish.md).
+{publish}
+target = "lokal"
+
+[publish.targets.lokal]
+kind = "dir"
+path = "deploy"             # folder rilis yang dilayani `laman host --root deploy`
+keep = 5
+
+# Aturan dengan tingkat khusus daerah ini, dengan dasar hukumnya:
+# [rules.override.ID-ATURAN]
+# severity = "error"
+# reason = "Surat Edaran Bupati Nomor …"
+
+# Subdomain terdaftar yang bukan situs Perangkat Daerah (aplikasi, layanan):
 # [[subdomain]]
 # name = "lpse"
 # jenis = "aplikasi"
 "#,
         region = i.region_name,
         regulation = i.regulation,
-        article = i.subdomain_article,
+        domain_article = a.domain,
         domain = i.domain,
         code = i.code,
+        profile_line = profile_line,
+        security = cite(
+            a.security,
+            "security.txt dianjurkan RFC 9116 (teknis, bukan dasar hukum)"
+        ),
+        hosting = cite(a.hosting, "kebijakan Diskominfo (tanpa dasar daerah)"),
+        publish = cite(a.publish, "kebijakan Diskominfo"),
     )
 }
 
@@ -144,12 +205,22 @@ pub const SITE_PAGES: &[(&str, Jenis, &str)] = &[
         "Pernyataan Aksesibilitas",
     ),
     ("berita/_index.md", Jenis::Bagian, "Berita"),
+    // A first news item, so that the site is not stale from day one (MUTAKHIR-003).
+    (
+        "berita/situs-baru.md",
+        Jenis::Berita,
+        "ISI: judul berita pertama",
+    ),
 ];
 
-/// site.toml of a new site.
-pub fn site_toml(slug: &str, domain: &str) -> String {
+/// site.toml of a new site: every section the rules ask for under any
+/// profile (each citing the article of `profile`), dates `today`, facts
+/// only the agency knows as `ISI: …`.
+pub fn site_toml(slug: &str, domain: &str, profile: Profile, today: NaiveDate) -> String {
+    let a = profile.articles();
     format!(
-        r#"# Situs {slug}.{domain}. Ganti setiap nilai "ISI: …".
+        r#"# Situs {slug}.{domain}. Ganti setiap nilai "ISI: …" dengan keterangan
+# yang sebenarnya; `laman check {slug}` menyebut yang belum diisi.
 nama_resmi = "ISI: nama resmi Perangkat Daerah"
 singkatan = "ISI: singkatan"
 deskripsi = "ISI: satu kalimat tentang Perangkat Daerah ini"
@@ -183,11 +254,34 @@ nama = "Telepon pengaduan"
 kontak = "ISI: nomor telepon"
 
 [pengelola]
+{manager}
 unit = "ISI: unit pengelola situs"
 email = "ISI: e-mail pengelola"
+sop_pengelolaan = "ISI: tautan atau nomor SOP pengelolaan situs"
+tanggal_review = {today}     # tanggal SOP terakhir ditinjau (paling lama setahun sekali)
 
 [penetapan_subdomain]
+{decree}
 nomor_sk = "ISI: nomor SK penetapan subdomain"
+# tanggal = TTTT-BB-HH    # tanggal SK, bila diketahui
+
+[hosting]
+{hosting}
+penyedia = "diskominfo"     # server di Pusat Data Diskominfo
+
+[backup]
+{backup}
+tujuan = "ISI: tempat cadangan, mis. server cadangan Pusat Data Diskominfo"
+terakhir = {today}          # tanggal cadangan terakhir (paling lama 30 hari)
+
+[sla]
+{sla}
+ketersediaan = "ISI: ketersediaan yang dijanjikan, mis. 99,5%"
+kontak = "ISI: kontak layanan TIK Diskominfo"
+
+[repositori]
+{repository}
+url = "ISI: tautan repositori kode situs di Diskominfo"
 
 [[menu]]
 judul = "Beranda"
@@ -216,87 +310,131 @@ url = "@/pengaduan.md"
 [[menu]]
 judul = "Kontak"
 url = "@/kontak.md"
-"#
+"#,
+        manager = cite(a.manager, "SOP dan pengelola dianjurkan (OPS-004)"),
+        decree = cite(a.decree, "SK penetapan subdomain dianjurkan (DOMAIN-003)"),
+        hosting = cite(a.hosting, "kebijakan Diskominfo (DOMAIN-006)"),
+        backup = cite(a.backup, "cadangan dianjurkan (OPS-001)"),
+        sla = cite(a.sla, "perjanjian tingkat layanan dianjurkan (SITUS-001)"),
+        repository = cite(a.repository, "repositori kode dianjurkan (OPS-005)"),
     )
 }
 
-/// The kind-specific front-matter lines of a new page of kind `jenis`.
-fn kind_fields(jenis: Jenis) -> &'static str {
+/// The kind-specific front-matter lines of a new page of kind `jenis`;
+/// dates are `today`, years the current one (or the last, for reports of a
+/// finished year).
+fn kind_fields(jenis: Jenis, today: NaiveDate) -> String {
+    let year = today.year();
+    let last = year - 1;
     match jenis {
-        Jenis::Halaman | Jenis::Bagian | Jenis::Kontak => "",
+        Jenis::Halaman | Jenis::Bagian | Jenis::Kontak => String::new(),
         Jenis::Beranda => {
-            "sambutan = \"ISI: sambutan kepala Perangkat Daerah\"\nsorotan = [{ judul = \"Layanan\", url = \"@/layanan/_index.md\", keterangan = \"ISI: keterangan\" }]\n"
+            "sambutan = \"ISI: sambutan kepala Perangkat Daerah\"\nsorotan = [{ judul = \"Layanan\", url = \"@/layanan/_index.md\", keterangan = \"ISI: keterangan\" }]\n".into()
         }
         Jenis::Profil => {
-            "nama_resmi = \"ISI: nama resmi\"\nkedudukan = \"ISI: dasar pembentukan (Perda tentang Perangkat Daerah)\"\nalamat = \"ISI: alamat lengkap\"\nruang_lingkup = \"ISI: ruang lingkup kegiatan\"\nmaksud_tujuan = \"ISI: maksud dan tujuan\"\nunit_kerja = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\" }]\n"
+            "nama_resmi = \"ISI: nama resmi\"\nkedudukan = \"ISI: dasar pembentukan (Perda tentang Perangkat Daerah)\"\nalamat = \"ISI: alamat lengkap\"\nruang_lingkup = \"ISI: ruang lingkup kegiatan\"\nmaksud_tujuan = \"ISI: maksud dan tujuan\"\nunit_kerja = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\" }]\n".into()
         }
-        Jenis::VisiMisi => {
-            "visi = \"ISI: visi\"\nmisi = [\"ISI: misi pertama\"]\nsumber = \"ISI: RPJMD / Renstra dan periodenya\"\nperiode_akhir = 2029-12-31\n"
-        }
+        Jenis::VisiMisi => format!(
+            "visi = \"ISI: visi\"\nmisi = [\"ISI: misi pertama\"]\nsumber = \"ISI: RPJMD / Renstra dan periodenya\"\nperiode_akhir = {}-12-31    # akhir periode RPJMD/Renstra: ganti bila lain\n",
+            year + 4
+        ),
         Jenis::TugasFungsi => {
-            "tugas = \"ISI: tugas pokok\"\nfungsi = [\"ISI: fungsi\"]\ndasar_hukum = [\"ISI: Peraturan Bupati tentang kedudukan, susunan organisasi, tugas dan fungsi\"]\n"
+            "tugas = \"ISI: tugas pokok\"\nfungsi = [\"ISI: fungsi\"]\ndasar_hukum = [\"ISI: Peraturan Bupati tentang kedudukan, susunan organisasi, tugas dan fungsi\"]\n".into()
         }
         Jenis::StrukturOrganisasi => {
-            "unit = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\", kepala = \"ISI: nama kepala\" }]\n"
+            "unit = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\", kepala = \"ISI: nama kepala\" }]\n".into()
         }
         Jenis::PejabatPage => {
-            "pejabat = [{ nama = \"ISI: nama\", jabatan = \"ISI: jabatan\", profil_singkat = \"ISI: profil singkat\", lhkpn_url = \"https://elhkpn.kpk.go.id/portal/user/check_public\" }]\n"
+            "pejabat = [{ nama = \"ISI: nama\", jabatan = \"ISI: jabatan\", profil_singkat = \"ISI: profil singkat\", lhkpn_url = \"https://elhkpn.kpk.go.id/portal/user/check_public\" }]\n".into()
         }
-        Jenis::StandarPelayanan => {
-            "persyaratan = [\"ISI: persyaratan\"]\nprosedur = [\"ISI: langkah pertama\"]\njangka_waktu = { nilai = 1, satuan = \"hari kerja\" }\nbiaya_rp = 0\nproduk = \"ISI: produk pelayanan\"\npengaduan = [\"lapor\", \"telepon\"]\ndasar_hukum = [\"ISI: dasar hukum\"]\nsarana_prasarana = \"ISI: sarana dan prasarana\"\nkompetensi_pelaksana = \"ISI: kompetensi pelaksana\"\npengawasan_internal = \"ISI: pengawasan internal\"\njumlah_pelaksana = 1\njaminan_pelayanan = \"ISI: jaminan pelayanan\"\njaminan_keamanan = \"ISI: jaminan keamanan dan keselamatan\"\nevaluasi_kinerja = \"ISI: evaluasi kinerja pelaksana\"\npenetapan = { nomor = \"ISI: nomor keputusan\", tanggal = 2026-01-02 }\n"
-        }
-        Jenis::MaklumatPelayanan => {
-            "teks = \"ISI: Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.\"\npenandatangan = \"ISI: nama dan jabatan kepala Perangkat Daerah\"\ntanggal = 2026-01-02\n"
-        }
+        Jenis::StandarPelayanan => format!(
+            "persyaratan = [\"ISI: persyaratan\"]\nprosedur = [\"ISI: langkah pertama\"]\njangka_waktu = {{ nilai = 1, satuan = \"hari kerja\" }}\nbiaya_rp = 0\nproduk = \"ISI: produk pelayanan\"\npengaduan = [\"lapor\", \"telepon\"]\ndasar_hukum = [\"ISI: dasar hukum\"]\nsarana_prasarana = \"ISI: sarana dan prasarana\"\nkompetensi_pelaksana = \"ISI: kompetensi pelaksana\"\npengawasan_internal = \"ISI: pengawasan internal\"\njumlah_pelaksana = 1\njaminan_pelayanan = \"ISI: jaminan pelayanan\"\njaminan_keamanan = \"ISI: jaminan keamanan dan keselamatan\"\nevaluasi_kinerja = \"ISI: evaluasi kinerja pelaksana\"\npenetapan = {{ nomor = \"ISI: nomor keputusan\", tanggal = {today} }}\nditinjau = {today}\n"
+        ),
+        Jenis::MaklumatPelayanan => format!(
+            "teks = \"ISI: Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.\"\npenandatangan = \"ISI: nama dan jabatan kepala Perangkat Daerah\"\ntanggal = {today}\n"
+        ),
         Jenis::Pengaduan => {
-            "pengelola = \"ISI: unit pengelola pengaduan\"\nprosedur = [\"ISI: langkah pertama\"]\nwaktu_respon = \"ISI: paling lambat 5 hari kerja\"\n"
+            "pengelola = \"ISI: unit pengelola pengaduan\"\nprosedur = [\"ISI: langkah pertama\"]\nwaktu_respon = \"ISI: paling lambat 5 hari kerja\"\nwbs_url = \"ISI: tautan whistleblowing system (WBS) kabupaten\"\n".into()
         }
         Jenis::Ppid => {
-            "tata_cara_permohonan = [\"ISI: langkah permohonan\"]\ntata_cara_keberatan = [\"ISI: langkah keberatan\"]\npenyelesaian_sengketa = \"ISI: penyelesaian sengketa melalui Komisi Informasi\"\nwaktu_layanan = \"10 hari kerja, dapat diperpanjang 7 hari kerja\"\nbiaya = \"Tidak dipungut biaya\"\n"
+            "tata_cara_permohonan = [\"ISI: langkah permohonan\"]\ntata_cara_keberatan = [\"ISI: langkah keberatan\"]\npenyelesaian_sengketa = \"ISI: penyelesaian sengketa melalui Komisi Informasi\"\nwaktu_layanan = \"10 hari kerja, dapat diperpanjang 7 hari kerja\"\nbiaya = \"Tidak dipungut biaya\"\n".into()
         }
         Jenis::DaftarInformasiPublik => {
-            "informasi = [{ ringkasan = \"ISI: ringkasan informasi\", penguasa = \"ISI: pejabat/unit\", penanggung_jawab = \"ISI: penanggung jawab\", waktu_tempat = \"ISI: waktu dan tempat\", bentuk = \"softcopy\", retensi = \"ISI: jangka waktu penyimpanan\", kategori = \"berkala\" }]\n"
+            "informasi = [{ ringkasan = \"ISI: ringkasan informasi\", penguasa = \"ISI: pejabat/unit\", penanggung_jawab = \"ISI: penanggung jawab\", waktu_tempat = \"ISI: waktu dan tempat\", bentuk = \"softcopy\", retensi = \"ISI: jangka waktu penyimpanan\", kategori = \"berkala\" }]\n".into()
         }
         Jenis::InformasiBerkala => {
-            "entri = [{ kategori = \"profil\", judul = \"Profil\", tautan = \"@/profil.md\", tanggal_mutakhir = 2026-01-02 }]\n"
+            // One entry per category the rules ask for (PPID-003), each
+            // linking to the scaffold's page that holds it.
+            let entries: Vec<String> = BERKALA
+                .iter()
+                .map(|(kategori, judul, tautan)| {
+                    format!(
+                        "  {{ kategori = \"{kategori}\", judul = \"{judul}\", tautan = \"{tautan}\", tanggal_mutakhir = {today} }},\n"
+                    )
+                })
+                .collect();
+            format!("entri = [\n{}]\n", entries.concat())
         }
-        Jenis::InformasiSertaMerta => "informasi = []\n",
+        Jenis::InformasiSertaMerta => "informasi = []\n".into(),
         Jenis::InformasiSetiapSaat => {
-            "dokumen = [{ judul = \"ISI: judul dokumen\", url = \"ISI: tautan\", ringkasan = \"ISI: ringkasan\" }]\n"
+            "dokumen = [{ judul = \"ISI: judul dokumen\", url = \"ISI: tautan\", ringkasan = \"ISI: ringkasan\" }]\n".into()
         }
-        Jenis::LaporanLayananInformasi => {
-            "tahun = 2025\njumlah_permohonan = 0\nwaktu_rata2 = \"ISI: rata-rata waktu\"\ndikabulkan = 0\nditolak = 0\nalasan_penolakan = []\ndokumen = \"ISI: tautan laporan lengkap\"\n"
-        }
-        Jenis::ProdukHukum => {
-            "dokumen = [{ jenis = \"ISI: Perda/Perbup/SK\", nomor = \"ISI: nomor\", tahun = 2026, tentang = \"ISI: tentang\", url = \"ISI: tautan JDIH\" }]\n"
-        }
+        Jenis::LaporanLayananInformasi => format!(
+            "tahun = {last}\njumlah_permohonan = 0\nwaktu_rata2 = \"ISI: rata-rata waktu\"\ndikabulkan = 0\nditolak = 0\nalasan_penolakan = []\ndokumen = \"ISI: tautan laporan lengkap\"\n"
+        ),
+        Jenis::ProdukHukum => format!(
+            "dokumen = [{{ jenis = \"ISI: Perda/Perbup/SK\", nomor = \"ISI: nomor\", tahun = {year}, tentang = \"ISI: tentang\", url = \"ISI: tautan JDIH\" }}]\n"
+        ),
         Jenis::ProgramKegiatan => {
-            "program = [{ nama = \"ISI: nama program\", penanggung_jawab = \"ISI: penanggung jawab\", kontak = \"ISI: kontak\", target = \"ISI: target\", jadwal = \"ISI: jadwal\", anggaran = { sumber = \"APBD\", jumlah_rp = 0 } }]\n"
+            "program = [{ nama = \"ISI: nama program\", penanggung_jawab = \"ISI: penanggung jawab\", kontak = \"ISI: kontak\", target = \"ISI: target\", jadwal = \"ISI: jadwal\", anggaran = { sumber = \"APBD\", jumlah_rp = 0 } }]\n".into()
         }
-        Jenis::Kinerja => {
-            "tahun = 2025\ncapaian = [{ indikator = \"ISI: indikator\", target = \"ISI: target\", realisasi = \"ISI: realisasi\" }]\n"
-        }
-        Jenis::LaporanKeuangan => {
-            "tahun = 2025\ndokumen = [{ judul = \"ISI: Laporan Realisasi Anggaran\", url = \"ISI: tautan\", tahun = 2025 }]\n"
-        }
+        Jenis::Kinerja => format!(
+            "tahun = {last}\ncapaian = [{{ indikator = \"ISI: indikator\", target = \"ISI: target\", realisasi = \"ISI: realisasi\" }}]\n"
+        ),
+        Jenis::LaporanKeuangan => format!(
+            "tahun = {last}\ndokumen = [{{ judul = \"ISI: Laporan Realisasi Anggaran\", url = \"ISI: tautan\", tahun = {last} }}]\n"
+        ),
         Jenis::Pengadaan => {
-            "sirup_url = \"https://sirup.lkpp.go.id\"\nlpse_url = \"ISI: tautan LPSE kabupaten\"\n"
+            "sirup_url = \"https://sirup.lkpp.go.id\"\nlpse_url = \"ISI: tautan LPSE kabupaten\"\n".into()
         }
         Jenis::SiagaDarurat => {
-            "peringatan_dini = [\"ISI: langkah peringatan dini\"]\nevakuasi = [\"ISI: langkah evakuasi\"]\nkantor = [{ nama = \"ISI: nama kantor\", titik_kumpul = \"ISI: titik kumpul\", jalur_evakuasi = \"ISI: jalur evakuasi\" }]\n"
+            "peringatan_dini = [\"ISI: langkah peringatan dini\"]\nevakuasi = [\"ISI: langkah evakuasi\"]\nkantor = [{ nama = \"ISI: nama kantor\", titik_kumpul = \"ISI: titik kumpul\", jalur_evakuasi = \"ISI: jalur evakuasi\" }]\n".into()
         }
-        Jenis::Berita => "penulis = \"ISI: nama penulis\"\n",
+        Jenis::Berita => "penulis = \"ISI: nama penulis\"\n".into(),
         Jenis::KebijakanPrivasi => {
-            "dasar_pemrosesan = \"ISI: dasar pemrosesan\"\ntujuan = \"ISI: tujuan\"\njenis_data = [\"ISI: jenis data\"]\nretensi = \"ISI: masa retensi\"\nrincian_data = \"ISI: rincian data\"\njangka_waktu_pemrosesan = \"ISI: jangka waktu\"\nhak_subjek = [\"ISI: hak subjek data\"]\nkontak_pengendali = \"ISI: kontak pengendali data\"\n"
+            "dasar_pemrosesan = \"ISI: dasar pemrosesan\"\ntujuan = \"ISI: tujuan\"\njenis_data = [\"ISI: jenis data\"]\nretensi = \"ISI: masa retensi\"\nrincian_data = \"ISI: rincian data\"\njangka_waktu_pemrosesan = \"ISI: jangka waktu\"\nhak_subjek = [\"ISI: hak subjek data\"]\nkontak_pengendali = \"ISI: kontak pengendali data\"\n".into()
         }
         Jenis::PernyataanAksesibilitas => {
-            "standar = \"WCAG 2.1 tingkat AA\"\nkontak = \"ISI: kontak untuk kendala aksesibilitas\"\n"
+            "standar = \"WCAG 2.1 tingkat AA\"\nkontak = \"ISI: kontak untuk kendala aksesibilitas\"\n".into()
         }
     }
 }
 
-/// A new page of kind `jenis`.
-pub fn page_text(jenis: Jenis, title: &str) -> String {
+/// The categories of the informasi-berkala page (PPID-003): category,
+/// title, and the scaffold page it links to.
+const BERKALA: &[(&str, &str, &str)] = &[
+    ("profil", "Profil", "@/profil.md"),
+    ("program", "Program dan Kegiatan", "@/program-kegiatan.md"),
+    ("kinerja", "Kinerja", "@/kinerja.md"),
+    ("keuangan", "Laporan Keuangan", "@/laporan-keuangan.md"),
+    (
+        "akses_informasi",
+        "Laporan Layanan Informasi",
+        "@/ppid/laporan-layanan-informasi.md",
+    ),
+    ("regulasi", "Produk Hukum", "@/produk-hukum.md"),
+    (
+        "tata_cara_informasi",
+        "Tata Cara Memperoleh Informasi",
+        "@/ppid/_index.md",
+    ),
+    ("pengaduan_wewenang", "Pengaduan", "@/pengaduan.md"),
+    ("pengadaan", "Pengadaan Barang dan Jasa", "@/pengadaan.md"),
+    ("siaga_darurat", "Siaga Darurat", "@/siaga-darurat.md"),
+];
+
+/// A new page of kind `jenis`, last updated `today`.
+pub fn page_text(jenis: Jenis, title: &str, today: NaiveDate) -> String {
     let jenis_line = match jenis {
         Jenis::Halaman | Jenis::Bagian => String::new(),
         j => format!("jenis = \"{}\"\n", j.as_str()),
@@ -306,28 +444,39 @@ pub fn page_text(jenis: Jenis, title: &str) -> String {
     } else {
         ""
     };
+    let date = if jenis == Jenis::Berita {
+        format!("date = {today}\n")
+    } else {
+        String::new()
+    };
     format!(
-        "+++\ntitle = \"{title}\"\ndescription = \"ISI: satu kalimat ringkasan halaman ini\"\n{jenis_line}{section}{fields}+++\n\nISI: tulis isi halaman {label} di sini.\n",
-        fields = kind_fields(jenis),
+        "+++\ntitle = \"{title}\"\ndescription = \"ISI: satu kalimat ringkasan halaman ini\"\n{date}updated = {today}\n{jenis_line}{section}{fields}+++\n\nISI: tulis isi halaman {label} di sini.\n",
+        fields = kind_fields(jenis, today),
         label = jenis.label(),
     )
 }
 
-/// Scaffolds `sites/<slug>/` with every required page.
-pub fn new_site(root: &Path, slug: &str, domain: &str) -> Result<Vec<PathBuf>, Error> {
-    Subdomain::parse(slug)
-        .map_err(|m| Error::Usage(crate::text::Localize::text(&m, crate::Lang::En)))?;
+/// Scaffolds `sites/<slug>/` with every required page, for the regency of
+/// `config`, dated `today`.
+pub fn new_site(
+    root: &Path,
+    slug: &str,
+    config: &RegencyConfig,
+    today: NaiveDate,
+) -> Result<Vec<PathBuf>, Error> {
+    Subdomain::parse(slug).map_err(|m| Error::SiteName(Box::new(m)))?;
     let dir = root.join("sites").join(slug);
     if dir.exists() {
         return Err(Error::Exists(dir));
     }
     let mut written = Vec::new();
     let site_toml_path = dir.join("site.toml");
-    write_new(&site_toml_path, &site_toml(slug, domain))?;
+    let toml = site_toml(slug, &config.region.domain, config.region.profile, today);
+    write_new(&site_toml_path, &toml)?;
     written.push(site_toml_path);
     for (rel, jenis, title) in SITE_PAGES {
         let path = dir.join("content").join(rel);
-        write_new(&path, &page_text(*jenis, title))?;
+        write_new(&path, &page_text(*jenis, title, today))?;
         written.push(path);
     }
     let keep = dir.join("static/.gitkeep");
@@ -335,8 +484,15 @@ pub fn new_site(root: &Path, slug: &str, domain: &str) -> Result<Vec<PathBuf>, E
     Ok(written)
 }
 
-/// Scaffolds one page of kind `jenis` at `sites/<slug>/content/<path>`.
-pub fn new_page(root: &Path, slug: &str, jenis: Jenis, path: &str) -> Result<PathBuf, Error> {
+/// Scaffolds one page of kind `jenis` at `sites/<slug>/content/<path>`,
+/// dated `today`.
+pub fn new_page(
+    root: &Path,
+    slug: &str,
+    jenis: Jenis,
+    path: &str,
+    today: NaiveDate,
+) -> Result<PathBuf, Error> {
     let site = root.join("sites").join(slug);
     if !site.join("site.toml").is_file() {
         return Err(Error::UnknownSite(slug.to_string()));
@@ -347,9 +503,7 @@ pub fn new_page(root: &Path, slug: &str, jenis: Jenis, path: &str) -> Result<Pat
             .components()
             .any(|c| matches!(c, std::path::Component::ParentDir))
     {
-        return Err(Error::Usage(format!(
-            "{path}: the path must stay below content/"
-        )));
+        return Err(Error::PagePath(path.to_string()));
     }
     let mut rel = rel.to_path_buf();
     if rel.extension().is_none() {
@@ -365,7 +519,7 @@ pub fn new_page(root: &Path, slug: &str, jenis: Jenis, path: &str) -> Result<Pat
         format!("ISI: judul {}", jenis.label())
     };
     let full = site.join("content").join(&rel);
-    write_new(&full, &page_text(jenis, &title))?;
+    write_new(&full, &page_text(jenis, &title, today))?;
     Ok(full)
 }
 
@@ -384,10 +538,14 @@ mod tests {
     use super::*;
     use crate::content::{front_matter, kinds};
 
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 3, 4).expect("date")
+    }
+
     #[test]
     fn every_scaffolded_page_parses_under_its_kind() {
         for jenis in Jenis::ALL {
-            let text = page_text(*jenis, "Judul");
+            let text = page_text(*jenis, "Judul", day());
             let split = front_matter::split(&text).expect("split");
             let parsed = kinds::parse(*jenis, &text, &split);
             assert!(parsed.is_ok(), "{}: {:?}", jenis.as_str(), parsed.err());
@@ -396,8 +554,56 @@ mod tests {
 
     #[test]
     fn scaffolded_site_toml_parses() {
-        let text = site_toml("dinkes", "cianjurkab.go.id");
-        crate::registry::parse_site_toml(&text, Path::new("site.toml")).expect("site.toml");
+        for p in Profile::ALL {
+            let text = site_toml("dinkes", p.info().domain, p, day());
+            crate::registry::parse_site_toml(&text, Path::new("site.toml")).expect("site.toml");
+        }
+    }
+
+    #[test]
+    fn every_section_cites_the_profile_s_own_regulation_or_says_it_has_none() {
+        for p in Profile::ALL {
+            let text = regency_toml(p);
+            for section in ["[region]", "[security]", "[hosting]", "[publish]"] {
+                let after = &text[text.find(section).expect(section)..];
+                let comment: String = after
+                    .lines()
+                    .skip(1)
+                    .take_while(|l| l.starts_with('#'))
+                    .collect();
+                assert!(
+                    comment.contains("Dasar: ") || comment.contains("tidak mengaturnya"),
+                    "{p:?} {section}: {comment}"
+                );
+            }
+        }
+        let pwk = regency_toml(Profile::Purwakarta);
+        assert!(pwk.contains("Pasal 19 ayat (2)"), "{pwk}");
+        assert!(pwk.contains("Perda tidak menyebut nama domainnya"), "{pwk}");
+        // Another regency's article is never borrowed.
+        assert!(!regency_toml(Profile::Bogor).contains("Pasal 15 ayat (6)"));
+        let lpk = site_toml(
+            "dinkes",
+            "limapuluhkotakab.go.id",
+            Profile::Limapuluhkota,
+            day(),
+        );
+        assert!(lpk.contains("Pasal 8 ayat (2) huruf a"), "{lpk}");
+        let cjr = site_toml("dinkes", "cianjurkab.go.id", Profile::Cianjur, day());
+        assert!(!cjr.contains("Pasal 8 ayat (2) huruf a"), "{cjr}");
+    }
+
+    #[test]
+    fn a_scaffold_is_dated_the_day_it_is_made() {
+        let d = NaiveDate::from_ymd_opt(2031, 7, 9).expect("date");
+        let page = page_text(Jenis::InformasiBerkala, "Informasi Berkala", d);
+        assert!(page.contains("updated = 2031-07-09\n"), "{page}");
+        assert_eq!(page.matches("tanggal_mutakhir = 2031-07-09").count(), 10);
+        let report = page_text(Jenis::LaporanLayananInformasi, "Laporan", d);
+        assert!(report.contains("tahun = 2030\n"), "{report}");
+        let toml = site_toml("dinkes", "bogorkab.go.id", Profile::Bogor, d);
+        assert!(toml.contains("terakhir = 2031-07-09"), "{toml}");
+        assert!(!toml.contains("2026"), "{toml}");
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl BuildArgs {
         if let Some(out) = self.out {
             o.out = out;
         }
-        o.only = self.slugs;
+        o.only = self.slugs.iter().map(|s| super::site_name(s)).collect();
         o.drafts = self.drafts;
         o.base_url = self.base_url;
         o.rules = !self.no_rules;
@@ -48,7 +48,7 @@ impl BuildArgs {
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds) fixes the build time.
-fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
+pub(super) fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
     let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
         .ok()?
         .trim()

@@ -49,7 +49,7 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
 
 pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     let mut o = BuildOptions::new(dir);
-    o.only = args.slugs;
+    o.only = args.slugs.iter().map(|s| super::site_name(s)).collect();
     o.drafts = args.drafts;
     o.today = args.today;
     o.changed = args.changed;

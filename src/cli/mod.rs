@@ -39,6 +39,22 @@ struct Args {
     command: Command,
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_site_is_named_by_its_folder_in_every_form_completion_types() {
+        for arg in [
+            "dinkes",
+            "dinkes/",
+            "sites/dinkes",
+            "sites/dinkes/",
+            "./sites/dinkes/",
+        ] {
+            assert_eq!(super::site_name(arg), "dinkes", "{arg}");
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LangArg {
     Id,
@@ -79,6 +95,19 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Build, check and deploy every site; a site with errors keeps its live version.
     Publish(publish::PublishArgs),
+}
+
+/// A site as named on the command line, as tab completion types it:
+/// `dinkes`, `dinkes/`, `sites/dinkes/`, `./sites/dinkes` all name the
+/// folder `sites/dinkes`.
+fn site_name(arg: &str) -> String {
+    let mut s = arg.trim();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    let s = s.trim_end_matches('/');
+    let s = s.strip_prefix("sites/").unwrap_or(s);
+    s.trim_start_matches('/').to_string()
 }
 
 /// Parses arguments, runs the command, returns the exit code.

@@ -34,7 +34,7 @@ pub fn run(args: ServeArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
         root: dir.to_path_buf(),
         bind: args.bind,
         port: args.port,
-        only: args.slugs,
+        only: args.slugs.iter().map(|s| super::site_name(s)).collect(),
         drafts: args.drafts,
         lang,
     };

@@ -13,6 +13,7 @@ pub mod date;
 pub mod front_matter;
 pub mod kinds;
 pub mod mistake;
+pub mod placeholder;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -304,34 +305,6 @@ fn load_page(
     }))
 }
 
-/// The scaffold's placeholders (`ISI: …`, written by `laman new`) still
-/// in `text`: one `ISIAN-001` per placeholder, at its line and column,
-/// with the placeholder up to the end of its quoted value or line. TOML
-/// comment lines before `toml_until` (the front matter, or all of a
-/// site.toml) are not values and are skipped.
-pub fn placeholders(shown: &Path, text: &str, toml_until: usize) -> Vec<Diagnostic> {
-    text.match_indices(crate::scaffold::PLACEHOLDER)
-        .filter(|(at, _)| {
-            let line_start = text[..*at].rfind('\n').map_or(0, |i| i + 1);
-            !(*at < toml_until && text[line_start..].trim_start().starts_with('#'))
-        })
-        .map(|(at, _)| {
-            let rest = &text[at..];
-            let end = rest.find(['"', '\n', '\'']).unwrap_or(rest.len()).min(120);
-            let mut cut = end;
-            while !rest.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            Diagnostic::new(
-                Location::at_offset(shown, text, at),
-                Message::Placeholder {
-                    text: rest[..cut].trim_end().to_string(),
-                },
-            )
-        })
-        .collect()
-}
-
 /// Refuses aliases that would leave the site's folder or inject
 /// `_redirects` syntax (KELUARAN-002), at the alias in the front matter.
 fn check_aliases(
@@ -423,42 +396,6 @@ pub fn slugify(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn placeholders_are_found_in_values_and_text_but_not_in_toml_comments() {
-        use crate::text::Localize;
-        let text = "+++\n# Ganti setiap nilai \"ISI: …\".\ntitle = \"ISI: judul\"\n+++\n\n## ISI: bagian\n";
-        let body = text.find("\n\n").expect("body") + 2;
-        let found = placeholders(Path::new("a.md"), text, body);
-        let at: Vec<_> = found
-            .iter()
-            .map(|d| {
-                (
-                    d.code,
-                    d.location.line,
-                    d.location.column,
-                    d.text(crate::Lang::En),
-                )
-            })
-            .collect();
-        assert_eq!(
-            at,
-            [
-                (
-                    "ISIAN-001",
-                    Some(3),
-                    Some(10),
-                    "placeholder not filled in: `ISI: judul`".to_string()
-                ),
-                (
-                    "ISIAN-001",
-                    Some(6),
-                    Some(4),
-                    "placeholder not filled in: `ISI: bagian`".to_string()
-                ),
-            ]
-        );
-    }
 
     use super::*;
 

@@ -157,8 +157,13 @@ pub enum Message {
     /// A link target in site.toml or front matter data (`peta_url`, a menu
     /// `url`…) whose scheme runs script.
     UnsafeUrl { field: String, scheme: String },
-    /// A scaffold's `ISI: …` placeholder still in place (the value to fill).
-    Placeholder { text: String },
+    /// A scaffold's `ISI: …` placeholder still in place: in which file,
+    /// for which key (none in a page's text), and the placeholder itself.
+    Placeholder {
+        file: FileKind,
+        key: Option<String>,
+        text: String,
+    },
     /// A site's `templates/` folder without Diskominfo's permission.
     TemplateOverrideNotAllowed,
     /// A site template that recurses, or would render without bound.

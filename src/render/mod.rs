@@ -1,5 +1,6 @@
-//! Rendering with Tera: the theme (themes/default/templates), a site's own
-//! overrides (sites/<slug>/templates), the two filters laman adds
+//! Rendering with Tera: the theme (the default theme built into the binary,
+//! with a project's own `themes/default/` files over it one by one), a
+//! site's own overrides (sites/<slug>/templates), the two filters laman adds
 //! (`tanggal`, `rupiah`), the choice of template for a page, and template
 //! errors turned into diagnostics that name the template and its line.
 
@@ -9,7 +10,7 @@ pub mod limits;
 pub mod pipeline;
 pub mod site;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -23,6 +24,41 @@ use crate::diagnostic::{Diagnostic, Location, Message};
 /// Folder of the default theme, relative to the project root.
 pub const THEME_DIR: &str = "themes/default";
 
+/// The repository's `themes/default`, built into the binary: a project
+/// needs no `themes/` folder of its own (`laman init` writes none).
+static BUILTIN: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Where the bytes of a static file come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Src<'a> {
+    /// A file on disk (a site's `static/`, a project's own theme file).
+    File(&'a Path),
+    /// A file of the built-in theme.
+    Builtin(&'static [u8]),
+}
+
+/// A static file of the theme.
+#[derive(Debug, Clone)]
+pub struct ThemeStatic {
+    /// Path below the theme's static/, `/`-separated (= its output path).
+    pub rel: String,
+    /// The project's own file, when it replaces the built-in one.
+    pub file: Option<PathBuf>,
+    /// The built-in bytes (empty for a file only the project has).
+    builtin: &'static [u8],
+}
+
+impl ThemeStatic {
+    /// Where to read it from.
+    pub fn src(&self) -> Src<'_> {
+        match &self.file {
+            Some(f) => Src::File(f),
+            None => Src::Builtin(self.builtin),
+        }
+    }
+}
+
 /// A loaded theme: parsed templates and the static files to copy.
 #[derive(Debug, Clone)]
 pub struct Theme {
@@ -30,7 +66,33 @@ pub struct Theme {
     /// IDs the theme's templates write (`id="biaya"`): page bodies avoid them.
     ids: PageIds,
     /// Files under the theme's static/ (copied to every site first).
-    pub statics: Vec<source::Found>,
+    pub statics: Vec<ThemeStatic>,
+}
+
+/// Every file of the built-in theme below `prefix` (`templates`,
+/// `static`): path relative to `prefix` → bytes.
+fn builtin_files(prefix: &str) -> BTreeMap<String, &'static [u8]> {
+    fn walk(
+        dir: &'static include_dir::Dir<'static>,
+        out: &mut Vec<&'static include_dir::File<'static>>,
+    ) {
+        for e in dir.entries() {
+            match e {
+                include_dir::DirEntry::Dir(d) => walk(d, out),
+                include_dir::DirEntry::File(f) => out.push(f),
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&BUILTIN, &mut files);
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let rel = f.path().to_str()?.replace('\\', "/");
+            let rel = rel.strip_prefix(prefix)?.strip_prefix('/')?.to_string();
+            Some((rel, f.contents()))
+        })
+        .collect()
 }
 
 /// Templates ready for one site (the theme plus the site's overrides).
@@ -44,22 +106,68 @@ pub struct Templates<'a> {
 }
 
 impl Theme {
-    /// Loads `<root>/themes/default`.
+    /// Loads the built-in default theme with the files of
+    /// `<root>/themes/default/` (when the project has that folder) over it,
+    /// file by file: a regency replaces `templates/base.html` or
+    /// `static/assets/lambang.svg` and keeps the rest.
     pub fn load(root: &Path) -> Result<Theme, Diagnostic> {
         let dir = root.join(THEME_DIR);
         let shown = PathBuf::from(THEME_DIR);
         let mut tera = Tera::default();
         register_filters(&mut tera);
-        let files = template_files(&dir.join("templates"), &shown.join("templates"))?;
-        tera.add_template_files(files.clone()).map_err(|e| {
+        let mut templates: BTreeMap<String, String> = builtin_files("templates")
+            .into_iter()
+            .filter(|(rel, _)| is_template(rel))
+            .map(|(rel, bytes)| (rel, String::from_utf8_lossy(bytes).into_owned()))
+            .collect();
+        for (path, name) in template_files(&dir.join("templates"), &shown.join("templates"))? {
+            let name = name.unwrap_or_default();
+            let at = shown.join("templates").join(&name);
+            let bytes = std::fs::read(&path).map_err(|e| {
+                Diagnostic::new(
+                    Location::file(&at),
+                    Message::Unreadable {
+                        detail: e.to_string(),
+                    },
+                )
+            })?;
+            let text = source::decode(&bytes, &at).map_err(|d| *d)?;
+            templates.insert(name, text);
+        }
+        tera.add_raw_templates(templates).map_err(|e| {
             template_diagnostic(&e, &dir.join("templates"), &shown.join("templates"))
         })?;
-        let (statics, diags) = source::walk(&dir.join("static"), &shown.join("static"), &dir);
+        let mut statics: BTreeMap<String, ThemeStatic> = builtin_files("static")
+            .into_iter()
+            .map(|(rel, builtin)| {
+                let s = ThemeStatic {
+                    rel: rel.clone(),
+                    file: None,
+                    builtin,
+                };
+                (rel, s)
+            })
+            .collect();
+        let (found, diags) = source::walk(&dir.join("static"), &shown.join("static"), &dir);
         if let Some(d) = diags.into_iter().next() {
             return Err(d);
         }
+        for f in found {
+            statics
+                .entry(f.rel.clone())
+                .or_insert_with(|| ThemeStatic {
+                    rel: f.rel.clone(),
+                    file: None,
+                    builtin: &[],
+                })
+                .file = Some(f.path);
+        }
         let ids = page_ids(&tera);
-        Ok(Theme { tera, ids, statics })
+        Ok(Theme {
+            tera,
+            ids,
+            statics: statics.into_values().collect(),
+        })
     }
 
     /// The templates for a site: the theme with `sites/<slug>/templates/*`
@@ -188,9 +296,13 @@ fn template_files(dir: &Path, shown: &Path) -> Result<Vec<(PathBuf, Option<Strin
     }
     Ok(found
         .into_iter()
-        .filter(|f| f.rel.ends_with(".html") || f.rel.ends_with(".xml") || f.rel.ends_with(".txt"))
+        .filter(|f| is_template(&f.rel))
         .map(|f| (f.path, Some(f.rel)))
         .collect())
+}
+
+fn is_template(rel: &str) -> bool {
+    rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt")
 }
 
 impl Templates<'_> {
@@ -400,6 +512,56 @@ mod tests {
         assert_eq!(v, Value::String("17 Agustus 2025".into()));
         let v = filter_tanggal(&Value::from("kemarin"), &HashMap::new()).expect("filter");
         assert_eq!(v, Value::String("kemarin".into()));
+    }
+
+    #[test]
+    fn the_builtin_theme_loads_without_a_themes_folder() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let theme = Theme::load(dir.path()).expect("built-in theme");
+        for name in ["base.html", "page.html", "index.html", "jenis/berita.html"] {
+            assert!(theme.tera.get_template_names().any(|n| n == name), "{name}");
+        }
+        let css = theme
+            .statics
+            .iter()
+            .find(|s| s.rel == "assets/laman.css")
+            .expect("laman.css");
+        assert!(matches!(css.src(), Src::Builtin(b) if !b.is_empty()));
+    }
+
+    #[test]
+    fn a_project_theme_file_replaces_the_builtin_one_and_only_that_one() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let t = dir.path().join("themes/default");
+        std::fs::create_dir_all(t.join("templates")).expect("mkdir");
+        std::fs::create_dir_all(t.join("static/assets")).expect("mkdir");
+        std::fs::write(t.join("templates/404.html"), "<p>HILANG-7</p>").expect("write");
+        std::fs::write(t.join("static/assets/lambang.svg"), "<svg/>").expect("write");
+        std::fs::write(t.join("static/assets/baru.txt"), "baru").expect("write");
+        let theme = Theme::load(dir.path()).expect("theme");
+        let out = theme
+            .tera
+            .render("404.html", &Context::new())
+            .expect("render");
+        assert_eq!(out, "<p>HILANG-7</p>");
+        // The other templates are still the built-in ones.
+        assert!(theme.tera.get_template_names().any(|n| n == "page.html"));
+        let src = |rel: &str| {
+            theme
+                .statics
+                .iter()
+                .find(|s| s.rel == rel)
+                .map(ThemeStatic::src)
+        };
+        assert_eq!(
+            src("assets/lambang.svg"),
+            Some(Src::File(&t.join("static/assets/lambang.svg")))
+        );
+        assert_eq!(
+            src("assets/baru.txt"),
+            Some(Src::File(&t.join("static/assets/baru.txt")))
+        );
+        assert!(matches!(src("assets/laman.css"), Some(Src::Builtin(_))));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::output::{FileEntry, HostWriter};
 use crate::registry::Site;
 use crate::render::context::{HomeCtx, SiteCtx};
 use crate::render::site::{Model, Planned, Section, SiteOptions};
-use crate::render::{Templates, Theme, extras};
+use crate::render::{Src, Templates, Theme, extras};
 use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
 
 /// Where a site's outputs go.
@@ -35,7 +35,7 @@ pub trait Sink: Sync {
     /// Stores `bytes` at the output path `path` (`/`-separated, relative).
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<Self::Entry, Error>;
     /// Stores the file `src` at the output path `path`.
-    fn copy(&self, path: &str, src: &Path) -> Result<Self::Entry, Error>;
+    fn copy(&self, path: &str, src: Src<'_>) -> Result<Self::Entry, Error>;
 }
 
 impl Sink for HostWriter {
@@ -43,13 +43,17 @@ impl Sink for HostWriter {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<FileEntry, Error> {
         HostWriter::write(self, path, &bytes)
     }
-    fn copy(&self, path: &str, src: &Path) -> Result<FileEntry, Error> {
-        HostWriter::copy(self, path, src)
+    fn copy(&self, path: &str, src: Src<'_>) -> Result<FileEntry, Error> {
+        match src {
+            Src::File(f) => HostWriter::copy(self, path, f),
+            Src::Builtin(bytes) => HostWriter::write(self, path, bytes),
+        }
     }
 }
 
 /// A sink that keeps rendered files in memory and static files as paths
-/// (served from disk): the preview's.
+/// (served from disk; the built-in theme's are in memory already): the
+/// preview's.
 #[derive(Debug, Default)]
 pub struct Memory {
     files: Mutex<HashMap<String, Bytes>>,
@@ -73,9 +77,17 @@ impl Sink for Memory {
         files.insert(path.to_string(), Bytes::from(bytes));
         Ok(())
     }
-    fn copy(&self, path: &str, src: &Path) -> Result<(), Error> {
-        let mut assets = self.assets.lock().unwrap_or_else(|e| e.into_inner());
-        assets.insert(path.to_string(), src.to_path_buf());
+    fn copy(&self, path: &str, src: Src<'_>) -> Result<(), Error> {
+        match src {
+            Src::File(f) => {
+                let mut assets = self.assets.lock().unwrap_or_else(|e| e.into_inner());
+                assets.insert(path.to_string(), f.to_path_buf());
+            }
+            Src::Builtin(bytes) => {
+                let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+                files.insert(path.to_string(), Bytes::from_static(bytes));
+            }
+        }
         Ok(())
     }
 }
@@ -284,7 +296,7 @@ pub fn render_site<S: Sink>(
     // Static files: the theme's, then the site's over them.
     let copied: Vec<Result<S::Entry, Error>> = statics
         .par_iter()
-        .map(|(path, src)| sink.copy(path, src))
+        .map(|(path, src)| sink.copy(path, *src))
         .collect();
     for r in copied {
         entries.extend(stored(r, site, &mut site_diags)?);
@@ -294,13 +306,13 @@ pub fn render_site<S: Sink>(
     // Blanks of the scaffold still to fill (site.toml and every page): a
     // content check, so it runs with the rules.
     if run.engine.is_some() {
-        site_diags.extend(content::placeholders(
+        site_diags.extend(content::placeholder::in_toml_file(
             &site.shown.join("site.toml"),
             &site.toml_text,
-            site.toml_text.len(),
+            crate::diagnostic::FileKind::Site,
         ));
         for (l, p) in local.iter_mut().zip(&tree.pages) {
-            l.extend(content::placeholders(&p.shown, &p.text, p.body_offset));
+            l.extend(content::placeholder::in_page(&p.shown, &p.text));
         }
     }
 
@@ -615,7 +627,7 @@ fn drop_file_folder_clashes(
     model: &Model<'_>,
     tree: &ContentTree,
     plan: &mut Vec<(String, Planned)>,
-    statics: &mut BTreeMap<&str, &Path>,
+    statics: &mut BTreeMap<&str, Src<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let files: HashSet<String> = plan
@@ -655,10 +667,17 @@ fn drop_file_folder_clashes(
         .iter()
         .map(|a| (a.out.as_str(), a.shown.as_path()))
         .collect();
-    statics.retain(|path, src| match clash(path) {
+    statics.retain(|path, _| match clash(path) {
         None => true,
         Some(file) => {
-            let shown = site_files.get(path).copied().unwrap_or(*src);
+            let shown = site_files.get(path).map_or_else(
+                || {
+                    Path::new(crate::render::THEME_DIR)
+                        .join("static")
+                        .join(path)
+                },
+                |p| p.to_path_buf(),
+            );
             report(path, file, Location::file(shown));
             false
         }
@@ -674,10 +693,10 @@ fn choose_statics<'t>(
     tree: &'t ContentTree,
     plan: &[(String, Planned)],
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<&'t str, &'t Path> {
-    let mut chosen: BTreeMap<&str, &Path> = BTreeMap::new();
+) -> BTreeMap<&'t str, Src<'t>> {
+    let mut chosen: BTreeMap<&str, Src<'t>> = BTreeMap::new();
     for f in &theme.statics {
-        chosen.insert(f.rel.as_str(), f.path.as_path());
+        chosen.insert(f.rel.as_str(), f.src());
     }
     let planned: HashSet<&str> = plan.iter().map(|(o, _)| o.as_str()).collect();
     for a in &tree.assets {
@@ -698,7 +717,7 @@ fn choose_statics<'t>(
             ));
             continue;
         }
-        chosen.insert(a.out.as_str(), a.src.as_path());
+        chosen.insert(a.out.as_str(), Src::File(a.src.as_path()));
     }
     chosen
 }

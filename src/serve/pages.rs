@@ -66,17 +66,99 @@ pub fn error_page(lang: Lang, site: &str, errors: &[Diagnostic]) -> String {
     shell(lang, &title, &body)
 }
 
-/// The index of all sites at `http://localhost:PORT/`.
+/// What the index says about a site, from its findings and the regency's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteState {
+    /// An input error: the site cannot be built (red).
+    Broken { errors: usize },
+    /// It builds, but error-level findings (rules, blanks, laman.toml) keep
+    /// it from being published (red).
+    Blocked { errors: usize },
+    /// It would be published, with warnings to look at (amber).
+    Warnings { warnings: usize },
+    /// It would be published as it is (green).
+    Ready,
+}
+
+impl SiteState {
+    /// The state of a site whose findings are `site` and `regency`
+    /// (laman.toml, theme, registry), `broken` of them input errors that
+    /// keep it from being built.
+    pub fn of<'a>(
+        site: impl IntoIterator<Item = &'a Diagnostic>,
+        regency: &'a [Diagnostic],
+        broken: usize,
+    ) -> SiteState {
+        let all: Vec<&Diagnostic> = site.into_iter().chain(regency).collect();
+        let tally = Tally::of(all.iter().copied());
+        if broken > 0 {
+            SiteState::Broken { errors: broken }
+        } else if tally.errors > 0 {
+            SiteState::Blocked {
+                errors: tally.errors,
+            }
+        } else if tally.warnings > 0 {
+            SiteState::Warnings {
+                warnings: tally.warnings,
+            }
+        } else {
+            SiteState::Ready
+        }
+    }
+
+    /// The CSS class of its colour.
+    fn class(self) -> &'static str {
+        match self {
+            SiteState::Broken { .. } | SiteState::Blocked { .. } => "laman-bad",
+            SiteState::Warnings { .. } => "laman-warn",
+            SiteState::Ready => "laman-ok",
+        }
+    }
+}
+
+impl Localize for SiteState {
+    fn text(&self, lang: Lang) -> String {
+        let n = |x: usize| crate::text::Number::count(x).text(lang);
+        let s = |x: usize| if x == 1 { "" } else { "s" };
+        match (*self, lang) {
+            (SiteState::Broken { errors }, Lang::Id) => {
+                format!("tidak dapat dibangun ({} galat)", n(errors))
+            }
+            (SiteState::Broken { errors }, Lang::En) => {
+                format!("cannot be built ({} error{})", n(errors), s(errors))
+            }
+            (SiteState::Blocked { errors }, Lang::Id) => {
+                format!("diblokir: {} galat, tidak akan terbit", n(errors))
+            }
+            (SiteState::Blocked { errors }, Lang::En) => {
+                format!(
+                    "blocked: {} error{}, would not be published",
+                    n(errors),
+                    s(errors)
+                )
+            }
+            (SiteState::Warnings { warnings }, Lang::Id) => {
+                format!("dapat terbit, {} peringatan", n(warnings))
+            }
+            (SiteState::Warnings { warnings }, Lang::En) => {
+                format!("can be published, {} warning{}", n(warnings), s(warnings))
+            }
+            (SiteState::Ready, Lang::Id) => "siap terbit".into(),
+            (SiteState::Ready, Lang::En) => "ready to publish".into(),
+        }
+    }
+}
+
+/// The index of all sites at `http://localhost:PORT/`: each site's real
+/// state, as `laman publish` would judge it.
 pub fn index_page(lang: Lang, project: &Project, port: u16) -> String {
-    let (title, h_site, h_link, h_status, h_find, ok, bad) = match lang {
+    let (title, h_site, h_link, h_status, h_find) = match lang {
         Lang::Id => (
             "laman serve — semua situs",
             "Situs",
             "Pratinjau",
             "Status",
             "Temuan (galat / peringatan / info)",
-            "dapat dibangun",
-            "galat",
         ),
         Lang::En => (
             "laman serve — all sites",
@@ -84,45 +166,48 @@ pub fn index_page(lang: Lang, project: &Project, port: u16) -> String {
             "Preview",
             "Status",
             "Findings (errors / warnings / infos)",
-            "builds",
-            "error",
         ),
     };
     let mut body = format!(
         "<h1>{title}</h1>\n<table><thead><tr><th>{h_site}</th><th>{h_link}</th><th>{h_status}</th><th>{h_find}</th></tr></thead><tbody>\n"
     );
+    let status = |state: SiteState| {
+        format!(
+            "<span class=\"{}\">{}</span>",
+            state.class(),
+            escape_html(&state.text(lang))
+        )
+    };
     for (slug, s) in &project.sites {
-        let errors = project.errors_of(slug);
-        let tally = Tally::of(s.all_diagnostics());
+        let broken = project.errors_of(slug).len();
+        let state = SiteState::of(s.all_diagnostics(), &project.global, broken);
+        let tally = Tally::of(s.all_diagnostics().chain(&project.global));
         let url = format!("http://{}.localhost:{port}/", s.site.subdomain.as_str());
-        let status = if errors.is_empty() {
-            format!("<span class=\"laman-ok\">{ok}</span>")
-        } else {
-            format!("<span class=\"laman-bad\">{bad} ({})</span>", errors.len())
-        };
         body.push_str(&format!(
-            "<tr><td>{}</td><td><a href=\"{url}\">{url}</a></td><td>{status}</td><td>{} / {} / {}</td></tr>\n",
+            "<tr><td>{}</td><td><a href=\"{url}\">{url}</a></td><td>{}</td><td>{} / {} / {}</td></tr>\n",
             escape_html(&s.site.config.nama_resmi),
+            status(state),
             tally.errors,
             tally.warnings,
             tally.infos
         ));
     }
     for b in &project.broken {
+        let state = SiteState::of(&b.diagnostics, &project.global, b.diagnostics.len().max(1));
         body.push_str(&format!(
-            "<tr><td>{}</td><td></td><td><span class=\"laman-bad\">{bad} ({})</span></td><td>{} / 0 / 0</td></tr>\n",
+            "<tr><td>{}</td><td></td><td>{}</td><td>{} / 0 / 0</td></tr>\n",
             escape_html(&b.slug),
-            b.diagnostics.len(),
+            status(state),
             b.diagnostics.len()
         ));
     }
     body.push_str("</tbody></table>\n");
-    let global: Vec<&Diagnostic> = project
+    // The regency's own findings (laman.toml, theme), which hold back every site.
+    for d in project
         .global
         .iter()
-        .filter(|d| d.is_input_error())
-        .collect();
-    for d in global {
+        .filter(|d| d.severity == Severity::Error)
+    {
         body.push_str(&format!(
             "<pre class=\"laman-error\">{}</pre>\n",
             escape_html(&diagnostic_text(d, lang))
@@ -196,6 +281,48 @@ mod tests {
             .filter_map(|f| f["level"].as_str())
             .collect();
         assert_eq!(levels, ["error", "warning", "info"]);
+    }
+
+    #[test]
+    fn a_site_is_red_with_errors_amber_with_warnings_green_without() {
+        let at = crate::diagnostic::Location::file("a.md");
+        let mut warning = Diagnostic::new(
+            at.clone(),
+            crate::diagnostic::Message::Rule {
+                rule: "LAYANAN-006",
+                finding: crate::diagnostic::RuleFinding::MissingField {
+                    field: "sippn_url".into(),
+                },
+            },
+        );
+        warning.severity = Severity::Warning;
+        let mut error = warning.clone();
+        error.severity = Severity::Error;
+        let blank = Diagnostic::new(
+            at,
+            crate::diagnostic::Message::Placeholder {
+                file: crate::diagnostic::FileKind::Regency,
+                key: Some("hosting.ipv4[0]".into()),
+                text: "ISI: alamat".into(),
+            },
+        );
+        assert_eq!(SiteState::of([], &[], 0), SiteState::Ready);
+        let amber = SiteState::of([&warning], &[], 0);
+        assert_eq!(amber, SiteState::Warnings { warnings: 1 });
+        assert_eq!(amber.class(), "laman-warn");
+        let red = SiteState::of([&warning, &error], &[], 0);
+        assert_eq!(red, SiteState::Blocked { errors: 1 });
+        assert_eq!(red.class(), "laman-bad");
+        assert_eq!(red.text(Lang::Id), "diblokir: 1 galat, tidak akan terbit");
+        // A blank in laman.toml holds back every site.
+        assert_eq!(
+            SiteState::of([], &[blank], 0),
+            SiteState::Blocked { errors: 1 }
+        );
+        assert_eq!(
+            SiteState::of([&error], &[], 1).text(Lang::En),
+            "cannot be built (1 error)"
+        );
     }
 
     #[test]

@@ -181,6 +181,12 @@ impl Project {
         self.today = Utc::now()
             .with_timezone(&config.region.offset())
             .date_naive();
+        self.global
+            .extend(crate::content::placeholder::in_toml_file(
+                Path::new(config::FILE_NAME),
+                &config.source,
+                crate::diagnostic::FileKind::Regency,
+            ));
         let registry = match registry::discover(&self.root, &config, &self.only) {
             Ok(r) => r,
             Err(e) => {
@@ -602,7 +608,7 @@ impl SiteState {
         );
         let mut local = body.diagnostics.clone();
         if engine.is_some() {
-            local.extend(content::placeholders(&p.shown, &p.text, p.body_offset));
+            local.extend(content::placeholder::in_page(&p.shown, &p.text));
         }
         if let Some(engine) = engine {
             local.extend(engine.check_page(&self.site, p, &body, rule_opts));

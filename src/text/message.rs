@@ -189,8 +189,7 @@ fn text(m: &Message, lang: Lang) -> String {
         (UnsafeUrl { field, scheme }, En) => {
             format!("`{scheme}:` URL in `{field}` is refused: this scheme can run script")
         }
-        (Placeholder { text }, Id) => format!("isian belum diisi: `{text}`"),
-        (Placeholder { text }, En) => format!("placeholder not filled in: `{text}`"),
+        (Placeholder { key, text, .. }, lang) => placeholder_text(key.as_deref(), text, lang),
         (TemplateOverrideNotAllowed, Id) => {
             "folder templates/ situs ini tidak diizinkan: templat situs adalah keputusan Diskominfo"
                 .into()
@@ -324,11 +323,8 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
             "tulis alamat https://…, mailto:…, tel:… atau @/halaman.md".into()
         }
         (UnsafeUrl { .. }, En) => "write an https://…, mailto:…, tel:… or @/page.md address".into(),
-        (Placeholder { .. }, Id) => {
-            "ganti teks `ISI: …` dengan keterangan yang sebenarnya; situs dengan isian kosong tidak diterbitkan".into()
-        }
-        (Placeholder { .. }, En) => {
-            "replace the `ISI: …` text with the real value; a site with blanks is not published".into()
+        (Placeholder { file, key, text }, lang) => {
+            placeholder_hint(*file, key.is_some(), text, lang)
         }
         (UnsafeHtml { .. }, Id) => {
             "tulis isinya dengan Markdown; untuk video atau peta, minta Diskominfo mengizinkan hostnya di [allow] iframe_hosts".into()
@@ -967,6 +963,48 @@ fn yaml_detail(detail: &str, lang: Lang) -> String {
                 || format!("penulisan tidak sah ({what})"),
                 |(_, id)| (*id).to_string(),
             ),
+    }
+}
+
+// ---------------------------------------------------------------------
+// Issue #10: a regency starting from zero (the scaffold's placeholders).
+// ---------------------------------------------------------------------
+
+/// ISIAN-001: which value is still a placeholder.
+fn placeholder_text(key: Option<&str>, text: &str, lang: Lang) -> String {
+    match (key, lang) {
+        (Some(k), Lang::Id) => format!("`{k}` belum diisi: `{text}`"),
+        (Some(k), Lang::En) => format!("`{k}` is not filled in: `{text}`"),
+        (None, Lang::Id) => format!("isian di teks halaman belum diisi: `{text}`"),
+        (None, Lang::En) => format!("placeholder not filled in in the page text: `{text}`"),
+    }
+}
+
+/// ISIAN-001: what to write instead, and what the blank holds back.
+fn placeholder_hint(file: FileKind, value: bool, text: &str, lang: Lang) -> String {
+    let what = text
+        .strip_prefix(crate::content::placeholder::MARK)
+        .unwrap_or(text)
+        .trim();
+    if !value {
+        return match lang {
+            Lang::Id => "ganti baris `ISI: …` ini dengan teks halaman yang sebenarnya; situs dengan isian kosong dapat dipratinjau tetapi tidak diterbitkan".into(),
+            Lang::En => "replace this `ISI: …` line with the page's real text; a site with blanks previews but is not published".into(),
+        };
+    }
+    match (file, lang) {
+        (FileKind::Regency, Lang::Id) => format!(
+            "tulis {what} (tanpa `ISI:`); selama laman.toml berisi isian kosong, tidak ada situs yang diterbitkan"
+        ),
+        (FileKind::Regency, Lang::En) => format!(
+            "write {what} (without `ISI:`); while laman.toml has blanks, no site is published"
+        ),
+        (_, Lang::Id) => format!(
+            "tulis {what} (tanpa `ISI:`); situs dengan isian kosong dapat dipratinjau tetapi tidak diterbitkan"
+        ),
+        (_, Lang::En) => format!(
+            "write {what} (without `ISI:`); a site with blanks previews but is not published"
+        ),
     }
 }
 

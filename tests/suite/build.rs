@@ -894,10 +894,18 @@ fn golden_page_of_every_kind() {
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
     scaffold::init(root, laman::profile::Profile::Cianjur).expect("init");
-    copy_tree(&repo().join("themes"), &root.join("themes"));
-    scaffold::new_site(root, "contoh", "cianjurkab.go.id").expect("new site");
-    scaffold::new_page(root, "contoh", Jenis::Berita, "berita/contoh-berita.md").expect("berita");
-    scaffold::new_page(root, "contoh", Jenis::Halaman, "tentang.md").expect("halaman");
+    let config = laman::config::load(root).expect("laman.toml");
+    let today = now().date_naive();
+    scaffold::new_site(root, "contoh", &config, today).expect("new site");
+    scaffold::new_page(
+        root,
+        "contoh",
+        Jenis::Berita,
+        "berita/contoh-berita.md",
+        today,
+    )
+    .expect("berita");
+    scaffold::new_page(root, "contoh", Jenis::Halaman, "tentang.md", today).expect("halaman");
     let mut o = laman::build::BuildOptions::new(root);
     o.now = now();
     o.rules = false;
@@ -908,7 +916,6 @@ fn golden_page_of_every_kind() {
         .iter()
         .map(|(rel, jenis, _)| (jenis.as_str(), rel.to_string()))
         .collect();
-    pages.push(("berita", "berita/contoh-berita.md".into()));
     pages.push(("halaman", "tentang.md".into()));
     let mut seen = std::collections::BTreeSet::new();
     for (jenis, rel) in pages {

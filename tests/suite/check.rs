@@ -1266,8 +1266,16 @@ fn scaffold_placeholders_left_unfilled_are_errors_at_their_line_and_block_publis
         .unwrap_or_else(|| panic!("no ISIAN-001 at site.toml:{line}: {blanks:#?}"));
     assert_eq!(nama.severity, Severity::Error);
     assert_eq!(
-        human(nama, Lang::Id).lines().next().unwrap_or(""),
-        "galat[ISIAN-001]: isian belum diisi: `ISI: nama resmi Perangkat Daerah`"
+        human(nama, Lang::Id),
+        format!(
+            "galat[ISIAN-001]: `nama_resmi` belum diisi: `ISI: nama resmi Perangkat Daerah`\n  --> sites/dinsos/site.toml:{line}:15\n  = saran: tulis nama resmi Perangkat Daerah (tanpa `ISI:`); situs dengan isian kosong dapat dipratinjau tetapi tidak diterbitkan\n"
+        )
+    );
+    assert_eq!(
+        human(nama, Lang::En),
+        format!(
+            "error[ISIAN-001]: `nama_resmi` is not filled in: `ISI: nama resmi Perangkat Daerah`\n  --> sites/dinsos/site.toml:{line}:15\n  = help: write nama resmi Perangkat Daerah (without `ISI:`); a site with blanks previews but is not published\n"
+        )
     );
     // The comment that explains the blanks is not one of them.
     assert!(blanks.iter().all(|d| {

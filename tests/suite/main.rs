@@ -9,6 +9,7 @@ mod browser_serve;
 mod build;
 mod check;
 mod conformance;
+mod first_day;
 mod host;
 mod impor;
 mod pesan;

@@ -103,7 +103,13 @@ fn broken_front_matter_shows_its_error_and_fixing_it_recovers() {
     // One broken site never hides the others.
     assert_eq!(s.get("dinsos", "/").status, 200);
     let index = s.get("", "/");
-    assert!(index.body.contains("galat (1)"), "{}", index.body);
+    assert!(
+        index
+            .body
+            .contains("<span class=\"laman-bad\">tidak dapat dibangun (1 galat)</span>"),
+        "{}",
+        index.body
+    );
 
     let n = events.reloads();
     p.write(PROFIL, good.replace("Kedudukan", "Kedudukan PULIH-4410"));
@@ -184,7 +190,13 @@ fn the_index_lists_every_site_with_its_preview_link() {
         count += 1;
     }
     assert!(count >= 3);
-    assert!(index.body.contains("dapat dibangun"));
+    assert!(
+        index
+            .body
+            .contains("<span class=\"laman-ok\">siap terbit</span>"),
+        "{}",
+        index.body
+    );
     // A site answers to its folder name too, and an unknown host gets the index with 404.
     assert_eq!(s.get("kec-cibeber", "/").status, 200);
     let unknown = s.get("tidakada", "/");
