@@ -17,7 +17,7 @@
 # (each mutant an incremental build; do not edit or build in it
 # meanwhile); MUTANTS_TIMEOUT (seconds per test run; default: derived by
 # cargo-mutants from the unmutated run); MUTANTS_ARGS, more cargo-mutants
-# options (say `--re 'gate.rs:1[0-2][0-9]'` or `--baseline skip`).
+# options, split on spaces (say `--re gate.rs:141 --baseline skip`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
