@@ -17,7 +17,7 @@
 # (each mutant an incremental build; do not edit or build in it
 # meanwhile); MUTANTS_TIMEOUT (seconds per test run; default: derived by
 # cargo-mutants from the unmutated run); MUTANTS_ARGS, more cargo-mutants
-# options (say `--re 'gate.rs:1[0-2][0-9]'` or `--baseline skip`).
+# options, split on spaces (say `--re gate.rs:141 --baseline skip`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,8 +62,9 @@ mkdir -p "$out_root"
 out_root="$(cd "$out_root" && pwd)"
 extra=()
 if [ "${MUTANTS_IN_PLACE:-}" = 1 ]; then
-  extra+=(--in-place)
+  extra+=(--in-place) # one build folder: one job (--jobs is refused)
 else
+  extra+=(--jobs 1)
   export CARGO_TARGET_DIR="${MUTANTS_TARGET:-$PWD/target-mutants/target}"
 fi
 if [ -n "${MUTANTS_TIMEOUT:-}" ]; then
@@ -77,6 +78,7 @@ count() { # file in a cargo-mutants output folder -> number of lines
 }
 
 rows=()
+status=0
 start_all=$(date +%s)
 for g in "${GUARDS[@]}"; do
   IFS='|' read -r file args filters <<<"$g"
@@ -90,12 +92,13 @@ for g in "${GUARDS[@]}"; do
   start=$(date +%s)
   # Exit code 2 means "some mutants were missed": the table says which.
   # shellcheck disable=SC2086
-  cargo mutants --file "$file" --jobs 1 --no-shuffle --output "$out" \
+  cargo mutants --file "$file" --no-shuffle --output "$out" \
     "${extra[@]}" -- $args -- $filters >&2 || true
   secs=$(($(date +%s) - start))
   o="$out/mutants.out"
   if [ ! -f "$o/outcomes.json" ]; then
     rows+=("$(printf '| %s | cargo-mutants did not run (see above) | | | | |' "$file")")
+    status=1
     continue
   fi
   rows+=("$(printf '| %s | %s | %s | %s | %s | %ss |' "$file" \
@@ -111,3 +114,4 @@ echo "| file | caught | missed | timeout | unviable | time |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo "total: $(($(date +%s) - start_all))s; per-mutant reports under $out_root/"
+exit "$status"
