@@ -16,7 +16,7 @@ mod rule;
 
 use serde::Serialize;
 
-pub use citation::{Bilingual, Citation, Verification};
+pub use citation::{Bilingual, Citation, Nature, Verification};
 pub use location::{Location, line_col};
 pub use message::{FileKind, Message, TemplateLimitKind};
 pub use rule::RuleFinding;
