@@ -86,7 +86,7 @@ impl Profile {
                 domain: "purwakartakab.go.id",
                 regulation_id: "PERDA-PWK-2-2022",
                 regulation: "Peraturan Daerah Kabupaten Purwakarta Nomor 2 Tahun 2022 tentang Penyelenggaraan Sistem Pemerintahan Berbasis Elektronik",
-                subdomain_article: "Pasal 19 ayat (2)",
+                subdomain_article: "Pasal 19 ayat (2) (the Perda does not name the domain; it is known from public evidence)",
             },
             Profile::Limapuluhkota => ProfileInfo {
                 code: "limapuluhkota",

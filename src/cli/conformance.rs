@@ -90,6 +90,7 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
     let cfg = laman::config::load(dir)?;
     let reg = laman::registry::discover(dir, &cfg, &[])?;
     let mut o = ConformanceOptions::new(&cfg.region.domain, chrono::Utc::now());
+    o.profile = cfg.region.profile;
     o.targets = conformance::targets(&cfg, &reg);
     if !a.only.is_empty() {
         let want = |h: &str| {

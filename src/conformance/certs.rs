@@ -168,6 +168,20 @@ pub fn findings(
     (out, Some(leaf))
 }
 
+/// When the chain is judged (issue #11 item 8): the run's time, clamped
+/// into the leaf's validity window. So an intermediate that has expired (or
+/// is not yet valid) while the leaf is still good fails TLS002, as browsers,
+/// curl and `openssl s_client` (verify code 10) refuse it; while an expired
+/// or not-yet-valid leaf is judged at the edge of its own window and is
+/// reported once, by TLS004, not here again. The name is TLS003's.
+pub fn chain_time(leaf: &CertInfo, now: DateTime<Utc>) -> DateTime<Utc> {
+    let ts = now.timestamp().clamp(
+        leaf.not_before_ts,
+        leaf.not_after_ts.max(leaf.not_before_ts),
+    );
+    DateTime::<Utc>::from_timestamp(ts, 0).unwrap_or(now)
+}
+
 fn chain_finding(
     client: &TlsClient,
     host: &str,
@@ -176,11 +190,7 @@ fn chain_finding(
     ev: &Evidence,
     now: DateTime<Utc>,
 ) -> Observation {
-    // Judge the chain inside the leaf's validity, so expiry (TLS004) and
-    // the name (TLS003) do not show up here a second time.
-    let mid = DateTime::<Utc>::from_timestamp((leaf.not_before_ts + leaf.not_after_ts) / 2, 0)
-        .unwrap_or(now);
-    let verdict = client.verdict(&hs.chain, host, mid);
+    let verdict = client.verdict(&hs.chain, host, chain_time(leaf, now));
     let mut ev = ev.clone();
     if let Evidence::Handshake { verdict: v, .. } = &mut ev {
         *v = Some(verdict.as_ref().err().cloned());

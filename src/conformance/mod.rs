@@ -10,6 +10,7 @@
 //! with bounded concurrency. A finding is data; `Err` means the job could
 //! not run at all. Never prints.
 
+pub mod basis;
 pub mod certs;
 pub mod checks;
 pub mod content;
@@ -31,7 +32,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Bilingual, Diagnostic, Location, Message, Severity};
+use crate::diagnostic::{Bilingual, Citation, Diagnostic, Location, Message, Severity};
+use crate::text::Localize;
 
 pub use checks::Check;
 pub use evidence::Evidence;
@@ -204,8 +206,28 @@ impl Observation {
             evidence: self.evidence_json(),
             time: self.time,
             message: self.message().clone(),
+            basis: self
+                .diagnostic
+                .basis
+                .iter()
+                .map(|c| Cited {
+                    text: c.text(crate::diagnostic::Lang::Id),
+                    citation: c.clone(),
+                })
+                .collect(),
         }
     }
+}
+
+/// A citation as findings.jsonl and owners.json write it: the data and its
+/// Indonesian text (an `R` citation's text says "belum diverifikasi").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cited {
+    /// Source, name, article, verification, nature (as in `laman check --format json`).
+    #[serde(flatten)]
+    pub citation: Citation,
+    /// As a person reads it.
+    pub text: String,
 }
 
 /// One line of findings.jsonl as written and read back (schema in
@@ -228,6 +250,11 @@ pub struct Recorded {
     pub time: DateTime<Utc>,
     /// What it means, in Indonesian and English.
     pub message: Bilingual,
+    /// The legal basis of the check under the run's profile
+    /// (spec/legal-audit.md §1.6); absent in files written before #11 and
+    /// when the observation carries none (never in a run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<Cited>,
 }
 
 /// The hosting expectations from laman.toml.
@@ -292,6 +319,8 @@ pub struct ConformanceOptions {
     pub previous_fails: std::collections::BTreeSet<(String, Check)>,
     /// The clock.
     pub now: DateTime<Utc>,
+    /// The regency profile whose regulation the findings cite.
+    pub profile: crate::profile::Profile,
 }
 
 impl ConformanceOptions {
@@ -311,6 +340,7 @@ impl ConformanceOptions {
             connect: BTreeMap::new(),
             previous_fails: Default::default(),
             now,
+            profile: crate::profile::Profile::Nasional,
         }
     }
 }
@@ -324,6 +354,8 @@ pub struct ConformanceReport {
     pub targets: Vec<Target>,
     /// Wall time.
     pub elapsed: Duration,
+    /// The profile the findings cite.
+    pub profile: crate::profile::Profile,
 }
 
 impl ConformanceReport {
@@ -470,6 +502,19 @@ mod tests {
             r#"{"host":"lama.kab.go.id","check":"DNS005","status":"fail","severity":"critical","evidence":{"chain":[{"name":"lama.kab.go.id","target":"situs-lama.kab.go.id","ttl":300,"type":"CNAME"}],"confirmed":true,"end":"NxDomain","resolver":"127.0.0.1:53","target":"situs-lama.kab.go.id"},"time":"2026-11-18T11:06:40Z","message":{"id":"CNAME menggantung","en":"dangling CNAME"}}"#
         );
         let back: Recorded = serde_json::from_str(&line).expect("read back");
+        assert_eq!(back, o.record());
+        // With the basis a run attaches (#11 item 7): one addition at the end.
+        o.diagnostic.basis = basis::of_check(Check::DNS005, crate::profile::Profile::Bogor).into();
+        let cited = serde_json::to_string(&o.record()).expect("json");
+        assert_eq!(
+            cited,
+            format!(
+                "{},{}}}",
+                &line[..line.len() - 1],
+                r#""basis":[{"source":"PERBUP-BGR-11-2015","name":"Peraturan Bupati Bogor Nomor 11 Tahun 2015","article":"","verification":"V","nature":"tanpa_pasal","text":"kebijakan Diskominfo; tidak ada pasal dalam Peraturan Bupati Bogor Nomor 11 Tahun 2015"}]"#
+            )
+        );
+        let back: Recorded = serde_json::from_str(&cited).expect("read back");
         assert_eq!(back, o.record());
     }
 

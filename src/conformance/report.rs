@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Check, ConformanceError, ConformanceReport, Observation, Recorded, Risk, Status, Target,
+    Check, Cited, ConformanceError, ConformanceReport, Observation, Recorded, Risk, Status, Target,
 };
+use crate::diagnostic::Lang;
 use crate::render::escape_html as esc;
 use crate::report::page::{page, prose};
+use crate::text::Localize;
 
 /// File names in the output folder.
 pub const FINDINGS: &str = "findings.jsonl";
@@ -135,12 +137,22 @@ pub struct OwnerFindings<'a> {
     pub hosts: Vec<&'a str>,
     /// Failures per risk level (`critical` …).
     pub fails: BTreeMap<Risk, usize>,
+    /// Why the agency gets its own list: the regency's periodic-reporting
+    /// article (Pangandaran 29, Bogor 27), or the regulation's silence.
+    pub basis: Vec<Cited>,
     /// The failing findings, worst first, as in findings.jsonl.
     pub findings: Vec<Recorded>,
 }
 
 /// The failures of a run grouped by owner, in target order (owners.json).
 pub fn owners(r: &ConformanceReport) -> Vec<OwnerFindings<'_>> {
+    let basis: Vec<Cited> = super::basis::of_reporting(r.profile)
+        .into_iter()
+        .map(|c| Cited {
+            text: c.text(Lang::Id),
+            citation: c,
+        })
+        .collect();
     let mut out: Vec<OwnerFindings<'_>> = Vec::new();
     for t in &r.targets {
         let i = match out.iter().position(|o| o.owner == t.owner) {
@@ -152,6 +164,7 @@ pub fn owners(r: &ConformanceReport) -> Vec<OwnerFindings<'_>> {
                     contact: t.contact.as_deref(),
                     hosts: Vec::new(),
                     fails: BTreeMap::new(),
+                    basis: basis.clone(),
                     findings: Vec::new(),
                 });
                 out.len() - 1
@@ -333,11 +346,11 @@ fn host_section(s: &mut String, t: &Target, f: &[&Observation]) {
         let _ = writeln!(s, "<p>Semua {} pemeriksaan lulus.</p>", f.len());
         return;
     }
-    s.push_str("<table class=\"kartu\">\n<thead><tr><th scope=\"col\">Pemeriksaan</th><th scope=\"col\">Status</th><th scope=\"col\">Temuan</th><th scope=\"col\">Artinya</th><th scope=\"col\">Cara memperbaiki</th></tr></thead>\n<tbody>\n");
+    s.push_str("<table class=\"kartu\">\n<thead><tr><th scope=\"col\">Pemeriksaan</th><th scope=\"col\">Status</th><th scope=\"col\">Temuan</th><th scope=\"col\">Artinya</th><th scope=\"col\">Cara memperbaiki</th><th scope=\"col\">Dasar hukum</th></tr></thead>\n<tbody>\n");
     for f in bad {
         let _ = writeln!(
             s,
-            "<tr class=\"{}\"><td data-label=\"Pemeriksaan\">{} {}</td><td data-label=\"Status\">{} ({})</td><td data-label=\"Temuan\">{}<br><details><summary>Bukti</summary><code>{}</code></details></td><td data-label=\"Artinya\">{}</td><td data-label=\"Cara memperbaiki\">{}</td></tr>",
+            "<tr class=\"{}\"><td data-label=\"Pemeriksaan\">{} {}</td><td data-label=\"Status\">{} ({})</td><td data-label=\"Temuan\">{}<br><details><summary>Bukti</summary><code>{}</code></details></td><td data-label=\"Artinya\">{}</td><td data-label=\"Cara memperbaiki\">{}</td><td data-label=\"Dasar hukum\">{}</td></tr>",
             status_id(f.status),
             f.check,
             esc(f.check.title()),
@@ -347,6 +360,12 @@ fn host_section(s: &mut String, t: &Target, f: &[&Observation]) {
             esc(&f.evidence_json().to_string()),
             prose(f.check.meaning()),
             prose(f.check.fix()),
+            f.diagnostic
+                .basis
+                .iter()
+                .map(|c| esc(&c.text(Lang::Id)))
+                .collect::<Vec<_>>()
+                .join("<br>"),
         );
     }
     let passed = f.iter().filter(|f| f.status == Status::Pass).count();
@@ -413,6 +432,7 @@ mod tests {
             findings: vec![x],
             targets: vec![Target::new("a.go.id", "a")],
             elapsed: std::time::Duration::ZERO,
+            profile: crate::profile::Profile::Nasional,
         };
         let h = html(&r, None);
         // Its own title (not the compliance report's), in the shared shell.

@@ -104,10 +104,20 @@ pub async fn run_with<N: Net>(
         .collect()
         .await;
     findings.sort_by(|a, b| (a.host(), a.check).cmp(&(b.host(), b.check)));
+    let profile = ctx.opts.profile;
+    let mut cited: std::collections::BTreeMap<Check, Arc<[crate::diagnostic::Citation]>> =
+        Default::default();
+    for f in &mut findings {
+        f.diagnostic.basis = cited
+            .entry(f.check)
+            .or_insert_with(|| super::basis::of_check(f.check, profile).into())
+            .clone();
+    }
     ConformanceReport {
         findings,
         targets,
         elapsed: started.elapsed(),
+        profile,
     }
 }
 

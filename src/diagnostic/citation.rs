@@ -20,7 +20,7 @@ pub enum Verification {
 }
 
 /// One legal basis of a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
     /// Source ID of the catalogue (`UU-25-2009`).
     pub source: String,
@@ -30,6 +30,52 @@ pub struct Citation {
     pub article: String,
     /// Seen, secondary source, or recalled (not yet verified).
     pub verification: Verification,
+    /// How the article bears on the rule, when not plainly (legal-audit.md §2).
+    #[serde(default)]
+    pub nature: Option<Nature>,
+}
+
+/// How a cited article bears on a rule when it is not a plain duty of the
+/// agency (spec/legal-audit.md §2). The catalogue writes it as `sifat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nature {
+    /// About the matter, but not the duty itself (e.g. an authority clause).
+    #[serde(rename = "tidak_langsung")]
+    Indirect,
+    /// Follows from the wording (https from a written address).
+    #[serde(rename = "tersirat")]
+    Implied,
+    /// Applied by analogy (a website as an e-Government application).
+    #[serde(rename = "analogi")]
+    Analogy,
+    /// A provincial model that does not bind the regency.
+    #[serde(rename = "model")]
+    Model,
+    /// Context only: not a duty of the agency.
+    #[serde(rename = "konteks")]
+    Context,
+    /// A duty of Diskominfo, not of the agency.
+    #[serde(rename = "kewajiban_dinas")]
+    DinasDuty,
+    /// The regency's regulation has no article for the rule: it is
+    /// Diskominfo's policy (laman writes this; the catalogue never does).
+    #[serde(rename = "tanpa_pasal")]
+    NoArticle,
+}
+
+impl Citation {
+    /// "Diskominfo policy; no article in `name`" (`name` empty: no regional
+    /// regulation at all, as under the `nasional` profile).
+    pub fn no_article(source: &str, name: &str) -> Citation {
+        Citation {
+            source: source.to_string(),
+            name: name.to_string(),
+            article: String::new(),
+            verification: Verification::Seen,
+            nature: Some(Nature::NoArticle),
+        }
+    }
 }
 
 /// Words that data brings in both languages, such as what a content rule

@@ -18,7 +18,7 @@ mod rule;
 use serde::Serialize;
 
 pub use cause::link_causes;
-pub use citation::{Bilingual, Citation, Verification};
+pub use citation::{Bilingual, Citation, Nature, Verification};
 pub use location::{Location, Snippet, line_col};
 pub use message::{DateProblem, FileKind, Message, TemplateLimitKind};
 pub use rule::RuleFinding;

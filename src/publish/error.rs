@@ -90,6 +90,17 @@ pub enum PublishError {
         /// What had happened on disk.
         happened: Happened,
     },
+    /// The profile's regulation keeps sites in the Pusat Data and laman.toml
+    /// records no (valid) decree approving this target (#11 item 3).
+    #[error("target `{target}` hosts outside the Pusat Data, which {article} does not allow without an approving decree; {}", match future { Some(d) => format!("the decree in [publish.targets.{target}] approval is dated {d}, after today"), None => format!("record it as [publish.targets.{target}] approval = {{ number, date, issuer }}, or publish to a `dir` target") })]
+    HostingNotAllowed {
+        /// Target name.
+        target: String,
+        /// The article (regulation title and Pasal).
+        article: String,
+        /// The decree's date when it is after today.
+        future: Option<chrono::NaiveDate>,
+    },
     /// A Netlify rollback call failed.
     #[error("netlify restore of {host} failed: {detail}")]
     Restore {
@@ -192,6 +203,21 @@ impl Localize for PublishError {
             ),
             Tool { command, detail } => format!(
                 "tidak dapat menjalankan `{command}`: {detail}; pasang Netlify CLI (npm install -g netlify-cli) atau atur `command`"
+            ),
+            HostingNotAllowed {
+                target,
+                article,
+                future,
+            } => format!(
+                "target `{target}` menempatkan situs di luar Pusat Data, yang tidak dibolehkan {article} tanpa keputusan persetujuan; {}",
+                match future {
+                    Some(d) => format!(
+                        "keputusan di [publish.targets.{target}] approval bertanggal {d}, setelah hari ini"
+                    ),
+                    None => format!(
+                        "catat keputusannya sebagai [publish.targets.{target}] approval = {{ number, date, issuer }}, atau terbitkan ke target `dir`"
+                    ),
+                }
             ),
             Restore { host, detail } => {
                 format!("pemulihan deploy Netlify untuk {host} gagal: {detail}")

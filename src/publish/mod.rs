@@ -14,6 +14,7 @@ pub mod dir;
 mod error;
 pub mod gate;
 pub mod health;
+pub mod hosting;
 pub mod journal;
 pub mod netlify;
 pub mod pause;
@@ -223,6 +224,22 @@ pub struct RollbackReport {
 pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     let cfg = config::load(&opts.root)?;
     let target = resolve_target(cfg.publish.as_ref(), opts.target.as_deref(), &opts.root)?;
+    // Hosting as the regulation says (#11 item 3): refused before anything runs.
+    let today = opts.now.with_timezone(&cfg.region.offset()).date_naive();
+    hosting::check(
+        cfg.region.profile,
+        target.kind(),
+        target.settings.approval.as_ref(),
+        today,
+    )
+    .map_err(|(article, why)| PublishError::HostingNotAllowed {
+        target: target.name.clone(),
+        article: article.to_string(),
+        future: match why {
+            hosting::Refusal::NoDecree => None,
+            hosting::Refusal::FutureDecree(d) => Some(d),
+        },
+    })?;
     // The lock is taken before the build: two publishes must not build
     // into the same public/ either. A dry run writes nothing, unlocked: it
     // renders in memory and hashes what it would write.

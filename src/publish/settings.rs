@@ -80,6 +80,9 @@ pub struct TargetSettings {
     /// minute (default 2000).
     #[serde(default)]
     pub backoff_ms: Option<u64>,
+    /// The decree approving a target outside the Pusat Data (docs/publish.md).
+    #[serde(default)]
+    pub approval: Option<super::hosting::Approval>,
 }
 
 impl TargetSettings {
@@ -98,6 +101,7 @@ impl TargetSettings {
             min_interval_ms: None,
             retries: None,
             backoff_ms: None,
+            approval: None,
         }
     }
 
@@ -145,6 +149,7 @@ const DIR_KEYS: &[&str] = &[
     "health_connect",
     "health_ca",
     "health_timeout_secs",
+    "approval",
 ];
 /// Names of the keys a `netlify` target accepts.
 const NETLIFY_KEYS: &[&str] = &[
@@ -155,6 +160,7 @@ const NETLIFY_KEYS: &[&str] = &[
     "min_interval_ms",
     "retries",
     "backoff_ms",
+    "approval",
 ];
 
 /// Offset of `key` inside the table `[header]` of `text` (0 when not found).
@@ -197,6 +203,26 @@ pub fn validate(p: &PublishSettings, text: &str, path: &Path) -> Result<(), Box<
                     file: FileKind::Regency,
                     key: (*k).to_string(),
                     expected: expected.iter().map(|s| (*s).to_string()).collect(),
+                },
+            ));
+        }
+        if let Some(field) = t.approval.as_ref().and_then(|a| a.blank_field()) {
+            return Err(at(
+                offset_in_table(text, &header, "approval"),
+                Message::InvalidValue {
+                    file: FileKind::Regency,
+                    value: format!("approval.{field}"),
+                    allowed: vec!["nomor/penerbit keputusan yang sebenarnya".into()],
+                },
+            ));
+        }
+        if t.approval.as_ref().is_some_and(|a| a.day().is_none()) {
+            return Err(at(
+                offset_in_table(text, &header, "approval"),
+                Message::InvalidValue {
+                    file: FileKind::Regency,
+                    value: "approval.date".into(),
+                    allowed: vec!["2026-05-04".into()],
                 },
             ));
         }

@@ -124,6 +124,7 @@ fn finding_json(d: &Diagnostic, lang: Lang) -> Value {
             "name": c.name,
             "article": c.article,
             "verification": c.verification,
+            "nature": c.nature,
             "text": c.text(lang),
         })).collect::<Vec<_>>(),
         "severity_reason": d.severity_reason,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Bilingual, Lang, Severity, Verification};
+use crate::diagnostic::{Bilingual, Lang, Nature, Severity, Verification};
 use crate::text::Localize;
 
 /// The catalogue text, as shipped.
@@ -26,6 +26,9 @@ pub struct Basis {
     /// Verification mark.
     #[serde(rename = "verifikasi")]
     pub verification: Verification,
+    /// How the article bears on the rule, when not plainly (`sifat`).
+    #[serde(rename = "sifat", default)]
+    pub nature: Option<Nature>,
 }
 
 /// A rule as the catalogue states it (the catalogue's keys are Indonesian;
@@ -163,6 +166,9 @@ pub struct Source {
     /// Full title.
     #[serde(rename = "judul")]
     pub title: String,
+    /// The province a provincial regulation binds (`provinsi`); none for national law.
+    #[serde(rename = "provinsi", default)]
+    pub province: Option<String>,
 }
 
 /// A severity override with its reason (as laman.toml's `RuleOverride`).
@@ -192,6 +198,9 @@ pub struct RegencyProfile {
     /// Source ID of the regency regulation.
     #[serde(rename = "regulasi")]
     pub regulation: String,
+    /// `Jawa Barat`: which provincial regulations apply.
+    #[serde(rename = "provinsi", default)]
+    pub province: Option<String>,
     /// Overrides by rule ID.
     #[serde(rename = "override", default)]
     pub overrides: BTreeMap<String, Override>,

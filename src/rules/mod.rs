@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use crate::config::RegencyConfig;
 use crate::content::{ContentTree, SourcePage};
 use crate::diagnostic::{
-    Bilingual, Citation, Diagnostic, FileKind, Location, Message, RuleFinding, Severity,
+    Bilingual, Citation, Diagnostic, FileKind, Location, Message, Nature, RuleFinding, Severity,
 };
 use crate::markdown::Rendered;
 use crate::profile::Profile;
@@ -250,42 +250,77 @@ impl Engine {
         d
     }
 
-    /// The basis of a rule: the profile's own regulation first, then national sources.
+    /// The basis of a rule under this profile (spec/legal-audit.md §2 item
+    /// 13): the profile's own regulation first, then its province's (only
+    /// as the catalogue marks it) and national law. Another regency's
+    /// regulation, or another province's, is never shown. When the own
+    /// regulation has no article for the rule, the first citation says so
+    /// ("kebijakan Diskominfo; tidak ada pasal dalam …").
     fn basis(&self, rule: &catalogue::Rule) -> Vec<Citation> {
-        let own_reg = self
+        let own = self
             .catalogue
             .profiles
-            .get(self.config.region.profile.info().code)
-            .map(|p| p.regulation.clone());
-        let other_regencies: Vec<String> = self
-            .catalogue
-            .profiles
-            .values()
-            .map(|p| p.regulation.clone())
-            .filter(|r| Some(r) != own_reg.as_ref())
-            .collect();
-        let applicable = rule
-            .basis
-            .iter()
-            .any(|d| !other_regencies.contains(&d.source));
+            .get(self.config.region.profile.info().code);
+        let own_reg = own.map(|p| p.regulation.as_str());
+        let own_province = own.and_then(|p| p.province.as_deref());
+        let name_of = |id: &str| {
+            self.catalogue
+                .sources
+                .get(id)
+                .map(|s| short_title(&s.title))
+                .unwrap_or_else(|| id.to_string())
+        };
+        let binds = |source: &str| {
+            if Some(source) == own_reg {
+                return true;
+            }
+            if self
+                .catalogue
+                .profiles
+                .values()
+                .any(|p| p.regulation == source)
+            {
+                return false;
+            }
+            match self
+                .catalogue
+                .sources
+                .get(source)
+                .and_then(|s| s.province.as_deref())
+            {
+                Some(province) => Some(province) == own_province,
+                None => true,
+            }
+        };
         let mut out: Vec<Citation> = rule
             .basis
             .iter()
-            // Another regency's article does not bind this one, unless it is all the catalogue has.
-            .filter(|d| !applicable || !other_regencies.contains(&d.source))
+            .filter(|d| binds(&d.source))
             .map(|d| Citation {
                 source: d.source.clone(),
-                name: self
-                    .catalogue
-                    .sources
-                    .get(&d.source)
-                    .map(|s| short_title(&s.title))
-                    .unwrap_or_else(|| d.source.clone()),
+                name: name_of(&d.source),
                 article: d.article.clone(),
                 verification: d.verification,
+                nature: d.nature,
             })
             .collect();
-        out.sort_by_key(|c| Some(&c.source) != own_reg.as_ref());
+        out.sort_by_key(|c| Some(c.source.as_str()) != own_reg);
+        // Context, a provincial model or a duty of Diskominfo is no article
+        // that puts the duty on the agency.
+        let own_duty = |c: &Citation| {
+            Some(c.source.as_str()) == own_reg
+                && !matches!(
+                    c.nature,
+                    Some(Nature::Context | Nature::DinasDuty | Nature::Model)
+                )
+        };
+        match own_reg {
+            Some(reg) if !out.iter().any(own_duty) => {
+                out.insert(0, Citation::no_article(reg, &name_of(reg)));
+            }
+            None if out.is_empty() => out.push(Citation::no_article("", "")),
+            _ => {}
+        }
         out
     }
 
@@ -414,6 +449,196 @@ mod tests {
         assert_eq!(
             short_title("Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik"),
             "Undang-Undang Nomor 25 Tahun 2009"
+        );
+    }
+
+    /// The basis of `rule` as a finding under `profile` shows it (Indonesian).
+    fn shown(profile: &str, rule: &str) -> Vec<String> {
+        shown_by(&engine(profile), rule)
+    }
+
+    fn engine(profile: &str) -> Engine {
+        let text =
+            format!("[region]\nname = \"K\"\ndomain = \"k.go.id\"\nprofile = \"{profile}\"\n");
+        let cfg = crate::config::parse(&text, Path::new("laman.toml")).expect("config");
+        Engine::new(&cfg).expect("engine")
+    }
+
+    fn shown_by(engine: &Engine, rule: &str) -> Vec<String> {
+        engine.meta[rule]
+            .basis
+            .iter()
+            .map(|c| crate::text::Localize::text(c, crate::diagnostic::Lang::Id))
+            .collect()
+    }
+
+    const CJR: &str = "Peraturan Bupati Cianjur Nomor 25 Tahun 2018";
+    const PND: &str = "Peraturan Bupati Pangandaran Nomor 47 Tahun 2017";
+    const PWK: &str = "Peraturan Daerah Kabupaten Purwakarta Nomor 2 Tahun 2022";
+    const LPK: &str = "Peraturan Bupati Lima Puluh Kota Nomor 47 Tahun 2018";
+    const BGR: &str = "Peraturan Bupati Bogor Nomor 11 Tahun 2015";
+    const REGENCIES: [(&str, &str); 5] = [
+        ("cianjur", CJR),
+        ("pangandaran", PND),
+        ("purwakarta", PWK),
+        ("limapuluhkota", LPK),
+        ("bogor", BGR),
+    ];
+
+    /// The regional citations (and the own regulation's silence) of `rule`.
+    fn regional(profile: &str, rule: &str) -> Vec<String> {
+        shown(profile, rule)
+            .into_iter()
+            .filter(|c| {
+                c.starts_with("Peraturan Bupati")
+                    || c.starts_with("Peraturan Daerah")
+                    || c.starts_with("kebijakan Diskominfo")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_finding_cites_another_regency_or_province() {
+        let catalogue = Catalogue::shipped();
+        for (profile, own) in REGENCIES {
+            let engine = engine(profile);
+            for rule in catalogue.rules.keys() {
+                for c in shown_by(&engine, rule) {
+                    for (_, other) in REGENCIES.iter().filter(|(_, o)| *o != own) {
+                        assert!(!c.contains(other), "{profile} {rule}: {c}");
+                    }
+                    if profile == "limapuluhkota" {
+                        assert!(!c.contains("Jawa Barat"), "{rule}: {c}");
+                    }
+                }
+            }
+            for rule in catalogue.rules.keys() {
+                let first = &shown_by(&engine, rule)[0];
+                assert!(
+                    first.contains(own),
+                    "{profile} {rule}: the own regulation (or its silence) comes first, got {first}"
+                );
+            }
+        }
+        let nasional = engine("nasional");
+        for rule in catalogue.rules.keys() {
+            for c in shown_by(&nasional, rule) {
+                for (_, reg) in REGENCIES {
+                    assert!(!c.contains(reg), "nasional {rule}: {c}");
+                }
+                assert!(!c.contains("Jawa Barat"), "nasional {rule}: {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_without_an_own_article_says_so_and_keeps_national_law() {
+        // The audit's observed foreign citations (§0, §2 item 13).
+        for profile in ["cianjur", "pangandaran", "purwakarta", "bogor"] {
+            let own = REGENCIES
+                .iter()
+                .find(|(p, _)| *p == profile)
+                .expect("a regency")
+                .1;
+            assert_eq!(
+                shown(profile, "SITUS-001"),
+                vec![format!("kebijakan Diskominfo; tidak ada pasal dalam {own}")]
+            );
+        }
+        assert_eq!(
+            shown("nasional", "SITUS-001"),
+            vec!["kebijakan Diskominfo; tanpa dasar peraturan daerah".to_string()]
+        );
+        // National law stays when the own regulation is silent.
+        let aduan = shown("bogor", "ADUAN-001");
+        assert_eq!(
+            aduan[0],
+            format!("kebijakan Diskominfo; tidak ada pasal dalam {BGR}")
+        );
+        assert!(aduan.iter().any(|c| c.starts_with("Undang-Undang Nomor 25 Tahun 2009 Pasal 23 ayat (3) huruf e; 36 (belum diverifikasi)")), "{aduan:?}");
+        // An R basis is never shown as certain.
+        let engine_text = shown("cianjur", "PRIVASI-002");
+        assert!(
+            engine_text.contains(
+                &"Undang-Undang Nomor 14 Tahun 2008 Pasal 17 huruf h (belum diverifikasi)"
+                    .to_string()
+            ),
+            "{engine_text:?}"
+        );
+        assert_eq!(
+            shown("limapuluhkota", "SITUS-001"),
+            vec![format!("{LPK} Pasal 8 ayat (2) huruf a jo. 19 ayat (1)")]
+        );
+    }
+
+    #[test]
+    fn section_2_corrections_per_rule_and_profile() {
+        let no = |own: &str| format!("kebijakan Diskominfo; tidak ada pasal dalam {own}");
+        let cases: Vec<(&str, &str, Vec<String>)> = vec![
+            // 1 KONTEN-007: not 15(3)/14(3); the closest is 15(5)/14(5), indirect.
+            ("cianjur", "KONTEN-007", vec![format!("{CJR} Pasal 15 ayat (5) (tidak langsung)")]),
+            ("limapuluhkota", "KONTEN-007", vec![format!("{LPK} Pasal 14 ayat (5) (tidak langsung)")]),
+            ("bogor", "KONTEN-007", vec![no(BGR)]),
+            // 2 DOMAIN-002: the domain is fixed by ayat (2).
+            ("pangandaran", "DOMAIN-002", vec![format!("{PND} Pasal 11 ayat (2) dan (5)")]),
+            ("bogor", "DOMAIN-002", vec![format!("{BGR} Pasal 10 ayat (2) dan (5)")]),
+            ("cianjur", "DOMAIN-002", vec![format!("{CJR} Pasal 15 ayat (5)")]),
+            ("limapuluhkota", "DOMAIN-002", vec![format!("{LPK} Pasal 14 ayat (5)")]),
+            ("purwakarta", "DOMAIN-002", vec![no(PWK)]),
+            // 3 DOMAIN-005: authority clauses are indirect; Bogor 8b jo. 7(2).
+            ("cianjur", "DOMAIN-005", vec![format!("{CJR} Pasal 15 ayat (1) (tidak langsung)")]),
+            ("limapuluhkota", "DOMAIN-005", vec![format!("{LPK} Pasal 14 ayat (1) (tidak langsung)")]),
+            ("bogor", "DOMAIN-005", vec![format!("{BGR} Pasal 8 huruf b jo. 7 ayat (2)")]),
+            // 4 OPS-001: off-site backup is Diskominfo's duty in CJR/PND/BGR.
+            ("cianjur", "OPS-001", vec![format!("{CJR} Pasal 13 ayat (9)"), format!("{CJR} Pasal 16 ayat (3) (kewajiban Diskominfo)")]),
+            ("pangandaran", "OPS-001", vec![no(PND), format!("{PND} Pasal 23 ayat (2)-(3) (kewajiban Diskominfo)")]),
+            ("bogor", "OPS-001", vec![no(BGR), format!("{BGR} Pasal 22 ayat (2)-(3) (kewajiban Diskominfo)")]),
+            ("purwakarta", "OPS-001", vec![format!("{PWK} Pasal 22 ayat (1)-(3)")]),
+            // 5 ADUAN-001 / KONTEN-008 / ADUAN-003: a link to the regency's service.
+            ("cianjur", "ADUAN-001", vec![format!("{CJR} Pasal 13 ayat (3) huruf h (tidak langsung)")]),
+            ("cianjur", "KONTEN-008", vec![format!("{CJR} Pasal 13 ayat (3) huruf i (tidak langsung)")]),
+            ("cianjur", "ADUAN-003", vec![format!("{CJR} Pasal 13 ayat (3) huruf j (tidak langsung)")]),
+            // 6 AMAN-001: not the purpose article 22.
+            ("pangandaran", "AMAN-001", vec![format!("{PND} Pasal 10 ayat (2) jo. 6 ayat (4)")]),
+            // 7 AMAN-002: each regency's own article.
+            ("pangandaran", "AMAN-002", vec![format!("{PND} Pasal 10 ayat (2)"), format!("{PND} Pasal 6 ayat (4) (kewajiban Diskominfo)")]),
+            ("bogor", "AMAN-002", vec![format!("{BGR} Pasal 9 ayat (2)")]),
+            ("cianjur", "AMAN-002", vec![format!("{CJR} Pasal 13 ayat (7)")]),
+            ("limapuluhkota", "AMAN-002", vec![format!("{LPK} Pasal 8 ayat (2) huruf b; 11 ayat (3)")]),
+            // 8 DOMAIN-006: 16(7) is Diskominfo's outsourcing; PWK 21(1), 20 is "dapat".
+            ("cianjur", "DOMAIN-006", vec![format!("{CJR} Pasal 15 ayat (6)"), format!("{CJR} Pasal 16 ayat (7) (kewajiban Diskominfo)")]),
+            ("purwakarta", "DOMAIN-006", vec![format!("{PWK} Pasal 21 ayat (1)"), format!("{PWK} Pasal 20 ayat (1)-(5) (tidak langsung)")]),
+            // 9 PRIVASI-002.
+            ("purwakarta", "PRIVASI-002", vec![format!("{PWK} Pasal 9 ayat (2); 10 ayat (3) huruf a-b")]),
+            // 10 OPS-003: PWK 29 is context; the agency has no reporting duty there.
+            ("purwakarta", "OPS-003", vec![no(PWK), format!("{PWK} Pasal 29 (konteks, bukan kewajiban perangkat daerah)")]),
+            // 11 DOMAIN-008: analogy.
+            ("limapuluhkota", "DOMAIN-008", vec![format!("{LPK} Pasal 13 ayat (6) jo. 19 ayat (1) (analogi)")]),
+            // 12 DOMAIN-004: implied.
+            ("pangandaran", "DOMAIN-004", vec![format!("{PND} Pasal 11 ayat (2)-(3) (tersirat)")]),
+            ("bogor", "DOMAIN-004", vec![format!("{BGR} Pasal 10 ayat (2)-(3) (tersirat)")]),
+            // 13 engine fallback: own article or silence.
+            ("purwakarta", "MUTAKHIR-002", vec![format!("{PWK} Pasal 9 ayat (2); 10 ayat (1)")]),
+            ("bogor", "MUTAKHIR-004", vec![no(BGR)]),
+            ("cianjur", "AMAN-002", vec![format!("{CJR} Pasal 13 ayat (7)")]),
+            ("purwakarta", "META-002", vec![format!("{PWK} Pasal 9 ayat (3)")]),
+            ("cianjur", "META-002", vec![no(CJR)]),
+            // 14 DOMAIN-003: Perda Jabar is a non-binding model, in Jawa Barat only.
+            ("pangandaran", "DOMAIN-003", vec![format!("{PND} Pasal 11 ayat (4)"), "Peraturan Daerah Provinsi Jawa Barat Nomor 4 Tahun 2021 Pasal 20 ayat (3)-(4) (model provinsi, tidak mengikat)".to_string()]),
+            ("limapuluhkota", "DOMAIN-003", vec![no(LPK)]),
+        ];
+        for (profile, rule, want) in cases {
+            assert_eq!(regional(profile, rule), want, "{profile} {rule}");
+        }
+    }
+
+    #[test]
+    fn situs_001_is_info_outside_lima_puluh_kota() {
+        let catalogue = Catalogue::shipped();
+        assert_eq!(catalogue.rules["SITUS-001"].level, catalogue::Level::Info);
+        assert_eq!(
+            catalogue.profiles["limapuluhkota"].overrides["SITUS-001"].severity,
+            catalogue::Level::Error
         );
     }
 }

@@ -12,7 +12,7 @@ pub mod cli;
 mod message;
 mod rule;
 
-use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Severity, Verification};
+use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Nature, Severity, Verification};
 
 pub use message::{nearest, type_word};
 
@@ -60,7 +60,11 @@ impl Localize for Citation {
         } else {
             self.article.clone()
         };
-        format!("{} {article}{mark}", self.name)
+        if self.nature == Some(Nature::NoArticle) {
+            return no_article(&self.name, lang);
+        }
+        let nature = self.nature.map(|n| n.text(lang)).unwrap_or_default();
+        format!("{} {article}{mark}{nature}", self.name)
     }
 }
 
@@ -255,6 +259,7 @@ mod tests {
             name: "Undang-Undang Nomor 25 Tahun 2009".into(),
             article: "21".into(),
             verification: Verification::Recalled,
+            nature: None,
         };
         assert_eq!(
             c.text(Lang::En),
@@ -263,6 +268,78 @@ mod tests {
         assert_eq!(
             c.text(Lang::Id),
             "Undang-Undang Nomor 25 Tahun 2009 Pasal 21 (belum diverifikasi)"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// How a cited article bears on a rule (#11, spec/legal-audit.md §2).
+
+impl Localize for Nature {
+    /// The mark after a citation (with its leading space); empty for `NoArticle`,
+    /// which is said whole by `no_article`.
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Nature::Indirect, Lang::Id) => " (tidak langsung)",
+            (Nature::Indirect, Lang::En) => " (indirect)",
+            (Nature::Implied, Lang::Id) => " (tersirat)",
+            (Nature::Implied, Lang::En) => " (implied)",
+            (Nature::Analogy, Lang::Id) => " (analogi)",
+            (Nature::Analogy, Lang::En) => " (by analogy)",
+            (Nature::Model, Lang::Id) => " (model provinsi, tidak mengikat)",
+            (Nature::Model, Lang::En) => " (provincial model, not binding)",
+            (Nature::Context, Lang::Id) => " (konteks, bukan kewajiban perangkat daerah)",
+            (Nature::Context, Lang::En) => " (context, not a duty of the agency)",
+            (Nature::DinasDuty, Lang::Id) => " (kewajiban Diskominfo)",
+            (Nature::DinasDuty, Lang::En) => " (a duty of Diskominfo)",
+            (Nature::NoArticle, _) => "",
+        }
+        .to_string()
+    }
+}
+
+/// "kebijakan Diskominfo; tidak ada pasal dalam <regulation>".
+fn no_article(regulation: &str, lang: Lang) -> String {
+    match (regulation.is_empty(), lang) {
+        (false, Lang::Id) => format!("kebijakan Diskominfo; tidak ada pasal dalam {regulation}"),
+        (false, Lang::En) => format!("Diskominfo policy; no article in {regulation}"),
+        (true, Lang::Id) => "kebijakan Diskominfo; tanpa dasar peraturan daerah".to_string(),
+        (true, Lang::En) => "Diskominfo policy; no regional regulation".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod citation_nature_tests {
+    use super::*;
+
+    #[test]
+    fn a_citation_says_how_it_bears_and_when_there_is_no_article() {
+        let c = Citation {
+            source: "PERBUP-LPK-47-2018".into(),
+            name: "Peraturan Bupati Lima Puluh Kota Nomor 47 Tahun 2018".into(),
+            article: "13 ayat (6)".into(),
+            verification: Verification::Recalled,
+            nature: Some(Nature::Analogy),
+        };
+        assert_eq!(
+            c.text(Lang::Id),
+            "Peraturan Bupati Lima Puluh Kota Nomor 47 Tahun 2018 Pasal 13 ayat (6) (belum diverifikasi) (analogi)"
+        );
+        let n = Citation::no_article(
+            "PERBUP-CJR-25-2018",
+            "Peraturan Bupati Cianjur Nomor 25 Tahun 2018",
+        );
+        assert_eq!(
+            n.text(Lang::Id),
+            "kebijakan Diskominfo; tidak ada pasal dalam Peraturan Bupati Cianjur Nomor 25 Tahun 2018"
+        );
+        assert_eq!(
+            n.text(Lang::En),
+            "Diskominfo policy; no article in Peraturan Bupati Cianjur Nomor 25 Tahun 2018"
+        );
+        assert_eq!(
+            Citation::no_article("", "").text(Lang::En),
+            "Diskominfo policy; no regional regulation"
         );
     }
 }

@@ -125,6 +125,7 @@ fn the_reports_have_no_accessibility_violations() {
             conformance::Target::new("beta.contohkab.go.id", "beta"),
         ],
         elapsed: std::time::Duration::from_secs(3),
+        profile: laman::profile::Profile::Cianjur,
     };
     conformance::report::write_all(&p.path("konformitas"), &night, None).expect("write");
     let server = http::StaticServer::start_as_files(&p.path(""));

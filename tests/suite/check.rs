@@ -320,7 +320,7 @@ fn a_missing_field_is_reported_with_basis_and_advice() {
     let d = of_rule(&r, "LAYANAN-002")[0];
     assert_eq!(
         human(d, Lang::Id),
-        "galat[LAYANAN-002]: `persyaratan` wajib diisi\n  --> sites/dinkes/content/layanan/verifikasi-izin-apotek.md\n  = dasar: Undang-Undang Nomor 25 Tahun 2009 Pasal 21 huruf b, c, d, e, f, j (sumber sekunder); Peraturan Menteri PANRB Nomor 15 Tahun 2014 Lampiran: komponen service delivery (dipublikasikan) (belum diverifikasi)\n  = saran: Isi keenam komponen: persyaratan = [\"KTP\"], prosedur = [\"…\"], jangka_waktu = { nilai = 3, satuan = \"hari kerja\" }, biaya_rp = 0 (angka tanpa Rp dan titik), produk = \"…\" dan pengaduan = [\"lapor\"].\n"
+        "galat[LAYANAN-002]: `persyaratan` wajib diisi\n  --> sites/dinkes/content/layanan/verifikasi-izin-apotek.md\n  = dasar: kebijakan Diskominfo; tidak ada pasal dalam Peraturan Bupati Cianjur Nomor 25 Tahun 2018; Undang-Undang Nomor 25 Tahun 2009 Pasal 21 huruf b, c, d, e, f, j (sumber sekunder); Peraturan Menteri PANRB Nomor 15 Tahun 2014 Lampiran: komponen service delivery (dipublikasikan) (belum diverifikasi)\n  = saran: Isi keenam komponen: persyaratan = [\"KTP\"], prosedur = [\"…\"], jangka_waktu = { nilai = 3, satuan = \"hari kerja\" }, biaya_rp = 0 (angka tanpa Rp dan titik), produk = \"…\" dan pengaduan = [\"lapor\"].\n"
     );
 }
 
@@ -480,7 +480,7 @@ fn value_rules_fail_on_wrong_values() {
         ("OPS-005", Severity::Info, |p| {
             drop_table(p, "sites/dinkes/site.toml", "[repositori]")
         }),
-        ("SITUS-001", Severity::Warning, |p| {
+        ("SITUS-001", Severity::Info, |p| {
             drop_table(p, "sites/dinkes/site.toml", "[sla]")
         }),
         ("AMAN-003", Severity::Warning, |p| {
@@ -1208,7 +1208,7 @@ fn check_writes_nothing() {
     let out = p.cli(&["check", "--today", "2026-11-23"]);
     assert_eq!(out.code, Some(1));
     assert!(!p.path("public").exists());
-    assert!(out.stdout.ends_with("2 situs diperiksa (profil nasional, tanggal 2026-11-23): 34 galat, 37 peringatan, 3 info\n"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("2 situs diperiksa (profil nasional, tanggal 2026-11-23): 34 galat, 35 peringatan, 5 info\n"), "{}", out.stdout);
 }
 
 /// The write end of a pipe whose reader has already exited: laman's stdout

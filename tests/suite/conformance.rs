@@ -39,6 +39,9 @@ fn expected_fails() -> BTreeMap<String, BTreeSet<Check>> {
         // The leaf names an OCSP responder; nothing stapled / a revoked staple.
         ("ocsphilang", &[Check::TLS011]),
         ("ocspcabut", &[Check::TLS011]),
+        // The intermediate expired yesterday, the leaf is good for 40 days:
+        // the chain fails (as curl and openssl say), the leaf's validity does not.
+        ("antara", &[Check::TLS002]),
     ];
     rows.iter()
         .map(|(l, c)| (fqdn(l), c.iter().copied().collect()))
@@ -152,8 +155,56 @@ fn every_fault_gives_exactly_its_finding_and_healthy_hosts_none() {
     );
     assert_eq!(owner("lama")["fails"]["critical"], 1);
 
+    // An expired leaf is reported once, by TLS004; its chain is judged at
+    // the end of the leaf's window and passes.
+    assert_eq!(
+        find(&findings, "kedaluwarsa", Check::TLS002).status,
+        Status::Pass
+    );
+    let antara = find(&findings, "antara", Check::TLS002);
+    assert!(
+        antara.message.en.contains("expired"),
+        "{}",
+        antara.message.en
+    );
+    assert_eq!(
+        find(&findings, "antara", Check::TLS004).status,
+        Status::Pass
+    );
+
+    // Each check cites the profile's (cianjur) own regulation (#11 item 7).
+    let cites = |r: &Recorded| -> Vec<String> { r.basis.iter().map(|c| c.text.clone()).collect() };
+    assert_eq!(
+        cites(find(&findings, "salah", Check::DNS001)),
+        vec!["Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 15 ayat (6)"]
+    );
+    assert_eq!(
+        cites(antara),
+        vec!["Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 13 ayat (7)"]
+    );
+    assert_eq!(
+        cites(find(&findings, "ubah", Check::CNT005)),
+        vec!["Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 13 ayat (8)"]
+    );
+    assert_eq!(
+        cites(find(&findings, "lama", Check::DNS005)),
+        vec![
+            "kebijakan Diskominfo; tidak ada pasal dalam Peraturan Bupati Cianjur Nomor 25 Tahun 2018"
+        ]
+    );
+    assert_eq!(
+        owner("ubah")["findings"][0]["basis"][0]["article"],
+        "13 ayat (8)"
+    );
+    assert_eq!(
+        owner("ubah")["basis"][0]["nature"],
+        "tanpa_pasal",
+        "Cianjur has no periodic-reporting article"
+    );
+
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     assert!(html.contains("Pemeriksaan konformitas harian") && html.contains("CNAME menggantung"));
+    assert!(html.contains("Dasar hukum") && html.contains("Nomor 25 Tahun 2018 Pasal 15 ayat (6)"));
     assert!(
         !html.contains("<script") && !html.contains("src=\"http"),
         "self-contained"
@@ -474,4 +525,89 @@ fn ipv6_reachability_is_checked_when_hosting_has_ipv6() {
     assert_eq!(dns002("enam").evidence["address"], "::1");
     assert_eq!(dns002("tanpa6").status, Status::Fail);
     assert_eq!(dns002("tanpa6").risk, conformance::Risk::Low);
+}
+
+/// Issue #11 item 8: a leaf valid for 40 more days under an intermediate
+/// that expired yesterday. curl refuses it (exit 60), `openssl s_client`
+/// says verify code 10 (certificate has expired), and laman's TLS002 fails
+/// with `expired`, while TLS004 (the leaf's own validity) passes.
+#[test]
+fn an_expired_intermediate_fails_tls002_as_curl_and_openssl_do() {
+    let curl = require("curl", "curl");
+    let openssl = require("openssl", "openssl");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = tls::Ca::new();
+    let root = dir.path().join("root.pem");
+    std::fs::write(&root, ca.pem()).expect("write");
+    let host = fqdn("antara");
+    let leaf = fixture::expired_intermediate(&ca, &host);
+    let chain = leaf.chain.clone();
+    let (https_port, http_port) = (named::free_port(), named::free_port());
+    let _servers = tls::Servers::start(
+        vec![fixture::spec("antara", 21, Some(tls::server_config(leaf)))],
+        https_port,
+        http_port,
+    );
+    let addr = format!("127.0.0.21:{https_port}");
+
+    let c = std::process::Command::new(&curl)
+        .args(["-sS", "-o", "/dev/null", "--cacert"])
+        .arg(&root)
+        .arg("--resolve")
+        .arg(format!("{host}:{https_port}:127.0.0.21"))
+        .arg(format!("https://{host}:{https_port}/"))
+        .output()
+        .expect("curl");
+    assert_eq!(
+        c.status.code(),
+        Some(60),
+        "curl: {}",
+        String::from_utf8_lossy(&c.stderr)
+    );
+
+    let o = std::process::Command::new(&openssl)
+        .args([
+            "s_client",
+            "-connect",
+            &addr,
+            "-servername",
+            &host,
+            "-CAfile",
+        ])
+        .arg(&root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("openssl s_client");
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("Verify return code: 10 (certificate has expired)"),
+        "openssl: {said}"
+    );
+
+    // laman on the same chain, at the run's time.
+    let client = conformance::tls::TlsClient::new(vec![
+        rustls::pki_types::CertificateDer::from_pem_slice(ca.pem().as_bytes()).expect("der"),
+    ])
+    .expect("client");
+    let hs = conformance::tls::Handshake {
+        version: None,
+        suite: None,
+        alpn: None,
+        ms: 0,
+        error: None,
+        chain,
+        ocsp: Vec::new(),
+    };
+    let (found, _) = conformance::certs::findings(&client, &host, &hs, chrono::Utc::now());
+    let status = |c: Check| {
+        found
+            .iter()
+            .find(|f| f.check == c)
+            .map(|f| (f.status, f.message().en.clone()))
+            .expect("finding")
+    };
+    let (s2, m2) = status(Check::TLS002);
+    assert_eq!(s2, Status::Fail, "{m2}");
+    assert!(m2.contains("expired"), "{m2}");
+    assert_eq!(status(Check::TLS004).0, Status::Pass);
 }

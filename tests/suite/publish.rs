@@ -790,6 +790,126 @@ fn fake_netlify(p: &Project) -> PathBuf {
     bin
 }
 
+/// The decree that approves the Netlify target (Cianjur 15(6)/16(7); #11 item 3).
+const APPROVAL: &str = "approval = { number = \"500/17/Diskominfo/2026\", date = 2026-05-04, issuer = \"Kepala Dinas Komunikasi dan Informatika\" }";
+
+/// #11 item 3: every regency profile keeps sites in the Pusat Data; a
+/// Netlify target is refused (exit 2, the article named, in both
+/// languages, before anything is built or called) until laman.toml records
+/// the approving decree; a decree dated after today approves nothing, and a
+/// placeholder decree number is an error at its line. `nasional` allows it.
+#[test]
+fn a_target_outside_the_pusat_data_needs_the_regulations_approval() {
+    let p = Project::example();
+    let bin = fake_netlify(&p);
+    let calls_log = p.path("netlify-calls.log");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let publish = |extra: &[&str]| {
+        let out = laman(&p)
+            .args(["publish", "--target", "netlify", "--dry-run"])
+            .args(extra)
+            .env("PATH", &path)
+            .env("FAKE_NETLIFY_LOG", &calls_log)
+            .output()
+            .expect("laman");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let r = publish(&[]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("target `netlify` menempatkan situs di luar Pusat Data, yang tidak dibolehkan Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 15 ayat (6) dan Pasal 16 ayat (7)"),
+        "{}",
+        r.stderr
+    );
+    let en = publish(&["--lang", "en"]);
+    assert!(
+        en.stderr.contains("which Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 15 ayat (6) dan Pasal 16 ayat (7) does not allow without an approving decree"),
+        "{}",
+        en.stderr
+    );
+    assert!(!p.path("public").exists(), "refused before the build");
+    assert!(calls(&calls_log).is_empty());
+
+    // Under Pangandaran the article is 6(2)-(3).
+    let toml = std::fs::read_to_string(p.path("laman.toml")).expect("read");
+    p.write(
+        "laman.toml",
+        toml.replace("profile = \"cianjur\"", "profile = \"pangandaran\"")
+            .replace(
+                "domain = \"cianjurkab.go.id\"",
+                "domain = \"pangandarankab.go.id\"",
+            ),
+    );
+    let r = publish(&[]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr
+            .contains("Peraturan Bupati Pangandaran Nomor 47 Tahun 2017 Pasal 6 ayat (2)-(3)"),
+        "{}",
+        r.stderr
+    );
+    p.write("laman.toml", toml.clone());
+
+    // A decree dated after today approves nothing yet.
+    let with = |approval: &str| {
+        p.write(
+            "laman.toml",
+            toml.replace(
+                "min_interval_ms = 1000",
+                &format!("min_interval_ms = 1000\n{approval}"),
+            ),
+        );
+    };
+    with(&APPROVAL.replace("2026-05-04", "2099-01-01"));
+    let r = publish(&[]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("bertanggal 2099-01-01, setelah hari ini"),
+        "{}",
+        r.stderr
+    );
+
+    // A placeholder number is an error at its line.
+    with(&APPROVAL.replace("500/17/Diskominfo/2026", "ISI: nomor SK"));
+    let r = publish(&[]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("laman.toml:"), "{}", r.stderr);
+    assert!(r.stderr.contains("approval.number"), "{}", r.stderr);
+
+    // With the decree recorded, the refusal is gone (the plan may still
+    // stop on what this test leaves unset, such as the Netlify site ids).
+    with(APPROVAL);
+    let r = publish(&[]);
+    assert!(
+        !r.stderr.contains("Pusat Data"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(calls(&calls_log).is_empty(), "a dry run calls nothing");
+
+    // nasional: no regional regulation keeps the site in a Pusat Data.
+    p.write(
+        "laman.toml",
+        toml.replace("profile = \"cianjur\"", "profile = \"nasional\""),
+    );
+    let r = publish(&[]);
+    assert!(
+        !r.stderr.contains("Pusat Data"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+}
+
 const HOSTS: &[&str] = &[
     "bpbd",
     "dinkes",
@@ -816,7 +936,7 @@ fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
         "laman.toml",
         "sites = {}\nmin_interval_ms = 1000\nretries = 5",
         &format!(
-            "sites = {{ {} }}\nmin_interval_ms = 200\nretries = 2\nbackoff_ms = 400",
+            "sites = {{ {} }}\nmin_interval_ms = 200\nretries = 2\nbackoff_ms = 400\n{APPROVAL}",
             sites.join(", ")
         ),
     );
@@ -992,7 +1112,10 @@ fn netlify_does_not_deploy_a_blocked_site() {
     p.edit(
         "laman.toml",
         "sites = {}\nmin_interval_ms = 1000",
-        &format!("sites = {{ {} }}\nmin_interval_ms = 0", sites.join(", ")),
+        &format!(
+            "sites = {{ {} }}\nmin_interval_ms = 0\n{APPROVAL}",
+            sites.join(", ")
+        ),
     );
     break_dinkes(&p);
     let calls_log = p.path("calls.log");

@@ -40,6 +40,7 @@ pub const HOSTS: &[(&str, u8)] = &[
     ("ocspbaik", 18),
     ("ocsphilang", 19),
     ("ocspcabut", 20),
+    ("antara", 21),
 ];
 
 /// The OCSP responder the OCSP fixture leaves name.
@@ -174,6 +175,14 @@ impl Fixture {
     }
 }
 
+/// The chain of issue #11 item 8: a leaf valid for 40 more days, signed by
+/// an intermediate that expired yesterday. The leaf began 90 days ago, so
+/// the midpoint of its window (where TLS002 was judged before #11) falls
+/// while the intermediate was still valid.
+pub fn expired_intermediate(ca: &Ca, host: &str) -> tls::Leaf {
+    ca.leaf_via_intermediate(&[host], (-90, 40), (-400, -1))
+}
+
 /// One server per host with a TLS or HTTP fault, and the healthy ones.
 fn specs(ca: &Ca) -> Vec<Spec> {
     let valid = |l: &str| Some(server_config(ca.leaf(&[&fqdn(l)], (-1, 90))));
@@ -196,6 +205,12 @@ fn specs(ca: &Ca) -> Vec<Spec> {
             "segera",
             9,
             Some(server_config(ca.leaf(&[&fqdn("segera")], (-80, 10)))),
+        ),
+        // A leaf valid 40 more days under an intermediate that expired yesterday.
+        spec(
+            "antara",
+            21,
+            Some(server_config(expired_intermediate(ca, &fqdn("antara")))),
         ),
         spec(
             "salahnama",

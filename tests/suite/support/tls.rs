@@ -172,6 +172,39 @@ impl Ca {
         }
     }
 
+    /// A leaf for `sans` valid `leaf_days`, signed by an intermediate CA
+    /// (itself signed by this root) valid `intermediate_days` (days from
+    /// today); the chain served is leaf then intermediate.
+    pub fn leaf_via_intermediate(
+        &self,
+        sans: &[&str],
+        leaf_days: (i64, i64),
+        intermediate_days: (i64, i64),
+    ) -> Leaf {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.distinguished_name
+            .push(DnType::CommonName, "Fixture Intermediate E1");
+        p.distinguished_name
+            .push(DnType::OrganizationName, "Let's Encrypt");
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let (y, m, d) = ymd(intermediate_days.0);
+        p.not_before = rcgen::date_time_ymd(y, m, d);
+        let (y, m, d) = ymd(intermediate_days.1);
+        p.not_after = rcgen::date_time_ymd(y, m, d);
+        let intermediate =
+            CertifiedIssuer::signed_by(p, KeyPair::generate().expect("key"), &self.issuer)
+                .expect("intermediate");
+        let key = KeyPair::generate().expect("key");
+        let cert = Self::params(sans, leaf_days)
+            .signed_by(&key, &intermediate)
+            .expect("sign");
+        Leaf {
+            chain: vec![cert.der().clone(), intermediate.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        }
+    }
+
     /// A self-signed certificate for `sans`.
     pub fn self_signed(sans: &[&str]) -> Leaf {
         let key = KeyPair::generate().expect("key");
