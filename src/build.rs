@@ -251,7 +251,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             hosts.push(HostManifest {
                 host,
                 site: report.slug.clone(),
-                status: "built".into(),
+                status: crate::output::HostStatus::Built,
                 files,
             });
         }
@@ -341,7 +341,7 @@ fn keep(
             hosts.push(HostManifest {
                 host: host.to_string(),
                 site: slug.to_string(),
-                status: "kept".into(),
+                status: crate::output::HostStatus::Kept,
                 files,
             });
             SiteStatus::FailedKeptPrevious
@@ -368,7 +368,7 @@ fn keep_unselected(
             hosts.push(HostManifest {
                 host: h.host.clone(),
                 site: h.site.clone(),
-                status: "kept".into(),
+                status: crate::output::HostStatus::Kept,
                 files,
             });
         }

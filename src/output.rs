@@ -30,6 +30,16 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// Whether a host's files in the output were written by this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostStatus {
+    /// Built by this run.
+    Built,
+    /// The previous output, kept: the site failed, or was not selected.
+    Kept,
+}
+
 /// One host of the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostManifest {
@@ -38,7 +48,7 @@ pub struct HostManifest {
     /// Site folder name.
     pub site: String,
     /// `built` (this run) or `kept` (previous output kept because the site failed or was not selected).
-    pub status: String,
+    pub status: HostStatus,
     /// Every file.
     pub files: Vec<FileEntry>,
 }
@@ -476,7 +486,7 @@ mod tests {
             vec![HostManifest {
                 host: "a.host".into(),
                 site: "a".into(),
-                status: "built".into(),
+                status: HostStatus::Built,
                 files: vec![e],
             }],
             vec![],

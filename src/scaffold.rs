@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 
 use crate::config::RegencyConfig;
-use crate::content::kinds::Jenis;
+use crate::content::kinds::Kind;
 use crate::error::Error;
 use crate::profile::Profile;
 use crate::registry::Subdomain;
@@ -126,89 +126,85 @@ pub fn init(root: &Path, profile: Profile) -> Result<Vec<PathBuf>, Error> {
 pub const PLACEHOLDER: &str = "ISI: ";
 
 /// The pages a new site starts with: (path below content/, kind, title).
-pub const SITE_PAGES: &[(&str, Jenis, &str)] = &[
-    ("_index.md", Jenis::Beranda, "Beranda"),
-    ("profil.md", Jenis::Profil, "Profil"),
-    ("visi-misi.md", Jenis::VisiMisi, "Visi dan Misi"),
-    ("tugas-fungsi.md", Jenis::TugasFungsi, "Tugas dan Fungsi"),
+pub const SITE_PAGES: &[(&str, Kind, &str)] = &[
+    ("_index.md", Kind::Beranda, "Beranda"),
+    ("profil.md", Kind::Profil, "Profil"),
+    ("visi-misi.md", Kind::VisiMisi, "Visi dan Misi"),
+    ("tugas-fungsi.md", Kind::TugasFungsi, "Tugas dan Fungsi"),
     (
         "struktur-organisasi.md",
-        Jenis::StrukturOrganisasi,
+        Kind::StrukturOrganisasi,
         "Struktur Organisasi",
     ),
-    ("pejabat.md", Jenis::PejabatPage, "Profil Pejabat"),
-    ("kontak.md", Jenis::Kontak, "Kontak"),
-    ("layanan/_index.md", Jenis::Bagian, "Layanan"),
+    ("pejabat.md", Kind::PejabatPage, "Profil Pejabat"),
+    ("kontak.md", Kind::Kontak, "Kontak"),
+    ("layanan/_index.md", Kind::Bagian, "Layanan"),
     (
         "layanan/contoh-layanan.md",
-        Jenis::StandarPelayanan,
+        Kind::StandarPelayanan,
         "ISI: nama layanan",
     ),
     (
         "maklumat-pelayanan.md",
-        Jenis::MaklumatPelayanan,
+        Kind::MaklumatPelayanan,
         "Maklumat Pelayanan",
     ),
-    ("pengaduan.md", Jenis::Pengaduan, "Pengaduan"),
-    ("ppid/_index.md", Jenis::Ppid, "PPID"),
+    ("pengaduan.md", Kind::Pengaduan, "Pengaduan"),
+    ("ppid/_index.md", Kind::Ppid, "PPID"),
     (
         "ppid/informasi-berkala.md",
-        Jenis::InformasiBerkala,
+        Kind::InformasiBerkala,
         "Informasi Berkala",
     ),
     (
         "ppid/daftar-informasi-publik.md",
-        Jenis::DaftarInformasiPublik,
+        Kind::DaftarInformasiPublik,
         "Daftar Informasi Publik",
     ),
     (
         "ppid/informasi-serta-merta.md",
-        Jenis::InformasiSertaMerta,
+        Kind::InformasiSertaMerta,
         "Informasi Serta Merta",
     ),
     (
         "ppid/informasi-setiap-saat.md",
-        Jenis::InformasiSetiapSaat,
+        Kind::InformasiSetiapSaat,
         "Informasi Setiap Saat",
     ),
     (
         "ppid/laporan-layanan-informasi.md",
-        Jenis::LaporanLayananInformasi,
+        Kind::LaporanLayananInformasi,
         "Laporan Layanan Informasi",
     ),
-    ("produk-hukum.md", Jenis::ProdukHukum, "Produk Hukum"),
+    ("produk-hukum.md", Kind::ProdukHukum, "Produk Hukum"),
     (
         "program-kegiatan.md",
-        Jenis::ProgramKegiatan,
+        Kind::ProgramKegiatan,
         "Program dan Kegiatan",
     ),
-    ("kinerja.md", Jenis::Kinerja, "Kinerja"),
+    ("kinerja.md", Kind::Kinerja, "Kinerja"),
     (
         "laporan-keuangan.md",
-        Jenis::LaporanKeuangan,
+        Kind::LaporanKeuangan,
         "Laporan Keuangan",
     ),
-    (
-        "pengadaan.md",
-        Jenis::Pengadaan,
-        "Pengadaan Barang dan Jasa",
-    ),
-    ("siaga-darurat.md", Jenis::SiagaDarurat, "Siaga Darurat"),
+    ("pengadaan.md", Kind::Pengadaan, "Pengadaan Barang dan Jasa"),
+    ("siaga-darurat.md", Kind::SiagaDarurat, "Siaga Darurat"),
     (
         "kebijakan-privasi.md",
-        Jenis::KebijakanPrivasi,
+        Kind::KebijakanPrivasi,
         "Kebijakan Privasi",
     ),
     (
         "pernyataan-aksesibilitas.md",
-        Jenis::PernyataanAksesibilitas,
+        Kind::PernyataanAksesibilitas,
         "Pernyataan Aksesibilitas",
     ),
-    ("berita/_index.md", Jenis::Bagian, "Berita"),
+    ("berita/_index.md", Kind::Bagian, "Berita"),
     // A first news item, so that the site is not stale from day one (MUTAKHIR-003).
     (
         "berita/situs-baru.md",
-        Jenis::Berita,
+        Kind::Berita,
         "ISI: judul berita pertama",
     ),
 ];
@@ -323,46 +319,46 @@ url = "@/kontak.md"
 /// The kind-specific front-matter lines of a new page of kind `jenis`;
 /// dates are `today`, years the current one (or the last, for reports of a
 /// finished year).
-fn kind_fields(jenis: Jenis, today: NaiveDate) -> String {
+fn kind_fields(jenis: Kind, today: NaiveDate) -> String {
     let year = today.year();
     let last = year - 1;
     match jenis {
-        Jenis::Halaman | Jenis::Bagian | Jenis::Kontak => String::new(),
-        Jenis::Beranda => {
+        Kind::Halaman | Kind::Bagian | Kind::Kontak => String::new(),
+        Kind::Beranda => {
             "sambutan = \"ISI: sambutan kepala Perangkat Daerah\"\nsorotan = [{ judul = \"Layanan\", url = \"@/layanan/_index.md\", keterangan = \"ISI: keterangan\" }]\n".into()
         }
-        Jenis::Profil => {
+        Kind::Profil => {
             "nama_resmi = \"ISI: nama resmi\"\nkedudukan = \"ISI: dasar pembentukan (Perda tentang Perangkat Daerah)\"\nalamat = \"ISI: alamat lengkap\"\nruang_lingkup = \"ISI: ruang lingkup kegiatan\"\nmaksud_tujuan = \"ISI: maksud dan tujuan\"\nunit_kerja = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\" }]\n".into()
         }
-        Jenis::VisiMisi => format!(
+        Kind::VisiMisi => format!(
             "visi = \"ISI: visi\"\nmisi = [\"ISI: misi pertama\"]\nsumber = \"ISI: RPJMD / Renstra dan periodenya\"\nperiode_akhir = {}-12-31    # akhir periode RPJMD/Renstra: ganti bila lain\n",
             year + 4
         ),
-        Jenis::TugasFungsi => {
+        Kind::TugasFungsi => {
             "tugas = \"ISI: tugas pokok\"\nfungsi = [\"ISI: fungsi\"]\ndasar_hukum = [\"ISI: Peraturan Bupati tentang kedudukan, susunan organisasi, tugas dan fungsi\"]\n".into()
         }
-        Jenis::StrukturOrganisasi => {
+        Kind::StrukturOrganisasi => {
             "unit = [{ nama = \"ISI: nama unit\", gambaran_umum = \"ISI: gambaran umum\", kepala = \"ISI: nama kepala\" }]\n".into()
         }
-        Jenis::PejabatPage => {
+        Kind::PejabatPage => {
             "pejabat = [{ nama = \"ISI: nama\", jabatan = \"ISI: jabatan\", profil_singkat = \"ISI: profil singkat\", lhkpn_url = \"https://elhkpn.kpk.go.id/portal/user/check_public\" }]\n".into()
         }
-        Jenis::StandarPelayanan => format!(
+        Kind::StandarPelayanan => format!(
             "persyaratan = [\"ISI: persyaratan\"]\nprosedur = [\"ISI: langkah pertama\"]\njangka_waktu = {{ nilai = 1, satuan = \"hari kerja\" }}\nbiaya_rp = 0\nproduk = \"ISI: produk pelayanan\"\npengaduan = [\"lapor\", \"telepon\"]\ndasar_hukum = [\"ISI: dasar hukum\"]\nsarana_prasarana = \"ISI: sarana dan prasarana\"\nkompetensi_pelaksana = \"ISI: kompetensi pelaksana\"\npengawasan_internal = \"ISI: pengawasan internal\"\njumlah_pelaksana = 1\njaminan_pelayanan = \"ISI: jaminan pelayanan\"\njaminan_keamanan = \"ISI: jaminan keamanan dan keselamatan\"\nevaluasi_kinerja = \"ISI: evaluasi kinerja pelaksana\"\npenetapan = {{ nomor = \"ISI: nomor keputusan\", tanggal = {today} }}\nditinjau = {today}\n"
         ),
-        Jenis::MaklumatPelayanan => format!(
+        Kind::MaklumatPelayanan => format!(
             "teks = \"ISI: Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.\"\npenandatangan = \"ISI: nama dan jabatan kepala Perangkat Daerah\"\ntanggal = {today}\n"
         ),
-        Jenis::Pengaduan => {
+        Kind::Pengaduan => {
             "pengelola = \"ISI: unit pengelola pengaduan\"\nprosedur = [\"ISI: langkah pertama\"]\nwaktu_respon = \"ISI: paling lambat 5 hari kerja\"\nwbs_url = \"ISI: tautan whistleblowing system (WBS) kabupaten\"\n".into()
         }
-        Jenis::Ppid => {
+        Kind::Ppid => {
             "tata_cara_permohonan = [\"ISI: langkah permohonan\"]\ntata_cara_keberatan = [\"ISI: langkah keberatan\"]\npenyelesaian_sengketa = \"ISI: penyelesaian sengketa melalui Komisi Informasi\"\nwaktu_layanan = \"10 hari kerja, dapat diperpanjang 7 hari kerja\"\nbiaya = \"Tidak dipungut biaya\"\n".into()
         }
-        Jenis::DaftarInformasiPublik => {
+        Kind::DaftarInformasiPublik => {
             "informasi = [{ ringkasan = \"ISI: ringkasan informasi\", penguasa = \"ISI: pejabat/unit\", penanggung_jawab = \"ISI: penanggung jawab\", waktu_tempat = \"ISI: waktu dan tempat\", bentuk = \"softcopy\", retensi = \"ISI: jangka waktu penyimpanan\", kategori = \"berkala\" }]\n".into()
         }
-        Jenis::InformasiBerkala => {
+        Kind::InformasiBerkala => {
             // One entry per category the rules ask for (PPID-003), each
             // linking to the scaffold's page that holds it.
             let entries: Vec<String> = BERKALA
@@ -375,36 +371,36 @@ fn kind_fields(jenis: Jenis, today: NaiveDate) -> String {
                 .collect();
             format!("entri = [\n{}]\n", entries.concat())
         }
-        Jenis::InformasiSertaMerta => "informasi = []\n".into(),
-        Jenis::InformasiSetiapSaat => {
+        Kind::InformasiSertaMerta => "informasi = []\n".into(),
+        Kind::InformasiSetiapSaat => {
             "dokumen = [{ judul = \"ISI: judul dokumen\", url = \"ISI: tautan\", ringkasan = \"ISI: ringkasan\" }]\n".into()
         }
-        Jenis::LaporanLayananInformasi => format!(
+        Kind::LaporanLayananInformasi => format!(
             "tahun = {last}\njumlah_permohonan = 0\nwaktu_rata2 = \"ISI: rata-rata waktu\"\ndikabulkan = 0\nditolak = 0\nalasan_penolakan = []\ndokumen = \"ISI: tautan laporan lengkap\"\n"
         ),
-        Jenis::ProdukHukum => format!(
+        Kind::ProdukHukum => format!(
             "dokumen = [{{ jenis = \"ISI: Perda/Perbup/SK\", nomor = \"ISI: nomor\", tahun = {year}, tentang = \"ISI: tentang\", url = \"ISI: tautan JDIH\" }}]\n"
         ),
-        Jenis::ProgramKegiatan => {
+        Kind::ProgramKegiatan => {
             "program = [{ nama = \"ISI: nama program\", penanggung_jawab = \"ISI: penanggung jawab\", kontak = \"ISI: kontak\", target = \"ISI: target\", jadwal = \"ISI: jadwal\", anggaran = { sumber = \"APBD\", jumlah_rp = 0 } }]\n".into()
         }
-        Jenis::Kinerja => format!(
+        Kind::Kinerja => format!(
             "tahun = {last}\ncapaian = [{{ indikator = \"ISI: indikator\", target = \"ISI: target\", realisasi = \"ISI: realisasi\" }}]\n"
         ),
-        Jenis::LaporanKeuangan => format!(
+        Kind::LaporanKeuangan => format!(
             "tahun = {last}\ndokumen = [{{ judul = \"ISI: Laporan Realisasi Anggaran\", url = \"ISI: tautan\", tahun = {last} }}]\n"
         ),
-        Jenis::Pengadaan => {
+        Kind::Pengadaan => {
             "sirup_url = \"https://sirup.lkpp.go.id\"\nlpse_url = \"ISI: tautan LPSE kabupaten\"\n".into()
         }
-        Jenis::SiagaDarurat => {
+        Kind::SiagaDarurat => {
             "peringatan_dini = [\"ISI: langkah peringatan dini\"]\nevakuasi = [\"ISI: langkah evakuasi\"]\nkantor = [{ nama = \"ISI: nama kantor\", titik_kumpul = \"ISI: titik kumpul\", jalur_evakuasi = \"ISI: jalur evakuasi\" }]\n".into()
         }
-        Jenis::Berita => "penulis = \"ISI: nama penulis\"\n".into(),
-        Jenis::KebijakanPrivasi => {
+        Kind::Berita => "penulis = \"ISI: nama penulis\"\n".into(),
+        Kind::KebijakanPrivasi => {
             "dasar_pemrosesan = \"ISI: dasar pemrosesan\"\ntujuan = \"ISI: tujuan\"\njenis_data = [\"ISI: jenis data\"]\nretensi = \"ISI: masa retensi\"\nrincian_data = \"ISI: rincian data\"\njangka_waktu_pemrosesan = \"ISI: jangka waktu\"\nhak_subjek = [\"ISI: hak subjek data\"]\nkontak_pengendali = \"ISI: kontak pengendali data\"\n".into()
         }
-        Jenis::PernyataanAksesibilitas => {
+        Kind::PernyataanAksesibilitas => {
             "standar = \"WCAG 2.1 tingkat AA\"\nkontak = \"ISI: kontak untuk kendala aksesibilitas\"\n".into()
         }
     }
@@ -434,17 +430,17 @@ const BERKALA: &[(&str, &str, &str)] = &[
 ];
 
 /// A new page of kind `jenis`, last updated `today`.
-pub fn page_text(jenis: Jenis, title: &str, today: NaiveDate) -> String {
+pub fn page_text(jenis: Kind, title: &str, today: NaiveDate) -> String {
     let jenis_line = match jenis {
-        Jenis::Halaman | Jenis::Bagian => String::new(),
+        Kind::Halaman | Kind::Bagian => String::new(),
         j => format!("jenis = \"{}\"\n", j.as_str()),
     };
-    let section = if jenis == Jenis::Bagian {
+    let section = if jenis == Kind::Bagian {
         "sort_by = \"weight\"\n"
     } else {
         ""
     };
-    let date = if jenis == Jenis::Berita {
+    let date = if jenis == Kind::Berita {
         format!("date = {today}\n")
     } else {
         String::new()
@@ -489,7 +485,7 @@ pub fn new_site(
 pub fn new_page(
     root: &Path,
     slug: &str,
-    jenis: Jenis,
+    jenis: Kind,
     path: &str,
     today: NaiveDate,
 ) -> Result<PathBuf, Error> {
@@ -544,7 +540,7 @@ mod tests {
 
     #[test]
     fn every_scaffolded_page_parses_under_its_kind() {
-        for jenis in Jenis::ALL {
+        for jenis in Kind::ALL {
             let text = page_text(*jenis, "Judul", day());
             let split = front_matter::split(&text).expect("split");
             let parsed = kinds::parse(*jenis, &text, &split);
@@ -596,10 +592,10 @@ mod tests {
     #[test]
     fn a_scaffold_is_dated_the_day_it_is_made() {
         let d = NaiveDate::from_ymd_opt(2031, 7, 9).expect("date");
-        let page = page_text(Jenis::InformasiBerkala, "Informasi Berkala", d);
+        let page = page_text(Kind::InformasiBerkala, "Informasi Berkala", d);
         assert!(page.contains("updated = 2031-07-09\n"), "{page}");
         assert_eq!(page.matches("tanggal_mutakhir = 2031-07-09").count(), 10);
-        let report = page_text(Jenis::LaporanLayananInformasi, "Laporan", d);
+        let report = page_text(Kind::LaporanLayananInformasi, "Laporan", d);
         assert!(report.contains("tahun = 2030\n"), "{report}");
         let toml = site_toml("dinkes", "bogorkab.go.id", Profile::Bogor, d);
         assert!(toml.contains("terakhir = 2031-07-09"), "{toml}");

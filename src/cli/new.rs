@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
-use laman::content::kinds::Jenis;
+use laman::content::kinds::Kind;
 use laman::profile::Profile;
 use laman::scaffold;
 use laman::{Lang, Localize};
@@ -31,7 +31,7 @@ pub enum NewCommand {
         slug: String,
         /// Page kind (jenis), e.g. standar-pelayanan.
         #[arg(value_parser = parse_jenis)]
-        jenis: Jenis,
+        jenis: Kind,
         /// Path below content/, e.g. layanan/kir.md.
         path: String,
     },
@@ -44,9 +44,9 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
     })
 }
 
-fn parse_jenis(s: &str) -> Result<Jenis, String> {
-    Jenis::parse(s).ok_or_else(|| {
-        let all: Vec<_> = Jenis::ALL.iter().map(|j| j.as_str()).collect();
+fn parse_jenis(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let all: Vec<_> = Kind::ALL.iter().map(|j| j.as_str()).collect();
         format!("unknown page kind `{s}`; one of: {}", all.join(", "))
     })
 }

@@ -325,10 +325,10 @@ fn usage_error(e: &clap::Error) -> UsageError {
 /// The choices and the nearest one for the arguments whose values laman
 /// checks itself (a page kind, a regency profile).
 fn closed_set(arg: &str, given: &str) -> (Vec<String>, Option<String>) {
-    use laman::content::kinds::Jenis;
+    use laman::content::kinds::Kind;
     use laman::profile::Profile;
     if arg.contains("JENIS") {
-        let suggestion = Jenis::suggest(given).map(|j| j.as_str().to_string());
+        let suggestion = Kind::suggest(given).map(|j| j.as_str().to_string());
         return (Vec::new(), suggestion);
     }
     if arg.contains("today") {

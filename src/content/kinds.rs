@@ -338,25 +338,25 @@ macro_rules! kinds {
         /// A page kind.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[allow(missing_docs)]
-        pub enum Jenis { $( #[serde(rename = $jenis)] $variant, )* }
+        pub enum Kind { $( #[serde(rename = $jenis)] $variant, )* }
 
-        impl Jenis {
+        impl Kind {
             /// Every kind, in catalogue order.
-            pub const ALL: &'static [Jenis] = &[ $( Jenis::$variant, )* ];
+            pub const ALL: &'static [Kind] = &[ $( Kind::$variant, )* ];
 
             /// The `jenis = "…"` value.
             pub fn as_str(self) -> &'static str {
-                match self { $( Jenis::$variant => $jenis, )* }
+                match self { $( Kind::$variant => $jenis, )* }
             }
 
             /// Human label in Indonesian.
             pub fn label(self) -> &'static str {
-                match self { $( Jenis::$variant => $label, )* }
+                match self { $( Kind::$variant => $label, )* }
             }
 
             /// The kind named `s`, if any.
-            pub fn parse(s: &str) -> Option<Jenis> {
-                match s { $( $jenis => Some(Jenis::$variant), )* _ => None }
+            pub fn parse(s: &str) -> Option<Kind> {
+                match s { $( $jenis => Some(Kind::$variant), )* _ => None }
             }
         }
 
@@ -427,20 +427,20 @@ macro_rules! kinds {
 
         impl KindData {
             /// Data of kind `jenis` with every field empty (sections without `_index.md`).
-            pub fn empty(jenis: Jenis) -> KindData {
-                match jenis { $( Jenis::$variant => KindData::$variant(data::$variant::default()), )* }
+            pub fn empty(jenis: Kind) -> KindData {
+                match jenis { $( Kind::$variant => KindData::$variant(data::$variant::default()), )* }
             }
 
             /// The kind this data belongs to.
-            pub fn jenis(&self) -> Jenis {
-                match self { $( KindData::$variant(_) => Jenis::$variant, )* }
+            pub fn jenis(&self) -> Kind {
+                match self { $( KindData::$variant(_) => Kind::$variant, )* }
             }
         }
 
         /// Deserializes front matter as kind `jenis`.
-        pub fn parse(jenis: Jenis, text: &str, split: &Split<'_>) -> Result<(Common, KindData), Located> {
+        pub fn parse(jenis: Kind, text: &str, split: &Split<'_>) -> Result<(Common, KindData), Located> {
             match jenis {
-                $( Jenis::$variant => front_matter::parse::<raw::$variant>(text, split).map(raw::$variant::split), )*
+                $( Kind::$variant => front_matter::parse::<raw::$variant>(text, split).map(raw::$variant::split), )*
             }
         }
     };
@@ -590,10 +590,10 @@ kinds! {
     }
 }
 
-impl Jenis {
+impl Kind {
     /// The kind most like `s` (for "did you mean"), by edit distance.
-    pub fn suggest(s: &str) -> Option<Jenis> {
-        Jenis::ALL
+    pub fn suggest(s: &str) -> Option<Kind> {
+        Kind::ALL
             .iter()
             .map(|j| (edit_distance(s, j.as_str()), *j))
             .filter(|(d, _)| *d <= 3)
@@ -622,23 +622,23 @@ mod tests {
     use super::*;
     use crate::diagnostic::Message;
 
-    fn parse_str(jenis: Jenis, text: &str) -> Result<(Common, KindData), Located> {
+    fn parse_str(jenis: Kind, text: &str) -> Result<(Common, KindData), Located> {
         let s = front_matter::split(text).expect("split");
         parse(jenis, text, &s)
     }
 
     #[test]
     fn every_kind_round_trips_its_name() {
-        for j in Jenis::ALL {
-            assert_eq!(Jenis::parse(j.as_str()), Some(*j));
+        for j in Kind::ALL {
+            assert_eq!(Kind::parse(j.as_str()), Some(*j));
         }
-        assert_eq!(Jenis::ALL.len(), 27);
+        assert_eq!(Kind::ALL.len(), 27);
     }
 
     #[test]
     fn service_standard_fields_are_typed() {
         let text = "+++\njenis = \"standar-pelayanan\"\ntitle = \"KIR\"\npersyaratan = [\"KTP\"]\njangka_waktu = { nilai = 3, satuan = \"hari kerja\" }\nbiaya_rp = 0\n+++\n";
-        let (c, d) = parse_str(Jenis::StandarPelayanan, text).expect("ok");
+        let (c, d) = parse_str(Kind::StandarPelayanan, text).expect("ok");
         assert_eq!(c.title.as_deref(), Some("KIR"));
         let KindData::StandarPelayanan(sp) = d else {
             panic!("wrong kind")
@@ -650,7 +650,7 @@ mod tests {
     #[test]
     fn unknown_key_points_at_the_key() {
         let text = "+++\njenis = \"profil\"\nvisi = \"x\"\n+++\n";
-        let e = parse_str(Jenis::Profil, text).expect_err("unknown key");
+        let e = parse_str(Kind::Profil, text).expect_err("unknown key");
         assert!(matches!(e.message, Message::UnknownKey { ref key, .. } if key == "visi"));
         assert_eq!(&text[e.offset..e.offset + 4], "visi");
     }
@@ -658,7 +658,7 @@ mod tests {
     #[test]
     fn wrong_unit_is_an_invalid_value() {
         let text = "+++\njangka_waktu = { nilai = 3, satuan = \"minggu\" }\n+++\n";
-        let e = parse_str(Jenis::StandarPelayanan, text).expect_err("bad unit");
+        let e = parse_str(Kind::StandarPelayanan, text).expect_err("bad unit");
         assert!(
             matches!(e.message, Message::InvalidValue { ref value, ref allowed, .. } if value == "minggu" && allowed.contains(&"hari kerja".to_string())),
             "{:?}",
@@ -669,11 +669,11 @@ mod tests {
     #[test]
     fn suggests_the_nearest_kind() {
         assert_eq!(
-            Jenis::suggest("standar-layanan"),
-            Some(Jenis::StandarPelayanan)
+            Kind::suggest("standar-layanan"),
+            Some(Kind::StandarPelayanan)
         );
-        assert_eq!(Jenis::suggest("pengumuman-lelang"), None);
-        assert_eq!(Jenis::suggest("profile"), Some(Jenis::Profil));
-        assert_eq!(Jenis::suggest("visi_misi"), Some(Jenis::VisiMisi));
+        assert_eq!(Kind::suggest("pengumuman-lelang"), None);
+        assert_eq!(Kind::suggest("profile"), Some(Kind::Profil));
+        assert_eq!(Kind::suggest("visi_misi"), Some(Kind::VisiMisi));
     }
 }

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::registry::Site;
 use front_matter::{Format, Located};
-use kinds::{Common, Jenis, KindData};
+use kinds::{Common, Kind, KindData};
 
 /// One Markdown source, parsed.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ impl SourcePage {
     }
 
     /// The kind.
-    pub fn jenis(&self) -> Jenis {
+    pub fn jenis(&self) -> Kind {
         self.data.jenis()
     }
 
@@ -106,7 +106,7 @@ pub struct ContentTree {
     pub diagnostics: Vec<Diagnostic>,
     /// Pages that could not be loaded, with the kind they declare (when it
     /// can be read): the rules report these as not evaluable, not as missing.
-    pub unreadable: Vec<(PathBuf, Option<Jenis>)>,
+    pub unreadable: Vec<(PathBuf, Option<Kind>)>,
 }
 
 /// Options for loading.
@@ -204,13 +204,13 @@ pub fn load_one(
 
 /// The `jenis` a broken file declares, read line by line (its front matter
 /// did not parse as a whole).
-fn declared_jenis(path: &Path) -> Option<Jenis> {
+fn declared_jenis(path: &Path) -> Option<Kind> {
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     text.lines().find_map(|l| {
         let rest = l.trim().strip_prefix("jenis")?.trim_start();
         let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
-        Jenis::parse(value.trim().trim_matches(['"', '\'']))
+        Kind::parse(value.trim().trim_matches(['"', '\'']))
     })
 }
 
@@ -256,10 +256,10 @@ fn load_page(
     }
     .unwrap_or(JenisOnly { jenis: None });
     let jenis = match jenis_only.jenis.as_deref() {
-        None if is_section && dir.is_empty() => Jenis::Beranda,
-        None if is_section => Jenis::Bagian,
-        None => Jenis::Halaman,
-        Some(name) => Jenis::parse(name).ok_or_else(|| {
+        None if is_section && dir.is_empty() => Kind::Beranda,
+        None if is_section => Kind::Bagian,
+        None => Kind::Halaman,
+        Some(name) => Kind::parse(name).ok_or_else(|| {
             let off = split
                 .front
                 .find("jenis")
@@ -268,7 +268,7 @@ fn load_page(
                 Location::at_offset(shown, &text, off),
                 Message::UnknownPageKind {
                     kind: name.to_string(),
-                    suggestion: Jenis::suggest(name).map(|j| j.as_str().to_string()),
+                    suggestion: Kind::suggest(name).map(|j| j.as_str().to_string()),
                 },
             )
             .with_source(&text, "jenis".len())

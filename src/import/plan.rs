@@ -621,7 +621,7 @@ pub fn required(site_dir: &Path, site: &str, planned: &[Write]) -> Vec<Required>
         .filter(|(_, j, _)| {
             !matches!(
                 j,
-                crate::content::kinds::Jenis::Bagian | crate::content::kinds::Jenis::Halaman
+                crate::content::kinds::Kind::Bagian | crate::content::kinds::Kind::Halaman
             ) && !present.contains(j.as_str())
         })
         .map(|(path, j, _)| Required {

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::gate::{self, HostAction};
-use super::journal::{self, LogEntry};
+use super::journal::{self, LogEntry, LogResult};
 use super::{
     Happened, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
     RollbackReport, Target, compress, health, pause,
@@ -291,7 +291,7 @@ fn assemble(
                 if let (Some(d), Some(h)) = (&live_dir, live_host(&p.host)) {
                     carry_host(&d.join(&h.host), &tmp.join(&h.host))?;
                     let mut h = h.clone();
-                    h.status = "kept".into();
+                    h.status = crate::output::HostStatus::Kept;
                     hosts.push(h);
                 }
             }
@@ -428,7 +428,7 @@ pub fn publish(
         Err(e) => return Err(failed(root, &mut log, e, None)),
     };
     log.release = Some(m.release.clone());
-    log.result = "switching".into();
+    log.result = LogResult::Switching;
     if let Err((path, source)) = journal::write(root, &log) {
         // Nothing is live that the log does not know of.
         drop_release(root, &m.release);
@@ -450,7 +450,7 @@ pub fn publish(
                 .map(|()| None)
                 .map_err(|e| PublishError::io(root.join(CURRENT), e)),
         };
-        log.result = "health-failed".into();
+        log.result = LogResult::HealthFailed;
         log.error = Some(failures.join("; "));
         let err = match switched_back {
             Ok(restored) => PublishError::HealthFailed {
@@ -512,11 +512,10 @@ pub fn publish(
     log.published = rep.published().map(|p| p.host.clone()).collect();
     log.removed = rep.removed().map(|p| p.host.clone()).collect();
     log.result = if blocked {
-        "partly-blocked"
+        LogResult::PartlyBlocked
     } else {
-        "published"
-    }
-    .into();
+        LogResult::Published
+    };
     journal::write(root, &log).map_err(|(path, source)| PublishError::Unlogged {
         path,
         source,
@@ -546,7 +545,7 @@ fn failed(root: &Path, log: &mut LogEntry, e: PublishError, release: Option<&str
     }
     remove_leftovers(root);
     log.published.clear();
-    log.result = "failed".into();
+    log.result = LogResult::Failed;
     log.error = Some(e.to_string());
     match journal::write(root, log) {
         Ok(()) => e,
@@ -595,7 +594,7 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
         if let Some(l) = &live {
             switch(root, l)?;
         }
-        log.result = "health-failed".into();
+        log.result = LogResult::HealthFailed;
         log.error = Some(failures.join("; "));
         journal::append(root, &log)?;
         return Err(PublishError::HealthFailed {
@@ -604,7 +603,7 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
             failures,
         });
     }
-    log.result = "rolled-back".into();
+    log.result = LogResult::RolledBack;
     journal::append(root, &log)?;
     Ok(RollbackReport {
         target: target.name.clone(),

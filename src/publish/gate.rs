@@ -109,7 +109,7 @@ pub fn plan(report: &BuildReport, built: &Manifest, live: Option<&Manifest>) -> 
         let out = built
             .hosts
             .iter()
-            .find(|h| h.host == host && h.status == "built");
+            .find(|h| h.host == host && h.status == crate::output::HostStatus::Built);
         let old = live_host(&host);
         let mut p = HostPlan {
             host,
@@ -163,11 +163,15 @@ mod tests {
     use crate::diagnostic::{FileKind, Location, Message};
     use crate::output::FileEntry;
 
-    fn manifest_host(name: &str, status: &str, files: &[(&str, &str)]) -> HostManifest {
+    fn manifest_host(
+        name: &str,
+        status: crate::output::HostStatus,
+        files: &[(&str, &str)],
+    ) -> HostManifest {
         HostManifest {
             host: format!("{name}.go.id"),
             site: name.into(),
-            status: status.into(),
+            status,
             files: files
                 .iter()
                 .map(|(p, s)| FileEntry {
@@ -180,7 +184,7 @@ mod tests {
     }
 
     fn host(files: &[(&str, &str)]) -> HostManifest {
-        manifest_host("a", "built", files)
+        manifest_host("a", crate::output::HostStatus::Built, files)
     }
 
     fn manifest(hosts: Vec<HostManifest>) -> Manifest {
@@ -304,14 +308,22 @@ mod tests {
     #[test]
     fn each_site_is_measured_against_its_own_output_and_live_version() {
         let live = manifest(vec![
-            manifest_host("a", "built", &[("x", "1"), ("y", "2")]),
-            manifest_host("b", "built", &[("x", "1")]),
+            manifest_host(
+                "a",
+                crate::output::HostStatus::Built,
+                &[("x", "1"), ("y", "2")],
+            ),
+            manifest_host("b", crate::output::HostStatus::Built, &[("x", "1")]),
         ]);
         let built = manifest(vec![
-            manifest_host("a", "built", &[("x", "1"), ("y", "Z"), ("n", "3")]),
+            manifest_host(
+                "a",
+                crate::output::HostStatus::Built,
+                &[("x", "1"), ("y", "Z"), ("n", "3")],
+            ),
             manifest_host(
                 "b",
-                "built",
+                crate::output::HostStatus::Built,
                 &[("x", "1"), ("n1", "4"), ("n2", "5"), ("n3", "6")],
             ),
         ]);
@@ -330,10 +342,22 @@ mod tests {
     /// its live files, or has none when it was never published.
     #[test]
     fn a_site_without_output_is_blocked() {
-        let live = manifest(vec![manifest_host("a", "built", &[("x", "1"), ("y", "2")])]);
+        let live = manifest(vec![manifest_host(
+            "a",
+            crate::output::HostStatus::Built,
+            &[("x", "1"), ("y", "2")],
+        )]);
         let built = manifest(vec![
-            manifest_host("a", "kept", &[("x", "1"), ("y", "2")]),
-            manifest_host("b", "built", &[("x", "1"), ("y", "2"), ("z", "3")]),
+            manifest_host(
+                "a",
+                crate::output::HostStatus::Kept,
+                &[("x", "1"), ("y", "2")],
+            ),
+            manifest_host(
+                "b",
+                crate::output::HostStatus::Built,
+                &[("x", "1"), ("y", "2"), ("z", "3")],
+            ),
         ]);
         let r = report(
             vec![site("a", vec![]), site("b", vec![]), site("c", vec![])],
@@ -352,11 +376,15 @@ mod tests {
 
     #[test]
     fn errors_block_their_site_regency_errors_block_every_site_warnings_none() {
-        let live = manifest(vec![manifest_host("a", "built", &[("x", "1"), ("y", "2")])]);
+        let live = manifest(vec![manifest_host(
+            "a",
+            crate::output::HostStatus::Built,
+            &[("x", "1"), ("y", "2")],
+        )]);
         let built = manifest(vec![
-            manifest_host("a", "built", &[("x", "1")]),
-            manifest_host("b", "built", &[("x", "1")]),
-            manifest_host("c", "built", &[("x", "1")]),
+            manifest_host("a", crate::output::HostStatus::Built, &[("x", "1")]),
+            manifest_host("b", crate::output::HostStatus::Built, &[("x", "1")]),
+            manifest_host("c", crate::output::HostStatus::Built, &[("x", "1")]),
         ]);
         let sites = || {
             vec![
@@ -395,11 +423,23 @@ mod tests {
     #[test]
     fn a_live_host_without_a_site_is_removed() {
         let live = manifest(vec![
-            manifest_host("a", "built", &[("x", "1")]),
-            manifest_host("gone", "built", &[("x", "1"), ("y", "2"), ("z", "3")]),
-            manifest_host("zz", "kept", &[("x", "1"), ("y", "2")]),
+            manifest_host("a", crate::output::HostStatus::Built, &[("x", "1")]),
+            manifest_host(
+                "gone",
+                crate::output::HostStatus::Built,
+                &[("x", "1"), ("y", "2"), ("z", "3")],
+            ),
+            manifest_host(
+                "zz",
+                crate::output::HostStatus::Kept,
+                &[("x", "1"), ("y", "2")],
+            ),
         ]);
-        let built = manifest(vec![manifest_host("a", "built", &[("x", "1")])]);
+        let built = manifest(vec![manifest_host(
+            "a",
+            crate::output::HostStatus::Built,
+            &[("x", "1")],
+        )]);
         let r = report(vec![site("a", vec![])], vec![], &built);
         let p = plan(&r, &built, Some(&live));
         assert_eq!(

@@ -98,11 +98,8 @@ pub struct LogEntry {
     /// a half-succeeded run changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failed: Vec<String>,
-    /// `switching` (written before `current` moves; the entry after it
-    /// says how it ended), `published`, `partly-blocked`, `partly-failed`
-    /// (some hosts switched, those in `failed` did not), `health-failed`,
-    /// `rolled-back`, `failed` (no host switched).
-    pub result: String,
+    /// How the run ended (see [`LogResult`]).
+    pub result: LogResult,
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -134,10 +131,46 @@ impl LogEntry {
             blocked: Vec::new(),
             removed: Vec::new(),
             failed: Vec::new(),
-            result: String::new(),
+            result: LogResult::Switching,
             error: None,
             base: None,
             deploys: Vec::new(),
+        }
+    }
+}
+
+/// How a publish or rollback ended, as publish.log spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogResult {
+    /// Written before `current` moves; the entry after it says how it ended.
+    Switching,
+    /// Every host went out.
+    Published,
+    /// Blocked sites kept their live version; the others went out.
+    PartlyBlocked,
+    /// Some hosts switched, those in `failed` did not.
+    PartlyFailed,
+    /// The health check failed (and the previous release was restored,
+    /// unless the entry's error says otherwise).
+    HealthFailed,
+    /// A rollback went through.
+    RolledBack,
+    /// No host switched.
+    Failed,
+}
+
+impl LogResult {
+    /// The word in publish.log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogResult::Switching => "switching",
+            LogResult::Published => "published",
+            LogResult::PartlyBlocked => "partly-blocked",
+            LogResult::PartlyFailed => "partly-failed",
+            LogResult::HealthFailed => "health-failed",
+            LogResult::RolledBack => "rolled-back",
+            LogResult::Failed => "failed",
         }
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::gate;
-use super::journal::{self, LogEntry};
+use super::journal::{self, LogEntry, LogResult};
 use super::{
     NetlifyDeploy, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
     RollbackReport, Target,
@@ -402,12 +402,11 @@ pub fn publish(
         .map(|d| d.host.clone())
         .collect();
     log.result = match rep.outcome {
-        Outcome::PartlyFailed if none_live => "failed",
-        Outcome::PartlyFailed => "partly-failed",
-        Outcome::PartlyBlocked => "partly-blocked",
-        _ => "published",
-    }
-    .into();
+        Outcome::PartlyFailed if none_live => LogResult::Failed,
+        Outcome::PartlyFailed => LogResult::PartlyFailed,
+        Outcome::PartlyBlocked => LogResult::PartlyBlocked,
+        _ => LogResult::Published,
+    };
     if let Some(e) = &stopped {
         log.error = Some(e.to_string());
     }
@@ -543,11 +542,10 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
     // A half-succeeded rollback is not `failed`: the hosts in `published`
     // show the restored deploys now, those in `failed` what they showed.
     log.result = match (error.is_some(), log.published.is_empty()) {
-        (false, _) => "rolled-back",
-        (true, true) => "failed",
-        (true, false) => "partly-failed",
-    }
-    .into();
+        (false, _) => LogResult::RolledBack,
+        (true, true) => LogResult::Failed,
+        (true, false) => LogResult::PartlyFailed,
+    };
     log.error = error.as_ref().map(ToString::to_string);
     log.deploys = restored.clone();
     journal::append(dir, &log)?;

@@ -6,7 +6,7 @@
 use chrono::{Duration, SecondsFormat};
 use serde_json::{Value, json};
 
-use crate::content::kinds::{Jenis, KindData, SortBy};
+use crate::content::kinds::{Kind, KindData, SortBy};
 use crate::markdown::Rendered;
 use crate::render::site::{Model, excerpt, sort_pages};
 
@@ -44,7 +44,7 @@ pub fn xml_escape(s: &str) -> String {
 
 /// Atom feed of the newest `berita`; `None` when the site has no news.
 pub fn atom(model: &Model<'_>, bodies: &[Rendered]) -> Option<String> {
-    let mut idx = model.indices_of(Jenis::Berita);
+    let mut idx = model.indices_of(Kind::Berita);
     if idx.is_empty() {
         return None;
     }
@@ -271,7 +271,7 @@ fn agency(model: &Model<'_>) -> Value {
 
 /// `layanan.json`: every service standard with its components.
 pub fn layanan_json(model: &Model<'_>) -> Vec<u8> {
-    let mut idx = model.indices_of(Jenis::StandarPelayanan);
+    let mut idx = model.indices_of(Kind::StandarPelayanan);
     sort_pages(
         &mut idx,
         &model.tree.pages,
@@ -318,7 +318,7 @@ pub fn layanan_json(model: &Model<'_>) -> Vec<u8> {
 /// `dip.json`: the Daftar Informasi Publik, without exempt rows.
 pub fn dip_json(model: &Model<'_>) -> Vec<u8> {
     let mut rows: Vec<Value> = Vec::new();
-    for i in model.indices_of(Jenis::DaftarInformasiPublik) {
+    for i in model.indices_of(Kind::DaftarInformasiPublik) {
         let p = &model.tree.pages[i];
         if let KindData::DaftarInformasiPublik(d) = &p.data {
             for row in d.informasi.iter().filter(|r| !r.dikecualikan) {

@@ -17,7 +17,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::content::date::{PageDate, format_indonesian};
-use crate::content::kinds::Jenis;
+use crate::content::kinds::Kind;
 use crate::content::source;
 use crate::diagnostic::{Diagnostic, Location, Message};
 
@@ -316,7 +316,7 @@ impl Templates<'_> {
     pub fn choose(
         &self,
         explicit: Option<&str>,
-        jenis: Jenis,
+        jenis: Kind,
         is_section: bool,
         is_home: bool,
     ) -> String {

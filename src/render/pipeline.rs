@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::config::RegencyConfig;
-use crate::content::kinds::Jenis;
+use crate::content::kinds::Kind;
 use crate::content::{self, ContentTree};
 use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::error::Error;
@@ -451,7 +451,7 @@ fn render_pager(
         None => (
             model.bare_section_ctx(s),
             None,
-            Jenis::Bagian,
+            Kind::Bagian,
             Location::file(model.site.shown.join("content").join(&sec.dir)),
         ),
     };
@@ -521,8 +521,8 @@ pub fn render_extras(
     let mut search_ctx = base_context(model);
     let mut search_page = model.bare_section_ctx(0);
     search_page.title = "Pencarian".to_string();
-    search_page.jenis = Jenis::Halaman.as_str();
-    search_page.jenis_label = Jenis::Halaman.label();
+    search_page.jenis = Kind::Halaman.as_str();
+    search_page.jenis_label = Kind::Halaman.label();
     search_page.url = model.ctx.urls.cari.clone();
     search_page.permalink = model.absolute(&search_page.url);
     search_page.breadcrumbs.truncate(1);

@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 
 use crate::config::RegencyConfig;
-use crate::content::kinds::{Jenis, KindData, SortBy};
+use crate::content::kinds::{Kind, KindData, SortBy};
 use crate::content::{ContentTree, SourcePage, url_for_dir};
 use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::markdown::{self, Links, Rendered, SourceRef};
@@ -318,9 +318,9 @@ impl<'a> Model<'a> {
         let sec = &self.sections[s];
         let url = self.links.url(&sec.url_path);
         let jenis = if sec.dir.is_empty() {
-            Jenis::Beranda
+            Kind::Beranda
         } else {
-            Jenis::Bagian
+            Kind::Bagian
         };
         let (title, description) = if sec.dir.is_empty() {
             let c = &self.site.config;
@@ -404,14 +404,14 @@ impl<'a> Model<'a> {
 
     /// The `home` context.
     pub fn home_ctx(&self, bodies: &[Rendered]) -> HomeCtx {
-        let mut berita: Vec<usize> = self.indices_of(Jenis::Berita);
+        let mut berita: Vec<usize> = self.indices_of(Kind::Berita);
         sort_pages(
             &mut berita,
             &self.tree.pages,
             Some(SortBy::Date),
             self.zone(),
         );
-        let mut layanan = self.indices_of(Jenis::StandarPelayanan);
+        let mut layanan = self.indices_of(Kind::StandarPelayanan);
         sort_pages(
             &mut layanan,
             &self.tree.pages,
@@ -433,8 +433,8 @@ impl<'a> Model<'a> {
                     url: self.links.url(&sec.url_path),
                     description: String::new(),
                     date: None,
-                    jenis: Jenis::Bagian.as_str(),
-                    jenis_label: Jenis::Bagian.label(),
+                    jenis: Kind::Bagian.as_str(),
+                    jenis_label: Kind::Bagian.label(),
                 },
             }
         }));
@@ -453,7 +453,7 @@ impl<'a> Model<'a> {
     }
 
     /// Pages of kind `jenis`, in path order.
-    pub fn indices_of(&self, jenis: Jenis) -> Vec<usize> {
+    pub fn indices_of(&self, jenis: Kind) -> Vec<usize> {
         self.tree
             .pages
             .iter()
@@ -544,7 +544,7 @@ impl<'a> Model<'a> {
         out
     }
 
-    fn first_url(&self, jenis: Jenis) -> Option<String> {
+    fn first_url(&self, jenis: Kind) -> Option<String> {
         self.tree
             .pages
             .iter()
@@ -560,28 +560,28 @@ impl<'a> Model<'a> {
             .tree
             .pages
             .iter()
-            .find(|p| p.jenis() == Jenis::StandarPelayanan && !p.parent.is_empty())
+            .find(|p| p.jenis() == Kind::StandarPelayanan && !p.parent.is_empty())
             .map(|p| self.links.url(&url_for_dir(&p.parent)));
         let urls = SpecialUrls {
             home: home.clone(),
             cari: format!("{base_path}/cari/"),
-            feed: (!self.indices_of(Jenis::Berita).is_empty())
+            feed: (!self.indices_of(Kind::Berita).is_empty())
                 .then(|| format!("{base_path}/atom.xml")),
-            maklumat: self.first_url(Jenis::MaklumatPelayanan),
-            pengaduan: self.first_url(Jenis::Pengaduan),
-            ppid: self.first_url(Jenis::Ppid),
-            kontak: self.first_url(Jenis::Kontak),
+            maklumat: self.first_url(Kind::MaklumatPelayanan),
+            pengaduan: self.first_url(Kind::Pengaduan),
+            ppid: self.first_url(Kind::Ppid),
+            kontak: self.first_url(Kind::Kontak),
             layanan,
-            dip: self.first_url(Jenis::DaftarInformasiPublik),
-            informasi_berkala: self.first_url(Jenis::InformasiBerkala),
+            dip: self.first_url(Kind::DaftarInformasiPublik),
+            informasi_berkala: self.first_url(Kind::InformasiBerkala),
             berita: self
                 .tree
                 .pages
                 .iter()
-                .find(|p| p.jenis() == Jenis::Berita)
+                .find(|p| p.jenis() == Kind::Berita)
                 .map(|p| self.links.url(&url_for_dir(&p.parent))),
-            kebijakan_privasi: self.first_url(Jenis::KebijakanPrivasi),
-            aksesibilitas: self.first_url(Jenis::PernyataanAksesibilitas),
+            kebijakan_privasi: self.first_url(Kind::KebijakanPrivasi),
+            aksesibilitas: self.first_url(Kind::PernyataanAksesibilitas),
         };
         let menu = self.menu(&home);
         SiteCtx {

@@ -376,7 +376,7 @@ pub fn waive_for_urgent_information(
         .filter(|p| changed.iter().any(|c| c == &p.shown))
         .collect();
     let urgent = |p: &&SourcePage| {
-        p.jenis() == crate::content::kinds::Jenis::InformasiSertaMerta || p.common.darurat
+        p.jenis() == crate::content::kinds::Kind::InformasiSertaMerta || p.common.darurat
     };
     if pages.is_empty() || !pages.iter().all(urgent) {
         return;

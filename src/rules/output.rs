@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::site::host_of;
 use super::{Engine, Findings, SiteInput};
-use crate::content::kinds::Jenis;
+use crate::content::kinds::Kind;
 use crate::diagnostic::Location;
 use crate::diagnostic::RuleFinding as F;
 
@@ -21,7 +21,7 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Findings
         .tree
         .pages
         .iter()
-        .find(|p| p.jenis() == Jenis::MaklumatPelayanan)
+        .find(|p| p.jenis() == Kind::MaklumatPelayanan)
         .map(|p| format!("{}{}", input.base_path, p.url_path));
     let declared: Vec<String> = input
         .site
@@ -134,7 +134,7 @@ impl Shared<'_> {
             found.push("PRIVASI-003", at.clone(), F::ThirdPartyUndeclared { host });
         }
         let is_home = path == "index.html";
-        let is_service = page.is_some_and(|p| p.jenis() == Jenis::StandarPelayanan);
+        let is_service = page.is_some_and(|p| p.jenis() == Kind::StandarPelayanan);
         if let Some(m) = maklumat.filter(|_| is_home || is_service) {
             if !f
                 .links

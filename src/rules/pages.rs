@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{Engine, Findings, RuleOptions, field_at, filled};
 use crate::content::SourcePage;
 use crate::content::date::PageDate;
-use crate::content::kinds::{Gambar, Jenis, KindData};
+use crate::content::kinds::{Gambar, Kind, KindData};
 use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
 use crate::markdown::Rendered;
@@ -420,15 +420,15 @@ fn stale(
 fn dates(engine: &Engine, page: &SourcePage, today: NaiveDate, found: &mut Findings) {
     let c = &page.common;
     let reviewed_kinds = [
-        Jenis::Profil,
-        Jenis::TugasFungsi,
-        Jenis::StrukturOrganisasi,
-        Jenis::PejabatPage,
-        Jenis::Kontak,
-        Jenis::StandarPelayanan,
-        Jenis::Ppid,
+        Kind::Profil,
+        Kind::TugasFungsi,
+        Kind::StrukturOrganisasi,
+        Kind::PejabatPage,
+        Kind::Kontak,
+        Kind::StandarPelayanan,
+        Kind::Ppid,
     ];
-    let exempt = matches!(page.jenis(), Jenis::Berita | Jenis::Bagian | Jenis::Beranda);
+    let exempt = matches!(page.jenis(), Kind::Berita | Kind::Bagian | Kind::Beranda);
     match c.updated {
         None if !exempt => found.push(
             "MUTAKHIR-002",

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::{Engine, Findings, RuleOptions, SiteInput, filled, key_at};
-use crate::content::kinds::{Jenis, KindData};
+use crate::content::kinds::{Kind, KindData};
 use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
 use crate::registry::Site;
@@ -39,9 +39,9 @@ pub(super) fn check(
 ) {
     let site = input.site;
     let toml = SiteToml::read(site);
-    let has = |j: Jenis| input.tree.pages.iter().any(|p| p.jenis() == j);
+    let has = |j: Kind| input.tree.pages.iter().any(|p| p.jenis() == j);
     let site_at = Location::file(&site.shown);
-    let need_page = |rule: &'static str, j: Jenis, found: &mut Findings| {
+    let need_page = |rule: &'static str, j: Kind, found: &mut Findings| {
         if has(j) {
             return;
         }
@@ -65,32 +65,32 @@ pub(super) fn check(
         }
     };
     for (rule, j) in [
-        ("KONTEN-001", Jenis::Profil),
-        ("KONTEN-002", Jenis::VisiMisi),
-        ("KONTEN-003", Jenis::TugasFungsi),
-        ("KONTEN-004", Jenis::StrukturOrganisasi),
-        ("KONTEN-005", Jenis::PejabatPage),
-        ("KONTEN-006", Jenis::Kontak),
-        ("KONTEN-008", Jenis::ProdukHukum),
-        ("KONTEN-009", Jenis::ProgramKegiatan),
-        ("KONTEN-010", Jenis::Kinerja),
-        ("KONTEN-011", Jenis::LaporanKeuangan),
-        ("KONTEN-012", Jenis::Pengadaan),
-        ("KONTEN-013", Jenis::SiagaDarurat),
-        ("ADUAN-001", Jenis::Pengaduan),
-        ("PPID-001", Jenis::Ppid),
-        ("PPID-003", Jenis::InformasiBerkala),
-        ("PPID-004", Jenis::DaftarInformasiPublik),
-        ("PPID-005", Jenis::InformasiSertaMerta),
-        ("PPID-006", Jenis::InformasiSetiapSaat),
-        ("AKSES-005", Jenis::PernyataanAksesibilitas),
+        ("KONTEN-001", Kind::Profil),
+        ("KONTEN-002", Kind::VisiMisi),
+        ("KONTEN-003", Kind::TugasFungsi),
+        ("KONTEN-004", Kind::StrukturOrganisasi),
+        ("KONTEN-005", Kind::PejabatPage),
+        ("KONTEN-006", Kind::Kontak),
+        ("KONTEN-008", Kind::ProdukHukum),
+        ("KONTEN-009", Kind::ProgramKegiatan),
+        ("KONTEN-010", Kind::Kinerja),
+        ("KONTEN-011", Kind::LaporanKeuangan),
+        ("KONTEN-012", Kind::Pengadaan),
+        ("KONTEN-013", Kind::SiagaDarurat),
+        ("ADUAN-001", Kind::Pengaduan),
+        ("PPID-001", Kind::Ppid),
+        ("PPID-003", Kind::InformasiBerkala),
+        ("PPID-004", Kind::DaftarInformasiPublik),
+        ("PPID-005", Kind::InformasiSertaMerta),
+        ("PPID-006", Kind::InformasiSetiapSaat),
+        ("AKSES-005", Kind::PernyataanAksesibilitas),
     ] {
         need_page(rule, j, found);
     }
     let c = &site.config;
     if c.melayani_publik.unwrap_or(true) {
-        need_page("LAYANAN-001", Jenis::StandarPelayanan, found);
-        need_page("MAKLUMAT-001", Jenis::MaklumatPelayanan, found);
+        need_page("LAYANAN-001", Kind::StandarPelayanan, found);
+        need_page("MAKLUMAT-001", Kind::MaklumatPelayanan, found);
     } else if !filled(&c.alasan_tidak_melayani) {
         found.push("LAYANAN-001", toml.at("melayani_publik"), F::NoReason);
     }
@@ -339,7 +339,7 @@ fn news(engine: &Engine, input: &SiteInput<'_>, opts: &RuleOptions, found: &mut 
         .tree
         .pages
         .iter()
-        .filter(|p| p.jenis() == Jenis::Berita)
+        .filter(|p| p.jenis() == Kind::Berita)
         .filter_map(|p| p.common.date.map(|d| (d, p)))
         .max_by_key(|(d, _)| d.day);
     let limit = engine.catalogue.param("MUTAKHIR-003", "maks_hari", 90);
@@ -377,7 +377,7 @@ fn privacy(input: &SiteInput<'_>, toml: &SiteToml, found: &mut Findings) {
         .tree
         .pages
         .iter()
-        .any(|p| p.jenis() == Jenis::KebijakanPrivasi);
+        .any(|p| p.jenis() == Kind::KebijakanPrivasi);
     // Required when the site collects personal data; recommended otherwise.
     let sev = if collects {
         Severity::Error

@@ -231,7 +231,7 @@ const HELP_ID: &[(&str, &str)] = &[
         "Buat kerangka satu halaman sebuah jenis di sites/<SLUG>/content/<PATH>",
     ),
     ("new.page.slug", "Situsnya"),
-    ("new.page.jenis", "Jenis halaman, mis. standar-pelayanan"),
+    ("new.page.jenis", "Kind halaman, mis. standar-pelayanan"),
     (
         "new.page.path",
         "Jalur di bawah content/, mis. layanan/kir.md",

@@ -686,7 +686,7 @@ fn a_failed_site_keeps_its_previous_output_and_the_others_update() {
         .iter()
         .find(|h| h.host == ALPHA)
         .expect("alpha listed");
-    assert_eq!(kept.status, "kept");
+    assert_eq!(kept.status, laman::output::HostStatus::Kept);
 }
 
 #[test]
@@ -889,7 +889,7 @@ fn example_regency_builds_with_no_finding_and_no_broken_internal_link() {
 
 #[test]
 fn golden_page_of_every_kind() {
-    use laman::content::kinds::Jenis;
+    use laman::content::kinds::Kind;
     use laman::scaffold;
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
@@ -900,12 +900,12 @@ fn golden_page_of_every_kind() {
     scaffold::new_page(
         root,
         "contoh",
-        Jenis::Berita,
+        Kind::Berita,
         "berita/contoh-berita.md",
         today,
     )
     .expect("berita");
-    scaffold::new_page(root, "contoh", Jenis::Halaman, "tentang.md", today).expect("halaman");
+    scaffold::new_page(root, "contoh", Kind::Halaman, "tentang.md", today).expect("halaman");
     let mut o = laman::build::BuildOptions::new(root);
     o.now = now();
     o.rules = false;
@@ -932,7 +932,7 @@ fn golden_page_of_every_kind() {
         golden(&format!("kinds/{name}.html"), &main_element(&html));
         seen.insert(jenis);
     }
-    for j in Jenis::ALL {
+    for j in Kind::ALL {
         assert!(
             seen.contains(j.as_str()),
             "no golden page for {}",

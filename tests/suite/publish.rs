@@ -198,15 +198,15 @@ fn two_publishes_then_rollback_and_rollback_to() {
     // Each publish writes `switching` before `current` moves, then its outcome.
     for pair in raw
         .windows(2)
-        .filter(|w| w[1].action == "publish" && w[1].result != "switching")
+        .filter(|w| w[1].action == "publish" && w[1].result.as_str() != "switching")
     {
-        assert_eq!(pair[0].result, "switching");
+        assert_eq!(pair[0].result.as_str(), "switching");
         assert_eq!(pair[0].release, pair[1].release);
         assert!(pair[0].published.is_empty(), "nothing is live yet");
     }
     let entries: Vec<LogEntry> = raw
         .into_iter()
-        .filter(|e| e.result != "switching")
+        .filter(|e| e.result.as_str() != "switching")
         .collect();
     let summary: Vec<(&str, &str, Option<&str>, Option<&str>)> = entries
         .iter()
@@ -329,18 +329,11 @@ fn a_site_with_an_error_keeps_its_live_version_and_is_reported_blocked() {
             .contains("versi dua")
     );
     let m = release_manifest(&cur);
-    let status = |h: &str| {
-        m.hosts
-            .iter()
-            .find(|x| x.host == h)
-            .expect("host")
-            .status
-            .clone()
-    };
-    assert_eq!(status(DINKES), "kept");
-    assert_eq!(status(DINSOS), "built");
+    let status = |h: &str| m.hosts.iter().find(|x| x.host == h).expect("host").status;
+    assert_eq!(status(DINKES), laman::output::HostStatus::Kept);
+    assert_eq!(status(DINSOS), laman::output::HostStatus::Built);
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.result.as_str(), "partly-blocked");
     assert_eq!(last.blocked, vec![DINKES.to_string()]);
     assert_eq!(last.published.len(), 7);
 }
@@ -673,7 +666,7 @@ fn a_failed_health_check_switches_back_automatically() {
     );
     assert_eq!(assert_current_complete(&deploy(&p)), r1);
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "health-failed");
+    assert_eq!(last.result.as_str(), "health-failed");
     assert!(last.published.is_empty(), "nothing stayed live");
     assert!(last.release.expect("release").starts_with("000002-"));
     // Healthy again: the next publish goes out.
@@ -1054,7 +1047,7 @@ fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
     );
     let last = journal::read(&state_dir).pop().expect("entry");
     assert_eq!(last.action, "rollback");
-    assert_eq!(last.result, "rolled-back");
+    assert_eq!(last.result.as_str(), "rolled-back");
     assert_eq!(last.deploys.len(), HOSTS.len());
 
     // A host without a site id is reported, the others still deploy.
@@ -1145,7 +1138,7 @@ fn netlify_does_not_deploy_a_blocked_site() {
         .pop()
         .expect("entry");
     assert_eq!(last.blocked, vec![DINKES.to_string()]);
-    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.result.as_str(), "partly-blocked");
 }
 
 #[test]
@@ -1252,7 +1245,7 @@ fn a_removed_or_dangling_current_keeps_a_blocked_site_from_the_newest_release() 
     assert_ne!(r1, r2);
     assert_eq!(live_page(&r2), old_page, "dinkes carried from {r1}");
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.result.as_str(), "partly-blocked");
     assert_eq!(last.previous, None);
     assert_eq!(last.base.as_deref(), Some(r1.as_str()));
     // `current` pointing nowhere, and a newer folder that is not a
@@ -1344,7 +1337,7 @@ fn a_full_disk_fails_cleanly_leaves_no_debris_and_the_log_says_so() {
     assert!(std::fs::symlink_metadata(deploy(&p).join("current")).is_err());
     let entries = log(&p);
     assert_eq!(entries.len(), 1, "{entries:?}");
-    assert_eq!(entries[0].result, "failed");
+    assert_eq!(entries[0].result.as_str(), "failed");
     assert!(entries[0].published.is_empty(), "nothing went live");
     assert!(
         entries[0]
@@ -1380,7 +1373,7 @@ fn a_full_disk_fails_cleanly_leaves_no_debris_and_the_log_says_so() {
     std::fs::remove_file(deploy(&p).join("pengisi")).expect("rm filler");
     publish_ok(&p, &[]);
     assert_ne!(current(&p), r1);
-    assert_eq!(log(&p).pop().expect("entry").result, "published");
+    assert_eq!(log(&p).pop().expect("entry").result.as_str(), "published");
     drop(fs);
 }
 
@@ -1544,7 +1537,7 @@ fn a_site_whose_build_wrote_nothing_keeps_its_live_version() {
     assert_ne!(r1, r2);
     let m = release_manifest(&deploy(&p).join("current"));
     let kept = m.hosts.iter().find(|h| h.host == DINSOS).expect("dinsos");
-    assert_eq!(kept.status, "kept");
+    assert_eq!(kept.status, laman::output::HostStatus::Kept);
     assert_eq!(
         kept.files,
         host_files(&live, DINSOS),
@@ -1559,7 +1552,7 @@ fn a_site_whose_build_wrote_nothing_keeps_its_live_version() {
     };
     assert_eq!(ino(&f(&r1)), ino(&f(&r2)), "carried by a hard link");
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.result.as_str(), "partly-blocked");
     assert_eq!(last.blocked, vec![DINSOS.to_string()]);
     assert_eq!(last.published.len(), 7);
 }
@@ -1598,7 +1591,7 @@ fn a_blocked_site_that_was_never_published_has_nothing_live() {
     assert!(m.hosts.iter().all(|h| h.host != DINSOS));
     assert!(!deploy(&p).join("current").join(DINSOS).exists());
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "partly-blocked");
+    assert_eq!(last.result.as_str(), "partly-blocked");
     assert_eq!(last.blocked, vec![DINSOS.to_string()]);
 
     // Fixed, it goes out with every file new; the others are unchanged.
@@ -1723,7 +1716,7 @@ fn a_removed_site_leaves_the_release_and_a_rollback_brings_it_back() {
     assert!(m.hosts.iter().all(|h| h.host != DINSOS));
     assert!(!deploy(&p).join("current").join(DINSOS).exists());
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "published");
+    assert_eq!(last.result.as_str(), "published");
     assert_eq!(last.removed, vec![DINSOS.to_string()]);
     assert!(last.blocked.is_empty(), "{:?}", last.blocked);
     assert_eq!(last.published.len(), 7);
@@ -1740,7 +1733,7 @@ fn a_removed_site_leaves_the_release_and_a_rollback_brings_it_back() {
             .is_file()
     );
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "rolled-back");
+    assert_eq!(last.result.as_str(), "rolled-back");
     assert!(last.published.contains(&DINSOS.to_string()));
 }
 
@@ -1823,7 +1816,7 @@ fn a_half_succeeded_netlify_rollback_logs_which_hosts_switched_and_which_did_not
     assert_eq!(rb.code, Some(2), "{}\n{}", rb.stdout, rb.stderr);
     let last = journal::read(&state_dir).pop().expect("entry");
     assert_eq!(last.action, "rollback");
-    assert_eq!(last.result, "partly-failed", "{last:?}");
+    assert_eq!(last.result.as_str(), "partly-failed", "{last:?}");
     assert_eq!(last.published, hosts_but(&["dinsos"]));
     assert_eq!(last.failed, vec!["dinsos.cianjurkab.go.id".to_string()]);
     assert!(
@@ -1860,7 +1853,7 @@ fn a_netlify_publish_whose_cli_vanishes_midway_logs_what_went_live() {
     assert!(r.stderr.contains("cannot run `netlify`"), "{}", r.stderr);
     let state_dir = p.path("deploy/netlify");
     let last = journal::read(&state_dir).pop().expect("the run is logged");
-    assert_eq!(last.result, "partly-failed", "{last:?}");
+    assert_eq!(last.result.as_str(), "partly-failed", "{last:?}");
     assert_eq!(
         last.published,
         vec![
@@ -1910,7 +1903,7 @@ fn a_failed_health_check_that_cannot_switch_back_logs_that_the_release_is_live()
         r.stderr
     );
     let last = log(&p).pop().expect("entry");
-    assert_eq!(last.result, "health-failed", "{last:?}");
+    assert_eq!(last.result.as_str(), "health-failed", "{last:?}");
     assert_eq!(last.release.as_deref(), Some(live.as_str()));
     assert_eq!(
         last.published.len(),
