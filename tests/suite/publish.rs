@@ -1774,7 +1774,10 @@ fn netlify_project() -> (Project, FakeCli) {
     p.edit(
         "laman.toml",
         "sites = {}\nmin_interval_ms = 1000",
-        &format!("sites = {{ {} }}\nmin_interval_ms = 0", sites.join(", ")),
+        &format!(
+            "sites = {{ {} }}\nmin_interval_ms = 0\n{APPROVAL}",
+            sites.join(", ")
+        ),
     );
     let cli = FakeCli {
         path: format!(
