@@ -180,7 +180,7 @@ fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: La
             f.check.id(),
             f.risk.as_str(),
             f.host(),
-            f.message().text(lang)
+            f.diagnostic.text(lang)
         ));
     }
     let count = |st: Status| r.findings.iter().filter(|f| f.status == st).count();

@@ -11,7 +11,7 @@ use super::net::{DnsAnswer, Rr};
 use super::tls::Handshake;
 
 /// The evidence of one observation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Evidence {
     // ── DNS ─────────────────────────────────────────────────────────────
@@ -214,15 +214,8 @@ pub enum Evidence {
     },
 }
 
-/// Two evidences are equal when they are written the same.
-impl PartialEq for Evidence {
-    fn eq(&self, other: &Self) -> bool {
-        serde_json::to_value(self).ok() == serde_json::to_value(other).ok()
-    }
-}
-
 /// What a server answered (status and body size), or why it did not.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Answered {
     /// A response, by its status.
@@ -241,7 +234,7 @@ pub enum Answered {
 }
 
 /// The parts of one certificate the report shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CertInfo {
     /// Subject DN.
     pub subject: String,
@@ -272,7 +265,7 @@ pub struct CertInfo {
 }
 
 /// One hop of a redirect chain.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hop {
     /// Requested URL.
     pub url: String,
@@ -287,7 +280,7 @@ pub struct Hop {
 }
 
 /// One DNS012 probe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Probe {
     /// The random name asked.
     pub name: String,
@@ -296,7 +289,7 @@ pub struct Probe {
 }
 
 /// One TLS006 row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyRow {
     /// Certificate subject.
     pub subject: String,
@@ -307,7 +300,7 @@ pub struct KeyRow {
 }
 
 /// One CNT001 page with the terms found on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermsFound {
     /// The page.
     pub url: String,
@@ -316,7 +309,7 @@ pub struct TermsFound {
 }
 
 /// One CNT005 file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileCompared {
     /// URL path served.
     pub path: String,

@@ -17,7 +17,7 @@ use crate::diagnostic::Bilingual;
 pub const MAX_RESPONSE: usize = 4 * 1024 * 1024;
 
 /// A parsed response.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Response {
     /// Status code.
     pub status: u16,

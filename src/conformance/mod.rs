@@ -133,6 +133,7 @@ impl Observation {
             Message::Observed {
                 check: check.id(),
                 text: message,
+                unconfirmed: false,
             },
         );
         diagnostic.severity = risk.severity();
@@ -160,20 +161,14 @@ impl Observation {
         self.diagnostic.location.host.as_deref().unwrap_or_default()
     }
 
-    /// What it means, in both languages.
-    pub fn message(&self) -> &Bilingual {
-        match &*self.diagnostic.message {
-            Message::Observed { text, .. } => text,
-            _ => unreachable!("an observation carries Message::Observed"),
+    /// A new failure that a second connection did not see again: not
+    /// proven either way, and said so in front of what it meant.
+    pub fn unconfirmed(&mut self) {
+        self.status = Status::Inconclusive;
+        self.confirmed = Some(false);
+        if let Message::Observed { unconfirmed, .. } = &mut *self.diagnostic.message {
+            *unconfirmed = true;
         }
-    }
-
-    /// Replaces what it means.
-    pub fn set_message(&mut self, text: Bilingual) {
-        *self.diagnostic.message = Message::Observed {
-            check: self.check.id(),
-            text,
-        };
     }
 
     /// Whether this observation makes the run exit with 1.
@@ -205,7 +200,10 @@ impl Observation {
             risk: self.risk,
             evidence: self.evidence_json(),
             time: self.time,
-            message: self.message().clone(),
+            message: Bilingual::new(
+                self.diagnostic.text(crate::diagnostic::Lang::Id),
+                self.diagnostic.text(crate::diagnostic::Lang::En),
+            ),
             basis: self
                 .diagnostic
                 .basis
@@ -465,6 +463,37 @@ mod rfc3339 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new failure that a second connection did not see is inconclusive,
+    /// says so in both languages in front of what it meant, and records
+    /// `confirmed: false` in its evidence.
+    #[test]
+    fn an_unconfirmed_failure_says_so_and_is_not_blocking() {
+        let at = DateTime::from_timestamp(1_795_000_000, 0).expect("time");
+        let mut o = Observation::new(
+            "a.kab.go.id",
+            Check::TLS001,
+            Status::Fail,
+            Evidence::Error {
+                error: "reset".into(),
+            },
+            at,
+            Bilingual::new("jabat tangan TLS gagal", "TLS handshake failed"),
+        );
+        assert!(o.is_blocking());
+        o.unconfirmed();
+        assert_eq!(o.status, Status::Inconclusive);
+        assert!(!o.is_blocking());
+        let line = o.record();
+        assert_eq!(
+            line.message,
+            Bilingual::new(
+                "tidak terkonfirmasi pada koneksi kedua: jabat tangan TLS gagal",
+                "not confirmed on a second connection: TLS handshake failed"
+            )
+        );
+        assert_eq!(line.evidence["confirmed"], false);
+    }
 
     /// findings.jsonl is a contract: an observation is written as the line
     /// docs/conformance.md shows (keys in the same order, resolver and

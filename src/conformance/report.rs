@@ -356,7 +356,7 @@ fn host_section(s: &mut String, t: &Target, f: &[&Observation]) {
             esc(f.check.title()),
             status_id(f.status),
             risk_id(f.risk),
-            esc(&f.message().id),
+            esc(&f.diagnostic.text(Lang::Id)),
             esc(&f.evidence_json().to_string()),
             prose(f.check.meaning()),
             prose(f.check.fix()),

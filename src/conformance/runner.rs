@@ -142,13 +142,7 @@ async fn confirmed<N: Net>(ctx: &Ctx<N>, t: &Target) -> Vec<Observation> {
         if again {
             f.confirmed = Some(true);
         } else {
-            f.status = Status::Inconclusive;
-            f.confirmed = Some(false);
-            let m = f.message().clone();
-            f.set_message(Bilingual::new(
-                format!("tidak terkonfirmasi pada koneksi kedua: {}", m.id),
-                format!("not confirmed on a second connection: {}", m.en),
-            ));
+            f.unconfirmed();
         }
     }
     first

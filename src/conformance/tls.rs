@@ -82,7 +82,7 @@ pub struct TlsClient {
 }
 
 /// What one handshake showed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Handshake {
     /// `TLSv1_3`.
     pub version: Option<String>,

@@ -595,26 +595,11 @@ impl Kind {
     pub fn suggest(s: &str) -> Option<Kind> {
         Kind::ALL
             .iter()
-            .map(|j| (edit_distance(s, j.as_str()), *j))
+            .map(|j| (strsim::levenshtein(s, j.as_str()), *j))
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, _)| *d)
             .map(|(_, j)| j)
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

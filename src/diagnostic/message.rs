@@ -194,6 +194,8 @@ pub enum Message {
         check: &'static str,
         /// What it means, in both languages.
         text: Bilingual,
+        /// A new failure that a second connection did not see again.
+        unconfirmed: bool,
     },
 }
 

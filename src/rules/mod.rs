@@ -165,7 +165,7 @@ impl Engine {
                 catalogue.rules.contains_key(rule) || OWN_RULES.iter().any(|(id, ..)| id == rule);
             if !known {
                 let mut ids: Vec<String> = catalogue.rules.keys().cloned().collect();
-                ids.sort_by_key(|id| crate::content::kinds::edit_distance(id, rule));
+                ids.sort_by_key(|id| strsim::levenshtein(id, rule));
                 ids.truncate(3);
                 return Err(Box::new(Diagnostic::new(
                     at(),

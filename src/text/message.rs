@@ -226,7 +226,30 @@ fn text(m: &Message, lang: Lang) -> String {
         (MissingSiteToml, Id) => "folder situs tidak memiliki site.toml".to_string(),
         (MissingSiteToml, En) => "the site folder has no site.toml".to_string(),
         (Rule { finding, .. }, lang) => finding.text(lang),
-        (Observed { text, .. }, lang) => text.text(lang),
+        (
+            Observed {
+                text,
+                unconfirmed: false,
+                ..
+            },
+            lang,
+        ) => text.text(lang),
+        (
+            Observed {
+                text,
+                unconfirmed: true,
+                ..
+            },
+            Id,
+        ) => format!("tidak terkonfirmasi pada koneksi kedua: {}", text.id),
+        (
+            Observed {
+                text,
+                unconfirmed: true,
+                ..
+            },
+            En,
+        ) => format!("not confirmed on a second connection: {}", text.en),
     }
 }
 

@@ -603,7 +603,12 @@ fn an_expired_intermediate_fails_tls002_as_curl_and_openssl_do() {
         found
             .iter()
             .find(|f| f.check == c)
-            .map(|f| (f.status, f.message().en.clone()))
+            .map(|f| {
+                (
+                    f.status,
+                    laman::text::Localize::text(&f.diagnostic, laman::Lang::En),
+                )
+            })
             .expect("finding")
     };
     let (s2, m2) = status(Check::TLS002);

@@ -478,40 +478,14 @@ fn imported_pages_have_no_accessibility_violations() {
     let r = p.build();
     assert!(!r.has_errors(), "{:#?}", findings(&r));
     let server = crate::support::http::StaticServer::start(&p.path("public").join(HOST));
-    let artifacts = dir.join("artifacts/impor");
-    let out = std::process::Command::new("node")
-        .arg(dir.join("axe.mjs"))
-        .arg(&artifacts)
-        .arg(server.url("/berita/rapat-koordinasi-stunting/"))
-        .arg(server.url("/layanan-informasi/"))
-        .arg(server.url("/layanan-informasi/jadwal-pelayanan/"))
-        .output()
-        .expect("node runs (install Debian's nodejs)");
-    assert!(
-        out.status.success(),
-        "axe.mjs failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    axe_clean(
+        &dir.join("artifacts/impor"),
+        &[
+            server.url("/berita/rapat-koordinasi-stunting/"),
+            server.url("/layanan-informasi/"),
+            server.url("/layanan-informasi/jadwal-pelayanan/"),
+        ],
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
-    let runs = report.as_array().expect("array");
-    assert_eq!(runs.len(), 6, "three pages at two widths");
-    for run in runs {
-        assert_eq!(run["status"], 200, "{}", run["url"]);
-        assert_eq!(
-            run["violations"].as_array().map(Vec::len),
-            Some(0),
-            "axe violations on {} ({}):\n{:#}",
-            run["url"],
-            run["viewport"],
-            run["violations"]
-        );
-        assert_eq!(
-            run["csp"].as_array().map(Vec::len),
-            Some(0),
-            "CSP: {:#}",
-            run["csp"]
-        );
-    }
 }
 
 #[test]

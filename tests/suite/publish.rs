@@ -772,15 +772,39 @@ fn calls(log: &Path) -> Vec<Call> {
         .collect()
 }
 
-/// Puts the recording fake `netlify` into `<project>/bin`; returns that folder.
-fn fake_netlify(p: &Project) -> PathBuf {
+/// Puts the recording fake `netlify` into `<project>/bin`; returns it with
+/// the PATH that finds it first and its call log.
+fn fake_netlify(p: &Project) -> FakeCli {
     use std::os::unix::fs::PermissionsExt as _;
     let bin = p.path("bin");
     std::fs::create_dir_all(&bin).expect("bin");
     std::fs::write(bin.join("netlify"), FAKE_NETLIFY).expect("fake");
     std::fs::set_permissions(bin.join("netlify"), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
-    bin
+    FakeCli {
+        path: format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        calls_log: p.path("netlify-calls.log"),
+    }
+}
+
+/// Gives every host of the example but `skip` the Netlify site id
+/// `site-<label>` in laman.toml, with `settings` (pacing, retries) in place
+/// of the example's and the approving decree.
+fn netlify_sites(p: &Project, skip: &[&str], settings: &str) {
+    let sites: Vec<String> = HOSTS
+        .iter()
+        .filter(|h| !skip.contains(h))
+        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"site-{h}\""))
+        .collect();
+    p.edit(
+        "laman.toml",
+        "sites = {}\nmin_interval_ms = 1000\nretries = 5",
+        &format!("sites = {{ {} }}\n{settings}\n{APPROVAL}", sites.join(", ")),
+    );
 }
 
 /// The decree that approves the Netlify target (Cianjur 15(6)/16(7); #11 item 3).
@@ -794,26 +818,12 @@ const APPROVAL: &str = "approval = { number = \"500/17/Diskominfo/2026\", date =
 #[test]
 fn a_target_outside_the_pusat_data_needs_the_regulations_approval() {
     let p = Project::example();
-    let bin = fake_netlify(&p);
-    let calls_log = p.path("netlify-calls.log");
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let cli = fake_netlify(&p);
+    let calls_log = cli.calls_log.clone();
     let publish = |extra: &[&str]| {
-        let out = laman(&p)
-            .args(["publish", "--target", "netlify", "--dry-run"])
-            .args(extra)
-            .env("PATH", &path)
-            .env("FAKE_NETLIFY_LOG", &calls_log)
-            .output()
-            .expect("laman");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        let mut args = vec!["publish", "--target", "netlify", "--dry-run"];
+        args.extend(extra);
+        cli.run(&p, &[], &args)
     };
     let r = publish(&[]);
     assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
@@ -917,40 +927,20 @@ const HOSTS: &[&str] = &[
 #[test]
 fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
     let p = Project::example();
-    let bin = fake_netlify(&p);
-    let calls_log = p.path("netlify-calls.log");
+    let cli = fake_netlify(&p);
+    let calls_log = cli.calls_log.clone();
     // Every host but dinkes in laman.toml; dinkes from the environment.
-    let sites: Vec<String> = HOSTS
-        .iter()
-        .filter(|h| **h != "dinkes")
-        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"site-{h}\""))
-        .collect();
-    p.edit(
-        "laman.toml",
-        "sites = {}\nmin_interval_ms = 1000\nretries = 5",
-        &format!(
-            "sites = {{ {} }}\nmin_interval_ms = 200\nretries = 2\nbackoff_ms = 400\n{APPROVAL}",
-            sites.join(", ")
-        ),
-    );
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
+    netlify_sites(
+        &p,
+        &["dinkes"],
+        "min_interval_ms = 200\nretries = 2\nbackoff_ms = 400",
     );
     let netlify = |args: &[&str]| {
-        let out = laman(&p)
-            .args(args)
-            .env("PATH", &path)
-            .env("FAKE_NETLIFY_LOG", &calls_log)
-            .env("LAMAN_NETLIFY_SITE_DINKES_CIANJURKAB_GO_ID", "site-dinkes")
-            .output()
-            .expect("laman");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cli.run(
+            &p,
+            &[("LAMAN_NETLIFY_SITE_DINKES_CIANJURKAB_GO_ID", "site-dinkes")],
+            args,
+        )
     };
 
     let plan = netlify(&["publish", "--target", "netlify", "--dry-run"]);
@@ -1051,14 +1041,9 @@ fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
     assert_eq!(last.deploys.len(), HOSTS.len());
 
     // A host without a site id is reported, the others still deploy.
-    let out = laman(&p)
-        .args(["publish", "--target", "netlify", "--lang", "en"])
-        .env("PATH", &path)
-        .env("FAKE_NETLIFY_LOG", &calls_log)
-        .output()
-        .expect("laman");
-    assert_eq!(out.status.code(), Some(2));
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = cli.run(&p, &[], &["publish", "--target", "netlify", "--lang", "en"]);
+    assert_eq!(out.code, Some(2));
+    let stdout = &out.stdout;
     assert!(
         stdout.contains("netlify dinkes.cianjurkab.go.id  FAILED: no site id: set sites in laman.toml or LAMAN_NETLIFY_SITE_DINKES_CIANJURKAB_GO_ID"),
         "{stdout}"
@@ -1097,43 +1082,26 @@ fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
 #[test]
 fn netlify_does_not_deploy_a_blocked_site() {
     let p = Project::example();
-    let bin = fake_netlify(&p);
-    let sites: Vec<String> = HOSTS
-        .iter()
-        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"s-{h}\""))
-        .collect();
-    p.edit(
-        "laman.toml",
-        "sites = {}\nmin_interval_ms = 1000",
-        &format!(
-            "sites = {{ {} }}\nmin_interval_ms = 0\n{APPROVAL}",
-            sites.join(", ")
-        ),
-    );
+    let cli = fake_netlify(&p);
+    netlify_sites(&p, &[], "min_interval_ms = 0\nretries = 5");
     break_dinkes(&p);
-    let calls_log = p.path("calls.log");
-    let out = laman(&p)
-        .args(["publish", "--target", "netlify"])
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("FAKE_NETLIFY_LOG", &calls_log)
-        .output()
-        .expect("laman");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let c = calls(&calls_log);
-    assert_eq!(c.len(), HOSTS.len() - 1);
-    assert!(c.iter().all(|x| !x.argv.contains(&"s-dinkes".to_string())));
+    let calls_log = cli.calls_log.clone();
+    let out = cli.run(&p, &[], &["publish", "--target", "netlify"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    // Every other host is deployed (disdik after the fake's one 429).
+    let deployed: std::collections::BTreeSet<String> = calls(&calls_log)
+        .into_iter()
+        .filter_map(|c| {
+            let at = c.argv.iter().position(|a| a == "--site")?;
+            c.argv.get(at + 1).cloned()
+        })
+        .collect();
+    let want: std::collections::BTreeSet<String> = HOSTS
+        .iter()
+        .filter(|h| **h != "dinkes")
+        .map(|h| format!("site-{h}"))
+        .collect();
+    assert_eq!(deployed, want);
     let last = journal::read(&p.path("deploy/netlify"))
         .pop()
         .expect("entry");
@@ -1766,27 +1734,8 @@ impl FakeCli {
 /// CLI.
 fn netlify_project() -> (Project, FakeCli) {
     let p = Project::example();
-    let bin = fake_netlify(&p);
-    let sites: Vec<String> = HOSTS
-        .iter()
-        .map(|h| format!("\"{h}.cianjurkab.go.id\" = \"site-{h}\""))
-        .collect();
-    p.edit(
-        "laman.toml",
-        "sites = {}\nmin_interval_ms = 1000",
-        &format!(
-            "sites = {{ {} }}\nmin_interval_ms = 0\n{APPROVAL}",
-            sites.join(", ")
-        ),
-    );
-    let cli = FakeCli {
-        path: format!(
-            "{}:{}",
-            bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        ),
-        calls_log: p.path("netlify-calls.log"),
-    };
+    let cli = fake_netlify(&p);
+    netlify_sites(&p, &[], "min_interval_ms = 0\nretries = 5");
     (p, cli)
 }
 

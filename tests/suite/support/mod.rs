@@ -199,6 +199,49 @@ pub fn browser_tools() -> PathBuf {
     dir
 }
 
+/// axe-core (`tests/browser/axe.mjs`) on each of `urls` at phone and
+/// desktop width in Debian's chromium, screenshots into `artifacts`: one run
+/// per page and width. Fails when the script fails, or when a page did not
+/// answer 200, has a WCAG 2.1 AA violation or needed the
+/// Content-Security-Policy to stop something. Returns the runs for the
+/// caller's own assertions.
+pub fn axe_clean(artifacts: &Path, urls: &[String]) -> Vec<serde_json::Value> {
+    let dir = browser_tools();
+    let out = Command::new("node")
+        .arg(dir.join("axe.mjs"))
+        .arg(artifacts)
+        .args(urls)
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "axe.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let runs = report.as_array().expect("array").clone();
+    assert_eq!(runs.len(), urls.len() * 2, "each page at two widths");
+    for run in &runs {
+        assert_eq!(run["status"], 200, "{}", run["url"]);
+        assert_eq!(
+            run["violations"].as_array().map(Vec::len),
+            Some(0),
+            "axe violations on {} ({}):\n{:#}",
+            run["url"],
+            run["viewport"],
+            run["violations"]
+        );
+        assert_eq!(
+            run["csp"].as_array().map(Vec::len),
+            Some(0),
+            "CSP violations on {}: {:#}",
+            run["url"],
+            run["csp"]
+        );
+    }
+    runs
+}
+
 /// Copies a folder tree (regular files and folders).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
