@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use laman::build::{self, BuildOptions, BuildReport, SiteReport, SiteStatus};
 use laman::diagnostic::Tally;
-use laman::text::{Number, Seconds};
+use laman::text::Said;
 use laman::{Lang, Localize, Severity};
 
 use super::exit::{ExitCode, Stop};
@@ -92,7 +92,7 @@ pub fn log(report: &BuildReport, lang: Lang) -> String {
             log.push_str(&format_diagnostic(d, lang));
         }
         for (code, n) in seen.into_iter().filter(|(_, n)| *n > WARNINGS_SHOWN) {
-            let hidden = Hidden {
+            let hidden = Said::Hidden {
                 more: n - WARNINGS_SHOWN,
                 code,
                 site: site.unwrap_or("laman.toml"),
@@ -103,87 +103,43 @@ pub fn log(report: &BuildReport, lang: Lang) -> String {
     log
 }
 
-/// The line that counts the warnings of one rule on a site not shown.
-struct Hidden<'a> {
-    more: usize,
-    code: &'a str,
-    site: &'a str,
-}
-
-impl Localize for Hidden<'_> {
-    fn text(&self, lang: Lang) -> String {
-        let (more, code, site) = (Number::count(self.more).text(lang), self.code, self.site);
-        match lang {
-            Lang::Id => format!(
-                "catatan: {more} peringatan {code} lain di {site} tidak ditampilkan; semua temuan: `laman check`\n\n"
-            ),
-            Lang::En => format!(
-                "note: {more} more {code} warnings on {site} not shown; every finding: `laman check`\n\n"
-            ),
-        }
+/// One site's row of the summary table.
+fn site_row(site: &SiteReport, width: usize, lang: Lang) -> String {
+    let t = Tally::of(&site.diagnostics);
+    Said::SiteRow {
+        host: site.host.as_deref().unwrap_or(&site.slug),
+        width,
+        pages: site.pages,
+        elapsed: site.elapsed,
+        errors: t.errors,
+        warnings: t.warnings,
+        failed: match site.status {
+            SiteStatus::Built => None,
+            failed => Some(failed.text(lang)),
+        },
     }
-}
-
-/// One site's line of the summary table.
-struct SiteLine<'a> {
-    site: &'a SiteReport,
-    /// Width of the host column.
-    width: usize,
-}
-
-impl Localize for SiteLine<'_> {
-    fn text(&self, lang: Lang) -> String {
-        let site = self.site;
-        let t = Tally::of(&site.diagnostics);
-        let (pages, errors, warnings) = (
-            Number::count(site.pages).text(lang),
-            Number::count(t.errors).text(lang),
-            Number::count(t.warnings).text(lang),
-        );
-        let (pages_word, errors_word, warnings_word) = match lang {
-            Lang::Id => ("halaman", "galat", "peringatan"),
-            Lang::En => ("pages", "errors", "warnings"),
-        };
-        let status = match site.status {
-            SiteStatus::Built => String::new(),
-            failed => format!("  {}", failed.text(lang)),
-        };
-        format!(
-            "  {:<width$}  {pages:>6} {pages_word}  {:>7}  {errors} {errors_word}, {warnings} {warnings_word}{status}\n",
-            site.host.as_deref().unwrap_or(&site.slug),
-            Seconds(site.elapsed).text(lang),
-            width = self.width,
-        )
-    }
+    .text(lang)
 }
 
 /// The last line of the summary: the whole run.
-struct Total<'a>(&'a BuildReport);
-
-impl Localize for Total<'_> {
-    fn text(&self, lang: Lang) -> String {
-        let r = self.0;
-        let n = |x: usize| Number::count(x).text(lang);
-        let t = r.tally();
-        let built = r
+fn total(r: &BuildReport, lang: Lang) -> String {
+    let t = r.tally();
+    Said::BuildDone {
+        built: r
             .sites
             .iter()
             .filter(|x| x.status == SiteStatus::Built)
-            .count();
-        let (built, sites) = (n(built), n(r.sites.len()));
-        let pages = n(r.sites.iter().map(|x| x.pages).sum());
-        let files = n(r.sites.iter().map(|x| x.files).sum());
-        let (errors, warnings) = (n(t.errors), n(t.warnings));
-        let (elapsed, out, release) = (Seconds(r.elapsed).text(lang), r.out.display(), &r.release);
-        match lang {
-            Lang::Id => format!(
-                "Selesai: {built}/{sites} situs, {pages} halaman, {files} berkas dalam {elapsed} → {out} (rilis {release}); {errors} galat, {warnings} peringatan\n"
-            ),
-            Lang::En => format!(
-                "Done: {built}/{sites} sites, {pages} pages, {files} files in {elapsed} → {out} (release {release}); {errors} errors, {warnings} warnings\n"
-            ),
-        }
+            .count(),
+        sites: r.sites.len(),
+        pages: r.sites.iter().map(|x| x.pages).sum(),
+        files: r.sites.iter().map(|x| x.files).sum(),
+        elapsed: r.elapsed,
+        out: &r.out,
+        release: &r.release,
+        errors: t.errors,
+        warnings: t.warnings,
     }
+    .text(lang)
 }
 
 /// The per-site table and the total line.
@@ -197,8 +153,8 @@ pub fn summary(r: &BuildReport, lang: Lang) -> String {
     let mut s: String = r
         .sites
         .iter()
-        .map(|site| SiteLine { site, width }.text(lang))
+        .map(|site| site_row(site, width, lang))
         .collect();
-    s.push_str(&Total(r).text(lang));
+    s.push_str(&total(r, lang));
     s
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use laman::build::{self, BuildOptions, Mode};
 use laman::report;
-use laman::text::Number;
+use laman::text::Said;
 use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
@@ -62,17 +62,15 @@ pub fn run(args: CheckArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
                 text.push_str(&report::human(d, lang));
             }
             let t = r.tally();
-            let n = |x: usize| Number::count(x).text(lang);
-            let (sites, profile, today) = (n(r.sites.len()), r.profile.info().code, r.today);
-            let (errors, warnings, infos) = (n(t.errors), n(t.warnings), n(t.infos));
-            text.push_str(&match lang {
-                Lang::Id => format!(
-                    "{sites} situs diperiksa (profil {profile}, tanggal {today}): {errors} galat, {warnings} peringatan, {infos} info\n"
-                ),
-                Lang::En => format!(
-                    "{sites} sites checked (profile {profile}, date {today}): {errors} errors, {warnings} warnings, {infos} infos\n"
-                ),
-            });
+            let done = Said::CheckDone {
+                sites: r.sites.len(),
+                profile: r.profile.info().code,
+                today: r.today.to_string(),
+                errors: t.errors,
+                warnings: t.warnings,
+                infos: t.infos,
+            };
+            text.push_str(&done.text(lang));
             out::stdout(&text)?;
         }
         Format::Json => out::stdout(&format!("{:#}\n", report::json(&r, lang)))?,

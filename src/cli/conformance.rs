@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use laman::conformance::{self, ConformanceOptions, ConformanceReport, Status, report};
-use laman::text::Number;
+use laman::text::Said;
 use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
@@ -189,26 +189,22 @@ fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: La
         count(Status::Fail),
         count(Status::Inconclusive),
     );
-    let n = |x: usize| Number::count(x).text(lang);
-    let (hosts, p, fl, i) = (n(r.targets.len()), n(p), n(fl), n(i));
-    let secs = Number::fixed(r.elapsed.as_secs_f64(), 1).text(lang);
-    let out = out.display();
-    s.push_str(&match lang {
-        Lang::Id => format!(
-            "Selesai: {hosts} host dalam {secs} d; {p} lulus, {fl} gagal, {i} tak pasti → {out}\n"
-        ),
-        Lang::En => format!(
-            "Done: {hosts} hosts in {secs} s; {p} pass, {fl} fail, {i} inconclusive → {out}\n"
-        ),
-    });
+    let done = Said::ConformanceDone {
+        hosts: r.targets.len(),
+        seconds: r.elapsed.as_secs_f64(),
+        pass: p,
+        fail: fl,
+        inconclusive: i,
+        out,
+    };
+    s.push_str(&done.text(lang));
     if let Some(d) = d {
-        let (new, fixed, open) = (n(d.new.len()), n(d.fixed.len()), n(d.still_open.len()));
-        s.push_str(&match lang {
-            Lang::Id => format!(
-                "Dibanding sebelumnya: {new} baru, {fixed} diperbaiki, {open} masih terbuka\n"
-            ),
-            Lang::En => format!("Since last run: {new} new, {fixed} fixed, {open} still open\n"),
-        });
+        let since = Said::SinceLast {
+            new: d.new.len(),
+            fixed: d.fixed.len(),
+            open: d.still_open.len(),
+        };
+        s.push_str(&since.text(lang));
     }
     s
 }

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use laman::Lang;
 use laman::import::{self, Options, Report};
+use laman::text::said::{ImportCounts, Said};
+use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
 use super::out;
@@ -66,81 +67,48 @@ pub fn run(cmd: ImporCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
 
 fn summary(r: &Report, lang: Lang) -> String {
     let c = &r.counts;
-    let mut s = match lang {
-        Lang::Id => format!(
-            "{mode}berita {}, halaman {}, draf {}, dikarantina {}, diterima {}, alias {}, berkas {}, komentar tidak diimpor {}\nditulis {}, tidak berubah {}, konflik {}\n",
-            c.posts,
-            c.pages,
-            c.drafts,
-            c.quarantined,
-            c.accepted,
-            c.redirects,
-            c.files,
-            c.comments,
-            c.written,
-            c.unchanged,
-            c.conflicts,
-            mode = if r.dry_run {
-                "uji coba (tidak ada yang ditulis): "
-            } else {
-                ""
-            },
-        ),
-        Lang::En => format!(
-            "{mode}posts {}, pages {}, drafts {}, quarantined {}, accepted {}, aliases {}, files {}, comments not imported {}\nwritten {}, unchanged {}, conflicts {}\n",
-            c.posts,
-            c.pages,
-            c.drafts,
-            c.quarantined,
-            c.accepted,
-            c.redirects,
-            c.files,
-            c.comments,
-            c.written,
-            c.unchanged,
-            c.conflicts,
-            mode = if r.dry_run {
-                "dry run (nothing written): "
-            } else {
-                ""
-            },
-        ),
+    let counts = ImportCounts {
+        dry_run: r.dry_run,
+        posts: c.posts,
+        pages: c.pages,
+        drafts: c.drafts,
+        quarantined: c.quarantined,
+        accepted: c.accepted,
+        redirects: c.redirects,
+        files: c.files,
+        comments: c.comments,
+        written: c.written,
+        unchanged: c.unchanged,
+        conflicts: c.conflicts,
     };
+    let mut s = Said::Imported(counts).text(lang);
     for q in &r.quarantined {
         let why: Vec<String> = q
             .reasons
             .iter()
             .map(|x| serde_json::to_string(x).unwrap_or_default())
             .collect();
-        s.push_str(&format!(
-            "karantina {} \"{}\": {}{}\n",
-            q.id,
-            q.title
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect::<String>(),
-            why.join("; "),
-            if q.accepted { " (diterima)" } else { "" }
-        ));
+        let title: String = q.title.chars().filter(|c| !c.is_control()).collect();
+        let held = Said::Quarantined {
+            id: q.id,
+            title: &title,
+            reasons: why.join("; "),
+            accepted: q.accepted,
+        };
+        s.push_str(&held.text(lang));
     }
     for p in &r.conflicts {
-        s.push_str(&format!("konflik: {p}\n"));
+        s.push_str(&Said::Conflict(p).text(lang));
     }
     if !r.required.is_empty() {
-        s.push_str(match lang {
-            Lang::Id => "halaman wajib yang belum ada:\n",
-            Lang::En => "required pages still missing:\n",
-        });
+        s.push_str(&Said::RequiredMissing.text(lang));
         for q in &r.required {
             s.push_str(&format!("  {}\n", q.command));
         }
     }
     if !r.dry_run {
-        s.push_str(&format!(
-            "laporan: sites/{}/{}/impor-laporan.html\n",
-            r.site,
-            import::DIR
-        ));
+        let at = format!("sites/{}/{}/impor-laporan.html", r.site, import::DIR);
+        s.push_str(&Said::ImportReport(&at).text(lang));
     }
     s
 }

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use laman::content::kinds::Kind;
 use laman::profile::Profile;
 use laman::scaffold;
+use laman::text::Said;
 use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
@@ -52,18 +53,14 @@ fn parse_jenis(s: &str) -> Result<Kind, String> {
 }
 
 fn said(lang: Lang, path: &Path) -> Result<(), Stop> {
-    let word = match lang {
-        Lang::Id => "dibuat",
-        Lang::En => "created",
-    };
-    out::stdout(&format!("{word}: {}\n", path.display()))
+    out::stdout(&Said::Created(path).text(lang))
 }
 
 pub fn init(args: InitArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
     for p in scaffold::init(dir, args.profile)? {
         said(lang, &p)?;
     }
-    out::stdout(&InitNext.text(lang))?;
+    out::stdout(&Said::InitNext.text(lang))?;
     Ok(ExitCode::Ok)
 }
 
@@ -85,7 +82,7 @@ pub fn run(cmd: NewCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
             for p in &written {
                 said(lang, p)?;
             }
-            out::stdout(&SiteNext { slug: &slug }.text(lang))?;
+            out::stdout(&Said::SiteNext { slug: &slug }.text(lang))?;
         }
         NewCommand::Page { slug, jenis, path } => {
             let slug = super::site_name(&slug);
@@ -94,35 +91,4 @@ pub fn run(cmd: NewCommand, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> {
         }
     }
     Ok(ExitCode::Ok)
-}
-
-/// What `laman init` says after writing laman.toml.
-struct InitNext;
-
-impl Localize for InitNext {
-    fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Id => "\nLangkah berikutnya:\n  1. isi nilai `ISI: …` di laman.toml (alamat Pusat Data, kontak CSIRT)\n  2. buat situs pertama: laman new site NAMA   (NAMA = subdomain, mis. dinkes)\n".into(),
-            Lang::En => "\nNext steps:\n  1. fill in the `ISI: …` values of laman.toml (data centre address, CSIRT contact)\n  2. create the first site: laman new site NAME   (NAME = subdomain, e.g. dinkes)\n".into(),
-        }
-    }
-}
-
-/// The three steps after `laman new site S`.
-struct SiteNext<'a> {
-    slug: &'a str,
-}
-
-impl Localize for SiteNext<'_> {
-    fn text(&self, lang: Lang) -> String {
-        let s = self.slug;
-        match lang {
-            Lang::Id => format!(
-                "\nLangkah berikutnya:\n  1. ganti setiap nilai `ISI: …` di sites/{s}/ — `laman check {s}` menyebut yang belum diisi\n  2. pratinjau: laman serve   (lalu buka http://{s}.localhost:1111/)\n  3. terbitkan: laman publish   (`laman publish --dry-run` dulu untuk melihat apa yang akan terbit)\n"
-            ),
-            Lang::En => format!(
-                "\nNext steps:\n  1. replace every `ISI: …` value in sites/{s}/ — `laman check {s}` lists those left\n  2. preview: laman serve   (then open http://{s}.localhost:1111/)\n  3. publish: laman publish   (`laman publish --dry-run` first to see what would go out)\n"
-            ),
-        }
-    }
 }

@@ -8,6 +8,7 @@ use laman::publish::{
     self, HostAction, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
     RollbackReport,
 };
+use laman::text::Said;
 use laman::{Lang, Localize, Severity};
 
 use super::exit::{ExitCode, Stop};
@@ -111,22 +112,16 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
     let mut s = String::new();
     let width = r.hosts.iter().map(|h| h.host.len()).max().unwrap_or(10);
     for h in &r.hosts {
-        let files = match (h.action, lang) {
-            (HostAction::Publish | HostAction::Removed, Lang::Id) => format!(
-                "{} baru, {} berubah, {} tetap, {} dihapus",
-                h.new, h.changed, h.unchanged, h.removed
-            ),
-            (HostAction::Publish | HostAction::Removed, Lang::En) => format!(
-                "{} new, {} changed, {} unchanged, {} removed",
-                h.new, h.changed, h.unchanged, h.removed
-            ),
-            (HostAction::Blocked | HostAction::BlockedNew, Lang::Id) => {
-                format!("{} galat", h.findings.len())
-            }
-            (HostAction::Blocked | HostAction::BlockedNew, Lang::En) => {
-                format!("{} errors", h.findings.len())
-            }
-        };
+        let files = match h.action {
+            HostAction::Publish | HostAction::Removed => Said::HostFiles {
+                new: h.new,
+                changed: h.changed,
+                unchanged: h.unchanged,
+                removed: h.removed,
+            },
+            HostAction::Blocked | HostAction::BlockedNew => Said::HostErrors(h.findings.len()),
+        }
+        .text(lang);
         let _ = writeln!(
             s,
             "  {:<width$}  {:<8}  {files}",
@@ -135,53 +130,28 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
         );
     }
     for d in &r.deploys {
-        let line = match (&d.deploy_id, &d.error, lang) {
-            (Some(id), _, Lang::Id) => format!("deploy {id} ({} panggilan)", d.attempts),
-            (Some(id), _, Lang::En) => format!("deploy {id} ({} calls)", d.attempts),
-            (None, Some(e), Lang::Id) => format!("GAGAL: {e}"),
-            (None, Some(e), Lang::En) => format!("FAILED: {e}"),
-            (None, None, _) => format!("site {}", d.site_id),
+        let line = match (&d.deploy_id, &d.error) {
+            (Some(id), _) => Said::Deployed {
+                id,
+                calls: d.attempts,
+            }
+            .text(lang),
+            (None, Some(e)) => Said::DeployFailed(e).text(lang),
+            (None, None) => format!("site {}", d.site_id),
         };
         let _ = writeln!(s, "  netlify {}  {line}", d.host);
     }
-    let out = r.published().count();
-    let blocked = r.blocked().count();
-    let gone = match (r.removed().count(), lang) {
-        (0, _) => String::new(),
-        (n, Lang::Id) => format!(", {n} dihapus"),
-        (n, Lang::En) => format!(", {n} removed"),
+    let done = Said::PublishDone {
+        planned: r.outcome == Outcome::Planned,
+        target: &r.target,
+        out: r.published().count(),
+        blocked: r.blocked().count(),
+        removed: r.removed().count(),
+        previous: r.previous.as_deref().unwrap_or("-"),
+        release: r.release.as_deref().unwrap_or("-"),
+        pruned: &r.pruned,
     };
-    let prev = r.previous.as_deref().unwrap_or("-");
-    let rel = r.release.as_deref().unwrap_or("-");
-    let line = match (r.outcome, lang) {
-        (Outcome::Planned, Lang::Id) => format!(
-            "Rencana ke target `{}` (tidak ada yang diubah): {out} situs akan terbit, {blocked} diblokir{gone}; yang tayang: {prev}\n",
-            r.target
-        ),
-        (Outcome::Planned, Lang::En) => format!(
-            "Plan for target `{}` (nothing changed): {out} sites would go out, {blocked} blocked{gone}; live: {prev}\n",
-            r.target
-        ),
-        (_, Lang::Id) => format!(
-            "Terbit ke target `{}`: rilis {rel} tayang (sebelumnya {prev}); {out} situs terbit, {blocked} diblokir{gone}{}\n",
-            r.target,
-            if r.pruned.is_empty() {
-                String::new()
-            } else {
-                format!("; rilis lama dihapus: {}", r.pruned.join(", "))
-            }
-        ),
-        (_, Lang::En) => format!(
-            "Published to target `{}`: release {rel} is live (was {prev}); {out} sites published, {blocked} blocked{gone}{}\n",
-            r.target,
-            if r.pruned.is_empty() {
-                String::new()
-            } else {
-                format!("; old releases removed: {}", r.pruned.join(", "))
-            }
-        ),
-    };
-    s.push_str(&line);
+    s.push_str(&done.text(lang));
     s
 }
 
@@ -195,18 +165,11 @@ fn rollback_summary(r: &RollbackReport, lang: Lang) -> String {
             d.deploy_id.as_deref().unwrap_or("-")
         );
     }
-    let from = r.from.as_deref().unwrap_or("-");
-    let _ = match lang {
-        Lang::Id => writeln!(
-            s,
-            "Dikembalikan di target `{}`: {} tayang lagi (sebelumnya {from})",
-            r.target, r.to
-        ),
-        Lang::En => writeln!(
-            s,
-            "Rolled back target `{}`: {} is live again (was {from})",
-            r.target, r.to
-        ),
+    let back = Said::RolledBack {
+        target: &r.target,
+        to: &r.to,
+        from: r.from.as_deref().unwrap_or("-"),
     };
+    s.push_str(&back.text(lang));
     s
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use clap::Args;
 use laman::serve::{self, Event, Rebuilt, ServeOptions};
-use laman::text::Number;
+use laman::text::Said;
 use laman::{Lang, Localize};
 
 use super::exit::{ExitCode, Stop};
@@ -51,28 +51,15 @@ fn print_event(e: &Event, lang: Lang) {
             first,
         } => {
             text.push_str(&line(first, lang));
-            let head = match lang {
-                Lang::Id => "Melayani",
-                Lang::En => "Serving",
-            };
-            text.push_str(&format!("{head} {index}\n"));
+            text.push_str(&Said::Serving(&index.to_string()).text(lang));
             for (slug, url) in sites {
                 text.push_str(&format!("  {slug:<16} {url}\n"));
             }
-            let stop = match lang {
-                Lang::Id => "Tekan Ctrl+C untuk berhenti.",
-                Lang::En => "Press Ctrl+C to stop.",
-            };
-            text.push_str(stop);
-            text.push('\n');
+            text.push_str(&Said::PressCtrlC.text(lang));
         }
         Event::Rebuilt(r) => text.push_str(&line(r, lang)),
         Event::WatchFailed(why) => {
-            let word = match lang {
-                Lang::Id => "galat: pemantauan berkas berhenti",
-                Lang::En => "error: file watching stopped",
-            };
-            text.push_str(&format!("{word}: {why}\n"));
+            text.push_str(&Said::WatchStopped(&why.to_string()).text(lang));
         }
     }
     // The preview keeps serving the browser when its terminal went away.
@@ -83,20 +70,17 @@ fn print_event(e: &Event, lang: Lang) {
 /// then every error and the page's own findings in full.
 fn line(r: &Rebuilt, lang: Lang) -> String {
     let clock = chrono::Local::now().format("%H:%M:%S");
-    let what = r.scope.text(lang);
-    let n = |x: usize| Number::count(x).text(lang);
-    let ms = Number::fixed(r.elapsed.as_secs_f64() * 1000.0, 1).text(lang);
     let t = &r.tally;
-    let (files, errors, warnings, infos) =
-        (n(r.rendered), n(r.errors.len()), n(t.warnings), n(t.infos));
-    let mut s = match lang {
-        Lang::Id => format!(
-            "[{clock}] dibangun ulang {what}: {files} berkas dalam {ms} ms — {errors} galat, {warnings} peringatan, {infos} info\n"
-        ),
-        Lang::En => format!(
-            "[{clock}] rebuilt {what}: {files} files in {ms} ms — {errors} errors, {warnings} warnings, {infos} infos\n"
-        ),
-    };
+    let mut s = Said::Rebuilt {
+        clock: &clock.to_string(),
+        what: r.scope.text(lang),
+        files: r.rendered,
+        elapsed: r.elapsed,
+        errors: r.errors.len(),
+        warnings: t.warnings,
+        infos: t.infos,
+    }
+    .text(lang);
     for d in &r.errors {
         s.push_str(&format_diagnostic(d, lang));
     }

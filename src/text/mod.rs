@@ -11,10 +11,12 @@
 pub mod cli;
 mod message;
 mod rule;
+pub mod said;
 
 use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Nature, Severity, Verification};
 
 pub use message::{nearest, type_word};
+pub use said::Said;
 
 /// Something a person reads, said in their language.
 pub trait Localize {
