@@ -1020,13 +1020,13 @@ fn placeholder_hint(file: FileKind, value: bool, text: &str, lang: Lang) -> Stri
             "tulis {what} (tanpa `ISI:`); selama laman.toml berisi isian kosong, tidak ada situs yang diterbitkan"
         ),
         (FileKind::Regency, Lang::En) => format!(
-            "write {what} (without `ISI:`); while laman.toml has blanks, no site is published"
+            "replace `{text}` with the value it names, without `ISI:`; while laman.toml has blanks, no site is published"
         ),
         (_, Lang::Id) => format!(
             "tulis {what} (tanpa `ISI:`); situs dengan isian kosong dapat dipratinjau tetapi tidak diterbitkan"
         ),
         (_, Lang::En) => format!(
-            "write {what} (without `ISI:`); a site with blanks previews but is not published"
+            "replace `{text}` with the value it names, without `ISI:`; a site with blanks previews but is not published"
         ),
     }
 }

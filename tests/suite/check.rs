@@ -1274,7 +1274,7 @@ fn scaffold_placeholders_left_unfilled_are_errors_at_their_line_and_block_publis
     assert_eq!(
         human(nama, Lang::En),
         format!(
-            "error[ISIAN-001]: `nama_resmi` is not filled in: `ISI: nama resmi Perangkat Daerah`\n  --> sites/dinsos/site.toml:{line}:15\n  = help: write nama resmi Perangkat Daerah (without `ISI:`); a site with blanks previews but is not published\n"
+            "error[ISIAN-001]: `nama_resmi` is not filled in: `ISI: nama resmi Perangkat Daerah`\n  --> sites/dinsos/site.toml:{line}:15\n  = help: replace `ISI: nama resmi Perangkat Daerah` with the value it names, without `ISI:`; a site with blanks previews but is not published\n"
         )
     );
     // The comment that explains the blanks is not one of them.
