@@ -345,4 +345,84 @@ mod tests {
             assert_eq!(&got, want, "page {page}");
         }
     }
+
+    fn pager(dir: &str, number: usize, slice: &[&str]) -> Shows {
+        Shows::Pager {
+            dir: dir.into(),
+            number,
+            index: Some(format!("{dir}/_index.md")),
+            title: dir.into(),
+            url: format!("/{dir}/"),
+            slice: slice.iter().map(|s| s.to_string()).collect(),
+            totals: (2, 3),
+            children: Vec::new(),
+            crumbs: Arc::new(Vec::new()),
+        }
+    }
+
+    fn page(rel: &str) -> Shows {
+        Shows::Page {
+            rel: rel.into(),
+            crumbs: Arc::new(vec![("Berita".into(), "/berita/".into())]),
+        }
+    }
+
+    #[test]
+    fn a_front_matter_edit_renders_what_reads_the_page_or_moved() {
+        let old = vec![
+            ("berita/a/index.html".to_string(), page("berita/a.md")),
+            ("berita/b/index.html".to_string(), page("berita/b.md")),
+            ("berita/c/index.html".to_string(), page("berita/c.md")),
+            (
+                "lama/index.html".to_string(),
+                Shows::Alias {
+                    rel: "berita/b.md".into(),
+                },
+            ),
+            (
+                "berita/index.html".to_string(),
+                pager("berita", 1, &["berita/a.md", "berita/b.md"]),
+            ),
+            (
+                "berita/halaman/2/index.html".to_string(),
+                pager("berita", 2, &["berita/c.md"]),
+            ),
+        ];
+        let touched = |r: &[&'static str]| r.iter().copied().collect::<HashSet<&str>>();
+        // A new title of c: its page and the list page showing it.
+        let (got, gone) = front_matter_edit(&old, &old, &touched(&["berita/c.md"]), false, false);
+        assert_eq!(got, vec![2, 5]);
+        assert!(gone.is_empty());
+        // A new date moves c before b: both list pages change, b's and c's pages do not
+        // (c's does, being edited); b's alias does not.
+        let mut new = old.clone();
+        new[4].1 = pager("berita", 1, &["berita/a.md", "berita/c.md"]);
+        new[5].1 = pager("berita", 2, &["berita/b.md"]);
+        let (got, _) = front_matter_edit(&old, &new, &touched(&["berita/c.md"]), false, false);
+        assert_eq!(got, vec![2, 4, 5]);
+        // b removed: its page and alias are gone, both list pages change.
+        let new: Vec<_> = vec![
+            old[0].clone(),
+            old[2].clone(),
+            (
+                "berita/index.html".to_string(),
+                pager("berita", 1, &["berita/a.md", "berita/c.md"]),
+            ),
+        ];
+        let (got, gone) = front_matter_edit(&old, &new, &touched(&["berita/b.md"]), false, false);
+        assert_eq!(got, vec![2]);
+        assert_eq!(
+            gone,
+            vec![
+                "berita/b/index.html",
+                "lama/index.html",
+                "berita/halaman/2/index.html"
+            ]
+        );
+        // The home context changed (no home here) or the site context: everything.
+        let (got, _) = front_matter_edit(&old, &old, &touched(&[]), true, false);
+        assert!(got.is_empty());
+        let (got, _) = front_matter_edit(&old, &old, &touched(&[]), false, true);
+        assert_eq!(got.len(), old.len());
+    }
 }

@@ -846,8 +846,9 @@ impl SiteState {
             Some(s) => s,
             None => affect::shape(&self.tree.pages, &old_parts.sections, &self.plan),
         };
-        let old_links: HashMap<String, String> =
-            crate::render::site::link_map(&self.tree).into_iter().collect();
+        let old_links: HashMap<String, String> = crate::render::site::link_map(&self.tree)
+            .into_iter()
+            .collect();
         let old_home = self.pieces.home.take();
         let old_ctx = serde_json::to_value(&old_parts.ctx).ok();
 
@@ -922,9 +923,7 @@ impl SiteState {
             .pages
             .iter()
             .enumerate()
-            .filter(|(k, p)| {
-                Some(*k) == edited || (links_changed && p.text.contains("@/"))
-            })
+            .filter(|(k, p)| Some(*k) == edited || (links_changed && p.text.contains("@/")))
             .map(|(k, _)| k)
             .collect();
         let new_bodies: Vec<(usize, Rendered)> = rebody
@@ -954,7 +953,10 @@ impl SiteState {
         }
 
         let home = model.home_ctx(&self.bodies);
-        let home_changed = old_home.as_ref().map(serde_json::to_value).and_then(Result::ok)
+        let home_changed = old_home
+            .as_ref()
+            .map(serde_json::to_value)
+            .and_then(Result::ok)
             != serde_json::to_value(&home).ok();
         let everything = old_ctx.is_none() || old_ctx != serde_json::to_value(&model.ctx).ok();
         let new_shape = affect::shape(&tree.pages, &model.sections, &plan);
@@ -1013,9 +1015,7 @@ impl SiteState {
         self.page_of = plan
             .iter()
             .filter(|(_, item)| !matches!(item, Planned::Alias { .. }))
-            .filter_map(|(path, item)| {
-                pipeline::owner_of(&model, item).map(|k| (path.clone(), k))
-            })
+            .filter_map(|(path, item)| pipeline::owner_of(&model, item).map(|k| (path.clone(), k)))
             .collect();
         self.parts = Some(ModelParts::from(model));
         self.tree = tree;

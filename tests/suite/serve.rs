@@ -276,9 +276,10 @@ fn a_new_page_is_served_and_a_broken_site_toml_shows_its_error() {
     let r = s.get("dinkes", "/pengumuman-baru/");
     assert_eq!(r.status, 200);
     assert!(r.body.contains("BARU-8812"));
-    poll("the site line", || {
+    // A new page is patched into the site's last render, not a site rebuild.
+    poll("the page line", || {
         s.terminal()
-            .contains("dibangun ulang situs dinkes")
+            .contains("dibangun ulang dinkes/content/pengumuman-baru.md")
             .then_some(())
     });
 
@@ -426,7 +427,8 @@ mod never_stale {
         let all = pages(content);
         let pick = |i: usize| all[i % all.len()].clone();
         let read = |rel: &str| std::fs::read_to_string(content.join(rel)).expect("read");
-        let write = |rel: &str, text: String| std::fs::write(content.join(rel), text).expect("write");
+        let write =
+            |rel: &str, text: String| std::fs::write(content.join(rel), text).expect("write");
         match *e {
             Edit::Body(i) => {
                 let rel = pick(i);
@@ -435,7 +437,10 @@ mod never_stale {
             }
             Edit::Title(i, t) => {
                 let rel = pick(i);
-                write(&rel, set_key(&read(&rel), "title", &format!("\"Judul {t}\"")));
+                write(
+                    &rel,
+                    set_key(&read(&rel), "title", &format!("\"Judul {t}\"")),
+                );
                 vec![rel]
             }
             Edit::Date(i, d) => {
@@ -451,7 +456,11 @@ mod never_stale {
             }
             Edit::Draft(i) | Edit::Undraft(i) => {
                 let rel = pick(i);
-                let v = if matches!(e, Edit::Draft(_)) { "true" } else { "false" };
+                let v = if matches!(e, Edit::Draft(_)) {
+                    "true"
+                } else {
+                    "false"
+                };
                 write(&rel, set_key(&read(&rel), "draft", v));
                 vec![rel]
             }
@@ -540,6 +549,28 @@ mod never_stale {
             );
         }
         p
+    }
+
+    /// A title edit of one news item renders that page, the list pages
+    /// and home that show it — not the site; the others stay as they were.
+    #[test]
+    fn a_title_edit_renders_only_what_reads_the_title() {
+        let p = project();
+        let content = p.path(&format!("sites/{SITE}/content"));
+        let mut preview = full(p.root());
+        let total = preview.sites[SITE].outputs().len();
+        let rel = "berita/kabar-05.md";
+        let text = std::fs::read_to_string(content.join(rel)).expect("read");
+        std::fs::write(content.join(rel), text.replace("Kabar 5", "Kabar lima")).expect("write");
+        let r = preview.rebuild_page(SITE, rel);
+        assert!(
+            r.rendered > 0 && r.rendered < 6,
+            "rendered {} of {total} files",
+            r.rendered
+        );
+        let page = preview.sites[SITE].outputs()["berita/kabar-05/index.html"].clone();
+        assert!(String::from_utf8_lossy(&page).contains("Kabar lima"));
+        check(&mut preview, p.root(), &[]);
     }
 
     proptest! {
