@@ -84,7 +84,8 @@ pub enum Shows {
         url: String,
         /// The pages on this list page, in order.
         slice: Vec<String>,
-        /// Number of list pages and of listed pages.
+        /// Number of list pages and of listed pages (0 when the templates
+        /// do not read it).
         totals: (usize, usize),
         /// (title, URL path) of the child sections, in order.
         children: Vec<(String, String)>,
@@ -124,10 +125,15 @@ fn crumbs(sections: &[Section], by_dir: &HashMap<&str, usize>, dir: &str) -> Vec
 }
 
 /// What every output of a render shows, in plan order.
+/// `pages_total`: whether the templates read the number of pages of a
+/// list (`Templates::reads_pages_total`); when not, it is left out of a
+/// list page's shape, so a page added to or removed from a section changes
+/// only the list pages whose slice moved.
 pub fn shape(
     pages: &[SourcePage],
     sections: &[Section],
     plan: &[(String, Planned)],
+    pages_total: bool,
 ) -> Vec<(String, Shows)> {
     let by_dir: HashMap<&str, usize> = sections
         .iter()
@@ -174,7 +180,10 @@ pub fn shape(
                             .take(per)
                             .map(|&i| pages[i].rel.clone())
                             .collect(),
-                        totals: (sec.pager_count(), sec.pages.len()),
+                        totals: (
+                            sec.pager_count(),
+                            if pages_total { sec.pages.len() } else { 0 },
+                        ),
                         children: sec
                             .children
                             .iter()

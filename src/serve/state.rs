@@ -109,6 +109,8 @@ pub struct SiteState {
     shape: Option<Vec<(String, Shows)>>,
     /// A fixed build time (tests); `None`: the clock.
     now: Option<DateTime<Utc>>,
+    /// The site rules have not run since the last page change.
+    rules_stale: bool,
 }
 
 /// The whole project in memory.
@@ -356,6 +358,54 @@ impl Project {
         self.rebuilt(scope, Some(vec![slug.to_string()]), rendered, start)
     }
 
+    /// Runs the site rules of site `slug` again if a page changed since
+    /// they last ran (they are left off the edit → reload path: the
+    /// watcher calls this right after sending the reload, and the overlay
+    /// and the index before they answer).
+    pub fn refresh_rules(&mut self, slug: &str) {
+        let engine = self.engine.as_ref();
+        let today = self.today;
+        if let Some(state) = self.sites.get_mut(slug)
+            && state.rules_stale
+        {
+            if let Some(engine) = engine {
+                let rule_opts = RuleOptions {
+                    today,
+                    changed: None,
+                };
+                state.rerun_site_rules(engine, &rule_opts);
+            }
+            state.assemble_site_diags();
+            state.rules_stale = false;
+        }
+    }
+
+    /// Whether a site's findings wait for [`Project::refresh_rules`].
+    pub fn rules_stale(&self) -> bool {
+        self.sites.values().any(|s| s.rules_stale)
+    }
+
+    /// `done` with its findings and counts taken again after the site
+    /// rules of its sites ran ([`Project::refresh_rules`]).
+    pub fn finish(&mut self, done: Rebuilt) -> Rebuilt {
+        let slugs: Vec<String> = match &done.sites {
+            Some(s) => s.clone(),
+            None => self.sites.keys().cloned().collect(),
+        };
+        if !slugs
+            .iter()
+            .any(|s| self.sites.get(s).is_some_and(|s| s.rules_stale))
+        {
+            return done;
+        }
+        for s in &slugs {
+            self.refresh_rules(s);
+        }
+        let mut again = self.rebuilt(done.scope, done.sites, done.rendered, Instant::now());
+        again.elapsed = done.elapsed;
+        again
+    }
+
     /// Brings a site's generated files (search index, feed, sitemap…) up
     /// to date after page edits; called when one of them is requested.
     pub fn refresh_extras(&mut self, slug: &str) {
@@ -476,6 +526,7 @@ impl Project {
             pieces: Pieces::default(),
             shape: None,
             now: self.now,
+            rules_stale: false,
         };
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return state;
@@ -611,6 +662,7 @@ impl SiteState {
         self.page_of = out.page_of;
         self.pieces = out.pieces;
         self.shape = None;
+        self.rules_stale = false;
         self.extras_stale = false;
     }
 
@@ -825,10 +877,7 @@ impl SiteState {
         self.tree = tree;
         self.store(rendered);
         self.assemble_local(&[i].into_iter().collect(), scan);
-        if let Some(engine) = run.engine {
-            self.rerun_site_rules(engine, run.rule_opts);
-        }
-        self.assemble_site_diags();
+        self.rules_stale = true;
         self.extras_stale = true;
         targets.len()
     }
@@ -844,11 +893,23 @@ impl SiteState {
         let old_parts = self.parts.take()?;
         let old_shape = match self.shape.take() {
             Some(s) => s,
-            None => affect::shape(&self.tree.pages, &old_parts.sections, &self.plan),
+            None => affect::shape(
+                &self.tree.pages,
+                &old_parts.sections,
+                &self.plan,
+                templates.reads_pages_total,
+            ),
         };
-        let old_links: HashMap<String, String> = crate::render::site::link_map(&self.tree)
-            .into_iter()
-            .collect();
+        // A new version of a page at the same URL leaves the link map as it is.
+        let same_links = matches!(&edit, Edit::Replace(i, page)
+            if self.tree.pages[*i].url_path == page.url_path);
+        let old_links: HashMap<String, String> = if same_links {
+            HashMap::new()
+        } else {
+            crate::render::site::link_map(&self.tree)
+                .into_iter()
+                .collect()
+        };
         let old_home = self.pieces.home.take();
         let old_ctx = serde_json::to_value(&old_parts.ctx).ok();
 
@@ -916,9 +977,11 @@ impl SiteState {
 
         // Bodies: the edited page's, and those of pages that may link to a
         // page whose URL changed (`@/` links, in the body or the data).
-        let new_links: HashMap<String, String> =
-            crate::render::site::link_map(&tree).into_iter().collect();
-        let links_changed = old_links != new_links;
+        let links_changed = !same_links
+            && old_links
+                != crate::render::site::link_map(&tree)
+                    .into_iter()
+                    .collect::<HashMap<_, _>>();
         let rebody: Vec<usize> = tree
             .pages
             .iter()
@@ -959,7 +1022,12 @@ impl SiteState {
             .and_then(Result::ok)
             != serde_json::to_value(&home).ok();
         let everything = old_ctx.is_none() || old_ctx != serde_json::to_value(&model.ctx).ok();
-        let new_shape = affect::shape(&tree.pages, &model.sections, &plan);
+        let new_shape = affect::shape(
+            &tree.pages,
+            &model.sections,
+            &plan,
+            templates.reads_pages_total,
+        );
         let touched_ref: std::collections::HashSet<&str> =
             touched.iter().map(String::as_str).collect();
         let (targets, gone) = affect::front_matter_edit(
@@ -1029,10 +1097,11 @@ impl SiteState {
             self.pieces.html_facts.remove(path);
             self.pieces.paths.remove(path);
         }
-        self.pieces
-            .paths
-            .extend(self.plan.iter().map(|(p, _)| p.clone()));
-        self.pieces.paths.extend(statics);
+        for p in self.plan.iter().map(|(p, _)| p).chain(&statics) {
+            if !self.pieces.paths.contains(p) {
+                self.pieces.paths.insert(p.clone());
+            }
+        }
         let count = rendered.len();
         self.store(rendered);
         if let Some((files, facts, diags)) = extras {
@@ -1044,10 +1113,7 @@ impl SiteState {
         }
         self.extras_stale = true;
         self.assemble_local(&owners, scan);
-        if let Some(engine) = run.engine {
-            self.rerun_site_rules(engine, run.rule_opts);
-        }
-        self.assemble_site_diags();
+        self.rules_stale = true;
         Some(count)
     }
 
@@ -1064,7 +1130,9 @@ impl SiteState {
         }
         self.pieces.html_facts.extend(facts);
         self.pieces.extras = diags;
-        self.assemble_site_diags();
+        if !self.rules_stale {
+            self.assemble_site_diags();
+        }
         self.extras_stale = false;
     }
 }

@@ -508,6 +508,7 @@ mod never_stale {
     /// Every rendered file and every finding of the site.
     fn snapshot(p: &mut Preview) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
         p.refresh_extras(SITE);
+        p.refresh_rules(SITE);
         let s = &p.sites[SITE];
         let files = s
             .outputs()
