@@ -277,6 +277,7 @@ def main():
         kinds = [k for k in a.kinds.split(",") if k]
         res = {(tool, k): [] for tool in ("laman", "hugo") for k in kinds}
         fresh = {"laman": [0, 0], "hugo": [0, 0]}
+        stale = {k: 0 for k in kinds}
         l_path = os.path.join(l_content, page)
         h_path = os.path.join(h_site, "content", page)
         original = {"date": front(l_path, "date")}
@@ -302,8 +303,9 @@ def main():
                     got = hws.wait_count(b'"command":"reload"', seen, 120)
                     res[("hugo", kind)].append(got - t)
                     status, body = http_get(hport, f"127.0.0.1:{hport}", url)
-                    assert status == code, f"hugo {kind} edit {n}: status {status}"
-                    assert want is None or want in body, f"hugo serves {kind} edit {n}"
+                    # Hugo's server may keep serving a page it no longer builds
+                    # (a draft): counted as stale, not a failure of the run.
+                    stale[kind] += status != code or not (want is None or want in body)
                 print(f"{kind} edit {n}: laman {res[('laman', kind)][-1] * 1000:.1f} ms"
                       + (f", hugo {res[('hugo', kind)][-1] * 1000:.0f} ms" if not a.no_hugo else ""),
                       flush=True)
@@ -318,6 +320,9 @@ def main():
             if res[("hugo", kind)]:
                 ratio = statistics.median(res[("hugo", kind)]) / statistics.median(res[("laman", kind)])
                 print(f"{kind:>5}: laman reaches the tab {ratio:.0f}x sooner than hugo server")
+        for kind in kinds:
+            if stale[kind]:
+                print(f"hugo served a stale page after {stale[kind]} of {a.edits} {kind} edits")
         if fresh["laman"][1]:
             print(f"laman's list page fresh after a title edit: {fresh['laman'][0]}/{fresh['laman'][1]}")
         lines = [l for l in log if "dibangun ulang" in l]
