@@ -3,14 +3,21 @@
 
 For each tool: start its preview server on the same corpus (one site of
 --pages pages), connect like a browser tab (laman: the Server-Sent Events
-stream /__laman/events; Hugo: its livereload websocket /livereload), then
---edits times append a unique line to the body of one page and measure
-from just before the write to the reload message arriving. After each
-reload the page is fetched (untimed) to check the edit is really served.
-Edits alternate laman / Hugo. Prints the median, min and max per tool and
-the ratio.
+stream /__laman/events; Hugo: its livereload websocket /livereload), then,
+for each kind of edit, --edits times edit one news page and measure from
+just before the write to the reload message arriving. Kinds (--kinds):
 
-usage: bench/serve.py [--pages 10000] [--edits 11] [--work /dev/shm/laman-serve-bench]
+  body   append a unique line to the body
+  title  a new title (front matter); the list page showing it is checked too
+  date   the date one day later, then back (the page moves in the news list)
+  draft  `draft = true`, then back (the page leaves and re-enters every list)
+
+After each reload the page (and for a title its list page) is fetched,
+untimed, to check the edit is really served. Edits alternate laman / Hugo.
+Prints the median, min and max per tool and kind, and the ratio.
+
+usage: bench/serve.py [--pages 10000] [--edits 11] [--kinds body,title,date,draft]
+                      [--work /dev/shm/laman-serve-bench] [--no-hugo]
                       [--laman target/release/laman] [--gen ../shared/bench/gen_corpus.py]
 
 Needs: python3, hugo (Debian package), a release build (cargo build --release).
@@ -145,6 +152,61 @@ def edit(path, n, tag):
         f.write(f"\nSuntingan {tag} nomor {n}.\n")
 
 
+def set_front(path, key, value):
+    """Sets (value not None) or removes the front matter line `key = …`."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    end = text.index("+++", 3)
+    lines = [l for l in text[3:end].strip("\n").split("\n") if not l.startswith(key + " =")]
+    if value is not None:
+        lines.insert(0, f"{key} = {value}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("+++\n" + "\n".join(lines) + "\n" + text[end:])
+
+
+def front(path, key):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(rf"^{key} = (.*)$", text[:text.index("+++", 3)], re.M)
+    return m.group(1) if m else None
+
+
+def next_day(date):
+    """`2023-07-29T08:06:00+07:00` one day later (dates of the corpus)."""
+    import datetime as dt
+    d = dt.datetime.fromisoformat(date) + dt.timedelta(days=1)
+    return d.isoformat()
+
+
+def apply(kind, path, n, tag, original):
+    """Edits `path`; returns (what the page must contain, expected status)."""
+    if kind == "body":
+        edit(path, n, tag)
+        return f"{tag} nomor {n}.", 200
+    if kind == "title":
+        set_front(path, "title", f'"Judul {tag} nomor {n}"')
+        return f"Judul {tag} nomor {n}", 200
+    if kind == "date":
+        set_front(path, "date", next_day(original["date"]) if n % 2 == 0 else original["date"])
+        return None, 200
+    if kind == "draft":
+        set_front(path, "draft", "true" if n % 2 == 0 else None)
+        return None, (404 if n % 2 == 0 else 200)
+    raise ValueError(kind)
+
+
+def list_page(port, host, url):
+    """The path of laman's news list page that links to `url`."""
+    for k in range(1, 5000):
+        path = "/berita/" if k == 1 else f"/berita/halaman/{k}/"
+        status, body = http_get(port, host, path)
+        if status != 200:
+            return None
+        if f'href="{url}"' in body:
+            return path
+    return None
+
+
 def pick_page(content):
     berita = sorted(f for f in os.listdir(os.path.join(content, "berita")) if f != "_index.md")
     return os.path.join("berita", berita[len(berita) // 2])
@@ -158,6 +220,7 @@ def main():
     ap.add_argument("--laman", default=os.path.join(REPO, "target", "release", "laman"))
     ap.add_argument("--gen", default=os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py"))
     ap.add_argument("--no-hugo", action="store_true", help="measure laman alone")
+    ap.add_argument("--kinds", default="body,title,date,draft")
     a = ap.parse_args()
     if not a.no_hugo and not shutil.which("hugo"):
         sys.exit("hugo not found: apt-get install hugo")
@@ -211,39 +274,60 @@ def main():
             print(f"hugo server up in {time.monotonic() - t0:.1f} s")
             hws = livereload(hport)
 
-        res = {"laman": [], "hugo": []}
-        for n in range(a.edits):
-            seen = lsse.count(b"event: reload")
-            t = time.monotonic()
-            edit(os.path.join(l_content, page), n, "LAMAN")
-            got = lsse.wait_count(b"event: reload", seen, 60)
-            res["laman"].append(got - t)
-            status, body = http_get(lport, host, url)
-            assert status == 200 and f"LAMAN nomor {n}." in body, f"laman serves edit {n}"
-            if not a.no_hugo:
-                seen = hws.count(b'"command":"reload"')
+        kinds = [k for k in a.kinds.split(",") if k]
+        res = {(tool, k): [] for tool in ("laman", "hugo") for k in kinds}
+        fresh = {"laman": [0, 0], "hugo": [0, 0]}
+        stale = {k: 0 for k in kinds}
+        l_path = os.path.join(l_content, page)
+        h_path = os.path.join(h_site, "content", page)
+        original = {"date": front(l_path, "date")}
+        l_list = list_page(lport, host, url)  # a title edit does not move the page
+        for kind in kinds:
+            for n in range(a.edits):
+                seen = lsse.count(b"event: reload")
                 t = time.monotonic()
-                edit(os.path.join(h_site, "content", page), n, "HUGO")
-                got = hws.wait_count(b'"command":"reload"', seen, 120)
-                res["hugo"].append(got - t)
-                status, body = http_get(hport, f"127.0.0.1:{hport}", url)
-                assert status == 200 and f"HUGO nomor {n}." in body, f"hugo serves edit {n}"
-            print(f"edit {n}: laman {res['laman'][-1] * 1000:.1f} ms"
-                  + (f", hugo {res['hugo'][-1] * 1000:.0f} ms" if not a.no_hugo else ""),
-                  flush=True)
-            time.sleep(0.3)  # let both settle (inter-edit spacing, not synchronisation)
-        rebuild_lines = [l for l in log if "dibangun ulang" in l and page in l]
+                want, code = apply(kind, l_path, n, "LAMAN", original)
+                got = lsse.wait_count(b"event: reload", seen, 60)
+                res[("laman", kind)].append(got - t)
+                status, body = http_get(lport, host, url)
+                assert status == code, f"laman {kind} edit {n}: status {status}"
+                assert want is None or want in body, f"laman serves {kind} edit {n}"
+                if kind == "title":
+                    _, lp = http_get(lport, host, l_list) if l_list else (0, "")
+                    fresh["laman"][1] += 1
+                    fresh["laman"][0] += want in lp
+                if not a.no_hugo:
+                    seen = hws.count(b'"command":"reload"')
+                    t = time.monotonic()
+                    want, code = apply(kind, h_path, n, "HUGO", original)
+                    got = hws.wait_count(b'"command":"reload"', seen, 120)
+                    res[("hugo", kind)].append(got - t)
+                    status, body = http_get(hport, f"127.0.0.1:{hport}", url)
+                    # Hugo's server may keep serving a page it no longer builds
+                    # (a draft): counted as stale, not a failure of the run.
+                    stale[kind] += status != code or not (want is None or want in body)
+                print(f"{kind} edit {n}: laman {res[('laman', kind)][-1] * 1000:.1f} ms"
+                      + (f", hugo {res[('hugo', kind)][-1] * 1000:.0f} ms" if not a.no_hugo else ""),
+                      flush=True)
+                time.sleep(0.3)  # let both settle (inter-edit spacing, not synchronisation)
         print()
-        for tool in ("laman", "hugo"):
-            xs = res[tool]
-            if xs:
-                print(f"{tool:>5}: median {statistics.median(xs) * 1000:8.1f} ms, "
-                      f"min {min(xs) * 1000:8.1f} ms, max {max(xs) * 1000:8.1f} ms ({len(xs)} edits)")
-        if res["hugo"]:
-            ratio = statistics.median(res["hugo"]) / statistics.median(res["laman"])
-            print(f"laman reaches the tab {ratio:.0f}x sooner than hugo server")
-        if rebuild_lines:
-            print("laman's own rebuild line, last edit:", rebuild_lines[-1].strip())
+        for kind in kinds:
+            for tool in ("laman", "hugo"):
+                xs = res[(tool, kind)]
+                if xs:
+                    print(f"{kind:>5} {tool:>5}: median {statistics.median(xs) * 1000:8.1f} ms, "
+                          f"min {min(xs) * 1000:8.1f} ms, max {max(xs) * 1000:8.1f} ms ({len(xs)} edits)")
+            if res[("hugo", kind)]:
+                ratio = statistics.median(res[("hugo", kind)]) / statistics.median(res[("laman", kind)])
+                print(f"{kind:>5}: laman reaches the tab {ratio:.0f}x sooner than hugo server")
+        for kind in kinds:
+            if stale[kind]:
+                print(f"hugo served a stale page after {stale[kind]} of {a.edits} {kind} edits")
+        if fresh["laman"][1]:
+            print(f"laman's list page fresh after a title edit: {fresh['laman'][0]}/{fresh['laman'][1]}")
+        lines = [l for l in log if "dibangun ulang" in l]
+        for l in lines[-4:]:
+            print("laman:", l.strip())
     finally:
         for p in procs:
             p.kill()

@@ -140,19 +140,7 @@ pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
         }
     }
 
-    let mut sections: BTreeMap<String, ()> = BTreeMap::new();
-    sections.insert(String::new(), ());
-    for p in &pages {
-        let mut dir = p.section_dir.clone().unwrap_or_else(|| p.parent.clone());
-        loop {
-            sections.insert(dir.clone(), ());
-            match dir.rfind('/') {
-                Some(i) => dir.truncate(i),
-                None if !dir.is_empty() => dir.clear(),
-                None => break,
-            }
-        }
-    }
+    let sections = sections_of(&pages);
 
     let mut assets: Vec<Asset> = other
         .into_iter()
@@ -183,11 +171,38 @@ pub fn load(site: &Site, opts: LoadOptions) -> ContentTree {
 
     ContentTree {
         pages,
-        sections: sections.into_keys().collect(),
+        sections,
         assets,
         diagnostics,
         unreadable,
     }
+}
+
+/// The folders of `pages` that are sections (each page's folder and every
+/// folder above it, the root included), sorted.
+pub fn sections_of(pages: &[SourcePage]) -> Vec<String> {
+    let mut sections: BTreeMap<String, ()> = BTreeMap::new();
+    sections.insert(String::new(), ());
+    for p in pages {
+        let mut dir = p.section_dir.clone().unwrap_or_else(|| p.parent.clone());
+        loop {
+            if sections.insert(dir.clone(), ()).is_some() {
+                break;
+            }
+            match dir.rfind('/') {
+                Some(i) => dir.truncate(i),
+                None if !dir.is_empty() => dir.clear(),
+                None => break,
+            }
+        }
+    }
+    sections.into_keys().collect()
+}
+
+/// The order [`load`] gives pages: by path below content/, component by
+/// component (a folder's files and subfolders sorted by name together).
+pub fn page_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 /// Loads one page of `site` again (`rel` is its path below content/, as

@@ -67,6 +67,16 @@ pub struct Theme {
     ids: PageIds,
     /// Files under the theme's static/ (copied to every site first).
     pub statics: Vec<ThemeStatic>,
+    /// Whether a template may read the number of pages of a list
+    /// (`paginator.pages_total`): see [`Templates::reads_pages_total`].
+    reads_pages_total: bool,
+}
+
+/// Whether template source `text` may read `paginator.pages_total`.
+fn names_pages_total(text: &str) -> bool {
+    ["pages_total", "json_encode", "__tera_context"]
+        .iter()
+        .any(|n| text.contains(n))
 }
 
 /// Every file of the built-in theme below `prefix` (`templates`,
@@ -103,6 +113,12 @@ pub struct Templates<'a> {
     pub ids: PageIds,
     /// Site templates are in: render within `limits`.
     bounded: bool,
+    /// Whether a template names `pages_total` (or could read it without
+    /// naming it: `json_encode`, `__tera_context`); when not, a list page
+    /// does not change with the number of pages in its section, only with
+    /// its own slice and the number of list pages (the preview's
+    /// invalidation, `serve::affect::shape`). Site templates: always.
+    pub reads_pages_total: bool,
 }
 
 impl Theme {
@@ -134,6 +150,7 @@ impl Theme {
             let text = source::decode(&bytes, &at).map_err(|d| *d)?;
             templates.insert(name, text);
         }
+        let reads_pages_total = templates.values().any(|t| names_pages_total(t));
         tera.add_raw_templates(templates).map_err(|e| {
             template_diagnostic(&e, &dir.join("templates"), &shown.join("templates"))
         })?;
@@ -167,6 +184,7 @@ impl Theme {
             tera,
             ids,
             statics: statics.into_values().collect(),
+            reads_pages_total,
         })
     }
 
@@ -181,6 +199,7 @@ impl Theme {
                 tera: std::borrow::Cow::Borrowed(&self.tera),
                 ids: self.ids.clone(),
                 bounded: false,
+                reads_pages_total: self.reads_pages_total,
             });
         }
         let shown = site.shown.join("templates");
@@ -232,6 +251,7 @@ impl Theme {
             ids: page_ids(&tera),
             tera: std::borrow::Cow::Owned(tera),
             bounded: true,
+            reads_pages_total: true,
         })
     }
 }

@@ -186,6 +186,34 @@ pub struct SiteOutput<E> {
     pub parts: Option<ModelParts>,
     /// Set when the templates could not be loaded: nothing was rendered.
     pub templates_failed: bool,
+    /// The parts `site_diags` and `local` are made of, for the preview
+    /// to replace one at a time.
+    pub pieces: Pieces,
+}
+
+/// The findings of one render by where they come from, and what the site
+/// rules read of the rendered files: what the preview keeps so that an edit
+/// re-runs only the rules whose input changed.
+#[derive(Debug, Default)]
+pub struct Pieces {
+    /// Loading, the model, the plan, static files, site.toml links.
+    pub prelude: Vec<Diagnostic>,
+    /// Rendering findings per output path (non-empty only).
+    pub out_diags: HashMap<String, Vec<Diagnostic>>,
+    /// Findings of the generated files.
+    pub extras: Vec<Diagnostic>,
+    /// Blanks of site.toml still to fill.
+    pub toml_blanks: Vec<Diagnostic>,
+    /// Site rules (`Engine::check_site_only`).
+    pub site_rules: Vec<Diagnostic>,
+    /// Per page: page rules (`Engine::check_page`).
+    pub page_rules: Vec<Vec<Diagnostic>>,
+    /// Facts of the rendered HTML by output path (when the rules run).
+    pub html_facts: BTreeMap<String, PageHtml>,
+    /// Every output path (pages, generated and static files).
+    pub paths: HashSet<String>,
+    /// The `home` context of the last render.
+    pub home: Option<HomeCtx>,
 }
 
 impl<E> SiteOutput<E> {
@@ -216,6 +244,7 @@ pub fn render_site<S: Sink>(
         local: vec![Vec::new(); tree.pages.len()],
         parts: None,
         templates_failed: false,
+        pieces: Pieces::default(),
     };
     let templates = match run.theme.for_site(site) {
         Ok(t) => t,
@@ -227,19 +256,13 @@ pub fn render_site<S: Sink>(
         }
     };
     let model = Model::new(site, run.config, tree, opts, templates.ids.clone());
-    site_diags.extend(model.diagnostics.iter().cloned());
-    let (mut plan, duplicates) = model.plan();
-    site_diags.extend(duplicates);
-    // Static files are chosen before anything is written, so that a file
-    // and a folder of the same name (`a.html` and `a.html/index.html`) are
-    // found here, as findings, and never meet in the file system.
-    let mut statics = choose_statics(run.theme, tree, &plan, &mut site_diags);
-    drop_file_folder_clashes(&model, tree, &mut plan, &mut statics, &mut site_diags);
+    let (plan, statics) = plan_outputs(run.theme, &model, tree, &mut site_diags);
     let bodies = model.render_bodies();
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
-    // Link targets an editor wrote in site.toml go into `href` attributes
-    // as they are: one that runs script stops the site (HTML-002).
-    site_diags.extend(unsafe_urls(&model, site));
+    let mut pieces = Pieces {
+        prelude: site_diags.clone(),
+        ..Pieces::default()
+    };
     let scan = run.engine.is_some();
 
     // Pages, list pages, aliases: rendered and handed to the sink in parallel.
@@ -267,6 +290,9 @@ pub fn render_site<S: Sink>(
     for ((path, item), r) in plan.iter().zip(rendered) {
         let (entry, facts, diags) = r?;
         let owner = owner_of(&model, item);
+        if !diags.is_empty() {
+            pieces.out_diags.insert(path.clone(), diags.clone());
+        }
         match owner {
             Some(i) => local[i].extend(diags),
             None => site_diags.extend(diags),
@@ -285,7 +311,8 @@ pub fn render_site<S: Sink>(
     // Generated files.
     let (extra_files, extra_html, extra_diags) =
         render_extras(&model, &templates, &plan, &bodies, scan);
-    site_diags.extend(extra_diags);
+    site_diags.extend(extra_diags.iter().cloned());
+    pieces.extras = extra_diags;
     html_facts.extend(extra_html);
     let mut paths: HashSet<String> = plan.iter().map(|(p, _)| p.clone()).collect();
     for (path, bytes) in extra_files {
@@ -306,11 +333,12 @@ pub fn render_site<S: Sink>(
     // Blanks of the scaffold still to fill (site.toml and every page): a
     // content check, so it runs with the rules.
     if run.engine.is_some() {
-        site_diags.extend(content::placeholder::in_toml_file(
+        pieces.toml_blanks = content::placeholder::in_toml_file(
             &site.shown.join("site.toml"),
             &site.toml_text,
             crate::diagnostic::FileKind::Site,
-        ));
+        );
+        site_diags.extend(pieces.toml_blanks.iter().cloned());
         for (l, p) in local.iter_mut().zip(&tree.pages) {
             l.extend(content::placeholder::in_page(&p.shown, &p.text));
         }
@@ -337,12 +365,18 @@ pub fn render_site<S: Sink>(
             },
             || engine.check_site_only(&input, run.rule_opts),
         );
-        for (l, d) in local.iter_mut().zip(per_page) {
-            l.extend(d);
+        for (l, d) in local.iter_mut().zip(&per_page) {
+            l.extend(d.iter().cloned());
         }
-        site_diags.extend(whole);
+        site_diags.extend(whole.iter().cloned());
+        pieces.site_rules = whole;
+        pieces.page_rules = per_page;
     }
+    pieces.html_facts = html_facts;
+    pieces.paths = paths;
+    pieces.home = Some(home);
 
+    out.pieces = pieces;
     out.entries = entries;
     out.parts = Some(ModelParts::from(model));
     out.plan = plan;
@@ -351,6 +385,29 @@ pub fn render_site<S: Sink>(
     out.site_diags = site_diags;
     out.local = local;
     Ok(out)
+}
+
+/// The output plan of `model` without the outputs that clash with another
+/// one, and the static files chosen; the findings of both go to `diags`
+/// with those of the model and of site.toml's links.
+pub fn plan_outputs<'t>(
+    theme: &'t Theme,
+    model: &Model<'_>,
+    tree: &'t ContentTree,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<(String, Planned)>, BTreeMap<&'t str, Src<'t>>) {
+    diags.extend(model.diagnostics.iter().cloned());
+    let (mut plan, duplicates) = model.plan();
+    diags.extend(duplicates);
+    // Static files are chosen before anything is written, so that a file
+    // and a folder of the same name (`a.html` and `a.html/index.html`) are
+    // found here, as findings, and never meet in the file system.
+    let mut statics = choose_statics(theme, tree, &plan, diags);
+    drop_file_folder_clashes(model, tree, &mut plan, &mut statics, diags);
+    // Link targets an editor wrote in site.toml go into `href` attributes
+    // as they are: one that runs script stops the site (HTML-002).
+    diags.extend(unsafe_urls(model, model.site));
+    (plan, statics)
 }
 
 /// Renders one planned output (a page, a list page or an alias).
@@ -381,7 +438,7 @@ pub fn owner_of(model: &Model<'_>, item: &Planned) -> Option<usize> {
 }
 
 /// The page an output shows (an alias shows none: it only redirects).
-fn shown_page(model: &Model<'_>, item: &Planned) -> Option<usize> {
+pub fn shown_page(model: &Model<'_>, item: &Planned) -> Option<usize> {
     match item {
         Planned::Alias { .. } => None,
         other => owner_of(model, other),

@@ -149,22 +149,7 @@ impl<'a> Model<'a> {
         frame_ids: super::PageIds,
     ) -> Self {
         let base_path = base_path_of(&opts.base_url);
-        let mut link_map: Vec<(String, String)> = tree
-            .pages
-            .iter()
-            .map(|p| (p.rel.clone(), p.url_path.clone()))
-            .collect();
-        for dir in &tree.sections {
-            let key = if dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{dir}/_index.md")
-            };
-            if !tree.pages.iter().any(|p| p.rel == key) {
-                link_map.push((key, url_for_dir(dir)));
-            }
-        }
-        let links = Links::new(link_map, &base_path);
+        let links = Links::new(link_map(tree), &base_path);
         let sections = build_sections(tree, config.build.paginate_by, opts_zone(config));
         let mut model = Model {
             site,
@@ -688,6 +673,34 @@ impl<'a> Model<'a> {
         );
         out
     }
+}
+
+/// What `@/` targets resolve to: every page's path below content/ → its
+/// URL path, and `<dir>/_index.md` → the folder's URL for a section without
+/// one.
+pub fn link_map(tree: &ContentTree) -> Vec<(String, String)> {
+    let mut map: Vec<(String, String)> = tree
+        .pages
+        .iter()
+        .map(|p| (p.rel.clone(), p.url_path.clone()))
+        .collect();
+    let indexed: std::collections::HashSet<&str> = tree
+        .pages
+        .iter()
+        .filter(|p| p.is_section)
+        .map(|p| p.rel.as_str())
+        .collect();
+    for dir in &tree.sections {
+        let key = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        if !indexed.contains(key.as_str()) {
+            map.push((key, url_for_dir(dir)));
+        }
+    }
+    map
 }
 
 fn menu_location(text: &str, shown: &std::path::Path, needle: &str) -> Location {

@@ -3,6 +3,10 @@
 //! rendering so it can be tested by a table. (Which *kind* of change a file
 //! event is — body, front matter, template — is `watch::classify`'s.)
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::content::SourcePage;
 use crate::render::site::{Planned, Section};
 
 /// The plan entries (indices into `plan`) that show page `page` after an
@@ -45,6 +49,196 @@ pub fn body_edit(
         })
         .map(|(n, _)| n)
         .collect()
+}
+
+/// What one output reads of the site besides the `site` context, in terms
+/// that survive the renumbering of pages (a page is named by its path
+/// below content/): two renders whose outputs at a path have equal
+/// `Shows`, and where none of the pages it names changed, give the same
+/// bytes there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shows {
+    /// A page; `crumbs` are the breadcrumbs it shows.
+    Page {
+        /// The page.
+        rel: String,
+        /// Breadcrumbs: (title, URL path) of the sections above it.
+        crumbs: Arc<Vec<(String, String)>>,
+    },
+    /// A redirect to a page.
+    Alias {
+        /// The page.
+        rel: String,
+    },
+    /// List page `number` of the section in `dir`.
+    Pager {
+        /// The section's folder.
+        dir: String,
+        /// 1-based.
+        number: usize,
+        /// Its `_index.md`, if any.
+        index: Option<String>,
+        /// Title and URL path of the section.
+        title: String,
+        /// URL path.
+        url: String,
+        /// The pages on this list page, in order.
+        slice: Vec<String>,
+        /// Number of list pages and of listed pages (0 when the templates
+        /// do not read it).
+        totals: (usize, usize),
+        /// (title, URL path) of the child sections, in order.
+        children: Vec<(String, String)>,
+        /// Breadcrumbs of the section page.
+        crumbs: Arc<Vec<(String, String)>>,
+    },
+}
+
+impl Shows {
+    /// Whether the output reads a field or the body of one of `pages`.
+    fn reads(&self, pages: &HashSet<&str>) -> bool {
+        match self {
+            Shows::Page { rel, .. } | Shows::Alias { rel } => pages.contains(rel.as_str()),
+            Shows::Pager { index, slice, .. } => {
+                index.as_deref().is_some_and(|i| pages.contains(i))
+                    || slice.iter().any(|r| pages.contains(r.as_str()))
+            }
+        }
+    }
+}
+
+/// The breadcrumbs of a page in folder `dir`: (title, URL path) of every
+/// section on the way down (the same walk as `Model::crumbs_for_dir`).
+fn crumbs(sections: &[Section], by_dir: &HashMap<&str, usize>, dir: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut acc = String::new();
+    for part in dir.split('/').filter(|s| !s.is_empty()) {
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(part);
+        if let Some(&s) = by_dir.get(acc.as_str()) {
+            out.push((sections[s].title.clone(), sections[s].url_path.clone()));
+        }
+    }
+    out
+}
+
+/// What every output of a render shows, in plan order.
+/// `pages_total`: whether the templates read the number of pages of a
+/// list (`Templates::reads_pages_total`); when not, it is left out of a
+/// list page's shape, so a page added to or removed from a section changes
+/// only the list pages whose slice moved.
+pub fn shape(
+    pages: &[SourcePage],
+    sections: &[Section],
+    plan: &[(String, Planned)],
+    pages_total: bool,
+) -> Vec<(String, Shows)> {
+    let by_dir: HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.as_str(), i))
+        .collect();
+    let mut crumb_cache: HashMap<String, Arc<Vec<(String, String)>>> = HashMap::new();
+    let mut crumbs_of = |dir: &str| -> Arc<Vec<(String, String)>> {
+        crumb_cache
+            .entry(dir.to_string())
+            .or_insert_with(|| Arc::new(crumbs(sections, &by_dir, dir)))
+            .clone()
+    };
+    let per_of = |sec: &Section| {
+        if sec.paginate_by == 0 || sec.dir.is_empty() {
+            sec.pages.len().max(1)
+        } else {
+            sec.paginate_by
+        }
+    };
+    plan.iter()
+        .map(|(path, item)| {
+            let shows = match item {
+                Planned::Page(k) => Shows::Page {
+                    rel: pages[*k].rel.clone(),
+                    crumbs: crumbs_of(&pages[*k].parent),
+                },
+                Planned::Alias { page, .. } => Shows::Alias {
+                    rel: pages[*page].rel.clone(),
+                },
+                Planned::Pager { section, number } => {
+                    let sec = &sections[*section];
+                    let per = per_of(sec);
+                    Shows::Pager {
+                        dir: sec.dir.clone(),
+                        number: *number,
+                        index: sec.index.map(|i| pages[i].rel.clone()),
+                        title: sec.title.clone(),
+                        url: sec.url_path.clone(),
+                        slice: sec
+                            .pages
+                            .iter()
+                            .skip((number - 1) * per)
+                            .take(per)
+                            .map(|&i| pages[i].rel.clone())
+                            .collect(),
+                        totals: (
+                            sec.pager_count(),
+                            if pages_total { sec.pages.len() } else { 0 },
+                        ),
+                        children: sec
+                            .children
+                            .iter()
+                            .map(|&c| (sections[c].title.clone(), sections[c].url_path.clone()))
+                            .collect(),
+                        crumbs: if sec.dir.is_empty() {
+                            Arc::new(Vec::new())
+                        } else {
+                            crumbs_of(parent_dir(&sec.dir))
+                        },
+                    }
+                }
+            };
+            (path.clone(), shows)
+        })
+        .collect()
+}
+
+fn parent_dir(dir: &str) -> &str {
+    dir.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+/// The outputs to render again after an edit of front matter, or a page
+/// added, removed or renamed: indices into `new` of every output that is
+/// new, shows something else than before (`old` at its path), reads one of
+/// the `touched` pages, is the home page when its `home` context changed,
+/// or every output when the `site` context changed (`everything`). The
+/// second list is the paths of `old` that are no longer outputs.
+pub fn front_matter_edit(
+    old: &[(String, Shows)],
+    new: &[(String, Shows)],
+    touched: &HashSet<&str>,
+    home_changed: bool,
+    everything: bool,
+) -> (Vec<usize>, Vec<String>) {
+    let before: HashMap<&str, &Shows> = old.iter().map(|(p, s)| (p.as_str(), s)).collect();
+    let render = new
+        .iter()
+        .enumerate()
+        .filter(|(_, (path, shows))| {
+            everything
+                || before.get(path.as_str()) != Some(&shows)
+                || shows.reads(touched)
+                || (home_changed
+                    && matches!(shows, Shows::Pager { dir, number: 1, .. } if dir.is_empty()))
+        })
+        .map(|(n, _)| n)
+        .collect();
+    let now: HashSet<&str> = new.iter().map(|(p, _)| p.as_str()).collect();
+    let gone = old
+        .iter()
+        .filter(|(p, _)| !now.contains(p.as_str()))
+        .map(|(p, _)| p.clone())
+        .collect();
+    (render, gone)
 }
 
 #[cfg(test)]
@@ -159,5 +353,85 @@ mod tests {
             );
             assert_eq!(&got, want, "page {page}");
         }
+    }
+
+    fn pager(dir: &str, number: usize, slice: &[&str]) -> Shows {
+        Shows::Pager {
+            dir: dir.into(),
+            number,
+            index: Some(format!("{dir}/_index.md")),
+            title: dir.into(),
+            url: format!("/{dir}/"),
+            slice: slice.iter().map(|s| s.to_string()).collect(),
+            totals: (2, 3),
+            children: Vec::new(),
+            crumbs: Arc::new(Vec::new()),
+        }
+    }
+
+    fn page(rel: &str) -> Shows {
+        Shows::Page {
+            rel: rel.into(),
+            crumbs: Arc::new(vec![("Berita".into(), "/berita/".into())]),
+        }
+    }
+
+    #[test]
+    fn a_front_matter_edit_renders_what_reads_the_page_or_moved() {
+        let old = vec![
+            ("berita/a/index.html".to_string(), page("berita/a.md")),
+            ("berita/b/index.html".to_string(), page("berita/b.md")),
+            ("berita/c/index.html".to_string(), page("berita/c.md")),
+            (
+                "lama/index.html".to_string(),
+                Shows::Alias {
+                    rel: "berita/b.md".into(),
+                },
+            ),
+            (
+                "berita/index.html".to_string(),
+                pager("berita", 1, &["berita/a.md", "berita/b.md"]),
+            ),
+            (
+                "berita/halaman/2/index.html".to_string(),
+                pager("berita", 2, &["berita/c.md"]),
+            ),
+        ];
+        let touched = |r: &[&'static str]| r.iter().copied().collect::<HashSet<&str>>();
+        // A new title of c: its page and the list page showing it.
+        let (got, gone) = front_matter_edit(&old, &old, &touched(&["berita/c.md"]), false, false);
+        assert_eq!(got, vec![2, 5]);
+        assert!(gone.is_empty());
+        // A new date moves c before b: both list pages change, b's and c's pages do not
+        // (c's does, being edited); b's alias does not.
+        let mut new = old.clone();
+        new[4].1 = pager("berita", 1, &["berita/a.md", "berita/c.md"]);
+        new[5].1 = pager("berita", 2, &["berita/b.md"]);
+        let (got, _) = front_matter_edit(&old, &new, &touched(&["berita/c.md"]), false, false);
+        assert_eq!(got, vec![2, 4, 5]);
+        // b removed: its page and alias are gone, both list pages change.
+        let new: Vec<_> = vec![
+            old[0].clone(),
+            old[2].clone(),
+            (
+                "berita/index.html".to_string(),
+                pager("berita", 1, &["berita/a.md", "berita/c.md"]),
+            ),
+        ];
+        let (got, gone) = front_matter_edit(&old, &new, &touched(&["berita/b.md"]), false, false);
+        assert_eq!(got, vec![2]);
+        assert_eq!(
+            gone,
+            vec![
+                "berita/b/index.html",
+                "lama/index.html",
+                "berita/halaman/2/index.html"
+            ]
+        );
+        // The home context changed (no home here) or the site context: everything.
+        let (got, _) = front_matter_edit(&old, &old, &touched(&[]), true, false);
+        assert!(got.is_empty());
+        let (got, _) = front_matter_edit(&old, &old, &touched(&[]), false, true);
+        assert_eq!(got.len(), old.len());
     }
 }

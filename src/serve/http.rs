@@ -72,6 +72,13 @@ fn respond(req: &Request<Incoming>, shared: &Shared) -> Response<Body> {
         return laman_route(rest, req.uri().query(), label.as_deref(), shared);
     }
     let Some(label) = label else {
+        if read(&shared.project).rules_stale() {
+            let mut project = write(&shared.project);
+            let slugs: Vec<String> = project.sites.keys().cloned().collect();
+            for slug in slugs {
+                project.refresh_rules(&slug);
+            }
+        }
         let project = read(&shared.project);
         return html(
             StatusCode::OK,
@@ -159,6 +166,15 @@ fn laman_route(
                         .into_owned()
                 })
                 .unwrap_or_else(|| "/".to_string());
+            if read(&shared.project).rules_stale() {
+                let mut project = write(&shared.project);
+                if let Some(slug) = label
+                    .and_then(|l| project.site_for_label(l))
+                    .map(|s| s.site.slug.clone())
+                {
+                    project.refresh_rules(&slug);
+                }
+            }
             let project = read(&shared.project);
             let findings = label
                 .and_then(|l| project.site_for_label(l))
@@ -198,6 +214,14 @@ fn site_route(label: &str, path: &str, query: Option<&str>, shared: &Shared) -> 
             let mut project = write(&shared.project);
             if let Some(slug) = project.site_for_label(label).map(|s| s.site.slug.clone()) {
                 project.refresh_extras(&slug);
+            }
+        }
+        // An input error found by assembling the findings shows the error
+        // page: the findings are complete before a page is answered.
+        if read(&shared.project).rules_stale() {
+            let mut project = write(&shared.project);
+            if let Some(slug) = project.site_for_label(label).map(|s| s.site.slug.clone()) {
+                project.refresh_rules(&slug);
             }
         }
     }

@@ -135,6 +135,12 @@ pub fn serve(
                         sites: done.sites.clone(),
                         what,
                     });
+                    // The site rules run after the reload is on its way
+                    // (docs/serve.md); the terminal line counts them.
+                    let done = project
+                        .write()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .finish(done);
                     on_event(Event::Rebuilt(done));
                 }
                 on_event(Event::WatchFailed("watcher stopped".into()));

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use bytes::Bytes;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
 use crate::build;
@@ -20,10 +20,12 @@ use crate::content::{self, ContentTree, LoadOptions, SourcePage};
 use crate::diagnostic::{Diagnostic, Location, Message, Tally};
 use crate::markdown::{self, Rendered, SourceRef};
 use crate::registry::{self, BrokenSite, Site};
-use crate::render::pipeline::{self, Memory, ModelParts};
+use crate::render::pipeline::{self, Memory, ModelParts, Pieces};
 use crate::render::site::{Model, Planned, SiteOptions};
 use crate::render::{Templates, Theme};
-use crate::rules::{Engine, RuleOptions};
+use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
+
+use super::affect::{self, Shows};
 
 /// What a rebuild covered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +102,15 @@ pub struct SiteState {
     extras_stale: bool,
     /// The model's parts from the last site render.
     parts: Option<ModelParts>,
+    /// The findings by origin and the rules' view of the outputs.
+    pieces: Pieces,
+    /// What every output of `plan` shows (computed on the first front
+    /// matter edit, then kept up to date).
+    shape: Option<Vec<(String, Shows)>>,
+    /// A fixed build time (tests); `None`: the clock.
+    now: Option<DateTime<Utc>>,
+    /// The site rules have not run since the last page change.
+    rules_stale: bool,
 }
 
 /// The whole project in memory.
@@ -119,6 +130,7 @@ pub struct Project {
     /// Sites whose folder or site.toml is broken.
     pub broken: Vec<BrokenSite>,
     today: NaiveDate,
+    now: Option<DateTime<Utc>>,
 }
 
 /// What a request for a path of a site finds.
@@ -147,7 +159,15 @@ impl Project {
             sites: BTreeMap::new(),
             broken: Vec::new(),
             today: Utc::now().date_naive(),
+            now: None,
         }
+    }
+
+    /// Renders with the build time `now` instead of the clock's (for tests
+    /// that compare two renders byte for byte).
+    pub fn with_clock(mut self, now: DateTime<Utc>) -> Project {
+        self.now = Some(now);
+        self
     }
 
     /// The site answering to a host's first label: its subdomain label or its folder name.
@@ -178,7 +198,9 @@ impl Project {
                 return self.rebuilt(Scope::All, None, 0, start);
             }
         };
-        self.today = Utc::now()
+        self.today = self
+            .now
+            .unwrap_or_else(Utc::now)
             .with_timezone(&config.region.offset())
             .date_naive();
         self.global
@@ -257,9 +279,12 @@ impl Project {
         )
     }
 
-    /// Loads page `rel` of site `slug` again and re-renders what shows it.
-    /// Falls back to the whole site when the page is new, gone, became a
-    /// draft, or its front matter changed.
+    /// Loads page `rel` of site `slug` again and re-renders what shows it:
+    /// after a body edit, the page and the list pages that summarise it;
+    /// after a front matter edit, or when the page is new, gone (removed,
+    /// renamed, now a draft), the outputs that read it or whose list of
+    /// pages changed ([`affect::front_matter_edit`]). Falls back to the
+    /// whole site when there is no complete last render to patch.
     pub fn rebuild_page(&mut self, slug: &str, rel: &str) -> Rebuilt {
         let start = Instant::now();
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
@@ -273,51 +298,112 @@ impl Project {
         if state.parts.is_none() || state.bodies.len() != state.tree.pages.len() {
             return self.rebuild_site(slug);
         }
-        let Some(i) = state.tree.pages.iter().position(|p| p.rel == rel) else {
-            return self.rebuild_site(slug);
-        };
-        if !state.site.dir.join("content").join(rel).is_file() {
-            return self.rebuild_site(slug);
-        }
+        let at = state.tree.pages.iter().position(|p| p.rel == rel);
+        let path = state.site.dir.join("content").join(rel);
         let opts = LoadOptions {
             drafts: self.drafts,
         };
-        let page = match content::load_one(&state.site, rel, opts) {
-            Ok(Some(p)) => p,
-            Ok(None) => return self.rebuild_site(slug),
-            Err(d) => {
-                state.pending.insert(rel.to_string(), d);
-                return self.rebuilt(
-                    Scope::Page {
-                        site: slug.to_string(),
-                        rel: rel.to_string(),
-                    },
-                    Some(vec![slug.to_string()]),
-                    0,
-                    start,
-                );
+        let scope = Scope::Page {
+            site: slug.to_string(),
+            rel: rel.to_string(),
+        };
+        let loaded = if path.is_file() {
+            // A file walking content/ would not find (hidden, or a link)
+            // is left to the whole site's load.
+            if at.is_none() && !plain_file(&state.site.dir.join("content"), rel) {
+                return self.rebuild_site(slug);
             }
+            match content::load_one(&state.site, rel, opts) {
+                Ok(p) => p,
+                Err(d) => {
+                    state.pending.insert(rel.to_string(), d);
+                    return self.rebuilt(scope, Some(vec![slug.to_string()]), 0, start);
+                }
+            }
+        } else {
+            None
         };
         state.pending.remove(rel);
-        let old = &state.tree.pages[i];
-        if old.text[..old.body_offset] != page.text[..page.body_offset] {
-            return self.rebuild_site(slug);
-        }
         let rule_opts = RuleOptions {
             today: self.today,
             changed: None,
         };
-        let rendered =
-            state.rerender_page(i, page, config, theme, self.engine.as_ref(), &rule_opts);
-        self.rebuilt(
-            Scope::Page {
-                site: slug.to_string(),
-                rel: rel.to_string(),
-            },
-            Some(vec![slug.to_string()]),
-            rendered,
-            start,
-        )
+        let run = pipeline::Run {
+            config,
+            theme,
+            engine: self.engine.as_ref(),
+            rule_opts: &rule_opts,
+        };
+        let edit = match (at, loaded) {
+            (Some(i), Some(page)) => {
+                let old = &state.tree.pages[i];
+                if old.text[..old.body_offset] == page.text[..page.body_offset] {
+                    let rendered = state.rerender_page(i, page, run);
+                    return self.rebuilt(scope, Some(vec![slug.to_string()]), rendered, start);
+                }
+                Edit::Replace(i, Box::new(page))
+            }
+            (Some(i), None) => Edit::Remove(i),
+            (None, Some(page)) => Edit::Insert(Box::new(page)),
+            // A draft stays a draft, or a file that was never a page is gone.
+            (None, None) => {
+                state.forget_load_error(rel);
+                return self.rebuilt(scope, Some(vec![slug.to_string()]), 0, start);
+            }
+        };
+        let rendered = match state.restructure(edit, run) {
+            Some(n) => n,
+            None => return self.rebuild_site(slug),
+        };
+        self.rebuilt(scope, Some(vec![slug.to_string()]), rendered, start)
+    }
+
+    /// Runs the site rules of site `slug` again if a page changed since
+    /// they last ran (they are left off the edit → reload path: the
+    /// watcher calls this right after sending the reload, and the overlay
+    /// and the index before they answer).
+    pub fn refresh_rules(&mut self, slug: &str) {
+        let engine = self.engine.as_ref();
+        let today = self.today;
+        if let Some(state) = self.sites.get_mut(slug)
+            && state.rules_stale
+        {
+            if let Some(engine) = engine {
+                let rule_opts = RuleOptions {
+                    today,
+                    changed: None,
+                };
+                state.rerun_site_rules(engine, &rule_opts);
+            }
+            state.assemble_site_diags();
+            state.rules_stale = false;
+        }
+    }
+
+    /// Whether a site's findings wait for [`Project::refresh_rules`].
+    pub fn rules_stale(&self) -> bool {
+        self.sites.values().any(|s| s.rules_stale)
+    }
+
+    /// `done` with its findings and counts taken again after the site
+    /// rules of its sites ran ([`Project::refresh_rules`]).
+    pub fn finish(&mut self, done: Rebuilt) -> Rebuilt {
+        let slugs: Vec<String> = match &done.sites {
+            Some(s) => s.clone(),
+            None => self.sites.keys().cloned().collect(),
+        };
+        if !slugs
+            .iter()
+            .any(|s| self.sites.get(s).is_some_and(|s| s.rules_stale))
+        {
+            return done;
+        }
+        for s in &slugs {
+            self.refresh_rules(s);
+        }
+        let mut again = self.rebuilt(done.scope, done.sites, done.rendered, Instant::now());
+        again.elapsed = done.elapsed;
+        again
     }
 
     /// Brings a site's generated files (search index, feed, sitemap…) up
@@ -329,7 +415,8 @@ impl Project {
         if let Some(state) = self.sites.get_mut(slug)
             && state.extras_stale
         {
-            state.render_extras(config, theme);
+            let scan = self.engine.is_some();
+            state.render_extras(config, theme, scan);
         }
     }
 
@@ -436,6 +523,10 @@ impl Project {
             pending: BTreeMap::new(),
             extras_stale: false,
             parts: None,
+            pieces: Pieces::default(),
+            shape: None,
+            now: self.now,
+            rules_stale: false,
         };
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return state;
@@ -464,6 +555,12 @@ impl SiteState {
             return Lookup::File(p.clone());
         }
         Lookup::Missing
+    }
+
+    /// Every rendered file by output path (static files are served from
+    /// their source and not listed).
+    pub fn outputs(&self) -> BTreeMap<&str, &Bytes> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b)).collect()
     }
 
     /// Whether `path` is one of the generated files that page edits make stale.
@@ -533,7 +630,7 @@ impl SiteState {
             &self.tree,
             SiteOptions {
                 base_url: self.base_url.clone(),
-                now: Utc::now(),
+                now: self.clock(),
             },
             templates.ids.clone(),
         )
@@ -544,7 +641,7 @@ impl SiteState {
         let sink = Memory::default();
         let opts = SiteOptions {
             base_url: self.base_url.clone(),
-            now: Utc::now(),
+            now: self.clock(),
         };
         let out = match pipeline::render_site(run, &self.site, &self.tree, opts, &sink) {
             Ok(out) => out,
@@ -563,23 +660,143 @@ impl SiteState {
         self.files = files;
         self.assets = assets;
         self.page_of = out.page_of;
+        self.pieces = out.pieces;
+        self.shape = None;
+        self.rules_stale = false;
         self.extras_stale = false;
+    }
+
+    fn clock(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+
+    /// Drops the load error of page `rel` kept from the site's load.
+    fn forget_load_error(&mut self, rel: &str) {
+        let shown = self.site.shown.join("content").join(rel);
+        self.tree.diagnostics.retain(|d| d.location.path != shown);
+        self.tree.unreadable.retain(|(p, _)| p != &shown);
+    }
+
+    /// Stores rendered outputs (from [`render_targets`]): their bytes,
+    /// findings and HTML facts.
+    fn store(&mut self, rendered: Vec<Rendition>) {
+        for (n, html, facts, diags) in rendered {
+            let out = &self.plan[n].0;
+            if diags.is_empty() {
+                self.pieces.out_diags.remove(out);
+            } else {
+                self.pieces.out_diags.insert(out.clone(), diags);
+            }
+            match facts {
+                Some(f) => {
+                    self.pieces.html_facts.insert(out.clone(), f);
+                }
+                None => {
+                    self.pieces.html_facts.remove(out);
+                }
+            }
+            match html {
+                Some(h) => {
+                    self.files.insert(out.clone(), Bytes::from(h));
+                }
+                None => {
+                    self.files.remove(out);
+                }
+            }
+        }
+    }
+
+    /// The page whose findings the rendering of `item` belongs to.
+    fn owner(&self, item: &Planned) -> Option<usize> {
+        match item {
+            Planned::Page(i) => Some(*i),
+            Planned::Alias { page, .. } => Some(*page),
+            Planned::Pager { section, .. } => self
+                .parts
+                .as_ref()
+                .and_then(|p| p.sections.get(*section))
+                .and_then(|s| s.index),
+        }
+    }
+
+    /// Findings of pages `pages` again from their parts: the body's, the
+    /// rendering of the outputs each owns (in plan order), blanks and page
+    /// rules, in the order a full render gives them.
+    fn assemble_local(&mut self, pages: &std::collections::BTreeSet<usize>, with_rules: bool) {
+        if pages.is_empty() {
+            return;
+        }
+        let mut owned: HashMap<usize, Vec<&str>> = HashMap::new();
+        for (path, item) in &self.plan {
+            if let Some(o) = self.owner(item)
+                && pages.contains(&o)
+            {
+                owned.entry(o).or_default().push(path.as_str());
+            }
+        }
+        let mut locals = Vec::new();
+        for &i in pages {
+            let p = &self.tree.pages[i];
+            let mut local = self.bodies[i].diagnostics.clone();
+            for out in owned.get(&i).into_iter().flatten() {
+                if let Some(d) = self.pieces.out_diags.get(*out) {
+                    local.extend(d.iter().cloned());
+                }
+            }
+            if with_rules {
+                local.extend(content::placeholder::in_page(&p.shown, &p.text));
+            }
+            if let Some(r) = self.pieces.page_rules.get(i) {
+                local.extend(r.iter().cloned());
+            }
+            locals.push((i, local));
+        }
+        for (i, l) in locals {
+            self.local[i] = l;
+        }
+    }
+
+    /// The site's findings again from their parts (after a partial render).
+    fn assemble_site_diags(&mut self) {
+        let mut out = self.pieces.prelude.clone();
+        for (path, item) in &self.plan {
+            if self.owner(item).is_none()
+                && let Some(d) = self.pieces.out_diags.get(path)
+            {
+                out.extend(d.iter().cloned());
+            }
+        }
+        out.extend(self.pieces.extras.iter().cloned());
+        out.extend(self.pieces.toml_blanks.iter().cloned());
+        out.extend(self.pieces.site_rules.iter().cloned());
+        self.site_diags = out;
+    }
+
+    /// Runs the site rules again over the kept facts of every output.
+    fn rerun_site_rules(&mut self, engine: &Engine, rule_opts: &RuleOptions) {
+        let base_path = self
+            .parts
+            .as_ref()
+            .map(|p| p.ctx.base_path.clone())
+            .unwrap_or_default();
+        let input = SiteInput {
+            site: &self.site,
+            tree: &self.tree,
+            bodies: &self.bodies,
+            html: &self.pieces.html_facts,
+            files: &self.pieces.paths,
+            base_path: &base_path,
+        };
+        self.pieces.site_rules = engine.check_site_only(&input, rule_opts);
     }
 
     /// Replaces page `i` by `page` (same front matter) and re-renders its
     /// outputs, the list page of its section that shows it and the home
-    /// page. Returns the number of files rendered.
-    fn rerender_page(
-        &mut self,
-        i: usize,
-        page: SourcePage,
-        config: &RegencyConfig,
-        theme: &Theme,
-        engine: Option<&Engine>,
-        rule_opts: &RuleOptions,
-    ) -> usize {
+    /// page; its page rules, and the site rules. Returns the number of
+    /// files rendered.
+    fn rerender_page(&mut self, i: usize, page: SourcePage, run: pipeline::Run<'_>) -> usize {
         self.tree.pages[i] = page;
-        let templates: Templates<'_> = match theme.for_site(&self.site) {
+        let templates: Templates<'_> = match run.theme.for_site(&self.site) {
             Ok(t) => t,
             Err(d) => {
                 self.local[i] = vec![d];
@@ -588,15 +805,16 @@ impl SiteState {
         };
         let opts = SiteOptions {
             base_url: self.base_url.clone(),
-            now: Utc::now(),
+            now: self.clock(),
         };
         // The front matter is unchanged, so links, sections and the site
         // context of the last site render still hold.
-        let model = match self.parts.take() {
-            Some(parts) => parts.into_model(&self.site, config, &self.tree, opts),
-            None => Model::new(&self.site, config, &self.tree, opts, templates.ids.clone()),
+        let Some(parts) = self.parts.take() else {
+            return 0;
         };
-        let p = &self.tree.pages[i];
+        let tree = std::mem::take(&mut self.tree);
+        let model = parts.into_model(&self.site, run.config, &tree, opts);
+        let p = &tree.pages[i];
         let body = markdown::render(
             SourceRef {
                 shown: &p.shown,
@@ -606,15 +824,12 @@ impl SiteState {
             &model.links,
             &model.html,
         );
-        let mut local = body.diagnostics.clone();
-        if engine.is_some() {
-            local.extend(content::placeholder::in_page(&p.shown, &p.text));
-        }
-        if let Some(engine) = engine {
-            local.extend(engine.check_page(&self.site, p, &body, rule_opts));
+        if let Some(engine) = run.engine
+            && let Some(r) = self.pieces.page_rules.get_mut(i)
+        {
+            *r = engine.check_page(&self.site, p, &body, run.rule_opts);
         }
         self.bodies[i] = body;
-        let bodies = &self.bodies;
         // The home page lists some pages of other sections (newest news,
         // services…); it is re-rendered when it links to this page now.
         let url = model.links.url(&p.url_path);
@@ -623,7 +838,7 @@ impl SiteState {
             .get("index.html")
             .and_then(|b| std::str::from_utf8(b).ok())
             .is_some_and(|h| h.contains(&format!("href=\"{url}\"")));
-        let targets = super::affect::body_edit(
+        let targets = affect::body_edit(
             &self.plan,
             &model.sections,
             i,
@@ -642,57 +857,350 @@ impl SiteState {
             )
         });
         let home = if needs_home {
-            model.home_ctx(bodies)
+            let h = model.home_ctx(&self.bodies);
+            self.pieces.home = Some(h.clone());
+            h
         } else {
-            crate::render::context::HomeCtx {
-                berita: Vec::new(),
-                layanan: Vec::new(),
-                halaman: Vec::new(),
-            }
+            empty_home()
         };
-        let rendered: Vec<(usize, Option<String>, Vec<Diagnostic>)> = targets
-            .par_iter()
-            .map(|&n| {
-                let mut diags = Vec::new();
-                let item = &self.plan[n].1;
-                let html =
-                    pipeline::render_item(&model, &templates, item, bodies, &home, &mut diags);
-                (n, html, diags)
-            })
-            .collect();
+        let scan = run.engine.is_some();
+        let rendered = render_targets(
+            &model,
+            &templates,
+            &self.plan,
+            &self.bodies,
+            &targets,
+            &home,
+            scan,
+        );
         self.parts = Some(ModelParts::from(model));
-        let count = rendered.len();
-        for (n, html, diags) in rendered {
-            local.extend(diags);
-            let out = self.plan[n].0.clone();
-            match html {
-                Some(h) => {
-                    self.files.insert(out, Bytes::from(h));
-                }
-                None => {
-                    self.files.remove(&out);
-                }
-            }
-        }
-        local.dedup();
-        self.local[i] = local;
+        self.tree = tree;
+        self.store(rendered);
+        self.assemble_local(&[i].into_iter().collect(), scan);
+        self.rules_stale = true;
         self.extras_stale = true;
-        count
+        targets.len()
     }
 
-    fn render_extras(&mut self, config: &RegencyConfig, theme: &Theme) {
+    /// Applies `edit` to the tree and re-renders the outputs it affects
+    /// (see [`affect::front_matter_edit`]): bodies that link to a page
+    /// whose URL changed, the outputs that read the page or whose list of
+    /// pages changed, all of them when the `site` context changed; page
+    /// rules of the pages touched, the site rules. `None` when there is
+    /// nothing to patch (the caller renders the site).
+    fn restructure(&mut self, edit: Edit, run: pipeline::Run<'_>) -> Option<usize> {
+        let templates: Templates<'_> = run.theme.for_site(&self.site).ok()?;
+        let old_parts = self.parts.take()?;
+        let old_shape = match self.shape.take() {
+            Some(s) => s,
+            None => affect::shape(
+                &self.tree.pages,
+                &old_parts.sections,
+                &self.plan,
+                templates.reads_pages_total,
+            ),
+        };
+        // A new version of a page at the same URL leaves the link map as it is.
+        let same_links = matches!(&edit, Edit::Replace(i, page)
+            if self.tree.pages[*i].url_path == page.url_path);
+        let old_links: HashMap<String, String> = if same_links {
+            HashMap::new()
+        } else {
+            crate::render::site::link_map(&self.tree)
+                .into_iter()
+                .collect()
+        };
+        let old_home = self.pieces.home.take();
+        let old_ctx = serde_json::to_value(&old_parts.ctx).ok();
+
+        // The tree after the edit; pages keep the order of `content::load`.
+        let n_old = self.tree.pages.len();
+        let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut remap: Vec<Option<usize>> = (0..n_old).map(Some).collect();
+        let edited = match edit {
+            Edit::Replace(i, page) => {
+                touched.insert(self.tree.pages[i].rel.clone());
+                self.tree.pages[i] = *page;
+                Some(i)
+            }
+            Edit::Remove(i) => {
+                touched.insert(self.tree.pages[i].rel.clone());
+                self.tree.pages.remove(i);
+                self.bodies.remove(i);
+                self.local.remove(i);
+                if i < self.pieces.page_rules.len() {
+                    self.pieces.page_rules.remove(i);
+                }
+                remap[i] = None;
+                for r in remap.iter_mut().skip(i + 1) {
+                    *r = r.map(|k| k - 1);
+                }
+                None
+            }
+            Edit::Insert(page) => {
+                let i = self
+                    .tree
+                    .pages
+                    .partition_point(|p| content::page_order(&p.rel, &page.rel).is_lt());
+                self.tree.pages.insert(i, *page);
+                self.bodies.insert(i, Rendered::default());
+                self.local.insert(i, Vec::new());
+                if run.engine.is_some() {
+                    self.pieces.page_rules.insert(i, Vec::new());
+                }
+                for r in remap.iter_mut().skip(i) {
+                    *r = r.map(|k| k + 1);
+                }
+                Some(i)
+            }
+        };
+        if let Some(i) = edited {
+            let rel = self.tree.pages[i].rel.clone();
+            self.forget_load_error(&rel);
+            touched.insert(rel);
+        }
+        self.tree.sections = content::sections_of(&self.tree.pages);
+        if n_old != self.tree.pages.len() {
+            for f in self.pieces.html_facts.values_mut() {
+                f.page = f.page.and_then(|k| remap.get(k).copied().flatten());
+            }
+        }
+
+        let opts = SiteOptions {
+            base_url: self.base_url.clone(),
+            now: self.clock(),
+        };
+        let tree = std::mem::take(&mut self.tree);
+        let model = Model::new(&self.site, run.config, &tree, opts, templates.ids.clone());
+        let mut prelude = tree.diagnostics.clone();
+        let (plan, statics) = pipeline::plan_outputs(run.theme, &model, &tree, &mut prelude);
+
+        // Bodies: the edited page's, and those of pages that may link to a
+        // page whose URL changed (`@/` links, in the body or the data).
+        let links_changed = !same_links
+            && old_links
+                != crate::render::site::link_map(&tree)
+                    .into_iter()
+                    .collect::<HashMap<_, _>>();
+        let rebody: Vec<usize> = tree
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(k, p)| Some(*k) == edited || (links_changed && p.text.contains("@/")))
+            .map(|(k, _)| k)
+            .collect();
+        let new_bodies: Vec<(usize, Rendered)> = rebody
+            .par_iter()
+            .map(|&k| {
+                let p = &tree.pages[k];
+                let body = markdown::render(
+                    SourceRef {
+                        shown: &p.shown,
+                        text: &p.text,
+                        body_offset: p.body_offset,
+                    },
+                    &model.links,
+                    &model.html,
+                );
+                (k, body)
+            })
+            .collect();
+        for (k, body) in new_bodies {
+            if let Some(engine) = run.engine
+                && let Some(r) = self.pieces.page_rules.get_mut(k)
+            {
+                *r = engine.check_page(&self.site, &tree.pages[k], &body, run.rule_opts);
+            }
+            touched.insert(tree.pages[k].rel.clone());
+            self.bodies[k] = body;
+        }
+
+        let home = model.home_ctx(&self.bodies);
+        let home_changed = old_home
+            .as_ref()
+            .map(serde_json::to_value)
+            .and_then(Result::ok)
+            != serde_json::to_value(&home).ok();
+        let everything = old_ctx.is_none() || old_ctx != serde_json::to_value(&model.ctx).ok();
+        let new_shape = affect::shape(
+            &tree.pages,
+            &model.sections,
+            &plan,
+            templates.reads_pages_total,
+        );
+        let touched_ref: std::collections::HashSet<&str> =
+            touched.iter().map(String::as_str).collect();
+        let (targets, gone) = affect::front_matter_edit(
+            &old_shape,
+            &new_shape,
+            &touched_ref,
+            home_changed,
+            everything,
+        );
+        let scan = run.engine.is_some();
+        let rendered = render_targets(
+            &model,
+            &templates,
+            &plan,
+            &self.bodies,
+            &targets,
+            &home,
+            scan,
+        );
+        // Outputs whose owner's findings change: those rendered, those gone.
+        let mut owners: std::collections::BTreeSet<usize> = rendered
+            .iter()
+            .filter_map(|(n, ..)| pipeline::owner_of(&model, &plan[*n].1))
+            .collect();
+        for (_, shows) in old_shape.iter().filter(|(p, _)| gone.contains(p)) {
+            let rel = match shows {
+                Shows::Page { rel, .. } | Shows::Alias { rel } => Some(rel),
+                Shows::Pager { index, .. } => index.as_ref(),
+            };
+            if let Some(k) = rel.and_then(|r| tree.pages.iter().position(|p| &p.rel == r)) {
+                owners.insert(k);
+            }
+        }
+        owners.extend(
+            tree.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| touched_ref.contains(p.rel.as_str()))
+                .map(|(k, _)| k),
+        );
+        let statics: Vec<String> = statics.keys().map(|k| k.to_string()).collect();
+        let extras = if everything {
+            Some(pipeline::render_extras(
+                &model,
+                &templates,
+                &plan,
+                &self.bodies,
+                scan,
+            ))
+        } else {
+            None
+        };
+        self.page_of = plan
+            .iter()
+            .filter(|(_, item)| !matches!(item, Planned::Alias { .. }))
+            .filter_map(|(path, item)| pipeline::owner_of(&model, item).map(|k| (path.clone(), k)))
+            .collect();
+        self.parts = Some(ModelParts::from(model));
+        self.tree = tree;
+        self.plan = plan;
+        self.shape = Some(new_shape);
+        self.pieces.home = Some(home);
+        self.pieces.prelude = prelude;
+        for path in &gone {
+            self.files.remove(path);
+            self.pieces.out_diags.remove(path);
+            self.pieces.html_facts.remove(path);
+            self.pieces.paths.remove(path);
+        }
+        for p in self.plan.iter().map(|(p, _)| p).chain(&statics) {
+            if !self.pieces.paths.contains(p) {
+                self.pieces.paths.insert(p.clone());
+            }
+        }
+        let count = rendered.len();
+        self.store(rendered);
+        if let Some((files, facts, diags)) = extras {
+            for (path, bytes) in files {
+                self.files.insert(path, Bytes::from(bytes));
+            }
+            self.pieces.html_facts.extend(facts);
+            self.pieces.extras = diags;
+        }
+        self.extras_stale = true;
+        self.assemble_local(&owners, scan);
+        self.rules_stale = true;
+        Some(count)
+    }
+
+    fn render_extras(&mut self, config: &RegencyConfig, theme: &Theme, scan: bool) {
         let Ok(templates) = theme.for_site(&self.site) else {
             return;
         };
         let model = self.model(config, &templates);
-        let (extras, _, _) =
-            pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, false);
+        let (extras, facts, diags) =
+            pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, scan);
         drop(model);
         for (path, bytes) in extras {
             self.files.insert(path, Bytes::from(bytes));
         }
+        self.pieces.html_facts.extend(facts);
+        self.pieces.extras = diags;
+        if !self.rules_stale {
+            self.assemble_site_diags();
+        }
         self.extras_stale = false;
     }
+}
+
+/// One output rendered: plan index, HTML, its facts, findings.
+type Rendition = (usize, Option<String>, Option<PageHtml>, Vec<Diagnostic>);
+
+/// Renders the outputs `targets` (indices into `plan`) with `model`.
+fn render_targets(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    plan: &[(String, Planned)],
+    bodies: &[Rendered],
+    targets: &[usize],
+    home: &crate::render::context::HomeCtx,
+    scan: bool,
+) -> Vec<Rendition> {
+    targets
+        .par_iter()
+        .map(|&n| {
+            let mut diags = Vec::new();
+            let item = &plan[n].1;
+            let html = pipeline::render_item(model, templates, item, bodies, home, &mut diags);
+            let facts = html
+                .as_ref()
+                .filter(|_| scan && !matches!(item, Planned::Alias { .. }))
+                .map(|h| PageHtml {
+                    page: pipeline::shown_page(model, item),
+                    facts: crate::rules::html::scan(h),
+                });
+            (n, html, facts, diags)
+        })
+        .collect()
+}
+
+fn empty_home() -> crate::render::context::HomeCtx {
+    crate::render::context::HomeCtx {
+        berita: Vec::new(),
+        layanan: Vec::new(),
+        halaman: Vec::new(),
+    }
+}
+
+/// One page's change to the tree.
+enum Edit {
+    /// Page `i` has a new version (front matter changed).
+    Replace(usize, Box<SourcePage>),
+    /// Page `i` is gone (removed, renamed away, now a draft).
+    Remove(usize),
+    /// A page that was not in the tree (new, renamed here, no longer a draft).
+    Insert(Box<SourcePage>),
+}
+
+/// Whether walking content/ finds `rel` as a page: no hidden part, no
+/// symbolic link on the way.
+fn plain_file(content: &Path, rel: &str) -> bool {
+    let mut at = content.to_path_buf();
+    for part in rel.split('/') {
+        if part.is_empty() || part.starts_with('.') {
+            return false;
+        }
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if !m.file_type().is_symlink() => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// `http://<subdomain>.localhost:PORT`.
