@@ -51,6 +51,14 @@ pub enum RuleFinding {
     DomainMismatch { domain: String, expected: String },
     /// Two sites for one agency.
     DuplicateAgency { other: String },
+    /// A host without a valid subdomain decree (DOMAIN-003, src/decree.rs).
+    InvalidDecree {
+        /// The host (`dinkes.pangandarankab.go.id`).
+        host: String,
+        /// Why.
+        #[serde(flatten)]
+        why: crate::decree::Invalid,
+    },
     /// Hosting outside the Diskominfo data centre without the required decree/attestation.
     HostingElsewhere {
         /// The hosting provider (`penyedia`).
