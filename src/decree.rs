@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::RegencyConfig;
 use crate::content::date::PageDate;
+pub use crate::diagnostic::decree::{Invalid, RegisterFault};
 use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::profile::Profile;
 
@@ -39,40 +40,6 @@ pub struct Decree {
     /// The last day it is in force, when it has one.
     #[serde(default)]
     pub until: Option<PageDate>,
-}
-
-/// What is wrong with the register in laman.toml.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum RegisterFault {
-    /// `number` or `issuer` is blank or a scaffold placeholder (`ISI: …`).
-    Blank {
-        /// The key.
-        field: String,
-    },
-    /// `date`/`until` carries a time of day: a decree is dated by the day.
-    NotADay {
-        /// The key.
-        field: String,
-    },
-    /// `subdomains` is empty.
-    NoSubdomains,
-    /// A label in `subdomains` that is no valid host label.
-    BadLabel {
-        /// The label as written.
-        label: String,
-    },
-    /// Two decrees with one number.
-    Duplicate,
-    /// `until` lies before `date`.
-    EndsBeforeStart,
-    /// A host refers to a number the register does not hold.
-    Unknown,
-    /// A host refers to a decree that does not list it.
-    NotForHost {
-        /// The host label.
-        label: String,
-    },
 }
 
 /// Whether `s` is blank or a scaffold placeholder.
@@ -207,57 +174,6 @@ pub fn find<'a>(cfg: &'a RegencyConfig, number: &str) -> Option<&'a Decree> {
     cfg.decrees
         .iter()
         .find(|d| d.number.trim() == number.trim())
-}
-
-/// Why a host has no valid decree (a finding of DOMAIN-003). Dates are ISO days.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "reason", rename_all = "kebab-case")]
-pub enum Invalid {
-    /// The host refers to no decree and the register lists none for it.
-    Missing,
-    /// The reference is blank or a placeholder.
-    Placeholder {
-        /// As written.
-        value: String,
-    },
-    /// The number is not in the register.
-    Unknown {
-        /// As written.
-        number: String,
-    },
-    /// The decree does not set this subdomain.
-    NotForHost {
-        /// The decree.
-        number: String,
-    },
-    /// The decree is dated after today.
-    Future {
-        /// The decree.
-        number: String,
-        /// Its date.
-        date: String,
-    },
-    /// The decree ended before today.
-    Expired {
-        /// The decree.
-        number: String,
-        /// Its last day.
-        until: String,
-    },
-    /// The decree is not by the Kepala Dinas the profile's regulation names.
-    Issuer {
-        /// The decree.
-        number: String,
-        /// Who set it.
-        issuer: String,
-    },
-    /// The site's `tanggal` is not the register's date.
-    DateDiffers {
-        /// The decree.
-        number: String,
-        /// The register's date.
-        date: String,
-    },
 }
 
 /// Whether `profile`'s regulation requires the decree to be by the Kepala

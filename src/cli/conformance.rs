@@ -54,6 +54,10 @@ pub struct ConformanceArgs {
     /// Connect to HOST at IP instead of its DNS address (DNS is still checked); repeatable.
     #[arg(long = "connect", value_name = "HOST=IP")]
     connect: Vec<String>,
+    /// Read the regency's zone by zone transfer (AXFR) from this
+    /// authoritative server and compare it with the register (REG002, REG003).
+    #[arg(long, value_name = "IP:PORT")]
+    zone_from: Option<SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,7 +95,7 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
     let reg = laman::registry::discover(dir, &cfg, &[])?;
     let mut o = ConformanceOptions::new(&cfg.region.domain, chrono::Utc::now());
     o.profile = cfg.region.profile;
-    o.targets = conformance::targets(&cfg, &reg);
+    o.targets = conformance::targets(&cfg, &reg, o.now);
     if !a.only.is_empty() {
         let want = |h: &str| {
             a.only.iter().any(|x| {
@@ -127,6 +131,11 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
     if let Some(m) = &a.manifest {
         let bytes = std::fs::read(m).with_context(|| m.display().to_string())?;
         o.manifest = Some(serde_json::from_slice(&bytes).with_context(|| m.display().to_string())?);
+    }
+    if let Some(server) = a.zone_from {
+        // A failed transfer is data (REG002/REG003 inconclusive), not an error.
+        let names = conformance::register::transfer(server, &o.domain, o.timeout);
+        o.zone = Some((server, names));
     }
     Ok((o, resolver(a.resolver)?))
 }
@@ -219,7 +228,7 @@ pub fn dns(c: DnsCommand, dir: &Path) -> Result<ExitCode, Stop> {
         DnsCommand::Zone => {
             let cfg = laman::config::load(dir)?;
             let reg = laman::registry::discover(dir, &cfg, &[])?;
-            let targets = conformance::targets(&cfg, &reg);
+            let targets = conformance::targets(&cfg, &reg, chrono::Utc::now());
             let expected = conformance::expected(&cfg.hosting);
             out::stdout(&conformance::zone::render(
                 &cfg.region.domain,

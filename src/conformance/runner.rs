@@ -103,6 +103,12 @@ pub async fn run_with<N: Net>(
         .flat_map(futures_util::stream::iter)
         .collect()
         .await;
+    let (domain, now, profile) = (ctx.opts.domain.as_str(), ctx.opts.now, ctx.opts.profile);
+    findings.extend(super::register::decrees(&targets, profile, now));
+    if let Some((server, names)) = &ctx.opts.zone {
+        let at = (domain, profile);
+        findings.extend(super::register::zone(names, *server, &targets, at, now));
+    }
     findings.sort_by(|a, b| (a.host(), a.check).cmp(&(b.host(), b.check)));
     let profile = ctx.opts.profile;
     let mut cited: std::collections::BTreeMap<Check, Arc<[crate::diagnostic::Citation]>> =

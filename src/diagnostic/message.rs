@@ -87,7 +87,7 @@ pub enum Message {
         /// The decree number as written.
         number: String,
         /// What is wrong.
-        fault: crate::decree::RegisterFault,
+        fault: super::decree::RegisterFault,
     },
     /// `jenis = "…"` names no page kind.
     #[serde(rename = "unknown-jenis")]

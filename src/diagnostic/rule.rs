@@ -57,7 +57,7 @@ pub enum RuleFinding {
         host: String,
         /// Why.
         #[serde(flatten)]
-        why: crate::decree::Invalid,
+        why: super::decree::Invalid,
     },
     /// Hosting outside the Diskominfo data centre without the required decree/attestation.
     HostingElsewhere {

@@ -1011,18 +1011,6 @@ fn placeholder_hint(file: FileKind, value: bool, text: &str, lang: Lang) -> Stri
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn type_words_are_translated_for_editors() {
-        assert_eq!(type_word("a string", Lang::Id), "teks");
-        assert_eq!(type_word("integer `12`", Lang::Id), "bilangan bulat `12`");
-        assert_eq!(type_word("a sequence", Lang::En), "a sequence");
-    }
-}
-
 /// The words of a fault in the subdomain decree register.
 fn register_fault(number: &str, fault: &crate::decree::RegisterFault, lang: Lang) -> String {
     use crate::decree::RegisterFault::*;
@@ -1073,5 +1061,17 @@ fn register_fault(number: &str, fault: &crate::decree::RegisterFault, lang: Lang
         (NotForHost { label }, Lang::En) => {
             format!("decree `{number}` does not set the subdomain `{label}`")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_words_are_translated_for_editors() {
+        assert_eq!(type_word("a string", Lang::Id), "teks");
+        assert_eq!(type_word("integer `12`", Lang::Id), "bilangan bulat `12`");
+        assert_eq!(type_word("a sequence", Lang::En), "a sequence");
     }
 }
