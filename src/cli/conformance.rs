@@ -58,6 +58,10 @@ pub struct ConformanceArgs {
     /// authoritative server and compare it with the register (REG002, REG003).
     #[arg(long, value_name = "IP:PORT")]
     zone_from: Option<SocketAddr>,
+    /// A Certificate Transparency export (the JSON array crt.sh exports):
+    /// names in it that are not registered are findings (REG002).
+    #[arg(long, value_name = "FILE")]
+    ct: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +140,13 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
         // A failed transfer is data (REG002/REG003 inconclusive), not an error.
         let names = conformance::register::transfer(server, &o.domain, o.timeout);
         o.zone = Some((server, names));
+    }
+    if let Some(file) = &a.ct {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(file).with_context(|| shown.clone())?;
+        let names = conformance::register::ct_names(&text)
+            .map_err(|e| anyhow!("--ct {shown}: not a Certificate Transparency export (JSON array of entries with name_value): {e}"))?;
+        o.ct = Some((shown, names));
     }
     Ok((o, resolver(a.resolver)?))
 }

@@ -331,6 +331,8 @@ pub struct ConformanceOptions {
         std::net::SocketAddr,
         Result<std::collections::BTreeSet<String>, String>,
     )>,
+    /// `--ct FILE`: the file as shown and the names of its certificates (REG002).
+    pub ct: Option<(String, std::collections::BTreeSet<String>)>,
 }
 
 impl ConformanceOptions {
@@ -352,6 +354,7 @@ impl ConformanceOptions {
             now,
             profile: crate::profile::Profile::Nasional,
             zone: None,
+            ct: None,
         }
     }
 }

@@ -5,6 +5,8 @@
 //! (AXFR over TCP, RFC 5936) gives REG002, a name in the zone that is not
 //! registered, and REG003, a registered name the zone does not hold. A
 //! transfer that fails makes REG002/REG003 `inconclusive`, never `fail`.
+//! With `--ct FILE` (a Certificate Transparency export), names seen in
+//! certificates count for REG002 too.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -123,61 +125,128 @@ pub fn decrees(targets: &[Target], profile: Profile, now: DateTime<Utc>) -> Vec<
         .collect()
 }
 
-/// REG002/REG003 from the zone's names (`Err`: the transfer failed).
-pub fn zone(
-    zone: &Result<BTreeSet<String>, String>,
-    server: SocketAddr,
+/// The subdomains (one label below the apex) among `names` that no
+/// target registers. A name under a registered host (`_acme-challenge.dinkes…`,
+/// `x.dinkes…`) belongs to that host; `_…` and `*` labels are no subdomain.
+fn unregistered(names: &BTreeSet<String>, targets: &[Target], domain: &str) -> BTreeSet<String> {
+    let registered: BTreeSet<&str> = targets.iter().map(|t| t.host.as_str()).collect();
+    let suffix = format!(".{domain}");
+    names
+        .iter()
+        .filter_map(|n| n.strip_suffix(&suffix))
+        .filter_map(|labels| labels.rsplit('.').next())
+        .filter(|l| !l.starts_with('_') && *l != "*")
+        .map(|l| format!("{l}{suffix}"))
+        .filter(|h| !registered.contains(h.as_str()))
+        .collect()
+}
+
+/// The names a Certificate Transparency export holds (`--ct FILE`): the
+/// JSON array crt.sh and similar services export, each entry's
+/// `common_name` and `name_value` (names separated by new lines); a
+/// wildcard `*.x` counts as `x`. `Err`: not such an export, with the
+/// parser's line and column.
+pub fn ct_names(text: &str) -> Result<BTreeSet<String>, String> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(default)]
+        common_name: Option<String>,
+        #[serde(default)]
+        name_value: Option<String>,
+    }
+    let entries: Vec<Entry> = serde_json::from_str(text)
+        .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    Ok(entries
+        .iter()
+        .flat_map(|e| {
+            e.common_name
+                .iter()
+                .chain(&e.name_value)
+                .flat_map(|v| v.lines())
+                .map(|n| {
+                    n.trim()
+                        .trim_start_matches("*.")
+                        .trim_end_matches('.')
+                        .to_ascii_lowercase()
+                })
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect())
+}
+
+/// Where names were seen: the zone (`--zone-from`) and a CT export (`--ct`).
+#[derive(Debug, Clone, Copy)]
+pub struct Sightings<'a> {
+    /// The authoritative server and what its zone transfer gave.
+    pub zone: Option<(SocketAddr, &'a Result<BTreeSet<String>, String>)>,
+    /// The CT export's file name and its names.
+    pub ct: Option<(&'a str, &'a BTreeSet<String>)>,
+}
+
+/// REG002 (a subdomain seen in the zone or in CT that is not registered,
+/// with where it was seen) and REG003 (a registered host the zone lacks).
+/// A failed zone transfer makes both inconclusive on the apex.
+pub fn sightings(
+    seen: Sightings<'_>,
     targets: &[Target],
     (domain, profile): (&str, Profile),
     now: DateTime<Utc>,
 ) -> Vec<Observation> {
-    let seen_in = format!("AXFR {server}");
-    let names = match zone {
-        Ok(n) => n,
-        Err(e) => {
-            let text = Bilingual::new(
-                format!("transfer zona dari {server} gagal: {e}"),
-                format!("zone transfer from {server} failed: {e}"),
-            );
-            return [Check::REG002, Check::REG003]
-                .into_iter()
-                .map(|c| {
+    let mut out = Vec::new();
+    let mut sources: Vec<(String, &BTreeSet<String>)> = Vec::new();
+    let mut zone_names = None;
+    if let Some((server, result)) = seen.zone {
+        let source = format!("AXFR {server}");
+        match result {
+            Ok(names) => {
+                sources.push((source, names));
+                zone_names = Some(names);
+            }
+            Err(e) => {
+                let text = Bilingual::new(
+                    format!("transfer zona dari {server} gagal: {e}"),
+                    format!("zone transfer from {server} failed: {e}"),
+                );
+                for c in [Check::REG002, Check::REG003] {
                     let ev = Evidence::Zone {
-                        source: seen_in.clone(),
+                        source: source.clone(),
                         names: Vec::new(),
                         error: Some(e.clone()),
                     };
-                    Observation::new(domain, c, Status::Inconclusive, ev, now, text.clone())
-                })
-                .collect();
+                    out.push(Observation::new(
+                        domain,
+                        c,
+                        Status::Inconclusive,
+                        ev,
+                        now,
+                        text.clone(),
+                    ));
+                }
+            }
         }
-    };
-    let registered: BTreeSet<&str> = targets.iter().map(|t| t.host.as_str()).collect();
-    let suffix = format!(".{domain}");
-    // A name under a registered host (`_acme-challenge.dinkes…`, `x.dinkes…`)
-    // belongs to that host; only the label right below the apex is a subdomain.
-    let unregistered: Vec<String> = names
-        .iter()
-        .filter_map(|n| n.strip_suffix(&suffix).map(|l| (n, l)))
-        .filter_map(|(_, labels)| labels.rsplit('.').next())
-        .filter(|l| !l.starts_with('_') && *l != "*")
-        .map(|l| format!("{l}{suffix}"))
-        .filter(|h| !registered.contains(h.as_str()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut out = Vec::new();
-    for host in &unregistered {
+    }
+    if let Some((file, names)) = seen.ct {
+        sources.push((format!("CT {file}"), names));
+    }
+    let mut found: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (source, names) in &sources {
+        for host in unregistered(names, targets, domain) {
+            found.entry(host).or_default().push(source.clone());
+        }
+    }
+    for (host, where_) in &found {
+        let w = where_.join(", ");
         let text = Bilingual::new(
             format!(
-                "{host} ada di zona DNS ({seen_in}) tetapi tidak terdaftar di laman.toml/sites dan tidak punya SK"
+                "{host} terlihat di {w} tetapi tidak terdaftar di laman.toml/sites dan tidak punya SK"
             ),
             format!(
-                "{host} is in the DNS zone ({seen_in}) but not registered in laman.toml/sites and has no decree"
+                "{host} is seen in {w} but not registered in laman.toml/sites and has no decree"
             ),
         );
         let ev = Evidence::Zone {
-            source: seen_in.clone(),
+            source: w.clone(),
             names: vec![host.clone()],
             error: None,
         };
@@ -186,15 +255,16 @@ pub fn zone(
                 .with_risk(risk(profile)),
         );
     }
-    if unregistered.is_empty() {
+    if found.is_empty() && !sources.is_empty() {
+        let w: Vec<&str> = sources.iter().map(|(s, _)| s.as_str()).collect();
         let ev = Evidence::Zone {
-            source: seen_in.clone(),
+            source: w.join(", "),
             names: Vec::new(),
             error: None,
         };
         let text = Bilingual::new(
-            "setiap nama di zona terdaftar",
-            "every name in the zone is registered",
+            "setiap subdomain yang terlihat terdaftar",
+            "every subdomain seen is registered",
         );
         out.push(Observation::new(
             domain,
@@ -205,18 +275,22 @@ pub fn zone(
             text,
         ));
     }
+    let Some(names) = zone_names else {
+        return out;
+    };
+    let source = sources[0].0.clone();
     for t in targets {
         let there = names.contains(&t.host);
         let text = if there {
             Bilingual::new("ada di zona DNS", "in the DNS zone")
         } else {
             Bilingual::new(
-                format!("terdaftar tetapi tidak ada di zona DNS ({seen_in})"),
-                format!("registered but not in the DNS zone ({seen_in})"),
+                format!("terdaftar tetapi tidak ada di zona DNS ({source})"),
+                format!("registered but not in the DNS zone ({source})"),
             )
         };
         let ev = Evidence::Zone {
-            source: seen_in.clone(),
+            source: source.clone(),
             names: vec![t.host.clone()],
             error: None,
         };

@@ -65,6 +65,15 @@ pub enum RuleFinding {
         #[serde(rename = "penyedia")]
         provider: String,
     },
+    /// Hosting outside the Pusat Data excused by a decree or attestation
+    /// the profile's regulation does not recognise (DOMAIN-006).
+    HostingExceptionNotInRegulation {
+        /// The hosting provider (`penyedia`).
+        #[serde(rename = "penyedia")]
+        provider: String,
+        /// The key written (`mandiri_tik_sk`, `atestasi_iso27001`).
+        field: String,
+    },
     /// An image without alt text (or alt = file name).
     ImageWithoutAlt { src: String },
     /// Heading levels skip (h2 → h4).

@@ -227,18 +227,36 @@ fn operations(
                 field: "[hosting].penyedia".into(),
             },
         ),
-        Some(h)
-            if h.penyedia.to_lowercase() != "diskominfo"
-                && !filled(&h.mandiri_tik_sk)
-                && !filled(&h.atestasi_iso27001) =>
-        {
-            found.push(
-                "DOMAIN-006",
-                toml.at("penyedia"),
-                F::HostingElsewhere {
-                    provider: h.penyedia.clone(),
-                },
-            )
+        Some(h) if h.penyedia.to_lowercase() != "diskominfo" => {
+            // Only the exception the profile's regulation knows lets a site
+            // live outside the Pusat Data (legal-audit.md §2 item 8).
+            let (tik, iso) = hosting_exceptions(engine.profile());
+            let excused =
+                (tik && filled(&h.mandiri_tik_sk)) || (iso && filled(&h.atestasi_iso27001));
+            if !excused {
+                let foreign = [
+                    (!tik && filled(&h.mandiri_tik_sk), "mandiri_tik_sk"),
+                    (!iso && filled(&h.atestasi_iso27001), "atestasi_iso27001"),
+                ]
+                .into_iter()
+                .find_map(|(bad, key)| bad.then_some(key));
+                let (at, finding) = match foreign {
+                    Some(key) => (
+                        toml.at(key),
+                        F::HostingExceptionNotInRegulation {
+                            provider: h.penyedia.clone(),
+                            field: key.to_string(),
+                        },
+                    ),
+                    None => (
+                        toml.at("penyedia"),
+                        F::HostingElsewhere {
+                            provider: h.penyedia.clone(),
+                        },
+                    ),
+                };
+                found.push("DOMAIN-006", at, finding);
+            }
         }
         _ => {}
     }
@@ -515,6 +533,21 @@ impl OrFile for Location {
         } else {
             Location::file(shown)
         }
+    }
+}
+
+/// Which exceptions to hosting in the Pusat Data a profile's regulation
+/// knows: (Mandiri TIK with the Dinas' approval — Purwakarta Perda 2/2022
+/// Pasal 20 ayat (2)-(5); a third party with ISO 27001 — Cianjur Perbup
+/// 25/2018 Pasal 16 ayat (7)). Pangandaran and Bogor 6(2)-(3) and Lima
+/// Puluh Kota 14(6) know none; `nasional` has no regional law to narrow it.
+fn hosting_exceptions(profile: crate::profile::Profile) -> (bool, bool) {
+    use crate::profile::Profile::*;
+    match profile {
+        Purwakarta => (true, false),
+        Cianjur => (false, true),
+        Pangandaran | Bogor | Limapuluhkota => (false, false),
+        Nasional => (true, true),
     }
 }
 

@@ -105,6 +105,12 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
                 "hosted at `{provider}`, not the Diskominfo data centre, without decree or attestation"
             )
         }
+        (HostingExceptionNotInRegulation { provider, field }, Id) => format!(
+            "hosting di `{provider}`, bukan Pusat Data Diskominfo: `{field}` bukan pengecualian yang dikenal peraturan daerah ini"
+        ),
+        (HostingExceptionNotInRegulation { provider, field }, En) => format!(
+            "hosted at `{provider}`, not the Diskominfo data centre: `{field}` is no exception this regency's regulation knows"
+        ),
         (ImageWithoutAlt { src }, Id) => {
             format!("gambar `{src}` tidak memiliki teks alternatif yang bermakna")
         }

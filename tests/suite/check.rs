@@ -992,6 +992,46 @@ fn a_placeholder_in_the_register_is_an_error_at_its_line() {
 }
 
 #[test]
+fn hosting_outside_the_pusat_data_is_excused_only_by_the_exception_the_profile_knows() {
+    // (profile, domain, finding with mandiri_tik_sk, finding with atestasi_iso27001)
+    for (profile, domain, tik, iso) in [
+        ("purwakarta", "purwakartakab.go.id", false, true),
+        ("cianjur", "cianjurkab.go.id", true, false),
+        ("pangandaran", "pangandarankab.go.id", true, true),
+        ("bogor", "bogorkab.go.id", true, true),
+        ("limapuluhkota", "limapuluhkotakab.go.id", true, true),
+    ] {
+        for (key, fails) in [("mandiri_tik_sk", tik), ("atestasi_iso27001", iso)] {
+            let p = dinkes();
+            with_profile(&p, profile, domain);
+            p.edit(
+                "sites/dinkes/site.toml",
+                "[hosting]\npenyedia = \"diskominfo\"\n",
+                &format!("[hosting]\npenyedia = \"netlify\"\n{key} = \"500/9/Kep/2025\"\n"),
+            );
+            let r = p.check();
+            let d = of_rule(&r, "DOMAIN-006");
+            assert_eq!(d.len(), usize::from(fails), "{profile} {key}");
+            if fails {
+                let (line, col) = line_col(&p, "sites/dinkes/site.toml", key);
+                assert_eq!(
+                    (d[0].location.line, d[0].location.column),
+                    (Some(line), Some(col)),
+                    "{profile} {key}"
+                );
+                assert!(
+                    human(d[0], Lang::Id).contains(&format!(
+                        "`{key}` bukan pengecualian yang dikenal peraturan daerah ini"
+                    )),
+                    "{}",
+                    human(d[0], Lang::Id)
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn purwakarta_makes_backups_an_error() {
     let p = dinkes();
     with_profile(&p, "purwakarta", "purwakartakab.go.id");

@@ -637,10 +637,21 @@ fn the_decree_register_is_compared_with_the_zone_read_by_axfr() {
     let dir = project.path("net");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let named = named::Named::start(&dir, &[(domain, zone)]);
+    // A CT export as crt.sh writes it: a wildcard for a host nobody
+    // registered (`rahasia`, not in the zone either), and `liar` again.
+    project.write(
+        "ct.json",
+        format!(
+            "[{{\"issuer_name\":\"C=US, O=Let's Encrypt, CN=R11\",\"common_name\":\"*.rahasia.{domain}\",\"name_value\":\"*.rahasia.{domain}\\nrahasia.{domain}\",\"id\":1}},\n {{\"common_name\":\"liar.{domain}\",\"name_value\":\"liar.{domain}\",\"id\":2}},\n {{\"common_name\":\"lpse.{domain}\",\"name_value\":\"lpse.{domain}\",\"id\":3}}]\n"
+        ),
+    );
+    let ct = project.path("ct.json").display().to_string();
     let run = |zone_from: &str, out: &str| {
         let out = project.path(out);
         let r = project.cli(&[
             "conformance",
+            "--ct",
+            &ct,
             "--resolver",
             &format!("127.0.0.1:{}", named.port),
             "--https-port",
@@ -697,8 +708,18 @@ fn the_decree_register_is_compared_with_the_zone_read_by_axfr() {
         .collect();
     assert_eq!(
         reg002_fails,
-        vec![h("liar").as_str()],
-        "www, the apex and _acme-challenge.lpse are not unregistered subdomains"
+        vec![h("liar").as_str(), h("rahasia").as_str()],
+        "www, the apex, ns1 and _acme-challenge.lpse are not unregistered subdomains"
+    );
+    let liar_seen = liar.evidence["source"].as_str().unwrap_or_default();
+    assert!(liar_seen.contains(", CT "), "seen in both: {liar_seen}");
+    let rahasia = get(&f, &h("rahasia"), Check::REG002);
+    assert!(
+        rahasia.evidence["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("CT ") && s.ends_with("ct.json")),
+        "{}",
+        rahasia.evidence
     );
     assert_eq!(get(&f, &h("jdih"), Check::REG003).status, Status::Fail);
     assert_eq!(get(&f, &h("lpse"), Check::REG003).status, Status::Pass);
@@ -715,6 +736,19 @@ fn the_decree_register_is_compared_with_the_zone_read_by_axfr() {
     }
     assert!(
         !f.iter()
-            .any(|x| matches!(x.check, Check::REG002 | Check::REG003) && x.status == Status::Fail)
+            .any(|x| x.check == Check::REG003 && x.status == Status::Fail),
+        "a failed transfer proves no name missing"
+    );
+    // The CT export still speaks when the zone cannot.
+    assert_eq!(get(&f, &h("rahasia"), Check::REG002).status, Status::Fail);
+    // A file that is no CT export is a clear error, with where it breaks.
+    project.write("ct.json", "[{\"name_value\": 3}]");
+    let r = project.cli(&["conformance", "--ct", &ct, "--zone-from", "127.0.0.1:9"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not a Certificate Transparency export")
+            && r.stderr.contains("line 1, column"),
+        "{}",
+        r.stderr
     );
 }
