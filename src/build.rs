@@ -197,7 +197,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             &config.source,
             crate::diagnostic::FileKind::Regency,
         ));
-        global.extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>()));
+        global.extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>(), today));
     }
     let theme = Theme::load(&opts.root).map_err(|d| global.push(d)).ok();
     let previous = output::read_manifest(&opts.out);

@@ -35,6 +35,9 @@ pub struct RegencyConfig {
     /// Registered subdomains that are not generated sites (lpse, jdih …).
     #[serde(default, rename = "subdomain")]
     pub subdomains: Vec<SubdomainEntry>,
+    /// `[[decree]]`: the register of decrees that set subdomains (src/decree.rs).
+    #[serde(default, rename = "decree")]
+    pub decrees: Vec<crate::decree::Decree>,
     /// Content-rule settings: severity overrides with their citation.
     #[serde(default)]
     pub rules: RulesSettings,
@@ -305,6 +308,9 @@ pub struct SubdomainEntry {
     /// Who runs it / what it is for.
     #[serde(default)]
     pub description: Option<String>,
+    /// Number of the decree of the register that sets it (`[[decree]] number`).
+    #[serde(default)]
+    pub decree: Option<String>,
 }
 
 fn default_host_kind() -> HostKind {
@@ -336,6 +342,7 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
     if let Some(p) = &cfg.publish {
         crate::publish::settings::validate(p, text, path)?;
     }
+    crate::decree::validate(&cfg, text, path)?;
     cfg.source = text.to_string();
     Ok(cfg)
 }

@@ -16,6 +16,7 @@ pub mod build;
 pub mod config;
 pub mod conformance;
 pub mod content;
+pub mod decree;
 pub mod diagnostic;
 pub mod error;
 pub mod host;

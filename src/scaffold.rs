@@ -94,10 +94,20 @@ keep = 5
 # severity = "error"
 # reason = "Surat Edaran Bupati Nomor …"
 
+# Daftar SK penetapan subdomain (docs/decree.md): setiap situs menunjuk
+# nomornya di site.toml [penetapan_subdomain] nomor_sk.
+# [[decree]]
+# number = "500/112/Kep/Diskominfo/2026"
+# date = 2026-03-12
+# issuer = "Kepala Dinas Komunikasi dan Informatika"
+# subdomains = ["dinkes", "lpse"]
+# until = 2031-03-12          # bila SK punya masa berlaku
+
 # Subdomain terdaftar yang bukan situs Perangkat Daerah (aplikasi, layanan):
 # [[subdomain]]
 # name = "lpse"
 # jenis = "aplikasi"
+# decree = "500/112/Kep/Diskominfo/2026"
 "#,
         region = i.region_name,
         regulation = i.regulation,

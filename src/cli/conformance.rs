@@ -54,6 +54,14 @@ pub struct ConformanceArgs {
     /// Connect to HOST at IP instead of its DNS address (DNS is still checked); repeatable.
     #[arg(long = "connect", value_name = "HOST=IP")]
     connect: Vec<String>,
+    /// Read the regency's zone by zone transfer (AXFR) from this
+    /// authoritative server and compare it with the register (REG002, REG003).
+    #[arg(long, value_name = "IP:PORT")]
+    zone_from: Option<SocketAddr>,
+    /// A Certificate Transparency export (the JSON array crt.sh exports):
+    /// names in it that are not registered are findings (REG002).
+    #[arg(long, value_name = "FILE")]
+    ct: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,7 +99,7 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
     let reg = laman::registry::discover(dir, &cfg, &[])?;
     let mut o = ConformanceOptions::new(&cfg.region.domain, chrono::Utc::now());
     o.profile = cfg.region.profile;
-    o.targets = conformance::targets(&cfg, &reg);
+    o.targets = conformance::targets(&cfg, &reg, o.now);
     if !a.only.is_empty() {
         let want = |h: &str| {
             a.only.iter().any(|x| {
@@ -127,6 +135,18 @@ fn options(a: &ConformanceArgs, dir: &Path) -> anyhow::Result<(ConformanceOption
     if let Some(m) = &a.manifest {
         let bytes = std::fs::read(m).with_context(|| m.display().to_string())?;
         o.manifest = Some(serde_json::from_slice(&bytes).with_context(|| m.display().to_string())?);
+    }
+    if let Some(server) = a.zone_from {
+        // A failed transfer is data (REG002/REG003 inconclusive), not an error.
+        let names = conformance::register::transfer(server, &o.domain, o.timeout);
+        o.zone = Some((server, names));
+    }
+    if let Some(file) = &a.ct {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(file).with_context(|| shown.clone())?;
+        let names = conformance::register::ct_names(&text)
+            .map_err(|e| anyhow!("--ct {shown}: not a Certificate Transparency export (JSON array of entries with name_value): {e}"))?;
+        o.ct = Some((shown, names));
     }
     Ok((o, resolver(a.resolver)?))
 }
@@ -215,7 +235,7 @@ pub fn dns(c: DnsCommand, dir: &Path) -> Result<ExitCode, Stop> {
         DnsCommand::Zone => {
             let cfg = laman::config::load(dir)?;
             let reg = laman::registry::discover(dir, &cfg, &[])?;
-            let targets = conformance::targets(&cfg, &reg);
+            let targets = conformance::targets(&cfg, &reg, chrono::Utc::now());
             let expected = conformance::expected(&cfg.hosting);
             out::stdout(&conformance::zone::render(
                 &cfg.region.domain,

@@ -23,6 +23,8 @@ enum Duty {
     Headers,
     /// owners.json: each agency's own list (periodic reporting).
     Reporting,
+    /// REG001-003: every subdomain set by a decree (the register).
+    Decree,
     /// Nothing in the audit's table.
     Unmapped,
 }
@@ -35,6 +37,7 @@ fn duty(check: Check) -> Duty {
         | TLS011 => Duty::Transport,
         CNT001 | CNT003 | CNT004 | CNT005 => Duty::Integrity,
         HTTP005 | HTTP007 => Duty::Headers,
+        REG001 | REG002 | REG003 => Duty::Decree,
         _ => Duty::Unmapped,
     }
 }
@@ -43,7 +46,7 @@ fn duty(check: Check) -> Duty {
 /// natures of §2 (https is implied by the written address in PND 11 and
 /// BGR 10; PND/BGR 6(4) is Diskominfo's responsibility; PWK 20 is "dapat").
 fn articles(profile: Profile, duty: Duty) -> &'static [(&'static str, Option<Nature>)] {
-    use Duty::{Headers, Hosting, Integrity, Reporting, Transport};
+    use Duty::{Decree, Headers, Hosting, Integrity, Reporting, Transport};
     use Profile::*;
     const IMPLIED: Option<Nature> = Some(Nature::Implied);
     const DINAS: Option<Nature> = Some(Nature::DinasDuty);
@@ -56,6 +59,9 @@ fn articles(profile: Profile, duty: Duty) -> &'static [(&'static str, Option<Nat
         (Pangandaran, Transport) => &[("11 ayat (2)-(3)", IMPLIED)],
         (Pangandaran, Headers) => &[("6 ayat (4)", DINAS)],
         (Pangandaran, Reporting) => &[("29 ayat (1)-(3)", None)],
+        (Pangandaran, Decree) => &[("11 ayat (4)", None)],
+        (Bogor, Decree) => &[("10 ayat (4)", None)],
+        (Limapuluhkota, Decree) => &[("13 ayat (6)", Some(Nature::Analogy))],
         (Purwakarta, Hosting) => &[("21 ayat (1)", None), ("20 ayat (1)-(5)", INDIRECT)],
         (Purwakarta, Transport) => &[("4 ayat (8); 11", None)],
         (Purwakarta, Integrity) => &[("9 ayat (2); 10 ayat (3)", None)],

@@ -123,6 +123,15 @@ checks! {
     CNT005 => Critical, "Konten sama dengan rilis terbitan",
         "Berkas yang disajikan berbeda dari yang diterbitkan (hash SHA-256 berbeda): kemungkinan deface atau perubahan di luar prosedur.",
         "Bandingkan dengan rilis di public/, pulihkan dengan `laman publish`, dan selidiki perubahan.";
+    REG001 => High, "Subdomain ditetapkan dengan SK",
+        "Subdomain terdaftar tidak punya SK penetapan yang berlaku dalam daftar [[decree]] laman.toml (docs/decree.md).",
+        "Catat SK penetapan subdomain di laman.toml [[decree]] dan rujuk nomornya dari site.toml atau [[subdomain]].";
+    REG002 => High, "Setiap nama di zona DNS terdaftar",
+        "Zona DNS memuat subdomain yang tidak terdaftar di laman.toml/sites dan tidak punya SK penetapan: situs di luar pengawasan Diskominfo.",
+        "Daftarkan subdomain itu ([[subdomain]] dan SK di [[decree]]) atau hapus rekamannya dari zona DNS.";
+    REG003 => Medium, "Nama terdaftar ada di zona DNS",
+        "Subdomain terdaftar tidak ada di zona DNS: warga tidak dapat membukanya.",
+        "Tambahkan rekamannya ke zona DNS (lihat `laman dns zone`) atau hapus pendaftarannya.";
 }
 
 impl Check {

@@ -26,6 +26,22 @@ pub enum Evidence {
         /// Addresses laman.toml expects.
         expected: Vec<IpAddr>,
     },
+    /// REG001: why the host has no valid decree (absent: it has one).
+    Decree {
+        /// Why not.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        decree: Option<crate::decree::Invalid>,
+    },
+    /// REG002/REG003: where the names were seen and which.
+    Zone {
+        /// `AXFR 192.0.2.53:53`.
+        source: String,
+        /// The names concerned.
+        names: Vec<String>,
+        /// Why the transfer failed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
     /// DNS002: the AAAA addresses, and what HTTPS answered on the first.
     Ipv6 {
         /// AAAA addresses (empty: none).

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod http;
 pub mod net;
 pub mod ocsp;
+pub mod register;
 pub mod report;
 pub mod runner;
 pub mod tls;
@@ -275,6 +276,9 @@ pub struct Target {
     pub name: Option<String>,
     /// Who maintains it (site.toml `[pengelola] email`, else the agency email).
     pub contact: Option<String>,
+    /// Its subdomain decree judged against the register (REG001); `None`
+    /// for the apex and www, which no decree sets.
+    pub decree: Option<Result<(), crate::decree::Invalid>>,
 }
 
 impl Target {
@@ -319,6 +323,14 @@ pub struct ConformanceOptions {
     pub now: DateTime<Utc>,
     /// The regency profile whose regulation the findings cite.
     pub profile: crate::profile::Profile,
+    /// `--zone-from`: the authoritative server and what its zone transfer
+    /// gave (REG002/REG003; `Err`: the transfer failed).
+    pub zone: Option<(
+        std::net::SocketAddr,
+        Result<std::collections::BTreeSet<String>, String>,
+    )>,
+    /// `--ct FILE`: the file as shown and the names of its certificates (REG002).
+    pub ct: Option<(String, std::collections::BTreeSet<String>)>,
 }
 
 impl ConformanceOptions {
@@ -339,6 +351,8 @@ impl ConformanceOptions {
             previous_fails: Default::default(),
             now,
             profile: crate::profile::Profile::Nasional,
+            zone: None,
+            ct: None,
         }
     }
 }
@@ -397,8 +411,13 @@ pub enum ConformanceError {
     },
 }
 
-/// Every registered host: each site, each `[[subdomain]]`, the apex and www.
-pub fn targets(cfg: &crate::config::RegencyConfig, reg: &crate::registry::Registry) -> Vec<Target> {
+/// Every registered host: each site, each `[[subdomain]]`, the apex and
+/// www; each subdomain with its decree judged on `now`'s day in the regency.
+pub fn targets(
+    cfg: &crate::config::RegencyConfig,
+    reg: &crate::registry::Registry,
+    now: DateTime<Utc>,
+) -> Vec<Target> {
     let domain = cfg.region.domain.trim_end_matches('.').to_ascii_lowercase();
     let mut out: Vec<Target> = Vec::new();
     let mut push = |t: Target| {
@@ -408,9 +427,20 @@ pub fn targets(cfg: &crate::config::RegencyConfig, reg: &crate::registry::Regist
     };
     push(Target::new(&domain, "apex"));
     push(Target::new(&format!("www.{domain}"), "www"));
+    let today = now.with_timezone(&cfg.region.offset()).date_naive();
     for s in &reg.sites {
         let c = &s.config;
+        let decree = c.penetapan_subdomain.as_ref().map(|p| {
+            crate::decree::judge(
+                cfg,
+                s.subdomain.as_str(),
+                Some(&p.nomor_sk),
+                p.tanggal.map(|t| t.day),
+                today,
+            )
+        });
         push(Target {
+            decree: Some(decree.unwrap_or(Err(crate::decree::Invalid::Missing))),
             name: Some(c.nama_resmi.clone()),
             contact: c
                 .pengelola
@@ -424,6 +454,13 @@ pub fn targets(cfg: &crate::config::RegencyConfig, reg: &crate::registry::Regist
         let host = format!("{}.{domain}", e.name.to_ascii_lowercase());
         push(Target {
             name: e.description.clone(),
+            decree: Some(crate::decree::judge(
+                cfg,
+                &e.name,
+                e.decree.as_deref(),
+                None,
+                today,
+            )),
             ..Target::new(&host, &e.name)
         });
     }
@@ -582,7 +619,7 @@ mod tests {
     fn targets_are_apex_www_sites_and_subdomains_once() {
         let text = "[region]\nname = \"K\"\ndomain = \"Kab.go.id\"\nprofile = \"cianjur\"\n[hosting]\nipv4 = [\"192.0.2.1\", \"bad\"]\n[[subdomain]]\nname = \"lpse\"\n[[subdomain]]\nname = \"www\"\n";
         let cfg = crate::config::parse(text, std::path::Path::new("laman.toml")).expect("config");
-        let t = targets(&cfg, &crate::registry::Registry::default());
+        let t = targets(&cfg, &crate::registry::Registry::default(), Utc::now());
         let hosts: Vec<&str> = t.iter().map(|t| t.host.as_str()).collect();
         assert_eq!(hosts, vec!["kab.go.id", "www.kab.go.id", "lpse.kab.go.id"]);
         let e = expected(&cfg.hosting);

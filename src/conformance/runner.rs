@@ -103,6 +103,24 @@ pub async fn run_with<N: Net>(
         .flat_map(futures_util::stream::iter)
         .collect()
         .await;
+    let (domain, now, profile) = (ctx.opts.domain.as_str(), ctx.opts.now, ctx.opts.profile);
+    findings.extend(super::register::decrees(&targets, profile, now));
+    let seen = super::register::Sightings {
+        zone: ctx
+            .opts
+            .zone
+            .as_ref()
+            .map(|(server, names)| (*server, names)),
+        ct: ctx
+            .opts
+            .ct
+            .as_ref()
+            .map(|(file, names)| (file.as_str(), names)),
+    };
+    if seen.zone.is_some() || seen.ct.is_some() {
+        let at = (domain, profile);
+        findings.extend(super::register::sightings(seen, &targets, at, now));
+    }
     findings.sort_by(|a, b| (a.host(), a.check).cmp(&(b.host(), b.check)));
     let profile = ctx.opts.profile;
     let mut cited: std::collections::BTreeMap<Check, Arc<[crate::diagnostic::Citation]>> =

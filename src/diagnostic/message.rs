@@ -81,6 +81,14 @@ pub enum Message {
         value: String,
         allowed: Vec<String>,
     },
+    /// The subdomain decree register of laman.toml (`[[decree]]`) or a
+    /// reference to it is wrong.
+    DecreeRegister {
+        /// The decree number as written.
+        number: String,
+        /// What is wrong.
+        fault: super::decree::RegisterFault,
+    },
     /// `jenis = "…"` names no page kind.
     #[serde(rename = "unknown-jenis")]
     UnknownPageKind {
@@ -259,6 +267,7 @@ impl Message {
             | MissingKey { .. }
             | InvalidValue { .. }
             | UnknownProfile { .. }
+            | DecreeRegister { .. }
             | MissingSiteToml => "KONFIG-001",
             NotUtf8 | Unreadable { .. } => "SUMBER-001",
             NotUtf8FileName => "SUMBER-002",

@@ -11,6 +11,7 @@
 
 mod cause;
 mod citation;
+pub mod decree;
 mod location;
 mod message;
 mod rule;

@@ -51,11 +51,28 @@ pub enum RuleFinding {
     DomainMismatch { domain: String, expected: String },
     /// Two sites for one agency.
     DuplicateAgency { other: String },
+    /// A host without a valid subdomain decree (DOMAIN-003, src/decree.rs).
+    InvalidDecree {
+        /// The host (`dinkes.pangandarankab.go.id`).
+        host: String,
+        /// Why.
+        #[serde(flatten)]
+        why: super::decree::Invalid,
+    },
     /// Hosting outside the Diskominfo data centre without the required decree/attestation.
     HostingElsewhere {
         /// The hosting provider (`penyedia`).
         #[serde(rename = "penyedia")]
         provider: String,
+    },
+    /// Hosting outside the Pusat Data excused by a decree or attestation
+    /// the profile's regulation does not recognise (DOMAIN-006).
+    HostingExceptionNotInRegulation {
+        /// The hosting provider (`penyedia`).
+        #[serde(rename = "penyedia")]
+        provider: String,
+        /// The key written (`mandiri_tik_sk`, `atestasi_iso27001`).
+        field: String,
     },
     /// An image without alt text (or alt = file name).
     ImageWithoutAlt { src: String },

@@ -225,21 +225,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     let cfg = config::load(&opts.root)?;
     let target = resolve_target(cfg.publish.as_ref(), opts.target.as_deref(), &opts.root)?;
     // Hosting as the regulation says (#11 item 3): refused before anything runs.
-    let today = opts.now.with_timezone(&cfg.region.offset()).date_naive();
-    hosting::check(
-        cfg.region.profile,
-        target.kind(),
-        target.settings.approval.as_ref(),
-        today,
-    )
-    .map_err(|(article, why)| PublishError::HostingNotAllowed {
-        target: target.name.clone(),
-        article: article.to_string(),
-        future: match why {
-            hosting::Refusal::NoDecree => None,
-            hosting::Refusal::FutureDecree(d) => Some(d),
-        },
-    })?;
+    hosting_allowed(&cfg, &target, opts.now)?;
     // The lock is taken before the build: two publishes must not build
     // into the same public/ either. A dry run writes nothing, unlocked: it
     // renders in memory and hashes what it would write.
@@ -273,10 +259,37 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     })
 }
 
-/// Switch back without rebuilding.
+/// Whether the profile's regulation lets `target` serve the sites on the
+/// day of `now` (src/publish/hosting.rs); the refusal names the article.
+fn hosting_allowed(
+    cfg: &config::RegencyConfig,
+    target: &Target,
+    now: DateTime<Utc>,
+) -> Result<(), PublishError> {
+    let today = now.with_timezone(&cfg.region.offset()).date_naive();
+    hosting::check(
+        cfg.region.profile,
+        target.kind(),
+        target.settings.approval.as_ref(),
+        today,
+    )
+    .map_err(|(article, why)| PublishError::HostingNotAllowed {
+        target: target.name.clone(),
+        article: article.to_string(),
+        future: match why {
+            hosting::Refusal::NoDecree => None,
+            hosting::Refusal::FutureDecree(d) => Some(d),
+        },
+    })
+}
+
+/// Switch back without rebuilding. Going back to a release on a target the
+/// regulation does not allow puts the sites there as much as a publish
+/// does, so it is refused the same way (#11 item 3).
 pub fn rollback(opts: &RollbackOptions) -> Result<RollbackReport, PublishError> {
     let cfg = config::load(&opts.root)?;
     let target = resolve_target(cfg.publish.as_ref(), opts.target.as_deref(), &opts.root)?;
+    hosting_allowed(&cfg, &target, opts.now)?;
     let _lock = journal::Lock::acquire(&target.path, &opts.who, opts.now)?;
     match target.kind() {
         TargetKind::Dir => dir::rollback(&target, opts),

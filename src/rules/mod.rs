@@ -353,10 +353,11 @@ impl Engine {
         self.finish_all(found)
     }
 
-    /// Rules across sites: the regency domain, one site per agency.
-    pub fn check_regency(&self, sites: &[&Site]) -> Vec<Diagnostic> {
+    /// Rules across sites: the regency domain, the decrees of the
+    /// `[[subdomain]]` hosts on `today`, one site per agency.
+    pub fn check_regency(&self, sites: &[&Site], today: NaiveDate) -> Vec<Diagnostic> {
         let mut found = Findings::default();
-        site::regency(self, sites, &mut found);
+        site::regency(self, sites, today, &mut found);
         self.finish_all(found)
     }
 }

@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use super::{Engine, Findings, RuleOptions, SiteInput, filled, key_at};
 use crate::content::kinds::{Kind, KindData};
 use crate::diagnostic::RuleFinding as F;
@@ -182,7 +184,33 @@ fn operations(
     let c = &site.config;
     let file = Location::file(&toml.shown);
     match &c.penetapan_subdomain {
-        Some(p) if !p.nomor_sk.trim().is_empty() => {}
+        // A scaffold blank (`ISI: …`) is already an error at its line (ISIAN-001).
+        Some(p) if p.nomor_sk.trim_start().starts_with("ISI:") => {}
+        Some(p) if !p.nomor_sk.trim().is_empty() => {
+            // The reference must name a decree of the register that sets
+            // this subdomain and is in force today (src/decree.rs).
+            let judged = crate::decree::judge(
+                &engine.config,
+                site.subdomain.as_str(),
+                Some(&p.nomor_sk),
+                p.tanggal.map(|t| t.day),
+                opts.today,
+            );
+            if let Err(why) = judged {
+                let at = match why {
+                    crate::decree::Invalid::DateDiffers { .. } => toml.at("tanggal"),
+                    _ => toml.at("nomor_sk"),
+                };
+                found.push(
+                    "DOMAIN-003",
+                    at,
+                    F::InvalidDecree {
+                        host: site.fqdn.clone(),
+                        why,
+                    },
+                );
+            }
+        }
         _ => found.push(
             "DOMAIN-003",
             file.clone(),
@@ -199,18 +227,36 @@ fn operations(
                 field: "[hosting].penyedia".into(),
             },
         ),
-        Some(h)
-            if h.penyedia.to_lowercase() != "diskominfo"
-                && !filled(&h.mandiri_tik_sk)
-                && !filled(&h.atestasi_iso27001) =>
-        {
-            found.push(
-                "DOMAIN-006",
-                toml.at("penyedia"),
-                F::HostingElsewhere {
-                    provider: h.penyedia.clone(),
-                },
-            )
+        Some(h) if h.penyedia.to_lowercase() != "diskominfo" => {
+            // Only the exception the profile's regulation knows lets a site
+            // live outside the Pusat Data (legal-audit.md §2 item 8).
+            let (tik, iso) = hosting_exceptions(engine.profile());
+            let excused =
+                (tik && filled(&h.mandiri_tik_sk)) || (iso && filled(&h.atestasi_iso27001));
+            if !excused {
+                let foreign = [
+                    (!tik && filled(&h.mandiri_tik_sk), "mandiri_tik_sk"),
+                    (!iso && filled(&h.atestasi_iso27001), "atestasi_iso27001"),
+                ]
+                .into_iter()
+                .find_map(|(bad, key)| bad.then_some(key));
+                let (at, finding) = match foreign {
+                    Some(key) => (
+                        toml.at(key),
+                        F::HostingExceptionNotInRegulation {
+                            provider: h.penyedia.clone(),
+                            field: key.to_string(),
+                        },
+                    ),
+                    None => (
+                        toml.at("penyedia"),
+                        F::HostingElsewhere {
+                            provider: h.penyedia.clone(),
+                        },
+                    ),
+                };
+                found.push("DOMAIN-006", at, finding);
+            }
         }
         _ => {}
     }
@@ -490,9 +536,47 @@ impl OrFile for Location {
     }
 }
 
-/// Regency-wide rules: DOMAIN-001/002 (the domain) and DOMAIN-008 (one site per agency).
-pub(super) fn regency(engine: &Engine, sites: &[&Site], found: &mut Findings) {
+/// Which exceptions to hosting in the Pusat Data a profile's regulation
+/// knows: (Mandiri TIK with the Dinas' approval — Purwakarta Perda 2/2022
+/// Pasal 20 ayat (2)-(5); a third party with ISO 27001 — Cianjur Perbup
+/// 25/2018 Pasal 16 ayat (7)). Pangandaran and Bogor 6(2)-(3) and Lima
+/// Puluh Kota 14(6) know none; `nasional` has no regional law to narrow it.
+fn hosting_exceptions(profile: crate::profile::Profile) -> (bool, bool) {
+    use crate::profile::Profile::*;
+    match profile {
+        Purwakarta => (true, false),
+        Cianjur => (false, true),
+        Pangandaran | Bogor | Limapuluhkota => (false, false),
+        Nasional => (true, true),
+    }
+}
+
+/// Regency-wide rules: DOMAIN-001/002 (the domain), DOMAIN-003 for the
+/// `[[subdomain]]` hosts of laman.toml (their decree in the register) and
+/// DOMAIN-008 (one site per agency).
+pub(super) fn regency(engine: &Engine, sites: &[&Site], today: NaiveDate, found: &mut Findings) {
     let cfg = &engine.config;
+    let laman_toml = Path::new(crate::config::FILE_NAME);
+    for (i, entry) in cfg.subdomains.iter().enumerate() {
+        let judged = crate::decree::judge(cfg, &entry.name, entry.decree.as_deref(), None, today);
+        if let Err(why) = judged {
+            let start = crate::decree::nth_table(&cfg.source, "[[subdomain]]", i);
+            let key = if entry.decree.is_some() {
+                "decree"
+            } else {
+                "name"
+            };
+            let offset = crate::decree::key_in_table(&cfg.source, start, key);
+            found.push(
+                "DOMAIN-003",
+                Location::at_offset(laman_toml, &cfg.source, offset),
+                F::InvalidDecree {
+                    host: format!("{}.{}", entry.name, cfg.region.domain),
+                    why,
+                },
+            );
+        }
+    }
     let at = key_at(Path::new(crate::config::FILE_NAME), &cfg.source, "domain");
     let domain = cfg.region.domain.to_ascii_lowercase();
     if !domain.ends_with(".go.id") {

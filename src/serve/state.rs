@@ -225,8 +225,9 @@ impl Project {
         };
         self.global.extend(registry.diagnostics.iter().cloned());
         if let Some(engine) = &self.engine {
-            self.global
-                .extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>()));
+            self.global.extend(
+                engine.check_regency(&registry.sites.iter().collect::<Vec<_>>(), self.today),
+            );
         }
         self.theme = Theme::load(&self.root)
             .map_err(|d| self.global.push(d))

@@ -125,6 +125,7 @@ fn text(m: &Message, lang: Lang) -> String {
         }
         (InvalidValue { value, .. }, Id) => format!("nilai `{value}` tidak diperbolehkan di sini"),
         (InvalidValue { value, .. }, En) => format!("the value `{value}` is not allowed here"),
+        (DecreeRegister { number, fault }, lang) => register_fault(number, fault, lang),
         (UnknownPageKind { kind, .. }, Id) => format!("jenis halaman `{kind}` tidak dikenal"),
         (UnknownPageKind { kind, .. }, En) => format!("unknown page kind (jenis) `{kind}`"),
         (UnclosedFrontMatter { delimiter }, Id) => {
@@ -271,6 +272,8 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
             | YamlTab,
             lang,
         ) => return editor_hint(m, lang),
+        (DecreeRegister { .. }, Id) => "daftar SK penetapan subdomain ditulis di laman.toml sebagai [[decree]] number = \"500/112/Kep/Diskominfo/2024\", date = 2024-03-12, issuer = \"Kepala Dinas …\", subdomains = [\"dinkes\"] (docs/decree.md)".to_string(),
+        (DecreeRegister { .. }, En) => "the register of subdomain decrees is written in laman.toml as [[decree]] number = \"500/112/Kep/Diskominfo/2024\", date = 2024-03-12, issuer = \"Kepala Dinas …\", subdomains = [\"dinkes\"] (docs/decree.md)".to_string(),
         (MissingKey { key, .. }, Id) => format!("tambahkan `{key} = …`"),
         (MissingKey { key, .. }, En) => format!("add `{key} = …`"),
         (InvalidValue { allowed, .. }, Id) if !allowed.is_empty() => {
@@ -1028,6 +1031,59 @@ fn placeholder_hint(file: FileKind, value: bool, text: &str, lang: Lang) -> Stri
         (_, Lang::En) => format!(
             "replace `{text}` with the value it names, without `ISI:`; a site with blanks previews but is not published"
         ),
+    }
+}
+
+/// The words of a fault in the subdomain decree register.
+fn register_fault(number: &str, fault: &crate::decree::RegisterFault, lang: Lang) -> String {
+    use crate::decree::RegisterFault::*;
+    match (fault, lang) {
+        (Blank { field }, Lang::Id) => format!(
+            "SK penetapan subdomain: `{field}` kosong atau masih isian contoh (`ISI: …`); tulis nilai dari SK yang sebenarnya"
+        ),
+        (Blank { field }, Lang::En) => format!(
+            "subdomain decree: `{field}` is blank or still a placeholder (`ISI: …`); write the value of the actual decree"
+        ),
+        (NotADay { field }, Lang::Id) => {
+            format!("SK `{number}`: `{field}` harus tanggal saja (YYYY-MM-DD), tanpa jam")
+        }
+        (NotADay { field }, Lang::En) => {
+            format!("decree `{number}`: `{field}` must be a day (YYYY-MM-DD), without a time")
+        }
+        (NoSubdomains, Lang::Id) => {
+            format!("SK `{number}` tidak menyebut subdomain satu pun (`subdomains = []`)")
+        }
+        (NoSubdomains, Lang::En) => {
+            format!("decree `{number}` sets no subdomain (`subdomains = []`)")
+        }
+        (BadLabel { label }, Lang::Id) => {
+            format!(
+                "SK `{number}`: `{label}` bukan nama subdomain yang sah (huruf kecil, angka, tanda -)"
+            )
+        }
+        (BadLabel { label }, Lang::En) => {
+            format!(
+                "decree `{number}`: `{label}` is not a valid subdomain label (lower case, digits, -)"
+            )
+        }
+        (Duplicate, Lang::Id) => format!("SK `{number}` tercatat dua kali"),
+        (Duplicate, Lang::En) => format!("decree `{number}` is registered twice"),
+        (EndsBeforeStart, Lang::Id) => {
+            format!("SK `{number}`: `until` lebih awal daripada `date`")
+        }
+        (EndsBeforeStart, Lang::En) => format!("decree `{number}`: `until` is before `date`"),
+        (Unknown, Lang::Id) => {
+            format!("SK `{number}` tidak ada dalam daftar SK ([[decree]]) di laman.toml")
+        }
+        (Unknown, Lang::En) => {
+            format!("decree `{number}` is not in the register ([[decree]]) of laman.toml")
+        }
+        (NotForHost { label }, Lang::Id) => {
+            format!("SK `{number}` tidak menetapkan subdomain `{label}`")
+        }
+        (NotForHost { label }, Lang::En) => {
+            format!("decree `{number}` does not set the subdomain `{label}`")
+        }
     }
 }
 

@@ -96,6 +96,7 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
         }
         (DuplicateAgency { other }, Id) => format!("PD yang sama juga memiliki situs {other}"),
         (DuplicateAgency { other }, En) => format!("the same agency also has the site {other}"),
+        (InvalidDecree { host, why }, lang) => invalid_decree(host, why, lang),
         (HostingElsewhere { provider }, Id) => {
             format!("hosting di `{provider}`, bukan Pusat Data Diskominfo, tanpa SK/atestasi")
         }
@@ -104,6 +105,12 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
                 "hosted at `{provider}`, not the Diskominfo data centre, without decree or attestation"
             )
         }
+        (HostingExceptionNotInRegulation { provider, field }, Id) => format!(
+            "hosting di `{provider}`, bukan Pusat Data Diskominfo: `{field}` bukan pengecualian yang dikenal peraturan daerah ini"
+        ),
+        (HostingExceptionNotInRegulation { provider, field }, En) => format!(
+            "hosted at `{provider}`, not the Diskominfo data centre: `{field}` is no exception this regency's regulation knows"
+        ),
         (ImageWithoutAlt { src }, Id) => {
             format!("gambar `{src}` tidak memiliki teks alternatif yang bermakna")
         }
@@ -205,4 +212,59 @@ fn ticks(items: &[String]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Why a host has no valid subdomain decree.
+fn invalid_decree(host: &str, why: &crate::decree::Invalid, lang: Lang) -> String {
+    use crate::decree::Invalid::*;
+    match (why, lang) {
+        (Missing, Lang::Id) => format!(
+            "{host} tidak punya SK penetapan subdomain: tidak ada [[decree]] di laman.toml yang menyebutnya"
+        ),
+        (Missing, Lang::En) => {
+            format!("{host} has no subdomain decree: no [[decree]] in laman.toml lists it")
+        }
+        (Placeholder { value }, Lang::Id) => {
+            format!("{host}: nomor SK `{value}` masih kosong atau isian contoh")
+        }
+        (Placeholder { value }, Lang::En) => {
+            format!("{host}: decree number `{value}` is blank or a placeholder")
+        }
+        (Unknown { number }, Lang::Id) => format!(
+            "{host}: SK `{number}` tidak ada dalam daftar SK penetapan subdomain ([[decree]] di laman.toml)"
+        ),
+        (Unknown { number }, Lang::En) => format!(
+            "{host}: decree `{number}` is not in the register of subdomain decrees ([[decree]] in laman.toml)"
+        ),
+        (NotForHost { number }, Lang::Id) => {
+            format!("{host}: SK `{number}` tidak menetapkan subdomain ini")
+        }
+        (NotForHost { number }, Lang::En) => {
+            format!("{host}: decree `{number}` does not set this subdomain")
+        }
+        (Future { number, date }, Lang::Id) => format!(
+            "{host}: SK `{number}` bertanggal {date}, setelah hari ini; belum menetapkan apa pun"
+        ),
+        (Future { number, date }, Lang::En) => {
+            format!("{host}: decree `{number}` is dated {date}, after today; it sets nothing yet")
+        }
+        (Expired { number, until }, Lang::Id) => {
+            format!("{host}: SK `{number}` berlaku sampai {until} dan sudah berakhir")
+        }
+        (Expired { number, until }, Lang::En) => {
+            format!("{host}: decree `{number}` was in force until {until} and has ended")
+        }
+        (Issuer { number, issuer }, Lang::Id) => format!(
+            "{host}: SK `{number}` dikeluarkan oleh `{issuer}`, bukan Kepala Dinas yang disebut peraturan"
+        ),
+        (Issuer { number, issuer }, Lang::En) => format!(
+            "{host}: decree `{number}` is issued by `{issuer}`, not the Kepala Dinas the regulation names"
+        ),
+        (DateDiffers { number, date }, Lang::Id) => {
+            format!("{host}: tanggal SK `{number}` di site.toml berbeda dengan daftar SK ({date})")
+        }
+        (DateDiffers { number, date }, Lang::En) => format!(
+            "{host}: the date of decree `{number}` in site.toml differs from the register ({date})"
+        ),
+    }
 }

@@ -801,6 +801,236 @@ fn profile_citations_come_first_in_the_basis() {
     assert!(human(d, Lang::Id).contains("  = tingkat: galat (Perbup 47/2017 Pasal 11 ayat (4))\n"));
 }
 
+// ---------------------------------------------------------------------------
+// The subdomain decree register (#11 item 2, src/decree.rs).
+
+const DINKES_SK: &str = "500/112/Kep/Diskominfo/2024";
+
+/// The line and column (1-based) where `needle` first stands in `rel`.
+fn line_col(p: &Project, rel: &str, needle: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(p.path(rel)).expect("read");
+    let off = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in {rel}"));
+    let line = text[..off].matches('\n').count() + 1;
+    let col = off - text[..off].rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+#[test]
+fn a_site_whose_decree_is_not_in_the_register_is_an_error_where_the_regulation_requires_one() {
+    for (profile, domain, sev) in [
+        ("cianjur", "cianjurkab.go.id", Severity::Warning),
+        ("pangandaran", "pangandarankab.go.id", Severity::Error),
+        ("bogor", "bogorkab.go.id", Severity::Error),
+    ] {
+        let p = dinkes();
+        with_profile(&p, profile, domain);
+        assert!(of_rule(&p.check(), "DOMAIN-003").is_empty(), "{profile}");
+        // Free text instead of a registered number.
+        p.edit(
+            "sites/dinkes/site.toml",
+            &format!("nomor_sk = \"{DINKES_SK}\""),
+            "nomor_sk = \"SK Kadis tahun lalu\"",
+        );
+        let r = p.check();
+        let d = of_rule(&r, "DOMAIN-003");
+        assert_eq!(d.len(), 1, "{profile}");
+        assert_eq!(d[0].severity, sev, "{profile}");
+        let (line, col) = line_col(&p, "sites/dinkes/site.toml", "nomor_sk");
+        assert_eq!(
+            (d[0].location.line, d[0].location.column),
+            (Some(line), Some(col)),
+            "{profile}"
+        );
+        let text = human(d[0], Lang::Id);
+        assert!(
+            text.contains(&format!(
+                "dinkes.{domain}: SK `SK Kadis tahun lalu` tidak ada dalam daftar SK penetapan subdomain"
+            )),
+            "{text}"
+        );
+        assert_eq!(r.has_errors(), sev == Severity::Error, "{profile}");
+    }
+}
+
+#[test]
+fn a_decree_not_by_the_kepala_dinas_fails_in_pangandaran_and_bogor_only() {
+    for (profile, domain, fails) in [
+        ("cianjur", "cianjurkab.go.id", false),
+        ("limapuluhkota", "limapuluhkotakab.go.id", false),
+        ("pangandaran", "pangandarankab.go.id", true),
+        ("bogor", "bogorkab.go.id", true),
+    ] {
+        let p = dinkes();
+        with_profile(&p, profile, domain);
+        p.edit(
+            "laman.toml",
+            &format!(
+                "number = \"{DINKES_SK}\"\ndate = 2024-03-12\nissuer = \"Kepala Dinas Komunikasi dan Informatika Kabupaten Cianjur\""
+            ),
+            &format!("number = \"{DINKES_SK}\"\ndate = 2024-03-12\nissuer = \"Sekretaris Daerah\""),
+        );
+        let r = p.check();
+        let d = of_rule(&r, "DOMAIN-003");
+        assert_eq!(d.len(), usize::from(fails), "{profile}");
+        if fails {
+            assert_eq!(d[0].severity, Severity::Error);
+            assert!(
+                human(d[0], Lang::En)
+                    .contains("issued by `Sekretaris Daerah`, not the Kepala Dinas"),
+                "{}",
+                human(d[0], Lang::En)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_decree_dated_after_today_or_ended_sets_nothing() {
+    let p = dinkes();
+    with_profile(&p, "bogor", "bogorkab.go.id");
+    p.edit(
+        "laman.toml",
+        &format!("number = \"{DINKES_SK}\"\ndate = 2024-03-12"),
+        &format!("number = \"{DINKES_SK}\"\ndate = 2026-12-24"),
+    );
+    p.edit(
+        "sites/dinkes/site.toml",
+        "tanggal = 2024-03-12",
+        "tanggal = 2026-12-24",
+    );
+    let r = p.check();
+    let d = of_rule(&r, "DOMAIN-003");
+    assert_eq!(d.len(), 1);
+    assert!(
+        human(d[0], Lang::Id).contains("bertanggal 2026-12-24, setelah hari ini"),
+        "{}",
+        human(d[0], Lang::Id)
+    );
+    let p = dinkes();
+    p.edit(
+        "laman.toml",
+        &format!("number = \"{DINKES_SK}\"\ndate = 2024-03-12\n"),
+        &format!("number = \"{DINKES_SK}\"\ndate = 2024-03-12\nuntil = 2026-06-30\n"),
+    );
+    let d = of_rule(&p.check(), "DOMAIN-003")
+        .into_iter()
+        .map(|d| human(d, Lang::En))
+        .collect::<Vec<_>>();
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].contains("in force until 2026-06-30 and has ended"),
+        "{}",
+        d[0]
+    );
+}
+
+#[test]
+fn every_live_subdomain_of_laman_toml_without_a_decree_is_shown() {
+    let p = dinkes();
+    with_profile(&p, "pangandaran", "pangandarankab.go.id");
+    let mut toml = std::fs::read_to_string(p.path("laman.toml")).expect("read");
+    toml.push_str("\n[[subdomain]]\nname = \"sikap\"\njenis = \"aplikasi\"\n");
+    p.write("laman.toml", toml);
+    let r = p.check();
+    let d = of_rule(&r, "DOMAIN-003");
+    assert_eq!(d.len(), 1, "only sikap lacks a decree");
+    assert_eq!(d[0].severity, Severity::Error);
+    let (line, col) = line_col(&p, "laman.toml", "name = \"sikap\"");
+    assert_eq!(d[0].location.path, std::path::PathBuf::from("laman.toml"));
+    assert_eq!(
+        (d[0].location.line, d[0].location.column),
+        (Some(line), Some(col))
+    );
+    assert!(
+        human(d[0], Lang::Id)
+            .contains("sikap.pangandarankab.go.id tidak punya SK penetapan subdomain"),
+        "{}",
+        human(d[0], Lang::Id)
+    );
+    assert!(r.has_errors());
+}
+
+#[test]
+fn a_placeholder_in_the_register_is_an_error_at_its_line() {
+    let p = dinkes();
+    p.edit(
+        "laman.toml",
+        "number = \"500/140/Kep/Diskominfo/2024\"",
+        "number = \"ISI: nomor SK\"",
+    );
+    let (line, col) = line_col(&p, "laman.toml", "number = \"ISI: nomor SK\"");
+    let out = p.cli(&["check"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "galat[KONFIG-001]: SK penetapan subdomain: `number` kosong atau masih isian contoh"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("--> laman.toml:{line}:{col}")),
+        "{}",
+        out.stderr
+    );
+    let p = dinkes();
+    p.edit(
+        "laman.toml",
+        "date = 2024-03-12",
+        "date = \"12 Maret 2024\"",
+    );
+    let out = p.cli(&["check", "--lang", "en"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    let (line, _) = line_col(&p, "laman.toml", "\"12 Maret 2024\"");
+    assert!(
+        out.stderr.contains(&format!("--> laman.toml:{line}:")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn hosting_outside_the_pusat_data_is_excused_only_by_the_exception_the_profile_knows() {
+    // (profile, domain, finding with mandiri_tik_sk, finding with atestasi_iso27001)
+    for (profile, domain, tik, iso) in [
+        ("purwakarta", "purwakartakab.go.id", false, true),
+        ("cianjur", "cianjurkab.go.id", true, false),
+        ("pangandaran", "pangandarankab.go.id", true, true),
+        ("bogor", "bogorkab.go.id", true, true),
+        ("limapuluhkota", "limapuluhkotakab.go.id", true, true),
+    ] {
+        for (key, fails) in [("mandiri_tik_sk", tik), ("atestasi_iso27001", iso)] {
+            let p = dinkes();
+            with_profile(&p, profile, domain);
+            p.edit(
+                "sites/dinkes/site.toml",
+                "[hosting]\npenyedia = \"diskominfo\"\n",
+                &format!("[hosting]\npenyedia = \"netlify\"\n{key} = \"500/9/Kep/2025\"\n"),
+            );
+            let r = p.check();
+            let d = of_rule(&r, "DOMAIN-006");
+            assert_eq!(d.len(), usize::from(fails), "{profile} {key}");
+            if fails {
+                let (line, col) = line_col(&p, "sites/dinkes/site.toml", key);
+                assert_eq!(
+                    (d[0].location.line, d[0].location.column),
+                    (Some(line), Some(col)),
+                    "{profile} {key}"
+                );
+                assert!(
+                    human(d[0], Lang::Id).contains(&format!(
+                        "`{key}` bukan pengecualian yang dikenal peraturan daerah ini"
+                    )),
+                    "{}",
+                    human(d[0], Lang::Id)
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn purwakarta_makes_backups_an_error() {
     let p = dinkes();

@@ -616,3 +616,144 @@ fn an_expired_intermediate_fails_tls002_as_curl_and_openssl_do() {
     assert!(m2.contains("expired"), "{m2}");
     assert_eq!(status(Check::TLS004).0, Status::Pass);
 }
+
+/// Issue #11 item 2: the decree register against the regency's real zone,
+/// read by zone transfer from bind9. A name in the zone that nobody
+/// registered (`liar`) is REG002, a registered name the zone lacks (`jdih`)
+/// is REG003, a registered host no decree sets (`sikap`) is REG001, each
+/// citing Pangandaran's Pasal 11 ayat (4); a server that refuses the
+/// transfer makes REG002/REG003 inconclusive, never a failure.
+#[test]
+fn the_decree_register_is_compared_with_the_zone_read_by_axfr() {
+    let project = Project {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let domain = "pangandarankab.go.id";
+    project.write(
+        "laman.toml",
+        format!(
+            "[region]\nname = \"Kabupaten Pangandaran\"\ndomain = \"{domain}\"\nprofile = \"pangandaran\"\n\n[hosting]\nipv4 = [\"127.0.0.1\"]\n\n[[subdomain]]\nname = \"lpse\"\n\n[[subdomain]]\nname = \"jdih\"\n\n[[subdomain]]\nname = \"sikap\"\n\n[[decree]]\nnumber = \"500/7/Kep/Diskominfo/2025\"\ndate = 2025-02-03\nissuer = \"Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian\"\nsubdomains = [\"lpse\", \"jdih\"]\n"
+        ),
+    );
+    let zone = format!(
+        "{}@ IN A 127.0.0.1\nwww IN A 127.0.0.1\nlpse IN A 127.0.0.1\nsikap IN A 127.0.0.1\nliar IN A 127.0.0.1\n_acme-challenge.lpse IN TXT \"x\"\n",
+        fixture::ZONE_HEAD
+    );
+    let dir = project.path("net");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let named = named::Named::start(&dir, &[(domain, zone)]);
+    // A CT export as crt.sh writes it: a wildcard for a host nobody
+    // registered (`rahasia`, not in the zone either), and `liar` again.
+    project.write(
+        "ct.json",
+        format!(
+            "[{{\"issuer_name\":\"C=US, O=Let's Encrypt, CN=R11\",\"common_name\":\"*.rahasia.{domain}\",\"name_value\":\"*.rahasia.{domain}\\nrahasia.{domain}\",\"id\":1}},\n {{\"common_name\":\"liar.{domain}\",\"name_value\":\"liar.{domain}\",\"id\":2}},\n {{\"common_name\":\"lpse.{domain}\",\"name_value\":\"lpse.{domain}\",\"id\":3}}]\n"
+        ),
+    );
+    let ct = project.path("ct.json").display().to_string();
+    let run = |zone_from: &str, out: &str| {
+        let out = project.path(out);
+        let r = project.cli(&[
+            "conformance",
+            "--ct",
+            &ct,
+            "--resolver",
+            &format!("127.0.0.1:{}", named.port),
+            "--https-port",
+            &named::free_port().to_string(),
+            "--http-port",
+            &named::free_port().to_string(),
+            "--timeout",
+            "1",
+            "--zone-from",
+            zone_from,
+            "--out",
+            &out.display().to_string(),
+        ]);
+        assert!(r.code.is_some(), "{}", r.stderr);
+        read(&out)
+    };
+    let f = run(&format!("127.0.0.1:{}", named.port), "out");
+    let get = |f: &[Recorded], host: &str, check: Check| -> Recorded {
+        f.iter()
+            .find(|x| x.host == host && x.check == check)
+            .cloned()
+            .unwrap_or_else(|| {
+                let seen: Vec<_> = f.iter().filter(|x| x.check == check).collect();
+                panic!("no {check} for {host}: {seen:#?}")
+            })
+    };
+    let h = |l: &str| format!("{l}.{domain}");
+    let liar = get(&f, &h("liar"), Check::REG002);
+    assert_eq!(liar.status, Status::Fail);
+    assert_eq!(liar.risk, conformance::Risk::High);
+    assert!(
+        liar.message.id.contains("tidak terdaftar"),
+        "{:?}",
+        liar.message
+    );
+    assert!(
+        liar.evidence["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("AXFR 127.0.0.1:")),
+        "{}",
+        liar.evidence
+    );
+    assert!(
+        liar.basis
+            .iter()
+            .any(|c| c.citation.article == "11 ayat (4)"),
+        "{:?}",
+        liar.basis
+    );
+    let reg002_fails: Vec<&str> = f
+        .iter()
+        .filter(|x| x.check == Check::REG002 && x.status == Status::Fail)
+        .map(|x| x.host.as_str())
+        .collect();
+    assert_eq!(
+        reg002_fails,
+        vec![h("liar").as_str(), h("rahasia").as_str()],
+        "www, the apex, ns1 and _acme-challenge.lpse are not unregistered subdomains"
+    );
+    let liar_seen = liar.evidence["source"].as_str().unwrap_or_default();
+    assert!(liar_seen.contains(", CT "), "seen in both: {liar_seen}");
+    let rahasia = get(&f, &h("rahasia"), Check::REG002);
+    assert!(
+        rahasia.evidence["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("CT ") && s.ends_with("ct.json")),
+        "{}",
+        rahasia.evidence
+    );
+    assert_eq!(get(&f, &h("jdih"), Check::REG003).status, Status::Fail);
+    assert_eq!(get(&f, &h("lpse"), Check::REG003).status, Status::Pass);
+    assert_eq!(get(&f, &h("lpse"), Check::REG001).status, Status::Pass);
+    let sikap = get(&f, &h("sikap"), Check::REG001);
+    assert_eq!(sikap.status, Status::Fail);
+    assert_eq!(sikap.evidence["decree"]["reason"], "missing");
+    // Nothing listens on this port: the transfer fails, the checks cannot say.
+    let f = run(&format!("127.0.0.1:{}", named::free_port()), "out-refused");
+    for c in [Check::REG002, Check::REG003] {
+        let x = get(&f, domain, c);
+        assert_eq!(x.status, Status::Inconclusive, "{x:?}");
+        assert!(x.evidence["error"].is_string(), "{}", x.evidence);
+    }
+    assert!(
+        !f.iter()
+            .any(|x| x.check == Check::REG003 && x.status == Status::Fail),
+        "a failed transfer proves no name missing"
+    );
+    // The CT export still speaks when the zone cannot.
+    assert_eq!(get(&f, &h("rahasia"), Check::REG002).status, Status::Fail);
+    // A file that is no CT export is a clear error, with where it breaks.
+    project.write("ct.json", "[{\"name_value\": 3}]");
+    let r = project.cli(&["conformance", "--ct", &ct, "--zone-from", "127.0.0.1:9"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not a Certificate Transparency export")
+            && r.stderr.contains("line 1, column"),
+        "{}",
+        r.stderr
+    );
+}

@@ -134,6 +134,25 @@ fn fill(dir: &Path, report: &Value, domain: &str) {
     }
 }
 
+/// Diskominfo records the decree the filled-in site.toml names in the
+/// register of laman.toml (docs/decree.md): a number no register holds is
+/// a DOMAIN-003 finding (#11 item 2).
+fn record_decree(dir: &Path) {
+    let site = std::fs::read_to_string(dir.join("sites/dinkes/site.toml")).expect("site.toml");
+    let number = site
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("nomor_sk = \""))
+        .and_then(|r| r.split('"').next())
+        .expect("nomor_sk")
+        .to_string();
+    let path = dir.join("laman.toml");
+    let mut toml = std::fs::read_to_string(&path).expect("laman.toml");
+    toml.push_str(&format!(
+        "\n[[decree]]\nnumber = \"{number}\"\ndate = 2025-01-02\nissuer = \"Kepala Dinas Komunikasi dan Informatika\"\nsubdomains = [\"dinkes\"]\n"
+    ));
+    std::fs::write(&path, toml).expect("write");
+}
+
 #[test]
 fn every_profile_goes_from_an_empty_folder_to_a_publish_with_the_binary_alone() {
     for profile in PROFILES {
@@ -218,6 +237,7 @@ fn every_profile_goes_from_an_empty_folder_to_a_publish_with_the_binary_alone() 
         assert_eq!(plan.code, Some(1), "{profile}: {plan:?}");
 
         fill(dir, &report, &domain);
+        record_decree(dir);
         let report = check_json(dir);
         let left: Vec<String> = findings(&report)
             .iter()

@@ -810,6 +810,72 @@ fn netlify_sites(p: &Project, skip: &[&str], settings: &str) {
 /// The decree that approves the Netlify target (Cianjur 15(6)/16(7); #11 item 3).
 const APPROVAL: &str = "approval = { number = \"500/17/Diskominfo/2026\", date = 2026-05-04, issuer = \"Kepala Dinas Komunikasi dan Informatika\" }";
 
+/// #11 item 3: going back to an earlier release on a Netlify target puts
+/// the sites outside the Pusat Data as much as a publish does, so the
+/// rollback is refused the same way (exit 2, the article named, nothing
+/// called) until laman.toml records the approving decree.
+#[test]
+fn a_rollback_to_a_target_outside_the_pusat_data_needs_the_approval_too() {
+    let p = Project::example();
+    let bin = fake_netlify(&p);
+    let calls_log = p.path("netlify-calls.log");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let rollback = |extra: &[&str]| {
+        let out = laman(&p)
+            .args(["publish", "--target", "netlify", "--rollback"])
+            .args(extra)
+            .env("PATH", &path)
+            .env("FAKE_NETLIFY_LOG", &calls_log)
+            .output()
+            .expect("laman");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let r = rollback(&[]);
+    assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 15 ayat (6) dan Pasal 16 ayat (7)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let en = rollback(&["--lang", "en"]);
+    assert!(
+        en.stderr
+            .contains("does not allow without an approving decree"),
+        "{}",
+        en.stderr
+    );
+    assert!(
+        calls(&calls_log).is_empty(),
+        "refused before Netlify is called"
+    );
+    // With the decree recorded, the rollback is no longer refused for hosting.
+    let toml = std::fs::read_to_string(p.path("laman.toml")).expect("read");
+    p.write(
+        "laman.toml",
+        toml.replace(
+            "min_interval_ms = 1000",
+            &format!("min_interval_ms = 1000\n{APPROVAL}"),
+        ),
+    );
+    let r = rollback(&[]);
+    assert!(
+        !r.stderr.contains("Pusat Data"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+}
+
 /// #11 item 3: every regency profile keeps sites in the Pusat Data; a
 /// Netlify target is refused (exit 2, the article named, in both
 /// languages, before anything is built or called) until laman.toml records

@@ -76,6 +76,12 @@ pub fn laman_toml() -> String {
     for (label, _) in HOSTS {
         s.push_str(&format!("[[subdomain]]\nname = \"{label}\"\n\n"));
     }
+    // Every host is set by a decree of the register (REG001 passes).
+    let labels: Vec<String> = HOSTS.iter().map(|(l, _)| format!("\"{l}\"")).collect();
+    s.push_str(&format!(
+        "[[decree]]\nnumber = \"500/1/Kep/Diskominfo/2024\"\ndate = 2024-01-15\nissuer = \"Kepala Dinas Komunikasi dan Informatika\"\nsubdomains = [{}]\n\n",
+        labels.join(", ")
+    ));
     s
 }
 

@@ -96,7 +96,7 @@ impl Named {
         std::fs::create_dir_all(&run).expect("mkdir run");
         let port = free_port();
         let mut conf = format!(
-            "options {{\n directory \"{run}\";\n pid-file none;\n session-keyfile none;\n managed-keys-directory \"{run}\";\n listen-on port {port} {{ 127.0.0.1; }};\n listen-on-v6 {{ none; }};\n recursion no;\n allow-query {{ any; }};\n dnssec-validation no;\n notify no;\n}};\ncontrols {{ }};\n",
+            "options {{\n directory \"{run}\";\n pid-file none;\n session-keyfile none;\n managed-keys-directory \"{run}\";\n listen-on port {port} {{ 127.0.0.1; }};\n listen-on-v6 {{ none; }};\n recursion no;\n allow-query {{ any; }};\n allow-transfer {{ 127.0.0.1; }};\n dnssec-validation no;\n notify no;\n}};\ncontrols {{ }};\n",
             run = run.display()
         );
         for (origin, text) in zones {
@@ -121,7 +121,10 @@ impl Named {
         );
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        // bind9 listens before its zones are loaded (and answers SERVFAIL
+        // meanwhile): ready is the port open and "all zones loaded" logged.
+        let loaded = || std::fs::read_to_string(&log).is_ok_and(|t| t.contains("all zones loaded"));
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() || !loaded() {
             proc.assert_running(&log);
             assert!(
                 Instant::now() < deadline,
