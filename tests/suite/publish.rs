@@ -817,26 +817,12 @@ const APPROVAL: &str = "approval = { number = \"500/17/Diskominfo/2026\", date =
 #[test]
 fn a_rollback_to_a_target_outside_the_pusat_data_needs_the_approval_too() {
     let p = Project::example();
-    let bin = fake_netlify(&p);
-    let calls_log = p.path("netlify-calls.log");
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let cli = fake_netlify(&p);
+    let calls_log = cli.calls_log.clone();
     let rollback = |extra: &[&str]| {
-        let out = laman(&p)
-            .args(["publish", "--target", "netlify", "--rollback"])
-            .args(extra)
-            .env("PATH", &path)
-            .env("FAKE_NETLIFY_LOG", &calls_log)
-            .output()
-            .expect("laman");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        let mut args = vec!["publish", "--target", "netlify", "--rollback"];
+        args.extend(extra);
+        cli.run(&p, &[], &args)
     };
     let r = rollback(&[]);
     assert_eq!(r.code, Some(2), "{}\n{}", r.stdout, r.stderr);
