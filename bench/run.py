@@ -5,7 +5,7 @@ laman and Hugo, median of N. Also the floor every tool pays: copying the
 finished output tree (`cp -r`).
 
 usage: bench/run.py [--gen ../shared/bench/gen_corpus.py] [--work bench/out]
-                    [--runs 5] [--shape 1x10000] [--shape 50x200]
+                    [--runs 5] [--shape 1x1000] [--shape 1x10000] [--shape 50x200]
 
 Needs: python3, hugo (Debian package), GNU time (/usr/bin/time, package
 `time`), and a release build (`cargo build --release`).
@@ -53,7 +53,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--shape", action="append", help="SITESxPAGES, e.g. 1x10000")
     a = ap.parse_args()
-    shapes = a.shape or ["1x10000", "50x200"]
+    shapes = a.shape or ["1x1000", "1x10000", "50x200"]
     laman = os.path.join(REPO, "target", "release", "laman")
     if not os.path.exists(laman):
         sys.exit("build laman first: cargo build --release")
