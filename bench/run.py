@@ -5,7 +5,7 @@ laman and Hugo, median of N. Also the floor every tool pays: copying the
 finished output tree (`cp -r`).
 
 usage: bench/run.py [--gen ../shared/bench/gen_corpus.py] [--work bench/out]
-                    [--runs 5] [--shape 1x10000] [--shape 50x200]
+                    [--runs 5] [--shape 1x1000] [--shape 1x10000] [--shape 50x200]
 
 Needs: python3, hugo (Debian package), GNU time (/usr/bin/time, package
 `time`), and a release build (`cargo build --release`).
@@ -46,6 +46,24 @@ def count_files(d):
     return sum(len(f) for _, _, f in os.walk(d))
 
 
+def one_page(project):
+    """The Markdown page whose body the incremental runs change."""
+    pages = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(project, "sites"))
+                   for f in fs if f.endswith(".md") and not f.startswith("_"))
+    return pages[len(pages) // 2]
+
+
+def touch_body(path, i):
+    """Appends a sentence to a page's body through a new file (the corpus is
+    hard-linked into the project; the link to it is broken, not written through)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text + f"\nKalimat tambahan nomor {i}.\n")
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gen", default=os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py"))
@@ -53,7 +71,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--shape", action="append", help="SITESxPAGES, e.g. 1x10000")
     a = ap.parse_args()
-    shapes = a.shape or ["1x10000", "50x200"]
+    shapes = a.shape or ["1x1000", "1x10000", "50x200"]
     laman = os.path.join(REPO, "target", "release", "laman")
     if not os.path.exists(laman):
         sys.exit("build laman first: cargo build --release")
@@ -74,7 +92,8 @@ def main():
         out_l = os.path.join(a.work, "public-laman")
         out_h = os.path.join(a.work, "public-hugo")
         copy_dst = os.path.join(a.work, "public-copy")
-        res = {"laman": [], "laman-no-rules": [], "hugo": [], "copy": []}
+        res = {"laman": [], "laman-no-rules": [], "laman-one-page": [], "hugo": [], "copy": []}
+        edited = one_page(project)
         for i in range(a.runs):
             for d in (out_l, out_h, copy_dst):
                 shutil.rmtree(d, ignore_errors=True)
@@ -86,12 +105,18 @@ def main():
             subprocess.run(["sync"])
             res["laman-no-rules"].append(timed([laman, "-C", project, "build", "--no-rules", "--out", out_l]))
             subprocess.run(["sync"])
+            # One page's body changes, then a build over the previous output
+            # (with the rules): the incremental case.
+            touch_body(edited, i)
+            res["laman-one-page"].append(timed([laman, "-C", project, "build", "--out", out_l], ok=(0, 1)))
+            subprocess.run(["sync"])
             res["hugo"].append(run_many(
                 [["hugo", "--quiet", "-s", os.path.join(corpus, "hugo", s), "-d", os.path.join(out_h, s)]
                  for s in hugo_sites]))
             subprocess.run(["sync"])
             res["copy"].append(timed(["cp", "-r", out_l, copy_dst]))
             print(f"{shape} run {i + 1}: laman {res['laman'][-1][0]:.2f} s, no rules {res['laman-no-rules'][-1][0]:.2f} s, "
+                  f"one page changed {res['laman-one-page'][-1][0]:.2f} s, "
                   f"hugo {res['hugo'][-1][0]:.2f} s, "
                   f"copy {res['copy'][-1][0]:.2f} s", file=sys.stderr)
         med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v)) for k, v in res.items()}
@@ -106,6 +131,8 @@ def main():
         nr = med["laman-no-rules"][0]
         print(f"{'':>9}   without rules {nr:.2f} s: the rules add {100 * (lw - nr) / nr:.0f} %; "
               f"files written: laman {fl}, hugo {fh}")
+        op = med["laman-one-page"][0]
+        print(f"{'':>9}   one page changed {op:.2f} s: {op / lw:.2f} of a full build, {op / hw:.2f} of Hugo's")
     print(f"\nmedian of {a.runs} runs each, alternating laman/hugo/copy; work dir {a.work}")
 
 

@@ -201,11 +201,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     }
     let theme = Theme::load(&opts.root).map_err(|d| global.push(d)).ok();
     let previous = output::read_manifest(&opts.out);
-    let staging = match opts.mode {
+    let mut staging = match opts.mode {
         Mode::Build => Staging::create(&opts.out)?,
         Mode::Check => Staging::dry(&opts.out),
         Mode::Plan => Staging::plan(&opts.out),
     };
+    // Files whose bytes do not change are linked from the previous output.
+    staging.reuse(previous.as_ref());
     let single = registry.sites.len() == 1;
     let rule_opts = RuleOptions {
         today,

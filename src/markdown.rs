@@ -252,6 +252,9 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
     }
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
+    // Every page's HTML is kept until the site is done (lists, feeds,
+    // search): without the spare capacity (#14, peak memory).
+    html_out.shrink_to_fit();
     if raw.is_empty() {
         // pulldown-cmark escapes text and attributes itself; only raw HTML
         // needs the sanitizer (and its cost).

@@ -7,9 +7,21 @@
 //! Every file written is hashed (SHA-256) on the way, for `sites.json`.
 //! Sites that fail keep their previous files: those are hard-linked from the
 //! old tree into the new one, with their entries from the old `sites.json`.
+//!
+//! A build is incremental on disk: a file whose bytes are the same as in
+//! the previous output (same size and SHA-256 in its `sites.json`, and the
+//! old file not touched since that manifest was written) is hard-linked
+//! from the old tree into the staging folder instead of written again. The
+//! staging folder is still a complete tree of its own and the swap is still
+//! one exchange, so a reader never sees a mix of two builds; nothing ever
+//! writes into an existing output file (every write creates a new inode in
+//! the staging folder), so the files the trees share never change.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -196,6 +208,40 @@ pub struct Staging {
     dry: bool,
     /// With `dry`: hash what would be written (a publish plan compares hashes).
     hash: bool,
+    /// The previous output's files by host, for reuse (see the module doc).
+    previous: HashMap<String, Arc<Previous>>,
+    /// Files written, and files hard-linked from the previous output.
+    counts: Arc<Counts>,
+}
+
+/// How many files a build wrote and how many it reused.
+#[derive(Debug, Default)]
+pub struct Counts {
+    written: AtomicUsize,
+    linked: AtomicUsize,
+}
+
+impl Counts {
+    /// Files written with new bytes.
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+    /// Files hard-linked unchanged from the previous output.
+    pub fn linked(&self) -> usize {
+        self.linked.load(Ordering::Relaxed)
+    }
+}
+
+/// One host's files in the previous output.
+#[derive(Debug)]
+struct Previous {
+    /// `<out>/<host>`.
+    root: PathBuf,
+    /// Path → (size, SHA-256) from the previous `sites.json`.
+    files: HashMap<String, (u64, String)>,
+    /// When the previous `sites.json` was written: an old file modified
+    /// after it (by hand) is not trusted to match its entry.
+    written: std::time::SystemTime,
 }
 
 impl Staging {
@@ -216,7 +262,43 @@ impl Staging {
             committed: false,
             dry: false,
             hash: true,
+            previous: HashMap::new(),
+            counts: Arc::default(),
         })
+    }
+
+    /// Lets the writers reuse the files of `previous` (the manifest of
+    /// the output this build replaces) whose bytes do not change.
+    pub fn reuse(&mut self, previous: Option<&Manifest>) {
+        let (Some(m), false) = (previous, self.dry) else {
+            return;
+        };
+        let Ok(written) = std::fs::metadata(self.out.join(MANIFEST)).and_then(|m| m.modified())
+        else {
+            return;
+        };
+        self.previous = m
+            .hosts
+            .iter()
+            .map(|h| {
+                let files = h
+                    .files
+                    .iter()
+                    .map(|f| (f.path.clone(), (f.size, f.sha256.clone())))
+                    .collect();
+                let prev = Previous {
+                    root: self.out.join(&h.host),
+                    files,
+                    written,
+                };
+                (h.host.clone(), Arc::new(prev))
+            })
+            .collect();
+    }
+
+    /// How many files were written and how many reused so far.
+    pub fn counts(&self) -> &Counts {
+        &self.counts
     }
 
     /// A staging area that writes nothing (`laman check`): writers only
@@ -228,6 +310,8 @@ impl Staging {
             committed: true,
             dry: true,
             hash: false,
+            previous: HashMap::new(),
+            counts: Arc::default(),
         }
     }
 
@@ -246,6 +330,9 @@ impl Staging {
             root: self.tmp.join(host),
             dry: self.dry,
             hash: self.hash,
+            previous: self.previous.get(host).cloned(),
+            dirs: Arc::default(),
+            counts: self.counts.clone(),
         }
     }
 
@@ -284,6 +371,9 @@ impl Staging {
             root: new,
             dry: false,
             hash: true,
+            previous: None,
+            dirs: Arc::default(),
+            counts: self.counts.clone(),
         };
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&old).sort_by_file_name() {
@@ -387,14 +477,53 @@ pub struct HostWriter {
     root: PathBuf,
     dry: bool,
     hash: bool,
+    /// The host's previous output, whose unchanged files are linked.
+    previous: Option<Arc<Previous>>,
+    /// Folders made so far (one `mkdir` per folder, not per file).
+    dirs: Arc<Mutex<HashSet<PathBuf>>>,
+    counts: Arc<Counts>,
 }
 
 impl HostWriter {
     fn ensure_parent(&self, path: &Path) -> Result<(), Error> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        let lock = || self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(dir) {
+            return Ok(());
         }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        lock().insert(dir.to_path_buf());
         Ok(())
+    }
+
+    /// Hard-links the previous output's `rel` to `path` when its bytes are
+    /// `size` bytes with digest `sha256`: whether it did.
+    fn link_unchanged(&self, rel: &str, path: &Path, size: u64, sha256: &str) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        if prev
+            .files
+            .get(rel)
+            .is_none_or(|(s, h)| *s != size || h != sha256)
+        {
+            return false;
+        }
+        let old = prev.root.join(rel);
+        // The old file must still be what the manifest says: a regular
+        // file of that size, not modified since the manifest was written
+        // (mtime: linking and unlinking change a file's ctime, not its
+        // mtime). Anything else is written again.
+        let Ok(meta) = std::fs::symlink_metadata(&old) else {
+            return false;
+        };
+        let fresh = meta.modified().is_ok_and(|m| m <= prev.written);
+        if !meta.is_file() || meta.len() != size || !fresh {
+            return false;
+        }
+        std::fs::hard_link(&old, path).is_ok()
     }
 
     /// Writes `bytes` at `rel` and returns its entry. `rel` must be a
@@ -416,12 +545,18 @@ impl HostWriter {
         }
         let path = self.root.join(rel);
         self.ensure_parent(&path)?;
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        Ok(FileEntry {
+        let entry = FileEntry {
             path: rel.to_string(),
             size: bytes.len() as u64,
             sha256: hex(&Sha256::digest(bytes)),
-        })
+        };
+        if self.link_unchanged(rel, &path, entry.size, &entry.sha256) {
+            self.counts.linked.fetch_add(1, Ordering::Relaxed);
+            return Ok(entry);
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        self.counts.written.fetch_add(1, Ordering::Relaxed);
+        Ok(entry)
     }
 
     /// Copies `src` to `rel` and returns its entry (`rel` as for `write`).

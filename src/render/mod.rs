@@ -447,17 +447,24 @@ fn register_filters(tera: &mut Tera) {
 /// HTML escaping of the five characters that matter; unlike Tera's default
 /// it leaves `/` alone, so URLs stay readable and pages smaller.
 pub fn escape_html(input: &str) -> String {
+    // Runs of plain text are copied whole; the five characters replaced
+    // are ASCII, so every index found is a character boundary.
     let mut out = String::with_capacity(input.len() + 8);
-    for ch in input.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut plain = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&input[plain..]);
     out
 }
 
@@ -496,6 +503,17 @@ pub fn to_value<T: Serialize>(v: &T) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html(r#"Rp<1.000> & "Dinas" 'Kesehatan' — Jl. Ciawi/5 é"#),
+            "Rp&lt;1.000&gt; &amp; &quot;Dinas&quot; &#39;Kesehatan&#39; — Jl. Ciawi/5 é"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("<"), "&lt;");
+        assert_eq!(escape_html("tanpa apa-apa"), "tanpa apa-apa");
+    }
 
     /// The IDs the default theme writes are read from its templates,
     /// including those inside blocks, loops, conditions and macros.

@@ -1051,3 +1051,160 @@ fn the_nu_html_checker_finds_no_error_on_any_example_page() {
         errors.join("\n")
     );
 }
+
+/// Path → (inode, bytes) of every file under `dir`.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, (u64, Vec<u8>)> {
+    use std::os::unix::fs::MetadataExt as _;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy();
+            let ino = e.metadata().expect("stat").ino();
+            let bytes = std::fs::read(e.path()).expect("read");
+            (rel.into_owned(), (ino, bytes))
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_writes_only_the_files_whose_bytes_changed() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let before = snapshot(&p.path("public"));
+    p.edit(
+        "sites/alpha/content/profil.md",
+        "Dinas Alfa berdiri tahun 2020.",
+        "Dinas Alfa berdiri tahun 2021.",
+    );
+    let mut o = p.options();
+    o.now += chrono::Duration::days(1);
+    let r = laman::build::build(&o).expect("build");
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    let after = snapshot(&p.path("public"));
+    let mut written = Vec::new();
+    for (rel, (ino, bytes)) in &after {
+        match before.get(rel) {
+            // An unchanged file is the previous one, linked: same inode.
+            Some((old_ino, old)) if old == bytes => assert_eq!(ino, old_ino, "{rel} rewritten"),
+            // A changed or new file is a new one: the old tree is never written into.
+            Some((old_ino, _)) => {
+                assert_ne!(ino, old_ino, "{rel} changed in place");
+                written.push(rel.as_str());
+            }
+            None => written.push(rel.as_str()),
+        }
+    }
+    // The page, what shows its text (the search index), and what carries
+    // the build time or the release (security.txt, the manifest).
+    assert!(
+        written.contains(&format!("{ALPHA}/profil/index.html").as_str()),
+        "{written:?}"
+    );
+    assert!(written.contains(&"sites.json"), "{written:?}");
+    assert!(
+        written.len() < after.len() / 4,
+        "{} of {} files written: {written:?}",
+        written.len(),
+        after.len()
+    );
+    assert!(
+        !written
+            .iter()
+            .any(|w| w.starts_with(BETA) && w.ends_with(".html")),
+        "{written:?}"
+    );
+}
+
+#[test]
+fn a_file_changed_by_hand_in_the_output_is_written_again() {
+    let p = Project::fixture("minimal");
+    p.build();
+    let good = p.output(ALPHA, "profil/index.html");
+    let path = p.path("public").join(ALPHA).join("profil/index.html");
+    // Same size, other bytes: only the file's time tells.
+    let forged = good.replace("Dinas Alfa", "Dinas Xxxx");
+    assert_eq!(forged.len(), good.len());
+    std::fs::write(&path, &forged).expect("edit by hand");
+    p.build();
+    assert_eq!(p.output(ALPHA, "profil/index.html"), good);
+}
+
+#[test]
+fn a_reader_of_the_output_never_sees_two_builds_mixed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let p = Project::fixture("minimal");
+    p.build();
+    let public = p.path("public");
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (public, stop) = (public.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let (mut whole, mut cut) = (0u64, 0u64);
+            while !stop.load(Ordering::Relaxed) {
+                // One reading, pinned to one tree as a server holding the
+                // folder open is: every file it lists has the listed bytes,
+                // or is gone (the replaced tree is being removed) — never
+                // another build's bytes.
+                let Ok(dir) = std::fs::File::open(&public) else {
+                    continue;
+                };
+                let read = |rel: &str| -> Option<Vec<u8>> {
+                    use std::io::Read as _;
+                    let fd = rustix::fs::openat(
+                        &dir,
+                        rel,
+                        rustix::fs::OFlags::RDONLY,
+                        rustix::fs::Mode::empty(),
+                    )
+                    .ok()?;
+                    let mut bytes = Vec::new();
+                    std::fs::File::from(fd).read_to_end(&mut bytes).ok()?;
+                    Some(bytes)
+                };
+                let Some(m) = read("sites.json") else {
+                    cut += 1;
+                    continue;
+                };
+                let m: Manifest = serde_json::from_slice(&m).expect("a complete manifest");
+                let mut complete = true;
+                for h in &m.hosts {
+                    for f in &h.files {
+                        match read(&format!("{}/{}", h.host, f.path)) {
+                            Some(bytes) => assert_eq!(
+                                laman::output::hex(&sha2::Sha256::digest(&bytes)),
+                                f.sha256,
+                                "{}/{} is not the bytes of release {}",
+                                h.host,
+                                f.path,
+                                m.release
+                            ),
+                            None => complete = false,
+                        }
+                    }
+                }
+                if complete { whole += 1 } else { cut += 1 }
+            }
+            (whole, cut)
+        })
+    };
+    for i in 0..12 {
+        p.edit(
+            "sites/alpha/content/profil.md",
+            &format!("Dinas Alfa berdiri tahun {}.", 2020 + i),
+            &format!("Dinas Alfa berdiri tahun {}.", 2021 + i),
+        );
+        let mut o = p.options();
+        o.now += chrono::Duration::minutes(i);
+        laman::build::build(&o).expect("build");
+    }
+    stop.store(true, Ordering::Relaxed);
+    let (whole, _cut) = reader.join().expect("the reader saw no mix");
+    assert!(whole > 0, "the reader read the output at least once");
+}
