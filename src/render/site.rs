@@ -299,6 +299,7 @@ impl<'a> Model<'a> {
         PageCtx {
             title: p.title(),
             description: describe(p, body),
+            lead: p.common.description.clone(),
             permalink: self.absolute(&url),
             url,
             jenis: p.jenis().as_str(),
@@ -337,6 +338,7 @@ impl<'a> Model<'a> {
         PageCtx {
             title,
             description,
+            lead: None,
             permalink: self.absolute(&url),
             url,
             jenis: jenis.as_str(),

@@ -157,3 +157,142 @@ fn the_reports_have_no_accessibility_violations() {
         );
     }
 }
+
+/// Runs tests/browser/layout.mjs over `paths` of the example dinkes site and
+/// returns its measurements (one object per page and width).
+fn layout(paths: &[&str]) -> Vec<serde_json::Value> {
+    let dir = browser_tools();
+    let p = Project::example();
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let root = p.path("public").join("dinkes.cianjurkab.go.id");
+    let server = http::StaticServer::start(&root);
+    let mut cmd = Command::new("node");
+    cmd.arg(dir.join("layout.mjs")).arg(dir.join("artifacts"));
+    for path in paths {
+        cmd.arg(server.url(path));
+    }
+    let out = cmd.output().expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "layout.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let runs = report.as_array().expect("array").clone();
+    assert_eq!(runs.len(), paths.len() * 2, "each page at two widths");
+    for run in &runs {
+        assert_eq!(run["status"], 200, "{}", run["url"]);
+    }
+    runs
+}
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// A service standard page answers at a glance (issue #13, item 1): the
+/// editor's `description` under the title, then a summary whose time and
+/// cost are on the first screen of a 390 x 800 phone and which stands in
+/// the right column at 1280 px; the editor's text before the components;
+/// phone numbers (the service's own, complaint channels) are tel: links;
+/// the menu marks "Layanan" as the current section; no sideways scroll.
+#[test]
+fn service_pages_answer_at_a_glance() {
+    let runs = layout(&[
+        "/layanan/ambulans-gawat-darurat-psc-119/",
+        "/layanan/rekomendasi-sip-tenaga-kesehatan/",
+    ]);
+    for run in &runs {
+        let at = format!("{} ({})", run["url"], run["viewport"]);
+        let width = num(&run["width"]);
+        let height = num(&run["height"]);
+        assert!(num(&run["page_width"]) <= width, "sideways scroll on {at}");
+        assert_eq!(run["current"], serde_json::json!(["Layanan"]), "{at}");
+        let lead = &run["lead"];
+        assert!(lead.is_object(), "description shown as the lead on {at}");
+        let summary = &run["summary"];
+        assert!(num(&summary["top"]) >= num(&lead["bottom"]) || run["viewport"] == "desktop");
+        let rows = run["summary_rows"].as_array().expect("summary rows");
+        let labels: Vec<&str> = rows.iter().filter_map(|r| r["label"].as_str()).collect();
+        assert!(
+            labels.starts_with(&["Jangka waktu", "Biaya"]),
+            "summary starts with time and cost on {at}: {labels:?}"
+        );
+        for row in &rows[..2] {
+            assert!(
+                num(&row["rect"]["bottom"]) <= height,
+                "{} visible without scrolling on {at}: {:#}",
+                row["label"],
+                row["rect"]
+            );
+        }
+        assert!(
+            labels.contains(&"Tempat") && labels.contains(&"Jam layanan"),
+            "{at}: {labels:?}"
+        );
+        assert!(
+            num(&run["text"]["top"]) < num(&run["first_component"]["top"]),
+            "the editor's text comes before the components on {at}"
+        );
+        if run["viewport"] == "desktop" {
+            assert!(
+                num(&summary["left"]) > width * 0.6 && num(&summary["top"]) < height,
+                "summary in the right column of the first screen on {at}: {summary:#}"
+            );
+            assert!(num(&run["text"]["right"]) <= num(&summary["left"]), "{at}");
+        }
+        let tel: Vec<&str> = run["tel"]
+            .as_array()
+            .expect("tel")
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        // The complaint channel "(0263) 261408" of dinkes' site.toml.
+        assert!(
+            tel.contains(&"tel:0263261408"),
+            "complaint phone on {at}: {tel:?}"
+        );
+        if at.contains("psc-119") {
+            assert!(
+                tel.contains(&"tel:119"),
+                "PSC 119 is tap-to-call on {at}: {tel:?}"
+            );
+            assert_eq!(rows[1]["value"], "Gratis", "{at}");
+        } else {
+            assert!(
+                labels.contains(&"Daring"),
+                "online link on {at}: {labels:?}"
+            );
+        }
+    }
+}
+
+/// A wide table (the 8-column Daftar Informasi Publik) uses the page's width
+/// at 1280 px without cutting any column, and on a phone scrolls inside its
+/// own box while the page itself does not scroll sideways (#13, item 1).
+#[test]
+fn wide_tables_use_the_width_or_scroll_in_their_own_box() {
+    let runs = layout(&["/ppid/daftar-informasi-publik/"]);
+    for run in &runs {
+        let at = format!("{} ({})", run["url"], run["viewport"]);
+        let width = num(&run["width"]);
+        assert!(num(&run["page_width"]) <= width, "sideways scroll on {at}");
+        assert_eq!(run["current"], serde_json::json!(["PPID"]), "{at}");
+        let table = &run["tables"][0];
+        assert!(table.is_object(), "a table on {at}");
+        if run["viewport"] == "desktop" {
+            assert!(
+                num(&table["box_scroll_width"]) <= num(&table["box_width"]),
+                "nothing cut at desktop width on {at}: {table:#}"
+            );
+            assert!(
+                num(&table["width"]) > 1000.0,
+                "the table uses the width on {at}: {table:#}"
+            );
+        } else {
+            assert_eq!(table["box_scrolls"], "auto", "{at}");
+            assert!(num(&table["box_width"]) <= width, "{at}: {table:#}");
+        }
+    }
+}
