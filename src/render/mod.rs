@@ -8,6 +8,7 @@ pub mod context;
 pub mod extras;
 pub mod limits;
 pub mod pipeline;
+pub mod search;
 pub mod site;
 
 use std::collections::{BTreeMap, HashMap};

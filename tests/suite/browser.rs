@@ -296,3 +296,93 @@ fn wide_tables_use_the_width_or_scroll_in_their_own_box() {
         }
     }
 }
+
+/// Search finds what people type (issue #13, item 2): chromium types each
+/// query into the real search page of the example dinkes site and the first
+/// result is the page a citizen looks for: spelling variants (ijin, apotik,
+/// praktek, ambulan), joined and split tokens (PSC119 = Psc 119), stemming
+/// (mengajukan permohonan, perijinan), acronyms (SLHS), and the typed fields
+/// (persyaratan: "Surat Tanda Registrasi" finds the SIP page). Matches are
+/// marked in the snippet; the index stays under 50 KB gzipped.
+#[test]
+fn search_finds_what_people_type() {
+    use std::io::Write;
+    let dir = browser_tools();
+    let p = Project::example();
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let root = p.path("public").join("dinkes.cianjurkab.go.id");
+    let index = std::fs::read(root.join("cari/indeks.json")).expect("index");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&index).expect("gzip");
+    let gzipped = gz.finish().expect("gzip").len();
+    assert!(gzipped < 50_000, "search index is {gzipped} bytes gzipped");
+    let sip = "/layanan/rekomendasi-sip-tenaga-kesehatan/";
+    let apotek = "/layanan/verifikasi-izin-apotek/";
+    let psc = "/layanan/ambulans-gawat-darurat-psc-119/";
+    let slhs = "/layanan/slhs-depot-air-minum/";
+    let cases: &[(&str, &str)] = &[
+        ("ijin apotik", apotek),
+        ("apotik", apotek),
+        ("perijinan apotek", apotek),
+        ("PSC119", psc),
+        ("Psc 119", psc),
+        ("ambulan", psc),
+        ("Surat Tanda Registrasi", sip),
+        ("SLHS", slhs),
+        ("surat ijin praktek", sip),
+        ("ijin praktek", sip),
+        ("mengajukan permohonan SIP", sip),
+        ("depot air minum", slhs),
+        ("higiene", slhs),
+        ("tuberkulosis", "/berita/hari-tbc-sedunia-2026/"),
+        ("maklumat", "/maklumat-pelayanan/"),
+        ("daftar informasi publik", "/ppid/daftar-informasi-publik/"),
+        (
+            "imunisasi",
+            "/berita/bulan-imunisasi-anak-sekolah-agustus-2026/",
+        ),
+        ("struktur organisasi", "/struktur-organisasi/"),
+        (
+            "kesehatan jiwa",
+            "/berita/hari-kesehatan-jiwa-sedunia-2026/",
+        ),
+        ("privasi", "/kebijakan-privasi/"),
+    ];
+    let server = http::StaticServer::start(&root);
+    let out = Command::new("node")
+        .arg(dir.join("cari.mjs"))
+        .arg(server.url("/cari/"))
+        .args(cases.iter().map(|(q, _)| *q))
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "cari.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let runs = report.as_array().expect("array");
+    assert_eq!(
+        runs.last().map(|e| &e["page_errors"]),
+        Some(&serde_json::json!([])),
+        "script errors on the search page"
+    );
+    let mut wrong = Vec::new();
+    for ((query, want), run) in cases.iter().zip(runs) {
+        assert_eq!(run["query"], *query);
+        let first = run["results"][0]["url"].as_str().unwrap_or("(none)");
+        if first != *want {
+            wrong.push(format!(
+                "{query:?}: first {first}, want {want} ({})",
+                run["status"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "search results:\n{}", wrong.join("\n"));
+    let marked = &runs[0]["results"][0]["marked"];
+    assert!(
+        marked.as_array().is_some_and(|m| !m.is_empty()),
+        "the snippet marks what matched: {marked}"
+    );
+}
