@@ -171,6 +171,9 @@ pub struct PageCtx {
     pub headings: Vec<Heading>,
     /// From the home to the parent of this page.
     pub breadcrumbs: Vec<LinkCtx>,
+    /// schema.org JSON-LD of this page, already escaped for the inside of
+    /// `<script type="application/ld+json">` (output it with `| safe`).
+    pub jsonld: String,
 }
 
 /// A page in a list.

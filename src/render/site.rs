@@ -296,7 +296,7 @@ impl<'a> Model<'a> {
         let mut data = serde_json::to_value(&p.data).unwrap_or(Value::Null);
         self.resolve_data(&mut data, p, diags);
         let url = self.links.url(&p.url_path);
-        PageCtx {
+        let mut ctx = PageCtx {
             title: p.title(),
             description: describe(p, body),
             lead: p.common.description.clone(),
@@ -311,7 +311,11 @@ impl<'a> Model<'a> {
             extra: p.common.extra.clone().unwrap_or(Value::Null),
             headings: body.headings.clone(),
             breadcrumbs: self.breadcrumbs(p),
-        }
+            jsonld: String::new(),
+        };
+        ctx.jsonld =
+            crate::render::jsonld::page(&self.ctx, &origin_of(&self.opts.base_url), &ctx, &p.data);
+        ctx
     }
 
     /// The `page` context of a section without `_index.md`.
@@ -335,7 +339,7 @@ impl<'a> Model<'a> {
                 format!("{} — {}", sec.title, self.site.config.nama_resmi),
             )
         };
-        PageCtx {
+        let mut ctx = PageCtx {
             title,
             description,
             lead: None,
@@ -350,7 +354,15 @@ impl<'a> Model<'a> {
             extra: Value::Null,
             headings: Vec::new(),
             breadcrumbs: self.crumbs_for_dir(parent_dir(&sec.dir)),
-        }
+            jsonld: String::new(),
+        };
+        ctx.jsonld = crate::render::jsonld::page(
+            &self.ctx,
+            &origin_of(&self.opts.base_url),
+            &ctx,
+            &KindData::empty(jenis),
+        );
+        ctx
     }
 
     /// A list entry for page `i`.

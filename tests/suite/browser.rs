@@ -386,3 +386,66 @@ fn search_finds_what_people_type() {
         "the snippet marks what matched: {marked}"
     );
 }
+
+/// Every page of the example regency carries schema.org JSON-LD (#13, item
+/// 4) whose types and properties all exist in the schema.org vocabulary
+/// (as published in the pinned npm package schema-dts): the agency as a
+/// GovernmentOrganization with its parent, a BreadcrumbList, a
+/// GovernmentService on service pages, a NewsArticle on news.
+#[test]
+fn structured_data_uses_the_schema_org_vocabulary() {
+    let dir = browser_tools();
+    let p = Project::example();
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let out = Command::new("node")
+        .arg(dir.join("jsonld.mjs"))
+        .arg(p.path("public"))
+        .output()
+        .expect("node runs (install Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "jsonld.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        report["vocabulary_types"].as_u64().unwrap_or(0) > 500,
+        "the vocabulary was read: {report}"
+    );
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    for t in [
+        "GovernmentOrganization",
+        "BreadcrumbList",
+        "GovernmentService",
+        "NewsArticle",
+        "Offer",
+        "PostalAddress",
+    ] {
+        assert!(
+            report["types"][t].as_u64().unwrap_or(0) > 0,
+            "{t}: {report:#}"
+        );
+    }
+    let service = std::fs::read_to_string(
+        p.path("public/dinkes.cianjurkab.go.id/layanan/ambulans-gawat-darurat-psc-119/index.html"),
+    )
+    .expect("service page");
+    assert_eq!(service.matches("application/ld+json").count(), 1);
+    let start = service.find("application/ld+json\">").expect("block") + 21;
+    let end = start + service[start..].find("</script>").expect("end");
+    let v: serde_json::Value = serde_json::from_str(&service[start..end]).expect("json");
+    let svc = v["@graph"]
+        .as_array()
+        .and_then(|g| g.iter().find(|n| n["@type"] == "GovernmentService"))
+        .expect("GovernmentService");
+    assert_eq!(svc["offers"]["price"], 0, "{svc:#}");
+    assert_eq!(svc["offers"]["priceCurrency"], "IDR");
+    assert_eq!(svc["availableChannel"]["servicePhone"]["telephone"], "119");
+    assert_eq!(svc["areaServed"]["name"], "Kabupaten Cianjur");
+    let org = &v["@graph"][0];
+    assert_eq!(
+        org["parentOrganization"]["name"],
+        "Pemerintah Kabupaten Cianjur"
+    );
+}
