@@ -156,6 +156,32 @@ fn the_reports_have_no_accessibility_violations() {
             run["violations"]
         );
     }
+    // No sideways scroll of the page at 390 px (#13, item 5): long host
+    // names and codes wrap, findings become cards, the matrix scrolls in its
+    // own region.
+    let out = Command::new("node")
+        .arg(dir.join("layout.mjs"))
+        .arg(dir.join("artifacts").join("laporan"))
+        .arg(server.url("/laporan/index.html"))
+        .arg(server.url("/laporan/alpha.html"))
+        .arg(server.url("/konformitas/report.html"))
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    for run in report.as_array().expect("array") {
+        assert!(
+            num(&run["page_width"]) <= num(&run["width"]),
+            "sideways scroll on {} ({}): {} px",
+            run["url"],
+            run["viewport"],
+            run["page_width"]
+        );
+    }
 }
 
 /// Runs tests/browser/layout.mjs over `paths` of the example dinkes site and
