@@ -18,7 +18,7 @@
 //! produk, dasar hukum, unit …), `sb` the body. Each is a space-separated
 //! set of stems.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
@@ -134,6 +134,9 @@ pub fn words(text: &str) -> Vec<String> {
 pub struct Stemmer<'a> {
     inner: sastrawi::Stemmer<'static>,
     kata: &'a mut BTreeMap<String, String>,
+    /// Every word stemmed so far (the stemmer's dictionary walk is the cost
+    /// of the index; a site repeats its words).
+    cache: HashMap<String, String>,
 }
 
 impl<'a> Stemmer<'a> {
@@ -142,6 +145,7 @@ impl<'a> Stemmer<'a> {
         Stemmer {
             inner: sastrawi::Stemmer::new(dictionary()),
             kata,
+            cache: HashMap::new(),
         }
     }
 
@@ -150,16 +154,17 @@ impl<'a> Stemmer<'a> {
         if w.chars().count() <= MIN_STEM || !w.chars().all(char::is_alphabetic) {
             return w.to_string();
         }
-        if let Some(s) = self.kata.get(w) {
+        if let Some(s) = self.cache.get(w) {
             return s.clone();
         }
-        let s = self.inner.stem_word(w).into_owned();
+        let mut s = self.inner.stem_word(w).into_owned();
         if s.is_empty() {
-            return w.to_string();
+            s = w.to_string();
         }
         if s != w {
             self.kata.insert(w.to_string(), s.clone());
         }
+        self.cache.insert(w.to_string(), s.clone());
         s
     }
 
