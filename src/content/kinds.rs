@@ -503,6 +503,10 @@ kinds! {
         ditinjau: Option<PageDate>,
         sippn_url: Option<String>,
         alur: Option<Gambar>,
+        tempat: Option<String>,
+        jam_layanan: Option<String>,
+        daring_url: Option<String>,
+        telepon: Option<String>,
     }
     MaklumatPelayanan "maklumat-pelayanan" "Maklumat Pelayanan" {
         teks: Option<String>,

@@ -146,6 +146,9 @@ pub struct PageCtx {
     pub title: String,
     /// Summary (front matter `description`, else the start of the text).
     pub description: String,
+    /// The front matter `description` as the editor wrote it (no fallback),
+    /// shown as the page's lead paragraph where a theme wants one.
+    pub lead: Option<String>,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.
@@ -168,6 +171,9 @@ pub struct PageCtx {
     pub headings: Vec<Heading>,
     /// From the home to the parent of this page.
     pub breadcrumbs: Vec<LinkCtx>,
+    /// schema.org JSON-LD of this page, already escaped for the inside of
+    /// `<script type="application/ld+json">` (output it with `| safe`).
+    pub jsonld: String,
 }
 
 /// A page in a list.

@@ -236,26 +236,33 @@ pub fn redirects(model: &Model<'_>) -> String {
     s
 }
 
-/// The search index: one object per page (`t` title, `u` URL, `d`
-/// description, `k` kind label, `x` text excerpt).
+/// The search index (see `render::search`): per page `t` title, `u` URL,
+/// `d` description, `k` kind label, `x` text excerpt, and the stems of the
+/// title, the typed fields and the body.
 pub fn search_index(model: &Model<'_>, bodies: &[Rendered]) -> Vec<u8> {
-    let items: Vec<Value> = model
+    let entries: Vec<crate::render::search::Entry> = model
         .tree
         .pages
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let summary = model.summary(i, &bodies[i]);
-            json!({
-                "t": summary.title,
-                "u": summary.url,
-                "d": summary.description,
-                "k": p.jenis().label(),
-                "x": excerpt(&bodies[i].plain, 300),
-            })
+            let mut fields = String::new();
+            if let Ok(data) = serde_json::to_value(&p.data) {
+                crate::render::search::field_text(&data, &mut fields);
+            }
+            crate::render::search::Entry {
+                title: summary.title,
+                url: summary.url,
+                description: summary.description,
+                kind: p.jenis().label().to_string(),
+                excerpt: excerpt(&bodies[i].plain, 300),
+                fields,
+                body: bodies[i].plain.clone(),
+            }
         })
         .collect();
-    serde_json::to_vec(&items).unwrap_or_else(|_| b"[]".to_vec())
+    crate::render::search::index(&entries)
 }
 
 fn agency(model: &Model<'_>) -> Value {

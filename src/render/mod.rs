@@ -6,8 +6,10 @@
 
 pub mod context;
 pub mod extras;
+pub mod jsonld;
 pub mod limits;
 pub mod pipeline;
+pub mod search;
 pub mod site;
 
 use std::collections::{BTreeMap, HashMap};

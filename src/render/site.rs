@@ -281,9 +281,10 @@ impl<'a> Model<'a> {
         let mut data = serde_json::to_value(&p.data).unwrap_or(Value::Null);
         self.resolve_data(&mut data, p, diags);
         let url = self.links.url(&p.url_path);
-        PageCtx {
+        let mut ctx = PageCtx {
             title: p.title(),
             description: describe(p, body),
+            lead: p.common.description.clone(),
             permalink: self.absolute(&url),
             url,
             jenis: p.jenis().as_str(),
@@ -295,7 +296,11 @@ impl<'a> Model<'a> {
             extra: p.common.extra.clone().unwrap_or(Value::Null),
             headings: body.headings.clone(),
             breadcrumbs: self.breadcrumbs(p),
-        }
+            jsonld: String::new(),
+        };
+        ctx.jsonld =
+            crate::render::jsonld::page(&self.ctx, &origin_of(&self.opts.base_url), &ctx, &p.data);
+        ctx
     }
 
     /// The `page` context of a section without `_index.md`.
@@ -319,9 +324,10 @@ impl<'a> Model<'a> {
                 format!("{} — {}", sec.title, self.site.config.nama_resmi),
             )
         };
-        PageCtx {
+        let mut ctx = PageCtx {
             title,
             description,
+            lead: None,
             permalink: self.absolute(&url),
             url,
             jenis: jenis.as_str(),
@@ -333,7 +339,15 @@ impl<'a> Model<'a> {
             extra: Value::Null,
             headings: Vec::new(),
             breadcrumbs: self.crumbs_for_dir(parent_dir(&sec.dir)),
-        }
+            jsonld: String::new(),
+        };
+        ctx.jsonld = crate::render::jsonld::page(
+            &self.ctx,
+            &origin_of(&self.opts.base_url),
+            &ctx,
+            &KindData::empty(jenis),
+        );
+        ctx
     }
 
     /// A list entry for page `i`.

@@ -11,9 +11,9 @@ use crate::build::BuildReport;
 use crate::diagnostic::{Diagnostic, Lang, Severity};
 use crate::error::Error;
 use crate::render::escape_html as esc;
-use crate::report::page::page;
+use crate::report::page::{page, prose};
 use crate::report::{group_of, json, site_of};
-use crate::text::Localize;
+use crate::text::{Localize, Verdict};
 
 /// Rule groups in the order of the matrix, with their Indonesian names.
 pub const GROUPS: &[(&str, &str)] = &[
@@ -68,6 +68,7 @@ pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>,
             "<h1>{}</h1>\n<p><a href=\"index.html\">← Ringkasan kabupaten</a></p>\n",
             esc(&title)
         );
+        body.push_str(&verdict(&findings));
         body.push_str(&findings_list(&findings));
         put(&format!("{}.html", site.slug), page(&title, &body))?;
     }
@@ -142,6 +143,7 @@ fn index(r: &BuildReport, regency: &str) -> String {
             esc(&site.slug),
             esc(site.host.as_deref().unwrap_or(&site.slug))
         );
+        b.push_str(&verdict(&f));
         if f.is_empty() {
             b.push_str("<p>Tidak ada galat atau peringatan.</p>\n");
         } else {
@@ -155,14 +157,54 @@ fn index(r: &BuildReport, regency: &str) -> String {
     page(&format!("Laporan kepatuhan {regency}"), &b)
 }
 
+/// The verdict line of one site: blocked or published, as `publish
+/// --dry-run` would decide it.
+fn verdict(findings: &[&Diagnostic]) -> String {
+    let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
+    let v = Verdict {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+    };
+    let class = if v.errors > 0 { "blokir" } else { "terbit" };
+    let mark = if v.errors > 0 { "✗" } else { "✓" };
+    format!(
+        "<p class=\"vonis {class}\"><span aria-hidden=\"true\">{mark}</span> {}</p>\n",
+        esc(&v.text(Lang::Id))
+    )
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// The findings of one site, errors first, then warnings, then info; the
+/// findings of one rule at one severity are one row with their count and
+/// the files they were found in. One card per finding on a phone.
 fn findings_list(findings: &[&Diagnostic]) -> String {
     if findings.is_empty() {
         return "<p>Tidak ada temuan.</p>\n".to_string();
     }
-    let mut b = String::from(
-        "<table>\n<thead><tr><th scope=\"col\">Aturan</th><th scope=\"col\">Tingkat</th><th scope=\"col\">Temuan dan lokasi</th><th scope=\"col\">Dasar hukum</th><th scope=\"col\">Yang harus dilakukan</th></tr></thead>\n<tbody>\n",
-    );
+    // Groups in order of first appearance, then sorted by severity (stable).
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
     for d in findings {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].code == d.code && g[0].severity == d.severity)
+        {
+            Some(g) => g.push(d),
+            None => groups.push(vec![d]),
+        }
+    }
+    groups.sort_by_key(|g| severity_rank(g[0].severity));
+    let mut b = String::from(
+        "<table class=\"kartu\">\n<thead><tr><th scope=\"col\">Aturan</th><th scope=\"col\">Tingkat</th><th scope=\"col\">Temuan dan lokasi</th><th scope=\"col\">Dasar hukum</th><th scope=\"col\">Yang harus dilakukan</th></tr></thead>\n<tbody>\n",
+    );
+    for g in &groups {
+        let d = g[0];
         let class = match d.severity {
             Severity::Error => "galat",
             Severity::Warning => "peringatan",
@@ -172,17 +214,50 @@ fn findings_list(findings: &[&Diagnostic]) -> String {
         let reason = d
             .severity_reason
             .as_ref()
-            .map(|r| format!("<br><span class=\"kecil\">{}</span>", esc(r)))
+            .map(|r| format!("<br><span class=\"kecil\">{}</span>", prose(r)))
             .unwrap_or_default();
+        let found = if g.len() == 1 {
+            format!(
+                "{}<br><span class=\"kecil\">{}</span>",
+                prose(&d.text(Lang::Id)),
+                esc(&d.location.to_string())
+            )
+        } else {
+            let first = d.text(Lang::Id);
+            let same = g.iter().all(|x| x.text(Lang::Id) == first);
+            let mut f = String::new();
+            if same {
+                let _ = write!(f, "<strong>{} temuan</strong>: {}", g.len(), prose(&first));
+            } else {
+                let _ = write!(f, "<strong>{} temuan</strong>", g.len());
+            }
+            let _ = write!(
+                f,
+                "<details><summary>{} lokasi</summary><ul class=\"lokasi\">",
+                g.len()
+            );
+            for x in g {
+                if same {
+                    let _ = write!(f, "<li>{}</li>", esc(&x.location.to_string()));
+                } else {
+                    let _ = write!(
+                        f,
+                        "<li>{}<br><span class=\"kecil\">{}</span></li>",
+                        prose(&x.text(Lang::Id)),
+                        esc(&x.location.to_string())
+                    );
+                }
+            }
+            f.push_str("</ul></details>");
+            f
+        };
         let _ = writeln!(
             b,
-            "<tr><td><code>{}</code></td><td><span class=\"lencana {class}\">{}</span>{reason}</td><td>{}<br><span class=\"kecil\">{}</span></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td data-label=\"Aturan\"><code>{}</code></td><td data-label=\"Tingkat\"><span class=\"lencana {class}\">{}</span>{reason}</td><td data-label=\"Temuan dan lokasi\">{found}</td><td data-label=\"Dasar hukum\">{}</td><td data-label=\"Yang harus dilakukan\">{}</td></tr>",
             esc(d.code),
             d.severity.text(Lang::Id),
-            esc(&d.text(Lang::Id)),
-            esc(&d.location.to_string()),
             basis.join("<br>"),
-            esc(&d.hint(Lang::Id).unwrap_or_default()),
+            prose(&d.hint(Lang::Id).unwrap_or_default()),
         );
     }
     b.push_str("</tbody>\n</table>\n");

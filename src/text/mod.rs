@@ -134,6 +134,33 @@ impl Localize for Label {
     }
 }
 
+/// The verdict on one site at the top of its part of the compliance report:
+/// the same words as `laman publish --dry-run` ("terbit" / "DIBLOKIR").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Error-level findings (any blocks publication).
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+impl Localize for Verdict {
+    fn text(&self, lang: Lang) -> String {
+        match (self.errors, lang) {
+            (0, Lang::Id) => format!("Akan terbit — 0 galat, {} peringatan", self.warnings),
+            (0, Lang::En) => format!("Will publish — 0 errors, {} warnings", self.warnings),
+            (e, Lang::Id) => format!(
+                "DIBLOKIR — {e} galat, {} peringatan; tidak akan terbit sampai galatnya diperbaiki",
+                self.warnings
+            ),
+            (e, Lang::En) => format!(
+                "BLOCKED — {e} errors, {} warnings; will not publish until the errors are fixed",
+                self.warnings
+            ),
+        }
+    }
+}
+
 /// `s` with its first letter upper-case (a label that starts a line).
 pub fn capitalized(s: &str) -> String {
     let mut c = s.chars();

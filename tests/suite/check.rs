@@ -1531,3 +1531,66 @@ fn scaffold_placeholders_left_unfilled_are_errors_at_their_line_and_block_publis
         "{plan:?}"
     );
 }
+
+/// The compliance report reads well (#13, item 5): per site a verdict line
+/// first, with the same words as `publish --dry-run` (DIBLOKIR and the
+/// count of errors, or "Akan terbit"), then errors before warnings before
+/// info; one row per rule with the count and the files of its repeated
+/// findings; no literal backticks (code renders as `<code>`).
+#[test]
+fn the_compliance_report_puts_the_verdict_and_errors_first_and_groups_repeats() {
+    let p = Project::fixture("minimal");
+    let r = p.check();
+    let out = p.cli(&["check", "--today", "2026-11-23", "--report", "laporan"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let html = std::fs::read_to_string(p.path("laporan/alpha.html")).expect("report");
+    let alpha: Vec<_> = findings(&r)
+        .into_iter()
+        .filter(|d| laman::report::site_of(d).as_deref() == Some("alpha"))
+        .collect();
+    let errors = alpha
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    assert!(errors > 0);
+    let verdict = html.find("class=\"vonis blokir\"").expect("verdict line");
+    assert!(
+        html[verdict..].contains(&format!("DIBLOKIR — {errors} galat")),
+        "{}",
+        &html[verdict..verdict + 200]
+    );
+    let table = html.find("<table").expect("findings");
+    assert!(verdict < table, "the verdict comes before the findings");
+    let rows = &html[table..];
+    let last_error = rows.rfind("lencana galat").expect("an error row");
+    let first_warning = rows.find("lencana peringatan").expect("a warning row");
+    assert!(last_error < first_warning, "errors before warnings");
+    if let Some(first_info) = rows.find("lencana info") {
+        assert!(rows.rfind("lencana peringatan").unwrap_or(0) < first_info);
+    }
+    assert!(!html.contains('`'), "literal backticks in the report");
+    // One row per rule and severity: a rule found twice is one row.
+    let mut seen = std::collections::BTreeMap::new();
+    for d in &alpha {
+        *seen.entry((d.code, d.severity)).or_insert(0) += 1;
+    }
+    let repeated = seen.iter().find(|(_, n)| **n > 1).expect("a repeated rule");
+    let ((code, _), n) = repeated;
+    let code_cells = html.matches(&format!("<code>{code}</code></td>")).count();
+    assert_eq!(
+        code_cells,
+        seen.keys().filter(|(c, _)| c == code).count(),
+        "{code}"
+    );
+    assert!(
+        html.contains(&format!("<strong>{n} temuan</strong>")),
+        "{code} ×{n}"
+    );
+    assert!(html.contains("<details><summary>"), "the files of a group");
+    // A site with no error gets the publish verdict.
+    let index = std::fs::read_to_string(p.path("laporan/index.html")).expect("index");
+    assert!(
+        index.contains("class=\"vonis"),
+        "verdicts in the summary too"
+    );
+}

@@ -794,3 +794,84 @@ fn no_script_vector_runs_in_chromium_and_no_csp_violation_was_needed() {
         "{report}"
     );
 }
+
+/// Editors' text in the JSON-LD data block (#13, item 4) cannot end the
+/// block or open a script: a service whose title, description and place
+/// and a news item whose author try `</script><script>…`, `<!--` and
+/// U+2028 render as JSON that parses back to the same text, contains no
+/// `<` at all, and nothing runs in chromium with the CSP unused.
+#[test]
+fn editor_text_cannot_break_out_of_the_json_ld_block() {
+    let dir = browser_tools();
+    let p = Project::example();
+    let attack =
+        "Uji </script><script>window.pwned=1</script><!-- <script>window.pwned=2</script> \u{2028}";
+    let toml_str = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let svc = std::fs::read_to_string(
+        p.path("sites/dinkes/content/layanan/ambulans-gawat-darurat-psc-119.md"),
+    )
+    .expect("service page");
+    let svc = svc
+        .replacen(
+            "title = \"Ambulans Gawat Darurat PSC 119\"",
+            &format!("title = {}", toml_str(attack)),
+            1,
+        )
+        .replacen(
+            "tempat = \"Di lokasi kejadian: ambulans datang kepada pasien\"",
+            &format!("tempat = {}", toml_str(attack)),
+            1,
+        );
+    assert!(svc.contains("window.pwned=1"), "the attack is in the page");
+    p.write("sites/dinkes/content/layanan/uji-jsonld.md", svc);
+    p.write(
+        "sites/dinkes/content/berita/uji-jsonld.md",
+        format!(
+            "+++\ntitle = \"Uji berita\"\njenis = \"berita\"\ndate = 2026-11-01\ndescription = {}\npenulis = {}\n+++\n\nIsi.\n",
+            toml_str(attack),
+            toml_str(attack)
+        ),
+    );
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let root = p.path("public").join(DINKES);
+    for page in [
+        "layanan/uji-jsonld/index.html",
+        "berita/uji-jsonld/index.html",
+    ] {
+        let html = std::fs::read_to_string(root.join(page)).expect(page);
+        let open = "<script type=\"application/ld+json\">";
+        let start = html.find(open).expect("a JSON-LD block") + open.len();
+        let len = html[start..].find("</script>").expect("end of block");
+        let block = &html[start..start + len];
+        assert!(
+            !block.contains('<') && !block.contains('\u{2028}'),
+            "{block}"
+        );
+        let v: serde_json::Value = serde_json::from_str(block).expect("JSON");
+        assert!(
+            v.to_string().contains("window.pwned=1"),
+            "the editor's text is kept as data: {v}"
+        );
+        let server = http::StaticServer::start(&root);
+        let url = format!("/{}", page.trim_end_matches("index.html"));
+        let out = Command::new("node")
+            .arg(dir.join("xss.mjs"))
+            .arg(server.url(&url))
+            .output()
+            .expect("node runs (install Debian's nodejs)");
+        assert!(
+            out.status.success(),
+            "xss.mjs failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(report["status"], 200, "{report}");
+        assert_eq!(
+            report["pwned"],
+            serde_json::Value::Null,
+            "a script ran: {report}"
+        );
+        assert_eq!(report["csp"], serde_json::json!([]), "{report}");
+    }
+}
