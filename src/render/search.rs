@@ -129,6 +129,13 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+thread_local! {
+    /// `word → stem` of every word stemmed on this thread (a pure function
+    /// of the word and the built-in dictionary, so it is never stale).
+    static STEMS: std::cell::RefCell<HashMap<String, String>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 #[allow(missing_debug_implementations)]
 /// Stems words (and remembers `word → stem` in `kata` where they differ).
 pub struct Stemmer<'a> {
@@ -157,10 +164,20 @@ impl<'a> Stemmer<'a> {
         if let Some(s) = self.cache.get(w) {
             return s.clone();
         }
-        let mut s = self.inner.stem_word(w).into_owned();
-        if s.is_empty() {
-            s = w.to_string();
-        }
+        // The sites of one build share their vocabulary: a word stemmed for
+        // one site on this thread is not stemmed again for the next.
+        let known = STEMS.with(|m| m.borrow().get(w).cloned());
+        let s = match known {
+            Some(s) => s,
+            None => {
+                let mut s = self.inner.stem_word(w).into_owned();
+                if s.is_empty() {
+                    s = w.to_string();
+                }
+                STEMS.with(|m| m.borrow_mut().insert(w.to_string(), s.clone()));
+                s
+            }
+        };
         if s != w {
             self.kata.insert(w.to_string(), s.clone());
         }
