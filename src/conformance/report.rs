@@ -296,7 +296,7 @@ pub fn html(r: &ConformanceReport, d: Option<&Diff>) -> String {
             d.still_open.len()
         );
     }
-    s.push_str("<h2>Ringkasan</h2>\n<div class=\"gulir\" tabindex=\"0\" role=\"region\" aria-label=\"Ringkasan per host\">\n<table class=\"matriks\">\n<caption>Host × kelompok pemeriksaan</caption>\n<thead><tr><th scope=\"col\">Host</th>");
+    s.push_str("<h2>Ringkasan</h2>\n<div class=\"gulir\" tabindex=\"0\" role=\"region\" aria-label=\"Ringkasan per host\">\n<table class=\"matriks kartu\">\n<caption>Host × kelompok pemeriksaan</caption>\n<thead><tr><th scope=\"col\">Host</th>");
     for g in GROUPS {
         let _ = write!(s, "<th scope=\"col\">{g}</th>");
     }
@@ -316,7 +316,7 @@ pub fn html(r: &ConformanceReport, d: Option<&Diff>) -> String {
         );
         for g in GROUPS {
             let (class, text) = cell(&f, g);
-            let _ = write!(s, "<td class=\"{class}\">{text}</td>");
+            let _ = write!(s, "<td class=\"{class}\" data-label=\"{g}\">{text}</td>");
         }
         s.push_str("</tr>\n");
     }

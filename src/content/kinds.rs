@@ -308,6 +308,15 @@ pub struct Capaian {
     pub realisasi: Option<String>,
 }
 
+/// A number to call in an emergency (PSC 119, Damkar 113, the BPBD's own).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct NomorDarurat {
+    pub nama: String,
+    pub telepon: String,
+}
+
 /// An office's emergency arrangements.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -572,6 +581,7 @@ kinds! {
         peringatan_dini: Vec<String>,
         evakuasi: Vec<String>,
         kantor: Vec<KantorSiaga>,
+        nomor_darurat: Vec<NomorDarurat>,
     }
     Berita "berita" "Berita" {
         penulis: Option<String>,

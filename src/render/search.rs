@@ -18,7 +18,7 @@
 //! produk, dasar hukum, unit …), `sb` the body. Each is a space-separated
 //! set of stems.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
@@ -87,6 +87,19 @@ pub const ACRONYMS: &[(&str, &str)] = &[
 /// Words of this length or shorter are not stemmed (acronyms, numbers).
 const MIN_STEM: usize = 4;
 
+/// [`VARIANTS`] by the variant (the first one listed wins, as a search
+/// through the list would).
+fn variants() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (v, canon) in VARIANTS {
+            m.entry(*v).or_insert(*canon);
+        }
+        m
+    })
+}
+
 fn dictionary() -> &'static sastrawi::Dictionary {
     static DICT: OnceLock<sastrawi::Dictionary> = OnceLock::new();
     DICT.get_or_init(sastrawi::Dictionary::new)
@@ -96,19 +109,24 @@ fn dictionary() -> &'static sastrawi::Dictionary {
 /// a letter or digit and between letters and digits; spelling variants
 /// mapped (a variant may map to two words).
 pub fn words(text: &str) -> Vec<String> {
-    let folded: String = text
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Most text is ASCII: it has no diacritics to take off.
+    let folded: String = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let variants = variants();
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut digit = false;
     let flush = |cur: &mut String, out: &mut Vec<String>| {
         if !cur.is_empty() {
             let w = std::mem::take(cur);
-            match VARIANTS.iter().find(|(v, _)| *v == w) {
-                Some((_, canon)) => out.extend(canon.split(' ').map(str::to_string)),
+            match variants.get(w.as_str()) {
+                Some(canon) => out.extend(canon.split(' ').map(str::to_string)),
                 None => out.push(w),
             }
         }
@@ -188,17 +206,19 @@ impl<'a> Stemmer<'a> {
     /// The set of stems of `text`, acronyms and their phrases added.
     pub fn stems(&mut self, text: &str) -> BTreeSet<String> {
         let ws = words(text);
+        let present: HashSet<&str> = ws.iter().map(String::as_str).collect();
         let mut out = BTreeSet::new();
         for (acr, phrase) in ACRONYMS {
             let ph: Vec<&str> = phrase.split(' ').collect();
-            if ws.iter().any(|w| w == acr) {
+            if present.contains(acr) {
                 for w in &ph {
                     out.insert(self.stem(w));
                 }
             }
-            if ws
-                .windows(ph.len())
-                .any(|win| win.iter().zip(&ph).all(|(a, b)| a == b))
+            if ph.iter().all(|w| present.contains(w))
+                && ws
+                    .windows(ph.len())
+                    .any(|win| win.iter().zip(&ph).all(|(a, b)| a == b))
             {
                 out.insert((*acr).to_string());
             }

@@ -109,6 +109,14 @@ const HELP_ID: &[(&str, &str)] = &[
         "conformance.connect",
         "Hubungi HOST di IP ini alih-alih alamat DNS-nya (DNS tetap diperiksa); boleh berulang",
     ),
+    (
+        "conformance.zone_from",
+        "Baca zona kabupaten lewat transfer zona (AXFR) dari server otoritatif ini dan bandingkan dengan daftar penetapan (REG002, REG003)",
+    ),
+    (
+        "conformance.ct",
+        "Ekspor Certificate Transparency (larik JSON dari crt.sh): nama di dalamnya yang tidak terdaftar menjadi temuan (REG002)",
+    ),
     ("dns", "Bantuan DNS untuk pengelola DNS"),
     (
         "dns.zone",

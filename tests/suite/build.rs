@@ -1208,3 +1208,30 @@ fn a_reader_of_the_output_never_sees_two_builds_mixed() {
     let (whole, _cut) = reader.join().expect("the reader saw no mix");
     assert!(whole > 0, "the reader read the output at least once");
 }
+
+/// Emergency numbers on a siaga-darurat page are tap-to-call (#13, item 1):
+/// each `nomor_darurat` is a `tel:` link with only digits and `+`, shown
+/// before the warning and evacuation steps.
+#[test]
+fn emergency_numbers_are_tap_to_call() {
+    let p = Project::example_site("kec-cibeber");
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let html = std::fs::read_to_string(
+        p.path("public/kec-cibeber.cianjurkab.go.id/siaga-darurat/index.html"),
+    )
+    .expect("siaga-darurat page");
+    for (href, shown) in [
+        ("tel:119", ">119</a>"),
+        ("tel:113", ">113</a>"),
+        ("tel:02630000119", ">(0263) 000-0119</a>"),
+    ] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")) && html.contains(shown),
+            "{href} in {html}"
+        );
+    }
+    let numbers = html.find("Nomor darurat").expect("heading");
+    let steps = html.find("Peringatan dini</h2>").expect("steps");
+    assert!(numbers < steps, "the numbers come first");
+}
