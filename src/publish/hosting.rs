@@ -8,42 +8,11 @@
 //! (`[publish.targets.<name>] approval`). Pure decision, no I/O.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use super::settings::TargetKind;
 use crate::profile::Profile;
 
-/// The decree that approves a target outside the Pusat Data.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Approval {
-    /// Decree number (`500/123/Diskominfo/2026`).
-    pub number: String,
-    /// Date it was set.
-    pub date: toml::value::Datetime,
-    /// Who set it (`Kepala Dinas Komunikasi dan Informatika`).
-    pub issuer: String,
-}
-
-impl Approval {
-    /// The decree's date, when it is a plain date.
-    pub fn day(&self) -> Option<NaiveDate> {
-        let d = self.date.date?;
-        NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-    }
-
-    /// A number or issuer that is blank or a scaffold placeholder (`ISI: …`).
-    pub fn blank_field(&self) -> Option<&'static str> {
-        let blank = |s: &str| s.trim().is_empty() || s.trim_start().starts_with("ISI:");
-        if blank(&self.number) {
-            Some("number")
-        } else if blank(&self.issuer) {
-            Some("issuer")
-        } else {
-            None
-        }
-    }
-}
+pub use super::settings::Approval;
 
 /// Why a target may not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

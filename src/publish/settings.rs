@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, FileKind, Location, Message};
@@ -82,7 +84,7 @@ pub struct TargetSettings {
     pub backoff_ms: Option<u64>,
     /// The decree approving a target outside the Pusat Data (docs/publish.md).
     #[serde(default)]
-    pub approval: Option<super::hosting::Approval>,
+    pub approval: Option<Approval>,
 }
 
 impl TargetSettings {
@@ -259,4 +261,36 @@ pub fn validate(p: &PublishSettings, text: &str, path: &Path) -> Result<(), Box<
         }
     }
     Ok(())
+}
+
+/// The decree that approves a target outside the Pusat Data.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Decree number (`500/123/Diskominfo/2026`).
+    pub number: String,
+    /// Date it was set.
+    pub date: toml::value::Datetime,
+    /// Who set it (`Kepala Dinas Komunikasi dan Informatika`).
+    pub issuer: String,
+}
+
+impl Approval {
+    /// The decree's date, when it is a plain date.
+    pub fn day(&self) -> Option<NaiveDate> {
+        let d = self.date.date?;
+        NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+    }
+
+    /// A number or issuer that is blank or a scaffold placeholder (`ISI: …`).
+    pub fn blank_field(&self) -> Option<&'static str> {
+        let blank = |s: &str| s.trim().is_empty() || s.trim_start().starts_with("ISI:");
+        if blank(&self.number) {
+            Some("number")
+        } else if blank(&self.issuer) {
+            Some("issuer")
+        } else {
+            None
+        }
+    }
 }
