@@ -1235,3 +1235,26 @@ fn emergency_numbers_are_tap_to_call() {
     let steps = html.find("Peringatan dini</h2>").expect("steps");
     assert!(numbers < steps, "the numbers come first");
 }
+
+/// An editor's phone number is data, never markup or another link scheme:
+/// a `telepon` that tries to close the attribute, open a script or switch to
+/// `javascript:` stays escaped text inside a `tel:` link.
+#[test]
+fn a_hostile_phone_number_stays_inside_its_tel_link() {
+    let p = Project::example_site("kec-cibeber");
+    p.edit(
+        "sites/kec-cibeber/content/siaga-darurat.md",
+        "telepon = \"113\"",
+        "telepon = \"javascript:alert(1)\\\"><script>alert(2)</script><a href=\\\"x\"",
+    );
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+    let html = std::fs::read_to_string(
+        p.path("public/kec-cibeber.cianjurkab.go.id/siaga-darurat/index.html"),
+    )
+    .expect("siaga-darurat page");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    assert!(!html.contains("href=\"x\""), "{html}");
+    assert!(html.contains("href=\"tel:javascript:alert1&quot;&gt;&lt;script&gt;"), "{html}");
+}
