@@ -1256,5 +1256,8 @@ fn a_hostile_phone_number_stays_inside_its_tel_link() {
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(!html.contains("href=\"javascript"), "{html}");
     assert!(!html.contains("href=\"x\""), "{html}");
-    assert!(html.contains("href=\"tel:javascript:alert1&quot;&gt;&lt;script&gt;"), "{html}");
+    assert!(
+        html.contains("href=\"tel:javascript:alert1&quot;&gt;&lt;script&gt;"),
+        "{html}"
+    );
 }
