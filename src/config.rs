@@ -52,6 +52,16 @@ pub struct RegencyConfig {
     pub source: String,
 }
 
+impl RegencyConfig {
+    /// The subdomain decree register as the checks read it.
+    pub fn register(&self) -> crate::decree::Register<'_> {
+        crate::decree::Register {
+            decrees: &self.decrees,
+            profile: self.region.profile,
+        }
+    }
+}
+
 /// `[rules]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -339,10 +349,51 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
             .with_source(text, "utc_offset".len()),
         ));
     }
+    // `[hosting]` addresses: a blank (`ISI: …`) is ISIAN-001 of `laman
+    // check`; anything else must be an address, or DNS001 would silently
+    // compare with nothing.
+    let hosting = text.find("[hosting]").unwrap_or(0);
+    for (list, example, v6) in [
+        (&cfg.hosting.ipv4, "203.0.113.10", false),
+        (&cfg.hosting.ipv6, "2001:db8::10", true),
+    ] {
+        for a in list {
+            let ok = if v6 {
+                a.parse::<std::net::Ipv6Addr>().is_ok()
+            } else {
+                a.parse::<std::net::Ipv4Addr>().is_ok()
+            };
+            if !ok && !crate::decree::blank(a) {
+                let quoted = format!("\"{a}\"");
+                let offset = text[hosting..]
+                    .find(&quoted)
+                    .map_or(hosting, |o| hosting + o);
+                return Err(Box::new(
+                    Diagnostic::new(
+                        Location::at_offset(path, text, offset),
+                        Message::InvalidValue {
+                            file: FileKind::Regency,
+                            value: a.clone(),
+                            allowed: vec![example.into()],
+                        },
+                    )
+                    .with_source(text, quoted.len()),
+                ));
+            }
+        }
+    }
     if let Some(p) = &cfg.publish {
         crate::publish::settings::validate(p, text, path)?;
     }
-    crate::decree::validate(&cfg, text, path)?;
+    let hosts: Vec<crate::decree::HostRef<'_>> = cfg
+        .subdomains
+        .iter()
+        .map(|s| crate::decree::HostRef {
+            name: &s.name,
+            decree: s.decree.as_deref(),
+        })
+        .collect();
+    crate::decree::validate(&cfg.decrees, &hosts, text, path)?;
     cfg.source = text.to_string();
     Ok(cfg)
 }
@@ -395,6 +446,27 @@ mod tests {
         assert_eq!(d.code, "KONFIG-001");
         assert_eq!(d.location.line, Some(5));
         assert!(matches!(*d.message, Message::UnknownKey { ref key, .. } if key == "domian"));
+    }
+
+    #[test]
+    fn a_hosting_address_that_is_no_address_is_an_error_at_its_place() {
+        let text = format!("{MINIMAL}\n[hosting]\nipv4 = [\"192.0.2.10\", \"192.0.2.300\"]\n");
+        let d = parse(&text, Path::new("laman.toml")).expect_err("bad ipv4");
+        assert_eq!(d.code, "KONFIG-001");
+        assert_eq!((d.location.line, d.location.column), (Some(7), Some(23)));
+        assert!(
+            matches!(*d.message, Message::InvalidValue { ref value, .. } if value == "192.0.2.300")
+        );
+        let v6 = format!("{MINIMAL}\n[hosting]\nipv6 = [\"192.0.2.10\"]\n");
+        assert!(
+            parse(&v6, Path::new("laman.toml")).is_err(),
+            "an IPv4 address under ipv6"
+        );
+        // A scaffold blank is ISIAN-001 of `laman check`, not a parse error.
+        let blank = format!(
+            "{MINIMAL}\n[hosting]\nipv4 = [\"ISI: alamat IPv4\"]\nipv6 = [\"2001:db8::10\"]\n"
+        );
+        parse(&blank, Path::new("laman.toml")).expect("blank and a good ipv6");
     }
 
     #[test]

@@ -19,7 +19,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::config::RegencyConfig;
 use crate::content::date::PageDate;
 pub use crate::diagnostic::decree::{Invalid, RegisterFault};
 use crate::diagnostic::{Diagnostic, Location, Message};
@@ -88,8 +87,33 @@ pub fn key_in_table(text: &str, start: usize, key: &str) -> usize {
     start
 }
 
-/// Checks the register and the `[[subdomain]] decree` references of laman.toml.
-pub fn validate(cfg: &RegencyConfig, text: &str, path: &Path) -> Result<(), Box<Diagnostic>> {
+/// The register as the checks read it: its decrees and the profile whose
+/// regulation says who must issue them.
+#[derive(Debug, Clone, Copy)]
+pub struct Register<'a> {
+    /// `[[decree]]` tables of laman.toml.
+    pub decrees: &'a [Decree],
+    /// The regency's profile.
+    pub profile: Profile,
+}
+
+/// A host's reference to the register: `[[subdomain]] name` and `decree`.
+#[derive(Debug, Clone, Copy)]
+pub struct HostRef<'a> {
+    /// Label (`lpse`).
+    pub name: &'a str,
+    /// Decree number, when one is given.
+    pub decree: Option<&'a str>,
+}
+
+/// Checks the register (`decrees`) and the `[[subdomain]] decree`
+/// references (`hosts`, in file order) of laman.toml (`text` at `path`).
+pub fn validate(
+    decrees: &[Decree],
+    hosts: &[HostRef<'_>],
+    text: &str,
+    path: &Path,
+) -> Result<(), Box<Diagnostic>> {
     let err = |offset: usize, number: &str, fault: RegisterFault| {
         Box::new(Diagnostic::new(
             Location::at_offset(path, text, offset),
@@ -99,7 +123,7 @@ pub fn validate(cfg: &RegencyConfig, text: &str, path: &Path) -> Result<(), Box<
             },
         ))
     };
-    for (i, d) in cfg.decrees.iter().enumerate() {
+    for (i, d) in decrees.iter().enumerate() {
         let start = nth_table(text, "[[decree]]", i);
         let at = |key: &str| key_in_table(text, start, key);
         for (field, value) in [("number", &d.number), ("issuer", &d.issuer)] {
@@ -126,9 +150,7 @@ pub fn validate(cfg: &RegencyConfig, text: &str, path: &Path) -> Result<(), Box<
             ));
         }
         for label in &d.subdomains {
-            if crate::registry::Subdomain::parse(label).is_err()
-                && !crate::profile::RESERVED_LABELS.contains(&label.as_str())
-            {
+            if !crate::profile::is_dns_label(label) {
                 let fault = RegisterFault::BadLabel {
                     label: label.clone(),
                 };
@@ -138,15 +160,15 @@ pub fn validate(cfg: &RegencyConfig, text: &str, path: &Path) -> Result<(), Box<
         if d.until.as_ref().is_some_and(|u| u.day < d.date.day) {
             return Err(err(at("until"), &d.number, RegisterFault::EndsBeforeStart));
         }
-        if cfg.decrees[..i]
+        if decrees[..i]
             .iter()
             .any(|o| o.number.trim() == d.number.trim())
         {
             return Err(err(at("number"), &d.number, RegisterFault::Duplicate));
         }
     }
-    for (i, s) in cfg.subdomains.iter().enumerate() {
-        let Some(number) = &s.decree else { continue };
+    for (i, s) in hosts.iter().enumerate() {
+        let Some(number) = s.decree else { continue };
         let start = nth_table(text, "[[subdomain]]", i);
         let at = key_in_table(text, start, "decree");
         if blank(number) {
@@ -155,11 +177,11 @@ pub fn validate(cfg: &RegencyConfig, text: &str, path: &Path) -> Result<(), Box<
             };
             return Err(err(at, number, fault));
         }
-        match find(cfg, number) {
+        match find(decrees, number) {
             None => return Err(err(at, number, RegisterFault::Unknown)),
-            Some(d) if !d.subdomains.contains(&s.name) => {
+            Some(d) if !d.subdomains.iter().any(|l| l == s.name) => {
                 let fault = RegisterFault::NotForHost {
-                    label: s.name.clone(),
+                    label: s.name.to_string(),
                 };
                 return Err(err(at, number, fault));
             }
@@ -170,10 +192,8 @@ pub fn validate(cfg: &RegencyConfig, text: &str, path: &Path) -> Result<(), Box<
 }
 
 /// The decree of the register with `number`.
-pub fn find<'a>(cfg: &'a RegencyConfig, number: &str) -> Option<&'a Decree> {
-    cfg.decrees
-        .iter()
-        .find(|d| d.number.trim() == number.trim())
+pub fn find<'a>(decrees: &'a [Decree], number: &str) -> Option<&'a Decree> {
+    decrees.iter().find(|d| d.number.trim() == number.trim())
 }
 
 /// Whether `profile`'s regulation requires the decree to be by the Kepala
@@ -192,14 +212,14 @@ pub fn is_kepala_dinas(issuer: &str) -> bool {
 /// Judges the decree `reference` (a number, or none) for the host `label`
 /// on `today`; `tanggal` is the date the host's own file gives, if any.
 pub fn judge(
-    cfg: &RegencyConfig,
+    register: Register<'_>,
     label: &str,
     reference: Option<&str>,
     tanggal: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<(), Invalid> {
     let decree = match reference {
-        None => cfg
+        None => register
             .decrees
             .iter()
             .find(|d| d.subdomains.iter().any(|s| s == label))
@@ -209,7 +229,7 @@ pub fn judge(
                 value: n.to_string(),
             });
         }
-        Some(n) => find(cfg, n).ok_or_else(|| Invalid::Unknown {
+        Some(n) => find(register.decrees, n).ok_or_else(|| Invalid::Unknown {
             number: n.trim().to_string(),
         })?,
     };
@@ -229,7 +249,7 @@ pub fn judge(
         let until = u.iso_day();
         return Err(Invalid::Expired { number, until });
     }
-    if needs_kepala_dinas(cfg.region.profile) && !is_kepala_dinas(&decree.issuer) {
+    if needs_kepala_dinas(register.profile) && !is_kepala_dinas(&decree.issuer) {
         let issuer = decree.issuer.clone();
         return Err(Invalid::Issuer { number, issuer });
     }
@@ -243,7 +263,7 @@ mod tests {
     const HEAD: &str =
         "[region]\nname = \"K\"\ndomain = \"pangandarankab.go.id\"\nprofile = \"pangandaran\"\n\n";
 
-    fn cfg(extra: &str) -> Result<RegencyConfig, Box<Diagnostic>> {
+    fn cfg(extra: &str) -> Result<crate::config::RegencyConfig, Box<Diagnostic>> {
         crate::config::parse(&format!("{HEAD}{extra}"), Path::new("laman.toml"))
     }
 
@@ -308,31 +328,34 @@ mod tests {
         let c = cfg(GOOD).expect("cfg");
         let today = day("2026-12-02");
         assert_eq!(
-            judge(&c, "dinkes", Some("500/1/Kep/2024"), None, today),
+            judge(c.register(), "dinkes", Some("500/1/Kep/2024"), None, today),
             Ok(())
         );
         // A host without a reference is covered by a decree that lists it.
-        assert_eq!(judge(&c, "lpse", None, None, today), Ok(()));
-        assert_eq!(judge(&c, "jdih", None, None, today), Err(Invalid::Missing));
+        assert_eq!(judge(c.register(), "lpse", None, None, today), Ok(()));
         assert_eq!(
-            judge(&c, "disdik", Some("500/1/Kep/2024"), None, today),
+            judge(c.register(), "jdih", None, None, today),
+            Err(Invalid::Missing)
+        );
+        assert_eq!(
+            judge(c.register(), "disdik", Some("500/1/Kep/2024"), None, today),
             Err(Invalid::NotForHost {
                 number: "500/1/Kep/2024".into()
             })
         );
         assert_eq!(
-            judge(&c, "dinkes", Some("500/2/Kep/2024"), None, today),
+            judge(c.register(), "dinkes", Some("500/2/Kep/2024"), None, today),
             Err(Invalid::Unknown {
                 number: "500/2/Kep/2024".into()
             })
         );
         assert!(matches!(
-            judge(&c, "dinkes", Some("ISI: nomor"), None, today),
+            judge(c.register(), "dinkes", Some("ISI: nomor"), None, today),
             Err(Invalid::Placeholder { .. })
         ));
         assert_eq!(
             judge(
-                &c,
+                c.register(),
                 "dinkes",
                 Some("500/1/Kep/2024"),
                 None,
@@ -345,7 +368,7 @@ mod tests {
         );
         assert!(matches!(
             judge(
-                &c,
+                c.register(),
                 "dinkes",
                 Some("500/1/Kep/2024"),
                 Some(day("2024-03-13")),
@@ -355,13 +378,25 @@ mod tests {
         ));
         let ended = cfg(&format!("{GOOD}until = 2025-12-31\n")).expect("cfg");
         assert!(matches!(
-            judge(&ended, "dinkes", Some("500/1/Kep/2024"), None, today),
+            judge(
+                ended.register(),
+                "dinkes",
+                Some("500/1/Kep/2024"),
+                None,
+                today
+            ),
             Err(Invalid::Expired { .. })
         ));
         // Pangandaran 11(4) names the Kepala Dinas; Cianjur does not.
         let sekda = GOOD.replace("Kepala Dinas Kominfo", "Sekretaris Daerah");
         assert!(matches!(
-            judge(&cfg(&sekda).expect("cfg"), "dinkes", None, None, today),
+            judge(
+                cfg(&sekda).expect("cfg").register(),
+                "dinkes",
+                None,
+                None,
+                today
+            ),
             Err(Invalid::Issuer { .. })
         ));
         let cj = crate::config::parse(
@@ -369,6 +404,6 @@ mod tests {
             Path::new("laman.toml"),
         )
         .expect("cfg");
-        assert_eq!(judge(&cj, "dinkes", None, None, today), Ok(()));
+        assert_eq!(judge(cj.register(), "dinkes", None, None, today), Ok(()));
     }
 }

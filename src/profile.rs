@@ -280,6 +280,18 @@ impl Profile {
     }
 }
 
+/// Whether `label` is a DNS label laman accepts for a subdomain: 1–63 of
+/// `a-z`, `0-9` and `-`, not starting or ending with `-` (reserved labels
+/// included; [`RESERVED_LABELS`] says which a site may not take).
+pub fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
 /// Labels reserved for regency-wide services (content-rules.toml `slug_cadangan`).
 pub const RESERVED_LABELS: &[&str] = &[
     "www",

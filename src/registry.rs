@@ -254,12 +254,7 @@ pub struct Subdomain(String);
 impl Subdomain {
     /// Checks `label`.
     pub fn parse(label: &str) -> Result<Subdomain, Message> {
-        let ok_len = (1..=63).contains(&label.len());
-        let ok_chars = label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        let ok_ends = !label.starts_with('-') && !label.ends_with('-');
-        if !(ok_len && ok_chars && ok_ends) {
+        if !crate::profile::is_dns_label(label) {
             return Err(Message::InvalidSubdomain {
                 label: label.to_string(),
             });

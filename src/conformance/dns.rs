@@ -231,10 +231,20 @@ fn resolves(
                 Bilingual::new("tidak ada rekaman A/AAAA", "no A/AAAA record"),
             )
         }
+    } else if expected.addresses.is_empty() {
+        // laman.toml `[hosting]` has no address yet (still `ISI: …`, or
+        // none written): there is nothing to compare with, which is not a pass.
+        (
+            Status::Inconclusive,
+            Bilingual::new(
+                "laman.toml [hosting] belum berisi alamat server (ipv4/ipv6) untuk dibandingkan",
+                "laman.toml [hosting] names no server address (ipv4/ipv6) to compare with",
+            ),
+        )
     } else {
         let wrong: Vec<String> = addrs
             .iter()
-            .filter(|ip| !expected.addresses.is_empty() && !expected.addresses.contains(ip))
+            .filter(|ip| !expected.addresses.contains(ip))
             .map(ToString::to_string)
             .collect();
         if wrong.is_empty() {
@@ -422,3 +432,47 @@ pub fn caa_authorises(caa: &[Rr], ca: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(ip: &str) -> DnsAnswer {
+        DnsAnswer::NoError {
+            answers: vec![Rr {
+                name: "dinkes.contohkab.go.id".into(),
+                ttl: 300,
+                data: RData::A {
+                    address: ip.parse().expect("ip"),
+                },
+            }],
+        }
+    }
+
+    fn dns001(expected: &[&str], answer: &str) -> Status {
+        let e = Expected {
+            addresses: expected.iter().map(|x| x.parse().expect("ip")).collect(),
+            caa_issuers: Vec::new(),
+        };
+        let ans = a(answer);
+        let addrs = addresses(&ans);
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        resolves(
+            "dinkes.contohkab.go.id",
+            &ans,
+            &DnsAnswer::NoData,
+            &addrs,
+            &e,
+            now,
+        )
+        .status
+    }
+
+    #[test]
+    fn an_address_is_judged_against_the_hosting_addresses_and_never_passes_without_them() {
+        assert_eq!(dns001(&["192.0.2.10"], "192.0.2.10"), Status::Pass);
+        assert_eq!(dns001(&["192.0.2.10"], "198.51.100.7"), Status::Fail);
+        // `[hosting]` still blank: nothing to compare with is not a pass.
+        assert_eq!(dns001(&[], "198.51.100.7"), Status::Inconclusive);
+    }
+}

@@ -432,7 +432,7 @@ pub fn targets(
         let c = &s.config;
         let decree = c.penetapan_subdomain.as_ref().map(|p| {
             crate::decree::judge(
-                cfg,
+                cfg.register(),
                 s.subdomain.as_str(),
                 Some(&p.nomor_sk),
                 p.tanggal.map(|t| t.day),
@@ -455,7 +455,7 @@ pub fn targets(
         push(Target {
             name: e.description.clone(),
             decree: Some(crate::decree::judge(
-                cfg,
+                cfg.register(),
                 &e.name,
                 e.decree.as_deref(),
                 None,

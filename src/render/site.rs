@@ -257,21 +257,24 @@ impl<'a> Model<'a> {
     /// Renders every page body (in parallel).
     pub fn render_bodies(&self) -> Vec<Rendered> {
         use rayon::prelude::*;
-        self.tree
-            .pages
-            .par_iter()
-            .map(|p| {
-                markdown::render(
-                    SourceRef {
-                        shown: &p.shown,
-                        text: &p.text,
-                        body_offset: p.body_offset,
-                    },
-                    &self.links,
-                    &self.html,
-                )
-            })
+        (0..self.tree.pages.len())
+            .into_par_iter()
+            .map(|i| self.render_body(i))
             .collect()
+    }
+
+    /// Renders the body of page `i` with the site's links and HTML policy.
+    pub fn render_body(&self, i: usize) -> Rendered {
+        let p = &self.tree.pages[i];
+        markdown::render(
+            SourceRef {
+                shown: &p.shown,
+                text: &p.text,
+                body_offset: p.body_offset,
+            },
+            &self.links,
+            &self.html,
+        )
     }
 
     /// The `page` context of page `i`; broken `@/` links in its data are

@@ -190,7 +190,7 @@ fn operations(
             // The reference must name a decree of the register that sets
             // this subdomain and is in force today (src/decree.rs).
             let judged = crate::decree::judge(
-                &engine.config,
+                engine.config.register(),
                 site.subdomain.as_str(),
                 Some(&p.nomor_sk),
                 p.tanggal.map(|t| t.day),
@@ -558,7 +558,13 @@ pub(super) fn regency(engine: &Engine, sites: &[&Site], today: NaiveDate, found:
     let cfg = &engine.config;
     let laman_toml = Path::new(crate::config::FILE_NAME);
     for (i, entry) in cfg.subdomains.iter().enumerate() {
-        let judged = crate::decree::judge(cfg, &entry.name, entry.decree.as_deref(), None, today);
+        let judged = crate::decree::judge(
+            cfg.register(),
+            &entry.name,
+            entry.decree.as_deref(),
+            None,
+            today,
+        );
         if let Err(why) = judged {
             let start = crate::decree::nth_table(&cfg.source, "[[subdomain]]", i);
             let key = if entry.decree.is_some() {

@@ -18,7 +18,7 @@ use crate::build;
 use crate::config::{self, RegencyConfig};
 use crate::content::{self, ContentTree, LoadOptions, SourcePage};
 use crate::diagnostic::{Diagnostic, Location, Message, Tally};
-use crate::markdown::{self, Rendered, SourceRef};
+use crate::markdown::Rendered;
 use crate::registry::{self, BrokenSite, Site};
 use crate::render::pipeline::{self, Memory, ModelParts, Pieces};
 use crate::render::site::{Model, Planned, SiteOptions};
@@ -816,15 +816,7 @@ impl SiteState {
         let tree = std::mem::take(&mut self.tree);
         let model = parts.into_model(&self.site, run.config, &tree, opts);
         let p = &tree.pages[i];
-        let body = markdown::render(
-            SourceRef {
-                shown: &p.shown,
-                text: &p.text,
-                body_offset: p.body_offset,
-            },
-            &model.links,
-            &model.html,
-        );
+        let body = model.render_body(i);
         if let Some(engine) = run.engine
             && let Some(r) = self.pieces.page_rules.get_mut(i)
         {
@@ -992,19 +984,7 @@ impl SiteState {
             .collect();
         let new_bodies: Vec<(usize, Rendered)> = rebody
             .par_iter()
-            .map(|&k| {
-                let p = &tree.pages[k];
-                let body = markdown::render(
-                    SourceRef {
-                        shown: &p.shown,
-                        text: &p.text,
-                        body_offset: p.body_offset,
-                    },
-                    &model.links,
-                    &model.html,
-                );
-                (k, body)
-            })
+            .map(|&k| (k, model.render_body(k)))
             .collect();
         for (k, body) in new_bodies {
             if let Some(engine) = run.engine

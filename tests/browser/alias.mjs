@@ -3,18 +3,14 @@
 // violations. Prints one JSON object: the final URL and the page's <h1>.
 //
 // usage: node alias.mjs OLD_URL EXPECTED_PATH
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 
 const [, , oldUrl, expected] = process.argv;
 if (!expected) {
   console.error('usage: node alias.mjs OLD_URL EXPECTED_PATH');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const out = { url: null, h1: null, csp: [] };
 try {
   const page = await browser.newPage();

@@ -3,7 +3,7 @@
 // records Content-Security-Policy violations. Prints one JSON array.
 //
 // usage: node axe.mjs OUT_DIR URL...
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,11 +15,7 @@ if (!outDir || urls.length === 0) {
 fs.mkdirSync(outDir, { recursive: true });
 const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const report = [];
 try {
   for (const [i, url] of urls.entries()) {

@@ -3,18 +3,14 @@
 // Prints one JSON array: {query, status, results: [{url, title, marked}]}.
 //
 // usage: node cari.mjs SEARCH_PAGE_URL QUERY...
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 
 const [, , url, ...queries] = process.argv;
 if (!url || queries.length === 0) {
   console.error('usage: node cari.mjs SEARCH_PAGE_URL QUERY...');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const report = [];
 try {
   const page = await browser.newPage({ viewport: { width: 390, height: 800 } });

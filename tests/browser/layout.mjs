@@ -5,7 +5,7 @@
 // and whether tables and the page fit their width. Prints one JSON array.
 //
 // usage: node layout.mjs OUT_DIR URL...
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,11 +15,7 @@ if (!outDir || urls.length === 0) {
   process.exit(2);
 }
 fs.mkdirSync(outDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const report = [];
 try {
   for (const [i, url] of urls.entries()) {

@@ -4,7 +4,7 @@
 // and shows the new text. Records CSP violations. Prints one JSON object.
 //
 // usage: node serve.mjs OVERLAY_URL PAGE_URL FILE MARKER
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import fs from 'node:fs';
 
 const [, , overlayUrl, pageUrl, file, marker] = process.argv;
@@ -12,11 +12,7 @@ if (!marker) {
   console.error('usage: node serve.mjs OVERLAY_URL PAGE_URL FILE MARKER');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const out = { csp: [], overlay: null, overlay_on_clean_page: null, loads: 0, reloaded: false };
 try {
   const page = await browser.newPage();

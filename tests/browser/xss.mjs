@@ -5,18 +5,14 @@
 // screenshot beside the accessibility ones. Prints one JSON object.
 //
 // usage: node xss.mjs URL [SCREENSHOT]
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 
 const [, , url, shot] = process.argv;
 if (!url) {
   console.error('usage: node xss.mjs URL [SCREENSHOT]');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const csp = [];

@@ -565,6 +565,20 @@ struct Health {
 }
 
 impl Health {
+    /// A health server, and `p`'s laman.toml pointed at it.
+    fn start_for(p: &Project) -> Health {
+        let server = Health::start();
+        p.edit(
+            "laman.toml",
+            "# health_url = \"https://{host}/\"\n# health_connect = \"127.0.0.1\"",
+            &format!(
+                "health_url = \"http://{{host}}:{0}/\"\nhealth_connect = \"127.0.0.1:{0}\"\nhealth_timeout_secs = 5",
+                server.port
+            ),
+        );
+        server
+    }
+
     fn start() -> Health {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
@@ -636,15 +650,7 @@ impl Drop for Health {
 #[test]
 fn a_failed_health_check_switches_back_automatically() {
     let p = Project::example();
-    let server = Health::start();
-    p.edit(
-        "laman.toml",
-        "# health_url = \"https://{host}/\"\n# health_connect = \"127.0.0.1\"",
-        &format!(
-            "health_url = \"http://{{host}}:{0}/\"\nhealth_connect = \"127.0.0.1:{0}\"\nhealth_timeout_secs = 5",
-            server.port
-        ),
-    );
+    let server = Health::start_for(&p);
     publish_ok(&p, &[]);
     let r1 = current(&p);
     *server.fail.lock().expect("lock") = Some("dinkes.".into());
@@ -1885,15 +1891,7 @@ fn a_failed_health_check_that_cannot_switch_back_logs_that_the_release_is_live()
     let Some(_fs) = Tmpfs::mount(&deploy(&p), "64m,nr_inodes=20000") else {
         return;
     };
-    let server = Health::start();
-    p.edit(
-        "laman.toml",
-        "# health_url = \"https://{host}/\"\n# health_connect = \"127.0.0.1\"",
-        &format!(
-            "health_url = \"http://{{host}}:{0}/\"\nhealth_connect = \"127.0.0.1:{0}\"\nhealth_timeout_secs = 5",
-            server.port
-        ),
-    );
+    let server = Health::start_for(&p);
     publish_ok(&p, &[]);
     let r1 = current(&p);
     // dinkes fails its check, and before answering the server uses up the
