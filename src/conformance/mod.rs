@@ -467,7 +467,8 @@ pub fn targets(
     out
 }
 
-/// The expectations of `[hosting]` (unparsable addresses are skipped).
+/// The expectations of `[hosting]` (blanks, `ISI: …`, are skipped; any
+/// other value is an address, checked when laman.toml is read).
 pub fn expected(h: &crate::config::Hosting) -> Expected {
     Expected {
         addresses: h
@@ -617,7 +618,7 @@ mod tests {
 
     #[test]
     fn targets_are_apex_www_sites_and_subdomains_once() {
-        let text = "[region]\nname = \"K\"\ndomain = \"Kab.go.id\"\nprofile = \"cianjur\"\n[hosting]\nipv4 = [\"192.0.2.1\", \"bad\"]\n[[subdomain]]\nname = \"lpse\"\n[[subdomain]]\nname = \"www\"\n";
+        let text = "[region]\nname = \"K\"\ndomain = \"Kab.go.id\"\nprofile = \"cianjur\"\n[hosting]\nipv4 = [\"192.0.2.1\", \"ISI: alamat kedua\"]\n[[subdomain]]\nname = \"lpse\"\n[[subdomain]]\nname = \"www\"\n";
         let cfg = crate::config::parse(text, std::path::Path::new("laman.toml")).expect("config");
         let t = targets(&cfg, &crate::registry::Registry::default(), Utc::now());
         let hosts: Vec<&str> = t.iter().map(|t| t.host.as_str()).collect();

@@ -186,3 +186,22 @@ fn caa_issue_set_authorises_listed_ca_only() {
     assert!(!caa_authorises(&[rr(";")], "letsencrypt.org"));
     assert!(caa_authorises(&[], "letsencrypt.org"));
 }
+
+#[tokio::test]
+async fn without_hosting_addresses_dns001_is_inconclusive_not_a_pass() {
+    let net = zone(vec![]);
+    let none = Expected {
+        addresses: Vec::new(),
+        ..expected()
+    };
+    let o = check(&net, "ok.kab.go.id", D, &none, now()).await;
+    let dns001 = o
+        .findings
+        .iter()
+        .find(|f| f.check == Check::DNS001)
+        .expect("DNS001");
+    assert_eq!(dns001.status, Status::Inconclusive);
+    let o = check(&net, "ok.kab.go.id", D, &expected(), now()).await;
+    let dns001 = o.findings.iter().find(|f| f.check == Check::DNS001);
+    assert_eq!(dns001.map(|f| f.status), Some(Status::Pass));
+}
