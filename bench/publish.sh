@@ -23,10 +23,21 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(date +%s)}
 cd "$WORK"
 "$BIN" publish >/dev/null   # the release the unchanged publishes compare with
 
+# One page changed per run: a news page's body gets a new last line.
+PAGE=sites/dinkes/content/berita/bulan-vitamin-a-februari-2026.md
+cp "$PAGE" "$WORK/page.orig"
 hyperfine --warmup 2 --runs "$RUNS" --export-markdown "$WORK/results.md" \
-  --prepare 'true' --prepare 'true' --prepare 'rm -rf deploy' \
+  --prepare 'true' --prepare 'true' \
+  --prepare "cp $WORK/page.orig $PAGE && echo \"Diperbarui \$(date +%s%N).\" >> $PAGE" \
+  --prepare 'rm -rf deploy' \
   -n 'laman build (floor)' "$BIN build" \
   -n 'laman publish, nothing changed' "$BIN publish --keep 3" \
+  -n 'laman publish, one page changed' "$BIN publish --keep 3" \
   -n 'laman publish, first (empty deploy/)' "$BIN publish"
+cp "$WORK/page.orig" "$PAGE"
+# What a one-page publish pre-compresses: the files whose bytes changed.
+echo "Diperbarui sekali lagi." >> "$PAGE"
+"$BIN" publish --keep 3 2>&1 | tail -15
+cp "$WORK/page.orig" "$PAGE"
 echo
 cat "$WORK/results.md"
