@@ -113,7 +113,7 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
     let width = r.hosts.iter().map(|h| h.host.len()).max().unwrap_or(10);
     for h in &r.hosts {
         let files = match h.action {
-            HostAction::Publish | HostAction::Removed => Said::HostFiles {
+            HostAction::Publish | HostAction::Removed | HostAction::LeftLive => Said::HostFiles {
                 new: h.new,
                 changed: h.changed,
                 unchanged: h.unchanged,

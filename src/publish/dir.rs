@@ -295,7 +295,7 @@ fn assemble(
                     hosts.push(h);
                 }
             }
-            HostAction::BlockedNew | HostAction::Removed => continue,
+            HostAction::BlockedNew | HostAction::Removed | HostAction::LeftLive => continue,
         }
         if first {
             pause::at("copy");

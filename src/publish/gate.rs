@@ -22,6 +22,10 @@ pub enum HostAction {
     BlockedNew,
     /// Its site folder is gone: it is not in the new release.
     Removed,
+    /// Its site folder is gone, but the target cannot take it down: a
+    /// Netlify site laman does not delete stays live as it was until
+    /// Diskominfo deletes it there and removes its site id.
+    LeftLive,
 }
 
 impl Localize for HostAction {
@@ -36,6 +40,12 @@ impl Localize for HostAction {
             (HostAction::BlockedNew, Lang::En) => "BLOCKED (never published)",
             (HostAction::Removed, Lang::Id) => "dihapus (folder situs tidak ada lagi)",
             (HostAction::Removed, Lang::En) => "removed (site folder is gone)",
+            (HostAction::LeftLive, Lang::Id) => {
+                "MASIH TAYANG (folder situs tidak ada lagi; hapus situsnya di Netlify, lalu site id-nya di laman.toml)"
+            }
+            (HostAction::LeftLive, Lang::En) => {
+                "STILL LIVE (site folder is gone; delete its Netlify site, then its site id in laman.toml)"
+            }
         }
         .to_string()
     }

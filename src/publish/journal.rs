@@ -93,6 +93,10 @@ pub struct LogEntry {
     /// (dir target; listed with the outcome, like `published`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,
+    /// Hosts whose site folder is gone that stay live on the target
+    /// (a Netlify site laman does not delete; it still has a site id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_live: Vec<String>,
     /// Hosts that were to go out (or be restored) and did not: what was
     /// live on them before still is. With `published`, says exactly what
     /// a half-succeeded run changed.
@@ -130,6 +134,7 @@ impl LogEntry {
             published: Vec::new(),
             blocked: Vec::new(),
             removed: Vec::new(),
+            left_live: Vec::new(),
             failed: Vec::new(),
             result: LogResult::Switching,
             error: None,

@@ -205,6 +205,13 @@ impl PublishReport {
             .iter()
             .filter(|h| h.action == HostAction::Removed)
     }
+
+    /// Hosts whose site folder is gone that the target leaves live (Netlify).
+    pub fn left_live(&self) -> impl Iterator<Item = &HostPlan> {
+        self.hosts
+            .iter()
+            .filter(|h| h.action == HostAction::LeftLive)
+    }
 }
 
 /// The result of a rollback.

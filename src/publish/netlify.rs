@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::gate;
+use super::gate::{self, HostAction};
 use super::journal::{self, LogEntry, LogResult};
 use super::{
     NetlifyDeploy, Outcome, PublishError, PublishOptions, PublishReport, RollbackOptions,
@@ -295,8 +295,18 @@ pub fn publish(
         hosts: state.hosts.clone(),
         other_hosts: Vec::new(),
     });
-    let plans = gate::plan(report, &built, live.as_ref());
+    let mut plans = gate::plan(report, &built, live.as_ref());
     let ids = site_ids(target);
+    // laman never deletes a Netlify site: a live host whose site folder is
+    // gone stays live there while it has a site id, and every publish says
+    // so; once Diskominfo has deleted the site and removed its id, the host
+    // is forgotten (docs/publish.md).
+    for p in plans.iter_mut().filter(|p| p.action == HostAction::Removed) {
+        if site_id(&ids, &p.host).is_some() {
+            p.action = HostAction::LeftLive;
+            (p.unchanged, p.removed) = (p.removed, 0);
+        }
+    }
     let previous = state.publishes.last().map(|p| p.id.clone());
     let mut rep = PublishReport {
         target: target.name.clone(),
@@ -370,6 +380,10 @@ pub fn publish(
         }
         rep.deploys.push(d);
     }
+    for gone in rep.removed() {
+        state.hosts.retain(|x| x.host != gone.host);
+        state.live.remove(&gone.host);
+    }
     state.hosts.sort_by(|a, b| a.host.cmp(&b.host));
     state.publishes.push(StatePublish {
         id: id.clone(),
@@ -395,6 +409,8 @@ pub fn publish(
         .map(|d| d.host.clone())
         .collect();
     log.blocked = rep.blocked().map(|p| p.host.clone()).collect();
+    log.removed = rep.removed().map(|p| p.host.clone()).collect();
+    log.left_live = rep.left_live().map(|p| p.host.clone()).collect();
     log.failed = rep
         .deploys
         .iter()

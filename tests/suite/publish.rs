@@ -982,6 +982,77 @@ const HOSTS: &[&str] = &[
     "kec-cibeber",
 ];
 
+/// laman never deletes a Netlify site. When an agency's site folder is
+/// removed, its Netlify site stays live: every publish says so (and logs
+/// it) instead of claiming it was removed, until Diskominfo deletes the
+/// site there and takes its site id out of laman.toml; then the host is
+/// reported removed once and forgotten.
+#[test]
+fn a_removed_site_on_netlify_is_reported_still_live_until_its_site_id_goes() {
+    let p = Project::example();
+    let cli = fake_netlify(&p);
+    let calls_log = cli.calls_log.clone();
+    netlify_sites(&p, &[], "min_interval_ms = 0\nretries = 2\nbackoff_ms = 10");
+    let netlify = |args: &[&str]| cli.run(&p, &[], args);
+    let r = netlify(&["publish", "--target", "netlify"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    let host = "dinsos.cianjurkab.go.id";
+    p.remove("sites/dinsos");
+    let before = calls(&calls_log).len();
+
+    let r = netlify(&["publish", "--target", "netlify"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    let line = host_line(&r.stdout, host);
+    assert!(line.contains("MASIH TAYANG"), "{line}");
+    assert!(!r.stdout.contains("dihapus (folder"), "{}", r.stdout);
+    let new_calls = &calls(&calls_log)[before..];
+    assert_eq!(
+        new_calls.len(),
+        HOSTS.len() - 1,
+        "no deploy for the gone site"
+    );
+    assert!(
+        new_calls
+            .iter()
+            .all(|c| !c.argv.contains(&"site-dinsos".to_string()))
+    );
+    let state_dir = p.path("deploy/netlify");
+    let last = journal::read(&state_dir).pop().expect("entry");
+    assert_eq!(last.left_live, vec![host.to_string()]);
+    assert!(last.removed.is_empty());
+    // Said again on the next publish: nothing has changed on Netlify.
+    let r = netlify(&["publish", "--target", "netlify", "--lang", "en"]);
+    assert!(
+        host_line(&r.stdout, host).contains("STILL LIVE"),
+        "{}",
+        r.stdout
+    );
+
+    // Diskominfo deleted the Netlify site and its id: removed once, then gone.
+    netlify_sites_without(&p, "dinsos");
+    let r = netlify(&["publish", "--target", "netlify"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        host_line(&r.stdout, host).contains("dihapus (folder situs tidak ada lagi)"),
+        "{}",
+        r.stdout
+    );
+    let last = journal::read(&state_dir).pop().expect("entry");
+    assert_eq!(last.removed, vec![host.to_string()]);
+    assert!(last.left_live.is_empty());
+    let r = netlify(&["publish", "--target", "netlify"]);
+    assert!(!r.stdout.contains(host), "forgotten:\n{}", r.stdout);
+}
+
+/// Takes `label`'s site id out of the `sites` table that [`netlify_sites`] wrote.
+fn netlify_sites_without(p: &Project, label: &str) {
+    p.edit(
+        "laman.toml",
+        &format!("\"{label}.cianjurkab.go.id\" = \"site-{label}\", "),
+        "",
+    );
+}
+
 #[test]
 fn netlify_deploys_each_host_paced_and_retried_and_rolls_back_by_deploy_id() {
     let p = Project::example();
