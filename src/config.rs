@@ -353,9 +353,9 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
     // check`; anything else must be an address, or DNS001 would silently
     // compare with nothing.
     let hosting = text.find("[hosting]").unwrap_or(0);
-    for (list, example, v6) in [
-        (&cfg.hosting.ipv4, "203.0.113.10", false),
-        (&cfg.hosting.ipv6, "2001:db8::10", true),
+    for (list, key, v6) in [
+        (&cfg.hosting.ipv4, "ipv4", false),
+        (&cfg.hosting.ipv6, "ipv6", true),
     ] {
         for a in list {
             let ok = if v6 {
@@ -371,10 +371,9 @@ pub fn parse(text: &str, path: &Path) -> Result<RegencyConfig, Box<Diagnostic>> 
                 return Err(Box::new(
                     Diagnostic::new(
                         Location::at_offset(path, text, offset),
-                        Message::InvalidValue {
-                            file: FileKind::Regency,
+                        Message::NotAnAddress {
+                            key: key.into(),
                             value: a.clone(),
-                            allowed: vec![example.into()],
                         },
                     )
                     .with_source(text, quoted.len()),
@@ -455,7 +454,7 @@ mod tests {
         assert_eq!(d.code, "KONFIG-001");
         assert_eq!((d.location.line, d.location.column), (Some(7), Some(23)));
         assert!(
-            matches!(*d.message, Message::InvalidValue { ref value, .. } if value == "192.0.2.300")
+            matches!(*d.message, Message::NotAnAddress { ref value, .. } if value == "192.0.2.300")
         );
         let v6 = format!("{MINIMAL}\n[hosting]\nipv6 = [\"192.0.2.10\"]\n");
         assert!(

@@ -187,6 +187,9 @@ pub enum Message {
     DuplicateSubdomain { label: String, other: PathBuf },
     /// A profile name that laman does not know.
     UnknownProfile { profile: String },
+    /// A laman.toml `[hosting]` address that is no address of its family
+    /// (`ipv4` or `ipv6`).
+    NotAnAddress { key: String, value: String },
     /// `sites/<slug>` has no site.toml.
     MissingSiteToml,
     /// A content rule's finding.
@@ -267,6 +270,7 @@ impl Message {
             | MissingKey { .. }
             | InvalidValue { .. }
             | UnknownProfile { .. }
+            | NotAnAddress { .. }
             | DecreeRegister { .. }
             | MissingSiteToml => "KONFIG-001",
             NotUtf8 | Unreadable { .. } => "SUMBER-001",

@@ -223,6 +223,12 @@ fn text(m: &Message, lang: Lang) -> String {
             format!("subdomain `{label}` is already used by {}", other.display())
         }
         (UnknownProfile { profile }, Id) => format!("profil daerah `{profile}` tidak dikenal"),
+        (NotAnAddress { key, value }, Id) => {
+            format!("`{value}` bukan alamat {} yang sah", family(key))
+        }
+        (NotAnAddress { key, value }, En) => {
+            format!("`{value}` is not a valid {} address", family(key))
+        }
         (UnknownProfile { profile }, En) => format!("unknown regency profile `{profile}`"),
         (MissingSiteToml, Id) => "folder situs tidak memiliki site.toml".to_string(),
         (MissingSiteToml, En) => "the site folder has no site.toml".to_string(),
@@ -397,6 +403,16 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         (UnknownProfile { .. }, En) => {
             "use one of: cianjur, pangandaran, purwakarta, limapuluhkota, bogor, nasional".into()
         }
+        (NotAnAddress { key, .. }, Id) => format!(
+            "tulis alamat {} server Pusat Data yang dituju setiap subdomain, mis. {}",
+            family(key),
+            example_address(key)
+        ),
+        (NotAnAddress { key, .. }, En) => format!(
+            "write the {} address of the Pusat Data server every subdomain points to, e.g. {}",
+            family(key),
+            example_address(key)
+        ),
         (MissingSiteToml, Id) => "jalankan `laman new site <slug>` atau buat site.toml".into(),
         (MissingSiteToml, En) => "run `laman new site <slug>` or create site.toml".into(),
         (Rule { .. } | Observed { .. }, _) => return None,
@@ -1084,6 +1100,20 @@ fn register_fault(number: &str, fault: &crate::decree::RegisterFault, lang: Lang
         (NotForHost { label }, Lang::En) => {
             format!("decree `{number}` does not set the subdomain `{label}`")
         }
+    }
+}
+
+/// `IPv4` or `IPv6` for a `[hosting]` key.
+fn family(key: &str) -> &'static str {
+    if key == "ipv6" { "IPv6" } else { "IPv4" }
+}
+
+/// A documentation address (RFC 5737 / RFC 3849) of the key's family.
+fn example_address(key: &str) -> &'static str {
+    if key == "ipv6" {
+        "`2001:db8::10`"
+    } else {
+        "`203.0.113.10`"
     }
 }
 
