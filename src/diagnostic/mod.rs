@@ -106,6 +106,25 @@ impl Diagnostic {
         self
     }
 
+    /// Whether this finding holds its site back from `laman publish`: an
+    /// error, except OPS-001 as measured from publish.log (a backup that
+    /// failed, is missing or old). Backups follow a publish and go to
+    /// Diskominfo's destinations: holding the sites back would only stop
+    /// the backup that would fix it (#11 item 4).
+    pub fn blocks_publishing(&self) -> bool {
+        self.severity == Severity::Error
+            && !matches!(
+                &*self.message,
+                Message::Rule {
+                    finding: RuleFinding::BackupFailed { .. }
+                        | RuleFinding::BackupNone
+                        | RuleFinding::BackupStale { .. }
+                        | RuleFinding::BackupWrongPlace { .. },
+                    ..
+                }
+            )
+    }
+
     /// Whether this finding is about the input itself (it cannot be built
     /// correctly), as opposed to a content rule about what the law requires.
     /// Raw HTML that the sanitizer removed is not: the page is written

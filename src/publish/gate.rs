@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::build::BuildReport;
-use crate::diagnostic::{Diagnostic, Lang, Severity};
+use crate::diagnostic::{Diagnostic, Lang};
 use crate::output::{HostManifest, Manifest};
 use crate::text::Localize;
 
@@ -64,7 +64,7 @@ pub struct HostPlan {
 
 fn errors<'a>(d: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
     d.into_iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.blocks_publishing())
         .cloned()
         .collect()
 }
@@ -160,7 +160,7 @@ pub fn plan(report: &BuildReport, built: &Manifest, live: Option<&Manifest>) -> 
 mod tests {
     use super::*;
     use crate::build::{SiteReport, SiteStatus};
-    use crate::diagnostic::{FileKind, Location, Message};
+    use crate::diagnostic::{FileKind, Location, Message, Severity};
     use crate::output::FileEntry;
 
     fn manifest_host(

@@ -57,6 +57,9 @@ pub struct RuleOptions {
     pub today: NaiveDate,
     /// Pages changed since the last publish (shown paths), for META-001; `None` = unknown.
     pub changed: Option<Vec<PathBuf>>,
+    /// Backups as `laman publish` measured them (publish.log), when
+    /// laman.toml names destinations; `None`: OPS-001 reads site.toml.
+    pub backups: Option<std::sync::Arc<crate::publish::backup::Measured>>,
 }
 
 /// A finding before severity and basis are attached.
@@ -212,6 +215,17 @@ impl Engine {
             }))
             .collect();
         Ok(engine)
+    }
+
+    /// A finding of `rule` made outside a check (a failed backup of
+    /// `laman publish`), with the rule's severity and basis.
+    pub fn finding(&self, rule: &'static str, at: Location, finding: RuleFinding) -> Diagnostic {
+        self.finish(Unfinished {
+            rule,
+            at,
+            finding,
+            severity: None,
+        })
     }
 
     /// The profile.

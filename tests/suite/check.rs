@@ -627,6 +627,7 @@ fn one_page_can_be_checked_alone_for_a_preview() {
     let opts = laman::rules::RuleOptions {
         today: now().date_naive(),
         changed: None,
+        backups: None,
     };
     let body = laman::markdown::Rendered::default();
     let found = engine.check_page(site, page, &body, &opts);
