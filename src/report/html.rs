@@ -217,7 +217,13 @@ fn findings_list(findings: &[&Diagnostic]) -> String {
             Severity::Warning => "peringatan",
             Severity::Info => "info",
         };
-        let basis: Vec<String> = d.basis.iter().map(|c| esc(&c.text(Lang::Id))).collect();
+        let mut basis: Vec<String> = d.basis.iter().map(|c| esc(&c.text(Lang::Id))).collect();
+        for x in d.sanctions.iter() {
+            basis.push(format!(
+                "<strong class=\"sanksi\">Sanksi:</strong> {}",
+                esc(&x.text(Lang::Id))
+            ));
+        }
         let reason = d
             .severity_reason
             .as_ref()
