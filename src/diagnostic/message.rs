@@ -189,6 +189,9 @@ pub enum Message {
     UnknownProfile { profile: String },
     /// `sites/<slug>` has no site.toml.
     MissingSiteToml,
+    /// The zone file of `laman conformance --zone-file` (an RFC 1035
+    /// master file) does not parse: the parser's words.
+    ZoneFileSyntax { detail: String },
     /// A content rule's finding.
     Rule {
         /// Rule ID of the catalogue.
@@ -269,6 +272,7 @@ impl Message {
             | UnknownProfile { .. }
             | DecreeRegister { .. }
             | MissingSiteToml => "KONFIG-001",
+            ZoneFileSyntax { .. } => "ZONA-001",
             NotUtf8 | Unreadable { .. } => "SUMBER-001",
             NotUtf8FileName => "SUMBER-002",
             SymlinkOutside { .. } => "SUMBER-003",
