@@ -42,6 +42,11 @@ pub struct BackupOutcome {
     pub bytes: Option<u64>,
     /// Read back after writing and its digest matched.
     pub verified: bool,
+    /// The destination is on the same file system as the release: a copy
+    /// on the serving machine's own disk, whatever `place` says (recorded
+    /// for the auditor; laman cannot see where a mount physically is).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub same_file_system: bool,
     /// Why it failed, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -95,8 +100,14 @@ fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutco
         sha256: None,
         bytes: None,
         verified: false,
+        same_file_system: false,
         error: None,
     };
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        o.same_file_system = dev(&dir).is_some() && dev(&dir) == dev(release);
+    }
     match write_verified(release, id, &dir, d.gzip) {
         Ok((archive, sha, bytes)) => {
             o.archive = Some(archive.display().to_string());

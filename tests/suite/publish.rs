@@ -2049,6 +2049,13 @@ fn a_release_is_backed_up_verified_to_two_destinations_and_ops_001_reads_the_log
     assert_eq!(e.backups.len(), 2);
     for b in &e.backups {
         assert!(b.verified && b.error.is_none(), "{b:?}");
+        // Temporary folders share the disk of the project's deploy/.
+        assert_eq!(
+            b.same_file_system,
+            std::fs::metadata(tmp.path()).expect("tmp").dev()
+                == std::fs::metadata(deploy(&p)).expect("deploy").dev(),
+            "{b:?}"
+        );
         let (sha, len) =
             laman::publish::backup::digest(Path::new(b.archive.as_deref().expect("archive")))
                 .expect("digest");
