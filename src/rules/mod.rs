@@ -729,7 +729,7 @@ mod tests {
                 "purwakarta",
                 "OPS-001",
                 format!(
-                    "teguran lisan atau teguran tertulis atau sanksi disiplin lainnya ({PWK} Pasal 22 ayat (3), atas Pasal 22 ayat (1)-(3))"
+                    "teguran lisan, teguran tertulis atau sanksi disiplin lainnya ({PWK} Pasal 22 ayat (3), atas Pasal 22 ayat (1)-(3))"
                 ),
                 "DOMAIN-001", // 19(2): the sanction of 19(3) covers ayat (1) only
             ),

@@ -98,10 +98,16 @@ impl Localize for Sanction {
     /// Pasal 13 ayat (8))`. Names and articles stay as the regulation
     /// writes them, in both languages.
     fn text(&self, lang: Lang) -> String {
-        let kinds: Vec<String> = self.kinds.iter().map(|k| k.text(lang)).collect();
+        let mut kinds: Vec<String> = self.kinds.iter().map(|k| k.text(lang)).collect();
         let or = match lang {
             Lang::Id => " atau ",
             Lang::En => " or ",
+        };
+        // "a, b atau c" / "a, b or c"
+        let last = kinds.pop().unwrap_or_default();
+        let kinds = match kinds.is_empty() {
+            true => vec![last],
+            false => vec![kinds.join(", "), last],
         };
         let by = match (&self.by, lang) {
             (Some(b), Lang::Id) => format!(" oleh {b}"),
