@@ -212,6 +212,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let rule_opts = RuleOptions {
         today,
         changed: opts.changed.clone(),
+        backups: crate::publish::backup::measured(
+            config.publish.as_ref(),
+            &opts.root,
+            config.region.offset(),
+        )
+        .map(std::sync::Arc::new),
     };
 
     let outcomes: Vec<Result<(SiteReport, Vec<FileEntry>), Error>> = registry

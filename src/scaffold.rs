@@ -89,6 +89,14 @@ kind = "dir"
 path = "deploy"             # folder rilis yang dilayani `laman host --root deploy`
 keep = 5
 
+# Cadangan terverifikasi setiap rilis (arsip + SHA-256, dibaca ulang);
+# OPS-001 membacanya dari publish.log, bukan dari site.toml [backup].
+{backup}
+# [[publish.backup]]
+# name = "cadangan"
+# path = "/mnt/cadangan"      # disk/share yang sudah terpasang (laman tidak membuatnya)
+# place = "{place}"
+
 # Aturan dengan tingkat khusus daerah ini, dengan dasar hukumnya:
 # [rules.override.ID-ATURAN]
 # severity = "error"
@@ -121,6 +129,11 @@ keep = 5
         ),
         hosting = cite(a.hosting, "kebijakan Diskominfo (tanpa dasar daerah)"),
         publish = cite(a.publish, "kebijakan Diskominfo"),
+        backup = cite(a.backup, "kebijakan Diskominfo"),
+        place = match profile {
+            Profile::Purwakarta => "pusat-data",
+            _ => "off-site",
+        },
     )
 }
 

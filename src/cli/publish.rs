@@ -82,6 +82,11 @@ pub fn run(args: PublishArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
                     log.push_str(&format_diagnostic(d, lang));
                 }
             }
+            // A failed backup is an OPS-001 finding with the profile's
+            // article; the release is live all the same (#11 item 4).
+            for d in &r.backup_findings {
+                log.push_str(&format_diagnostic(d, lang));
+            }
             out::stderr(&log)?;
             out::stdout(&summary(&r, lang))?;
             let blocked = r.blocked().next().is_some();
@@ -140,6 +145,26 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
             (None, None) => format!("site {}", d.site_id),
         };
         let _ = writeln!(s, "  netlify {}  {line}", d.host);
+    }
+    if !r.evidence.is_empty() {
+        let conformance = r.evidence.iter().any(|e| e.path.contains("/conformance/"));
+        s.push_str(
+            &Said::EvidenceKept {
+                files: r.evidence.len(),
+                conformance,
+            }
+            .text(lang),
+        );
+    }
+    for b in r.backups.iter().filter(|b| b.verified) {
+        s.push_str(
+            &Said::BackupVerified {
+                destination: &b.destination,
+                archive: b.archive.as_deref().unwrap_or("-"),
+                sha256: b.sha256.as_deref().unwrap_or("-"),
+            }
+            .text(lang),
+        );
     }
     let done = Said::PublishDone {
         planned: r.outcome == Outcome::Planned,

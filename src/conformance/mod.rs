@@ -323,10 +323,10 @@ pub struct ConformanceOptions {
     pub now: DateTime<Utc>,
     /// The regency profile whose regulation the findings cite.
     pub profile: crate::profile::Profile,
-    /// `--zone-from`: the authoritative server and what its zone transfer
+    /// `--zone-from` or `--zone-file`: where the zone was read and what it
     /// gave (REG002/REG003; `Err`: the transfer failed).
     pub zone: Option<(
-        std::net::SocketAddr,
+        register::ZoneSource,
         Result<std::collections::BTreeSet<String>, String>,
     )>,
     /// `--ct FILE`: the file as shown and the names of its certificates (REG002).

@@ -71,6 +71,158 @@ pub fn transfer(
     Ok(names.difference(&servers).cloned().collect())
 }
 
+/// A zone file (RFC 1035 master file) that does not parse: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneFileError {
+    /// 1-based line of the record that fails.
+    pub line: usize,
+    /// 1-based column (of the token the parser stopped at, when it can be
+    /// found on that line; else the record's first character).
+    pub column: usize,
+    /// The parser's words (hickory-proto).
+    pub detail: String,
+}
+
+/// The owner names of `domain`'s zone written as an RFC 1035 master file
+/// (`--zone-file`), lower case and without the trailing dot, its name
+/// servers left out as in [`transfer`]. Parsed by hickory-proto's zone
+/// parser (`$ORIGIN` defaults to `domain`; a relative `$INCLUDE` is
+/// resolved beside `path`). A file that does not parse is an error at the
+/// line and column of the first record that fails.
+pub fn zone_file(
+    text: &str,
+    path: &std::path::Path,
+    domain: &str,
+) -> Result<BTreeSet<String>, ZoneFileError> {
+    let origin = Name::from_ascii(format!("{}.", domain.trim_end_matches('.'))).map_err(|e| {
+        ZoneFileError {
+            line: 1,
+            column: 1,
+            detail: e.to_string(),
+        }
+    })?;
+    let parse = |t: &str| {
+        hickory_resolver::proto::serialize::txt::Parser::new(
+            t.to_string(),
+            Some(path.to_path_buf()),
+            Some(origin.clone()),
+        )
+        .parse()
+    };
+    let records = match parse(text) {
+        Ok((_, records)) => records,
+        Err(e) => return Err(locate(text, &e.to_string(), parse_fails(&parse))),
+    };
+    let mut names = BTreeSet::new();
+    let mut servers = BTreeSet::new();
+    for set in records.values() {
+        names.insert(plain(set.name()));
+        for r in set.records_without_rrsigs() {
+            if let RData::NS(ns) = &r.data {
+                servers.insert(plain(&ns.0));
+            }
+        }
+    }
+    Ok(names.difference(&servers).cloned().collect())
+}
+
+/// `parse` as "does this prefix fail".
+fn parse_fails<T, E>(parse: &impl Fn(&str) -> Result<T, E>) -> impl Fn(&str) -> bool + '_ {
+    move |t| parse(t).is_err()
+}
+
+/// Offsets where a record may end: after a newline outside parentheses
+/// and quotes (`;` comments to the end of the line).
+fn record_ends(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let (mut depth, mut quoted, mut comment) = (0i32, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '\n' => {
+                comment = false;
+                if depth <= 0 && !quoted {
+                    ends.push(i + 1);
+                }
+            }
+            _ if comment => {}
+            '"' => quoted = !quoted,
+            ';' if !quoted => comment = true,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            _ => {}
+        }
+    }
+    if ends.last() != Some(&text.len()) {
+        ends.push(text.len());
+    }
+    ends
+}
+
+/// The record the parser stops at: the shortest prefix (in whole
+/// records) that fails, found by bisection (a prefix that fails keeps
+/// failing when records are added); its first line with text, and the
+/// column of the token the error names when it is on that line.
+fn locate(text: &str, detail: &str, fails: impl Fn(&str) -> bool) -> ZoneFileError {
+    let ends = record_ends(text);
+    let (mut lo, mut hi) = (0, ends.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if fails(&text[..ends[mid]]) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let start = if lo == 0 { 0 } else { ends[lo - 1] };
+    let record = &text[start..ends[lo]];
+    // The first line of the record that is neither blank nor a comment.
+    let mut offset = start;
+    for line in record.split_inclusive('\n') {
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with(';') {
+            break;
+        }
+        offset += line.len();
+    }
+    let line_text = text[offset..].lines().next().unwrap_or_default();
+    let first = line_text.len() - line_text.trim_start().len();
+    // hickory names the token as CharData("xyz") or the like: point at it;
+    // else at the record type when it is unknown, else at the data after it.
+    let token = detail
+        .split('"')
+        .nth(1)
+        .filter(|t| !t.is_empty())
+        .and_then(|t| line_text.find(t))
+        .or_else(|| rdata_column(line_text));
+    let at = offset + token.unwrap_or(first);
+    let (line, column) = crate::diagnostic::line_col(text, at);
+    ZoneFileError {
+        line,
+        column,
+        detail: detail.to_string(),
+    }
+}
+
+/// In a record line `[name] [ttl] [class] type data…`: the byte offset of
+/// the type when hickory does not know it, else of the data after it.
+fn rdata_column(line: &str) -> Option<usize> {
+    use std::str::FromStr as _;
+    let mut tokens = line
+        .match_indices(|c: char| !c.is_whitespace())
+        .filter(|(i, _)| *i == 0 || line[..*i].ends_with(char::is_whitespace))
+        .map(|(i, _)| (i, line[i..].split_whitespace().next().unwrap_or_default()));
+    if !line.starts_with(char::is_whitespace) {
+        tokens.next(); // the owner name
+    }
+    let class = |t: &str| ["IN", "CH", "HS", "CS"].contains(&t.to_ascii_uppercase().as_str());
+    let ttl = |t: &str| t.starts_with(|c: char| c.is_ascii_digit());
+    let (at, kind) = tokens.by_ref().find(|(_, t)| !class(t) && !ttl(t))?;
+    if RecordType::from_str(&kind.to_ascii_uppercase()).is_err() {
+        return Some(at);
+    }
+    tokens.next().map(|(i, _)| i)
+}
+
 /// `Dinkes.Kab.go.id.` → `dinkes.kab.go.id`.
 fn plain(n: &Name) -> String {
     n.to_ascii()
@@ -175,11 +327,31 @@ pub fn ct_names(text: &str) -> Result<BTreeSet<String>, String> {
         .collect())
 }
 
-/// Where names were seen: the zone (`--zone-from`) and a CT export (`--ct`).
+/// Where the zone was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneSource {
+    /// By zone transfer from this authoritative server (`--zone-from`).
+    Transfer(SocketAddr),
+    /// From this RFC 1035 master file, as given (`--zone-file`).
+    File(String),
+}
+
+impl ZoneSource {
+    /// As findings name it: `AXFR 192.0.2.53:53`, or the file.
+    pub fn shown(&self) -> String {
+        match self {
+            ZoneSource::Transfer(server) => format!("AXFR {server}"),
+            ZoneSource::File(path) => path.clone(),
+        }
+    }
+}
+
+/// Where names were seen: the zone (`--zone-from`, `--zone-file`) and a
+/// CT export (`--ct`).
 #[derive(Debug, Clone, Copy)]
 pub struct Sightings<'a> {
-    /// The authoritative server and what its zone transfer gave.
-    pub zone: Option<(SocketAddr, &'a Result<BTreeSet<String>, String>)>,
+    /// Where the zone was read and what it gave.
+    pub zone: Option<(&'a ZoneSource, &'a Result<BTreeSet<String>, String>)>,
     /// The CT export's file name and its names.
     pub ct: Option<(&'a str, &'a BTreeSet<String>)>,
 }
@@ -196,8 +368,12 @@ pub fn sightings(
     let mut out = Vec::new();
     let mut sources: Vec<(String, &BTreeSet<String>)> = Vec::new();
     let mut zone_names = None;
-    if let Some((server, result)) = seen.zone {
-        let source = format!("AXFR {server}");
+    if let Some((from, result)) = seen.zone {
+        let source = from.shown();
+        let server = match from {
+            ZoneSource::Transfer(server) => server.to_string(),
+            ZoneSource::File(path) => path.clone(),
+        };
         match result {
             Ok(names) => {
                 sources.push((source, names));
@@ -305,4 +481,57 @@ pub fn sightings(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod zone_file_tests {
+    use super::*;
+
+    const HEAD: &str = "$TTL 300\n@ IN SOA ns1 hostmaster (\n    2026112301 ; serial\n    3600 600 604800 60 )\n@ IN NS ns1\nns1 IN A 192.0.2.53\n";
+
+    fn read(text: &str) -> Result<BTreeSet<String>, ZoneFileError> {
+        zone_file(text, std::path::Path::new("k.zone"), "k.go.id")
+    }
+
+    #[test]
+    fn a_zone_file_gives_its_owner_names_without_its_name_servers() {
+        let text = format!(
+            "{HEAD}; agencies\ndinkes IN A 192.0.2.10\nLPSE 3600 IN CNAME dinkes\nwww.k.go.id. IN AAAA 2001:db8::1\n_acme-challenge.lpse IN TXT \"a b\"\n"
+        );
+        let names = read(&text).expect("parses");
+        let want: BTreeSet<String> = [
+            "k.go.id",
+            "dinkes.k.go.id",
+            "lpse.k.go.id",
+            "www.k.go.id",
+            "_acme-challenge.lpse.k.go.id",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        assert_eq!(names, want);
+    }
+
+    #[test]
+    fn a_malformed_zone_file_is_an_error_at_the_line_and_column_of_the_bad_record() {
+        // Line 9: an address that is no IPv4 address.
+        let text =
+            format!("{HEAD}dinkes IN A 192.0.2.10\n\nlpse   IN A 999.0.2.1\nwww IN A 192.0.2.11\n");
+        let e = read(&text).expect_err("malformed");
+        assert_eq!((e.line, e.column), (9, 13), "{e:?}");
+        // Line 8: an unknown record type.
+        let text = format!("{HEAD}dinkes IN A 192.0.2.10\nlpse IN BUKAN x\n");
+        let e = read(&text).expect_err("malformed");
+        assert_eq!((e.line, e.column), (8, 9), "{e:?}");
+        // Indented, a line continues the previous owner (RFC 1035 §5.1):
+        // `lpse` is then read as the type, and that is where it points.
+        let text = format!("{HEAD}dinkes IN A 192.0.2.10\n  lpse IN A 192.0.2.1\n");
+        let e = read(&text).expect_err("malformed");
+        assert_eq!((e.line, e.column), (8, 3), "{e:?}");
+        assert!(!e.detail.is_empty());
+        // An SOA whose parenthesis never closes: reported at its first line.
+        let e = read("$TTL 300\n@ IN SOA ns1 hostmaster ( 1 2 3 4 5\n@ IN NS ns1\n")
+            .expect_err("malformed");
+        assert_eq!(e.line, 2, "{e:?}");
+    }
 }

@@ -110,7 +110,7 @@ pub async fn run_with<N: Net>(
             .opts
             .zone
             .as_ref()
-            .map(|(server, names)| (*server, names)),
+            .map(|(source, names)| (source, names)),
         ct: ctx
             .opts
             .ct

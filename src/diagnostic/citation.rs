@@ -78,6 +78,51 @@ impl Citation {
     }
 }
 
+/// A kind of administrative sanction a regency regulation attaches to a
+/// duty (#11 item 5). The catalogue writes it in its `[[sanksi]]` tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum SanctionKind {
+    /// "peringatan lisan" (Cianjur 20, Lima Puluh Kota 19(2) huruf a).
+    #[serde(rename = "peringatan-lisan")]
+    OralWarning,
+    /// "peringatan tulisan/tertulis berupa surat teguran" (Cianjur 20,
+    /// Lima Puluh Kota 19(2) huruf b).
+    #[serde(rename = "peringatan-tertulis")]
+    WrittenWarning,
+    /// "teguran lisan" (Purwakarta 15(6), 18(4), 19(3), 22(3) huruf a).
+    #[serde(rename = "teguran-lisan")]
+    OralReprimand,
+    /// "teguran tertulis" (Purwakarta, huruf b).
+    #[serde(rename = "teguran-tertulis")]
+    WrittenReprimand,
+    /// "sanksi disiplin lainnya sesuai dengan ketentuan peraturan
+    /// perundang-undangan" (Purwakarta, huruf c).
+    #[serde(rename = "sanksi-disiplin")]
+    Discipline,
+    /// "peneguran" by the ICT office (Pangandaran 29(3), Bogor 27(3)).
+    #[serde(rename = "peneguran")]
+    Reprimand,
+}
+
+/// The sanction that follows a breach of the duty a finding is about, in
+/// the regency's own regulation (never another regency's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sanction {
+    /// Source ID of the regulation (`PERBUP-CJR-25-2018`).
+    pub source: String,
+    /// Its short name (`Peraturan Bupati Cianjur Nomor 25 Tahun 2018`).
+    pub name: String,
+    /// The article that imposes the sanction (`20`, `22 ayat (3)`).
+    pub article: String,
+    /// The article whose duty is breached (the basis it follows from).
+    pub breach: String,
+    /// What the sanction can be.
+    pub kinds: Vec<SanctionKind>,
+    /// Who imposes it, as the regulation names them (`Bupati`).
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
 /// Words that data brings in both languages, such as what a content rule
 /// requires (the catalogue's `cek` and `cek_en`) or its title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

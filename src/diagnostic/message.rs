@@ -192,6 +192,9 @@ pub enum Message {
     NotAnAddress { key: String, value: String },
     /// `sites/<slug>` has no site.toml.
     MissingSiteToml,
+    /// The zone file of `laman conformance --zone-file` (an RFC 1035
+    /// master file) does not parse: the parser's words.
+    ZoneFileSyntax { detail: String },
     /// A content rule's finding.
     Rule {
         /// Rule ID of the catalogue.
@@ -273,6 +276,7 @@ impl Message {
             | NotAnAddress { .. }
             | DecreeRegister { .. }
             | MissingSiteToml => "KONFIG-001",
+            ZoneFileSyntax { .. } => "ZONA-001",
             NotUtf8 | Unreadable { .. } => "SUMBER-001",
             NotUtf8FileName => "SUMBER-002",
             SymlinkOutside { .. } => "SUMBER-003",

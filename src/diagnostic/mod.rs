@@ -19,7 +19,7 @@ mod rule;
 use serde::Serialize;
 
 pub use cause::link_causes;
-pub use citation::{Bilingual, Citation, Nature, Verification};
+pub use citation::{Bilingual, Citation, Nature, Sanction, SanctionKind, Verification};
 pub use location::{Location, Snippet, line_col};
 pub use message::{DateProblem, FileKind, Message, TemplateLimitKind};
 pub use rule::RuleFinding;
@@ -60,6 +60,10 @@ pub struct Diagnostic {
     /// Legal basis (content rules only); shared by every finding of a rule.
     #[serde(skip_serializing_if = "<[Citation]>::is_empty")]
     pub basis: std::sync::Arc<[Citation]>,
+    /// The sanctions the regency's regulation attaches to the duty
+    /// (content rules only; empty when none); shared like `basis`.
+    #[serde(skip_serializing_if = "<[Sanction]>::is_empty")]
+    pub sanctions: std::sync::Arc<[Sanction]>,
     /// What the rule requires (content rules: the catalogue's `cek` and `cek_en`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requirement: Option<std::sync::Arc<Bilingual>>,
@@ -88,6 +92,7 @@ impl Diagnostic {
             location,
             message: Box::new(message),
             basis: std::sync::Arc::from([]),
+            sanctions: std::sync::Arc::from([]),
             requirement: None,
             advice: None,
             snippet: None,
@@ -104,6 +109,25 @@ impl Diagnostic {
             .line
             .and_then(|n| Snippet::of_line(text, n, width));
         self
+    }
+
+    /// Whether this finding holds its site back from `laman publish`: an
+    /// error, except OPS-001 as measured from publish.log (a backup that
+    /// failed, is missing or old). Backups follow a publish and go to
+    /// Diskominfo's destinations: holding the sites back would only stop
+    /// the backup that would fix it (#11 item 4).
+    pub fn blocks_publishing(&self) -> bool {
+        self.severity == Severity::Error
+            && !matches!(
+                &*self.message,
+                Message::Rule {
+                    finding: RuleFinding::BackupFailed { .. }
+                        | RuleFinding::BackupNone
+                        | RuleFinding::BackupStale { .. }
+                        | RuleFinding::BackupWrongPlace { .. },
+                    ..
+                }
+            )
     }
 
     /// Whether this finding is about the input itself (it cannot be built

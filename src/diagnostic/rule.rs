@@ -124,4 +124,34 @@ pub enum RuleFinding {
     Unevaluable { detail: String },
     /// META-001: errors waived because only urgent information changed.
     Waiver { pages: usize },
+    /// OPS-001: a backup destination of laman.toml could not take a
+    /// verified copy of the release (missing, full, read-only …).
+    BackupFailed {
+        /// The destination's name.
+        destination: String,
+        /// The day of the attempt (`None`: this publish).
+        date: Option<String>,
+        /// What went wrong.
+        error: String,
+    },
+    /// OPS-001: publish.log holds no verified backup of the site's
+    /// release (destinations configured in laman.toml).
+    BackupNone,
+    /// OPS-001: the newest verified backup is older than allowed.
+    BackupStale {
+        /// The destination it went to.
+        destination: String,
+        /// Its day.
+        date: String,
+        /// Its age in days.
+        days: i64,
+        /// The limit.
+        limit: i64,
+    },
+    /// OPS-001: no backup destination is of the place the profile's
+    /// regulation requires (`pusat-data` or `off-site`).
+    BackupWrongPlace {
+        /// The place required.
+        place: String,
+    },
 }

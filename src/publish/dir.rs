@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::evidence::EvidenceFile;
 use super::gate::{self, HostAction};
 use super::journal::{self, LogEntry, LogResult};
 use super::{
@@ -246,18 +247,20 @@ fn make_release(
     public: &Path,
     live: Option<&(String, Manifest)>,
     stamp: &str,
-) -> Result<Manifest, PublishError> {
+    evidence: &[(String, Vec<u8>)],
+) -> Result<(Manifest, Vec<EvidenceFile>), PublishError> {
     let rel_dir = root.join(RELEASES);
     std::fs::create_dir_all(&rel_dir).map_err(io(&rel_dir))?;
     let tmp = rel_dir.join(format!(".tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let made = assemble(root, &tmp, plans, built, public, live, stamp);
+    let made = assemble(root, &tmp, plans, built, public, live, stamp, evidence);
     if made.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     made
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     root: &Path,
     tmp: &Path,
@@ -266,7 +269,8 @@ fn assemble(
     public: &Path,
     live: Option<&(String, Manifest)>,
     stamp: &str,
-) -> Result<Manifest, PublishError> {
+    evidence: &[(String, Vec<u8>)],
+) -> Result<(Manifest, Vec<EvidenceFile>), PublishError> {
     let rel_dir = root.join(RELEASES);
     std::fs::create_dir(tmp).map_err(io(tmp))?;
     let live_dir = live.map(|(id, _)| rel_dir.join(id));
@@ -302,6 +306,9 @@ fn assemble(
             first = false;
         }
     }
+    // OPS-002: the report of this check (and the newest conformance
+    // report) travel inside the release, never served (`.laman` is no host).
+    let listed = super::evidence::write(tmp, evidence)?;
     let mut m = Manifest::new(
         stamp,
         built.generated.clone(),
@@ -324,7 +331,7 @@ fn assemble(
     std::fs::rename(tmp, &dest).map_err(io(&dest))?;
     fsync_dir(&rel_dir)?;
     pause::at("release");
-    Ok(m)
+    Ok((m, listed))
 }
 
 /// Removes the oldest releases beyond `keep`, never `protect`ed ones.
@@ -386,6 +393,7 @@ pub fn publish(
     target: &Target,
     report: &BuildReport,
     opts: &PublishOptions,
+    evidence: &[(String, Vec<u8>)],
 ) -> Result<PublishReport, PublishError> {
     let root = &target.path;
     let built = super::built_manifest(report)?;
@@ -402,6 +410,9 @@ pub fn publish(
         pruned: Vec::new(),
         outcome: Outcome::Planned,
         build_release: report.release.clone(),
+        evidence: Vec::new(),
+        backups: Vec::new(),
+        backup_findings: Vec::new(),
     };
     if opts.dry_run {
         return Ok(rep);
@@ -423,8 +434,13 @@ pub fn publish(
         &report.out.clone(),
         live.as_ref(),
         &stamp,
+        evidence,
     ) {
-        Ok(m) => m,
+        Ok((m, listed)) => {
+            log.evidence = listed.clone();
+            rep.evidence = listed;
+            m
+        }
         Err(e) => return Err(failed(root, &mut log, e, None)),
     };
     log.release = Some(m.release.clone());

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::build::BuildReport;
-use crate::diagnostic::{Diagnostic, Lang, Severity};
+use crate::diagnostic::{Diagnostic, Lang};
 use crate::output::{HostManifest, Manifest};
 use crate::text::Localize;
 
@@ -74,7 +74,7 @@ pub struct HostPlan {
 
 fn errors<'a>(d: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
     d.into_iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.blocks_publishing())
         .cloned()
         .collect()
 }
@@ -170,7 +170,7 @@ pub fn plan(report: &BuildReport, built: &Manifest, live: Option<&Manifest>) -> 
 mod tests {
     use super::*;
     use crate::build::{SiteReport, SiteStatus};
-    use crate::diagnostic::{FileKind, Location, Message};
+    use crate::diagnostic::{FileKind, Location, Message, Severity};
     use crate::output::FileEntry;
 
     fn manifest_host(
@@ -430,6 +430,52 @@ mod tests {
 
     /// A live host whose site folder is gone is planned once, as removed,
     /// with its live file count; hosts that still have a site are not.
+    /// A backup that failed or is missing (OPS-001 measured from
+    /// publish.log) is an error under purwakarta, yet never holds a site
+    /// back: the backup follows the publish (#11 item 4).
+    #[test]
+    fn a_measured_backup_error_never_blocks_but_another_error_does() {
+        let backup = |finding| {
+            let mut d = Diagnostic::new(
+                Location::file("sites/a/site.toml"),
+                Message::Rule {
+                    rule: "OPS-001",
+                    finding,
+                },
+            );
+            d.severity = Severity::Error;
+            d
+        };
+        let declared = backup(crate::diagnostic::RuleFinding::MissingField {
+            field: "[backup]".into(),
+        });
+        let built = manifest(vec![
+            manifest_host("a", crate::output::HostStatus::Built, &[("x", "1")]),
+            manifest_host("b", crate::output::HostStatus::Built, &[("x", "1")]),
+        ]);
+        let r = report(
+            vec![
+                site(
+                    "a",
+                    vec![
+                        backup(crate::diagnostic::RuleFinding::BackupNone),
+                        backup(crate::diagnostic::RuleFinding::BackupFailed {
+                            destination: "drc".into(),
+                            date: None,
+                            error: "No space left on device".into(),
+                        }),
+                    ],
+                ),
+                site("b", vec![declared]),
+            ],
+            vec![],
+            &built,
+        );
+        let p = plan(&r, &built, None);
+        assert_eq!(p[0].action, HostAction::Publish);
+        assert_eq!(p[1].action, HostAction::BlockedNew);
+    }
+
     #[test]
     fn a_live_host_without_a_site_is_removed() {
         let live = manifest(vec![

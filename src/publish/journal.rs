@@ -73,7 +73,7 @@ pub struct LogEntry {
     pub who: String,
     /// RFC 3339 UTC.
     pub when: String,
-    /// `publish` or `rollback`.
+    /// `publish`, `rollback` or `backup`.
     pub action: String,
     /// Target name.
     pub target: String,
@@ -115,6 +115,14 @@ pub struct LogEntry {
     /// Netlify deploys (and restores).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deploys: Vec<NetlifyDeploy>,
+    /// A `backup` entry: the outcome per destination (its `published`
+    /// lists the hosts the archived release holds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backups: Vec<super::backup::BackupOutcome>,
+    /// The release's evidence (OPS-002): files under
+    /// `releases/<id>/.laman/bukti/` with their SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<super::evidence::EvidenceFile>,
 }
 
 impl LogEntry {
@@ -140,6 +148,8 @@ impl LogEntry {
             error: None,
             base: None,
             deploys: Vec::new(),
+            backups: Vec::new(),
+            evidence: Vec::new(),
         }
     }
 }
@@ -163,6 +173,10 @@ pub enum LogResult {
     RolledBack,
     /// No host switched.
     Failed,
+    /// A `backup` entry: every destination holds a verified copy.
+    BackedUp,
+    /// A `backup` entry: some destination failed (see its `error`).
+    BackupFailed,
 }
 
 impl LogResult {
@@ -176,6 +190,8 @@ impl LogResult {
             LogResult::HealthFailed => "health-failed",
             LogResult::RolledBack => "rolled-back",
             LogResult::Failed => "failed",
+            LogResult::BackedUp => "backed-up",
+            LogResult::BackupFailed => "backup-failed",
         }
     }
 }

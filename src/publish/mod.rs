@@ -9,9 +9,11 @@
 //! This module decides and does; it never prints. The CLI renders the
 //! [`PublishReport`] and picks the exit code.
 
+pub mod backup;
 pub mod compress;
 pub mod dir;
 mod error;
+pub mod evidence;
 pub mod gate;
 pub mod health;
 pub mod hosting;
@@ -182,6 +184,12 @@ pub struct PublishReport {
     pub outcome: Outcome,
     /// The build's release id (public/sites.json).
     pub build_release: String,
+    /// The evidence kept inside the release (OPS-002), with SHA-256.
+    pub evidence: Vec<evidence::EvidenceFile>,
+    /// The backup of the release, per destination (`dir` target).
+    pub backups: Vec<backup::BackupOutcome>,
+    /// OPS-001 findings of failed backups, with the profile's basis.
+    pub backup_findings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl PublishReport {
@@ -257,13 +265,85 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     };
     bopts.out_locked = true;
     let built = build::build(&bopts);
-    built.map_err(PublishError::from).and_then(|report| {
+    let mut rep = built.map_err(PublishError::from).and_then(|report| {
         pause::at("build");
         match target.kind() {
-            TargetKind::Dir => dir::publish(&target, &report, opts),
+            TargetKind::Dir => {
+                let conformance = opts.root.join(
+                    cfg.publish
+                        .as_ref()
+                        .and_then(|p| p.conformance.as_deref())
+                        .unwrap_or("conformance"),
+                );
+                let files = evidence::gather(&report, &cfg.region.name, &conformance);
+                dir::publish(&target, &report, opts, &files)
+            }
             TargetKind::Netlify => netlify::publish(&target, &report, opts),
         }
-    })
+    })?;
+    // Live now: the backups follow, and a failing destination never undoes
+    // the publish (#11 item 4). Still under the lock.
+    let destinations = cfg.publish.as_ref().map_or(&[][..], |p| &p.backup[..]);
+    if let (Some(id), TargetKind::Dir, false) =
+        (&rep.release, target.kind(), destinations.is_empty())
+    {
+        let hosts = dir::manifest(&target.path, id)
+            .map(|m| m.hosts.into_iter().map(|h| h.host).collect())
+            .unwrap_or_default();
+        rep.backups = backup::run(
+            &target,
+            id,
+            hosts,
+            destinations,
+            &opts.root,
+            &opts.who,
+            opts.now,
+        );
+        rep.backup_findings = backup_findings(&cfg, &rep.backups);
+    }
+    Ok(rep)
+}
+
+/// Which `[[publish.backup]]` (0-based) is named `shown`.
+fn destinations_index(cfg: &config::RegencyConfig, shown: &str) -> usize {
+    cfg.publish
+        .as_ref()
+        .and_then(|p| p.backup.iter().position(|b| b.shown() == shown))
+        .unwrap_or(0)
+}
+
+/// Each failed backup as an OPS-001 finding at laman.toml, with the
+/// profile's article (the destination is Diskominfo's setting).
+fn backup_findings(
+    cfg: &config::RegencyConfig,
+    outcomes: &[backup::BackupOutcome],
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let Ok(engine) = crate::rules::Engine::new(cfg) else {
+        return Vec::new();
+    };
+    outcomes
+        .iter()
+        .filter(|o| !o.verified)
+        .map(|o| {
+            // The destination's own table: the n-th [[publish.backup]].
+            let n = destinations_index(cfg, &o.destination);
+            let offset = cfg
+                .source
+                .match_indices("[[publish.backup]]")
+                .nth(n)
+                .map_or(0, |(i, _)| i);
+            let at = crate::diagnostic::Location::at_offset(config::FILE_NAME, &cfg.source, offset);
+            engine.finding(
+                "OPS-001",
+                at,
+                crate::diagnostic::RuleFinding::BackupFailed {
+                    destination: o.destination.clone(),
+                    date: None,
+                    error: o.error.clone().unwrap_or_default(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// Whether the profile's regulation lets `target` serve the sites on the

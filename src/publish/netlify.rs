@@ -318,6 +318,9 @@ pub fn publish(
         pruned: Vec::new(),
         outcome: Outcome::Planned,
         build_release: report.release.clone(),
+        evidence: Vec::new(),
+        backups: Vec::new(),
+        backup_findings: Vec::new(),
     };
     let going: Vec<(String, Option<String>)> = rep
         .published()

@@ -23,6 +23,65 @@ pub struct PublishSettings {
     /// `[publish.targets.<name>]`.
     #[serde(default)]
     pub targets: BTreeMap<String, TargetSettings>,
+    /// `[[publish.backup]]`: where every release of a `dir` target is
+    /// copied (an archive and its SHA-256, verified) after it goes live.
+    #[serde(default)]
+    pub backup: Vec<BackupSettings>,
+    /// The folder `laman conformance` writes its report to (default
+    /// `conformance`, its own default `--out`); its newest report is kept
+    /// as evidence in every release (OPS-002).
+    #[serde(default)]
+    pub conformance: Option<String>,
+}
+
+/// Where a backup destination is, as the regulations tell places apart
+/// (OPS-001): Purwakarta Perda 2/2022 Pasal 22 ayat (1) wants the backup in
+/// the Pusat Data; Cianjur Perbup 25/2018 Pasal 16 ayat (3), Pangandaran
+/// Perbup 47/2017 Pasal 23 ayat (3) and Bogor Perbup 11/2015 Pasal 22 ayat
+/// (3) want it away from the data centre / server room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum BackupPlace {
+    /// A server in the Pusat Data (Purwakarta).
+    #[serde(rename = "pusat-data")]
+    DataCentre,
+    /// A place separate from the serving machine and its server room.
+    #[serde(rename = "off-site")]
+    OffSite,
+}
+
+impl BackupPlace {
+    /// The word in laman.toml and publish.log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupPlace::DataCentre => "pusat-data",
+            BackupPlace::OffSite => "off-site",
+        }
+    }
+}
+
+/// `[[publish.backup]]`: one backup destination (docs/publish.md).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSettings {
+    /// The destination folder (a mounted disk or share). It must exist:
+    /// laman never creates it, so an unmounted disk is a failure, not a
+    /// copy on the serving machine's own disk. Relative to the project.
+    pub path: String,
+    /// `pusat-data` or `off-site`.
+    pub place: BackupPlace,
+    /// Name shown in findings and the log (default: `path`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// gzip the archive (default false: releases hold .gz/.br already).
+    #[serde(default)]
+    pub gzip: bool,
+}
+
+impl BackupSettings {
+    /// The name shown for it.
+    pub fn shown(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.path)
+    }
 }
 
 /// What kind of target.
@@ -188,6 +247,18 @@ pub fn validate(p: &PublishSettings, text: &str, path: &Path) -> Result<(), Box<
                     file: FileKind::Regency,
                     value: t.clone(),
                     allowed: p.targets.keys().cloned().collect(),
+                },
+            ));
+        }
+    }
+    for b in &p.backup {
+        if b.path.trim().is_empty() || b.path.trim_start().starts_with("ISI:") {
+            return Err(at(
+                offset_in_table(text, "[[publish.backup]]", "path"),
+                Message::InvalidValue {
+                    file: FileKind::Regency,
+                    value: b.path.clone(),
+                    allowed: vec!["/mnt/cadangan-drc".into()],
                 },
             ));
         }

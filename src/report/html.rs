@@ -46,15 +46,22 @@ fn group_key(code: &str) -> &'static str {
 pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut written = Vec::new();
-    let mut put = |name: &str, text: String| -> Result<(), Error> {
+    for (name, text) in files(r, regency) {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
         written.push(path);
-        Ok(())
-    };
+    }
+    Ok(written)
+}
+
+/// The report's files, by name: `laporan.json`, `index.html` and one
+/// `<slug>.html` per agency (also kept as a release's evidence, OPS-002).
+pub fn files(r: &BuildReport, regency: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut put = |name: &str, text: String| out.push((name.to_string(), text));
     let json = serde_json::to_string_pretty(&json(r, Lang::Id)).unwrap_or_default();
-    put("laporan.json", json + "\n")?;
-    put("index.html", index(r, regency))?;
+    put("laporan.json", json + "\n");
+    put("index.html", index(r, regency));
     for site in &r.sites {
         let findings: Vec<&Diagnostic> = r
             .all_diagnostics()
@@ -70,9 +77,9 @@ pub fn write(dir: &Path, r: &BuildReport, regency: &str) -> Result<Vec<PathBuf>,
         );
         body.push_str(&verdict(&findings));
         body.push_str(&findings_list(&findings));
-        put(&format!("{}.html", site.slug), page(&title, &body))?;
+        put(&format!("{}.html", site.slug), page(&title, &body));
     }
-    Ok(written)
+    out
 }
 
 fn cell(findings: &[&Diagnostic]) -> String {
@@ -210,7 +217,13 @@ fn findings_list(findings: &[&Diagnostic]) -> String {
             Severity::Warning => "peringatan",
             Severity::Info => "info",
         };
-        let basis: Vec<String> = d.basis.iter().map(|c| esc(&c.text(Lang::Id))).collect();
+        let mut basis: Vec<String> = d.basis.iter().map(|c| esc(&c.text(Lang::Id))).collect();
+        for x in d.sanctions.iter() {
+            basis.push(format!(
+                "<strong class=\"sanksi\">Sanksi:</strong> {}",
+                esc(&x.text(Lang::Id))
+            ));
+        }
         let reason = d
             .severity_reason
             .as_ref()

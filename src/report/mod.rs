@@ -48,6 +48,11 @@ pub fn human(d: &Diagnostic, lang: Lang) -> String {
         let cites: Vec<String> = d.basis.iter().map(|c| c.text(lang)).collect();
         s.push_str(&format!("  = {word}: {}\n", cites.join("; ")));
     }
+    if !d.sanctions.is_empty() {
+        let word = Label::Sanction.text(lang);
+        let all: Vec<String> = d.sanctions.iter().map(|x| x.text(lang)).collect();
+        s.push_str(&format!("  = {word}: {}\n", all.join("; ")));
+    }
     if let Some(r) = &d.severity_reason {
         let word = Label::Severity.text(lang);
         s.push_str(&format!("  = {word}: {} ({r})\n", d.severity.text(lang)));
@@ -127,6 +132,15 @@ fn finding_json(d: &Diagnostic, lang: Lang) -> Value {
             "nature": c.nature,
             "text": c.text(lang),
         })).collect::<Vec<_>>(),
+        "sanctions": d.sanctions.iter().map(|x| json!({
+            "source": x.source,
+            "name": x.name,
+            "article": x.article,
+            "breach": x.breach,
+            "kinds": x.kinds,
+            "by": x.by,
+            "text": x.text(lang),
+        })).collect::<Vec<_>>(),
         "severity_reason": d.severity_reason,
         "data": d.message,
     })
@@ -181,6 +195,14 @@ pub fn github(r: &BuildReport, lang: Lang) -> String {
                 "\n{}: {}",
                 capitalized(&Label::Basis.text(lang)),
                 cites.join("; ")
+            ));
+        }
+        if !d.sanctions.is_empty() {
+            let all: Vec<String> = d.sanctions.iter().map(|x| x.text(lang)).collect();
+            msg.push_str(&format!(
+                "\n{}: {}",
+                capitalized(&Label::Sanction.text(lang)),
+                all.join("; ")
             ));
         }
         s.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
@@ -239,7 +261,10 @@ pub fn sarif(r: &BuildReport, lang: Lang) -> Value {
                 "level": sarif_level(d.severity),
                 "message": { "text": d.text(lang) },
                 "locations": [ { "physicalLocation": physical } ],
-                "properties": { "basis": d.basis.iter().map(|c| c.text(lang)).collect::<Vec<_>>() },
+                "properties": {
+                    "basis": d.basis.iter().map(|c| c.text(lang)).collect::<Vec<_>>(),
+                    "sanctions": d.sanctions.iter().map(|x| x.text(lang)).collect::<Vec<_>>(),
+                },
             })
         })
         .collect();

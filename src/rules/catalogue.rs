@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Bilingual, Lang, Nature, Severity, Verification};
+use crate::diagnostic::{Bilingual, Lang, Nature, SanctionKind, Severity, Verification};
 use crate::text::Localize;
 
 /// The catalogue text, as shipped.
@@ -29,6 +29,33 @@ pub struct Basis {
     /// How the article bears on the rule, when not plainly (`sifat`).
     #[serde(rename = "sifat", default)]
     pub nature: Option<Nature>,
+    /// The sanction (a `[[sanksi]]` id) the regulation attaches to a
+    /// breach of this article (`sanksi`).
+    #[serde(rename = "sanksi", default, skip_serializing_if = "Option::is_none")]
+    pub sanction: Option<String>,
+}
+
+/// A sanction article of a regency regulation (`[[sanksi]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionArticle {
+    /// `CJR-20`: what a basis's `sanksi` names.
+    pub id: String,
+    /// Source ID of the regulation.
+    #[serde(rename = "sumber")]
+    pub source: String,
+    /// The article that imposes it (`20`, `22 ayat (3)`).
+    #[serde(rename = "pasal")]
+    pub article: String,
+    /// What it can be.
+    #[serde(rename = "jenis")]
+    pub kinds: Vec<SanctionKind>,
+    /// Who imposes it.
+    #[serde(rename = "oleh", default)]
+    pub by: Option<String>,
+    /// Which duties it covers, as the regulation says (documentation).
+    #[serde(rename = "cakupan", default)]
+    pub covers: Option<String>,
 }
 
 /// A rule as the catalogue states it (the catalogue's keys are Indonesian;
@@ -215,6 +242,8 @@ struct CatalogueFile {
     rules: Vec<Rule>,
     #[serde(rename = "profil_daerah", default)]
     profiles: Vec<RegencyProfile>,
+    #[serde(rename = "sanksi", default)]
+    sanctions: Vec<SanctionArticle>,
 }
 
 /// The parsed catalogue.
@@ -226,6 +255,8 @@ pub struct Catalogue {
     pub sources: BTreeMap<String, Source>,
     /// Profiles by code.
     pub profiles: BTreeMap<String, RegencyProfile>,
+    /// Sanction articles by id.
+    pub sanctions: BTreeMap<String, SanctionArticle>,
 }
 
 impl Catalogue {
@@ -248,6 +279,11 @@ impl Catalogue {
                 .profiles
                 .into_iter()
                 .map(|p| (p.code.clone(), p))
+                .collect(),
+            sanctions: file
+                .sanctions
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
                 .collect(),
         })
     }
@@ -312,5 +348,43 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every `sanksi` of a basis names a `[[sanksi]]` of the same
+    /// regulation, and only an article that puts a duty on the agency
+    /// (not context, a model, an indirect clause or a duty of the Dinas)
+    /// carries one.
+    #[test]
+    fn sanctions_belong_to_the_regulation_they_follow_from() {
+        let c = Catalogue::shipped();
+        assert!(c.sanctions.len() >= 8, "{:?}", c.sanctions.keys());
+        for s in c.sanctions.values() {
+            assert!(c.sources.contains_key(&s.source), "{}", s.id);
+            assert!(!s.kinds.is_empty(), "{}", s.id);
+        }
+        let mut used = 0;
+        for r in c.rules.values() {
+            for d in r.basis.iter().filter(|d| d.sanction.is_some()) {
+                used += 1;
+                let id = d.sanction.as_deref().unwrap_or_default();
+                let s = c
+                    .sanctions
+                    .get(id)
+                    .unwrap_or_else(|| panic!("{}: unknown sanksi {id}", r.id));
+                assert_eq!(s.source, d.source, "{} {id}", r.id);
+                assert!(
+                    !matches!(
+                        d.nature,
+                        Some(
+                            Nature::Context | Nature::Model | Nature::Indirect | Nature::DinasDuty
+                        )
+                    ),
+                    "{} {id}: {:?}",
+                    r.id,
+                    d.nature
+                );
+            }
+        }
+        assert!(used >= 25, "{used}");
     }
 }

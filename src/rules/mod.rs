@@ -24,7 +24,8 @@ use rayon::prelude::*;
 use crate::config::RegencyConfig;
 use crate::content::{ContentTree, SourcePage};
 use crate::diagnostic::{
-    Bilingual, Citation, Diagnostic, FileKind, Location, Message, Nature, RuleFinding, Severity,
+    Bilingual, Citation, Diagnostic, FileKind, Location, Message, Nature, RuleFinding, Sanction,
+    Severity,
 };
 use crate::markdown::Rendered;
 use crate::profile::Profile;
@@ -57,6 +58,9 @@ pub struct RuleOptions {
     pub today: NaiveDate,
     /// Pages changed since the last publish (shown paths), for META-001; `None` = unknown.
     pub changed: Option<Vec<PathBuf>>,
+    /// Backups as `laman publish` measured them (publish.log), when
+    /// laman.toml names destinations; `None`: OPS-001 reads site.toml.
+    pub backups: Option<std::sync::Arc<crate::publish::backup::Measured>>,
 }
 
 /// A finding before severity and basis are attached.
@@ -130,6 +134,7 @@ pub struct PageHtml {
 struct RuleMeta {
     severity: Severity,
     basis: std::sync::Arc<[Citation]>,
+    sanctions: std::sync::Arc<[Sanction]>,
     requirement: Option<std::sync::Arc<Bilingual>>,
     advice: Option<std::sync::Arc<Bilingual>>,
 }
@@ -192,6 +197,7 @@ impl Engine {
                 let meta = RuleMeta {
                     severity: r.level.severity(),
                     basis: engine.basis(r).into(),
+                    sanctions: engine.sanctions(r).into(),
                     requirement: Some(std::sync::Arc::new(r.requirement())),
                     advice: Some(std::sync::Arc::new(r.advice())),
                 };
@@ -205,6 +211,7 @@ impl Engine {
                 let meta = RuleMeta {
                     severity: *sev,
                     basis: std::sync::Arc::from([]),
+                    sanctions: std::sync::Arc::from([]),
                     requirement: None,
                     advice: Some(advice),
                 };
@@ -212,6 +219,17 @@ impl Engine {
             }))
             .collect();
         Ok(engine)
+    }
+
+    /// A finding of `rule` made outside a check (a failed backup of
+    /// `laman publish`), with the rule's severity and basis.
+    pub fn finding(&self, rule: &'static str, at: Location, finding: RuleFinding) -> Diagnostic {
+        self.finish(Unfinished {
+            rule,
+            at,
+            finding,
+            severity: None,
+        })
     }
 
     /// The profile.
@@ -246,6 +264,7 @@ impl Engine {
             d.requirement = m.requirement.clone();
             d.advice = m.advice.clone();
             d.basis = m.basis.clone();
+            d.sanctions = m.sanctions.clone();
         }
         d
     }
@@ -322,6 +341,42 @@ impl Engine {
             _ => {}
         }
         out
+    }
+
+    /// The sanctions the profile's own regulation attaches to the duties
+    /// of a rule (the `sanksi` of its own-regulation basis), each once.
+    /// Another regency's sanctions are never shown; `nasional` has none.
+    fn sanctions(&self, rule: &catalogue::Rule) -> Vec<Sanction> {
+        let Some(own) = self
+            .catalogue
+            .profiles
+            .get(self.config.region.profile.info().code)
+            .map(|p| p.regulation.as_str())
+        else {
+            return Vec::new();
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        rule.basis
+            .iter()
+            .filter(|d| d.source == own)
+            .filter_map(|d| {
+                let id = d.sanction.as_deref()?;
+                let s = self.catalogue.sanctions.get(id)?;
+                seen.insert(id).then(|| Sanction {
+                    source: s.source.clone(),
+                    name: self
+                        .catalogue
+                        .sources
+                        .get(&s.source)
+                        .map(|x| short_title(&x.title))
+                        .unwrap_or_else(|| s.source.clone()),
+                    article: s.article.clone(),
+                    breach: d.article.clone(),
+                    kinds: s.kinds.clone(),
+                    by: s.by.clone(),
+                })
+            })
+            .collect()
     }
 
     fn finish_all(&self, found: Findings) -> Vec<Diagnostic> {
@@ -631,6 +686,108 @@ mod tests {
         for (profile, rule, want) in cases {
             assert_eq!(regional(profile, rule), want, "{profile} {rule}");
         }
+    }
+
+    /// The sanction text of `rule`'s finding under `profile` as the human
+    /// output prints it (`= sanksi: …`), or `None` when it carries none.
+    fn sanction_line(profile: &str, rule: &'static str) -> Option<String> {
+        let d = engine(profile).finding(
+            rule,
+            Location::file("sites/dinkes/site.toml"),
+            RuleFinding::NoReason,
+        );
+        let text = crate::report::human(&d, crate::diagnostic::Lang::Id);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("  = sanksi: "))
+            .map(str::to_string);
+        assert_eq!(line.is_some(), !d.sanctions.is_empty(), "{text}");
+        line
+    }
+
+    #[test]
+    fn a_sanctioned_duty_shows_its_sanction_per_profile_and_another_does_not() {
+        // (profile, sanctioned rule, words of its sanction, rule without one)
+        let cases = [
+            (
+                "cianjur",
+                "MUTAKHIR-001",
+                format!(
+                    "peringatan lisan atau peringatan tertulis berupa surat teguran oleh Bupati ({CJR} Pasal 20, atas Pasal 13 ayat (8))"
+                ),
+                "KONTEN-007", // 15(5) is indirect: no duty of the agency is breached
+            ),
+            (
+                "limapuluhkota",
+                "SITUS-001",
+                format!(
+                    "peringatan lisan atau peringatan tertulis berupa surat teguran oleh Bupati ({LPK} Pasal 19 ayat (1)-(2), atas Pasal 8 ayat (2) huruf a jo. 19 ayat (1))"
+                ),
+                "DOMAIN-001", // Pasal 14 is not in Pasal 19's list
+            ),
+            (
+                "purwakarta",
+                "OPS-001",
+                format!(
+                    "teguran lisan, teguran tertulis atau sanksi disiplin lainnya ({PWK} Pasal 22 ayat (3), atas Pasal 22 ayat (1)-(3))"
+                ),
+                "DOMAIN-001", // 19(2): the sanction of 19(3) covers ayat (1) only
+            ),
+            (
+                "pangandaran",
+                "OPS-003",
+                format!(
+                    "peneguran oleh SKPD pengelola TIK ({PND} Pasal 29 ayat (3), atas Pasal 29 ayat (1), (3))"
+                ),
+                "DOMAIN-003",
+            ),
+            (
+                "bogor",
+                "OPS-003",
+                format!(
+                    "peneguran oleh Dinas Komunikasi dan Informasi ({BGR} Pasal 27 ayat (3), atas Pasal 27 ayat (1), (3))"
+                ),
+                "DOMAIN-003",
+            ),
+        ];
+        for (profile, sanctioned, words, plain) in cases {
+            assert_eq!(
+                sanction_line(profile, sanctioned),
+                Some(format!("  = sanksi: {words}")),
+                "{profile} {sanctioned}"
+            );
+            assert_eq!(sanction_line(profile, plain), None, "{profile} {plain}");
+        }
+        // Purwakarta's other sanctioned duties: testing (15(6)) and the website (19(3)).
+        for rule in ["OPS-002", "KONTEN-001", "LAYANAN-001"] {
+            assert!(sanction_line("purwakarta", rule).is_some(), "{rule}");
+        }
+        // In English, the kinds are English; the regulation stays as cited.
+        let d = engine("cianjur").finding(
+            "OPS-001",
+            Location::file("sites/dinkes/site.toml"),
+            RuleFinding::NoReason,
+        );
+        let en = crate::report::human(&d, crate::diagnostic::Lang::En);
+        assert!(
+            en.contains(&format!("  = sanction: oral warning or written warning (a letter of reprimand) by the Bupati ({CJR} Pasal 20, for Pasal 13 ayat (9))")),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn no_finding_shows_another_regencys_sanction_and_nasional_shows_none() {
+        let catalogue = Catalogue::shipped();
+        for (profile, own) in REGENCIES {
+            let engine = engine(profile);
+            for rule in catalogue.rules.keys() {
+                for s in engine.meta[rule.as_str()].sanctions.iter() {
+                    assert_eq!(s.name, own, "{profile} {rule}");
+                }
+            }
+        }
+        let nasional = engine("nasional");
+        assert!(nasional.meta.values().all(|m| m.sanctions.is_empty()));
     }
 
     #[test]

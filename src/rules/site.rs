@@ -11,6 +11,8 @@ use super::{Engine, Findings, RuleOptions, SiteInput, filled, key_at};
 use crate::content::kinds::{Kind, KindData};
 use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
+use crate::publish::backup::Measured;
+use crate::publish::settings::BackupPlace;
 use crate::registry::Site;
 
 /// site.toml text and where a key is in it.
@@ -29,6 +31,85 @@ impl SiteToml {
 
     fn at(&self, key: &str) -> Location {
         key_at(&self.shown, &self.text, key)
+    }
+}
+
+/// Where the profile's regulation puts the backup (legal-audit.md §2
+/// item 4): Purwakarta Pasal 22 ayat (1) in the Pusat Data; Cianjur 16(3),
+/// Pangandaran 23(3), Bogor 22(3) away from the data centre / server room.
+fn required_place(profile: crate::profile::Profile) -> Option<BackupPlace> {
+    match profile.info().code {
+        "purwakarta" => Some(BackupPlace::DataCentre),
+        "cianjur" | "pangandaran" | "bogor" => Some(BackupPlace::OffSite),
+        _ => None,
+    }
+}
+
+/// OPS-001 from publish.log: a destination of the required place exists;
+/// the newest outcome at each configured destination did not fail; the
+/// newest verified copy (at a destination of the required place) is
+/// within `maks_hari`.
+fn measured_backups(
+    engine: &Engine,
+    site: &Site,
+    m: &Measured,
+    opts: &RuleOptions,
+    found: &mut Findings,
+) {
+    let file = Location::file(site.shown.join("site.toml"));
+    let need = required_place(engine.profile());
+    if let Some(place) = need {
+        if !m.destinations.iter().any(|(_, p)| *p == place) {
+            found.push(
+                "OPS-001",
+                file.clone(),
+                F::BackupWrongPlace {
+                    place: place.as_str().into(),
+                },
+            );
+        }
+    }
+    let configured = |d: &str| m.destinations.iter().any(|(n, _)| n == d);
+    if let Some(per) = m.latest.get(&site.fqdn) {
+        for seen in per.values() {
+            if !seen.verified && configured(&seen.destination) {
+                found.push(
+                    "OPS-001",
+                    file.clone(),
+                    F::BackupFailed {
+                        destination: seen.destination.clone(),
+                        date: Some(seen.day.format("%Y-%m-%d").to_string()),
+                        error: seen.error.clone().unwrap_or_default(),
+                    },
+                );
+            }
+        }
+    }
+    let newest = m
+        .verified
+        .get(&site.fqdn)
+        .into_iter()
+        .flat_map(|per| per.values())
+        .filter(|s| need.is_none_or(|p| s.place == p))
+        .max_by_key(|s| s.day);
+    match newest {
+        None => found.push("OPS-001", file, F::BackupNone),
+        Some(s) => {
+            let limit = engine.catalogue.param("OPS-001", "maks_hari", 30);
+            let days = (opts.today - s.day).num_days();
+            if days > limit {
+                found.push(
+                    "OPS-001",
+                    file,
+                    F::BackupStale {
+                        destination: s.destination.clone(),
+                        date: s.day.format("%Y-%m-%d").to_string(),
+                        days,
+                        limit,
+                    },
+                );
+            }
+        }
     }
 }
 
@@ -260,15 +341,18 @@ fn operations(
         }
         _ => {}
     }
-    match &c.backup {
-        None => found.push(
+    match (&opts.backups, &c.backup) {
+        // Measured, not declared (#11 item 4): laman.toml names backup
+        // destinations, so publish.log's record is what counts.
+        (Some(m), _) => measured_backups(engine, site, m, opts, found),
+        (None, None) => found.push(
             "OPS-001",
             file.clone(),
             F::MissingField {
                 field: "[backup]".into(),
             },
         ),
-        Some(b) => match b.terakhir {
+        (None, Some(b)) => match b.terakhir {
             None => found.push(
                 "OPS-001",
                 toml.at("tujuan"),

@@ -145,6 +145,14 @@ pub enum Lookup {
 }
 
 impl Project {
+    /// The backups publish.log records (OPS-001), when laman.toml names
+    /// destinations.
+    fn measured_backups(&self) -> Option<std::sync::Arc<crate::publish::backup::Measured>> {
+        let c = self.config.as_ref()?;
+        crate::publish::backup::measured(c.publish.as_ref(), &self.root, c.region.offset())
+            .map(std::sync::Arc::new)
+    }
+
     /// An empty project; call [`Project::rebuild_all`] to load it.
     pub fn new(root: &Path, only: Vec<String>, drafts: bool, port: u16) -> Project {
         Project {
@@ -288,6 +296,7 @@ impl Project {
     /// whole site when there is no complete last render to patch.
     pub fn rebuild_page(&mut self, slug: &str, rel: &str) -> Rebuilt {
         let start = Instant::now();
+        let backups = self.measured_backups();
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return self.rebuild_all();
         };
@@ -328,6 +337,7 @@ impl Project {
         let rule_opts = RuleOptions {
             today: self.today,
             changed: None,
+            backups,
         };
         let run = pipeline::Run {
             config,
@@ -364,6 +374,7 @@ impl Project {
     /// watcher calls this right after sending the reload, and the overlay
     /// and the index before they answer).
     pub fn refresh_rules(&mut self, slug: &str) {
+        let backups = self.measured_backups();
         let engine = self.engine.as_ref();
         let today = self.today;
         if let Some(state) = self.sites.get_mut(slug)
@@ -373,6 +384,7 @@ impl Project {
                 let rule_opts = RuleOptions {
                     today,
                     changed: None,
+                    backups,
                 };
                 state.rerun_site_rules(engine, &rule_opts);
             }
@@ -535,6 +547,7 @@ impl Project {
         let rule_opts = RuleOptions {
             today: self.today,
             changed: None,
+            backups: self.measured_backups(),
         };
         state.render_all(pipeline::Run {
             config,

@@ -114,6 +114,10 @@ const HELP_ID: &[(&str, &str)] = &[
         "Baca zona kabupaten lewat transfer zona (AXFR) dari server otoritatif ini dan bandingkan dengan daftar penetapan (REG002, REG003)",
     ),
     (
+        "conformance.zone_file",
+        "Baca zona kabupaten dari berkas zona RFC 1035 ini sebagai gantinya (REG002, REG003); berkas yang tidak dapat dibaca menjadi galat pada baris dan kolomnya",
+    ),
+    (
         "conformance.ct",
         "Ekspor Certificate Transparency (larik JSON dari crt.sh): nama di dalamnya yang tidak terdaftar menjadi temuan (REG002)",
     ),

@@ -232,6 +232,12 @@ fn text(m: &Message, lang: Lang) -> String {
         (UnknownProfile { profile }, En) => format!("unknown regency profile `{profile}`"),
         (MissingSiteToml, Id) => "folder situs tidak memiliki site.toml".to_string(),
         (MissingSiteToml, En) => "the site folder has no site.toml".to_string(),
+        (ZoneFileSyntax { detail }, Id) => {
+            format!("berkas zona DNS (RFC 1035) tidak dapat dibaca: {detail}")
+        }
+        (ZoneFileSyntax { detail }, En) => {
+            format!("the DNS zone file (RFC 1035) does not parse: {detail}")
+        }
         (Rule { finding, .. }, lang) => finding.text(lang),
         (
             Observed {
@@ -415,6 +421,8 @@ fn hint(m: &Message, lang: Lang) -> Option<String> {
         ),
         (MissingSiteToml, Id) => "jalankan `laman new site <slug>` atau buat site.toml".into(),
         (MissingSiteToml, En) => "run `laman new site <slug>` or create site.toml".into(),
+        (ZoneFileSyntax { .. }, Id) => "satu rekaman per baris: nama, TTL dan kelas bila perlu, jenis, data — misalnya `dinkes 3600 IN A 192.0.2.10`; rekaman yang terbagi beberapa baris (SOA) diapit ( … )".into(),
+        (ZoneFileSyntax { .. }, En) => "one record per line: name, TTL and class if needed, type, data — e.g. `dinkes 3600 IN A 192.0.2.10`; a record over several lines (SOA) goes inside ( … )".into(),
         (Rule { .. } | Observed { .. }, _) => return None,
     };
     Some(h)

@@ -13,7 +13,9 @@ mod message;
 mod rule;
 pub mod said;
 
-use crate::diagnostic::{Bilingual, Citation, Diagnostic, Lang, Nature, Severity, Verification};
+use crate::diagnostic::{
+    Bilingual, Citation, Diagnostic, Lang, Nature, Sanction, SanctionKind, Severity, Verification,
+};
 
 pub use message::{nearest, type_word};
 pub use said::Said;
@@ -70,6 +72,69 @@ impl Localize for Citation {
     }
 }
 
+impl Localize for SanctionKind {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (SanctionKind::OralWarning, Lang::Id) => "peringatan lisan",
+            (SanctionKind::OralWarning, Lang::En) => "oral warning",
+            (SanctionKind::WrittenWarning, Lang::Id) => "peringatan tertulis berupa surat teguran",
+            (SanctionKind::WrittenWarning, Lang::En) => "written warning (a letter of reprimand)",
+            (SanctionKind::OralReprimand, Lang::Id) => "teguran lisan",
+            (SanctionKind::OralReprimand, Lang::En) => "oral reprimand",
+            (SanctionKind::WrittenReprimand, Lang::Id) => "teguran tertulis",
+            (SanctionKind::WrittenReprimand, Lang::En) => "written reprimand",
+            (SanctionKind::Discipline, Lang::Id) => "sanksi disiplin lainnya",
+            (SanctionKind::Discipline, Lang::En) => "other disciplinary sanctions",
+            (SanctionKind::Reprimand, Lang::Id) => "peneguran",
+            (SanctionKind::Reprimand, Lang::En) => "reprimand",
+        }
+        .to_string()
+    }
+}
+
+impl Localize for Sanction {
+    /// `peringatan lisan atau peringatan tertulis berupa surat teguran oleh
+    /// Bupati (Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 20, atas
+    /// Pasal 13 ayat (8))`. Names and articles stay as the regulation
+    /// writes them, in both languages.
+    fn text(&self, lang: Lang) -> String {
+        let mut kinds: Vec<String> = self.kinds.iter().map(|k| k.text(lang)).collect();
+        let or = match lang {
+            Lang::Id => " atau ",
+            Lang::En => " or ",
+        };
+        // "a, b atau c" / "a, b or c"
+        let last = kinds.pop().unwrap_or_default();
+        let kinds = match kinds.is_empty() {
+            true => vec![last],
+            false => vec![kinds.join(", "), last],
+        };
+        let by = match (&self.by, lang) {
+            (Some(b), Lang::Id) => format!(" oleh {b}"),
+            (Some(b), Lang::En) => format!(" by the {b}"),
+            (None, _) => String::new(),
+        };
+        let pasal = |a: &str| {
+            if a.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("Pasal {a}")
+            } else {
+                a.to_string()
+            }
+        };
+        let breach = match lang {
+            Lang::Id => "atas",
+            Lang::En => "for",
+        };
+        format!(
+            "{}{by} ({} {}, {breach} {})",
+            kinds.join(or),
+            self.name,
+            pasal(&self.article),
+            pasal(&self.breach)
+        )
+    }
+}
+
 impl Localize for Bilingual {
     fn text(&self, lang: Lang) -> String {
         match lang {
@@ -110,6 +175,8 @@ impl Localize for Diagnostic {
 pub enum Label {
     /// `dasar` / `basis`: the legal basis.
     Basis,
+    /// `sanksi` / `sanction`: what a breach of the duty can bring.
+    Sanction,
     /// `tingkat` / `severity`: why the severity differs.
     Severity,
     /// `saran` / `help`: what to do.
@@ -123,6 +190,8 @@ impl Localize for Label {
         match (self, lang) {
             (Label::Basis, Lang::Id) => "dasar",
             (Label::Basis, Lang::En) => "basis",
+            (Label::Sanction, Lang::Id) => "sanksi",
+            (Label::Sanction, Lang::En) => "sanction",
             (Label::Severity, Lang::Id) => "tingkat",
             (Label::Severity, Lang::En) => "severity",
             (Label::Help, Lang::Id) => "saran",

@@ -203,6 +203,68 @@ fn text(f: &RuleFinding, lang: Lang) -> String {
         (Waiver { pages }, En) => format!(
             "{pages} urgent-information pages changed: errors lowered to warnings (META-001)"
         ),
+        (
+            BackupFailed {
+                destination,
+                date,
+                error,
+            },
+            Id,
+        ) => match date {
+            Some(d) => format!(
+                "cadangan rilis ke `{destination}` gagal pada {d}: {error}"
+            ),
+            None => format!(
+                "cadangan rilis ke `{destination}` gagal (rilis tetap terbit): {error}"
+            ),
+        },
+        (
+            BackupFailed {
+                destination,
+                date,
+                error,
+            },
+            En,
+        ) => match date {
+            Some(d) => format!("the backup of the release to `{destination}` failed on {d}: {error}"),
+            None => format!(
+                "the backup of the release to `{destination}` failed (the release is live): {error}"
+            ),
+        },
+        (BackupNone, Id) => {
+            "publish.log belum mencatat cadangan terverifikasi untuk situs ini (laman publish menulisnya ke tujuan [[publish.backup]])".to_string()
+        }
+        (BackupNone, En) => {
+            "publish.log records no verified backup of this site yet (laman publish writes it to the [[publish.backup]] destinations)".to_string()
+        }
+        (
+            BackupStale {
+                destination,
+                date,
+                days,
+                limit,
+            },
+            Id,
+        ) => format!(
+            "cadangan terverifikasi terakhir ({date}, ke `{destination}`) sudah {days} hari, melewati batas {limit} hari"
+        ),
+        (
+            BackupStale {
+                destination,
+                date,
+                days,
+                limit,
+            },
+            En,
+        ) => format!(
+            "the last verified backup ({date}, to `{destination}`) is {days} days old, over the limit of {limit} days"
+        ),
+        (BackupWrongPlace { place }, Id) => format!(
+            "tidak ada tujuan [[publish.backup]] dengan place = \"{place}\" seperti yang diminta peraturan daerah"
+        ),
+        (BackupWrongPlace { place }, En) => format!(
+            "no [[publish.backup]] destination has place = \"{place}\" as the regional regulation requires"
+        ),
     }
 }
 

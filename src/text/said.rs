@@ -170,6 +170,22 @@ pub enum Said<'a> {
         /// Old releases deleted.
         pruned: &'a [String],
     },
+    /// A verified backup of the release at one destination (#11 item 4).
+    BackupVerified {
+        /// The destination's name.
+        destination: &'a str,
+        /// The archive written.
+        archive: &'a str,
+        /// Its SHA-256.
+        sha256: &'a str,
+    },
+    /// The test evidence kept inside the release (OPS-002).
+    EvidenceKept {
+        /// Files kept.
+        files: usize,
+        /// Whether a conformance report is among them.
+        conformance: bool,
+    },
     /// The last line of `publish --rollback`.
     RolledBack {
         /// The target's name.
@@ -446,6 +462,36 @@ impl Localize for Said<'_> {
                     ),
                 }
             }
+            (
+                Said::BackupVerified {
+                    destination,
+                    archive,
+                    sha256,
+                },
+                Id,
+            ) => format!(
+                "  cadangan `{destination}`: {archive} terverifikasi (SHA-256 {})\n",
+                &sha256[..sha256.len().min(16)]
+            ),
+            (
+                Said::BackupVerified {
+                    destination,
+                    archive,
+                    sha256,
+                },
+                En,
+            ) => format!(
+                "  backup `{destination}`: {archive} verified (SHA-256 {})\n",
+                &sha256[..sha256.len().min(16)]
+            ),
+            (Said::EvidenceKept { files, conformance }, Id) => format!(
+                "  bukti uji (OPS-002): {files} berkas di .laman/bukti/ rilis ini (laporan pemeriksaan{})\n",
+                if *conformance { " dan laporan conformance terakhir" } else { "; belum ada laporan conformance" }
+            ),
+            (Said::EvidenceKept { files, conformance }, En) => format!(
+                "  test evidence (OPS-002): {files} files in this release's .laman/bukti/ (the check report{})\n",
+                if *conformance { " and the last conformance report" } else { "; no conformance report yet" }
+            ),
             (Said::RolledBack { target, to, from }, Id) => {
                 format!("Dikembalikan di target `{target}`: {to} tayang lagi (sebelumnya {from})\n")
             }
@@ -642,6 +688,19 @@ mod tests {
                 target: "lokal",
                 to: "a",
                 from: "b",
+            },
+            Said::BackupVerified {
+                destination: "drc",
+                archive: "/mnt/a.tar",
+                sha256: "abc",
+            },
+            Said::EvidenceKept {
+                files: 3,
+                conformance: true,
+            },
+            Said::EvidenceKept {
+                files: 3,
+                conformance: false,
             },
         ];
         for s in &said {

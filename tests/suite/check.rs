@@ -627,6 +627,7 @@ fn one_page_can_be_checked_alone_for_a_preview() {
     let opts = laman::rules::RuleOptions {
         today: now().date_naive(),
         changed: None,
+        backups: None,
     };
     let body = laman::markdown::Rendered::default();
     let found = engine.check_page(site, page, &body, &opts);
@@ -1593,4 +1594,149 @@ fn the_compliance_report_puts_the_verdict_and_errors_first_and_groups_repeats() 
         index.contains("class=\"vonis"),
         "verdicts in the summary too"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Sanctions (#11 item 5a): a finding whose duty carries a sanction in the
+// regency's regulation says so in every output; another does not.
+
+/// The human block of the finding of `rule` about `sites/dinkes/`.
+fn human_block(out: &str, rule: &str) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in out.lines() {
+        if !line.starts_with(' ') || blocks.is_empty() {
+            blocks.push(String::new());
+        }
+        let last = blocks.last_mut().expect("a block");
+        last.push_str(line);
+        last.push('\n');
+    }
+    blocks
+        .into_iter()
+        .find(|b| b.contains(&format!("[{rule}]")) && b.contains("sites/dinkes/"))
+        .unwrap_or_else(|| panic!("no {rule} finding on dinkes in:\n{out}"))
+}
+
+#[test]
+fn a_sanctioned_finding_says_so_in_every_output_and_another_does_not() {
+    // (profile, sanctioned rule, its sanction article, rule without one)
+    for (profile, sanctioned, article, plain) in [
+        (
+            "cianjur",
+            "OPS-001",
+            "Pasal 20, atas Pasal 13 ayat (9)",
+            "SITUS-001",
+        ),
+        (
+            "purwakarta",
+            "OPS-001",
+            "Pasal 22 ayat (3), atas Pasal 22 ayat (1)-(3)",
+            "SITUS-001",
+        ),
+        (
+            "limapuluhkota",
+            "SITUS-001",
+            "Pasal 19 ayat (1)-(2), atas Pasal 8 ayat (2) huruf a",
+            "OPS-001",
+        ),
+    ] {
+        let p = Project::example_site("dinkes");
+        p.edit(
+            "laman.toml",
+            "profile = \"cianjur\"",
+            &format!("profile = \"{profile}\""),
+        );
+        drop_table(&p, "sites/dinkes/site.toml", "[backup]");
+        drop_table(&p, "sites/dinkes/site.toml", "[sla]");
+        let today = ["--today", "2026-11-23"];
+
+        let human = p.cli(&["check", today[0], today[1]]).stdout;
+        let block = human_block(&human, sanctioned);
+        assert!(
+            block.contains("  = sanksi: ") && block.contains(article),
+            "{profile}:\n{block}"
+        );
+        assert!(
+            !human_block(&human, plain).contains("sanksi"),
+            "{profile} {plain}"
+        );
+
+        let json: serde_json::Value = serde_json::from_str(
+            &p.cli(&["check", today[0], today[1], "--format", "json"])
+                .stdout,
+        )
+        .expect("json");
+        let of = |rule: &str| {
+            json["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .find(|f| f["rule"] == rule && f["site"] == "dinkes")
+                .cloned()
+                .unwrap_or_else(|| panic!("{profile}: no {rule}"))
+        };
+        let s = &of(sanctioned)["sanctions"][0];
+        assert!(
+            s["text"].as_str().is_some_and(|t| t.contains(article)),
+            "{profile}: {s}"
+        );
+        assert!(s["kinds"].as_array().is_some_and(|k| !k.is_empty()), "{s}");
+        assert_eq!(
+            of(plain)["sanctions"],
+            serde_json::json!([]),
+            "{profile} {plain}"
+        );
+
+        let sarif: serde_json::Value = serde_json::from_str(
+            &p.cli(&["check", today[0], today[1], "--format", "sarif"])
+                .stdout,
+        )
+        .expect("sarif");
+        let result = |rule: &str| {
+            sarif["runs"][0]["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .find(|r| {
+                    r["ruleId"] == rule
+                        && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                            .as_str()
+                            .is_some_and(|u| u.starts_with("sites/dinkes/"))
+                })
+                .cloned()
+                .unwrap_or_else(|| panic!("{profile}: no {rule} result"))
+        };
+        let props = &result(sanctioned)["properties"]["sanctions"];
+        assert!(
+            props[0].as_str().is_some_and(|t| t.contains(article)),
+            "{props}"
+        );
+        assert_eq!(
+            result(plain)["properties"]["sanctions"],
+            serde_json::json!([])
+        );
+
+        let report = p.path("laporan");
+        let out = p.cli(&[
+            "check",
+            today[0],
+            today[1],
+            "--report",
+            report.to_str().expect("utf8"),
+        ]);
+        assert!(out.code.is_some_and(|c| c < 2), "{}", out.stderr);
+        let html = std::fs::read_to_string(report.join("dinkes.html")).expect("dinkes.html");
+        let row = |rule: &str| {
+            html.lines()
+                .find(|l| l.contains(&format!("<code>{rule}</code>")))
+                .unwrap_or_else(|| panic!("{profile}: no {rule} row"))
+                .to_string()
+        };
+        let r = row(sanctioned);
+        assert!(
+            r.contains("Sanksi:</strong>") && r.contains(article),
+            "{profile}: {r}"
+        );
+        assert!(!row(plain).contains("Sanksi:"), "{profile} {plain}");
+    }
 }

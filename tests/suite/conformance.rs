@@ -757,3 +757,108 @@ fn the_decree_register_is_compared_with_the_zone_read_by_axfr() {
         r.stderr
     );
 }
+
+/// Issue #11 item 2, "or from a zone file": `--zone-file` reads the zone
+/// as an RFC 1035 master file (hickory-proto's parser) and compares it
+/// with the register like a zone transfer; a file that does not parse is
+/// a ZONA-001 error at its line and column, before anything is checked.
+#[test]
+fn the_decree_register_is_compared_with_a_zone_file() {
+    let project = Project {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let domain = "pangandarankab.go.id";
+    project.write(
+        "laman.toml",
+        format!(
+            "[region]\nname = \"Kabupaten Pangandaran\"\ndomain = \"{domain}\"\nprofile = \"pangandaran\"\n\n[hosting]\nipv4 = [\"127.0.0.1\"]\n\n[[subdomain]]\nname = \"lpse\"\n\n[[subdomain]]\nname = \"jdih\"\n\n[[decree]]\nnumber = \"500/7/Kep/Diskominfo/2025\"\ndate = 2025-02-03\nissuer = \"Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian\"\nsubdomains = [\"lpse\", \"jdih\"]\n"
+        ),
+    );
+    let zone = format!(
+        "{}@ IN A 127.0.0.1\nwww IN A 127.0.0.1\nlpse IN A 127.0.0.1\nliar IN A 127.0.0.1\n",
+        fixture::ZONE_HEAD
+    );
+    let dir = project.path("net");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let named = named::Named::start(&dir, &[(domain, zone.clone())]);
+    project.write("pangandarankab.go.id.zone", &zone);
+    let file = project
+        .path("pangandarankab.go.id.zone")
+        .display()
+        .to_string();
+    let out = project.path("out");
+    let port = |_| named::free_port().to_string();
+    let r = project.cli(&[
+        "conformance",
+        "--resolver",
+        &format!("127.0.0.1:{}", named.port),
+        "--https-port",
+        &port(()),
+        "--http-port",
+        &port(()),
+        "--timeout",
+        "1",
+        "--zone-file",
+        &file,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(r.code.is_some_and(|c| c < 2), "{}", r.stderr);
+    let f = read(&out);
+    let get = |host: &str, check: Check| {
+        f.iter()
+            .find(|x| x.host == host && x.check == check)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {check} for {host}"))
+    };
+    let liar = get(&format!("liar.{domain}"), Check::REG002);
+    assert_eq!(liar.status, Status::Fail);
+    assert_eq!(liar.evidence["source"].as_str(), Some(file.as_str()));
+    assert_eq!(
+        get(&format!("jdih.{domain}"), Check::REG003).status,
+        Status::Fail
+    );
+    assert_eq!(
+        get(&format!("lpse.{domain}"), Check::REG003).status,
+        Status::Pass
+    );
+    let unregistered: Vec<String> = f
+        .iter()
+        .filter(|x| x.check == Check::REG002 && x.status == Status::Fail)
+        .map(|x| x.host.clone())
+        .collect();
+    assert_eq!(unregistered, vec![format!("liar.{domain}")]);
+
+    // Line 6, column 13: no IPv4 address. Clear, in either language.
+    project.write(
+        "pangandarankab.go.id.zone",
+        format!(
+            "{}lpse IN A 127.0.0.1\nliar   IN A 999.0.0.1\n",
+            fixture::ZONE_HEAD
+        ),
+    );
+    for (lang, words) in [
+        ("id", "berkas zona DNS (RFC 1035) tidak dapat dibaca"),
+        ("en", "the DNS zone file (RFC 1035) does not parse"),
+    ] {
+        let r = project.cli(&["--lang", lang, "conformance", "--zone-file", &file]);
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("[ZONA-001]")
+                && r.stderr.contains(words)
+                && r.stderr.contains(&format!("--> {file}:6:13"))
+                && r.stderr.contains("liar   IN A 999.0.0.1"),
+            "{}",
+            r.stderr
+        );
+    }
+    // Both sources at once is a usage error.
+    let r = project.cli(&[
+        "conformance",
+        "--zone-file",
+        &file,
+        "--zone-from",
+        "127.0.0.1:53",
+    ]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+}

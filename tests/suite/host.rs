@@ -588,6 +588,47 @@ fn refuses_traversal_encoded_separators_nul_and_symlinks_out() {
     assert_eq!(f.get("dinkes", "/dalam/", &[]).status, 200);
 }
 
+#[test]
+fn the_evidence_inside_a_release_is_never_served() {
+    // `laman publish` keeps each release's test evidence (OPS-002) in
+    // releases/<id>/.laman/bukti/: beside the hosts, never one of them.
+    let f = file_host(&[]);
+    let dinkes = fqdn("dinkes");
+    let bukti = f.deploy.release_dir("r1").join(".laman/bukti/laporan");
+    std::fs::create_dir_all(&bukti).expect("mkdir");
+    std::fs::write(bukti.join("laporan.json"), "BUKTI-UJI-RILIS").expect("evidence");
+    let attacks = [
+        (dinkes.as_str(), "/.laman/bukti/laporan/laporan.json"),
+        (dinkes.as_str(), "/../.laman/bukti/laporan/laporan.json"),
+        (dinkes.as_str(), "/%2e%2e/.laman/bukti/laporan/laporan.json"),
+        (
+            dinkes.as_str(),
+            "/..%2f.laman%2fbukti%2flaporan%2flaporan.json",
+        ),
+        (".laman", "/bukti/laporan/laporan.json"),
+        (".laman.cianjurkab.go.id", "/bukti/laporan/laporan.json"),
+        ("laman", "/bukti/laporan/laporan.json"),
+    ];
+    for (host, path) in attacks {
+        let req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        let resp =
+            String::from_utf8_lossy(&raw_https(f.host.https, &dinkes, &f.ca, req.as_bytes()))
+                .into_owned();
+        let status = resp.split_whitespace().nth(1).unwrap_or("");
+        assert!(
+            matches!(status, "400" | "404" | "421"),
+            "{host}{path}: {}",
+            resp.lines().next().unwrap_or("")
+        );
+        assert!(
+            !resp.contains("BUKTI-UJI-RILIS"),
+            "{host}{path} served the evidence"
+        );
+    }
+    // The host itself is served as before.
+    assert_eq!(f.get("dinkes", "/", &[]).status, 200);
+}
+
 /// Status line and head (lower-case) of a raw response.
 fn status_and_head(resp: &[u8]) -> (u16, String) {
     let text = String::from_utf8_lossy(resp).to_ascii_lowercase();

@@ -1993,3 +1993,339 @@ fn a_failed_health_check_that_cannot_switch_back_logs_that_the_release_is_live()
         "{error}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Backups that are measured, not declared (#11 item 4) and the evidence a
+// release keeps (OPS-002, #11 item 5b).
+// ---------------------------------------------------------------------------
+
+/// Appends one `[[publish.backup]]` per `(name, path, place)` to laman.toml.
+fn with_backups(p: &Project, destinations: &[(&str, &Path, &str)]) {
+    let mut text = std::fs::read_to_string(p.path("laman.toml")).expect("laman.toml");
+    for (name, path, place) in destinations {
+        text.push_str(&format!(
+            "\n[[publish.backup]]\nname = \"{name}\"\npath = \"{}\"\nplace = \"{place}\"\n",
+            path.display()
+        ));
+    }
+    p.write("laman.toml", text);
+}
+
+/// The OPS-001 findings of `laman check --format json` (on `today`), as
+/// (site, message).
+fn ops_001(p: &Project, today: &str) -> Vec<(String, String)> {
+    let out = p.cli(&["check", "--today", today, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "OPS-001")
+        .map(|f| {
+            (
+                f["site"].as_str().unwrap_or("-").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn backup_entries(p: &Project) -> Vec<LogEntry> {
+    log(p)
+        .into_iter()
+        .filter(|e| e.action == "backup")
+        .collect()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The names inside a (plain) tar archive.
+fn tar_names(path: &Path) -> Vec<String> {
+    let f = std::fs::File::open(path).expect("archive");
+    tar::Archive::new(f)
+        .entries()
+        .expect("entries")
+        .map(|e| {
+            e.expect("entry")
+                .path()
+                .expect("path")
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_release_is_backed_up_verified_to_two_destinations_and_ops_001_reads_the_log() {
+    let p = Project::example();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (drc, kantor) = (tmp.path().join("drc"), tmp.path().join("kantor"));
+    std::fs::create_dir(&drc).expect("drc");
+    std::fs::create_dir(&kantor).expect("kantor");
+    with_backups(
+        &p,
+        &[("drc", &drc, "off-site"), ("kantor", &kantor, "off-site")],
+    );
+    // Configured, never backed up: site.toml's `[backup] terakhir` no
+    // longer counts, every site is told the log has no verified backup.
+    let before = ops_001(&p, "2026-11-23");
+    assert_eq!(before.len(), 8, "{before:?}");
+    assert!(
+        before
+            .iter()
+            .all(|(_, m)| m.contains("belum mencatat cadangan terverifikasi")),
+        "{before:?}"
+    );
+
+    let r = publish_ok(&p, &[]);
+    let id = current(&p);
+    for (name, dir) in [("drc", &drc), ("kantor", &kantor)] {
+        let archive = dir.join(format!("{id}.tar"));
+        let bytes = std::fs::read(&archive).expect("archive written");
+        let sum = std::fs::read_to_string(dir.join(format!("{id}.tar.sha256"))).expect("sha256");
+        assert_eq!(sum, format!("{}  {id}.tar\n", sha256_hex(&bytes)));
+        assert!(
+            r.stdout.contains(&format!("cadangan `{name}`")) && r.stdout.contains("terverifikasi"),
+            "{}",
+            r.stdout
+        );
+        let names = tar_names(&archive);
+        assert!(names.contains(&format!("{id}/sites.json")), "{names:?}");
+        assert!(
+            names.contains(&format!("{id}/{DINKES}/index.html")),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&format!("{id}/.laman/bukti/laporan/laporan.json")),
+            "the evidence is backed up with the release: {names:?}"
+        );
+        // Nothing temporary is left at the destination.
+        assert_eq!(dot_entries(dir), Vec::<String>::new());
+    }
+    let entries = backup_entries(&p);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let e = &entries[0];
+    assert_eq!(e.result.as_str(), "backed-up");
+    assert_eq!(e.release.as_deref(), Some(id.as_str()));
+    assert_eq!(e.published.len(), 8, "the hosts the release holds");
+    assert_eq!(e.backups.len(), 2);
+    for b in &e.backups {
+        assert!(b.verified && b.error.is_none(), "{b:?}");
+        // Temporary folders share the disk of the project's deploy/.
+        assert_eq!(
+            b.same_file_system,
+            std::fs::metadata(tmp.path()).expect("tmp").dev()
+                == std::fs::metadata(deploy(&p)).expect("deploy").dev(),
+            "{b:?}"
+        );
+        let (sha, len) =
+            laman::publish::backup::digest(Path::new(b.archive.as_deref().expect("archive")))
+                .expect("digest");
+        assert_eq!((Some(sha), Some(len)), (b.sha256.clone(), b.bytes));
+    }
+    // The record is what OPS-001 reads: clean now, stale 31 days on.
+    assert_eq!(ops_001(&p, "2026-11-23"), Vec::new());
+    assert_eq!(ops_001(&p, "2026-12-23"), Vec::new());
+    let late = ops_001(&p, "2026-12-25");
+    assert_eq!(late.len(), 8, "{late:?}");
+    assert!(
+        late.iter().all(
+            |(_, m)| m.contains("cadangan terverifikasi terakhir (2026-11-23")
+                && m.contains("32 hari, melewati batas 30 hari")
+        ),
+        "{late:?}"
+    );
+}
+
+#[test]
+fn a_missing_or_full_backup_destination_never_stops_the_publish_and_is_an_ops_001_finding() {
+    let p = Project::example();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let good = tmp.path().join("baik");
+    std::fs::create_dir(&good).expect("good");
+    let missing = tmp.path().join("tidak-terpasang");
+    // A full disk: a 1 MB tmpfs cannot hold the example's release (~8 MB).
+    // Without root (no mount), a path that is a file stands in for it.
+    let full_dir = tmp.path().join("penuh");
+    let full = Tmpfs::mount(&full_dir, "1m");
+    let full_path = if full.is_some() {
+        full_dir.clone()
+    } else {
+        std::fs::write(tmp.path().join("berkas"), "bukan folder").expect("file");
+        tmp.path().join("berkas")
+    };
+    with_backups(
+        &p,
+        &[
+            ("baik", &good, "off-site"),
+            ("hilang", &missing, "off-site"),
+            ("penuh", &full_path, "off-site"),
+        ],
+    );
+    let r = run(&p, &["publish"]);
+    // The release went live all the same.
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    let id = assert_current_complete(&deploy(&p));
+    assert!(good.join(format!("{id}.tar")).is_file());
+    assert!(!missing.exists(), "a missing destination is never created");
+    // Each failure is an OPS-001 finding at its [[publish.backup]], with
+    // the article of the profile's regulation (Cianjur: Pasal 16 ayat (3)).
+    for name in ["hilang", "penuh"] {
+        // The finding: its first line and the indented lines under it.
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| {
+                l.contains(&format!(
+                    "cadangan rilis ke `{name}` gagal (rilis tetap terbit)"
+                ))
+            })
+            .unwrap_or_else(|| panic!("{name}: {}", r.stderr));
+        let rest: Vec<&str> = lines[at + 1..]
+            .iter()
+            .take_while(|l| l.starts_with(' '))
+            .copied()
+            .collect();
+        let finding = format!("{}\n{}", lines[at], rest.join("\n"));
+        assert!(finding.contains("laman.toml:"), "{finding}");
+        assert!(
+            finding.contains("Peraturan Bupati Cianjur Nomor 25 Tahun 2018 Pasal 16 ayat (3)"),
+            "{finding}"
+        );
+    }
+    assert!(r.stderr.contains("peringatan[OPS-001]"), "{}", r.stderr);
+    if full.is_some() {
+        assert!(r.stderr.contains("No space left"), "{}", r.stderr);
+        assert_eq!(dot_entries(&full_dir), Vec::<String>::new(), "debris left");
+    }
+    let e = backup_entries(&p).pop().expect("a backup entry");
+    assert_eq!(e.result.as_str(), "backup-failed");
+    let outcome = |n: &str| {
+        e.backups
+            .iter()
+            .find(|b| b.destination == n)
+            .unwrap_or_else(|| panic!("{n}: {e:?}"))
+    };
+    assert!(outcome("baik").verified);
+    for n in ["hilang", "penuh"] {
+        let b = outcome(n);
+        assert!(!b.verified && b.archive.is_none(), "{b:?}");
+        assert!(b.error.is_some(), "{b:?}");
+    }
+    assert_eq!(
+        log(&p)
+            .iter()
+            .rfind(|e| e.action == "publish")
+            .map(|e| e.result.as_str()),
+        Some("published")
+    );
+    // `laman check` keeps reporting both failures per site until a backup
+    // to them succeeds; the good copy keeps the age clean.
+    let found = ops_001(&p, "2026-11-23");
+    assert_eq!(found.len(), 16, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(_, m)| m.contains("`hilang` gagal pada 2026-11-23")),
+        "{found:?}"
+    );
+    drop(full);
+
+    // When every copy failed, the site has no verified backup at all.
+    let q = Project::example();
+    with_backups(&q, &[("hilang", &missing, "off-site")]);
+    publish_ok(&q, &[]);
+    let found = ops_001(&q, "2026-11-23");
+    assert_eq!(found.len(), 16, "{found:?}");
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(_, m)| m.contains("belum mencatat cadangan terverifikasi"))
+            .count(),
+        8,
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_backup_destination_of_the_wrong_place_is_an_ops_001_finding() {
+    // Purwakarta Perda 2/2022 Pasal 22 ayat (1): the backup goes to the
+    // Pusat Data; an off-site copy alone does not satisfy it.
+    let p = Project::example();
+    p.edit(
+        "laman.toml",
+        "profile = \"cianjur\"",
+        "profile = \"purwakarta\"",
+    );
+    let tmp = tempfile::tempdir().expect("tmp");
+    with_backups(&p, &[("drc", tmp.path(), "off-site")]);
+    let found = ops_001(&p, "2026-11-23");
+    assert!(
+        found.iter().any(
+            |(_, m)| m.contains("place = \"pusat-data\" seperti yang diminta peraturan daerah")
+        ),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_release_keeps_its_check_report_and_the_last_conformance_report_as_evidence() {
+    let p = Project::example();
+    // The newest conformance report, where `laman conformance` writes it
+    // by default (<project>/conformance).
+    p.write(
+        "conformance/findings.jsonl",
+        "{\"check\":\"TLS002\",\"status\":\"pass\"}\n",
+    );
+    p.write("conformance/report.html", "<h1>Laporan conformance</h1>\n");
+    let r = publish_ok(&p, &[]);
+    assert!(
+        r.stdout.contains("bukti uji (OPS-002)")
+            && r.stdout.contains("laporan conformance terakhir"),
+        "{}",
+        r.stdout
+    );
+    let id = current(&p);
+    let bukti = deploy(&p).join("releases").join(&id).join(".laman/bukti");
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(bukti.join("laporan/laporan.json")).expect("laporan.json"),
+    )
+    .expect("json");
+    assert_eq!(report["schema"], "laman/check/1");
+    assert!(bukti.join("laporan/index.html").is_file());
+    assert!(bukti.join("laporan/dinkes.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(bukti.join("conformance/report.html")).expect("copy"),
+        "<h1>Laporan conformance</h1>\n"
+    );
+    // publish.log lists every evidence file with its SHA-256.
+    let published = log(&p)
+        .into_iter()
+        .rfind(|e| e.action == "publish" && e.result.as_str() == "published")
+        .expect("entry");
+    let listed: Vec<&str> = published.evidence.iter().map(|e| e.path.as_str()).collect();
+    for want in [
+        ".laman/bukti/laporan/laporan.json",
+        ".laman/bukti/laporan/index.html",
+        ".laman/bukti/conformance/findings.jsonl",
+        ".laman/bukti/conformance/report.html",
+    ] {
+        assert!(listed.contains(&want), "{want}: {listed:?}");
+    }
+    for e in &published.evidence {
+        let bytes = std::fs::read(deploy(&p).join("releases").join(&id).join(&e.path))
+            .expect("evidence file");
+        assert_eq!(e.sha256, sha256_hex(&bytes), "{}", e.path);
+        assert_eq!(e.bytes, bytes.len() as u64);
+    }
+    // The evidence is no site: sites.json does not list it.
+    let m = release_manifest(&deploy(&p).join("releases").join(&id));
+    assert!(m.hosts.iter().all(|h| !h.host.starts_with('.')));
+}

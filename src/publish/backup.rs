@@ -1,0 +1,427 @@
+//! Backups that are measured, not declared (#11 item 4): after a `dir`
+//! release goes live, `laman publish` writes a copy of it to every
+//! `[[publish.backup]]` destination — a tar archive (gzip optional) and
+//! its SHA-256 — each written atomically (a temporary name, fsync, rename,
+//! fsync of the folder), then reads the archive back and compares its
+//! digest. The outcome per destination goes into publish.log (an entry
+//! with `action = "backup"`); OPS-001 reads it (`measured`).
+//!
+//! A failing destination (missing, full, read-only) never undoes the
+//! publish: the release is already live, the failure is logged and is an
+//! OPS-001 finding.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read as _, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use super::dir::RELEASES;
+use super::journal::{self, LogEntry, LogResult};
+use super::settings::{BackupPlace, BackupSettings, PublishSettings, TargetKind};
+use super::{Target, resolve_target};
+
+/// One destination's outcome for one release (a publish.log `backups` item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupOutcome {
+    /// The destination's name (`name`, else `path` as written).
+    pub destination: String,
+    /// `pusat-data` or `off-site`.
+    pub place: BackupPlace,
+    /// The archive written (absolute path), when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    /// Its SHA-256 (lowercase hex), as written and as read back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Its size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Read back after writing and its digest matched.
+    pub verified: bool,
+    /// The destination is on the same file system as the release: a copy
+    /// on the serving machine's own disk, whatever `place` says (recorded
+    /// for the auditor; laman cannot see where a mount physically is).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub same_file_system: bool,
+    /// Why it failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Writes a verified copy of `releases/<id>` of `target` to every
+/// destination, in order, and logs the outcomes (one entry). Never fails:
+/// a destination that cannot be written is an outcome with its error, and
+/// a log that cannot be written is reported as an error of every outcome
+/// that does not already carry one.
+pub fn run(
+    target: &Target,
+    id: &str,
+    hosts: Vec<String>,
+    destinations: &[BackupSettings],
+    root: &Path,
+    who: &str,
+    now: DateTime<chrono::Utc>,
+) -> Vec<BackupOutcome> {
+    let release = target.path.join(RELEASES).join(id);
+    let mut outcomes: Vec<BackupOutcome> = destinations
+        .iter()
+        .map(|d| one(&release, id, d, root))
+        .collect();
+    let mut entry = LogEntry::new(who, now, "backup", target);
+    entry.release = Some(id.to_string());
+    entry.published = hosts;
+    entry.result = if outcomes.iter().all(|o| o.verified) {
+        LogResult::BackedUp
+    } else {
+        LogResult::BackupFailed
+    };
+    entry.backups = outcomes.clone();
+    if let Err((path, e)) = journal::write(&target.path, &entry) {
+        for o in outcomes.iter_mut() {
+            o.verified = false;
+            o.error.get_or_insert_with(|| {
+                format!("{}: the backup could not be logged ({e})", path.display())
+            });
+        }
+    }
+    outcomes
+}
+
+fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutcome {
+    let dir = root.join(&d.path);
+    let mut o = BackupOutcome {
+        destination: d.shown().to_string(),
+        place: d.place,
+        archive: None,
+        sha256: None,
+        bytes: None,
+        verified: false,
+        same_file_system: false,
+        error: None,
+    };
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        o.same_file_system = dev(&dir).is_some() && dev(&dir) == dev(release);
+    }
+    match write_verified(release, id, &dir, d.gzip) {
+        Ok((archive, sha, bytes)) => {
+            o.archive = Some(archive.display().to_string());
+            o.sha256 = Some(sha);
+            o.bytes = Some(bytes);
+            o.verified = true;
+        }
+        Err((path, e)) => o.error = Some(format!("{}: {e}", path.display())),
+    }
+    o
+}
+
+type Failed = (PathBuf, std::io::Error);
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `<dir>/<id>.tar[.gz]` and `<…>.sha256` atomically, then reads
+/// the archive back and compares the digest. Temporary files are removed
+/// on failure (on a full disk they are what fills it).
+fn write_verified(
+    release: &Path,
+    id: &str,
+    dir: &Path,
+    gzip: bool,
+) -> Result<(PathBuf, String, u64), Failed> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| (p, e)
+    };
+    // A missing destination is a disk that is not mounted: never create it.
+    let md = std::fs::metadata(dir).map_err(io(dir))?;
+    if !md.is_dir() {
+        return Err((
+            dir.to_path_buf(),
+            std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+        ));
+    }
+    let name = format!("{id}.tar{}", if gzip { ".gz" } else { "" });
+    let archive = dir.join(&name);
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let sum = dir.join(format!("{name}.sha256"));
+    let sum_tmp = dir.join(format!(".{name}.sha256.tmp-{}", std::process::id()));
+    let written = (|| {
+        let (sha, bytes) = write_archive(release, id, &tmp, gzip)?;
+        std::fs::rename(&tmp, &archive).map_err(io(&archive))?;
+        let line = format!("{sha}  {name}\n");
+        let mut f = File::create(&sum_tmp).map_err(io(&sum_tmp))?;
+        f.write_all(line.as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(io(&sum_tmp))?;
+        std::fs::rename(&sum_tmp, &sum).map_err(io(&sum))?;
+        File::open(dir)
+            .and_then(|f| f.sync_all())
+            .map_err(io(dir))?;
+        // Measured, not declared: read back what is on the destination.
+        let (again, len) = digest(&archive).map_err(io(&archive))?;
+        if again != sha || len != bytes {
+            return Err((
+                archive.clone(),
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("read back {again} ({len} bytes), wrote {sha} ({bytes} bytes)"),
+                ),
+            ));
+        }
+        Ok((archive.clone(), sha, bytes))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(&sum_tmp);
+    }
+    written
+}
+
+fn write_archive(
+    release: &Path,
+    id: &str,
+    tmp: &Path,
+    gzip: bool,
+) -> Result<(String, u64), Failed> {
+    let io = |e| (tmp.to_path_buf(), e);
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+        .map_err(io)?;
+    let mut hashing = Hashing {
+        inner: BufWriter::new(file),
+        hash: Sha256::new(),
+        bytes: 0,
+    };
+    let src = |e: std::io::Error| (release.to_path_buf(), e);
+    if gzip {
+        let gz = flate2::write::GzEncoder::new(&mut hashing, flate2::Compression::default());
+        let mut tar = tar::Builder::new(gz);
+        tar.follow_symlinks(false);
+        tar.append_dir_all(id, release).map_err(src)?;
+        tar.into_inner().and_then(|gz| gz.finish()).map_err(io)?;
+    } else {
+        let mut tar = tar::Builder::new(&mut hashing);
+        tar.follow_symlinks(false);
+        tar.append_dir_all(id, release).map_err(src)?;
+        tar.into_inner().map_err(io)?;
+    }
+    let Hashing { inner, hash, bytes } = hashing;
+    let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    Ok((hex(&hash.finalize()), bytes))
+}
+
+/// SHA-256 and length of a file, read from disk.
+pub fn digest(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((hex(&h.finalize()), n))
+}
+
+/// What publish.log says about backups, as OPS-001 reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Measured {
+    /// The configured destinations: name and place.
+    pub destinations: Vec<(String, BackupPlace)>,
+    /// Per host, per destination: the newest outcome for a release that
+    /// holds the host.
+    pub latest: BTreeMap<String, BTreeMap<String, Seen>>,
+    /// Per host, per destination: the newest verified copy.
+    pub verified: BTreeMap<String, BTreeMap<String, Seen>>,
+}
+
+/// One outcome as seen in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The day of the backup in the regency's time zone.
+    pub day: NaiveDate,
+    /// The release archived.
+    pub release: String,
+    /// The destination.
+    pub destination: String,
+    /// Its place.
+    pub place: BackupPlace,
+    /// Verified copy.
+    pub verified: bool,
+    /// The failure, when not.
+    pub error: Option<String>,
+}
+
+/// The backups `laman publish` recorded in the logs of the `dir` targets
+/// of `settings` (every one, or `deploy/` when none is configured), or
+/// `None` when laman.toml names no destination (then OPS-001 reads
+/// site.toml's `[backup]` as before).
+pub fn measured(
+    settings: Option<&PublishSettings>,
+    root: &Path,
+    offset: FixedOffset,
+) -> Option<Measured> {
+    let s = settings.filter(|s| !s.backup.is_empty())?;
+    let mut m = Measured {
+        destinations: s
+            .backup
+            .iter()
+            .map(|b| (b.shown().to_string(), b.place))
+            .collect(),
+        ..Measured::default()
+    };
+    let mut folders: Vec<PathBuf> = s
+        .targets
+        .iter()
+        .filter(|(_, t)| t.kind == TargetKind::Dir)
+        .filter_map(|(name, _)| resolve_target(Some(s), Some(name), root).ok())
+        .map(|t| t.path)
+        .collect();
+    if s.targets.is_empty() {
+        folders.extend(resolve_target(Some(s), None, root).ok().map(|t| t.path));
+    }
+    let mut entries: Vec<LogEntry> = folders
+        .iter()
+        .flat_map(|f| journal::read(f))
+        .filter(|e| e.action == "backup")
+        .collect();
+    entries.sort_by(|a, b| a.when.cmp(&b.when));
+    for e in entries {
+        let Ok(when) = DateTime::parse_from_rfc3339(&e.when) else {
+            continue;
+        };
+        let day = when.with_timezone(&offset).date_naive();
+        for o in &e.backups {
+            let seen = Seen {
+                day,
+                release: e.release.clone().unwrap_or_default(),
+                destination: o.destination.clone(),
+                place: o.place,
+                verified: o.verified,
+                error: o.error.clone(),
+            };
+            for host in &e.published {
+                m.latest
+                    .entry(host.clone())
+                    .or_default()
+                    .insert(o.destination.clone(), seen.clone());
+                if o.verified {
+                    m.verified
+                        .entry(host.clone())
+                        .or_default()
+                        .insert(o.destination.clone(), seen.clone());
+                }
+            }
+        }
+    }
+    Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(dir: &Path) -> PathBuf {
+        let r = dir.join("releases/000001-x");
+        std::fs::create_dir_all(r.join("dinkes.k.go.id")).expect("mkdir");
+        std::fs::write(r.join("sites.json"), "{}").expect("write");
+        std::fs::write(r.join("dinkes.k.go.id/index.html"), "<p>hai</p>").expect("write");
+        r
+    }
+
+    #[test]
+    fn an_archive_is_written_whole_and_its_digest_read_back() {
+        let d = tempfile::tempdir().expect("tmp");
+        let r = release(d.path());
+        let dest = d.path().join("dest");
+        std::fs::create_dir(&dest).expect("dest");
+        for gzip in [false, true] {
+            let (archive, sha, bytes) =
+                write_verified(&r, "000001-x", &dest, gzip).expect("written");
+            assert_eq!(digest(&archive).expect("digest"), (sha.clone(), bytes));
+            let sum =
+                std::fs::read_to_string(format!("{}.sha256", archive.display())).expect("sha file");
+            assert!(sum.starts_with(&sha), "{sum}");
+            let file = File::open(&archive).expect("open");
+            let names: Vec<String> = if gzip {
+                tar::Archive::new(flate2::read::GzDecoder::new(file))
+                    .entries()
+                    .expect("entries")
+                    .map(|e| {
+                        e.expect("entry")
+                            .path()
+                            .expect("path")
+                            .display()
+                            .to_string()
+                    })
+                    .collect()
+            } else {
+                tar::Archive::new(file)
+                    .entries()
+                    .expect("entries")
+                    .map(|e| {
+                        e.expect("entry")
+                            .path()
+                            .expect("path")
+                            .display()
+                            .to_string()
+                    })
+                    .collect()
+            };
+            assert!(
+                names.contains(&"000001-x/dinkes.k.go.id/index.html".to_string()),
+                "{names:?}"
+            );
+        }
+        // Nothing temporary is left.
+        let left: Vec<_> = std::fs::read_dir(&dest)
+            .expect("ls")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_missing_destination_is_not_created() {
+        let d = tempfile::tempdir().expect("tmp");
+        let r = release(d.path());
+        let dest = d.path().join("not-mounted");
+        let (path, _) = write_verified(&r, "000001-x", &dest, false).expect_err("missing");
+        assert_eq!(path, dest);
+        assert!(!dest.exists());
+    }
+}
