@@ -301,4 +301,16 @@ mod tests {
         // Same value once parsed.
         assert_eq!(serde_json::from_str::<Value>(&s).expect("json"), v);
     }
+
+    #[test]
+    fn other_text_passes_through_unchanged() {
+        // Other characters starting with the byte E2 (dash, ellipsis) stay.
+        let v = json!({"name": "Senin–Kamis … \u{2029} a<b"});
+        assert_eq!(
+            script_safe(&v),
+            "{\"name\":\"Senin–Kamis … \\u2029 a\\u003cb\"}"
+        );
+        let plain = json!({"name": "Dinas Kesehatan"});
+        assert_eq!(script_safe(&plain), "{\"name\":\"Dinas Kesehatan\"}");
+    }
 }
