@@ -255,10 +255,10 @@ pub fn search_index(model: &Model<'_>, bodies: &[Rendered]) -> Vec<u8> {
                 title: summary.title,
                 url: summary.url,
                 description: summary.description,
-                kind: p.jenis().label().to_string(),
+                kind: p.jenis().label(),
                 excerpt: excerpt(&bodies[i].plain, 300),
                 fields,
-                body: bodies[i].plain.clone(),
+                body: &bodies[i].plain,
             }
         })
         .collect();

@@ -9,7 +9,13 @@
 //! after JSON encoding, `<`, `>` and `&` become `\u003c`, `\u003e`,
 //! `\u0026` (no `</script>` or `<!--` can end or change the block) and
 //! U+2028/U+2029 are escaped too. The JSON value is unchanged.
+//!
+//! The agency's node is the same on every page of a site: it is serialised
+//! once per site ([`SiteLd`]) and each page's block is written around it.
+//! Opening hours go in as schema.org `openingHours` only when
+//! [`crate::render::hours::parse`] reads the editor's text exactly.
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::content::kinds::KindData;
@@ -19,17 +25,61 @@ use crate::render::context::{LinkCtx, PageCtx, SiteCtx};
 pub fn script_safe(v: &Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    push_safe(&mut out, &s);
+    out
+}
+
+/// Appends JSON text `s` to `out` with `<` `>` `&` U+2028 U+2029 written
+/// as `\uXXXX` escapes (the same JSON value).
+fn push_safe(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    if memchr::memchr3(b'<', b'>', b'&', b).is_none() && memchr::memchr(0xE2, b).is_none() {
+        out.push_str(s);
+        return;
+    }
+    let mut done = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let esc = match b[i] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => "\\u2028",
+            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => "\\u2029",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[done..i]);
+        out.push_str(esc);
+        i += if b[i] == 0xE2 { 3 } else { 1 };
+        done = i;
+    }
+    out.push_str(&s[done..]);
+}
+
+/// The part of the JSON-LD every page of a site shares.
+#[derive(Debug)]
+pub struct SiteLd {
+    /// `https://host`.
+    origin: String,
+    /// `@id` of the agency's node.
+    org_id: String,
+    /// The agency's node, serialised and script-safe.
+    org: String,
+}
+
+impl SiteLd {
+    /// The agency's node of `site`; `origin` is `https://host`.
+    pub fn new(site: &SiteCtx, origin: &str) -> Self {
+        SiteLd {
+            origin: origin.to_string(),
+            org_id: format!("{origin}{}#organisasi", site.urls.home),
+            org: script_safe(&organisation(site, origin)),
         }
     }
-    out
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
@@ -79,39 +129,67 @@ fn organisation(site: &SiteCtx, origin: &str) -> Value {
     Value::Object(org)
 }
 
-fn breadcrumbs(origin: &str, crumbs: &[LinkCtx], page: &PageCtx) -> Value {
-    let abs = |u: &str| {
-        if u.starts_with("http") {
-            u.to_string()
-        } else {
-            format!("{origin}{u}")
-        }
-    };
-    let mut items: Vec<Value> = crumbs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            json!({"@type": "ListItem", "position": i + 1, "name": b.judul, "item": abs(&b.url)})
-        })
-        .collect();
-    items.push(json!({
-        "@type": "ListItem",
-        "position": items.len() + 1,
-        "name": page.title,
-        "item": page.permalink,
-    }));
-    json!({"@type": "BreadcrumbList", "itemListElement": items})
+#[derive(Serialize)]
+struct Breadcrumbs<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<Crumb<'a>>,
 }
 
-/// The JSON-LD of one page, ready for a `<script type="application/ld+json">`;
-/// `origin` is `https://host` (root-relative URLs already carry the base
-/// path).
-pub fn page(site: &SiteCtx, origin: &str, page: &PageCtx, data: &KindData) -> String {
-    let org_id = format!("{origin}{}#organisasi", site.urls.home);
-    let mut graph = vec![
-        organisation(site, origin),
-        breadcrumbs(origin, &page.breadcrumbs, page),
-    ];
+/// Keys in the order serde_json's maps write them (sorted), as before.
+#[derive(Serialize)]
+struct Crumb<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: std::borrow::Cow<'a, str>,
+    name: &'a str,
+    position: usize,
+}
+
+fn breadcrumbs<'a>(origin: &str, crumbs: &'a [LinkCtx], page: &'a PageCtx) -> Breadcrumbs<'a> {
+    let abs = |u: &'a str| -> std::borrow::Cow<'a, str> {
+        if u.starts_with("http") {
+            u.into()
+        } else {
+            format!("{origin}{u}").into()
+        }
+    };
+    let mut items: Vec<Crumb<'a>> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| Crumb {
+            kind: "ListItem",
+            item: abs(&b.url),
+            name: &b.judul,
+            position: i + 1,
+        })
+        .collect();
+    items.push(Crumb {
+        kind: "ListItem",
+        item: page.permalink.as_str().into(),
+        name: &page.title,
+        position: items.len() + 1,
+    });
+    Breadcrumbs {
+        kind: "BreadcrumbList",
+        items,
+    }
+}
+
+/// The JSON-LD of one page, ready for a `<script type="application/ld+json">`
+/// (root-relative URLs already carry the base path):
+/// `{"@context": "https://schema.org", "@graph": [agency, breadcrumbs, …]}`.
+pub fn page(ld: &SiteLd, site: &SiteCtx, page: &PageCtx, data: &KindData) -> String {
+    let org_id = &ld.org_id;
+    let mut out = String::with_capacity(ld.org.len() + 1024);
+    out.push_str("{\"@context\":\"https://schema.org\",\"@graph\":[");
+    out.push_str(&ld.org);
+    out.push(',');
+    let crumbs = serde_json::to_string(&breadcrumbs(&ld.origin, &page.breadcrumbs, page))
+        .unwrap_or_else(|_| "{}".into());
+    push_safe(&mut out, &crumbs);
+    let mut graph = Vec::new();
     match data {
         KindData::StandarPelayanan(sp) => {
             let mut svc = Map::new();
@@ -141,13 +219,27 @@ pub fn page(site: &SiteCtx, origin: &str, page: &PageCtx, data: &KindData) -> St
                 );
             }
             let place = sp.tempat.as_deref().or(site.alamat.as_deref());
-            let hours = sp.jam_layanan.as_deref().or(site.jam_layanan.as_deref());
+            // Structured hours only when the text reads exactly; the page
+            // shows the text itself either way.
+            let hours = sp
+                .jam_layanan
+                .as_deref()
+                .or(site.jam_layanan.as_deref())
+                .and_then(crate::render::hours::parse);
             if place.is_some() || hours.is_some() {
                 let mut loc = Map::new();
                 loc.insert("@type".into(), json!("CivicStructure"));
                 put(&mut loc, "name", place);
                 put(&mut loc, "address", place);
-                put(&mut loc, "openingHours", hours);
+                match hours.as_deref() {
+                    Some([one]) => {
+                        loc.insert("openingHours".into(), json!(one));
+                    }
+                    Some(many) if !many.is_empty() => {
+                        loc.insert("openingHours".into(), json!(many));
+                    }
+                    _ => {}
+                }
                 channel.insert("serviceLocation".into(), Value::Object(loc));
             }
             if channel.len() > 1 {
@@ -182,7 +274,15 @@ pub fn page(site: &SiteCtx, origin: &str, page: &PageCtx, data: &KindData) -> St
         }
         _ => {}
     }
-    script_safe(&json!({"@context": "https://schema.org", "@graph": graph}))
+    for node in &graph {
+        out.push(',');
+        push_safe(
+            &mut out,
+            &serde_json::to_string(node).unwrap_or_else(|_| "{}".into()),
+        );
+    }
+    out.push_str("]}");
+    out
 }
 
 #[cfg(test)]
@@ -200,5 +300,17 @@ mod tests {
         assert!(!s.contains('\u{2028}'));
         // Same value once parsed.
         assert_eq!(serde_json::from_str::<Value>(&s).expect("json"), v);
+    }
+
+    #[test]
+    fn other_text_passes_through_unchanged() {
+        // Other characters starting with the byte E2 (dash, ellipsis) stay.
+        let v = json!({"name": "Senin–Kamis … \u{2029} a<b"});
+        assert_eq!(
+            script_safe(&v),
+            "{\"name\":\"Senin–Kamis … \\u2029 a\\u003cb\"}"
+        );
+        let plain = json!({"name": "Dinas Kesehatan"});
+        assert_eq!(script_safe(&plain), "{\"name\":\"Dinas Kesehatan\"}");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod extras;
+pub mod hours;
 pub mod jsonld;
 pub mod limits;
 pub mod pipeline;

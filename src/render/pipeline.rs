@@ -160,6 +160,7 @@ impl ModelParts {
             opts,
             diagnostics: self.diagnostics,
             html: self.html,
+            jsonld: std::sync::OnceLock::new(),
         }
     }
 }

@@ -18,10 +18,12 @@
 //! produk, dasar hukum, unit …), `sb` the body. Each is a space-separated
 //! set of stems.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-use serde_json::{Value, json};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
 /// Spelling variants people type, and the form the pages use. Applied to
@@ -105,133 +107,343 @@ fn dictionary() -> &'static sastrawi::Dictionary {
     DICT.get_or_init(sastrawi::Dictionary::new)
 }
 
+/// Folds `text` (lower case, without diacritics) into `buf`; whether it is
+/// ASCII.
+fn fold_into(text: &str, buf: &mut String) -> bool {
+    buf.clear();
+    // Most text is ASCII: it has no diacritics to take off.
+    if text.is_ascii() {
+        buf.push_str(text);
+        buf.make_ascii_lowercase();
+        true
+    } else {
+        buf.extend(
+            text.nfd()
+                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                .flat_map(char::to_lowercase),
+        );
+        false
+    }
+}
+
+/// Calls `f` with each word of folded text (split at anything that is not
+/// a letter or digit and between letters and digits), before the variant
+/// table.
+fn each_word(folded: &str, ascii: bool, mut f: impl FnMut(&str)) {
+    if ascii {
+        // The same split, byte by byte: in ASCII the letters and digits
+        // are `[a-z0-9]` (after folding) and the only numerals the digits.
+        const CLASS: [u8; 256] = {
+            let mut t = [0u8; 256];
+            let mut c = 0;
+            while c < 256 {
+                let b = c as u8;
+                t[c] = if b.is_ascii_digit() {
+                    DIGIT
+                } else if b.is_ascii_alphabetic() {
+                    LETTER
+                } else {
+                    0
+                };
+                c += 1;
+            }
+            t
+        };
+        const LETTER: u8 = 1;
+        const DIGIT: u8 = 2;
+        let b = folded.as_bytes();
+        let mut start = 0;
+        let mut class = 0;
+        for (i, c) in b.iter().enumerate() {
+            let k = CLASS[*c as usize];
+            if k != class {
+                if class != 0 {
+                    f(&folded[start..i]);
+                }
+                start = i;
+                class = k;
+            }
+        }
+        if class != 0 {
+            f(&folded[start..]);
+        }
+        return;
+    }
+    let mut start = None;
+    let mut digit = false;
+    for (i, c) in folded.char_indices() {
+        if c.is_alphanumeric() {
+            let d = c.is_numeric();
+            match start {
+                Some(s) if d != digit => {
+                    f(&folded[s..i]);
+                    start = Some(i);
+                }
+                Some(_) => {}
+                None => start = Some(i),
+            }
+            digit = d;
+        } else if let Some(s) = start.take() {
+            f(&folded[s..i]);
+        }
+    }
+    if let Some(s) = start {
+        f(&folded[s..]);
+    }
+}
+
 /// Lower case, without diacritics, split into words at anything that is not
 /// a letter or digit and between letters and digits; spelling variants
 /// mapped (a variant may map to two words).
 pub fn words(text: &str) -> Vec<String> {
-    // Most text is ASCII: it has no diacritics to take off.
-    let folded: String = if text.is_ascii() {
-        text.to_ascii_lowercase()
-    } else {
-        text.nfd()
-            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
+    let mut folded = String::new();
+    let ascii = fold_into(text, &mut folded);
     let variants = variants();
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut digit = false;
-    let flush = |cur: &mut String, out: &mut Vec<String>| {
-        if !cur.is_empty() {
-            let w = std::mem::take(cur);
-            match variants.get(w.as_str()) {
-                Some(canon) => out.extend(canon.split(' ').map(str::to_string)),
-                None => out.push(w),
-            }
-        }
-    };
-    for c in folded.chars() {
-        if c.is_alphanumeric() {
-            let d = c.is_numeric();
-            if !cur.is_empty() && d != digit {
-                flush(&mut cur, &mut out);
-            }
-            digit = d;
-            cur.push(c);
-        } else {
-            flush(&mut cur, &mut out);
-        }
-    }
-    flush(&mut cur, &mut out);
+    each_word(&folded, ascii, |w| match variants.get(w) {
+        Some(canon) => out.extend(canon.split(' ').map(str::to_string)),
+        None => out.push(w.to_string()),
+    });
     out
 }
 
 thread_local! {
     /// `word → stem` of every word stemmed on this thread (a pure function
     /// of the word and the built-in dictionary, so it is never stale).
-    static STEMS: std::cell::RefCell<HashMap<String, String>> =
-        std::cell::RefCell::new(HashMap::new());
+    static STEMS: std::cell::RefCell<FxHashMap<String, String>> =
+        std::cell::RefCell::new(FxHashMap::default());
 }
 
-#[allow(missing_debug_implementations)]
-/// Stems words (and remembers `word → stem` in `kata` where they differ).
-pub struct Stemmer<'a> {
+/// The stem of one normalised word, as Sastrawi gives it (words of
+/// [`MIN_STEM`] characters or fewer, and words with digits, unchanged).
+fn stem_word(inner: &sastrawi::Stemmer<'static>, w: &str) -> String {
+    if w.chars().count() <= MIN_STEM || !w.chars().all(char::is_alphabetic) {
+        return w.to_string();
+    }
+    // The sites of one build share their vocabulary: a word stemmed for
+    // one site on this thread is not stemmed again for the next.
+    if let Some(s) = STEMS.with(|m| m.borrow().get(w).cloned()) {
+        return s;
+    }
+    let mut s = inner.stem_word(w).into_owned();
+    if s.is_empty() {
+        s = w.to_string();
+    }
+    STEMS.with(|m| m.borrow_mut().insert(w.to_string(), s.clone()));
+    s
+}
+
+/// No stem computed yet / no acronym.
+const NONE: u32 = u32::MAX;
+
+/// One distinct word (after the variant table) of a site.
+struct Word {
+    text: Box<str>,
+    /// Its stem (an index into `Vocab::stems`), computed when first needed.
+    stem: u32,
+    /// The acronym this word is ([`ACRONYMS`] index).
+    acronym: u32,
+    /// The acronyms whose phrase starts with this word (bit per index).
+    phrase_start: u32,
+}
+
+/// The words and stems of one site's index, each stored once and known by
+/// number: a page's zones are lists of stem numbers.
+struct Vocab<'k> {
     inner: sastrawi::Stemmer<'static>,
-    kata: &'a mut BTreeMap<String, String>,
-    /// Every word stemmed so far (the stemmer's dictionary walk is the cost
-    /// of the index; a site repeats its words).
-    cache: HashMap<String, String>,
+    /// `word → stem` of the words whose stem differs (the index's `kata`).
+    kata: &'k mut BTreeMap<String, String>,
+    /// A word as it appears in the folded text → its word numbers after
+    /// the variant table (a variant may be two words).
+    seen: FxHashMap<Box<str>, (u32, u32)>,
+    /// Word number by word.
+    word_ids: FxHashMap<Box<str>, u32>,
+    words: Vec<Word>,
+    stem_ids: FxHashMap<Box<str>, u32>,
+    stems: Vec<Box<str>>,
+    /// Per stem: the page (counted from 1) that last took it, so that a
+    /// stem goes into the first zone of a page that has it and no other.
+    taken: Vec<u32>,
+    /// Per acronym: its word numbers of the phrase, and its own stem.
+    phrases: Vec<(Vec<u32>, u32)>,
+    folded: String,
+    seq: Vec<u32>,
 }
 
-impl<'a> Stemmer<'a> {
-    /// A stemmer that records the stems it computes in `kata`.
-    pub fn new(kata: &'a mut BTreeMap<String, String>) -> Self {
-        Stemmer {
+impl<'k> Vocab<'k> {
+    fn new(kata: &'k mut BTreeMap<String, String>) -> Self {
+        let mut v = Vocab {
             inner: sastrawi::Stemmer::new(dictionary()),
             kata,
-            cache: HashMap::new(),
+            seen: FxHashMap::default(),
+            word_ids: FxHashMap::default(),
+            words: Vec::new(),
+            stem_ids: FxHashMap::default(),
+            stems: Vec::new(),
+            taken: Vec::new(),
+            phrases: Vec::new(),
+            folded: String::new(),
+            seq: Vec::new(),
+        };
+        for (i, (acr, phrase)) in ACRONYMS.iter().enumerate() {
+            let a = v.word(acr);
+            v.words[a as usize].acronym = i as u32;
+            let ph: Vec<u32> = phrase.split(' ').map(|w| v.word(w)).collect();
+            v.words[ph[0] as usize].phrase_start |= 1 << i;
+            // The acronym itself is what a phrase adds (not its stem).
+            let own = v.intern_stem(acr);
+            v.phrases.push((ph, own));
+        }
+        v
+    }
+
+    fn word(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.word_ids.get(w) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(Word {
+            text: w.into(),
+            stem: NONE,
+            acronym: NONE,
+            phrase_start: 0,
+        });
+        self.word_ids.insert(w.into(), id);
+        id
+    }
+
+    fn intern_stem(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.stem_ids.get(s) {
+            return id;
+        }
+        let id = self.stems.len() as u32;
+        self.stems.push(s.into());
+        self.stem_ids.insert(s.into(), id);
+        self.taken.push(0);
+        id
+    }
+
+    /// The stem number of word `w` (recorded in `kata` when it differs).
+    #[inline]
+    fn stem(&mut self, w: u32) -> u32 {
+        match self.words[w as usize].stem {
+            NONE => self.stem_first(w),
+            known => known,
         }
     }
 
-    /// The stem of one normalised word.
-    pub fn stem(&mut self, w: &str) -> String {
-        if w.chars().count() <= MIN_STEM || !w.chars().all(char::is_alphabetic) {
-            return w.to_string();
+    /// [`Vocab::stem`] of a word met for the first time.
+    fn stem_first(&mut self, w: u32) -> u32 {
+        let text = &self.words[w as usize].text;
+        let s = stem_word(&self.inner, text);
+        if *s != **text {
+            self.kata.insert(text.to_string(), s.clone());
         }
-        if let Some(s) = self.cache.get(w) {
-            return s.clone();
-        }
-        // The sites of one build share their vocabulary: a word stemmed for
-        // one site on this thread is not stemmed again for the next.
-        let known = STEMS.with(|m| m.borrow().get(w).cloned());
-        let s = match known {
-            Some(s) => s,
-            None => {
-                let mut s = self.inner.stem_word(w).into_owned();
-                if s.is_empty() {
-                    s = w.to_string();
+        let id = self.intern_stem(&s);
+        self.words[w as usize].stem = id;
+        id
+    }
+
+    /// Appends the word numbers of `text` to `self.seq`.
+    fn read(&mut self, text: &str) {
+        let mut folded = std::mem::take(&mut self.folded);
+        let ascii = fold_into(text, &mut folded);
+        each_word(&folded, ascii, |w| {
+            let (a, b) = match self.seen.get(w) {
+                Some(&ids) => ids,
+                None => {
+                    let ids = match variants().get(w) {
+                        Some(canon) => {
+                            let mut parts = canon.split(' ');
+                            let a = parts.next().map_or(NONE, |p| self.word(p));
+                            let b = parts.next().map_or(NONE, |p| self.word(p));
+                            (a, b)
+                        }
+                        None => (self.word(w), NONE),
+                    };
+                    self.seen.insert(w.into(), ids);
+                    ids
                 }
-                STEMS.with(|m| m.borrow_mut().insert(w.to_string(), s.clone()));
-                s
+            };
+            self.seq.push(a);
+            if b != NONE {
+                self.seq.push(b);
+            }
+        });
+        self.folded = folded;
+    }
+
+    /// The stems of the texts of one zone of page number `page` that no
+    /// earlier zone of the page has: every word's stem, the phrase's stems
+    /// for an acronym, the acronym for its phrase.
+    fn zone(&mut self, page: u32, texts: &[&str]) -> Vec<u32> {
+        self.seq.clear();
+        for t in texts {
+            self.read(t);
+        }
+        let seq = std::mem::take(&mut self.seq);
+        let mut out = Vec::new();
+        let mut take = |v: &mut Self, s: u32| {
+            if v.taken[s as usize] != page {
+                v.taken[s as usize] = page;
+                out.push(s);
             }
         };
-        if s != w {
-            self.kata.insert(w.to_string(), s.clone());
-        }
-        self.cache.insert(w.to_string(), s.clone());
-        s
-    }
-
-    /// The set of stems of `text`, acronyms and their phrases added.
-    pub fn stems(&mut self, text: &str) -> BTreeSet<String> {
-        let ws = words(text);
-        let present: HashSet<&str> = ws.iter().map(String::as_str).collect();
-        let mut out = BTreeSet::new();
-        for (acr, phrase) in ACRONYMS {
-            let ph: Vec<&str> = phrase.split(' ').collect();
-            if present.contains(acr) {
-                for w in &ph {
-                    out.insert(self.stem(w));
+        for (i, &w) in seq.iter().enumerate() {
+            let s = self.stem(w);
+            take(self, s);
+            let Word {
+                acronym,
+                phrase_start,
+                ..
+            } = self.words[w as usize];
+            if acronym != NONE {
+                for k in 0..self.phrases[acronym as usize].0.len() {
+                    let pw = self.phrases[acronym as usize].0[k];
+                    let s = self.stem(pw);
+                    take(self, s);
                 }
             }
-            if ph.iter().all(|w| present.contains(w))
-                && ws
-                    .windows(ph.len())
-                    .any(|win| win.iter().zip(&ph).all(|(a, b)| a == b))
-            {
-                out.insert((*acr).to_string());
+            let mut bits = phrase_start;
+            while bits != 0 {
+                let a = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let (ph, own) = &self.phrases[a];
+                if seq[i..].starts_with(ph) {
+                    let own = *own;
+                    take(self, own);
+                }
             }
         }
-        for w in &ws {
-            out.insert(self.stem(w));
-        }
+        self.seq = seq;
         out
     }
 }
 
-fn joined(set: &BTreeSet<String>) -> String {
-    set.iter().map(String::as_str).collect::<Vec<_>>().join(" ")
+/// A zone's stems, space-separated, in the order of the stems' text.
+struct Joined<'a> {
+    ids: &'a [u32],
+    stems: &'a [Box<str>],
+}
+
+impl Serialize for Joined<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Joined first: one string to escape rather than a formatter call
+        // per stem.
+        let len = self
+            .ids
+            .iter()
+            .map(|&i| self.stems[i as usize].len() + 1)
+            .sum();
+        let mut out = String::with_capacity(len);
+        for (i, &id) in self.ids.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&self.stems[id as usize]);
+        }
+        s.serialize_str(&out)
+    }
 }
 
 /// Every string of a kind's fields (the typed fields of a page), URLs left
@@ -256,7 +468,7 @@ pub fn field_text(data: &Value, out: &mut String) {
 
 /// One page of the index.
 #[derive(Debug)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// Title.
     pub title: String,
     /// Root-relative URL.
@@ -264,62 +476,247 @@ pub struct Entry {
     /// Summary shown under the result.
     pub description: String,
     /// Kind label.
-    pub kind: String,
+    pub kind: &'static str,
     /// Text the snippet is cut from.
     pub excerpt: String,
     /// The typed fields as text.
     pub fields: String,
     /// The body as plain text.
-    pub body: String,
+    pub body: &'a str,
+}
+
+/// One page as written (keys in serde_json's own order, the order the
+/// index has always had).
+#[derive(Serialize)]
+struct PageOut<'a> {
+    d: &'a str,
+    k: &'a str,
+    sb: Joined<'a>,
+    sf: Joined<'a>,
+    st: Joined<'a>,
+    t: &'a str,
+    u: &'a str,
+    x: &'a str,
+}
+
+#[derive(Serialize)]
+struct IndexOut<'a> {
+    kata: &'a BTreeMap<String, String>,
+    p: Vec<PageOut<'a>>,
+    singkatan: &'static [(&'static str, &'static str)],
+    varian: &'static [(&'static str, &'static str)],
+    versi: u32,
 }
 
 /// The index as JSON bytes.
-pub fn index(entries: &[Entry]) -> Vec<u8> {
+pub fn index(entries: &[Entry<'_>]) -> Vec<u8> {
     let mut kata = BTreeMap::new();
-    let pages: Vec<Value> = {
-        let mut st = Stemmer::new(&mut kata);
-        entries
+    let (zones, stems) = {
+        let mut v = Vocab::new(&mut kata);
+        let zones: Vec<[Vec<u32>; 3]> = entries
             .iter()
-            .map(|e| {
-                let t = st.stems(&e.title);
-                let f = st.stems(&format!("{}\n{}", e.description, e.fields));
-                let b = st.stems(&e.body);
-                let f: BTreeSet<String> = f.difference(&t).cloned().collect();
-                let b: BTreeSet<String> = b
-                    .difference(&t)
-                    .filter(|w| !f.contains(*w))
-                    .cloned()
-                    .collect();
-                json!({
-                    "t": e.title,
-                    "u": e.url,
-                    "d": e.description,
-                    "k": e.kind,
-                    "x": e.excerpt,
-                    "st": joined(&t),
-                    "sf": joined(&f),
-                    "sb": joined(&b),
-                })
+            .enumerate()
+            .map(|(i, e)| {
+                let page = i as u32 + 1;
+                let t = v.zone(page, &[&e.title]);
+                let f = v.zone(page, &[&e.description, &e.fields]);
+                let b = v.zone(page, &[e.body]);
+                [t, f, b]
             })
-            .collect()
+            .collect();
+        (zones, v.stems)
     };
-    let v = json!({
-        "versi": 2,
-        "varian": VARIANTS,
-        "singkatan": ACRONYMS,
-        "kata": kata,
-        "p": pages,
-    });
-    serde_json::to_vec(&v).unwrap_or_else(|_| b"{\"p\":[]}".to_vec())
+    // Each zone in the order of its stems' text.
+    let mut order: Vec<u32> = (0..stems.len() as u32).collect();
+    order.sort_unstable_by(|a, b| stems[*a as usize].cmp(&stems[*b as usize]));
+    let mut rank = vec![0u32; stems.len()];
+    for (r, s) in order.iter().enumerate() {
+        rank[*s as usize] = r as u32;
+    }
+    let zones: Vec<[Vec<u32>; 3]> = zones
+        .into_iter()
+        .map(|mut z| {
+            for ids in &mut z {
+                ids.sort_unstable_by_key(|s| rank[*s as usize]);
+            }
+            z
+        })
+        .collect();
+    let stems = &stems[..];
+    fn joined<'a>(ids: &'a [u32], stems: &'a [Box<str>]) -> Joined<'a> {
+        Joined { ids, stems }
+    }
+    let out = IndexOut {
+        kata: &kata,
+        p: entries
+            .iter()
+            .zip(&zones)
+            .map(|(e, [t, f, b])| PageOut {
+                d: &e.description,
+                k: e.kind,
+                sb: joined(b, stems),
+                sf: joined(f, stems),
+                st: joined(t, stems),
+                t: &e.title,
+                u: &e.url,
+                x: &e.excerpt,
+            })
+            .collect(),
+        singkatan: ACRONYMS,
+        varian: VARIANTS,
+        versi: 2,
+    };
+    serde_json::to_vec(&out).unwrap_or_else(|_| b"{\"p\":[]}".to_vec())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn stems(text: &str) -> BTreeSet<String> {
         let mut kata = BTreeMap::new();
-        Stemmer::new(&mut kata).stems(text)
+        let mut v = Vocab::new(&mut kata);
+        let ids = v.zone(1, &[text]);
+        ids.iter()
+            .map(|s| v.stems[*s as usize].to_string())
+            .collect()
+    }
+
+    /// The index as it was first written (a `String` per word, a
+    /// `BTreeSet` per zone, a `serde_json::Value` per page): the
+    /// definition the faster [`index`] is held to, byte for byte.
+    mod reference {
+        use super::super::{ACRONYMS, Entry, MIN_STEM, VARIANTS, dictionary, variants};
+        use serde_json::{Value, json};
+        use std::collections::{BTreeMap, BTreeSet, HashSet};
+        use unicode_normalization::UnicodeNormalization;
+
+        fn words(text: &str) -> Vec<String> {
+            let folded: String = text
+                .nfd()
+                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .collect();
+            let mut out = Vec::new();
+            let mut cur = String::new();
+            let mut digit = false;
+            let flush = |cur: &mut String, out: &mut Vec<String>| {
+                if !cur.is_empty() {
+                    let w = std::mem::take(cur);
+                    match variants().get(w.as_str()) {
+                        Some(canon) => out.extend(canon.split(' ').map(str::to_string)),
+                        None => out.push(w),
+                    }
+                }
+            };
+            for c in folded.chars() {
+                if c.is_alphanumeric() {
+                    let d = c.is_numeric();
+                    if !cur.is_empty() && d != digit {
+                        flush(&mut cur, &mut out);
+                    }
+                    digit = d;
+                    cur.push(c);
+                } else {
+                    flush(&mut cur, &mut out);
+                }
+            }
+            flush(&mut cur, &mut out);
+            out
+        }
+
+        struct Stemmer<'a> {
+            inner: sastrawi::Stemmer<'static>,
+            kata: &'a mut BTreeMap<String, String>,
+        }
+
+        impl Stemmer<'_> {
+            fn stem(&mut self, w: &str) -> String {
+                if w.chars().count() <= MIN_STEM || !w.chars().all(char::is_alphabetic) {
+                    return w.to_string();
+                }
+                let mut s = self.inner.stem_word(w).into_owned();
+                if s.is_empty() {
+                    s = w.to_string();
+                }
+                if s != w {
+                    self.kata.insert(w.to_string(), s.clone());
+                }
+                s
+            }
+
+            fn stems(&mut self, text: &str) -> BTreeSet<String> {
+                let ws = words(text);
+                let present: HashSet<&str> = ws.iter().map(String::as_str).collect();
+                let mut out = BTreeSet::new();
+                for (acr, phrase) in ACRONYMS {
+                    let ph: Vec<&str> = phrase.split(' ').collect();
+                    if present.contains(acr) {
+                        for w in &ph {
+                            out.insert(self.stem(w));
+                        }
+                    }
+                    if ph.iter().all(|w| present.contains(w))
+                        && ws
+                            .windows(ph.len())
+                            .any(|win| win.iter().zip(&ph).all(|(a, b)| a == b))
+                    {
+                        out.insert((*acr).to_string());
+                    }
+                }
+                for w in &ws {
+                    out.insert(self.stem(w));
+                }
+                out
+            }
+        }
+
+        fn joined(set: &BTreeSet<String>) -> String {
+            set.iter().map(String::as_str).collect::<Vec<_>>().join(" ")
+        }
+
+        pub fn index(entries: &[Entry<'_>]) -> Vec<u8> {
+            let mut kata = BTreeMap::new();
+            let pages: Vec<Value> = {
+                let mut st = Stemmer {
+                    inner: sastrawi::Stemmer::new(dictionary()),
+                    kata: &mut kata,
+                };
+                entries
+                    .iter()
+                    .map(|e| {
+                        let t = st.stems(&e.title);
+                        let f = st.stems(&format!("{}\n{}", e.description, e.fields));
+                        let b = st.stems(e.body);
+                        let f: BTreeSet<String> = f.difference(&t).cloned().collect();
+                        let b: BTreeSet<String> = b
+                            .difference(&t)
+                            .filter(|w| !f.contains(*w))
+                            .cloned()
+                            .collect();
+                        json!({
+                            "t": e.title,
+                            "u": e.url,
+                            "d": e.description,
+                            "k": e.kind,
+                            "x": e.excerpt,
+                            "st": joined(&t),
+                            "sf": joined(&f),
+                            "sb": joined(&b),
+                        })
+                    })
+                    .collect()
+            };
+            let v = json!({
+                "versi": 2,
+                "varian": VARIANTS,
+                "singkatan": ACRONYMS,
+                "kata": kata,
+                "p": pages,
+            });
+            serde_json::to_vec(&v).expect("json")
+        }
     }
 
     #[test]
@@ -349,5 +746,100 @@ mod tests {
         assert!(stems("Fotokopi Kartu Tanda Penduduk").contains("ktp"));
         let s = stems("KTP elektronik");
         assert!(s.contains("kartu") && s.contains("duduk"), "{s:?}");
+    }
+
+    /// Words the generated pages are made of: acronyms, their phrases,
+    /// variants (one of them two words), affixed words, digits, accents.
+    const VOCAB: &[&str] = &[
+        "KTP",
+        "kartu",
+        "tanda",
+        "penduduk",
+        "keluarga",
+        "kk",
+        "Kartukeluarga",
+        "rumahsakit",
+        "ijin",
+        "izin",
+        "perijinan",
+        "perizinan",
+        "pelayanan",
+        "kesehatan",
+        "apotik",
+        "PSC",
+        "PSC119",
+        "119",
+        "public",
+        "safety",
+        "center",
+        "surat",
+        "praktik",
+        "SIP",
+        "STR",
+        "registrasi",
+        "Café",
+        "déjà",
+        "menyampaikan",
+        "berkas",
+        "ppid",
+        "dan",
+        "di",
+        "2026",
+        "x1y2",
+        "a",
+        "permohonan",
+        "persyaratan",
+        "Surat-Izin",
+        "ŞEHİR",
+        "Straße",
+        "",
+        "—",
+    ];
+
+    fn text_of(picks: &[usize]) -> String {
+        let seps = [" ", ", ", "\n", "-", " ", ". "];
+        let mut s = String::new();
+        for (i, p) in picks.iter().enumerate() {
+            s.push_str(VOCAB[p % VOCAB.len()]);
+            s.push_str(seps[(p / VOCAB.len() + i) % seps.len()]);
+        }
+        s
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_is_byte_for_byte_the_reference(
+            pages in proptest::collection::vec(
+                (
+                    proptest::collection::vec(0usize..300, 0..6),
+                    proptest::collection::vec(0usize..300, 0..8),
+                    proptest::collection::vec(0usize..300, 0..8),
+                    proptest::collection::vec(0usize..300, 0..40),
+                ),
+                0..6,
+            )
+        ) {
+            let bodies: Vec<String> = pages.iter().map(|p| text_of(&p.3)).collect();
+            let entries: Vec<Entry<'_>> = pages
+                .iter()
+                .zip(&bodies)
+                .enumerate()
+                .map(|(i, ((t, d, f, _), body))| Entry {
+                    title: text_of(t),
+                    url: format!("/p{i}/"),
+                    description: text_of(d),
+                    kind: "Halaman",
+                    excerpt: body.chars().take(30).collect(),
+                    fields: text_of(f),
+                    body,
+                })
+                .collect();
+            let got = index(&entries);
+            let want = reference::index(&entries);
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want)
+            );
+        }
     }
 }

@@ -137,6 +137,8 @@ pub struct Model<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// The sanitizer of raw HTML in page bodies (the regency's iframe hosts).
     pub html: std::sync::Arc<HtmlPolicy>,
+    /// The JSON-LD every page shares (made when the first page needs it).
+    pub jsonld: std::sync::OnceLock<crate::render::jsonld::SiteLd>,
 }
 
 impl<'a> Model<'a> {
@@ -161,9 +163,17 @@ impl<'a> Model<'a> {
             opts,
             diagnostics: Vec::new(),
             html: std::sync::Arc::new(HtmlPolicy::for_page(&site.trust.iframe_hosts, frame_ids)),
+            jsonld: std::sync::OnceLock::new(),
         };
         model.ctx = model.site_ctx(&base_path);
         model
+    }
+
+    /// The JSON-LD every page of the site shares.
+    fn site_ld(&self) -> &crate::render::jsonld::SiteLd {
+        self.jsonld.get_or_init(|| {
+            crate::render::jsonld::SiteLd::new(&self.ctx, &origin_of(&self.opts.base_url))
+        })
     }
 
     /// The regency's UTC offset.
@@ -301,8 +311,7 @@ impl<'a> Model<'a> {
             breadcrumbs: self.breadcrumbs(p),
             jsonld: String::new(),
         };
-        ctx.jsonld =
-            crate::render::jsonld::page(&self.ctx, &origin_of(&self.opts.base_url), &ctx, &p.data);
+        ctx.jsonld = crate::render::jsonld::page(self.site_ld(), &self.ctx, &ctx, &p.data);
         ctx
     }
 
@@ -344,12 +353,8 @@ impl<'a> Model<'a> {
             breadcrumbs: self.crumbs_for_dir(parent_dir(&sec.dir)),
             jsonld: String::new(),
         };
-        ctx.jsonld = crate::render::jsonld::page(
-            &self.ctx,
-            &origin_of(&self.opts.base_url),
-            &ctx,
-            &KindData::empty(jenis),
-        );
+        ctx.jsonld =
+            crate::render::jsonld::page(self.site_ld(), &self.ctx, &ctx, &KindData::empty(jenis));
         ctx
     }
 
@@ -809,11 +814,12 @@ fn describe(p: &SourcePage, body: &Rendered) -> String {
 
 /// The first `max` characters of `text`, cut at a word, with `…`.
 pub fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // Byte offset of character number `max`, if the text has more.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    };
+    let cut = &text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(a, _)| a);
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 

@@ -1261,3 +1261,66 @@ fn a_hostile_phone_number_stays_inside_its_tel_link() {
         "{html}"
     );
 }
+
+/// The schema.org nodes of one output page's JSON-LD block.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD block") + open.len();
+    let end = start + html[start..].find("</script>").expect("end of block");
+    let v: serde_json::Value = serde_json::from_str(&html[start..end]).expect("JSON");
+    v["@graph"].as_array().expect("@graph").clone()
+}
+
+/// The place of a service page's `GovernmentService` node.
+fn service_location(p: &Project, page: &str) -> serde_json::Value {
+    let html = p.output(
+        "dinkes.cianjurkab.go.id",
+        &format!("layanan/{page}/index.html"),
+    );
+    let graph = json_ld(&html);
+    let svc = graph
+        .iter()
+        .find(|n| n["@type"] == "GovernmentService")
+        .unwrap_or_else(|| panic!("{page}: no GovernmentService in {graph:#?}"));
+    svc["availableChannel"]["serviceLocation"].clone()
+}
+
+/// Opening hours in a service page's JSON-LD are schema.org's
+/// `openingHours` read from the editor's text (#13): the page's own
+/// `jam_layanan`, else the site's; a text that cannot be read exactly
+/// gives no hours at all (never a guess), and the page still shows it.
+#[test]
+fn service_json_ld_carries_opening_hours_read_from_the_editors_text() {
+    let p = Project::example_site("dinkes");
+    p.edit(
+        "sites/dinkes/content/layanan/slhs-depot-air-minum.md",
+        "ditinjau = 2026-08-10\n+++",
+        "ditinjau = 2026-08-10\njam_layanan = \"Senin - Kamis: 08.00 - 15.00, Jumat: 08.00 - 11.00\"\n+++",
+    );
+    let r = p.build();
+    assert!(!r.has_errors(), "{:#?}", findings(&r));
+
+    let slhs = service_location(&p, "slhs-depot-air-minum");
+    assert_eq!(
+        slhs["openingHours"],
+        serde_json::json!(["Mo-Th 08:00-15:00", "Fr 08:00-11:00"]),
+        "{slhs:#}"
+    );
+    // "24 jam setiap hari, termasuk hari libur": every day, all day.
+    let psc = service_location(&p, "ambulans-gawat-darurat-psc-119");
+    assert_eq!(psc["openingHours"], "Mo-Su", "{psc:#}");
+
+    // The site's text ends in a remark ("PSC 119 melayani 24 jam setiap
+    // hari"): no structured hours, the text stays on the page.
+    let sip = service_location(&p, "rekomendasi-sip-tenaga-kesehatan");
+    assert!(sip.get("openingHours").is_none(), "{sip:#}");
+    assert!(sip["name"].is_string(), "the place is still there: {sip:#}");
+    let html = p.output(
+        "dinkes.cianjurkab.go.id",
+        "layanan/rekomendasi-sip-tenaga-kesehatan/index.html",
+    );
+    assert!(
+        html.contains("Senin–Kamis 08.00–15.30 WIB, Jumat 08.00–14.30 WIB; PSC 119 melayani 24 jam setiap hari"),
+        "the editor's text is shown"
+    );
+}
