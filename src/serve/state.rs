@@ -107,8 +107,8 @@ pub struct SiteState {
     parts: Option<ModelParts>,
     /// The findings by origin and the rules' view of the outputs.
     pieces: Pieces,
-    /// What every output of `plan` shows (computed on the first front
-    /// matter edit, then kept up to date).
+    /// What every output of `plan` shows (computed after a full render,
+    /// then kept up to date by every page edit).
     shape: Option<Vec<(String, Shows)>>,
     /// A fixed build time (tests); `None`: the clock.
     now: Option<DateTime<Utc>>,
