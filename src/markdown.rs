@@ -37,6 +37,17 @@ impl Links {
         }
     }
 
+    /// Adds (or moves) the page at content path `rel` (a page that enters
+    /// the site: the preview's in-place edit).
+    pub fn insert(&mut self, rel: &str, url_path: &str) {
+        self.by_path.insert(rel.to_string(), url_path.to_string());
+    }
+
+    /// Drops the page at content path `rel`.
+    pub fn remove(&mut self, rel: &str) {
+        self.by_path.remove(rel);
+    }
+
     /// `url_path` with the site's base path.
     pub fn url(&self, url_path: &str) -> String {
         format!("{}{url_path}", self.base_path)

@@ -87,5 +87,15 @@ fn line(r: &Rebuilt, lang: Lang) -> String {
     for d in r.findings.iter().filter(|d| !r.errors.contains(d)) {
         s.push_str(&format_diagnostic(d, lang));
     }
+    // LAMAN_SERVE_LAPS=1: the phases of a page rebuild, in ms (for
+    // profiling; code names, not translated).
+    if !r.phases.is_empty() {
+        let laps: Vec<String> = r
+            .phases
+            .iter()
+            .map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64() * 1000.0))
+            .collect();
+        s.push_str(&format!("laps: {}\n", laps.join(", ")));
+    }
     s
 }

@@ -122,7 +122,7 @@ pub struct LinkCtx {
 }
 
 /// A date as templates need it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DateCtx {
     /// `2025-01-31`.
     pub iso: String,
@@ -177,7 +177,7 @@ pub struct PageCtx {
 }
 
 /// A page in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PageSummary {
     /// Title.
     pub title: String,
@@ -220,7 +220,7 @@ pub struct PaginatorCtx {
 }
 
 /// Extra data of the home page (`home`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct HomeCtx {
     /// Newest berita (at most 5).
     pub berita: Vec<PageSummary>,

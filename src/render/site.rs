@@ -116,6 +116,18 @@ pub enum Planned {
     },
 }
 
+/// Which lists of the `home` context to make again
+/// ([`Model::home_ctx_patched`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HomeParts {
+    /// The newest news.
+    pub berita: bool,
+    /// The service standards.
+    pub layanan: bool,
+    /// The top-level pages and sections.
+    pub halaman: bool,
+}
+
 /// The site ready to render.
 #[derive(Debug)]
 pub struct Model<'a> {
@@ -409,15 +421,90 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Puts page `i` of section `s` (one of its listed pages, whose front
+    /// matter changed) where [`sort_pages`] would put it, moving no other
+    /// page: the section's order after a date, weight or title edit
+    /// without sorting it again.
+    pub fn reposition(&mut self, s: usize, i: usize) {
+        let zone = self.zone();
+        let pages = &self.tree.pages;
+        let sort_by = self.sections[s].index.and_then(|k| pages[k].common.sort_by);
+        let sec = &mut self.sections[s];
+        let by = sort_order(&sec.pages, pages, sort_by);
+        sec.pages.retain(|&k| k != i);
+        let before = sort_order(&sec.pages, pages, sort_by);
+        if by != before {
+            // The page decides the order (it alone lacks a weight, or no
+            // longer does): the section is sorted again.
+            sec.pages.push(i);
+            sort_pages(&mut sec.pages, pages, sort_by, zone);
+            return;
+        }
+        let at = sec
+            .pages
+            .partition_point(|&k| compare_pages(by, pages, zone, k, i).is_lt());
+        sec.pages.insert(at, i);
+    }
+
+    /// The `site` context (and the findings of its menu) again, after a
+    /// page's front matter changed.
+    pub fn refresh_ctx(&mut self) {
+        self.diagnostics.clear();
+        let base_path = base_path_of(&self.opts.base_url);
+        self.ctx = self.site_ctx(&base_path);
+    }
+
+    /// The `home` context, with the parts `redo` does not name taken from
+    /// `old` (the last render's): after an edit of one page, only the lists
+    /// it can be on are made again.
+    pub fn home_ctx_patched(&self, bodies: &[Rendered], old: &HomeCtx, redo: HomeParts) -> HomeCtx {
+        HomeCtx {
+            berita: if redo.berita {
+                self.home_berita(bodies)
+            } else {
+                old.berita.clone()
+            },
+            layanan: if redo.layanan {
+                self.home_layanan(bodies)
+            } else {
+                old.layanan.clone()
+            },
+            halaman: if redo.halaman {
+                self.home_halaman(bodies)
+            } else {
+                old.halaman.clone()
+            },
+        }
+    }
+
     /// The `home` context.
     pub fn home_ctx(&self, bodies: &[Rendered]) -> HomeCtx {
+        HomeCtx {
+            berita: self.home_berita(bodies),
+            layanan: self.home_layanan(bodies),
+            halaman: self.home_halaman(bodies),
+        }
+    }
+
+    /// `home.berita`: the five newest news items.
+    fn home_berita(&self, bodies: &[Rendered]) -> Vec<PageSummary> {
         let mut berita: Vec<usize> = self.indices_of(Kind::Berita);
-        sort_pages(
-            &mut berita,
-            &self.tree.pages,
-            Some(SortBy::Date),
-            self.zone(),
-        );
+        let (pages, zone) = (&self.tree.pages, self.zone());
+        let by_date = |&a: &usize, &b: &usize| compare_pages(SortBy::Date, pages, zone, a, b);
+        // The first five in order, without sorting the rest.
+        if berita.len() > 5 {
+            berita.select_nth_unstable_by(4, by_date);
+            berita.truncate(5);
+        }
+        berita.sort_by(by_date);
+        berita
+            .iter()
+            .map(|&i| self.summary(i, &bodies[i]))
+            .collect()
+    }
+
+    /// `home.layanan`: every service standard, by weight.
+    fn home_layanan(&self, bodies: &[Rendered]) -> Vec<PageSummary> {
         let mut layanan = self.indices_of(Kind::StandarPelayanan);
         sort_pages(
             &mut layanan,
@@ -425,6 +512,14 @@ impl<'a> Model<'a> {
             Some(SortBy::Weight),
             self.zone(),
         );
+        layanan
+            .iter()
+            .map(|&i| self.summary(i, &bodies[i]))
+            .collect()
+    }
+
+    /// `home.halaman`: the top-level pages and sections.
+    fn home_halaman(&self, bodies: &[Rendered]) -> Vec<PageSummary> {
         let root = &self.sections[0];
         let mut halaman: Vec<PageSummary> = root
             .pages
@@ -445,18 +540,7 @@ impl<'a> Model<'a> {
                 },
             }
         }));
-        HomeCtx {
-            berita: berita
-                .iter()
-                .take(5)
-                .map(|&i| self.summary(i, &bodies[i]))
-                .collect(),
-            layanan: layanan
-                .iter()
-                .map(|&i| self.summary(i, &bodies[i]))
-                .collect(),
-            halaman,
-        }
+        halaman
     }
 
     /// Pages of kind `jenis`, in path order.
@@ -789,7 +873,8 @@ fn parent_dir(dir: &str) -> &str {
     dir.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-fn index_file(url_path: &str) -> String {
+/// Output file of a URL path: `/a/b/` → `a/b/index.html`.
+pub fn index_file(url_path: &str) -> String {
     format!("{}index.html", url_path.trim_start_matches('/'))
 }
 
@@ -906,28 +991,53 @@ pub fn sort_pages(
     sort_by: Option<SortBy>,
     zone: FixedOffset,
 ) {
-    let by = sort_by.unwrap_or_else(|| {
+    let by = sort_order(idx, pages, sort_by);
+    idx.sort_by(|&a, &b| compare_pages(by, pages, zone, a, b));
+}
+
+/// The order [`sort_pages`] gives `idx`: `sort_by`, else by weight when
+/// every page has one, else by date.
+pub fn sort_order(idx: &[usize], pages: &[SourcePage], sort_by: Option<SortBy>) -> SortBy {
+    sort_by.unwrap_or_else(|| {
         if !idx.is_empty() && idx.iter().all(|&i| pages[i].common.weight.is_some()) {
             SortBy::Weight
         } else {
             SortBy::Date
         }
-    });
-    let key_title = |i: usize| (pages[i].title(), pages[i].rel.clone());
+    })
+}
+
+/// Pages `a` and `b` in the order `by` (a total order: ties by title,
+/// then path).
+pub fn compare_pages(
+    by: SortBy,
+    pages: &[SourcePage],
+    zone: FixedOffset,
+    a: usize,
+    b: usize,
+) -> std::cmp::Ordering {
+    let key_title = |a: usize, b: usize| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        match (&pa.common.title, &pb.common.title) {
+            (Some(ta), Some(tb)) => ta.cmp(tb),
+            _ => pa.title().cmp(&pb.title()),
+        }
+        .then_with(|| pa.rel.cmp(&pb.rel))
+    };
     match by {
-        SortBy::Date => idx.sort_by(|&a, &b| {
+        SortBy::Date => {
             let da = pages[a].common.date.map(|d| d.timestamp(zone));
             let db = pages[b].common.date.map(|d| d.timestamp(zone));
-            db.cmp(&da).then_with(|| key_title(a).cmp(&key_title(b)))
-        }),
-        SortBy::Weight => idx.sort_by(|&a, &b| {
+            db.cmp(&da).then_with(|| key_title(a, b))
+        }
+        SortBy::Weight => {
             let wa = pages[a].common.weight;
             let wb = pages[b].common.weight;
             (wa.is_none(), wa)
                 .cmp(&(wb.is_none(), wb))
-                .then_with(|| key_title(a).cmp(&key_title(b)))
-        }),
-        SortBy::Title => idx.sort_by_key(|&i| key_title(i)),
+                .then_with(|| key_title(a, b))
+        }
+        SortBy::Title => key_title(a, b),
     }
 }
 

@@ -96,7 +96,7 @@ pub enum Shows {
 
 impl Shows {
     /// Whether the output reads a field or the body of one of `pages`.
-    fn reads(&self, pages: &HashSet<&str>) -> bool {
+    pub fn reads(&self, pages: &HashSet<&str>) -> bool {
         match self {
             Shows::Page { rel, .. } | Shows::Alias { rel } => pages.contains(rel.as_str()),
             Shows::Pager { index, slice, .. } => {
@@ -135,71 +135,96 @@ pub fn shape(
     plan: &[(String, Planned)],
     pages_total: bool,
 ) -> Vec<(String, Shows)> {
-    let by_dir: HashMap<&str, usize> = sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.dir.as_str(), i))
-        .collect();
-    let mut crumb_cache: HashMap<String, Arc<Vec<(String, String)>>> = HashMap::new();
-    let mut crumbs_of = |dir: &str| -> Arc<Vec<(String, String)>> {
-        crumb_cache
-            .entry(dir.to_string())
-            .or_insert_with(|| Arc::new(crumbs(sections, &by_dir, dir)))
-            .clone()
-    };
-    let per_of = |sec: &Section| {
-        if sec.paginate_by == 0 || sec.dir.is_empty() {
-            sec.pages.len().max(1)
-        } else {
-            sec.paginate_by
-        }
-    };
+    let mut shaper = Shaper::new(pages, sections, pages_total);
     plan.iter()
-        .map(|(path, item)| {
-            let shows = match item {
-                Planned::Page(k) => Shows::Page {
-                    rel: pages[*k].rel.clone(),
-                    crumbs: crumbs_of(&pages[*k].parent),
-                },
-                Planned::Alias { page, .. } => Shows::Alias {
-                    rel: pages[*page].rel.clone(),
-                },
-                Planned::Pager { section, number } => {
-                    let sec = &sections[*section];
-                    let per = per_of(sec);
-                    Shows::Pager {
-                        dir: sec.dir.clone(),
-                        number: *number,
-                        index: sec.index.map(|i| pages[i].rel.clone()),
-                        title: sec.title.clone(),
-                        url: sec.url_path.clone(),
-                        slice: sec
-                            .pages
-                            .iter()
-                            .skip((number - 1) * per)
-                            .take(per)
-                            .map(|&i| pages[i].rel.clone())
-                            .collect(),
-                        totals: (
-                            sec.pager_count(),
-                            if pages_total { sec.pages.len() } else { 0 },
-                        ),
-                        children: sec
-                            .children
-                            .iter()
-                            .map(|&c| (sections[c].title.clone(), sections[c].url_path.clone()))
-                            .collect(),
-                        crumbs: if sec.dir.is_empty() {
-                            Arc::new(Vec::new())
-                        } else {
-                            crumbs_of(parent_dir(&sec.dir))
-                        },
-                    }
-                }
-            };
-            (path.clone(), shows)
-        })
+        .map(|(path, item)| (path.clone(), shaper.shows(item)))
         .collect()
+}
+
+/// What single outputs show ([`shape`] one at a time).
+#[derive(Debug)]
+pub struct Shaper<'a> {
+    pages: &'a [SourcePage],
+    sections: &'a [Section],
+    pages_total: bool,
+    by_dir: HashMap<&'a str, usize>,
+    crumbs: HashMap<String, Arc<Vec<(String, String)>>>,
+}
+
+impl<'a> Shaper<'a> {
+    /// For one render (its pages and sections).
+    pub fn new(pages: &'a [SourcePage], sections: &'a [Section], pages_total: bool) -> Self {
+        Shaper {
+            pages,
+            sections,
+            pages_total,
+            by_dir: sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.dir.as_str(), i))
+                .collect(),
+            crumbs: HashMap::new(),
+        }
+    }
+
+    fn crumbs_of(&mut self, dir: &str) -> Arc<Vec<(String, String)>> {
+        let (sections, by_dir) = (self.sections, &self.by_dir);
+        self.crumbs
+            .entry(dir.to_string())
+            .or_insert_with(|| Arc::new(crumbs(sections, by_dir, dir)))
+            .clone()
+    }
+
+    /// What the output made from `item` shows.
+    pub fn shows(&mut self, item: &Planned) -> Shows {
+        let pages = self.pages;
+        match item {
+            Planned::Page(k) => Shows::Page {
+                rel: pages[*k].rel.clone(),
+                crumbs: self.crumbs_of(&pages[*k].parent),
+            },
+            Planned::Alias { page, .. } => Shows::Alias {
+                rel: pages[*page].rel.clone(),
+            },
+            Planned::Pager { section, number } => {
+                let sections = self.sections;
+                let sec = &sections[*section];
+                let per = if sec.paginate_by == 0 || sec.dir.is_empty() {
+                    sec.pages.len().max(1)
+                } else {
+                    sec.paginate_by
+                };
+                Shows::Pager {
+                    dir: sec.dir.clone(),
+                    number: *number,
+                    index: sec.index.map(|i| pages[i].rel.clone()),
+                    title: sec.title.clone(),
+                    url: sec.url_path.clone(),
+                    slice: sec
+                        .pages
+                        .iter()
+                        .skip((number - 1) * per)
+                        .take(per)
+                        .map(|&i| pages[i].rel.clone())
+                        .collect(),
+                    totals: (
+                        sec.pager_count(),
+                        if self.pages_total { sec.pages.len() } else { 0 },
+                    ),
+                    children: sec
+                        .children
+                        .iter()
+                        .map(|&c| (sections[c].title.clone(), sections[c].url_path.clone()))
+                        .collect(),
+                    crumbs: if sec.dir.is_empty() {
+                        Arc::new(Vec::new())
+                    } else {
+                        self.crumbs_of(parent_dir(&sec.dir))
+                    },
+                }
+            }
+        }
+    }
 }
 
 fn parent_dir(dir: &str) -> &str {

@@ -213,6 +213,7 @@ fn merge(mut results: Vec<Rebuilt>, elapsed: std::time::Duration) -> Rebuilt {
         errors: Vec::new(),
         findings: Vec::new(),
         tally: Default::default(),
+        phases: Vec::new(),
     };
     for r in results {
         match (&r.scope, &r.sites) {

@@ -74,6 +74,9 @@ pub struct Rebuilt {
     pub findings: Vec<Diagnostic>,
     /// Counts over every finding of what was rebuilt.
     pub tally: Tally,
+    /// Wall time of the phases of a page rebuild, when `LAMAN_SERVE_LAPS`
+    /// is set (else empty): for profiling.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// One site in memory.
@@ -104,13 +107,15 @@ pub struct SiteState {
     parts: Option<ModelParts>,
     /// The findings by origin and the rules' view of the outputs.
     pieces: Pieces,
-    /// What every output of `plan` shows (computed on the first front
-    /// matter edit, then kept up to date).
+    /// What every output of `plan` shows (computed after a full render,
+    /// then kept up to date by every page edit).
     shape: Option<Vec<(String, Shows)>>,
     /// A fixed build time (tests); `None`: the clock.
     now: Option<DateTime<Utc>>,
     /// The site rules have not run since the last page change.
     rules_stale: bool,
+    /// Phases of the last page rebuild (`Rebuilt::phases`).
+    phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// The whole project in memory.
@@ -297,6 +302,7 @@ impl Project {
     pub fn rebuild_page(&mut self, slug: &str, rel: &str) -> Rebuilt {
         let start = Instant::now();
         let backups = self.measured_backups();
+        let mut laps = Laps::start();
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return self.rebuild_all();
         };
@@ -362,11 +368,22 @@ impl Project {
                 return self.rebuilt(scope, Some(vec![slug.to_string()]), 0, start);
             }
         };
+        laps.lap("load");
         let rendered = match state.restructure(edit, run) {
             Some(n) => n,
             None => return self.rebuild_site(slug),
         };
-        self.rebuilt(scope, Some(vec![slug.to_string()]), rendered, start)
+        laps.lap("restructure");
+        let mut done = self.rebuilt(scope, Some(vec![slug.to_string()]), rendered, start);
+        laps.lap("rebuilt");
+        let inner = self
+            .sites
+            .get_mut(slug)
+            .map(|s| std::mem::take(&mut s.phases))
+            .unwrap_or_default();
+        done.phases = laps.done("page");
+        done.phases.extend(inner);
+        done
     }
 
     /// Runs the site rules of site `slug` again if a page changed since
@@ -416,6 +433,7 @@ impl Project {
         }
         let mut again = self.rebuilt(done.scope, done.sites, done.rendered, Instant::now());
         again.elapsed = done.elapsed;
+        again.phases = done.phases;
         again
     }
 
@@ -511,6 +529,7 @@ impl Project {
             elapsed: start.elapsed(),
             errors,
             findings,
+            phases: Vec::new(),
         }
     }
 
@@ -540,6 +559,7 @@ impl Project {
             shape: None,
             now: self.now,
             rules_stale: false,
+            phases: Vec::new(),
         };
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return state;
@@ -675,7 +695,16 @@ impl SiteState {
         self.assets = assets;
         self.page_of = out.page_of;
         self.pieces = out.pieces;
-        self.shape = None;
+        // What every output shows, for the next front matter edit.
+        self.shape = match (&self.parts, run.theme.for_site(&self.site)) {
+            (Some(parts), Ok(t)) => Some(affect::shape(
+                &self.tree.pages,
+                &parts.sections,
+                &self.plan,
+                t.reads_pages_total,
+            )),
+            _ => None,
+        };
         self.rules_stale = false;
         self.extras_stale = false;
     }
@@ -895,7 +924,19 @@ impl SiteState {
     /// rules of the pages touched, the site rules. `None` when there is
     /// nothing to patch (the caller renders the site).
     fn restructure(&mut self, edit: Edit, run: pipeline::Run<'_>) -> Option<usize> {
+        let edit = match edit {
+            Edit::Replace(i, page) => match self.patch_front_matter(i, page, run) {
+                Ok(n) => return Some(n),
+                Err(page) => Edit::Replace(i, page),
+            },
+            other => match self.patch_membership(other, run) {
+                Ok(n) => return Some(n),
+                Err(edit) => edit,
+            },
+        };
+        let mut laps = Laps::start();
         let templates: Templates<'_> = run.theme.for_site(&self.site).ok()?;
+        laps.lap("templates");
         let old_parts = self.parts.take()?;
         let old_shape = match self.shape.take() {
             Some(s) => s,
@@ -918,6 +959,7 @@ impl SiteState {
         };
         let old_home = self.pieces.home.take();
         let old_ctx = serde_json::to_value(&old_parts.ctx).ok();
+        laps.lap("old shape, links, ctx");
 
         // The tree after the edit; pages keep the order of `content::load`.
         let n_old = self.tree.pages.len();
@@ -977,9 +1019,12 @@ impl SiteState {
             now: self.clock(),
         };
         let tree = std::mem::take(&mut self.tree);
+        laps.lap("tree");
         let model = Model::new(&self.site, run.config, &tree, opts, templates.ids.clone());
+        laps.lap("model");
         let mut prelude = tree.diagnostics.clone();
         let (plan, statics) = pipeline::plan_outputs(run.theme, &model, &tree, &mut prelude);
+        laps.lap("plan");
 
         // Bodies: the edited page's, and those of pages that may link to a
         // page whose URL changed (`@/` links, in the body or the data).
@@ -999,6 +1044,7 @@ impl SiteState {
             .par_iter()
             .map(|&k| (k, model.render_body(k)))
             .collect();
+        laps.lap("bodies");
         for (k, body) in new_bodies {
             if let Some(engine) = run.engine
                 && let Some(r) = self.pieces.page_rules.get_mut(k)
@@ -1009,13 +1055,16 @@ impl SiteState {
             self.bodies[k] = body;
         }
 
+        laps.lap("page rules");
         let home = model.home_ctx(&self.bodies);
+        laps.lap("home");
         let home_changed = old_home
             .as_ref()
             .map(serde_json::to_value)
             .and_then(Result::ok)
             != serde_json::to_value(&home).ok();
         let everything = old_ctx.is_none() || old_ctx != serde_json::to_value(&model.ctx).ok();
+        laps.lap("compare home, ctx");
         let new_shape = affect::shape(
             &tree.pages,
             &model.sections,
@@ -1024,6 +1073,7 @@ impl SiteState {
         );
         let touched_ref: std::collections::HashSet<&str> =
             touched.iter().map(String::as_str).collect();
+        laps.lap("new shape");
         let (targets, gone) = affect::front_matter_edit(
             &old_shape,
             &new_shape,
@@ -1031,6 +1081,7 @@ impl SiteState {
             home_changed,
             everything,
         );
+        laps.lap("targets");
         let scan = run.engine.is_some();
         let rendered = render_targets(
             &model,
@@ -1041,6 +1092,7 @@ impl SiteState {
             &home,
             scan,
         );
+        laps.lap("render");
         // Outputs whose owner's findings change: those rendered, those gone.
         let mut owners: std::collections::BTreeSet<usize> = rendered
             .iter()
@@ -1096,6 +1148,7 @@ impl SiteState {
                 self.pieces.paths.insert(p.clone());
             }
         }
+        laps.lap("page_of, paths");
         let count = rendered.len();
         self.store(rendered);
         if let Some((files, facts, diags)) = extras {
@@ -1108,7 +1161,539 @@ impl SiteState {
         self.extras_stale = true;
         self.assemble_local(&owners, scan);
         self.rules_stale = true;
+        laps.lap("store, findings");
+        self.phases = laps.done("general");
         Some(count)
+    }
+
+    /// A front matter edit of page `i` that keeps its path, URL, aliases
+    /// and place in the tree (title, date, `updated`, weight, a kind's
+    /// fields…), applied in place: the model's parts are patched (the
+    /// page's place in its section's order, the `site` context, the lists
+    /// of the `home` context it can be on), the plan stays, and only the
+    /// list pages of its section are shaped again, so the work grows with
+    /// that section's list pages and not with the site. Renders what
+    /// [`affect::front_matter_edit`] would. `Err` gives the page back when
+    /// the edit is not of that kind (the general path takes it).
+    fn patch_front_matter(
+        &mut self,
+        i: usize,
+        page: Box<SourcePage>,
+        run: pipeline::Run<'_>,
+    ) -> Result<usize, Box<SourcePage>> {
+        let mut laps = Laps::start();
+        let old = &self.tree.pages[i];
+        let same_place = !old.is_section
+            && !page.is_section
+            && old.section_dir.is_none()
+            && page.section_dir.is_none()
+            && old.url_path == page.url_path
+            && old.parent == page.parent
+            && old.common.aliases == page.common.aliases;
+        // Findings of the plan located in the page (an alias that clashes,
+        // at its line) are left to the general path, which plans again.
+        if !same_place
+            || self.shape.is_none()
+            || self.pieces.home.is_none()
+            || self
+                .pieces
+                .prelude
+                .iter()
+                .any(|d| d.location.path == old.shown)
+        {
+            return Err(page);
+        }
+        let Ok(templates) = run.theme.for_site(&self.site) else {
+            return Err(page);
+        };
+        let Some(s) = self.parts.as_ref().and_then(|p| {
+            p.sections
+                .iter()
+                .position(|sec| sec.dir == old.parent && sec.pages.contains(&i))
+        }) else {
+            return Err(page);
+        };
+        let (Some(parts), Some(old_home)) = (self.parts.take(), self.pieces.home.take()) else {
+            return Err(page);
+        };
+        use crate::content::kinds::Kind;
+        let (was, is) = (old.jenis(), page.jenis());
+        let redo = crate::render::site::HomeParts {
+            berita: was == Kind::Berita || is == Kind::Berita,
+            layanan: was == Kind::StandarPelayanan || is == Kind::StandarPelayanan,
+            halaman: old.parent.is_empty(),
+        };
+        let rel = page.rel.clone();
+        self.tree.pages[i] = *page;
+        self.forget_load_error(&rel);
+        laps.lap("check");
+
+        let opts = SiteOptions {
+            base_url: self.base_url.clone(),
+            now: self.clock(),
+        };
+        let tree = std::mem::take(&mut self.tree);
+        let old_ctx = serde_json::to_value(&parts.ctx).ok();
+        let mut model = parts.into_model(&self.site, run.config, &tree, opts);
+        model.reposition(s, i);
+        model.refresh_ctx();
+        let everything = old_ctx.is_none() || old_ctx != serde_json::to_value(&model.ctx).ok();
+        laps.lap("model");
+        let p = &tree.pages[i];
+        let body = model.render_body(i);
+        if let Some(engine) = run.engine
+            && let Some(r) = self.pieces.page_rules.get_mut(i)
+        {
+            *r = engine.check_page(&self.site, p, &body, run.rule_opts);
+        }
+        self.bodies[i] = body;
+        laps.lap("body, page rules");
+        let home = model.home_ctx_patched(&self.bodies, &old_home, redo);
+        let home_changed = home != old_home;
+        laps.lap("home");
+
+        // Only the list pages of the page's section can show something
+        // else; the page and its aliases read it.
+        let touched: std::collections::HashSet<&str> = [rel.as_str()].into();
+        let mut shaper =
+            affect::Shaper::new(&tree.pages, &model.sections, templates.reads_pages_total);
+        let mut targets = Vec::new();
+        if let Some(shape) = self.shape.as_mut() {
+            for (n, (_, item)) in self.plan.iter().enumerate() {
+                let render = match item {
+                    Planned::Page(k) | Planned::Alias { page: k, .. } => *k == i,
+                    Planned::Pager { section, number } => {
+                        let mut render = home_changed && *section == 0 && *number == 1;
+                        if *section == s {
+                            let shows = shaper.shows(item);
+                            render |= shows != shape[n].1 || shows.reads(&touched);
+                            shape[n].1 = shows;
+                        }
+                        render
+                    }
+                };
+                if render || everything {
+                    targets.push(n);
+                }
+            }
+        }
+        laps.lap("shapes");
+        let scan = run.engine.is_some();
+        let rendered = render_targets(
+            &model,
+            &templates,
+            &self.plan,
+            &self.bodies,
+            &targets,
+            &home,
+            scan,
+        );
+        laps.lap("render");
+        let mut owners: std::collections::BTreeSet<usize> = rendered
+            .iter()
+            .filter_map(|(n, ..)| pipeline::owner_of(&model, &self.plan[*n].1))
+            .collect();
+        owners.insert(i);
+        let extras = everything
+            .then(|| pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, scan));
+        self.parts = Some(ModelParts::from(model));
+        self.tree = tree;
+        self.pieces.home = Some(home);
+        let count = rendered.len();
+        self.store(rendered);
+        if let Some((files, facts, diags)) = extras {
+            for (path, bytes) in files {
+                self.files.insert(path, Bytes::from(bytes));
+            }
+            self.pieces.html_facts.extend(facts);
+            self.pieces.extras = diags;
+        }
+        self.extras_stale = true;
+        self.assemble_local(&owners, scan);
+        self.rules_stale = true;
+        laps.lap("store, findings");
+        self.phases = laps.done("in place (front matter)");
+        Ok(count)
+    }
+
+    /// A page that leaves the site (removed, now a draft) or enters it
+    /// (new, no longer a draft) in a folder that stays a section, and is
+    /// not a section page itself, applied in place like
+    /// [`SiteState::patch_front_matter`]: the pages after it are
+    /// renumbered in the plan, sections and findings, its output (and the
+    /// last list page of its section, when their number changes) is
+    /// dropped or planned, and only its section's list pages are shaped
+    /// again. `Err` gives the edit back when it is not of that kind or the
+    /// plan could clash (the general path plans again).
+    fn patch_membership(&mut self, edit: Edit, run: pipeline::Run<'_>) -> Result<usize, Edit> {
+        let mut laps = Laps::start();
+        if self.shape.is_none()
+            || self.parts.is_none()
+            || self.pieces.home.is_none()
+            || self
+                .pieces
+                .prelude
+                .iter()
+                .any(|d| matches!(*d.message, Message::DuplicateOutput { .. }))
+        {
+            return Err(edit);
+        }
+        let Ok(templates) = run.theme.for_site(&self.site) else {
+            return Err(edit);
+        };
+        let reads_total = templates.reads_pages_total;
+        let pages = &self.tree.pages;
+        // The page, where it is (or goes) in the tree, and whether it enters.
+        let (page, at, enters): (&SourcePage, usize, bool) = match &edit {
+            Edit::Remove(i) => (&pages[*i], *i, false),
+            Edit::Insert(p) => (
+                p,
+                pages.partition_point(|q| content::page_order(&q.rel, &p.rel).is_lt()),
+                true,
+            ),
+            Edit::Replace(..) => return Err(edit),
+        };
+        let plain = !page.is_section
+            && page.section_dir.is_none()
+            && !page.common.aliases.iter().any(|a| !a.contains('?'))
+            && !self
+                .pieces
+                .prelude
+                .iter()
+                .any(|d| d.location.path == page.shown);
+        let Some(s) = self
+            .parts
+            .as_ref()
+            .and_then(|p| p.sections.iter().position(|sec| sec.dir == page.parent))
+        else {
+            return Err(edit);
+        };
+        // Its folder stays a section: another page is in it or below it.
+        let dir = &page.parent;
+        let below = format!("{dir}/");
+        let stays = dir.is_empty()
+            || pages.iter().enumerate().any(|(k, q)| {
+                let d = q.section_dir.as_deref().unwrap_or(&q.parent);
+                (enters || k != at) && (d == dir || d.starts_with(&below))
+            });
+        if !plain || !stays {
+            return Err(edit);
+        }
+        let sec = &self.parts.as_ref().map(|p| &p.sections[s]);
+        let Some(sec) = sec else {
+            return Err(edit);
+        };
+        let order_before = crate::render::site::sort_order(
+            &sec.pages,
+            pages,
+            sec.index.and_then(|k| pages[k].common.sort_by),
+        );
+        let mut after = (*sec).clone();
+        if enters {
+            after.pages.push(usize::MAX);
+        } else {
+            after.pages.pop();
+        }
+        let (count_before, count_after) = (sec.pager_count(), after.pager_count());
+        // New output paths must not meet another output, as a file or a folder.
+        let out = crate::render::site::index_file(&page.url_path);
+        let new_pager = (count_after > count_before)
+            .then(|| crate::render::site::index_file(&after.pager_path(count_after)));
+        let paths = &self.pieces.paths;
+        let free = |path: &str| {
+            !paths.contains(path)
+                && !crate::render::site::is_generated(path)
+                && !path
+                    .match_indices('/')
+                    .any(|(k, _)| paths.contains(&path[..k]))
+                && !paths.iter().any(|p| {
+                    p.len() > path.len() && p.starts_with(path) && p.as_bytes()[path.len()] == b'/'
+                })
+        };
+        if enters && (!free(&out) || new_pager.as_deref().is_some_and(|p| !free(p))) {
+            return Err(edit);
+        }
+        laps.lap("check");
+
+        // The change, renumbering the pages after it.
+        let rel = page.rel.clone();
+        let url_path = page.url_path.clone();
+        let Some(mut parts) = self.parts.take() else {
+            return Err(edit);
+        };
+        let Some(old_home) = self.pieces.home.take() else {
+            self.parts = Some(parts);
+            return Err(edit);
+        };
+        use crate::content::kinds::Kind;
+        let kind = page.jenis();
+        let redo = crate::render::site::HomeParts {
+            berita: kind == Kind::Berita,
+            layanan: kind == Kind::StandarPelayanan,
+            halaman: page.parent.is_empty(),
+        };
+        let shift = |k: usize| -> usize {
+            match (enters, k >= at) {
+                (true, true) => k + 1,
+                (false, true) => k - 1,
+                _ => k,
+            }
+        };
+        let mut gone: Vec<String> = Vec::new();
+        if enters {
+            let Edit::Insert(p) = edit else {
+                return Err(edit);
+            };
+            self.tree.pages.insert(at, *p);
+            self.bodies.insert(at, Rendered::default());
+            self.local.insert(at, Vec::new());
+            if run.engine.is_some() {
+                self.pieces.page_rules.insert(at, Vec::new());
+            }
+        } else {
+            self.tree.pages.remove(at);
+            self.bodies.remove(at);
+            self.local.remove(at);
+            if at < self.pieces.page_rules.len() {
+                self.pieces.page_rules.remove(at);
+            }
+        }
+        self.forget_load_error(&rel);
+        let Some(shape) = self.shape.as_mut() else {
+            return Err(Edit::Remove(at));
+        };
+        // The plan (and the shapes beside it): the page's output and the
+        // last list page go or come; every other page is renumbered.
+        let mut keep = Vec::with_capacity(self.plan.len());
+        for (path, item) in &self.plan {
+            let drop = match item {
+                Planned::Page(k) | Planned::Alias { page: k, .. } => !enters && *k == at,
+                Planned::Pager { section, number } => *section == s && *number > count_after,
+            };
+            if drop {
+                gone.push(path.clone());
+            }
+            keep.push(!drop);
+        }
+        let mut flags = keep.iter();
+        self.plan.retain(|_| flags.next().copied().unwrap_or(true));
+        let mut flags = keep.iter();
+        shape.retain(|_| flags.next().copied().unwrap_or(true));
+        for (_, item) in self.plan.iter_mut() {
+            match item {
+                Planned::Page(k) | Planned::Alias { page: k, .. } => *k = shift(*k),
+                Planned::Pager { .. } => {}
+            }
+        }
+        for sec in parts.sections.iter_mut() {
+            if !enters {
+                sec.pages.retain(|&k| k != at);
+            }
+            for k in sec.pages.iter_mut() {
+                *k = shift(*k);
+            }
+            sec.index = sec.index.map(shift);
+        }
+        self.page_of.retain(|_, k| enters || *k != at);
+        for k in self.page_of.values_mut() {
+            *k = shift(*k);
+        }
+        for f in self.pieces.html_facts.values_mut() {
+            f.page = f.page.and_then(|k| (enters || k != at).then(|| shift(k)));
+        }
+        if enters {
+            parts.links.insert(&rel, &url_path);
+            let first_after = self
+                .plan
+                .iter()
+                .position(|(_, item)| !matches!(item, Planned::Page(k) if *k < at))
+                .unwrap_or(self.plan.len());
+            self.plan
+                .insert(first_after, (out.clone(), Planned::Page(at)));
+            shape.insert(
+                first_after,
+                (out.clone(), affect::Shows::Alias { rel: String::new() }),
+            );
+            self.page_of.insert(out.clone(), at);
+            self.pieces.paths.insert(out.clone());
+            if let Some(path) = &new_pager {
+                let last = self
+                    .plan
+                    .iter()
+                    .rposition(
+                        |(_, item)| matches!(item, Planned::Pager { section, .. } if *section == s),
+                    )
+                    .map_or(self.plan.len(), |n| n + 1);
+                let item = Planned::Pager {
+                    section: s,
+                    number: count_after,
+                };
+                self.plan.insert(last, (path.clone(), item));
+                shape.insert(
+                    last,
+                    (path.clone(), affect::Shows::Alias { rel: String::new() }),
+                );
+                if let Some(i) = parts.sections[s].index {
+                    self.page_of.insert(path.clone(), i);
+                }
+                self.pieces.paths.insert(path.clone());
+            }
+        } else {
+            parts.links.remove(&rel);
+        }
+        laps.lap("renumber");
+
+        let opts = SiteOptions {
+            base_url: self.base_url.clone(),
+            now: self.clock(),
+        };
+        let tree = std::mem::take(&mut self.tree);
+        let old_ctx = serde_json::to_value(&parts.ctx).ok();
+        let old_menu = std::mem::take(&mut parts.diagnostics);
+        let mut model = parts.into_model(&self.site, run.config, &tree, opts);
+        if enters {
+            // Its place in the section's order.
+            model.sections[s].pages.push(at);
+            model.reposition(s, at);
+        } else {
+            // The others keep their order, unless the page was the only one
+            // without a weight.
+            let zone = model.zone();
+            let sort_by = model.sections[s]
+                .index
+                .and_then(|k| tree.pages[k].common.sort_by);
+            let sec = &mut model.sections[s].pages;
+            if crate::render::site::sort_order(sec, &tree.pages, sort_by) != order_before {
+                crate::render::site::sort_pages(sec, &tree.pages, sort_by, zone);
+            }
+        }
+        model.refresh_ctx();
+        let everything = old_ctx.is_none() || old_ctx != serde_json::to_value(&model.ctx).ok();
+        // The menu's findings (a link to the page) are part of the prelude.
+        // They follow the load's findings there (`pipeline::plan_outputs`).
+        let from = tree.diagnostics.len();
+        if model.diagnostics != old_menu
+            && self.pieces.prelude.get(from..from + old_menu.len()) == Some(&old_menu[..])
+        {
+            self.pieces.prelude.splice(
+                from..from + old_menu.len(),
+                model.diagnostics.iter().cloned(),
+            );
+        }
+        laps.lap("model");
+
+        // Bodies: the new page's, and those that may link to it.
+        let mut touched: std::collections::HashSet<String> = [rel.clone()].into();
+        let link = format!("@/{rel}");
+        let rebody: Vec<usize> = tree
+            .pages
+            .par_iter()
+            .enumerate()
+            .filter(|(k, p)| (enters && *k == at) || may_link_to(&p.text, &link))
+            .map(|(k, _)| k)
+            .collect();
+        let new_bodies: Vec<(usize, Rendered)> = rebody
+            .par_iter()
+            .map(|&k| (k, model.render_body(k)))
+            .collect();
+        for (k, body) in new_bodies {
+            if let Some(engine) = run.engine
+                && let Some(r) = self.pieces.page_rules.get_mut(k)
+            {
+                *r = engine.check_page(&self.site, &tree.pages[k], &body, run.rule_opts);
+            }
+            touched.insert(tree.pages[k].rel.clone());
+            self.bodies[k] = body;
+        }
+        laps.lap("bodies");
+        let home = model.home_ctx_patched(&self.bodies, &old_home, redo);
+        let home_changed = home != old_home;
+        laps.lap("home");
+
+        let touched_ref: std::collections::HashSet<&str> =
+            touched.iter().map(String::as_str).collect();
+        let others = touched.len() > 1;
+        let mut shaper = affect::Shaper::new(&tree.pages, &model.sections, reads_total);
+        let mut targets = Vec::new();
+        if let Some(shape) = self.shape.as_mut() {
+            for (n, (_, item)) in self.plan.iter().enumerate() {
+                let mut render = everything
+                    || (home_changed
+                        && matches!(
+                            item,
+                            Planned::Pager {
+                                section: 0,
+                                number: 1
+                            }
+                        ));
+                let fresh = match item {
+                    Planned::Page(k) => enters && *k == at,
+                    Planned::Pager { section, .. } => *section == s,
+                    Planned::Alias { .. } => false,
+                };
+                if fresh {
+                    let shows = shaper.shows(item);
+                    render |= shows != shape[n].1;
+                    shape[n].1 = shows;
+                }
+                if fresh || others {
+                    render |= shape[n].1.reads(&touched_ref);
+                }
+                if render {
+                    targets.push(n);
+                }
+            }
+        }
+        laps.lap("shapes");
+        let scan = run.engine.is_some();
+        let rendered = render_targets(
+            &model,
+            &templates,
+            &self.plan,
+            &self.bodies,
+            &targets,
+            &home,
+            scan,
+        );
+        laps.lap("render");
+        let mut owners: std::collections::BTreeSet<usize> = rendered
+            .iter()
+            .filter_map(|(n, ..)| pipeline::owner_of(&model, &self.plan[*n].1))
+            .collect();
+        owners.extend(
+            tree.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| touched_ref.contains(p.rel.as_str()))
+                .map(|(k, _)| k),
+        );
+        let extras = everything
+            .then(|| pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, scan));
+        self.parts = Some(ModelParts::from(model));
+        self.tree = tree;
+        self.pieces.home = Some(home);
+        for path in &gone {
+            self.files.remove(path);
+            self.pieces.out_diags.remove(path);
+            self.pieces.html_facts.remove(path);
+            self.pieces.paths.remove(path);
+            self.page_of.remove(path);
+        }
+        let count = rendered.len();
+        self.store(rendered);
+        if let Some((files, facts, diags)) = extras {
+            for (path, bytes) in files {
+                self.files.insert(path, Bytes::from(bytes));
+            }
+            self.pieces.html_facts.extend(facts);
+            self.pieces.extras = diags;
+        }
+        self.extras_stale = true;
+        self.assemble_local(&owners, scan);
+        self.rules_stale = true;
+        laps.lap("store, findings");
+        self.phases = laps.done("in place (membership)");
+        Ok(count)
     }
 
     fn render_extras(&mut self, config: &RegencyConfig, theme: &Theme, scan: bool) {
@@ -1170,6 +1755,43 @@ fn empty_home() -> crate::render::context::HomeCtx {
     }
 }
 
+/// Wall time of the phases of one page rebuild, recorded when
+/// `LAMAN_SERVE_LAPS` is set (`Rebuilt::phases`, printed by the terminal
+/// line; for profiling the preview: bench/README.md).
+struct Laps {
+    on: bool,
+    at: Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            on: std::env::var_os("LAMAN_SERVE_LAPS").is_some(),
+            at: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        if self.on {
+            let now = Instant::now();
+            self.laps.push((name, now - self.at));
+            self.at = now;
+        }
+    }
+
+    /// The phases, after one naming the path taken (`Rebuilt::phases`).
+    fn done(self, path: &'static str) -> Vec<(&'static str, std::time::Duration)> {
+        if !self.on {
+            return Vec::new();
+        }
+        let mut out = vec![(path, std::time::Duration::ZERO)];
+        out.extend(self.laps);
+        out
+    }
+}
+
 /// One page's change to the tree.
 enum Edit {
     /// Page `i` has a new version (front matter changed).
@@ -1178,6 +1800,24 @@ enum Edit {
     Remove(usize),
     /// A page that was not in the tree (new, renamed here, no longer a draft).
     Insert(Box<SourcePage>),
+}
+
+/// Whether a page's text (front matter and body) may hold an `@/` link to
+/// the page at `rel`: it names it as written (`link` is `@/<rel>`), or it
+/// has escapes (`&…;` in Markdown, `\` in Markdown or TOML) that could
+/// spell the link otherwise, which are decoded before the link is
+/// resolved. One pass over the text for the three bytes.
+fn may_link_to(text: &str, link: &str) -> bool {
+    let (b, link) = (text.as_bytes(), link.as_bytes());
+    let mut i = 0;
+    while let Some(off) = memchr::memchr3(b'@', b'&', b'\\', &b[i..]) {
+        let k = i + off;
+        if b[k] != b'@' || b[k..].starts_with(link) {
+            return true;
+        }
+        i = k + 1;
+    }
+    false
 }
 
 /// Whether walking content/ finds `rel` as a page: no hidden part, no
@@ -1214,6 +1854,30 @@ fn error_diagnostic(e: &crate::Error, root: &Path) -> Diagnostic {
             let detail = other.to_string();
             let _ = root;
             Diagnostic::new(Location::file("laman.toml"), Message::Unreadable { detail })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_link_to;
+
+    #[test]
+    fn a_page_may_link_when_it_names_the_page_or_has_escapes() {
+        let link = "@/berita/a.md";
+        for (text, want) in [
+            ("Baca [a](@/berita/a.md#atas).", true),
+            (
+                "Surel kami@contoh.go.id, [b](@/berita/b.md), [a](@/berita/a.md)",
+                true,
+            ),
+            ("Lihat [b](@/berita/b.md) dan [c](@/berita/ab.md).", false),
+            ("Tanpa tautan sama sekali.", false),
+            // Escapes decoded before the link is resolved.
+            ("[a](&#64;/berita/a.md)", true),
+            ("judul = \"\\u0040/berita/a.md\"", true),
+        ] {
+            assert_eq!(may_link_to(text, link), want, "{text}");
         }
     }
 }

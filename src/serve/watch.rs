@@ -133,7 +133,11 @@ pub fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
     (!pages.is_empty()).then_some(Change::Pages(pages))
 }
 
-/// Editor droppings: hidden files, backups, swap files.
+/// Editor and tool droppings: hidden files (emacs' `.#lock`, rsync's
+/// `.name.XXXXXX`), backups, swap files, vim's `4913` probe, the temporary
+/// file `sed -i` writes before renaming it over the file it edits
+/// (`sedXXXXXX`), JetBrains' safe-write copies. The rename that follows
+/// names the real file, which is what counts.
 fn ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
@@ -141,7 +145,17 @@ fn ignored(name: &str) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
         || name == "4913"
+        || is_sed_temp(name)
+}
+
+/// GNU sed's `-i` temporary file: `sed` and six letters or digits, no extension.
+fn is_sed_temp(name: &str) -> bool {
+    name.len() == 9
+        && name.starts_with("sed")
+        && name[3..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -193,6 +207,44 @@ mod tests {
                 ]
             ),
             None
+        );
+    }
+
+    #[test]
+    fn a_tool_s_temporary_file_counts_as_the_file_it_replaces() {
+        let root = Path::new("/p");
+        let page = root.join("sites/dinkes/content/berita/a.md");
+        let want = Some(Change::Pages(
+            [("dinkes".to_string(), "berita/a.md".to_string())].into(),
+        ));
+        // `sed -i s/x/y/ a.md`: sedXXXXXX created and written, renamed over a.md.
+        for temp in [
+            "sedAb12xZ",
+            "sed4kQ9pL",
+            "4913",
+            "a.md~",
+            ".#a.md",
+            "a.md___jb_tmp___",
+        ] {
+            let t = root.join("sites/dinkes/content/berita").join(temp);
+            assert_eq!(
+                classify(root, &[t.clone(), t, page.clone()]),
+                want,
+                "{temp}"
+            );
+        }
+        // In a site's folder (sed -i on site.toml) it is site.toml that counts.
+        assert_eq!(classify(root, &[root.join("sites/dinkes/sedAb12xZ")]), None);
+        // A real file with a name like it is not ignored.
+        assert_eq!(
+            classify(root, &[root.join("sites/dinkes/content/sedekah.md")]),
+            Some(Change::Pages(
+                [("dinkes".to_string(), "sedekah.md".to_string())].into()
+            ))
+        );
+        assert_eq!(
+            classify(root, &[root.join("sites/dinkes/static/sedan.png")]),
+            Some(Change::Sites(set(&["dinkes"])))
         );
     }
 }

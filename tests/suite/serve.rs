@@ -574,6 +574,44 @@ mod never_stale {
         check(&mut preview, p.root(), &[]);
     }
 
+    /// A news item that becomes a draft and comes back renders its page
+    /// (when it comes back), the list pages whose slice moved and home —
+    /// not the site; everything equals a full render after each step.
+    #[test]
+    fn a_draft_and_back_renders_only_the_list_pages_that_moved() {
+        let p = project();
+        let content = p.path(&format!("sites/{SITE}/content"));
+        let mut preview = full(p.root());
+        let total = preview.sites[SITE].outputs().len();
+        let rel = "berita/kabar-05.md";
+        let text = std::fs::read_to_string(content.join(rel)).expect("read");
+        std::fs::write(
+            content.join(rel),
+            text.replacen("+++\n", "+++\ndraft = true\n", 1),
+        )
+        .expect("write");
+        let r = preview.rebuild_page(SITE, rel);
+        assert!(
+            r.rendered > 0 && r.rendered < 6,
+            "rendered {} of {total} files",
+            r.rendered
+        );
+        assert!(
+            !preview.sites[SITE]
+                .outputs()
+                .contains_key("berita/kabar-05/index.html")
+        );
+        check(&mut preview, p.root(), &[]);
+        std::fs::write(content.join(rel), text).expect("write");
+        let r = preview.rebuild_page(SITE, rel);
+        assert!(
+            r.rendered > 0 && r.rendered < 6,
+            "rendered {} of {total} files",
+            r.rendered
+        );
+        check(&mut preview, p.root(), &[]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 32, ..ProptestConfig::default() })]
         #[test]
