@@ -212,7 +212,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let rule_opts = RuleOptions {
         today,
         changed: opts.changed.clone(),
-        backups: crate::publish::backup::measured(
+        backups: crate::publish::record::measured(
             config.publish.as_ref(),
             &opts.root,
             config.region.offset(),

@@ -4,53 +4,25 @@
 //! its SHA-256 — each written atomically (a temporary name, fsync, rename,
 //! fsync of the folder), then reads the archive back and compares its
 //! digest. The outcome per destination goes into publish.log (an entry
-//! with `action = "backup"`); OPS-001 reads it (`measured`).
+//! with `action = "backup"`); OPS-001 reads it (`record::measured`).
 //!
 //! A failing destination (missing, full, read-only) never undoes the
 //! publish: the release is already live, the failure is logged and is an
 //! OPS-001 finding.
 
-use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Read as _, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::{Deserialize, Serialize};
+use chrono::DateTime;
 use sha2::{Digest as _, Sha256};
 
+use super::Target;
 use super::dir::RELEASES;
 use super::journal::{self, LogEntry, LogResult};
-use super::settings::{BackupPlace, BackupSettings, PublishSettings, TargetKind};
-use super::{Target, resolve_target};
+use super::settings::BackupSettings;
 
-/// One destination's outcome for one release (a publish.log `backups` item).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BackupOutcome {
-    /// The destination's name (`name`, else `path` as written).
-    pub destination: String,
-    /// `pusat-data` or `off-site`.
-    pub place: BackupPlace,
-    /// The archive written (absolute path), when it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archive: Option<String>,
-    /// Its SHA-256 (lowercase hex), as written and as read back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-    /// Its size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<u64>,
-    /// Read back after writing and its digest matched.
-    pub verified: bool,
-    /// The destination is on the same file system as the release: a copy
-    /// on the serving machine's own disk, whatever `place` says (recorded
-    /// for the auditor; laman cannot see where a mount physically is).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub same_file_system: bool,
-    /// Why it failed, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
+pub use super::journal::BackupOutcome;
 
 /// Writes a verified copy of `releases/<id>` of `target` to every
 /// destination, in order, and logs the outcomes (one entry). Never fails:
@@ -254,100 +226,6 @@ pub fn digest(path: &Path) -> std::io::Result<(String, u64)> {
         n += k as u64;
     }
     Ok((hex(&h.finalize()), n))
-}
-
-/// What publish.log says about backups, as OPS-001 reads it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Measured {
-    /// The configured destinations: name and place.
-    pub destinations: Vec<(String, BackupPlace)>,
-    /// Per host, per destination: the newest outcome for a release that
-    /// holds the host.
-    pub latest: BTreeMap<String, BTreeMap<String, Seen>>,
-    /// Per host, per destination: the newest verified copy.
-    pub verified: BTreeMap<String, BTreeMap<String, Seen>>,
-}
-
-/// One outcome as seen in the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
-    /// The day of the backup in the regency's time zone.
-    pub day: NaiveDate,
-    /// The release archived.
-    pub release: String,
-    /// The destination.
-    pub destination: String,
-    /// Its place.
-    pub place: BackupPlace,
-    /// Verified copy.
-    pub verified: bool,
-    /// The failure, when not.
-    pub error: Option<String>,
-}
-
-/// The backups `laman publish` recorded in the logs of the `dir` targets
-/// of `settings` (every one, or `deploy/` when none is configured), or
-/// `None` when laman.toml names no destination (then OPS-001 reads
-/// site.toml's `[backup]` as before).
-pub fn measured(
-    settings: Option<&PublishSettings>,
-    root: &Path,
-    offset: FixedOffset,
-) -> Option<Measured> {
-    let s = settings.filter(|s| !s.backup.is_empty())?;
-    let mut m = Measured {
-        destinations: s
-            .backup
-            .iter()
-            .map(|b| (b.shown().to_string(), b.place))
-            .collect(),
-        ..Measured::default()
-    };
-    let mut folders: Vec<PathBuf> = s
-        .targets
-        .iter()
-        .filter(|(_, t)| t.kind == TargetKind::Dir)
-        .filter_map(|(name, _)| resolve_target(Some(s), Some(name), root).ok())
-        .map(|t| t.path)
-        .collect();
-    if s.targets.is_empty() {
-        folders.extend(resolve_target(Some(s), None, root).ok().map(|t| t.path));
-    }
-    let mut entries: Vec<LogEntry> = folders
-        .iter()
-        .flat_map(|f| journal::read(f))
-        .filter(|e| e.action == "backup")
-        .collect();
-    entries.sort_by(|a, b| a.when.cmp(&b.when));
-    for e in entries {
-        let Ok(when) = DateTime::parse_from_rfc3339(&e.when) else {
-            continue;
-        };
-        let day = when.with_timezone(&offset).date_naive();
-        for o in &e.backups {
-            let seen = Seen {
-                day,
-                release: e.release.clone().unwrap_or_default(),
-                destination: o.destination.clone(),
-                place: o.place,
-                verified: o.verified,
-                error: o.error.clone(),
-            };
-            for host in &e.published {
-                m.latest
-                    .entry(host.clone())
-                    .or_default()
-                    .insert(o.destination.clone(), seen.clone());
-                if o.verified {
-                    m.verified
-                        .entry(host.clone())
-                        .or_default()
-                        .insert(o.destination.clone(), seen.clone());
-                }
-            }
-        }
-    }
-    Some(m)
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use super::{NetlifyDeploy, PublishError};
 
 /// Lock file name in the target folder.
 pub const LOCK: &str = "publish.lock";
-/// Log file name in the target folder.
-pub const LOG: &str = "publish.log";
+/// Log file name in the target folder (defined with the log's readers).
+pub use super::record::LOG;
 
 /// An exclusive lock on a target, released when dropped (or when the
 /// process dies: the kernel drops `flock` locks with the descriptor).
@@ -118,7 +118,7 @@ pub struct LogEntry {
     /// A `backup` entry: the outcome per destination (its `published`
     /// lists the hosts the archived release holds).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub backups: Vec<super::backup::BackupOutcome>,
+    pub backups: Vec<BackupOutcome>,
     /// The release's evidence (OPS-002): files under
     /// `releases/<id>/.laman/bukti/` with their SHA-256.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -230,6 +230,34 @@ pub fn read(dir: &Path) -> Vec<LogEntry> {
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
+}
+
+/// One destination's outcome for one release (a publish.log `backups` item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupOutcome {
+    /// The destination's name (`name`, else `path` as written).
+    pub destination: String,
+    /// `pusat-data` or `off-site`.
+    pub place: super::settings::BackupPlace,
+    /// The archive written (absolute path), when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    /// Its SHA-256 (lowercase hex), as written and as read back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Its size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Read back after writing and its digest matched.
+    pub verified: bool,
+    /// The destination is on the same file system as the release: a copy
+    /// on the serving machine's own disk, whatever `place` says (recorded
+    /// for the auditor; laman cannot see where a mount physically is).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub same_file_system: bool,
+    /// Why it failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod hosting;
 pub mod journal;
 pub mod netlify;
 pub mod pause;
+pub mod record;
 pub mod settings;
 
 use std::path::{Path, PathBuf};

@@ -60,7 +60,7 @@ pub struct RuleOptions {
     pub changed: Option<Vec<PathBuf>>,
     /// Backups as `laman publish` measured them (publish.log), when
     /// laman.toml names destinations; `None`: OPS-001 reads site.toml.
-    pub backups: Option<std::sync::Arc<crate::publish::backup::Measured>>,
+    pub backups: Option<std::sync::Arc<crate::publish::record::Measured>>,
 }
 
 /// A finding before severity and basis are attached.

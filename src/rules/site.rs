@@ -11,7 +11,7 @@ use super::{Engine, Findings, RuleOptions, SiteInput, filled, key_at};
 use crate::content::kinds::{Kind, KindData};
 use crate::diagnostic::RuleFinding as F;
 use crate::diagnostic::{Location, Severity};
-use crate::publish::backup::Measured;
+use crate::publish::record::Measured;
 use crate::publish::settings::BackupPlace;
 use crate::registry::Site;
 

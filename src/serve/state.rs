@@ -152,9 +152,9 @@ pub enum Lookup {
 impl Project {
     /// The backups publish.log records (OPS-001), when laman.toml names
     /// destinations.
-    fn measured_backups(&self) -> Option<std::sync::Arc<crate::publish::backup::Measured>> {
+    fn measured_backups(&self) -> Option<std::sync::Arc<crate::publish::record::Measured>> {
         let c = self.config.as_ref()?;
-        crate::publish::backup::measured(c.publish.as_ref(), &self.root, c.region.offset())
+        crate::publish::record::measured(c.publish.as_ref(), &self.root, c.region.offset())
             .map(std::sync::Arc::new)
     }
 

@@ -1,0 +1,145 @@
+//! publish.log as the stages below `laman publish` read it: the backups
+//! it recorded, which OPS-001 measures (#11 item 4). Only the fields read
+//! here are parsed (`journal::LogEntry` is the whole entry as publish
+//! writes it), so the rules and the build depend on the log's format,
+//! not on the code that deploys.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Deserialize;
+
+use super::settings::{BackupPlace, PublishSettings, TargetKind};
+
+/// The log's file name in a target folder.
+pub const LOG: &str = "publish.log";
+
+/// The fields of a publish.log entry read here.
+#[derive(Debug, Deserialize)]
+struct Entry {
+    action: String,
+    when: String,
+    #[serde(default)]
+    release: Option<String>,
+    #[serde(default)]
+    published: Vec<String>,
+    #[serde(default)]
+    backups: Vec<Outcome>,
+}
+
+/// The fields of one backup outcome (`backup::BackupOutcome`) read here.
+#[derive(Debug, Deserialize)]
+struct Outcome {
+    destination: String,
+    place: BackupPlace,
+    #[serde(default)]
+    verified: bool,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The entries of `<dir>/publish.log` this module can read (a line that is
+/// not one is skipped, as `journal::read` does).
+fn read(dir: &Path) -> Vec<Entry> {
+    std::fs::read_to_string(dir.join(LOG))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// What publish.log says about backups, as OPS-001 reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Measured {
+    /// The configured destinations: name and place.
+    pub destinations: Vec<(String, BackupPlace)>,
+    /// Per host, per destination: the newest outcome for a release that
+    /// holds the host.
+    pub latest: BTreeMap<String, BTreeMap<String, Seen>>,
+    /// Per host, per destination: the newest verified copy.
+    pub verified: BTreeMap<String, BTreeMap<String, Seen>>,
+}
+
+/// One outcome as seen in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The day of the backup in the regency's time zone.
+    pub day: NaiveDate,
+    /// The release archived.
+    pub release: String,
+    /// The destination.
+    pub destination: String,
+    /// Its place.
+    pub place: BackupPlace,
+    /// Verified copy.
+    pub verified: bool,
+    /// The failure, when not.
+    pub error: Option<String>,
+}
+
+/// The backups `laman publish` recorded in the logs of the `dir` targets
+/// of `settings` (every one, or `deploy/` when none is configured), or
+/// `None` when laman.toml names no destination (then OPS-001 reads
+/// site.toml's `[backup]` as before).
+pub fn measured(
+    settings: Option<&PublishSettings>,
+    root: &Path,
+    offset: FixedOffset,
+) -> Option<Measured> {
+    let s = settings.filter(|s| !s.backup.is_empty())?;
+    let mut m = Measured {
+        destinations: s
+            .backup
+            .iter()
+            .map(|b| (b.shown().to_string(), b.place))
+            .collect(),
+        ..Measured::default()
+    };
+    // The folders of the `dir` targets (their `path`, else `deploy/`), as
+    // `publish::resolve_target` places them; `deploy/` when none is named.
+    let mut folders: Vec<PathBuf> = s
+        .targets
+        .values()
+        .filter(|t| t.kind == TargetKind::Dir)
+        .map(|t| root.join(t.path.as_deref().unwrap_or("deploy")))
+        .collect();
+    if s.targets.is_empty() {
+        folders.push(root.join("deploy"));
+    }
+    let mut entries: Vec<Entry> = folders
+        .iter()
+        .flat_map(|f| read(f))
+        .filter(|e| e.action == "backup")
+        .collect();
+    entries.sort_by(|a, b| a.when.cmp(&b.when));
+    for e in entries {
+        let Ok(when) = DateTime::parse_from_rfc3339(&e.when) else {
+            continue;
+        };
+        let day = when.with_timezone(&offset).date_naive();
+        for o in &e.backups {
+            let seen = Seen {
+                day,
+                release: e.release.clone().unwrap_or_default(),
+                destination: o.destination.clone(),
+                place: o.place,
+                verified: o.verified,
+                error: o.error.clone(),
+            };
+            for host in &e.published {
+                m.latest
+                    .entry(host.clone())
+                    .or_default()
+                    .insert(o.destination.clone(), seen.clone());
+                if o.verified {
+                    m.verified
+                        .entry(host.clone())
+                        .or_default()
+                        .insert(o.destination.clone(), seen.clone());
+                }
+            }
+        }
+    }
+    Some(m)
+}
