@@ -469,6 +469,16 @@ mod tests {
     }
 
     #[test]
+    fn a_backup_destination_that_keeps_nothing_is_an_error_at_its_key() {
+        let b = "\n[[publish.backup]]\npath = \"/mnt/a\"\nplace = \"off-site\"\n";
+        let text = format!("{MINIMAL}{b}keep = 2\n{b}keep = 0\n");
+        let d = parse(&text, Path::new("laman.toml")).expect_err("keep 0");
+        assert_eq!((d.location.line, d.location.column), (Some(14), Some(1)));
+        assert!(matches!(*d.message, Message::InvalidValue { ref value, .. } if value == "0"));
+        parse(&format!("{MINIMAL}{b}keep = 2\n"), Path::new("laman.toml")).expect("keep 2");
+    }
+
+    #[test]
     fn rejects_unknown_profile() {
         let text = MINIMAL.replace("\"cianjur\"", "\"jakarta\"");
         let d = parse(&text, Path::new("laman.toml")).expect_err("profile");

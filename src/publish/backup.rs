@@ -73,6 +73,7 @@ fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutco
         bytes: None,
         verified: false,
         same_file_system: false,
+        pruned: Vec::new(),
         error: None,
     };
     {
@@ -86,6 +87,12 @@ fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutco
             o.sha256 = Some(sha);
             o.bytes = Some(bytes);
             o.verified = true;
+            if let Some(keep) = d.keep {
+                match prune(&dir, keep) {
+                    Ok(gone) => o.pruned = gone,
+                    Err((path, e)) => o.error = Some(format!("{}: {e}", path.display())),
+                }
+            }
         }
         Err((path, e)) => o.error = Some(format!("{}: {e}", path.display())),
     }
@@ -93,6 +100,39 @@ fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutco
 }
 
 type Failed = (PathBuf, std::io::Error);
+
+/// Whether `name` is a release archive laman writes (`<id>.tar` or
+/// `<id>.tar.gz`, `<id>` = six digits, `-`, the rest of a release id).
+fn release_archive(name: &str) -> Option<&str> {
+    let id = name
+        .strip_suffix(".tar")
+        .or_else(|| name.strip_suffix(".tar.gz"))?;
+    let (seq, rest) = id.split_at_checked(6)?;
+    (seq.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with('-') && rest.len() > 1)
+        .then_some(id)
+}
+
+/// Removes all but the newest `keep` release archives in `dir` (and their
+/// `.sha256`); release ids begin with a zero-padded sequence number, so
+/// their names sort oldest first. Returns the archives removed.
+fn prune(dir: &Path, keep: usize) -> Result<Vec<String>, Failed> {
+    let mut archives: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| (dir.to_path_buf(), e))?
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| release_archive(n).is_some())
+        .collect();
+    archives.sort();
+    let old = archives.len().saturating_sub(keep);
+    let mut gone = Vec::new();
+    for name in archives.into_iter().take(old) {
+        let path = dir.join(&name);
+        std::fs::remove_file(&path).map_err(|e| (path.clone(), e))?;
+        let _ = std::fs::remove_file(dir.join(format!("{name}.sha256")));
+        gone.push(name);
+    }
+    Ok(gone)
+}
 
 /// A writer that hashes and counts what passes through it.
 struct Hashing<W> {
@@ -291,6 +331,50 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn keep_prunes_only_the_oldest_release_archives_and_nothing_else() {
+        let d = tempfile::tempdir().expect("tmp");
+        let dest = d.path();
+        let names = [
+            "000001-20261101T010000Z-aa.tar",
+            "000002-20261102T010000Z-bb.tar.gz",
+            "000003-20261103T010000Z-cc.tar",
+            "000010-20261110T010000Z-dd.tar",
+            "catatan-operator.tar",
+            "12345-x.tar",
+        ];
+        for n in names {
+            std::fs::write(dest.join(n), "x").expect("write");
+            std::fs::write(dest.join(format!("{n}.sha256")), "x").expect("write");
+        }
+        let gone = prune(dest, 2).expect("prune");
+        assert_eq!(
+            gone,
+            vec![
+                "000001-20261101T010000Z-aa.tar".to_string(),
+                "000002-20261102T010000Z-bb.tar.gz".to_string()
+            ]
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dest)
+            .expect("ls")
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.ends_with(".sha256"))
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![
+                "000003-20261103T010000Z-cc.tar",
+                "000010-20261110T010000Z-dd.tar",
+                "12345-x.tar",
+                "catatan-operator.tar"
+            ]
+        );
+        assert!(!dest.join("000001-20261101T010000Z-aa.tar.sha256").exists());
+        assert!(dest.join("catatan-operator.tar.sha256").exists());
     }
 
     #[test]

@@ -255,6 +255,10 @@ pub struct BackupOutcome {
     /// for the auditor; laman cannot see where a mount physically is).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub same_file_system: bool,
+    /// Older release archives removed here after this one was verified
+    /// (`keep`), file names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pruned: Vec<String>,
     /// Why it failed, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

@@ -75,6 +75,10 @@ pub struct BackupSettings {
     /// gzip the archive (default false: releases hold .gz/.br already).
     #[serde(default)]
     pub gzip: bool,
+    /// Keep only the newest `keep` release archives laman wrote here
+    /// (default: keep all). Other files at the destination are never touched.
+    #[serde(default)]
+    pub keep: Option<usize>,
 }
 
 impl BackupSettings {
@@ -251,7 +255,18 @@ pub fn validate(p: &PublishSettings, text: &str, path: &Path) -> Result<(), Box<
             ));
         }
     }
-    for b in &p.backup {
+    for (i, b) in p.backup.iter().enumerate() {
+        if b.keep == Some(0) {
+            let start = crate::decree::nth_table(text, "[[publish.backup]]", i);
+            return Err(at(
+                crate::decree::key_in_table(text, start, "keep"),
+                Message::InvalidValue {
+                    file: FileKind::Regency,
+                    value: "0".into(),
+                    allowed: vec!["1".into(), "7".into(), "30".into()],
+                },
+            ));
+        }
         if b.path.trim().is_empty() || b.path.trim_start().starts_with("ISI:") {
             return Err(at(
                 offset_in_table(text, "[[publish.backup]]", "path"),

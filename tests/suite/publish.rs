@@ -2062,6 +2062,48 @@ fn tar_names(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `keep = N` on a destination: after each verified copy, only the newest
+/// N release archives laman wrote there stay (with their `.sha256`); what
+/// else the destination holds is never touched, and the log says what went.
+#[test]
+fn a_backup_destination_keeps_only_its_newest_release_archives() {
+    let p = Project::example();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let drc = tmp.path().join("drc");
+    std::fs::create_dir(&drc).expect("drc");
+    std::fs::write(drc.join("000000-catatan-operator.txt"), "milik operator").expect("note");
+    with_backups(&p, &[("drc", &drc, "off-site")]);
+    p.edit(
+        "laman.toml",
+        "place = \"off-site\"\n",
+        "place = \"off-site\"\nkeep = 1\n",
+    );
+    publish_ok(&p, &[]);
+    let first = current(&p);
+    p.edit(PROFIL_DINSOS, "Dinas Sosial", "Dinas Sosial (versi dua)");
+    publish_ok(&p, &[]);
+    let second = current(&p);
+    assert_ne!(first, second);
+    let mut left: Vec<String> = std::fs::read_dir(&drc)
+        .expect("ls")
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec![
+            "000000-catatan-operator.txt".to_string(),
+            format!("{second}.tar"),
+            format!("{second}.tar.sha256")
+        ]
+    );
+    let entries = backup_entries(&p);
+    let last = entries.last().expect("entry");
+    assert_eq!(last.backups[0].pruned, vec![format!("{first}.tar")]);
+    assert!(last.backups[0].verified);
+}
+
 #[test]
 fn a_release_is_backed_up_verified_to_two_destinations_and_ops_001_reads_the_log() {
     let p = Project::example();
