@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
@@ -82,6 +83,37 @@ pub struct Seen {
 /// of `settings` (every one, or `deploy/` when none is configured), or
 /// `None` when laman.toml names no destination (then OPS-001 reads
 /// site.toml's `[backup]` as before).
+/// The folders of the `dir` targets (their `path`, else `deploy/`), as
+/// `publish::resolve_target` places them; `deploy/` when none is named.
+fn folders(s: &PublishSettings, root: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = s
+        .targets
+        .values()
+        .filter(|t| t.kind == TargetKind::Dir)
+        .map(|t| root.join(t.path.as_deref().unwrap_or("deploy")))
+        .collect();
+    if s.targets.is_empty() {
+        folders.push(root.join("deploy"));
+    }
+    folders
+}
+
+/// The size and modification time of every publish.log [`measured`]
+/// reads: while it is the same, so is what `measured` returns (the preview
+/// asks on every edit; a log grows by two entries a publish, for years).
+pub fn stamp(settings: Option<&PublishSettings>, root: &Path) -> Vec<Option<(u64, SystemTime)>> {
+    let Some(s) = settings.filter(|s| !s.backup.is_empty()) else {
+        return Vec::new();
+    };
+    folders(s, root)
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(f.join(LOG)).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
+}
+
 pub fn measured(
     settings: Option<&PublishSettings>,
     root: &Path,
@@ -96,18 +128,7 @@ pub fn measured(
             .collect(),
         ..Measured::default()
     };
-    // The folders of the `dir` targets (their `path`, else `deploy/`), as
-    // `publish::resolve_target` places them; `deploy/` when none is named.
-    let mut folders: Vec<PathBuf> = s
-        .targets
-        .values()
-        .filter(|t| t.kind == TargetKind::Dir)
-        .map(|t| root.join(t.path.as_deref().unwrap_or("deploy")))
-        .collect();
-    if s.targets.is_empty() {
-        folders.push(root.join("deploy"));
-    }
-    let mut entries: Vec<Entry> = folders
+    let mut entries: Vec<Entry> = folders(s, root)
         .iter()
         .flat_map(|f| read(f))
         .filter(|e| e.action == "backup")
@@ -142,4 +163,40 @@ pub fn measured(
         }
     }
     Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::settings::BackupSettings;
+
+    #[test]
+    fn the_stamp_changes_when_a_publish_appends_to_the_log() {
+        let d = tempfile::tempdir().expect("tmp");
+        let mut s = PublishSettings::default();
+        assert!(
+            stamp(Some(&s), d.path()).is_empty(),
+            "no destination, no log read"
+        );
+        s.backup.push(BackupSettings {
+            path: "/mnt/x".into(),
+            place: BackupPlace::OffSite,
+            name: None,
+            gzip: false,
+            keep: None,
+        });
+        let none = stamp(Some(&s), d.path());
+        assert_eq!(none, vec![None], "deploy/publish.log not there yet");
+        std::fs::create_dir(d.path().join("deploy")).expect("deploy");
+        let log = d.path().join("deploy").join(LOG);
+        std::fs::write(&log, "{}\n").expect("log");
+        let one = stamp(Some(&s), d.path());
+        assert!(one[0].is_some());
+        std::fs::write(&log, "{}\n{}\n").expect("log");
+        assert_ne!(
+            stamp(Some(&s), d.path()),
+            one,
+            "a longer log is another stamp"
+        );
+    }
 }

@@ -19,6 +19,7 @@ use crate::config::{self, RegencyConfig};
 use crate::content::{self, ContentTree, LoadOptions, SourcePage};
 use crate::diagnostic::{Diagnostic, Location, Message, Tally};
 use crate::markdown::Rendered;
+use crate::publish::record::Measured;
 use crate::registry::{self, BrokenSite, Site};
 use crate::render::pipeline::{self, Memory, ModelParts, Pieces};
 use crate::render::site::{Model, Planned, SiteOptions};
@@ -136,7 +137,11 @@ pub struct Project {
     pub broken: Vec<BrokenSite>,
     today: NaiveDate,
     now: Option<DateTime<Utc>>,
+    /// The last [`Project::measured_backups`] and the log stamp it was read at.
+    backups: std::sync::Mutex<Option<(BackupStamp, Option<std::sync::Arc<Measured>>)>>,
 }
+
+type BackupStamp = Vec<Option<(u64, std::time::SystemTime)>>;
 
 /// What a request for a path of a site finds.
 #[derive(Debug)]
@@ -152,10 +157,24 @@ pub enum Lookup {
 impl Project {
     /// The backups publish.log records (OPS-001), when laman.toml names
     /// destinations.
+    /// Read again only when a log's size or time changed (a publish ran).
     fn measured_backups(&self) -> Option<std::sync::Arc<crate::publish::record::Measured>> {
+        use crate::publish::record;
         let c = self.config.as_ref()?;
-        crate::publish::record::measured(c.publish.as_ref(), &self.root, c.region.offset())
-            .map(std::sync::Arc::new)
+        let stamp = record::stamp(c.publish.as_ref(), &self.root);
+        let mut cache = match self.backups.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((seen, m)) = cache.as_ref()
+            && *seen == stamp
+        {
+            return m.clone();
+        }
+        let m = record::measured(c.publish.as_ref(), &self.root, c.region.offset())
+            .map(std::sync::Arc::new);
+        *cache = Some((stamp, m.clone()));
+        m
     }
 
     /// An empty project; call [`Project::rebuild_all`] to load it.
@@ -173,6 +192,7 @@ impl Project {
             broken: Vec::new(),
             today: Utc::now().date_naive(),
             now: None,
+            backups: std::sync::Mutex::new(None),
         }
     }
 
@@ -246,6 +266,8 @@ impl Project {
             .map_err(|d| self.global.push(d))
             .ok();
         self.config = Some(config);
+        // laman.toml may name other destinations now.
+        *self.backups.get_mut().unwrap_or_else(|p| p.into_inner()) = None;
         self.broken = registry.broken;
         let port = self.port;
         let built: Vec<SiteState> = registry
