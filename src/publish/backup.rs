@@ -280,6 +280,20 @@ mod tests {
         r
     }
 
+    fn tar_names(r: impl std::io::Read) -> Vec<String> {
+        tar::Archive::new(r)
+            .entries()
+            .expect("entries")
+            .map(|e| {
+                e.expect("entry")
+                    .path()
+                    .expect("path")
+                    .display()
+                    .to_string()
+            })
+            .collect()
+    }
+
     #[test]
     fn an_archive_is_written_whole_and_its_digest_read_back() {
         let d = tempfile::tempdir().expect("tmp");
@@ -294,30 +308,10 @@ mod tests {
                 std::fs::read_to_string(format!("{}.sha256", archive.display())).expect("sha file");
             assert!(sum.starts_with(&sha), "{sum}");
             let file = File::open(&archive).expect("open");
-            let names: Vec<String> = if gzip {
-                tar::Archive::new(flate2::read::GzDecoder::new(file))
-                    .entries()
-                    .expect("entries")
-                    .map(|e| {
-                        e.expect("entry")
-                            .path()
-                            .expect("path")
-                            .display()
-                            .to_string()
-                    })
-                    .collect()
+            let names = if gzip {
+                tar_names(flate2::read::GzDecoder::new(file))
             } else {
-                tar::Archive::new(file)
-                    .entries()
-                    .expect("entries")
-                    .map(|e| {
-                        e.expect("entry")
-                            .path()
-                            .expect("path")
-                            .display()
-                            .to_string()
-                    })
-                    .collect()
+                tar_names(file)
             };
             assert!(
                 names.contains(&"000001-x/dinkes.k.go.id/index.html".to_string()),

@@ -1116,10 +1116,7 @@ impl SiteState {
         );
         laps.lap("render");
         // Outputs whose owner's findings change: those rendered, those gone.
-        let mut owners: std::collections::BTreeSet<usize> = rendered
-            .iter()
-            .filter_map(|(n, ..)| pipeline::owner_of(&model, &plan[*n].1))
-            .collect();
+        let mut owners = owners_of(&model, &plan, &rendered);
         for (_, shows) in old_shape.iter().filter(|(p, _)| gone.contains(p)) {
             let rel = match shows {
                 Shows::Page { rel, .. } | Shows::Alias { rel } => Some(rel),
@@ -1311,10 +1308,7 @@ impl SiteState {
             scan,
         );
         laps.lap("render");
-        let mut owners: std::collections::BTreeSet<usize> = rendered
-            .iter()
-            .filter_map(|(n, ..)| pipeline::owner_of(&model, &self.plan[*n].1))
-            .collect();
+        let mut owners = owners_of(&model, &self.plan, &rendered);
         owners.insert(i);
         let extras = everything
             .then(|| pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, scan));
@@ -1678,10 +1672,7 @@ impl SiteState {
             scan,
         );
         laps.lap("render");
-        let mut owners: std::collections::BTreeSet<usize> = rendered
-            .iter()
-            .filter_map(|(n, ..)| pipeline::owner_of(&model, &self.plan[*n].1))
-            .collect();
+        let mut owners = owners_of(&model, &self.plan, &rendered);
         owners.extend(
             tree.pages
                 .iter()
@@ -1740,6 +1731,18 @@ impl SiteState {
 
 /// One output rendered: plan index, HTML, its facts, findings.
 type Rendition = (usize, Option<String>, Option<PageHtml>, Vec<Diagnostic>);
+
+/// The pages whose findings the `rendered` outputs belong to.
+fn owners_of(
+    model: &Model<'_>,
+    plan: &[(String, Planned)],
+    rendered: &[Rendition],
+) -> std::collections::BTreeSet<usize> {
+    rendered
+        .iter()
+        .filter_map(|(n, ..)| pipeline::owner_of(model, &plan[*n].1))
+        .collect()
+}
 
 /// Renders the outputs `targets` (indices into `plan`) with `model`.
 fn render_targets(
