@@ -821,7 +821,21 @@ fn editor_text_cannot_break_out_of_the_json_ld_block() {
             "tempat = \"Di lokasi kejadian: ambulans datang kepada pasien\"",
             &format!("tempat = {}", toml_str(attack)),
             1,
+        )
+        // Opening hours become structured data only when read exactly: an
+        // attack around readable hours gives none, and stays text.
+        .replacen(
+            "jam_layanan = \"24 jam setiap hari, termasuk hari libur\"",
+            &format!(
+                "jam_layanan = {}",
+                toml_str(&format!("Senin-Jumat 08.00-15.00 {attack}"))
+            ),
+            1,
         );
+    assert!(
+        svc.contains("jam_layanan = \"Senin-Jumat"),
+        "the hours attack is in the page"
+    );
     assert!(svc.contains("window.pwned=1"), "the attack is in the page");
     p.write("sites/dinkes/content/layanan/uji-jsonld.md", svc);
     p.write(
@@ -849,6 +863,12 @@ fn editor_text_cannot_break_out_of_the_json_ld_block() {
             "{block}"
         );
         let v: serde_json::Value = serde_json::from_str(block).expect("JSON");
+        if page.starts_with("layanan/") {
+            assert!(
+                !v.to_string().contains("openingHours"),
+                "no hours read from a text with other words: {v}"
+            );
+        }
         assert!(
             v.to_string().contains("window.pwned=1"),
             "the editor's text is kept as data: {v}"
