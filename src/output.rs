@@ -513,13 +513,16 @@ impl HostWriter {
         }
         let old = prev.root.join(rel);
         // The old file must still be what the manifest says: a regular
-        // file of that size, not modified since the manifest was written
+        // file of that size, modified before the manifest was written
         // (mtime: linking and unlinking change a file's ctime, not its
-        // mtime). Anything else is written again.
+        // mtime). Strictly before: the kernel stamps files with a coarse
+        // clock, so a file changed by hand in the same tick as the
+        // manifest carries the manifest's very time ("racily clean", as
+        // git calls it). Anything else is written again.
         let Ok(meta) = std::fs::symlink_metadata(&old) else {
             return false;
         };
-        let fresh = meta.modified().is_ok_and(|m| m <= prev.written);
+        let fresh = meta.modified().is_ok_and(|m| m < prev.written);
         if !meta.is_file() || meta.len() != size || !fresh {
             return false;
         }
