@@ -19,6 +19,7 @@ pub mod content;
 pub mod decree;
 pub mod diagnostic;
 pub mod error;
+pub mod history;
 pub mod host;
 pub mod import;
 pub mod markdown;

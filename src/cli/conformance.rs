@@ -211,10 +211,15 @@ fn run_inner(a: &ConformanceArgs, dir: &Path, lang: Lang) -> anyhow::Result<(Str
         .map(|p| report::diff(p, &r.findings, &r.targets));
     let out = a.out.clone().unwrap_or_else(|| dir.join("conformance"));
     report::write_all(&out, &r, d.as_ref())?;
-    Ok((
-        summary(&r, d.as_ref(), &out, lang),
-        ExitCode::findings_if(r.has_blocking()),
-    ))
+    let mut said = summary(&r, d.as_ref(), &out, lang);
+    // Every night is kept for the periodic report (OPS-003); a history
+    // that cannot be written is said, and the run's result stands.
+    let night = laman::history::NightRecord::of(&r, o.now);
+    said.push_str(&match laman::history::record_night(dir, &night) {
+        Ok(p) => Said::HistoryKept(&super::publish::shown_history(&p)).text(lang),
+        Err(e) => Said::HistoryFailed(&e.to_string()).text(lang),
+    });
+    Ok((said, ExitCode::findings_if(r.has_blocking())))
 }
 
 fn summary(r: &ConformanceReport, d: Option<&report::Diff>, out: &Path, lang: Lang) -> String {

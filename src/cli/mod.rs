@@ -8,6 +8,7 @@ mod conformance;
 mod exit;
 mod host;
 mod impor;
+mod laporan;
 mod new;
 mod out;
 mod publish;
@@ -88,6 +89,8 @@ enum Command {
     Impor(impor::ImporCommand),
     /// Write a laman.toml for a regency profile.
     Init(new::InitArgs),
+    /// Periodic report per agency (OPS-003) for a month or a quarter.
+    Laporan(laporan::LaporanArgs),
     /// Scaffold a site or a page.
     #[command(subcommand)]
     New(new::NewCommand),
@@ -131,6 +134,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Host(h) => host::run(h, lang),
         Command::Impor(i) => impor::run(i, &args.dir, lang),
         Command::Init(i) => new::init(i, &args.dir, lang),
+        Command::Laporan(l) => laporan::run(l, &args.dir, lang),
         Command::New(n) => new::run(n, &args.dir, lang),
         Command::Serve(s) => serve::run(s, &args.dir, lang),
         Command::Publish(p) => publish::run(p, &args.dir, lang),

@@ -156,6 +156,11 @@ pub fn summary(r: &PublishReport, lang: Lang) -> String {
             .text(lang),
         );
     }
+    match &r.history {
+        Some(Ok(p)) => s.push_str(&Said::HistoryKept(&shown_history(p)).text(lang)),
+        Some(Err(e)) => s.push_str(&Said::HistoryFailed(e).text(lang)),
+        None => {}
+    }
     for b in r.backups.iter().filter(|b| b.verified) {
         s.push_str(
             &Said::BackupVerified {
@@ -197,4 +202,14 @@ fn rollback_summary(r: &RollbackReport, lang: Lang) -> String {
     };
     s.push_str(&back.text(lang));
     s
+}
+
+/// A history file as printed: from `.laman/` on (the project folder is
+/// where the command ran).
+pub fn shown_history(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    match s.find(".laman/") {
+        Some(i) => s[i..].to_string(),
+        None => s.into_owned(),
+    }
 }

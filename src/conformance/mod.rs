@@ -482,9 +482,27 @@ pub fn expected(h: &crate::config::Hosting) -> Expected {
 }
 
 /// `DateTime<Utc>` as RFC 3339 with seconds and `Z`.
-mod rfc3339 {
+/// RFC 3339 (UTC, whole seconds) for serde: the one time format of
+/// laman's JSON files (findings.jsonl, the history, the periodic report).
+pub(crate) mod rfc3339 {
     use chrono::{DateTime, SecondsFormat, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
+
+    /// The same for an optional time (`null` when absent).
+    pub mod option {
+        use chrono::{DateTime, Utc};
+        use serde::Serializer;
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true))

@@ -16,7 +16,7 @@ mod location;
 mod message;
 mod rule;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use cause::link_causes;
 pub use citation::{Bilingual, Citation, Nature, Sanction, SanctionKind, Verification};
@@ -35,7 +35,7 @@ pub enum Lang {
 }
 
 /// How much a finding matters. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Goes into the compliance report only.

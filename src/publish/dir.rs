@@ -413,6 +413,7 @@ pub fn publish(
         evidence: Vec::new(),
         backups: Vec::new(),
         backup_findings: Vec::new(),
+        history: None,
     };
     if opts.dry_run {
         return Ok(rep);

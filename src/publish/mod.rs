@@ -191,6 +191,9 @@ pub struct PublishReport {
     pub backups: Vec<backup::BackupOutcome>,
     /// OPS-001 findings of failed backups, with the profile's basis.
     pub backup_findings: Vec<crate::diagnostic::Diagnostic>,
+    /// The check results kept for `laman laporan` (`.laman/riwayat/`):
+    /// the file, or why it could not be written (the publish stands).
+    pub history: Option<Result<PathBuf, String>>,
 }
 
 impl PublishReport {
@@ -266,8 +269,12 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     };
     bopts.out_locked = true;
     let built = build::build(&bopts);
+    let mut checked = None;
     let mut rep = built.map_err(PublishError::from).and_then(|report| {
         pause::at("build");
+        if !opts.dry_run {
+            checked = Some(crate::report::json(&report, crate::diagnostic::Lang::Id));
+        }
         match target.kind() {
             TargetKind::Dir => {
                 let conformance = opts.root.join(
@@ -301,6 +308,20 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
             opts.now,
         );
         rep.backup_findings = backup_findings(&cfg, &rep.backups);
+    }
+    // The check results of what went out, for the periodic report (OPS-003).
+    if let Some(check) = checked {
+        let record = crate::history::CheckRecord {
+            schema: crate::history::CHECK_SCHEMA.to_string(),
+            when: opts.now,
+            target: rep.target.clone(),
+            release: rep.release.clone(),
+            published: rep.published().map(|h| h.site.clone()).collect(),
+            blocked: rep.blocked().map(|h| h.site.clone()).collect(),
+            check,
+        };
+        rep.history =
+            Some(crate::history::record_check(&opts.root, &record).map_err(|e| e.to_string()));
     }
     Ok(rep)
 }

@@ -321,6 +321,7 @@ pub fn publish(
         evidence: Vec::new(),
         backups: Vec::new(),
         backup_findings: Vec::new(),
+        history: None,
     };
     let going: Vec<(String, Option<String>)> = rep
         .published()

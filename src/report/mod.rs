@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod page;
+pub mod period;
 
 use serde_json::{Value, json};
 

@@ -17,7 +17,7 @@ th{background:#e8f1ee}.ok,.lulus{background:#e3f4e1}.galat,.gagal{background:#f9
 .lencana{display:inline-block;padding:0 .4rem;border-radius:.3rem}.gulir{overflow-x:auto}.matriks{font-size:.85rem}.matriks td,.matriks th{padding:.3rem}.kecil{font-size:.9rem;color:#444}code{background:#f3f3f3;padding:0 .2rem;word-break:break-all}\
 .matriks th[scope=row]{overflow-wrap:anywhere}td,h1,h2{overflow-wrap:anywhere}\
 .vonis{font-weight:bold;padding:.5rem .75rem;border-left:6px solid}.vonis.terbit{background:#e3f4e1;border-color:#2e7d32}.vonis.blokir{background:#f9d9d6;border-color:#b3261e}\
-.lokasi{margin:.25rem 0 0;padding-left:1.2rem;font-size:.9rem}details summary{cursor:pointer}\
+.tgl{white-space:nowrap}.lokasi{margin:.25rem 0 0;padding-left:1.2rem;font-size:.9rem}details summary{cursor:pointer}\
 @media (max-width:40rem){body{margin:1rem auto}.kartu,.kartu tbody,.kartu tr,.kartu td{display:block;width:auto}.kartu thead{position:absolute;left:-9999px}.kartu tr{border:1px solid #bbb;margin:0 0 .75rem}.kartu td,.kartu tbody th{border:0;border-bottom:1px solid #ddd}.kartu tbody th{display:block}.kartu caption{display:block;text-align:left}.kartu td::before{content:attr(data-label);display:block;font-weight:bold;font-size:.85rem;color:#0b4f40}}";
 
 /// A complete, self-contained report page (no script, no outside resource)

@@ -232,6 +232,14 @@ impl Engine {
         })
     }
 
+    /// The basis and sanctions of `rule` under the regency's profile (the
+    /// periodic report cites OPS-003's own), if the rule is known.
+    pub fn duty(&self, rule: &str) -> Option<(&[Citation], &[Sanction])> {
+        self.meta
+            .get(rule)
+            .map(|m| (&m.basis[..], &m.sanctions[..]))
+    }
+
     /// The profile.
     pub fn profile(&self) -> Profile {
         self.config.region.profile

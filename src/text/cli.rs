@@ -30,6 +30,18 @@ const HELP_ID: &[(&str, &str)] = &[
     (".help", "Tampilkan bantuan ini"),
     (".version", "Tampilkan versi laman"),
     (
+        "laporan",
+        "Laporan berkala per perangkat daerah (OPS-003) untuk sebulan atau triwulan",
+    ),
+    (
+        "laporan.periode",
+        "Bulan (YYYY-MM) atau triwulan (YYYY-Qn) yang dilaporkan, menurut zona waktu daerah",
+    ),
+    (
+        "laporan.out",
+        "Folder keluaran [bawaan: <dir>/laporan/<periode>]",
+    ),
+    (
         "build",
         "Bangun semua situs (atau yang disebut) ke public/<fqdn>/",
     ),

@@ -218,6 +218,32 @@ pub enum Said<'a> {
         /// Infos found.
         infos: usize,
     },
+    /// The record kept for the periodic report (`.laman/riwayat/…`).
+    HistoryKept(&'a str),
+    /// The record for the periodic report could not be written.
+    HistoryFailed(&'a str),
+    /// The last line of `laman laporan`.
+    PeriodReport {
+        /// The period as a person says it.
+        title: &'a str,
+        /// Agencies in it.
+        agencies: usize,
+        /// Publishes in the period.
+        publishes: usize,
+        /// Nightly runs in the period.
+        nights: usize,
+        /// The summary page.
+        index: &'a str,
+    },
+    /// Nothing in the history falls in the period.
+    PeriodEmpty(&'a str),
+    /// A history file that could not be read.
+    HistoryUnreadable {
+        /// The file.
+        path: &'a str,
+        /// Why.
+        reason: &'a str,
+    },
 }
 
 /// What an import counted.
@@ -527,6 +553,54 @@ impl Localize for Said<'_> {
                         "[{clock}] rebuilt {what}: {files} files in {ms} ms — {errors} errors, {warnings} warnings, {infos} infos\n"
                     ),
                 }
+            }
+            (Said::HistoryKept(p), Id) => {
+                format!("  riwayat (OPS-003): {p}, untuk laporan berkala `laman laporan`\n")
+            }
+            (Said::HistoryKept(p), En) => {
+                format!("  history (OPS-003): {p}, for the periodic report\n")
+            }
+            (Said::HistoryFailed(e), Id) => format!(
+                "peringatan: riwayat untuk laporan berkala tidak tertulis ({e}); yang sudah tayang tetap tayang\n"
+            ),
+            (Said::HistoryFailed(e), En) => format!(
+                "warning: the history for the periodic report was not written ({e}); what went live stays live\n"
+            ),
+            (
+                Said::PeriodReport {
+                    title,
+                    agencies,
+                    publishes,
+                    nights,
+                    index,
+                },
+                Id,
+            ) => format!(
+                "Laporan berkala {title}: {agencies} perangkat daerah, {publishes} publikasi, {nights} pemeriksaan malam — {index}\n"
+            ),
+            (
+                Said::PeriodReport {
+                    title,
+                    agencies,
+                    publishes,
+                    nights,
+                    index,
+                },
+                En,
+            ) => format!(
+                "Periodic report {title}: {agencies} agencies, {publishes} publishes, {nights} nightly runs — {index}\n"
+            ),
+            (Said::PeriodEmpty(title), Id) => format!(
+                "catatan: tidak ada publikasi maupun pemeriksaan malam dalam periode {title}; riwayat ditulis oleh `laman publish` dan `laman conformance` di .laman/riwayat/\n"
+            ),
+            (Said::PeriodEmpty(title), En) => format!(
+                "note: no publish and no nightly run in {title}; `laman publish` and `laman conformance` write the history to .laman/riwayat/\n"
+            ),
+            (Said::HistoryUnreadable { path, reason }, Id) => {
+                format!("peringatan: {path}: berkas riwayat tidak terbaca, tidak dihitung ({reason})\n")
+            }
+            (Said::HistoryUnreadable { path, reason }, En) => {
+                format!("warning: {path}: history file unreadable, not counted ({reason})\n")
             }
         }
     }

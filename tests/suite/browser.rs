@@ -100,6 +100,27 @@ fn the_reports_have_no_accessibility_violations() {
         profile: laman::profile::Profile::Cianjur,
     };
     conformance::report::write_all(&p.path("konformitas"), &night, None).expect("write");
+    // The periodic report (OPS-003) of a November with that night and one
+    // publish whose check results are this project's.
+    let check = p.cli(&["check", "--today", "2026-11-23", "--format", "json"]);
+    let published = chrono::DateTime::from_timestamp(1_795_000_000 - 86_400, 0).expect("time");
+    laman::history::record_check(
+        p.root(),
+        &laman::history::CheckRecord {
+            schema: laman::history::CHECK_SCHEMA.into(),
+            when: published,
+            target: "lokal".into(),
+            release: None,
+            published: vec!["beta".into()],
+            blocked: vec!["alpha".into()],
+            check: serde_json::from_str(&check.stdout).expect("check json"),
+        },
+    )
+    .expect("history");
+    laman::history::record_night(p.root(), &laman::history::NightRecord::of(&night, at))
+        .expect("history");
+    let out = p.cli(&["laporan", "--periode", "2026-11", "--out", "berkala"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     let server = http::StaticServer::start_as_files(&p.path(""));
     axe_clean(
         &dir.join("artifacts").join("laporan"),
@@ -107,6 +128,8 @@ fn the_reports_have_no_accessibility_violations() {
             server.url("/laporan/index.html"),
             server.url("/laporan/alpha.html"),
             server.url("/konformitas/report.html"),
+            server.url("/berkala/index.html"),
+            server.url("/berkala/alpha.html"),
         ],
     );
     // No sideways scroll of the page at 390 px (#13, item 5): long host
@@ -119,6 +142,8 @@ fn the_reports_have_no_accessibility_violations() {
         .arg(server.url("/laporan/index.html"))
         .arg(server.url("/laporan/alpha.html"))
         .arg(server.url("/konformitas/report.html"))
+        .arg(server.url("/berkala/index.html"))
+        .arg(server.url("/berkala/alpha.html"))
         .output()
         .expect("node runs");
     assert!(
@@ -135,8 +160,9 @@ fn the_reports_have_no_accessibility_violations() {
             run["viewport"],
             run["page_width"]
         );
+        let url = run["url"].as_str().unwrap_or("");
         if run["viewport"] != "desktop"
-            && run["url"].as_str().unwrap_or("").ends_with("report.html")
+            && (url.ends_with("report.html") || url.contains("/berkala/"))
         {
             for t in run["tables"].as_array().expect("tables") {
                 assert!(

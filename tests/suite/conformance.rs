@@ -805,6 +805,25 @@ fn the_decree_register_is_compared_with_a_zone_file() {
     ]);
     assert!(r.code.is_some_and(|c| c < 2), "{}", r.stderr);
     let f = read(&out);
+    // The night is kept for the periodic report (OPS-003), with every
+    // finding and who answers for each host.
+    assert!(
+        r.stdout
+            .contains("riwayat (OPS-003): .laman/riwayat/conformance/"),
+        "{}",
+        r.stdout
+    );
+    let kept = laman::history::read(project.root());
+    assert_eq!(kept.nights.len(), 1, "{:?}", kept.unreadable);
+    assert_eq!(kept.nights[0].findings.len(), f.len());
+    assert!(
+        kept.nights[0]
+            .hosts
+            .iter()
+            .any(|h| h.host == format!("lpse.{domain}") && h.owner == "lpse"),
+        "{:?}",
+        kept.nights[0].hosts
+    );
     let get = |host: &str, check: Check| {
         f.iter()
             .find(|x| x.host == host && x.check == check)

@@ -12,6 +12,7 @@ mod conformance;
 mod first_day;
 mod host;
 mod impor;
+mod laporan;
 mod pesan;
 mod publish;
 mod security;
