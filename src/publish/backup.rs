@@ -24,24 +24,51 @@ use super::settings::BackupSettings;
 
 pub use super::journal::BackupOutcome;
 
-/// Writes a verified copy of `releases/<id>` of `target` to every
+/// What a backup archives.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A `dir` target's release folder, whole (`<id>/…` in the archive).
+    Release(PathBuf),
+    /// The output folders of the hosts a Netlify publish deployed
+    /// (`public/<host>`, as `<id>/<host>/…`): Netlify keeps no copy laman
+    /// can read back, so the copy is made from what was sent.
+    Hosts(Vec<(String, PathBuf)>),
+}
+
+impl Source {
+    /// The release folder of `id` on a `dir` target.
+    pub fn release(target: &Target, id: &str) -> Self {
+        Source::Release(target.path.join(RELEASES).join(id))
+    }
+
+    /// A folder whose file system says where the copy comes from.
+    fn origin(&self) -> Option<&Path> {
+        match self {
+            Source::Release(p) => Some(p),
+            Source::Hosts(h) => h.first().map(|(_, p)| p.as_path()),
+        }
+    }
+}
+
+/// Writes a verified copy of `source` (release `id` of `target`) to every
 /// destination, in order, and logs the outcomes (one entry). Never fails:
 /// a destination that cannot be written is an outcome with its error, and
 /// a log that cannot be written is reported as an error of every outcome
 /// that does not already carry one.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     target: &Target,
     id: &str,
+    source: &Source,
     hosts: Vec<String>,
     destinations: &[BackupSettings],
     root: &Path,
     who: &str,
     now: DateTime<chrono::Utc>,
 ) -> Vec<BackupOutcome> {
-    let release = target.path.join(RELEASES).join(id);
     let mut outcomes: Vec<BackupOutcome> = destinations
         .iter()
-        .map(|d| one(&release, id, d, root))
+        .map(|d| one(source, id, d, root))
         .collect();
     let mut entry = LogEntry::new(who, now, "backup", target);
     entry.release = Some(id.to_string());
@@ -63,7 +90,7 @@ pub fn run(
     outcomes
 }
 
-fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutcome {
+fn one(source: &Source, id: &str, d: &BackupSettings, root: &Path) -> BackupOutcome {
     let dir = root.join(&d.path);
     let mut o = BackupOutcome {
         destination: d.shown().to_string(),
@@ -79,9 +106,10 @@ fn one(release: &Path, id: &str, d: &BackupSettings, root: &Path) -> BackupOutco
     {
         use std::os::unix::fs::MetadataExt as _;
         let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
-        o.same_file_system = dev(&dir).is_some() && dev(&dir) == dev(release);
+        o.same_file_system =
+            dev(&dir).is_some() && source.origin().is_some_and(|p| dev(&dir) == dev(p));
     }
-    match write_verified(release, id, &dir, d.gzip) {
+    match write_verified(source, id, &dir, d.gzip) {
         Ok((archive, sha, bytes)) => {
             o.archive = Some(archive.display().to_string());
             o.sha256 = Some(sha);
@@ -161,7 +189,7 @@ fn hex(bytes: &[u8]) -> String {
 /// the archive back and compares the digest. Temporary files are removed
 /// on failure (on a full disk they are what fills it).
 fn write_verified(
-    release: &Path,
+    source: &Source,
     id: &str,
     dir: &Path,
     gzip: bool,
@@ -184,7 +212,7 @@ fn write_verified(
     let sum = dir.join(format!("{name}.sha256"));
     let sum_tmp = dir.join(format!(".{name}.sha256.tmp-{}", std::process::id()));
     let written = (|| {
-        let (sha, bytes) = write_archive(release, id, &tmp, gzip)?;
+        let (sha, bytes) = write_archive(source, id, &tmp, gzip)?;
         std::fs::rename(&tmp, &archive).map_err(io(&archive))?;
         let line = format!("{sha}  {name}\n");
         let mut f = File::create(&sum_tmp).map_err(io(&sum_tmp))?;
@@ -215,8 +243,22 @@ fn write_verified(
     written
 }
 
+/// Appends `source` to `tar` under `id/`.
+fn append<W: Write>(tar: &mut tar::Builder<W>, source: &Source, id: &str) -> Result<(), Failed> {
+    tar.follow_symlinks(false);
+    match source {
+        Source::Release(release) => tar
+            .append_dir_all(id, release)
+            .map_err(|e| (release.clone(), e)),
+        Source::Hosts(hosts) => hosts.iter().try_for_each(|(host, dir)| {
+            tar.append_dir_all(format!("{id}/{host}"), dir)
+                .map_err(|e| (dir.clone(), e))
+        }),
+    }
+}
+
 fn write_archive(
-    release: &Path,
+    source: &Source,
     id: &str,
     tmp: &Path,
     gzip: bool,
@@ -232,17 +274,14 @@ fn write_archive(
         hash: Sha256::new(),
         bytes: 0,
     };
-    let src = |e: std::io::Error| (release.to_path_buf(), e);
     if gzip {
         let gz = flate2::write::GzEncoder::new(&mut hashing, flate2::Compression::default());
         let mut tar = tar::Builder::new(gz);
-        tar.follow_symlinks(false);
-        tar.append_dir_all(id, release).map_err(src)?;
+        append(&mut tar, source, id)?;
         tar.into_inner().and_then(|gz| gz.finish()).map_err(io)?;
     } else {
         let mut tar = tar::Builder::new(&mut hashing);
-        tar.follow_symlinks(false);
-        tar.append_dir_all(id, release).map_err(src)?;
+        append(&mut tar, source, id)?;
         tar.into_inner().map_err(io)?;
     }
     let Hashing { inner, hash, bytes } = hashing;
@@ -302,7 +341,8 @@ mod tests {
         std::fs::create_dir(&dest).expect("dest");
         for gzip in [false, true] {
             let (archive, sha, bytes) =
-                write_verified(&r, "000001-x", &dest, gzip).expect("written");
+                write_verified(&Source::Release(r.clone()), "000001-x", &dest, gzip)
+                    .expect("written");
             assert_eq!(digest(&archive).expect("digest"), (sha.clone(), bytes));
             let sum =
                 std::fs::read_to_string(format!("{}.sha256", archive.display())).expect("sha file");
@@ -376,7 +416,8 @@ mod tests {
         let d = tempfile::tempdir().expect("tmp");
         let r = release(d.path());
         let dest = d.path().join("not-mounted");
-        let (path, _) = write_verified(&r, "000001-x", &dest, false).expect_err("missing");
+        let (path, _) = write_verified(&Source::Release(r.clone()), "000001-x", &dest, false)
+            .expect_err("missing");
         assert_eq!(path, dest);
         assert!(!dest.exists());
     }

@@ -123,11 +123,12 @@ pub fn resolve_target(
             });
         }
     };
-    let default = match settings.kind {
-        TargetKind::Dir => "deploy",
-        TargetKind::Netlify => "deploy/netlify",
-    };
-    let path = root.join(settings.path.as_deref().unwrap_or(default));
+    let path = root.join(
+        settings
+            .path
+            .as_deref()
+            .unwrap_or(settings.kind.default_path()),
+    );
     Ok(Target {
         name,
         settings,
@@ -292,15 +293,35 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     // Live now: the backups follow, and a failing destination never undoes
     // the publish (#11 item 4). Still under the lock.
     let destinations = cfg.publish.as_ref().map_or(&[][..], |p| &p.backup[..]);
-    if let (Some(id), TargetKind::Dir, false) =
-        (&rep.release, target.kind(), destinations.is_empty())
-    {
-        let hosts = dir::manifest(&target.path, id)
-            .map(|m| m.hosts.into_iter().map(|h| h.host).collect())
-            .unwrap_or_default();
+    let copy = match (&rep.release, target.kind(), destinations.is_empty()) {
+        (Some(id), TargetKind::Dir, false) => {
+            let hosts = dir::manifest(&target.path, id)
+                .map(|m| m.hosts.into_iter().map(|h| h.host).collect())
+                .unwrap_or_default();
+            Some((id.clone(), backup::Source::release(&target, id), hosts))
+        }
+        // Netlify keeps no copy laman can read back: the copy is made of
+        // what this publish sent (the hosts it deployed), from public/.
+        (Some(id), TargetKind::Netlify, false) => {
+            let sent: Vec<String> = rep
+                .deploys
+                .iter()
+                .filter(|d| d.error.is_none())
+                .map(|d| d.host.clone())
+                .collect();
+            let dirs = sent
+                .iter()
+                .map(|h| (h.clone(), bopts.out.join(h)))
+                .collect();
+            (!sent.is_empty()).then(|| (id.clone(), backup::Source::Hosts(dirs), sent))
+        }
+        _ => None,
+    };
+    if let Some((id, source, hosts)) = copy {
         rep.backups = backup::run(
             &target,
-            id,
+            &id,
+            &source,
             hosts,
             destinations,
             &opts.root,

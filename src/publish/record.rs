@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
-use super::settings::{BackupPlace, PublishSettings, TargetKind};
+use super::settings::{BackupPlace, PublishSettings};
 
 /// The log's file name in a target folder.
 pub const LOG: &str = "publish.log";
@@ -83,14 +83,14 @@ pub struct Seen {
 /// of `settings` (every one, or `deploy/` when none is configured), or
 /// `None` when laman.toml names no destination (then OPS-001 reads
 /// site.toml's `[backup]` as before).
-/// The folders of the `dir` targets (their `path`, else `deploy/`), as
-/// `publish::resolve_target` places them; `deploy/` when none is named.
+/// The folders of the targets (their `path`, else `deploy/` or
+/// `deploy/netlify/`), as `publish::resolve_target` places them, whose
+/// publish.log records backups; `deploy/` when none is named.
 fn folders(s: &PublishSettings, root: &Path) -> Vec<PathBuf> {
     let mut folders: Vec<PathBuf> = s
         .targets
         .values()
-        .filter(|t| t.kind == TargetKind::Dir)
-        .map(|t| root.join(t.path.as_deref().unwrap_or("deploy")))
+        .map(|t| root.join(t.path.as_deref().unwrap_or(t.kind.default_path())))
         .collect();
     if s.targets.is_empty() {
         folders.push(root.join("deploy"));

@@ -98,6 +98,17 @@ pub enum TargetKind {
     Netlify,
 }
 
+impl TargetKind {
+    /// The target's folder (releases and publish.log, or netlify.json and
+    /// publish.log) when laman.toml names no `path`.
+    pub fn default_path(self) -> &'static str {
+        match self {
+            TargetKind::Dir => "deploy",
+            TargetKind::Netlify => "deploy/netlify",
+        }
+    }
+}
+
 /// `[publish.targets.<name>]`. Keys of the other kind are rejected by
 /// [`validate`].
 #[derive(Debug, Clone, Deserialize, Serialize)]

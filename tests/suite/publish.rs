@@ -2186,6 +2186,55 @@ fn a_release_is_backed_up_verified_to_two_destinations_and_ops_001_reads_the_log
     );
 }
 
+/// A Netlify target keeps no copy laman can read back: the backup is made
+/// of what the publish sent — `public/<host>` of each host deployed —
+/// verified like a release, logged in the target's publish.log, and read
+/// by OPS-001 like a `dir` target's. A host held back is not in it.
+#[test]
+fn a_netlify_publish_is_backed_up_from_what_it_sent() {
+    let (p, cli) = netlify_project();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let drc = tmp.path().join("drc");
+    std::fs::create_dir(&drc).expect("drc");
+    with_backups(&p, &[("drc", &drc, "off-site")]);
+    break_dinkes(&p);
+    let r = cli.run(&p, &[], &["publish", "--target", "netlify"]);
+    assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("cadangan `drc`"), "{}", r.stdout);
+    let state_dir = p.path("deploy/netlify");
+    let entries: Vec<LogEntry> = journal::read(&state_dir)
+        .into_iter()
+        .filter(|e| e.action == "backup")
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let e = &entries[0];
+    assert_eq!(e.result.as_str(), "backed-up");
+    let id = e.release.clone().expect("publish id");
+    assert_eq!(e.published, hosts_but(&["dinkes"]));
+    let b = &e.backups[0];
+    assert!(b.verified, "{b:?}");
+    let archive = drc.join(format!("{id}.tar"));
+    let bytes = std::fs::read(&archive).expect("archive written");
+    assert_eq!(b.sha256.as_deref(), Some(sha256_hex(&bytes).as_str()));
+    let names = tar_names(&archive);
+    assert!(
+        names.contains(&format!("{id}/{DINSOS}/index.html")),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.contains(DINKES)),
+        "the blocked host was not sent, so it is not in the copy: {names:?}"
+    );
+    // OPS-001 reads the Netlify target's log: every host sent has its
+    // verified copy; dinkes has none yet.
+    let findings = ops_001(&p, "2026-11-23");
+    assert_eq!(
+        findings.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        ["dinkes"],
+        "{findings:?}"
+    );
+}
+
 #[test]
 fn a_missing_or_full_backup_destination_never_stops_the_publish_and_is_an_ops_001_finding() {
     let p = Project::example();
