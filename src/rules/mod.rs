@@ -674,6 +674,8 @@ mod tests {
             ("purwakarta", "DOMAIN-006", vec![format!("{PWK} Pasal 21 ayat (1)"), format!("{PWK} Pasal 20 ayat (1)-(5) (tidak langsung)")]),
             // 9 PRIVASI-002.
             ("purwakarta", "PRIVASI-002", vec![format!("{PWK} Pasal 9 ayat (2); 10 ayat (3) huruf a-b")]),
+            // MUTAKHIR-004: the letter of 10(3) is not certain (OCR), the ayat is.
+            ("purwakarta", "MUTAKHIR-004", vec![format!("{PWK} Pasal 9 ayat (2); 10 ayat (3)")]),
             // 10 OPS-003: PWK 29 is context; the agency has no reporting duty there.
             ("purwakarta", "OPS-003", vec![no(PWK), format!("{PWK} Pasal 29 (konteks, bukan kewajiban perangkat daerah)")]),
             // 11 DOMAIN-008: analogy.
