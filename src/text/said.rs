@@ -279,6 +279,12 @@ impl Localize for Said<'_> {
     fn text(&self, lang: Lang) -> String {
         use Lang::{En, Id};
         let n = |x: usize| Number::count(x).text(lang);
+        // An English count with its noun: `1 site`, `2 sites` (Indonesian
+        // nouns do not change with the number).
+        let en = |x: usize, noun: &str| {
+            let s = if x == 1 { "" } else { "s" };
+            format!("{} {noun}{s}", n(x))
+        };
         match (self, lang) {
             (Said::Created(p), Id) => format!("dibuat: {}\n", p.display()),
             (Said::Created(p), En) => format!("created: {}\n", p.display()),
@@ -337,6 +343,8 @@ impl Localize for Said<'_> {
                 },
                 _,
             ) => {
+                let (sites_n, pages_n, files_n, errors_n, warnings_n) =
+                    (sites, pages, files, errors, warnings);
                 let (built, sites, pages, files) = (n(*built), n(*sites), n(*pages), n(*files));
                 let (errors, warnings) = (n(*errors), n(*warnings));
                 let (elapsed, out) = (Seconds(*elapsed).text(lang), out.display());
@@ -345,7 +353,12 @@ impl Localize for Said<'_> {
                         "Selesai: {built}/{sites} situs, {pages} halaman, {files} berkas dalam {elapsed} → {out} (rilis {release}); {errors} galat, {warnings} peringatan\n"
                     ),
                     En => format!(
-                        "Done: {built}/{sites} sites, {pages} pages, {files} files in {elapsed} → {out} (release {release}); {errors} errors, {warnings} warnings\n"
+                        "Done: {built}/{}, {}, {} in {elapsed} → {out} (release {release}); {}, {}\n",
+                        en(*sites_n, "site"),
+                        en(*pages_n, "page"),
+                        en(*files_n, "file"),
+                        en(*errors_n, "error"),
+                        en(*warnings_n, "warning"),
                     ),
                 }
             }
@@ -360,14 +373,20 @@ impl Localize for Said<'_> {
                 },
                 _,
             ) => {
-                let (sites, errors, warnings, infos) =
-                    (n(*sites), n(*errors), n(*warnings), n(*infos));
                 match lang {
                     Id => format!(
-                        "{sites} situs diperiksa (profil {profile}, tanggal {today}): {errors} galat, {warnings} peringatan, {infos} info\n"
+                        "{} situs diperiksa (profil {profile}, tanggal {today}): {} galat, {} peringatan, {} info\n",
+                        n(*sites),
+                        n(*errors),
+                        n(*warnings),
+                        n(*infos)
                     ),
                     En => format!(
-                        "{sites} sites checked (profile {profile}, date {today}): {errors} errors, {warnings} warnings, {infos} infos\n"
+                        "{} checked (profile {profile}, date {today}): {}, {}, {}\n",
+                        en(*sites, "site"),
+                        en(*errors, "error"),
+                        en(*warnings, "warning"),
+                        en(*infos, "info")
                     ),
                 }
             }
@@ -382,6 +401,7 @@ impl Localize for Said<'_> {
                 },
                 _,
             ) => {
+                let hosts_n = hosts;
                 let (hosts, p, f, i) = (n(*hosts), n(*pass), n(*fail), n(*inconclusive));
                 let (secs, out) = (Number::fixed(*seconds, 1).text(lang), out.display());
                 match lang {
@@ -389,7 +409,8 @@ impl Localize for Said<'_> {
                         "Selesai: {hosts} host dalam {secs} d; {p} lulus, {f} gagal, {i} tak pasti → {out}\n"
                     ),
                     En => format!(
-                        "Done: {hosts} hosts in {secs} s; {p} pass, {f} fail, {i} inconclusive → {out}\n"
+                        "Done: {} in {secs} s; {p} pass, {f} fail, {i} inconclusive → {out}\n",
+                        en(*hosts_n, "host")
                     ),
                 }
             }
@@ -444,9 +465,9 @@ impl Localize for Said<'_> {
                 }
             }
             (Said::HostErrors(e), Id) => format!("{} galat", n(*e)),
-            (Said::HostErrors(e), En) => format!("{} errors", n(*e)),
+            (Said::HostErrors(e), En) => en(*e, "error"),
             (Said::Deployed { id, calls }, Id) => format!("deploy {id} ({calls} panggilan)"),
-            (Said::Deployed { id, calls }, En) => format!("deploy {id} ({calls} calls)"),
+            (Said::Deployed { id, calls }, En) => format!("deploy {id} ({})", en(*calls as usize, "call")),
             (Said::DeployFailed(e), Id) => format!("GAGAL: {e}"),
             (Said::DeployFailed(e), En) => format!("FAILED: {e}"),
             (
@@ -462,6 +483,7 @@ impl Localize for Said<'_> {
                 },
                 _,
             ) => {
+                let out_n = out;
                 let (out, blocked) = (n(*out), n(*blocked));
                 let gone = match (*removed, lang) {
                     (0, _) => String::new(),
@@ -478,13 +500,15 @@ impl Localize for Said<'_> {
                         "Rencana ke target `{target}` (tidak ada yang diubah): {out} situs akan terbit, {blocked} diblokir{gone}; yang tayang: {previous}\n"
                     ),
                     (true, En) => format!(
-                        "Plan for target `{target}` (nothing changed): {out} sites would go out, {blocked} blocked{gone}; live: {previous}\n"
+                        "Plan for target `{target}` (nothing changed): {} would go out, {blocked} blocked{gone}; live: {previous}\n",
+                        en(*out_n, "site")
                     ),
                     (false, Id) => format!(
                         "Terbit ke target `{target}`: rilis {release} tayang (sebelumnya {previous}); {out} situs terbit, {blocked} diblokir{gone}{pruned}\n"
                     ),
                     (false, En) => format!(
-                        "Published to target `{target}`: release {release} is live (was {previous}); {out} sites published, {blocked} blocked{gone}{pruned}\n"
+                        "Published to target `{target}`: release {release} is live (was {previous}); {} published, {blocked} blocked{gone}{pruned}\n",
+                        en(*out_n, "site")
                     ),
                 }
             }
@@ -515,7 +539,8 @@ impl Localize for Said<'_> {
                 if *conformance { " dan laporan conformance terakhir" } else { "; belum ada laporan conformance" }
             ),
             (Said::EvidenceKept { files, conformance }, En) => format!(
-                "  test evidence (OPS-002): {files} files in this release's .laman/bukti/ (the check report{})\n",
+                "  test evidence (OPS-002): {} in this release's .laman/bukti/ (the check report{})\n",
+                en(*files, "file"),
                 if *conformance { " and the last conformance report" } else { "; no conformance report yet" }
             ),
             (Said::RolledBack { target, to, from }, Id) => {
@@ -542,6 +567,7 @@ impl Localize for Said<'_> {
                 },
                 _,
             ) => {
+                let (files_n, errors_n, warnings_n, infos_n) = (files, errors, warnings, infos);
                 let (files, errors, warnings, infos) =
                     (n(*files), n(*errors), n(*warnings), n(*infos));
                 let ms = Number::fixed(elapsed.as_secs_f64() * 1000.0, 1).text(lang);
@@ -550,7 +576,11 @@ impl Localize for Said<'_> {
                         "[{clock}] dibangun ulang {what}: {files} berkas dalam {ms} ms — {errors} galat, {warnings} peringatan, {infos} info\n"
                     ),
                     En => format!(
-                        "[{clock}] rebuilt {what}: {files} files in {ms} ms — {errors} errors, {warnings} warnings, {infos} infos\n"
+                        "[{clock}] rebuilt {what}: {} in {ms} ms — {}, {}, {}\n",
+                        en(*files_n, "file"),
+                        en(*errors_n, "error"),
+                        en(*warnings_n, "warning"),
+                        en(*infos_n, "info")
                     ),
                 }
             }
@@ -588,7 +618,12 @@ impl Localize for Said<'_> {
                 },
                 En,
             ) => format!(
-                "Periodic report {title}: {agencies} agencies, {publishes} publishes, {nights} nightly runs — {index}\n"
+                "Periodic report {title}: {} {}, {} {}, {} — {index}\n",
+                n(*agencies),
+                if *agencies == 1 { "agency" } else { "agencies" },
+                n(*publishes),
+                if *publishes == 1 { "publish" } else { "publishes" },
+                en(*nights, "nightly run"),
             ),
             (Said::PeriodEmpty(title), Id) => format!(
                 "catatan: tidak ada publikasi maupun pemeriksaan malam dalam periode {title}; riwayat ditulis oleh `laman publish` dan `laman conformance` di .laman/riwayat/\n"
@@ -783,5 +818,46 @@ mod tests {
                 assert!(!en.contains(w), "{w} in {en:?}");
             }
         }
+    }
+
+    #[test]
+    fn english_counts_agree_with_their_nouns() {
+        let check = |k: usize| Said::CheckDone {
+            sites: k,
+            profile: "cianjur",
+            today: "2026-11-23".to_string(),
+            errors: k,
+            warnings: k,
+            infos: k,
+        };
+        assert_eq!(
+            check(1).text(Lang::En),
+            "1 site checked (profile cianjur, date 2026-11-23): 1 error, 1 warning, 1 info\n"
+        );
+        assert_eq!(
+            check(2).text(Lang::En),
+            "2 sites checked (profile cianjur, date 2026-11-23): 2 errors, 2 warnings, 2 infos\n"
+        );
+        assert_eq!(
+            check(1).text(Lang::Id),
+            "1 situs diperiksa (profil cianjur, tanggal 2026-11-23): 1 galat, 1 peringatan, 1 info\n"
+        );
+        assert_eq!(Said::HostErrors(1).text(Lang::En), "1 error");
+        assert_eq!(Said::HostErrors(1_234).text(Lang::En), "1,234 errors");
+        let period = |k: usize| Said::PeriodReport {
+            title: "November 2026",
+            agencies: k,
+            publishes: k,
+            nights: k,
+            index: "i",
+        };
+        assert_eq!(
+            period(1).text(Lang::En),
+            "Periodic report November 2026: 1 agency, 1 publish, 1 nightly run — i\n"
+        );
+        assert_eq!(
+            period(3).text(Lang::En),
+            "Periodic report November 2026: 3 agencies, 3 publishes, 3 nightly runs — i\n"
+        );
     }
 }

@@ -1677,7 +1677,7 @@ fn a_blocked_site_that_was_never_published_has_nothing_live() {
     assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
     let line = host_line(&r.stdout, DINSOS);
     assert!(
-        line.contains("BLOCKED (never published)") && line.ends_with("1 errors"),
+        line.contains("BLOCKED (never published)") && line.ends_with("1 error"),
         "{line}"
     );
     assert!(
