@@ -23,12 +23,9 @@ pub struct LaporanArgs {
     out: Option<PathBuf>,
 }
 
+/// Now, or the time of `SOURCE_DATE_EPOCH`.
 fn now() -> chrono::DateTime<chrono::Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .unwrap_or_else(chrono::Utc::now)
+    super::build::source_date_epoch().unwrap_or_else(chrono::Utc::now)
 }
 
 /// What the report needs from laman.toml and today's sites.

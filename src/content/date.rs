@@ -84,7 +84,8 @@ impl fmt::Display for PageDate {
     }
 }
 
-const BULAN: [&str; 12] = [
+/// The months in Bahasa Indonesia.
+pub const BULAN: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",

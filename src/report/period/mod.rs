@@ -9,7 +9,7 @@ pub mod html;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::conformance::{Check, Risk, Status};
@@ -47,20 +47,7 @@ fn day<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
 #[error("--periode {0}: expected a month YYYY-MM or a quarter YYYY-Qn, such as 2026-11 or 2026-Q4")]
 pub struct BadPeriod(pub String);
 
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
+use crate::content::date::BULAN as MONTHS;
 
 impl Period {
     /// Reads `2026-11` or `2026-Q4` (also `q4`).
@@ -610,10 +597,10 @@ pub fn compute(history: &History, period: &Period, cx: &Context) -> PeriodReport
     }
 }
 
-/// A date as the report shows it, in the regency's time zone.
+/// A date as the report shows it (`5 November 2026`), in the regency's
+/// time zone.
 pub fn local_day(t: DateTime<Utc>, offset: FixedOffset) -> String {
-    let d = t.with_timezone(&offset);
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    crate::content::date::format_indonesian(t.with_timezone(&offset).date_naive())
 }
 
 #[cfg(test)]
