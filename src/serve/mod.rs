@@ -8,6 +8,7 @@
 
 pub mod affect;
 pub mod http;
+pub mod packed;
 pub mod pages;
 pub mod state;
 pub mod watch;

@@ -21,12 +21,13 @@ use crate::diagnostic::{Diagnostic, Location, Message, Tally};
 use crate::markdown::Rendered;
 use crate::publish::record::Measured;
 use crate::registry::{self, BrokenSite, Site};
-use crate::render::pipeline::{self, Memory, ModelParts, Pieces};
+use crate::render::pipeline::{self, ModelParts, Pieces};
 use crate::render::site::{Model, Planned, SiteOptions};
 use crate::render::{Templates, Theme};
 use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
 
 use super::affect::{self, Shows};
+use super::packed::{Files, Packed};
 
 /// What a rebuild covered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,8 +91,8 @@ pub struct SiteState {
     tree: ContentTree,
     bodies: Vec<Rendered>,
     plan: Vec<(String, Planned)>,
-    /// Output path → rendered bytes (pages and generated files).
-    files: HashMap<String, Bytes>,
+    /// Output path → rendered bytes (pages and generated files), deflated.
+    files: Files,
     /// Output path → source file (assets, served from disk).
     assets: HashMap<String, PathBuf>,
     /// Output path → the page it shows.
@@ -117,6 +118,11 @@ pub struct SiteState {
     rules_stale: bool,
     /// Phases of the last page rebuild (`Rebuilt::phases`).
     phases: Vec<(&'static str, std::time::Duration)>,
+    /// List pages whose bytes in `files` are older than the pages (a
+    /// draft toggle shifts every list page after it by one): rendered by
+    /// [`Project::refresh_rules`], which runs after the reload is sent and
+    /// before any page is answered, so they are never served stale.
+    deferred: std::collections::BTreeSet<String>,
 }
 
 /// The whole project in memory.
@@ -412,7 +418,10 @@ impl Project {
     /// they last ran (they are left off the edit → reload path: the
     /// watcher calls this right after sending the reload, and the overlay
     /// and the index before they answer).
+    /// List pages deferred by a page edit are rendered first (their HTML
+    /// facts are the rules' input).
     pub fn refresh_rules(&mut self, slug: &str) {
+        self.render_deferred(slug);
         let backups = self.measured_backups();
         let engine = self.engine.as_ref();
         let today = self.today;
@@ -432,29 +441,57 @@ impl Project {
         }
     }
 
-    /// Whether a site's findings wait for [`Project::refresh_rules`].
-    pub fn rules_stale(&self) -> bool {
-        self.sites.values().any(|s| s.rules_stale)
+    /// Renders the list pages of site `slug` that a page edit deferred
+    /// ([`SiteState::deferred`]); returns how many.
+    pub fn render_deferred(&mut self, slug: &str) -> usize {
+        let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
+            return 0;
+        };
+        let scan = self.engine.is_some();
+        match self.sites.get_mut(slug) {
+            Some(state) => state.render_deferred(config, theme, scan),
+            None => 0,
+        }
     }
 
-    /// `done` with its findings and counts taken again after the site
-    /// rules of its sites ran ([`Project::refresh_rules`]).
+    /// Whether a site's findings (or some of its list pages) wait for
+    /// [`Project::refresh_rules`].
+    pub fn rules_stale(&self) -> bool {
+        self.sites
+            .values()
+            .any(|s| s.rules_stale || !s.deferred.is_empty())
+    }
+
+    /// `done` with its findings and counts taken again after the list
+    /// pages it deferred were rendered ([`Project::render_deferred`],
+    /// counted with it, their time added) and the site rules of its sites
+    /// ran ([`Project::refresh_rules`]).
     pub fn finish(&mut self, done: Rebuilt) -> Rebuilt {
         let slugs: Vec<String> = match &done.sites {
             Some(s) => s.clone(),
             None => self.sites.keys().cloned().collect(),
         };
-        if !slugs
-            .iter()
-            .any(|s| self.sites.get(s).is_some_and(|s| s.rules_stale))
-        {
+        if !slugs.iter().any(|s| {
+            self.sites
+                .get(s)
+                .is_some_and(|s| s.rules_stale || !s.deferred.is_empty())
+        }) {
             return done;
         }
+        // The deferred list pages count with the rebuild, and their time.
+        let start = Instant::now();
+        let deferred: usize = slugs.iter().map(|s| self.render_deferred(s)).sum();
+        let later = start.elapsed();
         for s in &slugs {
             self.refresh_rules(s);
         }
-        let mut again = self.rebuilt(done.scope, done.sites, done.rendered, Instant::now());
-        again.elapsed = done.elapsed;
+        let mut again = self.rebuilt(
+            done.scope,
+            done.sites,
+            done.rendered + deferred,
+            Instant::now(),
+        );
+        again.elapsed = done.elapsed + later;
         again.phases = done.phases;
         again
     }
@@ -569,7 +606,7 @@ impl Project {
             tree,
             bodies: Vec::new(),
             plan: Vec::new(),
-            files: HashMap::new(),
+            files: Files::default(),
             assets: HashMap::new(),
             page_of: HashMap::new(),
             site_diags: Vec::new(),
@@ -582,6 +619,7 @@ impl Project {
             now: self.now,
             rules_stale: false,
             phases: Vec::new(),
+            deferred: std::collections::BTreeSet::new(),
         };
         let (Some(config), Some(theme)) = (&self.config, &self.theme) else {
             return state;
@@ -605,7 +643,7 @@ impl SiteState {
     /// The rendered file or source file at `path` (`/`-separated, no leading slash).
     pub fn lookup(&self, path: &str) -> Lookup {
         if let Some(b) = self.files.get(path) {
-            return Lookup::Bytes(b.clone());
+            return Lookup::Bytes(b);
         }
         if let Some(p) = self.assets.get(path) {
             return Lookup::File(p.clone());
@@ -614,9 +652,23 @@ impl SiteState {
     }
 
     /// Every rendered file by output path (static files are served from
-    /// their source and not listed).
-    pub fn outputs(&self) -> BTreeMap<&str, &Bytes> {
-        self.files.iter().map(|(p, b)| (p.as_str(), b)).collect()
+    /// their source and not listed). List pages in [`SiteState::deferred`]
+    /// still hold their last bytes: call [`Project::refresh_rules`] first.
+    pub fn outputs(&self) -> BTreeMap<&str, Bytes> {
+        self.files
+            .paths()
+            .filter_map(|p| Some((p, self.files.get(p)?)))
+            .collect()
+    }
+
+    /// Bytes the rendered files hold in memory (deflated).
+    pub fn held(&self) -> usize {
+        self.files.held()
+    }
+
+    /// Output paths whose bytes wait for [`Project::render_deferred`].
+    pub fn deferred(&self) -> &std::collections::BTreeSet<String> {
+        &self.deferred
     }
 
     /// Whether `path` is one of the generated files that page edits make stale.
@@ -694,7 +746,7 @@ impl SiteState {
 
     /// Renders every page, the generated files and runs the rules.
     fn render_all(&mut self, run: pipeline::Run<'_>) {
-        let sink = Memory::default();
+        let sink = super::packed::Sink::default();
         let opts = SiteOptions {
             base_url: self.base_url.clone(),
             now: self.clock(),
@@ -762,7 +814,7 @@ impl SiteState {
             }
             match html {
                 Some(h) => {
-                    self.files.insert(out.clone(), Bytes::from(h));
+                    self.files.insert(out.clone(), h);
                 }
                 None => {
                     self.files.remove(out);
@@ -890,11 +942,9 @@ impl SiteState {
         // The home page lists some pages of other sections (newest news,
         // services…); it is re-rendered when it links to this page now.
         let url = model.links.url(&p.url_path);
-        let on_home = self
-            .files
-            .get("index.html")
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .is_some_and(|h| h.contains(&format!("href=\"{url}\"")));
+        let on_home = self.files.get("index.html").is_some_and(|b| {
+            std::str::from_utf8(&b).is_ok_and(|h| h.contains(&format!("href=\"{url}\"")))
+        });
         let targets = affect::body_edit(
             &self.plan,
             &model.sections,
@@ -1158,6 +1208,7 @@ impl SiteState {
         self.pieces.prelude = prelude;
         for path in &gone {
             self.files.remove(path);
+            self.deferred.remove(path);
             self.pieces.out_diags.remove(path);
             self.pieces.html_facts.remove(path);
             self.pieces.paths.remove(path);
@@ -1172,7 +1223,7 @@ impl SiteState {
         self.store(rendered);
         if let Some((files, facts, diags)) = extras {
             for (path, bytes) in files {
-                self.files.insert(path, Bytes::from(bytes));
+                self.files.insert(path, Packed::from(bytes));
             }
             self.pieces.html_facts.extend(facts);
             self.pieces.extras = diags;
@@ -1319,7 +1370,7 @@ impl SiteState {
         self.store(rendered);
         if let Some((files, facts, diags)) = extras {
             for (path, bytes) in files {
-                self.files.insert(path, Bytes::from(bytes));
+                self.files.insert(path, Packed::from(bytes));
             }
             self.pieces.html_facts.extend(facts);
             self.pieces.extras = diags;
@@ -1399,6 +1450,14 @@ impl SiteState {
         let Some(sec) = sec else {
             return Err(edit);
         };
+        // Where the page is (or was) in its section's order: the list page
+        // holding that place is rendered at once, the ones after it later.
+        let per = if sec.paginate_by == 0 || sec.dir.is_empty() {
+            usize::MAX
+        } else {
+            sec.paginate_by
+        };
+        let old_pos = sec.pages.iter().position(|&k| k == at);
         let order_before = crate::render::site::sort_order(
             &sec.pages,
             pages,
@@ -1660,6 +1719,27 @@ impl SiteState {
                 }
             }
         }
+        // The list pages of the section after the one holding the page's
+        // place all shift by one item: they wait (`deferred`) until the
+        // reload is sent, unless the `site` context changed.
+        let pos = if enters {
+            model.sections[s].pages.iter().position(|&k| k == at)
+        } else {
+            old_pos
+        };
+        let near = pos.map_or(1, |p| p / per + 1);
+        let mut later = Vec::new();
+        if !everything {
+            targets.retain(|&n| match self.plan[n].1 {
+                Planned::Pager { section, number }
+                    if section == s && number != 1 && number != near =>
+                {
+                    later.push(self.plan[n].0.clone());
+                    false
+                }
+                _ => true,
+            });
+        }
         laps.lap("shapes");
         let scan = run.engine.is_some();
         let rendered = render_targets(
@@ -1687,6 +1767,7 @@ impl SiteState {
         self.pieces.home = Some(home);
         for path in &gone {
             self.files.remove(path);
+            self.deferred.remove(path);
             self.pieces.out_diags.remove(path);
             self.pieces.html_facts.remove(path);
             self.pieces.paths.remove(path);
@@ -1694,9 +1775,10 @@ impl SiteState {
         }
         let count = rendered.len();
         self.store(rendered);
+        self.deferred.extend(later);
         if let Some((files, facts, diags)) = extras {
             for (path, bytes) in files {
-                self.files.insert(path, Bytes::from(bytes));
+                self.files.insert(path, Packed::from(bytes));
             }
             self.pieces.html_facts.extend(facts);
             self.pieces.extras = diags;
@@ -1709,6 +1791,48 @@ impl SiteState {
         Ok(count)
     }
 
+    /// Renders the deferred list pages with the current model, stores
+    /// them and their owners' findings; returns how many.
+    fn render_deferred(&mut self, config: &RegencyConfig, theme: &Theme, scan: bool) -> usize {
+        if self.deferred.is_empty() {
+            return 0;
+        }
+        let deferred = std::mem::take(&mut self.deferred);
+        let (Ok(templates), Some(parts)) = (theme.for_site(&self.site), self.parts.take()) else {
+            return 0;
+        };
+        let targets: Vec<usize> = self
+            .plan
+            .iter()
+            .enumerate()
+            .filter(|(_, (path, _))| deferred.contains(path))
+            .map(|(n, _)| n)
+            .collect();
+        let home = self.pieces.home.clone().unwrap_or_else(empty_home);
+        let opts = SiteOptions {
+            base_url: self.base_url.clone(),
+            now: self.clock(),
+        };
+        let tree = std::mem::take(&mut self.tree);
+        let model = parts.into_model(&self.site, config, &tree, opts);
+        let rendered = render_targets(
+            &model,
+            &templates,
+            &self.plan,
+            &self.bodies,
+            &targets,
+            &home,
+            scan,
+        );
+        let owners = owners_of(&model, &self.plan, &rendered);
+        self.parts = Some(ModelParts::from(model));
+        self.tree = tree;
+        let count = rendered.len();
+        self.store(rendered);
+        self.assemble_local(&owners, scan);
+        count
+    }
+
     fn render_extras(&mut self, config: &RegencyConfig, theme: &Theme, scan: bool) {
         let Ok(templates) = theme.for_site(&self.site) else {
             return;
@@ -1718,7 +1842,7 @@ impl SiteState {
             pipeline::render_extras(&model, &templates, &self.plan, &self.bodies, scan);
         drop(model);
         for (path, bytes) in extras {
-            self.files.insert(path, Bytes::from(bytes));
+            self.files.insert(path, Packed::from(bytes));
         }
         self.pieces.html_facts.extend(facts);
         self.pieces.extras = diags;
@@ -1730,7 +1854,7 @@ impl SiteState {
 }
 
 /// One output rendered: plan index, HTML, its facts, findings.
-type Rendition = (usize, Option<String>, Option<PageHtml>, Vec<Diagnostic>);
+type Rendition = (usize, Option<Packed>, Option<PageHtml>, Vec<Diagnostic>);
 
 /// The pages whose findings the `rendered` outputs belong to.
 fn owners_of(
@@ -1767,7 +1891,8 @@ fn render_targets(
                     page: pipeline::shown_page(model, item),
                     facts: crate::rules::html::scan(h),
                 });
-            (n, html, facts, diags)
+            // Deflated here, on the worker threads.
+            (n, html.map(Packed::from), facts, diags)
         })
         .collect()
 }

@@ -353,6 +353,55 @@ fn a_double_slash_target_redirects_on_the_same_host() {
 /// title) go through the preview's incremental path (`rebuild_page`, as
 /// the watcher calls it), and after each one every rendered file and every
 /// finding equals a full render of the same tree, byte for byte.
+/// A draft shifts the news list pages after its own by one; they are
+/// rendered after the reload is sent, yet a list page fetched at once
+/// after the reload already shows the shifted slice.
+#[test]
+fn a_list_page_fetched_right_after_a_draft_reload_is_fresh() {
+    let p = Project::example();
+    for n in 0..35 {
+        p.write(
+            &format!("sites/dinkes/content/berita/kabar-{n:02}.md"),
+            format!(
+                "+++\ntitle = \"Kabar {n}\"\njenis = \"berita\"\ndate = 2026-{:02}-{:02}\n+++\n\nKabar nomor {n}.\n",
+                5 + n / 28,
+                n % 28 + 1
+            ),
+        );
+    }
+    let s = Serve::start(&p, &[]);
+    // News titles in the order a page shows them ("Kabar 7", …).
+    let titles = |body: &str| -> Vec<String> {
+        body.match_indices("Kabar ")
+            .map(|(k, _)| {
+                let digits: String = body[k + 6..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                format!("Kabar {digits}")
+            })
+            .filter(|t| t.len() > 6)
+            .collect()
+    };
+    let third = titles(&s.get("dinkes", "/berita/halaman/3/").body);
+    let fourth = titles(&s.get("dinkes", "/berita/halaman/4/").body);
+    let moves = fourth.first().expect("list page 4 lists news").clone();
+    assert!(!third.contains(&moves));
+    let events = s.events("dinkes");
+    let newest = "sites/dinkes/content/berita/kabar-34.md";
+    let text = std::fs::read_to_string(p.path(newest)).expect("read");
+    p.write(newest, text.replacen("+++\n", "+++\ndraft = true\n", 1));
+    events.wait_reload(0);
+    let after = s.get("dinkes", "/berita/halaman/3/");
+    assert_eq!(after.status, 200);
+    assert!(
+        titles(&after.body).contains(&moves),
+        "{moves} moved up to list page 3: {:?}",
+        titles(&after.body)
+    );
+    assert_eq!(s.get("dinkes", "/berita/kabar-34/").status, 404);
+}
+
 mod never_stale {
     use std::path::Path;
 
@@ -539,17 +588,71 @@ mod never_stale {
     /// The example's BPBD site with twelve more news items, so that the
     /// news list has two list pages and edits move pages between them.
     fn project() -> Project {
+        project_with(12)
+    }
+
+    /// The example with `count` more news items in BPBD (dated May 2026
+    /// on, one a day: kabar-00 is the oldest).
+    fn project_with(count: usize) -> Project {
         let p = Project::example();
-        for n in 0..12 {
+        for n in 0..count {
             p.write(
                 &format!("sites/{SITE}/content/berita/kabar-{n:02}.md"),
                 format!(
-                    "+++\ntitle = \"Kabar {n}\"\njenis = \"berita\"\ndate = 2026-05-{:02}\n+++\n\nKabar nomor {n}; baca juga [profil](@/profil.md).\n",
-                    n + 1
+                    "+++\ntitle = \"Kabar {n}\"\njenis = \"berita\"\ndate = 2026-{:02}-{:02}\n+++\n\nKabar nomor {n}; baca juga [profil](@/profil.md).\n",
+                    5 + n / 28,
+                    n % 28 + 1
                 ),
             );
         }
         p
+    }
+
+    /// A draft near the top of a long news list shifts every list page
+    /// after its own by one: those wait (`deferred`) until the site rules
+    /// run, which is before any page or finding is answered; edits made
+    /// meanwhile still end equal to a full render.
+    #[test]
+    fn list_pages_after_a_draft_wait_and_are_never_stale() {
+        let p = project_with(40);
+        let content = p.path(&format!("sites/{SITE}/content"));
+        let mut preview = full(p.root());
+        let newest = "berita/kabar-39.md";
+        let text = std::fs::read_to_string(content.join(newest)).expect("read");
+        std::fs::write(
+            content.join(newest),
+            text.replacen("+++\n", "+++\ndraft = true\n", 1),
+        )
+        .expect("write");
+        preview.rebuild_page(SITE, newest);
+        let waiting = preview.sites[SITE].deferred().clone();
+        assert!(
+            waiting.contains("berita/halaman/3/index.html")
+                && !waiting.contains("berita/index.html"),
+            "deferred: {waiting:?}"
+        );
+        assert!(preview.rules_stale());
+        // More edits before the rules ran: a title, the draft back, a new item.
+        let other = "berita/kabar-20.md";
+        let t = std::fs::read_to_string(content.join(other)).expect("read");
+        std::fs::write(
+            content.join(other),
+            t.replace("Kabar 20", "Kabar dua puluh"),
+        )
+        .expect("write");
+        preview.rebuild_page(SITE, other);
+        std::fs::write(content.join(newest), &text).expect("write");
+        preview.rebuild_page(SITE, newest);
+        let fresh = "berita/kabar-99.md";
+        std::fs::write(
+            content.join(fresh),
+            "+++\ntitle = \"Kabar baru\"\njenis = \"berita\"\ndate = 2026-04-30\n+++\n\nBaru.\n",
+        )
+        .expect("write");
+        preview.rebuild_page(SITE, fresh);
+        check(&mut preview, p.root(), &[]);
+        assert!(preview.sites[SITE].deferred().is_empty());
+        assert!(!preview.rules_stale());
     }
 
     /// A title edit of one news item renders that page, the list pages
