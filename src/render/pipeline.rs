@@ -9,9 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use bytes::Bytes;
 use rayon::prelude::*;
 use tera::Context;
 
@@ -48,47 +46,6 @@ impl Sink for HostWriter {
             Src::File(f) => HostWriter::copy(self, path, f),
             Src::Builtin(bytes) => HostWriter::write(self, path, bytes),
         }
-    }
-}
-
-/// A sink that keeps rendered files in memory and static files as paths
-/// (served from disk; the built-in theme's are in memory already): the
-/// preview's.
-#[derive(Debug, Default)]
-pub struct Memory {
-    files: Mutex<HashMap<String, Bytes>>,
-    assets: Mutex<HashMap<String, PathBuf>>,
-}
-
-impl Memory {
-    /// Rendered files and static files by output path.
-    pub fn into_parts(self) -> (HashMap<String, Bytes>, HashMap<String, PathBuf>) {
-        (
-            self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
-            self.assets.into_inner().unwrap_or_else(|e| e.into_inner()),
-        )
-    }
-}
-
-impl Sink for Memory {
-    type Entry = ();
-    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
-        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(path.to_string(), Bytes::from(bytes));
-        Ok(())
-    }
-    fn copy(&self, path: &str, src: Src<'_>) -> Result<(), Error> {
-        match src {
-            Src::File(f) => {
-                let mut assets = self.assets.lock().unwrap_or_else(|e| e.into_inner());
-                assets.insert(path.to_string(), f.to_path_buf());
-            }
-            Src::Builtin(bytes) => {
-                let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-                files.insert(path.to_string(), Bytes::from_static(bytes));
-            }
-        }
-        Ok(())
     }
 }
 
