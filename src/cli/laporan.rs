@@ -118,6 +118,12 @@ pub fn run(args: LaporanArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
     for (name, text) in period::html::files(&r) {
         put(&folder.join(name), &text)?;
     }
+    // The report is in Bahasa Indonesia; the terminal names the period in
+    // the language asked for (`2026-Q4` rather than `Triwulan IV 2026`).
+    let title = match lang {
+        Lang::Id => period.title.as_str(),
+        Lang::En => period.label.as_str(),
+    };
     let mut err = String::new();
     for u in &r.unreadable {
         err.push_str(
@@ -129,13 +135,13 @@ pub fn run(args: LaporanArgs, dir: &Path, lang: Lang) -> Result<ExitCode, Stop> 
         );
     }
     if r.publishes == 0 && r.nights == 0 {
-        err.push_str(&Said::PeriodEmpty(&period.title).text(lang));
+        err.push_str(&Said::PeriodEmpty(title).text(lang));
     }
     out::stderr(&err)?;
     let index = folder.join("index.html");
     out::stdout(
         &Said::PeriodReport {
-            title: &period.title,
+            title,
             agencies: r.agencies.len(),
             publishes: r.publishes,
             nights: r.nights,

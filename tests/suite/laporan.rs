@@ -208,6 +208,21 @@ fn bad_input_to_the_report_is_said_and_nothing_is_lost() {
         r.stderr
     );
     assert!(p.path("laporan/2026-11/index.html").is_file());
+    let en = laman_at(
+        &p,
+        "2026-12-02T03:00:00Z",
+        &["--lang", "en", "laporan", "--periode", "2026-11"],
+    );
+    assert!(
+        en.stdout
+            .starts_with("Periodic report 2026-11: 8 agencies, 0 publishes, 0 nightly runs")
+            && en
+                .stderr
+                .contains("note: no publish and no nightly run in 2026-11"),
+        "{}{}",
+        en.stdout,
+        en.stderr
+    );
     // A period that is no month or quarter, in both languages.
     for (lang, words) in [
         ("id", "tulis bulan YYYY-MM atau triwulan YYYY-Qn"),
