@@ -669,4 +669,270 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
+
+    fn one_host(host: &str, files: Vec<FileEntry>) -> HostManifest {
+        HostManifest {
+            host: host.into(),
+            site: host.into(),
+            status: HostStatus::Built,
+            files,
+        }
+    }
+
+    fn manifest(hosts: Vec<HostManifest>) -> Manifest {
+        Manifest::new("20260101T000000Z", "x".into(), "d".into(), hosts, vec![])
+    }
+
+    /// Sets the time a file was last modified.
+    fn touch(path: &Path, when: std::time::SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(when))
+            .expect("set mtime");
+    }
+
+    #[test]
+    fn the_staging_folder_is_made_beside_the_output() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let _st = Staging::create(&out).expect("staging");
+        let tmp = dir
+            .path()
+            .join(format!(".public.tmp-{}", std::process::id()));
+        assert!(tmp.is_dir(), "no staging folder at {}", tmp.display());
+        // A bare folder name has the current folder as its parent.
+        assert_eq!(
+            split_out(Path::new("public")).expect("split"),
+            (PathBuf::from("."), "public".to_string())
+        );
+    }
+
+    #[test]
+    fn staging_folders_of_dead_builds_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        // No process has this pid (above the kernel's pid_max); pid 1 always runs.
+        let dead = dir.path().join(".public.tmp-99999999");
+        let live = dir.path().join(".public.tmp-1");
+        std::fs::create_dir_all(&dead).expect("mkdir");
+        std::fs::create_dir_all(&live).expect("mkdir");
+        let _st = Staging::create(&out).expect("staging");
+        assert!(!dead.exists(), "a dead build's staging folder stayed");
+        assert!(live.exists(), "a live build's staging folder was removed");
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_and_told_who_holds_the_lock() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let _held = OutLock::acquire(&out, "build").expect("first lock");
+        match OutLock::acquire(&out, "publish") {
+            Err(Error::Busy { holder, path }) => {
+                let holder = holder.expect("the holder's line");
+                assert!(holder.starts_with("laman build, pid "), "{holder}");
+                assert_eq!(path, dir.path().join(".public.lock"));
+            }
+            other => panic!("expected Busy, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_writer_refuses_a_path_that_leaves_the_host_folder() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let st = Staging::create(&dir.path().join("public")).expect("staging");
+        let w = st.host("a.host");
+        for bad in ["../escape.html", "/etc/x", "a/../../x", "a\\b"] {
+            assert!(
+                matches!(w.write(bad, b"x"), Err(Error::UnsafeOutput { .. })),
+                "{bad}"
+            );
+            assert!(
+                matches!(
+                    w.copy(bad, Path::new("/dev/null")),
+                    Err(Error::UnsafeOutput { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn a_discarded_host_leaves_nothing_in_the_new_output() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let st = Staging::create(&out).expect("staging");
+        st.host("gagal.host")
+            .write("index.html", b"x")
+            .expect("write");
+        let ok = st.host("ok.host").write("index.html", b"y").expect("write");
+        st.discard("gagal.host").expect("discard");
+        st.commit(&manifest(vec![one_host("ok.host", vec![ok])]))
+            .expect("commit");
+        assert!(!out.join("gagal.host").exists());
+        assert!(out.join("ok.host/index.html").is_file());
+    }
+
+    #[test]
+    fn copy_writes_the_file_and_a_dry_copy_only_measures_it() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let src = dir.path().join("sk.pdf");
+        std::fs::write(&src, b"%PDF-1.7").expect("write");
+        let out = dir.path().join("public");
+        let st = Staging::create(&out).expect("staging");
+        let e = st
+            .host("a.host")
+            .copy("dokumen/sk.pdf", &src)
+            .expect("copy");
+        assert_eq!(e.sha256, hex(&Sha256::digest(b"%PDF-1.7")));
+        st.commit(&manifest(vec![one_host("a.host", vec![e])]))
+            .expect("commit");
+        assert_eq!(
+            std::fs::read(out.join("a.host/dokumen/sk.pdf")).expect("read"),
+            b"%PDF-1.7"
+        );
+        // `laman check`: size only, no hash, nothing written.
+        let dry = Staging::dry(&dir.path().join("lain"));
+        let e = dry.host("a.host").copy("sk.pdf", &src).expect("copy");
+        assert_eq!((e.size, e.sha256.as_str()), (8, ""));
+        // `publish --dry-run`: hashed, nothing written.
+        let plan = Staging::plan(&dir.path().join("lain"));
+        let e = plan.host("a.host").copy("sk.pdf", &src).expect("copy");
+        assert_eq!(e.sha256, hex(&Sha256::digest(b"%PDF-1.7")));
+        assert!(!dir.path().join("lain").exists());
+    }
+
+    #[test]
+    fn a_kept_host_carries_its_own_entries_into_the_new_output() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let mut files = Vec::new();
+        for (rel, bytes) in [("index.html", "a"), ("css/gaya.css", "b")] {
+            let p = out.join("a.host").join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, bytes).expect("write");
+            files.push(FileEntry {
+                path: rel.into(),
+                size: 1,
+                sha256: format!("sha-of-{rel}"),
+            });
+        }
+        std::fs::create_dir_all(out.join("b.host")).expect("mkdir");
+        let previous = manifest(vec![
+            one_host("a.host", files),
+            // Another host with a file of the same name: not a.host's entry.
+            one_host(
+                "b.host",
+                vec![FileEntry {
+                    path: "index.html".into(),
+                    size: 9,
+                    sha256: "sha-of-b".into(),
+                }],
+            ),
+        ]);
+        let st = Staging::create(&out).expect("staging");
+        assert_eq!(
+            st.keep_previous("baru.host", Some(&previous))
+                .expect("keep"),
+            None
+        );
+        let kept = st
+            .keep_previous("a.host", Some(&previous))
+            .expect("keep")
+            .expect("a.host had output");
+        assert_eq!(
+            kept.iter()
+                .map(|f| (f.path.as_str(), f.sha256.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("css/gaya.css", "sha-of-css/gaya.css"),
+                ("index.html", "sha-of-index.html")
+            ]
+        );
+        st.commit(&manifest(vec![one_host("a.host", kept)]))
+            .expect("commit");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.host/css/gaya.css")).expect("read"),
+            "b"
+        );
+    }
+
+    /// Builds `files` into `out` reusing the previous output; returns
+    /// (written, linked).
+    fn rebuild(out: &Path, files: &[(&str, &str)]) -> (usize, usize) {
+        let previous = read_manifest(out);
+        let mut st = Staging::create(out).expect("staging");
+        st.reuse(previous.as_ref());
+        let w = st.host("a.host");
+        let entries = files
+            .iter()
+            .map(|(rel, bytes)| w.write(rel, bytes.as_bytes()).expect("write"))
+            .collect();
+        let counts = (st.counts().written(), st.counts().linked());
+        st.commit(&manifest(vec![one_host("a.host", entries)]))
+            .expect("commit");
+        counts
+    }
+
+    #[test]
+    fn a_rebuild_links_exactly_the_files_whose_bytes_and_times_still_match() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let files = [
+            ("same.html", "sama"),
+            ("changed.html", "lama"),
+            ("resized.html", "abc"),
+            ("touched.html", "disentuh"),
+            ("tied.html", "seri"),
+        ];
+        assert_eq!(rebuild(&out, &files), (5, 0));
+        let written = std::fs::metadata(out.join(MANIFEST))
+            .and_then(|m| m.modified())
+            .expect("manifest time");
+        let hour = std::time::Duration::from_secs(3600);
+        for (rel, _) in files {
+            touch(&out.join("a.host").join(rel), written - hour);
+        }
+        // Edited by hand after the manifest: a different size with an old
+        // time, the same bytes with a newer time, and a time equal to the
+        // manifest's (the same clock tick).
+        std::fs::write(out.join("a.host/resized.html"), "abcd").expect("write");
+        touch(&out.join("a.host/resized.html"), written - hour);
+        touch(&out.join("a.host/touched.html"), written + hour);
+        touch(&out.join("a.host/tied.html"), written);
+        let inode = |rel: &str| {
+            std::fs::metadata(out.join("a.host").join(rel))
+                .expect("meta")
+                .ino()
+        };
+        let same_before = inode("same.html");
+        let counts = rebuild(
+            &out,
+            &[
+                ("same.html", "sama"),
+                // Same length, other bytes.
+                ("changed.html", "baru"),
+                ("resized.html", "abc"),
+                ("touched.html", "disentuh"),
+                ("tied.html", "seri"),
+            ],
+        );
+        assert_eq!(counts, (4, 1), "(written, linked)");
+        assert_eq!(inode("same.html"), same_before, "same.html was not linked");
+        for (rel, bytes) in [
+            ("same.html", "sama"),
+            ("changed.html", "baru"),
+            ("resized.html", "abc"),
+            ("touched.html", "disentuh"),
+            ("tied.html", "seri"),
+        ] {
+            assert_eq!(
+                std::fs::read_to_string(out.join("a.host").join(rel)).expect("read"),
+                bytes,
+                "{rel}"
+            );
+        }
+    }
 }

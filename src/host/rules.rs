@@ -402,4 +402,14 @@ mod tests {
             Some("/barang/42")
         );
     }
+
+    #[test]
+    fn a_colon_inside_a_segment_is_a_literal() {
+        let p = Pattern::parse("/a:b");
+        assert!(p.matches("/a:b"));
+        assert!(!p.matches("/ax"));
+        let p = Pattern::parse("/berkas/sk:2024.pdf");
+        assert!(p.matches("/berkas/sk:2024.pdf"));
+        assert!(!p.matches("/berkas/sk2024.pdf"));
+    }
 }

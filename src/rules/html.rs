@@ -335,4 +335,31 @@ mod tests {
         assert!(f.resources.contains(&"/g.png".to_string()));
         assert!(!f.resources.contains(&"/p/?q=1&r=2".to_string()));
     }
+
+    #[test]
+    fn tags_after_an_empty_comment_or_a_stray_bracket_are_read() {
+        // `<!-->` is a whole (empty) comment; `<>` and a last `<` are text.
+        let f = scan("<!--><a href=\"/1/\">x</a> a <> b <a href=\"/2/\">y</a> c <");
+        assert_eq!(f.links, vec!["/1/", "/2/"]);
+    }
+
+    #[test]
+    fn only_h1_to_h6_are_headings() {
+        let f = scan("<h>a</h><b1>b</b1><h7>c</h7><h10>d</h10><h2>e</h2><hr><header>f</header>");
+        assert_eq!(f.headings, vec![2]);
+    }
+
+    #[test]
+    fn a_quoted_value_may_hold_a_closing_bracket() {
+        let f = scan("<a title=\"a > b\" href=\"/1/\">x</a><img alt='c > d' src=\"/2.png\">");
+        assert_eq!(f.links, vec!["/1/", "/2.png"]);
+        assert_eq!(f.images, vec![("/2.png".into(), Some("c > d".into()))]);
+    }
+
+    #[test]
+    fn a_stray_equals_sign_after_a_value_does_not_swallow_the_next_attribute() {
+        // As a browser reads it: `=` starts no value, `href` is an attribute.
+        let f = scan("<a title=\"x\"= href=\"/1/\">x</a>");
+        assert_eq!(f.links, vec!["/1/"]);
+    }
 }

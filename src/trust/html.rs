@@ -623,4 +623,121 @@ mod tests {
         assert_eq!(p.forbidden_scheme("#visi"), None);
         assert_eq!(p.forbidden_scheme("berkas/a:b.pdf"), None);
     }
+
+    #[test]
+    fn only_lost_formatting_is_a_warning() {
+        let s = |x: &str| x.to_string();
+        for warning in [
+            HtmlProblem::NotAllowed {
+                element: s("blink"),
+            },
+            HtmlProblem::Style { element: s("p") },
+        ] {
+            assert!(!warning.is_dangerous(), "{warning:?}");
+        }
+        for error in [
+            HtmlProblem::Dangerous {
+                element: s("script"),
+            },
+            HtmlProblem::Handler {
+                element: s("img"),
+                attribute: s("onerror"),
+            },
+            HtmlProblem::Url {
+                attribute: s("href"),
+                scheme: s("javascript"),
+            },
+            HtmlProblem::IframeHost {
+                host: s("evil.example"),
+            },
+        ] {
+            assert!(error.is_dangerous(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn each_tag_gets_its_own_verdict() {
+        let p = HtmlPolicy::default();
+        let dangerous = |e: &str| HtmlProblem::Dangerous { element: e.into() };
+        assert_eq!(kinds(&p, "<script>x</script>"), vec![dangerous("script")]);
+        assert_eq!(kinds(&p, "<input type=\"checkbox\" checked>"), vec![]);
+        assert_eq!(
+            kinds(&p, "<input type=\"text\" name=\"q\">"),
+            vec![dangerous("input")]
+        );
+        assert_eq!(
+            kinds(&p, "<blink>x</blink>"),
+            vec![HtmlProblem::NotAllowed {
+                element: "blink".into()
+            }]
+        );
+        let clean = p.clean("<input type=\"text\" name=\"q\"><input type=\"checkbox\">");
+        assert!(!clean.contains("type=\"text\""), "{clean}");
+        assert!(clean.contains("type=\"checkbox\""), "{clean}");
+        // With iframe hosts allowed, other tags are still judged as tags.
+        let frames = HtmlPolicy::new(&["www.youtube-nocookie.com".to_string()]);
+        assert_eq!(
+            kinds(
+                &frames,
+                "<script src=\"https://www.youtube-nocookie.com/x.js\"></script>"
+            ),
+            vec![dangerous("script")]
+        );
+    }
+
+    #[test]
+    fn ids_of_the_page_frame_are_renamed() {
+        let reserved: std::collections::BTreeSet<String> = ["isi".to_string()].into();
+        let p = HtmlPolicy::for_page(&[], std::sync::Arc::new(reserved.clone()));
+        assert_eq!(p.reserved_ids(), &reserved);
+        let clean = p.clean("<p id=\"isi\">a</p><p id=\"lain\">b</p>");
+        assert!(clean.contains("id=\"isi-isi\""), "{clean}");
+        assert!(clean.contains("id=\"lain\""), "{clean}");
+    }
+
+    #[test]
+    fn every_link_key_form_is_checked() {
+        for key in ["url", "peta_url", "tautan", "href", "website"] {
+            assert!(is_url_key(key), "{key}");
+        }
+        for key in ["nama", "urlnya", "alamat", "link"] {
+            assert!(!is_url_key(key), "{key}");
+        }
+        let p = HtmlPolicy::default();
+        let data = serde_json::json!({
+            "href": "javascript:x()",
+            "website": "vbscript:y",
+            "tautan": "data:text/html,z",
+        });
+        let mut found: Vec<(String, String)> = p
+            .unsafe_urls(&data)
+            .into_iter()
+            .map(|(k, _, s)| (k, s))
+            .collect();
+        found.sort();
+        let pair = |k: &str, s: &str| (k.to_string(), s.to_string());
+        assert_eq!(
+            found,
+            [
+                pair("href", "javascript"),
+                pair("tautan", "data"),
+                pair("website", "vbscript")
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_skip_look_alikes_on_earlier_lines_and_repeated_tags() {
+        let p = HtmlPolicy::default();
+        let offsets =
+            |html: &str| -> Vec<usize> { p.inspect(html).iter().map(|f| f.offset).collect() };
+        // A fragment that starts with a newline.
+        assert_eq!(offsets("\n<script>x</script>"), vec![1]);
+        // `<script` inside a comment on line 1; the tag is on line 2.
+        assert_eq!(offsets("<!-- <script> -->\n<script>x</script>"), vec![18]);
+        // A tag on line 1 of a fragment of several lines.
+        assert_eq!(offsets("<script>x</script>\n<p>y</p>"), vec![0]);
+        // The same tag twice: each at its own place.
+        assert_eq!(offsets("<embed src=a><embed src=b>"), vec![0, 13]);
+    }
 }

@@ -310,4 +310,46 @@ mod tests {
         );
         assert_eq!(check_relative(""), Err(PathProblem::Empty));
     }
+
+    #[test]
+    fn the_length_limits_are_1024_bytes_and_four_pairs() {
+        let path = |n: usize| "a".repeat(n);
+        assert_eq!(check_relative(&path(MAX_LEN)), Ok(()));
+        assert_eq!(
+            check_relative(&path(MAX_LEN + 1)),
+            Err(PathProblem::TooLong)
+        );
+        // `p=` and digits: a query of exactly n bytes.
+        let query = |n: usize| format!("/?p={}", "1".repeat(n - 2));
+        assert!(matches!(check_query_alias(&query(MAX_LEN)), Some(Ok(_))));
+        assert_eq!(
+            check_query_alias(&query(MAX_LEN + 1)),
+            Some(Err(PathProblem::TooLong))
+        );
+        let four = check_query_alias("/?a=1&b=2&c=3&d=4")
+            .expect("query")
+            .expect("four pairs are allowed");
+        assert_eq!(four.pairs().count(), MAX_QUERY_PAIRS);
+    }
+
+    #[test]
+    fn query_words_name_control_and_non_ascii_characters() {
+        assert_eq!(
+            check_query_alias("/?p=a\tb"),
+            Some(Err(PathProblem::Control))
+        );
+        assert_eq!(
+            check_query_alias("/?p=caf\u{e9}"),
+            Some(Err(PathProblem::NonAscii('\u{e9}')))
+        );
+    }
+
+    #[test]
+    fn an_alias_of_either_form_is_checked() {
+        assert_eq!(check_any_alias("/lama/"), Ok(()));
+        assert_eq!(check_any_alias("/?p=1"), Ok(()));
+        assert_eq!(check_any_alias("/../x"), Err(PathProblem::ParentDir));
+        assert_eq!(check_any_alias("/?p=1 x"), Err(PathProblem::Syntax(' ')));
+        assert_eq!(check_any_alias("/a?p=1&"), Err(PathProblem::Syntax('&')));
+    }
 }

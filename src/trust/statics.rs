@@ -192,4 +192,54 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn compressed_svg_is_treated_as_scripted() {
+        assert_eq!(classify("peta.svgz", none), Some(Executable::SvgWithScript));
+        assert_eq!(
+            classify("gambar/PETA.SVGZ", none),
+            Some(Executable::SvgWithScript)
+        );
+    }
+
+    #[test]
+    fn text_and_attributes_that_merely_contain_on_are_not_handlers() {
+        let clean: &[&[u8]] = &[
+            b"<svg><text font-family=\"Arial\">Kantor</text></svg>",
+            b"<svg><text>Layanan online 24 jam</text></svg>",
+            "<svg><desc>Dinas Kesehatan \u{2013} #1 di Cianjur</desc></svg>".as_bytes(),
+            // A word starting with `on` at the very end, with and without
+            // space after it.
+            b"<svg><desc>lanjut onward",
+            b"<svg><desc>lanjut onward ",
+        ];
+        for b in clean {
+            assert!(!svg_has_script(b), "{}", String::from_utf8_lossy(b));
+        }
+    }
+
+    #[test]
+    fn handlers_after_a_slash_a_quote_or_late_in_the_file_are_found() {
+        let bad: &[&[u8]] = &[
+            b"<svg/onload=alert(1)>",
+            b"<svg><rect x=\"1\"onclick=\"x()\"/></svg>",
+            b"<svg><rect x='1'onclick='x()'/></svg>",
+            b"<svg><g on-x=\"1\"/></svg>",
+            // An `on` inside a word first, the handler soon after it.
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><desc>Kantor</desc><a onclick=\"x()\"/></svg>",
+        ];
+        for b in bad {
+            assert!(svg_has_script(b), "{}", String::from_utf8_lossy(b));
+        }
+    }
+
+    #[test]
+    fn white_space_and_control_characters_inside_a_url_are_ignored() {
+        for b in [
+            "<svg><a href=\"java&#1;script:alert(1)\">x</a></svg>",
+            "<svg><a href=\"java\u{a0}script:alert(1)\">x</a></svg>",
+        ] {
+            assert!(svg_has_script(b.as_bytes()), "{b}");
+        }
+    }
 }
