@@ -363,6 +363,188 @@ mod tests {
         assert!(!name_matches(&sans, "cianjurkab.go.id"));
     }
 
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+
+    const DAY: i64 = 86_400;
+
+    fn at(ts: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(ts, 0).expect("time")
+    }
+
+    /// A leaf valid from `nb` to `na` (timestamps), as `parse` gives it.
+    fn leaf(nb: i64, na: i64) -> CertInfo {
+        CertInfo {
+            subject: "CN=dinkes.contoh.go.id".into(),
+            issuer: "CN=R1".into(),
+            issuer_org: Some("Let's Encrypt".into()),
+            sans: vec!["dinkes.contoh.go.id".into()],
+            not_before: "nb".into(),
+            not_after: "na".into(),
+            key_type: "EC".into(),
+            key_bits: 256,
+            signature_oid: "1.2.840.10045.4.3.2".into(),
+            self_issued: false,
+            not_before_ts: nb,
+            not_after_ts: na,
+        }
+    }
+
+    fn ca() -> CertifiedIssuer<'static, KeyPair> {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.distinguished_name.push(DnType::CommonName, "Uji Root");
+        p.distinguished_name
+            .push(DnType::OrganizationName, "Let's Encrypt");
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        CertifiedIssuer::self_signed(p, KeyPair::generate().expect("key")).expect("ca")
+    }
+
+    #[test]
+    fn parse_reads_names_key_validity_and_who_issued() {
+        let ca = ca();
+        let p = CertificateParams::new(vec![
+            "DINKES.Contoh.go.id".to_string(),
+            "127.0.0.1".to_string(),
+            "*.contoh.go.id".to_string(),
+        ])
+        .expect("params");
+        let key = KeyPair::generate().expect("key");
+        let cert = p.signed_by(&key, &ca).expect("sign");
+        let info = parse(cert.der()).expect("a certificate");
+        // DNS names only (not the IP address), lower-cased.
+        assert_eq!(info.sans, ["dinkes.contoh.go.id", "*.contoh.go.id"]);
+        assert_eq!((info.key_type.as_str(), info.key_bits), ("EC", 256));
+        assert!(!info.self_issued, "signed by the CA: {info:?}");
+        assert_eq!(info.issuer_org.as_deref(), Some("Let's Encrypt"));
+        assert!(info.not_after_ts > info.not_before_ts);
+        assert_eq!(info.signature_oid, "1.2.840.10045.4.3.2");
+        let root = parse(ca.der()).expect("the root");
+        assert!(root.self_issued);
+        assert!(root.sans.is_empty());
+        assert!(parse(&CertificateDer::from(vec![0x30, 0x03, 1, 2, 3])).is_none());
+    }
+
+    #[test]
+    fn an_exact_name_matches_in_any_case_and_only_itself() {
+        let sans = vec!["dinkes.contoh.go.id".to_string()];
+        assert!(name_matches(&sans, "DINKES.contoh.go.id"));
+        assert!(!name_matches(&sans, "dinsos.contoh.go.id"));
+        assert!(!name_matches(&[], "dinkes.contoh.go.id"));
+        let wild = vec!["*.contoh.go.id".to_string()];
+        assert!(name_matches(&wild, "dinsos.contoh.go.id"));
+        assert!(!name_matches(&wild, "dinsos.lain.go.id"));
+    }
+
+    #[test]
+    fn every_ca_of_the_table_has_its_caa_domain() {
+        assert_eq!(ca_domain("DigiCert Inc"), Some("digicert.com"));
+        assert_eq!(ca_domain("ZeroSSL"), Some("sectigo.com"));
+        assert_eq!(ca_domain("Google Trust Services"), Some("pki.goog"));
+    }
+
+    #[test]
+    fn validity_is_judged_at_its_edges() {
+        let (nb, na) = (1_000 * DAY, 1_200 * DAY);
+        let l = leaf(nb, na);
+        let v = |now: i64| {
+            let o = validity_finding("h", &l, at(now));
+            let days = match &o.evidence {
+                Evidence::Validity { days_left, .. } => *days_left,
+                e => panic!("{e:?}"),
+            };
+            (o.status, o.risk, days)
+        };
+        // Expired: one second after not_after; the last second still counts.
+        assert_eq!(v(na + 1), (Status::Fail, Risk::Critical, -1));
+        assert_eq!(v(na), (Status::Fail, Risk::High, 0));
+        // Not yet valid: one second before not_before.
+        assert_eq!(v(nb - 1).0, Status::Fail);
+        assert_eq!(v(nb - 1).1, Risk::Critical);
+        assert_eq!(v(nb), (Status::Pass, Risk::Critical, 200));
+        // 30 days left passes; 29 is medium; 14 medium; 13 high.
+        assert_eq!(v(na - 30 * DAY), (Status::Pass, Risk::Critical, 30));
+        assert_eq!(v(na - 29 * DAY), (Status::Fail, Risk::Medium, 29));
+        assert_eq!(v(na - 14 * DAY), (Status::Fail, Risk::Medium, 14));
+        assert_eq!(v(na - 13 * DAY), (Status::Fail, Risk::High, 13));
+    }
+
+    #[test]
+    fn key_sizes_and_signature_hashes_are_judged_at_their_edges() {
+        let key = |t: &str, bits: usize| {
+            let mut l = leaf(0, 1);
+            l.key_type = t.into();
+            l.key_bits = bits;
+            key_finding("h", &[l], at(0)).status
+        };
+        assert_eq!(key("RSA", 2047), Status::Fail);
+        assert_eq!(key("RSA", 2048), Status::Pass);
+        assert_eq!(key("EC", 255), Status::Fail);
+        assert_eq!(key("EC", 256), Status::Pass);
+        assert_eq!(key("other", 1), Status::Pass);
+        let sha1 = |self_issued: bool| {
+            let mut root = leaf(0, 1);
+            root.signature_oid = "1.2.840.113549.1.1.5".into();
+            root.self_issued = self_issued;
+            key_finding("h", &[leaf(0, 1), root], at(0)).status
+        };
+        assert_eq!(sha1(false), Status::Fail, "a SHA-1 signed intermediate");
+        assert_eq!(
+            sha1(true),
+            Status::Pass,
+            "a root's own signature is not checked"
+        );
+    }
+
+    #[test]
+    fn a_handshake_gives_every_certificate_verdict_and_a_self_signed_leaf_is_tls005_only() {
+        let client = TlsClient::new(Vec::new()).expect("client");
+        let mut p = CertificateParams::new(vec!["dinkes.contoh.go.id".to_string()]).expect("p");
+        p.distinguished_name.push(DnType::CommonName, "dinkes");
+        let key = KeyPair::generate().expect("key");
+        let cert = p.self_signed(&key).expect("self-signed");
+        let hs = Handshake {
+            version: Some("TLSv1_3".into()),
+            suite: None,
+            alpn: None,
+            ms: 1,
+            error: None,
+            chain: vec![cert.der().clone()],
+            ocsp: Vec::new(),
+        };
+        let info = parse(cert.der()).expect("parse");
+        let now = at(info.not_before_ts + DAY);
+        let (obs, leaf) = findings(&client, "dinkes.contoh.go.id", &hs, now);
+        assert!(leaf.is_some_and(|l| l.self_issued));
+        let status = |c: Check| {
+            obs.iter()
+                .find(|o| o.check == c)
+                .map(|o| o.status)
+                .unwrap_or_else(|| panic!("no {c}"))
+        };
+        assert_eq!(status(Check::TLS001), Status::Pass);
+        assert_eq!(
+            status(Check::TLS002),
+            Status::Pass,
+            "unknown issuer of a self-signed leaf is TLS005's"
+        );
+        assert_eq!(status(Check::TLS003), Status::Pass);
+        assert_eq!(status(Check::TLS004), Status::Pass);
+        assert_eq!(status(Check::TLS005), Status::Fail);
+        assert_eq!(status(Check::TLS006), Status::Pass);
+        // The same leaf signed by an unknown CA is a chain failure.
+        let ca = ca();
+        let signed = p.signed_by(&key, &ca).expect("sign");
+        let hs = Handshake {
+            chain: vec![signed.der().clone()],
+            ..hs
+        };
+        let (obs, _) = findings(&client, "dinkes.contoh.go.id", &hs, now);
+        let tls002 = obs
+            .iter()
+            .find(|o| o.check == Check::TLS002)
+            .expect("TLS002");
+        assert_eq!(tls002.status, Status::Fail, "{tls002:?}");
+    }
+
     #[test]
     fn maps_issuer_organisation_to_caa_domain() {
         assert_eq!(ca_domain("Let's Encrypt"), Some("letsencrypt.org"));
