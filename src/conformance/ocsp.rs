@@ -429,6 +429,471 @@ pub fn finding(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Localize;
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DnType,
+        ExtendedKeyUsagePurpose, IsCa, KeyPair, SerialNumber, SigningKey,
+    };
+
+    const DAY: i64 = 86_400;
+    /// A fixed clock: 3 December 2026, 12:00 UTC.
+    const NOW: i64 = 1_796_299_200;
+    const URL: &str = "http://ocsp.contoh.example/";
+
+    // A small DER writer: enough of RFC 6960 to build every answer a
+    // responder could give, signed by a real key.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let n = content.len();
+        if n < 0x80 {
+            out.push(n as u8);
+        } else {
+            let len: Vec<u8> = n
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|&b| b == 0)
+                .collect();
+            out.push(0x80 | len.len() as u8);
+            out.extend(len);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+    fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+        tlv(0x30, &parts.concat())
+    }
+    fn time(t: i64) -> Vec<u8> {
+        let d = DateTime::<Utc>::from_timestamp(t, 0).expect("time");
+        tlv(0x18, d.format("%Y%m%d%H%M%SZ").to_string().as_bytes())
+    }
+    const OID_BASIC: &[u8] = &[0x06, 0x09, 0x2b, 6, 1, 5, 5, 7, 0x30, 1, 1];
+    const OID_ECDSA_SHA256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 4, 3, 2];
+    const OID_SHA1: &[u8] = &[0x06, 0x05, 0x2b, 0x0e, 3, 2, 0x1a];
+
+    /// certStatus of a SingleResponse.
+    enum Said {
+        Good,
+        Revoked,
+        Unknown,
+        Other,
+    }
+
+    /// One SingleResponse for `serial` (its DER INTEGER content).
+    fn single(serial: &[u8], said: Said, this: i64, next: Option<i64>) -> Vec<u8> {
+        let cert_id = seq(&[
+            seq(&[OID_SHA1.to_vec(), vec![5, 0]]),
+            tlv(0x04, &[1; 20]),
+            tlv(0x04, &[2; 20]),
+            tlv(0x02, serial),
+        ]);
+        let status = match said {
+            Said::Good => vec![0x80, 0],
+            Said::Revoked => tlv(0xa1, &time(NOW - 30 * DAY)),
+            Said::Unknown => vec![0x82, 0],
+            Said::Other => vec![0x83, 0],
+        };
+        let mut parts = vec![cert_id, status, time(this)];
+        if let Some(n) = next {
+            parts.push(tlv(0xa0, &time(n)));
+        }
+        seq(&parts)
+    }
+
+    /// A successful response with `singles`, signed by `key`, carrying
+    /// `certs` (responder certificates) when given.
+    fn response(singles: &[Vec<u8>], key: &KeyPair, certs: &[&[u8]]) -> Vec<u8> {
+        let tbs = seq(&[
+            tlv(0xa2, &tlv(0x04, &[3; 20])),
+            time(NOW - DAY),
+            seq(singles),
+        ]);
+        let mut sig = vec![0];
+        sig.extend(key.sign(&tbs).expect("sign"));
+        let mut basic = vec![tbs, seq(&[OID_ECDSA_SHA256.to_vec()]), tlv(0x03, &sig)];
+        if !certs.is_empty() {
+            let list: Vec<Vec<u8>> = certs.iter().map(|c| c.to_vec()).collect();
+            basic.push(tlv(0xa0, &seq(&list)));
+        }
+        let bytes = seq(&[OID_BASIC.to_vec(), tlv(0x04, &seq(&basic))]);
+        seq(&[tlv(0x0a, &[0]), tlv(0xa0, &bytes)])
+    }
+
+    fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.distinguished_name.push(DnType::CommonName, name);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        CertifiedIssuer::self_signed(p, KeyPair::generate().expect("key")).expect("ca")
+    }
+
+    /// The AIA extension naming `url` as OCSP responder.
+    fn aia(url: &str) -> CustomExtension {
+        let desc = [
+            tlv(0x06, &[0x2b, 6, 1, 5, 5, 7, 0x30, 1]),
+            tlv(0x86, url.as_bytes()),
+        ]
+        .concat();
+        CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq(&[tlv(0x30, &desc)]))
+    }
+
+    /// A leaf with serial `serial`, naming `url` as responder when given.
+    fn leaf(ca: &CertifiedIssuer<'_, KeyPair>, serial: &[u8], url: Option<&str>) -> Vec<u8> {
+        let mut p = CertificateParams::new(vec!["dinkes.contoh.go.id".into()]).expect("params");
+        p.serial_number = Some(SerialNumber::from_slice(serial));
+        if let Some(u) = url {
+            p.custom_extensions.push(aia(u));
+        }
+        let key = KeyPair::generate().expect("key");
+        p.signed_by(&key, ca).expect("sign").der().to_vec()
+    }
+
+    /// A responder certificate signed by `ca`, for OCSP signing or not.
+    fn responder(ca: &CertifiedIssuer<'_, KeyPair>, ocsp_signing: bool) -> (Vec<u8>, KeyPair) {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.distinguished_name.push(DnType::CommonName, "OCSP");
+        if ocsp_signing {
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::OcspSigning];
+        } else {
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        }
+        let key = KeyPair::generate().expect("key");
+        let der = p.signed_by(&key, ca).expect("sign").der().to_vec();
+        (der, key)
+    }
+
+    fn at(t: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(t, 0).expect("time")
+    }
+
+    /// TLS011 for `leaf` issued by `ca` (sent in the chain), `ocsp` stapled.
+    fn judge(leaf: &[u8], ca: &CertifiedIssuer<'_, KeyPair>, ocsp: &[u8], now: i64) -> Observation {
+        let chain = [
+            CertificateDer::from(leaf.to_vec()),
+            CertificateDer::from(ca.der().to_vec()),
+        ];
+        finding("dinkes.contoh.go.id", &chain, ocsp, &[], at(now)).expect("a finding")
+    }
+
+    fn read_as(
+        leaf: &[u8],
+        ca: &CertifiedIssuer<'_, KeyPair>,
+        ocsp: &[u8],
+    ) -> Result<Staple, StapleError> {
+        let (_, l) = parse_x509_certificate(leaf).expect("leaf");
+        let (_, i) = parse_x509_certificate(ca.der().as_ref()).expect("issuer");
+        read(ocsp, &l, Some(&i))
+    }
+
+    #[test]
+    fn a_good_staple_signed_by_the_issuer_is_read_whole() {
+        let ca = ca("Uji CA");
+        let leaf = leaf(&ca, &[0x10, 0x01], Some(URL));
+        let ocsp = response(
+            &[single(
+                &[0x10, 0x01],
+                Said::Good,
+                NOW - DAY,
+                Some(NOW + 3 * DAY),
+            )],
+            ca.key(),
+            &[],
+        );
+        assert_eq!(
+            read_as(&leaf, &ca, &ocsp),
+            Ok(Staple {
+                cert_status: "good",
+                this_update: NOW - DAY,
+                next_update: Some(NOW + 3 * DAY),
+                signer: "issuer",
+            })
+        );
+        let o = judge(&leaf, &ca, &ocsp, NOW);
+        assert_eq!((o.check, o.status), (Check::TLS011, Status::Pass));
+        let Evidence::Staple {
+            stapled,
+            bytes,
+            cert_status,
+            this_update,
+            next_update,
+            signer,
+            responder,
+        } = o.evidence
+        else {
+            panic!("staple evidence");
+        };
+        assert!(stapled);
+        assert_eq!(bytes, None);
+        assert_eq!(cert_status.as_deref(), Some("good"));
+        assert_eq!(this_update, Some(rfc3339(NOW - DAY)));
+        assert_eq!(this_update.as_deref(), Some("2026-12-02T12:00:00+00:00"));
+        assert_eq!(next_update, Some(Some(rfc3339(NOW + 3 * DAY))));
+        assert_eq!(signer.as_deref(), Some("issuer"));
+        assert_eq!(responder, Some(Some(URL.to_string())));
+    }
+
+    #[test]
+    fn the_answer_for_this_serial_is_found_among_others() {
+        let ca = ca("Uji CA");
+        // A serial with its top bit set carries a leading zero octet in DER.
+        let leaf = leaf(&ca, &[0x00, 0x80, 0x07], None);
+        let ocsp = response(
+            &[
+                single(&[0x00, 0x80, 0x08], Said::Revoked, NOW - DAY, None),
+                single(&[0x00, 0x80, 0x07], Said::Good, NOW - 2 * DAY, None),
+            ],
+            ca.key(),
+            &[],
+        );
+        let s = read_as(&leaf, &ca, &ocsp).expect("read");
+        assert_eq!(
+            (s.cert_status, s.this_update, s.next_update),
+            ("good", NOW - 2 * DAY, None)
+        );
+        let other = response(&[single(&[0x09], Said::Good, NOW, None)], ca.key(), &[]);
+        assert_eq!(
+            read_as(&leaf, &ca, &other),
+            Err(StapleError::NotForThisCertificate)
+        );
+        let o = judge(&leaf, &ca, &other, NOW);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.diagnostic
+                .text(crate::diagnostic::Lang::En)
+                .contains("not for this certificate")
+        );
+        assert!(matches!(o.evidence, Evidence::Staple { bytes: Some(n), .. } if n == other.len()));
+    }
+
+    #[test]
+    fn every_status_and_clock_edge_has_its_verdict() {
+        let ca = ca("Uji CA");
+        let sn = [0x20, 0x02];
+        let leaf = leaf(&ca, &sn, Some(URL));
+        let verdict = |said, this, next, now| {
+            let ocsp = response(&[single(&sn, said, this, next)], ca.key(), &[]);
+            let o = judge(&leaf, &ca, &ocsp, now);
+            (
+                o.status,
+                o.risk,
+                o.diagnostic.text(crate::diagnostic::Lang::En),
+            )
+        };
+        let (s, r, t) = verdict(Said::Revoked, NOW - DAY, Some(NOW + DAY), NOW);
+        assert_eq!((s, r), (Status::Fail, Risk::High));
+        assert!(t.contains("REVOKED"), "{t}");
+        let (s, r, t) = verdict(Said::Unknown, NOW - DAY, Some(NOW + DAY), NOW);
+        assert_eq!(s, Status::Fail);
+        assert_ne!(r, Risk::High);
+        assert!(t.contains("`unknown`"), "{t}");
+        // thisUpdate: five minutes of skew allowed, not one second more.
+        assert_eq!(
+            verdict(Said::Good, NOW + 300, Some(NOW + DAY), NOW).0,
+            Status::Pass
+        );
+        let (s, _, t) = verdict(Said::Good, NOW + 301, Some(NOW + DAY), NOW);
+        assert_eq!(s, Status::Fail);
+        assert!(t.contains("future"), "{t}");
+        // nextUpdate: fresh up to and including its second.
+        assert_eq!(
+            verdict(Said::Good, NOW - DAY, Some(NOW), NOW).0,
+            Status::Pass
+        );
+        let (s, _, t) = verdict(Said::Good, NOW - DAY, Some(NOW - 1), NOW);
+        assert_eq!(s, Status::Fail);
+        assert!(
+            t.contains("stale") && t.contains("2026-12-03T11:59:59"),
+            "{t}"
+        );
+        // No nextUpdate: at most ten days old.
+        assert_eq!(
+            verdict(Said::Good, NOW - 10 * DAY, None, NOW).0,
+            Status::Pass
+        );
+        let (s, _, t) = verdict(Said::Good, NOW - 10 * DAY - 1, None, NOW);
+        assert_eq!(s, Status::Fail);
+        assert!(t.contains("older than 10 days"), "{t}");
+        // With a nextUpdate still ahead, age alone is no failure.
+        assert_eq!(
+            verdict(Said::Good, NOW - 20 * DAY, Some(NOW + DAY), NOW).0,
+            Status::Pass
+        );
+        // A certStatus that is none of the three is unreadable.
+        let (s, _, t) = verdict(Said::Other, NOW - DAY, None, NOW);
+        assert_eq!(s, Status::Fail);
+        assert!(t.contains("cannot be read"), "{t}");
+    }
+
+    #[test]
+    fn only_the_issuer_or_its_ocsp_responder_may_sign() {
+        let ca = ca("Uji CA");
+        let sn = [0x30, 0x03];
+        let leaf = leaf(&ca, &sn, Some(URL));
+        let singles = [single(&sn, Said::Good, NOW - DAY, Some(NOW + DAY))];
+        // A delegated responder with the OCSP-signing purpose.
+        let (r, rkey) = responder(&ca, true);
+        let ok = response(&singles, &rkey, &[&r]);
+        assert_eq!(read_as(&leaf, &ca, &ok).map(|s| s.signer), Ok("delegated"));
+        let o = judge(&leaf, &ca, &ok, NOW);
+        assert_eq!(o.status, Status::Pass);
+        assert!(
+            matches!(&o.evidence, Evidence::Staple { signer: Some(s), .. } if s == "delegated")
+        );
+        // A junk entry before the responder is skipped, not fatal.
+        let junk: &[u8] = &[0x30, 0x03, 0x02, 0x01, 0x05];
+        let after_junk = response(&singles, &rkey, &[junk, &r]);
+        assert_eq!(
+            read_as(&leaf, &ca, &after_junk).map(|s| s.signer),
+            Ok("delegated")
+        );
+        // The same responder without that purpose is not authorised.
+        let (r2, r2key) = responder(&ca, false);
+        let no_purpose = response(&singles, &r2key, &[&r2]);
+        assert_eq!(
+            read_as(&leaf, &ca, &no_purpose),
+            Err(StapleError::BadSignature)
+        );
+        // A responder with the purpose but signed by another CA of the same name.
+        let other = self::ca("Uji CA");
+        let (r3, r3key) = responder(&other, true);
+        let foreign = response(&singles, &r3key, &[&r3]);
+        assert_eq!(
+            read_as(&leaf, &ca, &foreign),
+            Err(StapleError::BadSignature)
+        );
+        // A responder signed by the issuer, but the response signed by another key.
+        let stranger = KeyPair::generate().expect("key");
+        let wrong_key = response(&singles, &stranger, &[&r]);
+        assert_eq!(
+            read_as(&leaf, &ca, &wrong_key),
+            Err(StapleError::BadSignature)
+        );
+        // No certificates at all, signed by a stranger.
+        let bare = response(&singles, &stranger, &[]);
+        assert_eq!(read_as(&leaf, &ca, &bare), Err(StapleError::BadSignature));
+        let o = judge(&leaf, &ca, &bare, NOW);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.diagnostic
+                .text(crate::diagnostic::Lang::En)
+                .contains("signature")
+        );
+    }
+
+    #[test]
+    fn the_issuer_is_the_one_whose_key_signed_the_leaf() {
+        let real = ca("Uji CA");
+        let twin = ca("Uji CA"); // the same name, another key
+        let sn = [0x40, 0x04];
+        let leaf = leaf(&real, &sn, Some(URL));
+        let ocsp = response(
+            &[single(&sn, Said::Good, NOW - DAY, Some(NOW + DAY))],
+            real.key(),
+            &[],
+        );
+        let at_now = at(NOW);
+        let host = "dinkes.contoh.go.id";
+        let chain = [CertificateDer::from(leaf.clone())];
+        let roots = [
+            CertificateDer::from(twin.der().to_vec()),
+            CertificateDer::from(real.der().to_vec()),
+        ];
+        // The twin comes first; the real issuer is still chosen.
+        let o = finding(host, &chain, &ocsp, &roots, at_now).expect("finding");
+        assert_eq!(o.status, Status::Pass);
+        // Only the twin is known: its key does not verify the response.
+        let o = finding(host, &chain, &ocsp, &roots[..1], at_now).expect("finding");
+        assert_eq!(o.status, Status::Fail);
+        // An unrelated CA is no issuer at all: inconclusive, not a failure.
+        let stranger = [CertificateDer::from(ca("Lain").der().to_vec())];
+        let o = finding(host, &chain, &ocsp, &stranger, at_now).expect("finding");
+        assert_eq!(o.status, Status::Inconclusive);
+        assert!(matches!(o.evidence, Evidence::Staple { bytes: Some(n), .. } if n == ocsp.len()));
+        assert_eq!(
+            read(&ocsp, &parse_x509_certificate(&leaf).expect("leaf").1, None),
+            Err(StapleError::NoIssuer)
+        );
+    }
+
+    #[test]
+    fn no_staple_passes_only_when_there_is_no_responder() {
+        let ca = ca("Uji CA");
+        let with = leaf(&ca, &[0x50], Some(URL));
+        let without = leaf(&ca, &[0x51], None);
+        assert_eq!(
+            responder_url(&parse_x509_certificate(&with).expect("leaf").1).as_deref(),
+            Some(URL)
+        );
+        assert_eq!(
+            responder_url(&parse_x509_certificate(&without).expect("leaf").1),
+            None
+        );
+        let o = judge(&with, &ca, &[], NOW);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.diagnostic.text(crate::diagnostic::Lang::En).contains(URL));
+        assert!(matches!(
+            &o.evidence,
+            Evidence::Staple { stapled: false, responder: Some(Some(u)), .. } if u == URL
+        ));
+        let o = judge(&without, &ca, &[], NOW);
+        assert_eq!(o.status, Status::Pass);
+        assert!(matches!(
+            o.evidence,
+            Evidence::Staple {
+                stapled: false,
+                responder: Some(None),
+                ..
+            }
+        ));
+        assert!(finding("x", &[], &[], &[], at(NOW)).is_none());
+    }
+
+    #[test]
+    fn a_malformed_response_is_named_for_what_is_wrong() {
+        let ca = ca("Uji CA");
+        let sn = [0x60];
+        let leaf = leaf(&ca, &sn, None);
+        let unreadable = |der: &[u8]| match read_as(&leaf, &ca, der) {
+            Err(StapleError::Unreadable(e)) => e,
+            other => panic!("{other:?}"),
+        };
+        let ok = |s: u8| tlv(0x0a, &[s]);
+        // The status is an ENUMERATED; a longer one is read whole (256 + 2).
+        assert_eq!(
+            read_as(&leaf, &ca, &seq(&[tlv(0x0a, &[1, 2])])),
+            Err(StapleError::NotSuccessful(258))
+        );
+        assert!(unreadable(&seq(&[tlv(0x02, &[0])])).contains("responseStatus"));
+        assert!(unreadable(&seq(&[ok(0)])).contains("responseBytes missing"));
+        assert!(unreadable(&seq(&[ok(0), tlv(0xa1, &seq(&[]))])).contains("responseBytes missing"));
+        let bytes = |inner: Vec<u8>| seq(&[ok(0), tlv(0xa0, &inner)]);
+        assert!(unreadable(&bytes(seq(&[OID_BASIC.to_vec()]))).contains("incomplete"));
+        let other_type = seq(&[OID_SHA1.to_vec(), tlv(0x04, &seq(&[]))]);
+        assert!(unreadable(&bytes(other_type)).contains("response type"));
+        let short_basic = seq(&[OID_BASIC.to_vec(), tlv(0x04, &seq(&[seq(&[])]))]);
+        assert!(unreadable(&bytes(short_basic)).contains("BasicOCSPResponse"));
+        // A thisUpdate that is not UTC, or not a GeneralizedTime.
+        let t = |this: Vec<u8>| {
+            let cert_id = seq(&[
+                seq(&[OID_SHA1.to_vec()]),
+                tlv(4, &[]),
+                tlv(4, &[]),
+                tlv(2, &sn),
+            ]);
+            response(&[seq(&[cert_id, vec![0x80, 0], this])], ca.key(), &[])
+        };
+        assert!(unreadable(&t(tlv(0x18, b"20261203120000"))).contains("not UTC"));
+        assert!(unreadable(&t(tlv(0x17, b"261203120000Z"))).contains("GeneralizedTime"));
+        // Fractions of a second are allowed.
+        assert_eq!(
+            read_as(&leaf, &ca, &t(tlv(0x18, b"20261203120000.5Z"))).map(|s| s.this_update),
+            Ok(NOW)
+        );
+        // A CertID without its serial, and a SingleResponse cut short.
+        let short_id = seq(&[seq(&[OID_SHA1.to_vec()]), tlv(4, &[]), tlv(4, &[])]);
+        let r = response(&[seq(&[short_id, vec![0x80, 0], time(NOW)])], ca.key(), &[]);
+        assert!(unreadable(&r).contains("CertID"));
+        let r = response(&[seq(&[seq(&[]), vec![0x80, 0]])], ca.key(), &[]);
+        assert!(unreadable(&r).contains("SingleResponse"));
+    }
 
     #[test]
     fn strips_leading_zero_octets_of_serials() {
