@@ -629,3 +629,530 @@ pub fn rollback(target: &Target, opts: &RollbackOptions) -> Result<RollbackRepor
         restored: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The dir target on real folders: no server, no binary. The suite's
+    //! publish tests drive the same code through `laman publish`; these
+    //! reach every branch in milliseconds, so mutation testing can use them.
+    use super::*;
+    use crate::build::{SiteReport, SiteStatus};
+    use crate::diagnostic::{Diagnostic, FileKind, Location, Message};
+    use crate::output::HostStatus;
+    use crate::publish::{Outcome, journal::LogResult};
+    use chrono::{DateTime, Utc};
+    use sha2::{Digest, Sha256};
+    use std::os::unix::fs::MetadataExt;
+
+    /// A page long enough to get `.gz`/`.br` siblings.
+    fn page(text: &str) -> Vec<u8> {
+        format!(
+            "<!doctype html><title>{text}</title>{}",
+            "<p>isi halaman</p>".repeat(100)
+        )
+        .into_bytes()
+    }
+
+    /// A site of a build: slug, files (path, bytes), whether it has an error.
+    type Site<'a> = (&'a str, &'a [(&'a str, &'a [u8])], bool);
+
+    struct Project {
+        tmp: tempfile::TempDir,
+        target: Target,
+    }
+
+    impl Project {
+        fn new() -> Self {
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let settings = toml::from_str("kind = \"dir\"").expect("settings");
+            let target = Target {
+                name: "lokal".into(),
+                settings,
+                path: tmp.path().join("deploy"),
+            };
+            Project { tmp, target }
+        }
+
+        fn root(&self) -> &Path {
+            &self.target.path
+        }
+
+        /// A build of `sites` (slug, files, has an error) into public/.
+        fn build(&self, sites: &[Site<'_>]) -> BuildReport {
+            let out = self.tmp.path().join("public");
+            let _ = std::fs::remove_dir_all(&out);
+            let mut hosts = Vec::new();
+            let mut reports = Vec::new();
+            for (slug, files, broken) in sites {
+                let host = format!("{slug}.contoh.go.id");
+                let mut entries = Vec::new();
+                for (path, bytes) in *files {
+                    let p = out.join(&host).join(path);
+                    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+                    std::fs::write(&p, bytes).expect("write");
+                    entries.push(FileEntry {
+                        path: (*path).into(),
+                        size: bytes.len() as u64,
+                        sha256: output::hex(&Sha256::digest(bytes)),
+                    });
+                }
+                hosts.push(HostManifest {
+                    host: host.clone(),
+                    site: (*slug).into(),
+                    status: HostStatus::Built,
+                    files: entries,
+                });
+                let diagnostics = if *broken {
+                    vec![Diagnostic::new(
+                        Location::at(format!("sites/{slug}/site.toml"), 1, 1),
+                        Message::TomlSyntax {
+                            file: FileKind::FrontMatter,
+                            key: None,
+                            detail: "x".into(),
+                        },
+                    )]
+                } else {
+                    Vec::new()
+                };
+                reports.push(SiteReport {
+                    slug: (*slug).into(),
+                    host: Some(host),
+                    status: SiteStatus::Built,
+                    pages: 1,
+                    files: files.len(),
+                    bytes: 1,
+                    elapsed: std::time::Duration::ZERO,
+                    diagnostics,
+                });
+            }
+            let manifest =
+                Manifest::new("b", String::new(), "contoh.go.id".into(), hosts, Vec::new());
+            BuildReport {
+                release: manifest.release.clone(),
+                out,
+                sites: reports,
+                diagnostics: Vec::new(),
+                elapsed: std::time::Duration::ZERO,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("date"),
+                profile: crate::profile::Profile::Cianjur,
+                manifest,
+            }
+        }
+
+        fn opts(&self, minute: u32, keep: Option<usize>, dry_run: bool) -> PublishOptions {
+            PublishOptions {
+                root: self.tmp.path().into(),
+                target: None,
+                dry_run,
+                who: "uji".into(),
+                now: at(minute),
+                keep,
+            }
+        }
+
+        fn publish(&self, report: &BuildReport, minute: u32) -> PublishReport {
+            publish(&self.target, report, &self.opts(minute, None, false), &[]).expect("publish")
+        }
+
+        fn rollback(&self, to: Option<&str>) -> Result<RollbackReport, PublishError> {
+            rollback(
+                &self.target,
+                &RollbackOptions {
+                    root: self.tmp.path().into(),
+                    target: None,
+                    to: to.map(str::to_string),
+                    who: "uji".into(),
+                    now: at(59),
+                },
+            )
+        }
+
+        /// A file as `current` serves it.
+        fn live(&self, host: &str, path: &str) -> Option<Vec<u8>> {
+            std::fs::read(
+                self.root()
+                    .join(CURRENT)
+                    .join(format!("{host}.contoh.go.id"))
+                    .join(path),
+            )
+            .ok()
+        }
+
+        fn file(&self, release: &str, host: &str, path: &str) -> PathBuf {
+            self.root()
+                .join(RELEASES)
+                .join(release)
+                .join(format!("{host}.contoh.go.id"))
+                .join(path)
+        }
+
+        fn log(&self) -> Vec<LogEntry> {
+            journal::read(self.root())
+        }
+    }
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("2026-12-03T10:{minute:02}:00Z"))
+            .expect("time")
+            .into()
+    }
+
+    fn hosts(v: &[String]) -> Vec<&str> {
+        v.iter()
+            .map(|h| h.trim_end_matches(".contoh.go.id"))
+            .collect()
+    }
+
+    #[test]
+    fn a_publish_makes_a_complete_release_and_logs_before_and_after_the_switch() {
+        let p = Project::new();
+        let index = page("Beranda");
+        let small: &[u8] = b"kecil";
+        let report = p.build(&[
+            (
+                "dinkes",
+                &[("index.html", &index), ("a/b/kecil.txt", small)],
+                false,
+            ),
+            ("dukcapil", &[("index.html", &page("Dukcapil"))], false),
+        ]);
+        // A dry run changes nothing.
+        let dry = publish(&p.target, &report, &p.opts(0, None, true), &[]).expect("plan");
+        assert_eq!(dry.outcome, Outcome::Planned);
+        assert!(!p.root().exists());
+
+        let evidence = [("periksa.json".to_string(), b"{}".to_vec())];
+        let rep = publish(&p.target, &report, &p.opts(1, None, false), &evidence).expect("publish");
+        let id = rep.release.clone().expect("a release");
+        assert!(id.starts_with("000001-20261203T100100Z-"), "{id}");
+        assert_eq!(rep.outcome, Outcome::Published);
+        assert_eq!(rep.previous, None);
+        assert_eq!(current(p.root()).as_deref(), Some(id.as_str()));
+        assert_eq!(releases(p.root()), std::slice::from_ref(&id));
+        // `current` is a relative link, so the deploy folder can move.
+        assert_eq!(
+            std::fs::read_link(p.root().join(CURRENT)).expect("link"),
+            Path::new(RELEASES).join(&id)
+        );
+        assert_eq!(p.live("dinkes", "index.html").as_deref(), Some(&index[..]));
+        assert_eq!(p.live("dinkes", "a/b/kecil.txt").as_deref(), Some(small));
+        // Siblings for a large page, none for a small file.
+        let gz = p.live("dinkes", "index.html.gz").expect("gz sibling");
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain)
+            .expect("gunzip");
+        assert_eq!(plain, index);
+        assert!(p.live("dinkes", "index.html.br").is_some());
+        assert!(p.live("dinkes", "a/b/kecil.txt.gz").is_none());
+        // The manifest and the evidence travel with the release.
+        let m = manifest(p.root(), &id).expect("manifest");
+        assert_eq!(m.release, id);
+        assert_eq!(m.hosts.len(), 2);
+        assert_eq!(rep.evidence.len(), 1);
+        assert_eq!(
+            std::fs::read(
+                p.root()
+                    .join(RELEASES)
+                    .join(&id)
+                    .join(&rep.evidence[0].path)
+            )
+            .expect("evidence"),
+            b"{}"
+        );
+        // Two log entries: `switching` before, the outcome after.
+        let log = p.log();
+        assert_eq!(log.len(), 2);
+        assert_eq!(log[0].result, LogResult::Switching);
+        assert!(log[0].published.is_empty());
+        assert_eq!(log[1].result, LogResult::Published);
+        assert_eq!(log[1].release.as_deref(), Some(id.as_str()));
+        assert_eq!(hosts(&log[1].published), ["dinkes", "dukcapil"]);
+        assert_eq!(log[1].evidence, rep.evidence);
+        assert_eq!(log[1].base, None);
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_blocked_sites_kept_and_removed_sites_dropped() {
+        let p = Project::new();
+        let (old, same, new) = (page("Lama"), page("Sama"), page("Baru"));
+        let first = p.publish(
+            &p.build(&[
+                (
+                    "dinkes",
+                    &[("index.html", &old), ("sama.html", &same)],
+                    false,
+                ),
+                ("dukcapil", &[("index.html", &old)], false),
+                ("bappeda", &[("index.html", &old)], false),
+            ]),
+            1,
+        );
+        let r1 = first.release.expect("first");
+        // dinkes changes a page; dukcapil is broken; bappeda's folder is
+        // gone; disdik is new but broken.
+        let rep = p.publish(
+            &p.build(&[
+                (
+                    "dinkes",
+                    &[("index.html", &new), ("sama.html", &same)],
+                    false,
+                ),
+                ("dukcapil", &[("index.html", &new)], true),
+                ("disdik", &[("index.html", &new)], true),
+            ]),
+            2,
+        );
+        let r2 = rep.release.clone().expect("second");
+        assert!(r2.starts_with("000002-"), "{r2}");
+        assert_eq!(rep.outcome, Outcome::PartlyBlocked);
+        assert_eq!(rep.previous.as_deref(), Some(r1.as_str()));
+        assert_eq!(p.live("dinkes", "index.html"), Some(new.clone()));
+        // The unchanged page and its siblings are the same inodes as before.
+        for f in ["sama.html", "sama.html.gz", "sama.html.br"] {
+            let ino = |r: &str| std::fs::metadata(p.file(r, "dinkes", f)).expect(f).ino();
+            assert_eq!(ino(&r1), ino(&r2), "{f}");
+        }
+        let ino = |r: &str| {
+            std::fs::metadata(p.file(r, "dinkes", "index.html"))
+                .expect("i")
+                .ino()
+        };
+        assert_ne!(ino(&r1), ino(&r2));
+        // The blocked site keeps what was live, marked kept.
+        assert_eq!(p.live("dukcapil", "index.html"), Some(old.clone()));
+        let m = manifest(p.root(), &r2).expect("manifest");
+        let status = |h: &str| {
+            m.hosts
+                .iter()
+                .find(|x| x.host == format!("{h}.contoh.go.id"))
+                .map(|x| x.status)
+        };
+        assert_eq!(status("dinkes"), Some(HostStatus::Built));
+        assert_eq!(status("dukcapil"), Some(HostStatus::Kept));
+        // Neither the never-published site nor the removed one is there.
+        assert_eq!(status("disdik"), None);
+        assert_eq!(status("bappeda"), None);
+        assert!(p.live("bappeda", "index.html").is_none());
+        let last = p.log().pop().expect("entry");
+        assert_eq!(last.result, LogResult::PartlyBlocked);
+        assert_eq!(hosts(&last.published), ["dinkes"]);
+        assert_eq!(hosts(&last.blocked), ["disdik", "dukcapil"]);
+        assert_eq!(hosts(&last.removed), ["bappeda"]);
+        assert_eq!(last.previous.as_deref(), Some(r1.as_str()));
+
+        // Rolling back brings the removed site back, and is logged.
+        let back = p.rollback(None).expect("rollback");
+        assert_eq!(
+            (back.from.as_deref(), back.to.as_str()),
+            (Some(r2.as_str()), r1.as_str())
+        );
+        assert_eq!(current(p.root()).as_deref(), Some(r1.as_str()));
+        assert_eq!(p.live("bappeda", "index.html"), Some(old));
+        let last = p.log().pop().expect("entry");
+        assert_eq!(last.action, "rollback");
+        assert_eq!(last.result, LogResult::RolledBack);
+        assert_eq!(hosts(&last.published), ["bappeda", "dinkes", "dukcapil"]);
+        // Forward again by id; an unknown id names the known ones.
+        p.rollback(Some(&r2)).expect("forward");
+        assert_eq!(current(p.root()).as_deref(), Some(r2.as_str()));
+        match p.rollback(Some("000009-x")) {
+            Err(PublishError::UnknownRelease { id, known }) => {
+                assert_eq!(id, "000009-x");
+                assert_eq!(known, [r1.clone(), r2.clone()]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn without_current_the_newest_complete_release_is_the_base() {
+        let p = Project::new();
+        let (a, b) = (page("A"), page("B"));
+        let site = |x: &[u8], broken| {
+            p.build(&[
+                ("dinkes", &[("index.html", x)], false),
+                ("dukcapil", &[("index.html", x)], broken),
+            ])
+        };
+        let r1 = p.publish(&site(&a, false), 1).release.expect("r1");
+        let r2 = p.publish(&site(&b, false), 2).release.expect("r2");
+        std::fs::remove_file(p.root().join(CURRENT)).expect("rm current");
+        assert_eq!(current(p.root()), None);
+        // A release folder whose manifest names another id is not a base.
+        let fake = p.root().join(RELEASES).join("000007-palsu");
+        std::fs::create_dir_all(&fake).expect("mkdir");
+        std::fs::copy(
+            p.root().join(RELEASES).join(&r1).join(MANIFEST),
+            fake.join(MANIFEST),
+        )
+        .expect("copy");
+        assert_eq!(base(p.root()).map(|(id, _)| id), Some(r2.clone()));
+        std::fs::remove_dir_all(&fake).expect("rm");
+        let rep = p.publish(&site(&a, true), 3);
+        // dukcapil is blocked and carried from r2, not dropped.
+        assert_eq!(p.live("dukcapil", "index.html"), Some(b));
+        assert_eq!(p.live("dinkes", "index.html"), Some(a));
+        assert_eq!(rep.previous, None);
+        let last = p.log().pop().expect("entry");
+        assert_eq!(last.base.as_deref(), Some(r2.as_str()));
+        assert_eq!(last.previous, None);
+        // With `current` in place the base is the live release, not logged.
+        p.publish(&site(&page("C"), false), 4);
+        assert_eq!(p.log().pop().expect("entry").base, None);
+        // A dangling `current` is no release at all.
+        std::fs::remove_file(p.root().join(CURRENT)).expect("rm");
+        std::os::unix::fs::symlink("releases/000099-hilang", p.root().join(CURRENT)).expect("ln");
+        assert_eq!(current(p.root()), None);
+        // Rollback without a live release goes to the newest one.
+        let newest = releases(p.root()).pop().expect("newest");
+        assert_eq!(p.rollback(None).expect("rollback").to, newest);
+    }
+
+    #[test]
+    fn releases_sort_by_number_and_old_ones_are_pruned_but_never_the_live_ones() {
+        let p = Project::new();
+        let rel = p.root().join(RELEASES);
+        for id in ["9-a", "10-a", "000002-b", ".tmp-123", "000011-c"] {
+            std::fs::create_dir_all(rel.join(id)).expect("mkdir");
+            if id != "000011-c" {
+                std::fs::write(rel.join(id).join(MANIFEST), "{}").expect("write");
+            }
+        }
+        // Hidden and incomplete folders are no releases; 10 comes after 9.
+        assert_eq!(releases(p.root()), ["000002-b", "9-a", "10-a"]);
+        assert_eq!(next_id(p.root(), "x"), "000011-x");
+        assert_eq!(seq("abc-1"), 0);
+        let removed = prune(p.root(), 1, &[Some("000002-b"), None]);
+        assert_eq!(removed, ["9-a"]);
+        assert_eq!(releases(p.root()), ["000002-b", "10-a"]);
+        assert!(!rel.join(".tmp-del-9-a").exists());
+        assert!(prune(p.root(), 5, &[]).is_empty());
+
+        // Through publish: keep 1 still keeps the live and the previous one.
+        let q = Project::new();
+        let mut ids: Vec<String> = Vec::new();
+        for m in 0..4 {
+            let report = q.build(&[("dinkes", &[("index.html", &page(&m.to_string()))], false)]);
+            let rep =
+                publish(&q.target, &report, &q.opts(m, Some(1), false), &[]).expect("publish");
+            if m == 3 {
+                assert_eq!(rep.pruned, [ids[1].clone()]);
+            }
+            ids.push(rep.release.expect("id"));
+        }
+        assert_eq!(releases(q.root()), ids[2..]);
+    }
+
+    #[test]
+    fn what_a_killed_publish_left_is_removed_and_a_failed_one_logs_nothing_live() {
+        let p = Project::new();
+        let a = page("A");
+        let r1 = p
+            .publish(&p.build(&[("dinkes", &[("index.html", &a)], false)]), 1)
+            .release;
+        let tmp_release = p.root().join(RELEASES).join(".tmp-4242");
+        std::fs::create_dir_all(tmp_release.join("x")).expect("mkdir");
+        let tmp_link = p.root().join(".current.tmp-4242");
+        std::os::unix::fs::symlink("releases/x", &tmp_link).expect("ln");
+        std::fs::write(p.root().join("catatan.txt"), "tetap").expect("write");
+        // A build whose file vanished from public/ before the publish.
+        let report = p.build(&[("dinkes", &[("index.html", &page("B"))], false)]);
+        std::fs::remove_file(report.out.join("dinkes.contoh.go.id/index.html")).expect("rm");
+        let err = publish(&p.target, &report, &p.opts(2, None, false), &[]).expect_err("fails");
+        assert!(matches!(err, PublishError::Laman(_)), "{err:?}");
+        assert!(!tmp_release.exists() && tmp_link.symlink_metadata().is_err());
+        assert!(p.root().join("catatan.txt").exists());
+        let names: Vec<String> = std::fs::read_dir(p.root().join(RELEASES))
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [r1.clone().expect("r1")]);
+        assert_eq!(current(p.root()), r1);
+        let last = p.log().pop().expect("entry");
+        assert_eq!(last.result, LogResult::Failed);
+        assert!(last.published.is_empty());
+        assert!(last.error.expect("error").contains("index.html"));
+        // Leftovers are removed by a rollback too.
+        std::fs::create_dir_all(&tmp_release).expect("mkdir");
+        let _ = p.rollback(None);
+        assert!(!tmp_release.exists());
+    }
+
+    #[test]
+    fn a_switch_that_cannot_be_logged_does_not_happen() {
+        let p = Project::new();
+        let a = page("A");
+        let r1 = p
+            .publish(&p.build(&[("dinkes", &[("index.html", &a)], false)]), 1)
+            .release;
+        // publish.log replaced by a folder: the `switching` entry cannot be written.
+        let log = p.root().join("publish.log");
+        std::fs::remove_file(&log).expect("rm");
+        std::fs::create_dir(&log).expect("mkdir");
+        let report = p.build(&[("dinkes", &[("index.html", &page("B"))], false)]);
+        let err = publish(&p.target, &report, &p.opts(2, None, false), &[]).expect_err("fails");
+        assert!(
+            matches!(
+                err,
+                PublishError::Unlogged {
+                    happened: Happened::Stopped,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(current(p.root()), r1);
+        assert_eq!(releases(p.root()), [r1.expect("r1")]);
+    }
+
+    #[test]
+    fn the_file_check_after_a_switch_reads_through_current() {
+        let p = Project::new();
+        let (a, b) = (page("A"), page("B"));
+        let r1 = p
+            .publish(&p.build(&[("dinkes", &[("index.html", &a)], false)]), 1)
+            .release
+            .expect("r1");
+        let r2 = p
+            .publish(&p.build(&[("dinkes", &[("index.html", &b)], false)]), 2)
+            .release
+            .expect("r2");
+        let m2 = manifest(p.root(), &r2).expect("m2");
+        let m1 = manifest(p.root(), &r1).expect("m1");
+        assert!(check(&p.target, p.root(), &m2).is_empty());
+        let wrong = check(&p.target, p.root(), &m1);
+        assert_eq!(wrong, [format!("current does not lead to {r1}")]);
+        // A damaged file of the release to roll back to: the rollback is
+        // undone and logged as failed.
+        std::fs::write(p.file(&r1, "dinkes", "index.html"), "rusak").expect("write");
+        match p.rollback(None) {
+            Err(PublishError::HealthFailed {
+                release,
+                restored,
+                failures,
+            }) => {
+                assert_eq!(release, r1);
+                assert_eq!(restored.as_deref(), Some(r2.as_str()));
+                assert_eq!(
+                    failures,
+                    ["dinkes.contoh.go.id: index.html missing or wrong size"]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(current(p.root()).as_deref(), Some(r2.as_str()));
+        let last = p.log().pop().expect("entry");
+        assert_eq!(
+            (last.action.as_str(), last.result),
+            ("rollback", LogResult::HealthFailed)
+        );
+        assert!(last.error.expect("error").contains("wrong size"));
+        // A lone release has nothing before it.
+        let q = Project::new();
+        q.publish(&q.build(&[("dinkes", &[("index.html", &a)], false)]), 1);
+        assert!(matches!(
+            q.rollback(None),
+            Err(PublishError::NothingToRollBack { .. })
+        ));
+    }
+}
