@@ -59,8 +59,14 @@ pub enum BadHost {
 
 /// A host name without port or trailing dot, lower-cased.
 fn host_name(raw: &str) -> String {
-    let name = match raw.rsplit_once(':') {
-        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(']') => h,
+    // `[::1]:443` is the IPv6 literal `[::1]` and a port; `[::1]` has none.
+    let bracketed = raw
+        .strip_prefix('[')
+        .and_then(|r| r.find(']'))
+        .map(|end| &raw[..end + 2]);
+    let name = match (bracketed, raw.rsplit_once(':')) {
+        (Some(literal), _) => literal,
+        (None, Some((h, port))) if port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => raw,
     };
     name.trim_end_matches('.').to_ascii_lowercase()
@@ -511,4 +517,507 @@ pub fn plain(body: String) -> Response<Body> {
 /// 404 for anything else on port 80.
 pub fn unknown() -> Response<Body> {
     text(StatusCode::NOT_FOUND, "not found\n")
+}
+
+#[cfg(test)]
+mod tests {
+    //! Requests answered from a real release folder (sites.json, files,
+    //! siblings, `_headers`, `_redirects`), without a socket: `server.rs`
+    //! and the suite's host tests put a network in front of the same code.
+    use super::*;
+    use std::io::Write as _;
+
+    const HOST: &str = "dinkes.contoh.go.id";
+    /// Bigger than the in-memory cache: streamed in 64 KiB chunks.
+    const BIG: usize = 300_007;
+
+    struct Fixture {
+        _tmp: tempfile::TempDir,
+        dir: std::path::PathBuf,
+        release: Arc<Release>,
+    }
+
+    fn page(title: &str) -> Vec<u8> {
+        format!(
+            "<!doctype html><title>{title}</title>{}",
+            "<p>isi</p>".repeat(200)
+        )
+        .into_bytes()
+    }
+
+    fn big() -> Vec<u8> {
+        (0..BIG).map(|i| (i % 251) as u8).collect()
+    }
+
+    fn fixture() -> Fixture {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("000001-r");
+        let host = dir.join(HOST);
+        let put = |rel: &str, bytes: &[u8]| {
+            let p = host.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, bytes).expect("write");
+        };
+        put("index.html", &page("Beranda"));
+        put("index.html.gz", b"GZ");
+        put("index.html.br", b"BR");
+        put("berita/index.html", &page("Berita"));
+        put("paksa/index.html", &page("Paksa"));
+        put("lama-ada.html", &page("Lama ada"));
+        put("logo.png", b"\x89PNG");
+        put("logo.png.gz", b"GZPNG");
+        put("besar.bin", &big());
+        put("404.html", &page("Tidak ada"));
+        put(".laman/bukti/periksa.json", b"{}");
+        put(
+            "_headers",
+            b"/*\n  X-Frame-Options: DENY\n/berita/*\n  Strict-Transport-Security: max-age=60\n",
+        );
+        put(
+            "_redirects",
+            concat!(
+                "/ p=123 /berita/ 301!\n",
+                "/lama /baru/ 301\n",
+                "/lama-ada.html /berita/ 302\n",
+                "/paksa/ /berita/ 302!\n",
+                "/hilang /x 410\n",
+                "/alias /berita/ 200\n",
+                "/salah /berita/ 404\n",
+                "/tersembunyi /.laman/bukti/periksa.json 200\n",
+                "/kosong /tidak-ada.html 200\n",
+                "/keluar https://contoh.go.id/x 301\n",
+                "/ganda //jahat.example/ 301\n",
+                "/tanda /a\"<>`\u{e9}/ 301\n",
+                "/bertanya /berita/?a=1 301\n",
+            )
+            .as_bytes(),
+        );
+        let manifest = format!(
+            r#"{{"schema":1,"release":"000001-r","generated":"","domain":"contoh.go.id","hosts":[{{"host":"{HOST}","site":"dinkes","status":"built","files":[]}}]}}"#
+        );
+        std::fs::write(dir.join("sites.json"), manifest).expect("manifest");
+        let release = crate::host::release::load(&dir, dir.clone()).expect("load");
+        Fixture {
+            _tmp: tmp,
+            dir,
+            release: Arc::new(release),
+        }
+    }
+
+    fn req(method: &str, uri: &str, headers: &[(&str, &str)]) -> Request<()> {
+        let mut b = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(()).expect("request")
+    }
+
+    fn get(f: &Fixture, uri: &str, headers: &[(&str, &str)]) -> Response<Body> {
+        let mut h = vec![("host", HOST)];
+        h.extend_from_slice(headers);
+        https(&req("GET", uri, &h), Some(HOST), Some(&f.release))
+    }
+
+    fn body(r: Response<Body>) -> Result<Vec<u8>, std::io::Error> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(r.into_body().collect())
+            .map(|c| c.to_bytes().to_vec())
+    }
+
+    fn header<'a>(r: &'a Response<Body>, name: &str) -> Option<&'a str> {
+        r.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn the_host_is_read_from_one_host_header_or_the_target() {
+        let host = |v: hyper::Version, uri: &str, hs: &[&[u8]]| {
+            let mut b = Request::builder().uri(uri).version(v);
+            for h in hs {
+                b = b.header("host", HeaderValue::from_bytes(h).expect("value"));
+            }
+            request_host(&b.body(()).expect("request"))
+        };
+        let v11 = hyper::Version::HTTP_11;
+        let v10 = hyper::Version::HTTP_10;
+        let ok = |s: &str| Ok(Some(s.to_string()));
+        assert_eq!(host(v11, "/", &[b"Dinkes.Contoh.go.id.:8443"]), ok(HOST));
+        assert_eq!(host(v11, "/", &[b" dinkes.contoh.go.id "]), ok(HOST));
+        assert_eq!(host(v11, "/", &[b"[::1]:443"]), ok("[::1]"));
+        assert_eq!(host(v11, "/", &[b"[::1]"]), ok("[::1]"));
+        assert_eq!(host(v11, "/", &[b"a:b"]), ok("a:b"));
+        assert_eq!(host(v11, "/", &[b"[fe80::1]:8443"]), ok("[fe80::1]"));
+        assert_eq!(host(v11, "/", &[b"DINKES.contoh.go.id:"]), ok(HOST));
+        assert_eq!(host(v11, "/", &[]), Err(BadHost::Missing));
+        assert_eq!(
+            host(hyper::Version::HTTP_2, "/", &[]),
+            Err(BadHost::Missing)
+        );
+        assert_eq!(host(v10, "/", &[]), Ok(None));
+        assert_eq!(host(v10, "https://Dinkes.contoh.go.id/x", &[]), ok(HOST));
+        assert_eq!(host(v11, "/", &[b"a", b"a"]), Err(BadHost::Duplicate));
+        assert_eq!(host(v11, "/", &[b"  "]), Err(BadHost::Invalid));
+        assert_eq!(host(v11, "/", &[b"\xe9t\xe9"]), Err(BadHost::Invalid));
+        assert_eq!(
+            host(v11, "https://lain.contoh.go.id/", &[HOST.as_bytes()]),
+            Err(BadHost::Conflict)
+        );
+        assert_eq!(
+            host(v11, "https://dinkes.contoh.go.id:443/", &[HOST.as_bytes()]),
+            ok(HOST)
+        );
+    }
+
+    #[test]
+    fn only_get_and_head_for_a_known_host_named_as_the_sni_says() {
+        let f = fixture();
+        let post = https(
+            &req("POST", "/", &[("host", HOST)]),
+            Some(HOST),
+            Some(&f.release),
+        );
+        assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(header(&post, "allow"), Some("GET, HEAD"));
+        let bad = https(&req("GET", "/", &[]), Some(HOST), Some(&f.release));
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let other = https(
+            &req("GET", "/", &[("host", "lain.contoh.go.id")]),
+            Some(HOST),
+            Some(&f.release),
+        );
+        assert_eq!(other.status(), StatusCode::MISDIRECTED_REQUEST);
+        assert_eq!(body(other).expect("body"), b"misdirected request\n");
+        let unknown = https(
+            &req("GET", "/", &[("host", "lain.contoh.go.id")]),
+            None,
+            Some(&f.release),
+        );
+        assert_eq!(unknown.status(), StatusCode::MISDIRECTED_REQUEST);
+        assert_eq!(body(unknown).expect("body"), b"unknown host\n");
+        let none = https(&req("GET", "/", &[("host", HOST)]), Some(HOST), None);
+        assert_eq!(none.status(), StatusCode::MISDIRECTED_REQUEST);
+        // HTTP/1.0 without Host: the SNI names the site.
+        let old = Request::builder()
+            .uri("/")
+            .version(hyper::Version::HTTP_10)
+            .body(())
+            .expect("request");
+        assert_eq!(
+            https(&old, Some(HOST), Some(&f.release)).status(),
+            StatusCode::OK
+        );
+        // Without SNI, the Host header alone.
+        assert_eq!(
+            https(&req("GET", "/", &[("host", HOST)]), None, Some(&f.release)).status(),
+            StatusCode::OK
+        );
+        // A path that does not decode: 400, with the site's headers still.
+        let r = get(&f, "/a%00b", &[]);
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(header(&r, "x-frame-options"), Some("DENY"));
+        assert_eq!(header(&r, "strict-transport-security"), Some(HSTS));
+    }
+
+    #[test]
+    fn a_page_carries_its_type_validators_length_and_site_headers() {
+        let f = fixture();
+        let index = page("Beranda");
+        let r = get(&f, "/", &[]);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(header(&r, "content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(header(&r, "vary"), Some("Accept-Encoding"));
+        assert_eq!(header(&r, "content-encoding"), None);
+        assert_eq!(
+            header(&r, "content-length"),
+            Some(index.len().to_string().as_str())
+        );
+        assert_eq!(header(&r, "x-frame-options"), Some("DENY"));
+        assert_eq!(header(&r, "strict-transport-security"), Some(HSTS));
+        let etag = header(&r, "etag").expect("etag").to_string();
+        assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+        let modified = header(&r, "last-modified")
+            .expect("last-modified")
+            .to_string();
+        assert_eq!(body(r).expect("body"), index);
+        // The `_headers` rule of a path wins over the default HSTS.
+        let r = get(&f, "/berita/", &[]);
+        assert_eq!(header(&r, "strict-transport-security"), Some("max-age=60"));
+        assert_eq!(body(r).expect("body"), page("Berita"));
+        // HEAD: the same headers, no body.
+        let head = https(
+            &req("HEAD", "/", &[("host", HOST)]),
+            Some(HOST),
+            Some(&f.release),
+        );
+        assert_eq!(head.status(), StatusCode::OK);
+        assert_eq!(
+            header(&head, "content-length"),
+            Some(index.len().to_string().as_str())
+        );
+        assert!(body(head).expect("body").is_empty());
+        // Validators: 304 without a body or a type, the tag kept.
+        for inm in [
+            etag.clone(),
+            format!("W/{etag}"),
+            "*".into(),
+            format!("\"x\", {etag}"),
+        ] {
+            let r = get(&f, "/", &[("if-none-match", &inm)]);
+            assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{inm}");
+            assert_eq!(header(&r, "content-type"), None);
+            assert_eq!(header(&r, "etag"), Some(etag.as_str()));
+            assert!(body(r).expect("body").is_empty());
+        }
+        // A tag that does not match wins over a date that would.
+        let r = get(
+            &f,
+            "/",
+            &[("if-none-match", "\"x\""), ("if-modified-since", &modified)],
+        );
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            get(&f, "/", &[("if-modified-since", &modified)]).status(),
+            StatusCode::NOT_MODIFIED
+        );
+        let before = httpdate::fmt_http_date(
+            httpdate::parse_http_date(&modified).expect("date") - std::time::Duration::from_secs(1),
+        );
+        assert_eq!(
+            get(&f, "/", &[("if-modified-since", &before)]).status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            get(&f, "/", &[("if-modified-since", "kemarin")]).status(),
+            StatusCode::OK
+        );
+    }
+
+    #[test]
+    fn precompressed_siblings_are_chosen_by_accept_encoding() {
+        let f = fixture();
+        let plain_tag = header(&get(&f, "/", &[]), "etag")
+            .expect("etag")
+            .to_string();
+        let r = get(&f, "/", &[("accept-encoding", "gzip, br")]);
+        assert_eq!(header(&r, "content-encoding"), Some("br"));
+        let br_tag = header(&r, "etag").expect("etag").to_string();
+        // The sibling's own tag, marked: distinct from the plain file's.
+        assert!(br_tag.ends_with("-br\"") && br_tag != plain_tag, "{br_tag}");
+        assert_eq!(header(&r, "content-length"), Some("2"));
+        assert_eq!(body(r).expect("body"), b"BR");
+        let r = get(&f, "/", &[("accept-encoding", "gzip")]);
+        assert_eq!(header(&r, "content-encoding"), Some("gzip"));
+        assert_eq!(body(r).expect("body"), b"GZ");
+        // The representation's own tag is what a 304 compares.
+        let r = get(
+            &f,
+            "/",
+            &[("accept-encoding", "br"), ("if-none-match", &plain_tag)],
+        );
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = get(
+            &f,
+            "/",
+            &[("accept-encoding", "br"), ("if-none-match", &br_tag)],
+        );
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        // An image is not compressible: its sibling is never sent, no Vary.
+        let r = get(&f, "/logo.png", &[("accept-encoding", "gzip")]);
+        assert_eq!(header(&r, "content-type"), Some("image/png"));
+        assert_eq!(header(&r, "content-encoding"), None);
+        assert_eq!(header(&r, "vary"), None);
+        assert_eq!(body(r).expect("body"), b"\x89PNG");
+        // Siblings are never served by their own names.
+        assert_eq!(
+            get(&f, "/index.html.gz", &[]).status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+
+    #[test]
+    fn folders_hidden_files_and_missing_pages() {
+        let f = fixture();
+        let r = get(&f, "/berita", &[]);
+        assert_eq!(r.status(), StatusCode::MOVED_PERMANENTLY);
+        assert_eq!(header(&r, "location"), Some("/berita/"));
+        let r = get(&f, "/berita?a=1", &[]);
+        assert_eq!(header(&r, "location"), Some("/berita/?a=1"));
+        // `//berita` is the path `/berita`, never a link to the host "berita".
+        let r = get(&f, "//berita", &[]);
+        assert_eq!(header(&r, "location"), Some("/berita/"));
+        for hidden in [
+            "/.laman/bukti/periksa.json",
+            "/_headers",
+            "/_redirects",
+            "/sites.json",
+        ] {
+            let r = get(&f, hidden, &[]);
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{hidden}");
+            assert_eq!(header(&r, "etag"), None);
+            assert_eq!(header(&r, "last-modified"), None);
+            assert_eq!(header(&r, "content-type"), Some("text/html; charset=utf-8"));
+            assert_eq!(body(r).expect("body"), page("Tidak ada"), "{hidden}");
+        }
+        let r = get(&f, "/tidak/ada/", &[]);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(header(&r, "x-frame-options"), Some("DENY"));
+        // A site without a 404 page answers in plain text.
+        let g = fixture();
+        std::fs::remove_file(g.dir.join(HOST).join("404.html")).expect("rm");
+        let r = get(&g, "/tidak-ada", &[]);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            header(&r, "content-type"),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(body(r).expect("body"), b"not found\n");
+    }
+
+    #[test]
+    fn redirects_rewrites_and_gone_follow_the_rules_file() {
+        let f = fixture();
+        let loc = |uri: &str| {
+            let r = get(&f, uri, &[]);
+            (
+                r.status().as_u16(),
+                header(&r, "location").map(str::to_string),
+            )
+        };
+        let to = |s: &str| Some(s.to_string());
+        assert_eq!(loc("/lama"), (301, to("/baru/")));
+        assert_eq!(loc("/lama?x=1"), (301, to("/baru/?x=1")));
+        // The rule matched on the query: it is not carried over.
+        assert_eq!(loc("/?p=123"), (301, to("/berita/")));
+        assert_eq!(loc("/?p=124").0, 200);
+        // A target with its own query keeps only that.
+        assert_eq!(loc("/bertanya?b=2"), (301, to("/berita/?a=1")));
+        // A file that exists wins over a rule without `!`; `!` wins over it.
+        assert_eq!(loc("/lama-ada.html"), (200, None));
+        assert_eq!(loc("/paksa/"), (302, to("/berita/")));
+        assert_eq!(loc("/keluar"), (301, to("https://contoh.go.id/x")));
+        assert_eq!(loc("/ganda"), (301, to("/jahat.example/")));
+        assert_eq!(loc("/tanda"), (301, to("/a%22%3C%3E%60%C3%A9/")));
+        let r = get(&f, "/hilang", &[]);
+        assert_eq!(r.status(), StatusCode::GONE);
+        assert_eq!(body(r).expect("body"), b"gone\n");
+        // 200 and 404 rules answer with the target's file.
+        let r = get(&f, "/alias", &[]);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(body(r).expect("body"), page("Berita"));
+        let r = get(&f, "/salah", &[("if-none-match", "*")]);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(body(r).expect("body"), page("Berita"));
+        // ... but never a hidden file, nor a file that is not there.
+        let r = get(&f, "/tersembunyi", &[]);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(body(r).expect("body"), page("Tidak ada"));
+        assert_eq!(loc("/kosong").0, 404);
+    }
+
+    #[test]
+    fn same_host_locations_and_their_encoding() {
+        assert_eq!(same_host("//x/y"), "/x/y");
+        assert_eq!(same_host("/\\x"), "/x");
+        assert_eq!(same_host("///"), "/");
+        assert!(matches!(
+            same_host("/ok/"),
+            std::borrow::Cow::Borrowed("/ok/")
+        ));
+        assert_eq!(same_host("https://a.example/"), "https://a.example/");
+        assert_eq!(same_host("relatif"), "relatif");
+        assert_eq!(encode_location("/berita/ü?q=a b"), "/berita/%C3%BC?q=a%20b");
+        assert_eq!(encode_location("/\t`"), "/%09%60");
+        let r = moved(StatusCode::FOUND, "/x");
+        assert_eq!(r.status(), StatusCode::FOUND);
+        assert_eq!(header(&r, "location"), Some("/x"));
+    }
+
+    #[test]
+    fn a_large_file_streams_whole_and_a_file_cut_short_ends_in_an_error() {
+        let f = fixture();
+        let r = get(&f, "/besar.bin", &[]);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(header(&r, "content-length"), Some(BIG.to_string().as_str()));
+        assert_eq!(
+            hyper::body::Body::size_hint(r.body()).exact(),
+            Some(BIG as u64)
+        );
+        assert!(!hyper::body::Body::is_end_stream(r.body()));
+        assert_eq!(body(r).expect("body"), big());
+        // Opened, then cut short under the server.
+        let r = get(&f, "/besar.bin", &[]);
+        let path = f.dir.join(HOST).join("besar.bin");
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open");
+        file.set_len(100_000).expect("truncate");
+        assert!(body(r).is_err());
+        // Replaced by a longer file after opening: only the opened length is sent.
+        std::fs::write(&path, big()).expect("write");
+        let r = get(&f, "/besar.bin", &[]);
+        let mut w = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        w.write_all(b"ekstra").expect("append");
+        assert_eq!(body(r).expect("body").len(), BIG);
+        // Streaming a file body directly: frames until the end, then none.
+        let body = stream(Arc::new(std::fs::File::open(&path).expect("open")), 10);
+        assert_eq!(hyper::body::Body::size_hint(&body).exact(), Some(10));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let got = rt.block_on(body.collect()).expect("collect").to_bytes();
+        assert_eq!(&got[..], &big()[..10]);
+    }
+
+    #[test]
+    fn plain_http_redirects_known_hosts_to_https() {
+        let f = fixture();
+        let r = http_redirect(
+            &req("GET", "/berita/?a=1", &[("host", HOST)]),
+            Some(&f.release),
+            8443,
+        );
+        assert_eq!(r.status(), StatusCode::MOVED_PERMANENTLY);
+        assert_eq!(
+            header(&r, "location"),
+            Some("https://dinkes.contoh.go.id:8443/berita/?a=1")
+        );
+        assert_eq!(header(&r, "content-length"), Some("0"));
+        let r = http_redirect(
+            &req("GET", "/", &[("host", "DINKES.contoh.go.id:80")]),
+            Some(&f.release),
+            443,
+        );
+        assert_eq!(header(&r, "location"), Some("https://dinkes.contoh.go.id/"));
+        let r = http_redirect(
+            &req("OPTIONS", "*", &[("host", HOST)]),
+            Some(&f.release),
+            443,
+        );
+        assert_eq!(header(&r, "location"), Some("https://dinkes.contoh.go.id/"));
+        let r = http_redirect(
+            &req("GET", "/", &[("host", "lain.go.id")]),
+            Some(&f.release),
+            443,
+        );
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let r = http_redirect(&req("GET", "/", &[("host", HOST)]), None, 443);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let r = http_redirect(&req("GET", "/", &[]), Some(&f.release), 443);
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(body(r).expect("body"), b"missing or bad Host\n");
+        let r = plain("kunci.otorisasi".into());
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(header(&r, "content-type"), Some("application/octet-stream"));
+        assert_eq!(body(r).expect("body"), b"kunci.otorisasi");
+        let r = unknown();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(body(r).expect("body"), b"not found\n");
+    }
 }
