@@ -525,14 +525,24 @@ mod tests {
         CertifiedIssuer::self_signed(p, KeyPair::generate().expect("key")).expect("ca")
     }
 
+    /// The AIA extension with these access descriptions: (method, URL),
+    /// method 1 = OCSP, 2 = CA issuers.
+    fn aia_of(entries: &[(u8, &str)]) -> CustomExtension {
+        let descs: Vec<Vec<u8>> = entries
+            .iter()
+            .map(|(m, url)| {
+                seq(&[
+                    tlv(0x06, &[0x2b, 6, 1, 5, 5, 7, 0x30, *m]),
+                    tlv(0x86, url.as_bytes()),
+                ])
+            })
+            .collect();
+        CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq(&descs))
+    }
+
     /// The AIA extension naming `url` as OCSP responder.
     fn aia(url: &str) -> CustomExtension {
-        let desc = [
-            tlv(0x06, &[0x2b, 6, 1, 5, 5, 7, 0x30, 1]),
-            tlv(0x86, url.as_bytes()),
-        ]
-        .concat();
-        CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq(&[tlv(0x30, &desc)]))
+        aia_of(&[(1, url)])
     }
 
     /// A leaf with serial `serial`, naming `url` as responder when given.
@@ -825,6 +835,22 @@ mod tests {
         assert_eq!(
             responder_url(&parse_x509_certificate(&without).expect("leaf").1),
             None
+        );
+        // Only the OCSP access method names a responder, wherever it is listed.
+        let with_aia = |entries: &[(u8, &str)]| {
+            let mut p = CertificateParams::new(vec!["a.contoh.go.id".into()]).expect("params");
+            p.custom_extensions.push(aia_of(entries));
+            let der = p
+                .signed_by(&KeyPair::generate().expect("key"), &ca)
+                .expect("sign")
+                .der()
+                .to_vec();
+            responder_url(&parse_x509_certificate(&der).expect("leaf").1)
+        };
+        assert_eq!(with_aia(&[(2, "http://ca.contoh.example/r1.der")]), None);
+        assert_eq!(
+            with_aia(&[(2, "http://ca.contoh.example/r1.der"), (1, URL)]).as_deref(),
+            Some(URL)
         );
         let o = judge(&with, &ca, &[], NOW);
         assert_eq!(o.status, Status::Fail);

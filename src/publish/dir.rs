@@ -808,10 +808,23 @@ mod tests {
         let p = Project::new();
         let index = page("Beranda");
         let small: &[u8] = b"kecil";
+        // At most 1 KiB: no siblings, however well it would compress.
+        let short = vec![b'a'; 1024];
+        // A file that comes with its own `.gz` gets no siblings made for it.
+        let data = "{\"layanan\": []}".repeat(100).into_bytes();
+        let own_gz: &[u8] = b"milik editor";
+        let logo = vec![7u8; 4096];
         let report = p.build(&[
             (
                 "dinkes",
-                &[("index.html", &index), ("a/b/kecil.txt", small)],
+                &[
+                    ("index.html", &index),
+                    ("a/b/kecil.txt", small),
+                    ("pendek.txt", &short),
+                    ("data.json", &data),
+                    ("data.json.gz", own_gz),
+                    ("logo.png", &logo),
+                ],
                 false,
             ),
             ("dukcapil", &[("index.html", &page("Dukcapil"))], false),
@@ -844,6 +857,10 @@ mod tests {
         assert_eq!(plain, index);
         assert!(p.live("dinkes", "index.html.br").is_some());
         assert!(p.live("dinkes", "a/b/kecil.txt.gz").is_none());
+        assert!(p.live("dinkes", "pendek.txt.gz").is_none());
+        assert!(p.live("dinkes", "data.json.br").is_none());
+        assert_eq!(p.live("dinkes", "data.json.gz").as_deref(), Some(own_gz));
+        assert!(p.live("dinkes", "logo.png.gz").is_none());
         // The manifest and the evidence travel with the release.
         let m = manifest(p.root(), &id).expect("manifest");
         assert_eq!(m.release, id);
