@@ -1122,6 +1122,118 @@ mod tests {
         assert_eq!(releases(p.root()), [r1.expect("r1")]);
     }
 
+    /// A health endpoint that answers 503 to `n` requests; with `block`,
+    /// it first puts a folder where `switch` makes its new link, so the
+    /// switch back fails too.
+    fn failing_health(
+        p: &mut Project,
+        n: usize,
+        block: Option<PathBuf>,
+    ) -> std::thread::JoinHandle<()> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        p.target.settings = toml::from_str(&format!(
+            "kind = \"dir\"\nhealth_url = \"http://{{host}}/sehat\"\nhealth_connect = \"127.0.0.1:{port}\"\nhealth_timeout_secs = 10"
+        ))
+        .expect("settings");
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(n) {
+                let mut stream = stream.expect("accept");
+                let mut got = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match std::io::Read::read(&mut stream, &mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(k) => got.extend_from_slice(&buf[..k]),
+                    }
+                }
+                if let Some(dir) = &block {
+                    std::fs::create_dir_all(dir.join("isi")).expect("block");
+                }
+                let _ = std::io::Write::write_all(
+                    &mut stream,
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        })
+    }
+
+    #[test]
+    fn a_release_that_fails_its_health_check_is_switched_back_or_said_to_be_live() {
+        let (a, b) = (page("A"), page("B"));
+        // The first publish: nothing to go back to, so nothing is live.
+        let mut p = Project::new();
+        let server = failing_health(&mut p, 1, None);
+        let report = p.build(&[("dinkes", &[("index.html", &a)], false)]);
+        match publish(&p.target, &report, &p.opts(1, None, false), &[]) {
+            Err(PublishError::HealthFailed {
+                restored, failures, ..
+            }) => {
+                assert_eq!(restored, None);
+                assert!(failures[0].contains("answered 503"), "{failures:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        server.join().expect("server");
+        assert_eq!(current(p.root()), None);
+        assert!(p.root().join(CURRENT).symlink_metadata().is_err());
+        let last = p.log().pop().expect("entry");
+        assert_eq!(last.result, LogResult::HealthFailed);
+        assert!(last.published.is_empty());
+
+        // With a release live: it is live again.
+        let mut p = Project::new();
+        let r1 = p
+            .publish(&p.build(&[("dinkes", &[("index.html", &a)], false)]), 1)
+            .release;
+        let server = failing_health(&mut p, 1, None);
+        let report = p.build(&[("dinkes", &[("index.html", &b)], false)]);
+        match publish(&p.target, &report, &p.opts(2, None, false), &[]) {
+            Err(PublishError::HealthFailed { restored, .. }) => assert_eq!(restored, r1),
+            other => panic!("{other:?}"),
+        }
+        server.join().expect("server");
+        assert_eq!(current(p.root()), r1);
+        assert_eq!(p.live("dinkes", "index.html"), Some(a.clone()));
+
+        // The switch back fails as well: the log and the error say that
+        // the release that failed its check is what is live.
+        let mut p = Project::new();
+        let r1 = p
+            .publish(&p.build(&[("dinkes", &[("index.html", &a)], false)]), 1)
+            .release;
+        let block = p
+            .root()
+            .join(format!(".current.tmp-{}", std::process::id()));
+        let server = failing_health(&mut p, 1, Some(block));
+        let report = p.build(&[("dinkes", &[("index.html", &b)], false)]);
+        let new = match publish(&p.target, &report, &p.opts(2, None, false), &[]) {
+            Err(PublishError::HealthFailedLive {
+                release,
+                previous,
+                restore,
+                failures,
+            }) => {
+                assert_eq!(previous, r1);
+                assert!(!restore.is_empty());
+                assert!(failures[0].contains("answered 503"), "{failures:?}");
+                release
+            }
+            other => panic!("{other:?}"),
+        };
+        server.join().expect("server");
+        assert_eq!(current(p.root()).as_deref(), Some(new.as_str()));
+        assert_eq!(p.live("dinkes", "index.html"), Some(b));
+        let last = p.log().pop().expect("entry");
+        assert_eq!(last.result, LogResult::HealthFailed);
+        assert_eq!(hosts(&last.published), ["dinkes"]);
+        let error = last.error.expect("error");
+        assert!(
+            error.contains(&format!("switching back to {} failed", r1.expect("r1"))),
+            "{error}"
+        );
+    }
+
     #[test]
     fn the_file_check_after_a_switch_reads_through_current() {
         let p = Project::new();
