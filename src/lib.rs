@@ -17,6 +17,7 @@ pub mod config;
 pub mod conformance;
 pub mod content;
 pub mod decree;
+pub mod deflate;
 pub mod diagnostic;
 pub mod error;
 pub mod history;

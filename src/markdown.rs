@@ -95,11 +95,69 @@ pub struct Heading {
     pub text: String,
 }
 
+/// A rendered body's HTML: as rendered, or deflated while the preview
+/// keeps it (`laman serve` holds every body of every site; it is read
+/// again only when its page or the feed is rendered again).
+#[derive(Debug, Clone)]
+pub enum BodyHtml {
+    /// As rendered.
+    Text(String),
+    /// Raw deflate of `len` bytes of UTF-8 ([`crate::deflate`]).
+    Deflated {
+        /// Bytes inflated.
+        len: usize,
+        /// The deflate stream.
+        data: Box<[u8]>,
+    },
+}
+
+impl Default for BodyHtml {
+    fn default() -> Self {
+        BodyHtml::Text(String::new())
+    }
+}
+
+impl From<String> for BodyHtml {
+    fn from(s: String) -> Self {
+        BodyHtml::Text(s)
+    }
+}
+
+impl BodyHtml {
+    /// The HTML.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            BodyHtml::Text(s) => s.as_str().into(),
+            BodyHtml::Deflated { len, data } => {
+                match String::from_utf8(crate::deflate::inflate(data, *len)) {
+                    Ok(s) => s.into(),
+                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned().into(),
+                }
+            }
+        }
+    }
+
+    /// Deflates the HTML when that pays (more than 1 KiB, and smaller).
+    pub fn pack(&mut self) {
+        if let BodyHtml::Text(s) = self {
+            if let Some(data) = crate::deflate::shrink(s.as_bytes()) {
+                *self = BodyHtml::Deflated { len: s.len(), data };
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for BodyHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// HTML.
-    pub html: String,
+    pub html: BodyHtml,
     /// First characters of the text, for search and summaries.
     pub plain: String,
     /// Headings with their ids.
@@ -269,7 +327,7 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
     if raw.is_empty() {
         // pulldown-cmark escapes text and attributes itself; only raw HTML
         // needs the sanitizer (and its cost).
-        out.html = html_out;
+        out.html = html_out.into();
     } else {
         for (at, fragment) in &raw {
             for found in policy.inspect(fragment) {
@@ -281,7 +339,7 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
                 ));
             }
         }
-        out.html = policy.clean(&html_out);
+        out.html = policy.clean(&html_out).into();
     }
     let trimmed = out.plain.split_whitespace().collect::<Vec<_>>().join(" ");
     out.plain = trimmed;
@@ -400,7 +458,11 @@ mod tests {
     #[test]
     fn resolves_internal_links_and_keeps_fragments() {
         let r = run("Lihat [profil](@/profil.md#visi).\n");
-        assert!(r.html.contains("href=\"/profil/#visi\""), "{}", r.html);
+        assert!(
+            r.html.text().contains("href=\"/profil/#visi\""),
+            "{}",
+            r.html
+        );
         assert!(r.diagnostics.is_empty());
     }
 
@@ -418,7 +480,11 @@ mod tests {
         let r = run("## Persyaratan\n\n## Persyaratan\n\n## Lain {#khusus}\n");
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["persyaratan", "persyaratan-1", "khusus"]);
-        assert!(r.html.contains("<h2 id=\"persyaratan-1\">"), "{}", r.html);
+        assert!(
+            r.html.text().contains("<h2 id=\"persyaratan-1\">"),
+            "{}",
+            r.html
+        );
     }
 
     /// The page frame's IDs are taken: a heading or raw HTML in the body
@@ -441,8 +507,8 @@ mod tests {
         );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["biaya-1", "isi-1"]);
-        assert!(r.html.contains("id=\"biaya-isi\""), "{}", r.html);
-        assert!(!r.html.contains("id=\"biaya\""), "{}", r.html);
+        assert!(r.html.text().contains("id=\"biaya-isi\""), "{}", r.html);
+        assert!(!r.html.text().contains("id=\"biaya\""), "{}", r.html);
     }
 
     #[test]
@@ -456,10 +522,10 @@ mod tests {
         let r = run(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~lama~~\n\n- [x] selesai\n\nTeks[^1]\n\n[^1]: catatan\n\n![Peta kantor](/peta.png)\n",
         );
-        assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<del>lama</del>"));
-        assert!(r.html.contains("type=\"checkbox\""));
-        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.text().contains("<table>"));
+        assert!(r.html.text().contains("<del>lama</del>"));
+        assert!(r.html.text().contains("type=\"checkbox\""));
+        assert!(r.html.text().contains("footnote-definition"));
         assert_eq!(r.images[0].alt, "Peta kantor");
         assert_eq!(r.images[0].line, 13);
         assert!(!r.plain.contains("Peta kantor"));
@@ -470,9 +536,9 @@ mod tests {
         let r = run(
             "# Judul\n\nTeks <b>tebal</b>.\n\n<script>window.pwned=1</script>\n\n<img src=x onerror=\"window.pwned=1\">\n",
         );
-        assert!(!r.html.contains("<script"), "{}", r.html);
-        assert!(!r.html.contains("onerror"), "{}", r.html);
-        assert!(r.html.contains("<b>tebal</b>"), "{}", r.html);
+        assert!(!r.html.text().contains("<script"), "{}", r.html);
+        assert!(!r.html.text().contains("onerror"), "{}", r.html);
+        assert!(r.html.text().contains("<b>tebal</b>"), "{}", r.html);
         let at: Vec<_> = r
             .diagnostics
             .iter()
@@ -492,8 +558,8 @@ mod tests {
         let r = run(
             "[klik](javascript:alert(1)) dan ![x](data:image/svg+xml,abc) dan <javascript:alert(2)>\n",
         );
-        assert!(!r.html.contains("href=\"javascript"), "{}", r.html);
-        assert!(!r.html.contains("src=\"data"), "{}", r.html);
+        assert!(!r.html.text().contains("href=\"javascript"), "{}", r.html);
+        assert!(!r.html.text().contains("src=\"data"), "{}", r.html);
         assert_eq!(r.diagnostics.len(), 3, "{:?}", r.diagnostics);
         assert!(r.diagnostics.iter().all(|d| d.code == "HTML-001"));
     }
@@ -503,7 +569,7 @@ mod tests {
         let text = "## A\n\n[x](/a/ \"judul\") `k`\n";
         let r = run(text);
         assert!(
-            r.html.contains("<a href=\"/a/\" title=\"judul\">"),
+            r.html.text().contains("<a href=\"/a/\" title=\"judul\">"),
             "{}",
             r.html
         );

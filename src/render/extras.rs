@@ -115,7 +115,7 @@ pub fn atom(model: &Model<'_>, bodies: &[Rendered]) -> Option<String> {
         ));
         s.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            xml_escape(&bodies[i].html)
+            xml_escape(&bodies[i].html.text())
         ));
         s.push_str("  </entry>\n");
     }

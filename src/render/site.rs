@@ -316,7 +316,7 @@ impl<'a> Model<'a> {
             jenis_label: p.jenis().label(),
             date: p.common.date.as_ref().map(DateCtx::from),
             updated: p.common.updated.as_ref().map(DateCtx::from),
-            content: body.html.clone(),
+            content: body.html.text().into_owned(),
             data,
             extra: p.common.extra.clone().unwrap_or(Value::Null),
             headings: body.headings.clone(),

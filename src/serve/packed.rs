@@ -6,12 +6,8 @@
 //! deflates the files it renders.
 
 use std::collections::HashMap;
-use std::io::{Read as _, Write as _};
 
 use bytes::Bytes;
-
-/// Files at or below this size are kept as they are.
-const MIN_SIZE: usize = 1024;
 
 /// One file's bytes, deflated or as they are.
 #[derive(Debug, Clone)]
@@ -31,20 +27,14 @@ impl Packed {
     /// `bytes` deflated when that pays (larger than 1 KiB, and smaller
     /// deflated).
     pub fn new(bytes: Bytes) -> Packed {
-        if bytes.len() <= MIN_SIZE {
-            return Packed::Plain(bytes);
-        }
-        let mut enc = flate2::write::DeflateEncoder::new(
-            Vec::with_capacity(bytes.len() / 4),
-            flate2::Compression::fast(),
-        );
-        match enc.write_all(&bytes).and_then(|()| enc.finish()) {
-            Ok(data) if data.len() < bytes.len() => Packed::Deflated {
+        match crate::deflate::shrink(&bytes) {
+            Some(data) => Packed::Deflated {
                 len: bytes.len(),
-                data: data.into_boxed_slice(),
+                data,
             },
-            // Not smaller: kept as is, without spare capacity.
-            _ => Packed::Plain(Bytes::from(bytes.to_vec())),
+            // Small or not smaller: kept as is, without spare capacity.
+            None if bytes.len() <= crate::deflate::MIN_SIZE => Packed::Plain(bytes),
+            None => Packed::Plain(Bytes::from(bytes.to_vec())),
         }
     }
 
@@ -52,13 +42,7 @@ impl Packed {
     pub fn bytes(&self) -> Bytes {
         match self {
             Packed::Plain(b) => b.clone(),
-            Packed::Deflated { len, data } => {
-                let mut out = Vec::with_capacity(*len);
-                // A stream this process deflated cannot fail to inflate;
-                // should it, what came out is served rather than a panic.
-                let _ = flate2::read::DeflateDecoder::new(&data[..]).read_to_end(&mut out);
-                Bytes::from(out)
-            }
+            Packed::Deflated { len, data } => Bytes::from(crate::deflate::inflate(data, *len)),
         }
     }
 

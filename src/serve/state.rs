@@ -764,6 +764,12 @@ impl SiteState {
         self.site_diags = out.site_diags;
         self.local = out.local;
         self.bodies = out.bodies;
+        // Kept deflated: read again only when its page or the feed is
+        // rendered again (docs/serve.md, "Memory").
+        {
+            use rayon::prelude::*;
+            self.bodies.par_iter_mut().for_each(|b| b.html.pack());
+        }
         self.plan = out.plan;
         self.files = files;
         self.assets = assets;
@@ -938,7 +944,7 @@ impl SiteState {
         {
             *r = engine.check_page(&self.site, p, &body, run.rule_opts);
         }
-        self.bodies[i] = body;
+        self.bodies[i] = packed(body);
         // The home page lists some pages of other sections (newest news,
         // services…); it is re-rendered when it links to this page now.
         let url = model.links.url(&p.url_path);
@@ -1124,7 +1130,7 @@ impl SiteState {
                 *r = engine.check_page(&self.site, &tree.pages[k], &body, run.rule_opts);
             }
             touched.insert(tree.pages[k].rel.clone());
-            self.bodies[k] = body;
+            self.bodies[k] = packed(body);
         }
 
         laps.lap("page rules");
@@ -1316,7 +1322,7 @@ impl SiteState {
         {
             *r = engine.check_page(&self.site, p, &body, run.rule_opts);
         }
-        self.bodies[i] = body;
+        self.bodies[i] = packed(body);
         laps.lap("body, page rules");
         let home = model.home_ctx_patched(&self.bodies, &old_home, redo);
         let home_changed = home != old_home;
@@ -1678,7 +1684,7 @@ impl SiteState {
                 *r = engine.check_page(&self.site, &tree.pages[k], &body, run.rule_opts);
             }
             touched.insert(tree.pages[k].rel.clone());
-            self.bodies[k] = body;
+            self.bodies[k] = packed(body);
         }
         laps.lap("bodies");
         let home = model.home_ctx_patched(&self.bodies, &old_home, redo);
@@ -1957,6 +1963,12 @@ enum Edit {
 /// has escapes (`&…;` in Markdown, `\` in Markdown or TOML) that could
 /// spell the link otherwise, which are decoded before the link is
 /// resolved. One pass over the text for the three bytes.
+/// A body as the preview keeps it: its HTML deflated.
+fn packed(mut body: Rendered) -> Rendered {
+    body.html.pack();
+    body
+}
+
 fn may_link_to(text: &str, link: &str) -> bool {
     let (b, link) = (text.as_bytes(), link.as_bytes());
     let mut i = 0;
