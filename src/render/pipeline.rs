@@ -226,6 +226,9 @@ pub fn render_site<S: Sink>(
     // Pages, list pages, aliases: rendered and handed to the sink in parallel.
     let home = model.home_ctx(&bodies);
     type One<E> = (Option<E>, Option<PageHtml>, Vec<Diagnostic>);
+    // The facts of every page are kept until the site rules have run:
+    // one copy of each link the theme repeats on every page.
+    let pool = crate::rules::html::Pool::default();
     let rendered: Vec<Result<One<S::Entry>, Error>> = plan
         .par_iter()
         .map(|(path, item)| {
@@ -236,7 +239,7 @@ pub fn render_site<S: Sink>(
             };
             let facts = (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
                 page: shown_page(&model, item),
-                facts: crate::rules::html::scan(&html),
+                facts: crate::rules::html::scan_shared(&html, &pool),
             });
             let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
             Ok((entry, facts, diags))

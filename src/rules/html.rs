@@ -4,20 +4,25 @@
 //! and pulldown-cmark write the HTML it reads, so quoting is regular.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+
+/// A string of the facts; pages of one site share each distinct one
+/// ([`Pool`]).
+pub type Shared = Arc<str>;
 
 /// The facts of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HtmlFacts {
     /// Every `id` attribute.
-    pub ids: HashSet<String>,
+    pub ids: HashSet<Shared>,
     /// `href` of `<a>` and `<link>`, `src` of `<img>`, `<script>`, `<source>`, `<iframe>`, `<video>`, `<audio>`.
-    pub links: Vec<String>,
+    pub links: Vec<Shared>,
     /// What the page loads (not navigates to): `src` of img/script/source/iframe/video/audio, `href` of `<link>`.
-    pub resources: Vec<String>,
+    pub resources: Vec<Shared>,
     /// `src` of `<script>`.
-    pub scripts: Vec<String>,
+    pub scripts: Vec<Shared>,
     /// `(src, alt)` of `<img>`; alt is `None` when the attribute is absent.
-    pub images: Vec<(String, Option<String>)>,
+    pub images: Vec<(Shared, Option<String>)>,
     /// Heading levels in document order.
     pub headings: Vec<u8>,
     /// `video`/`audio`/`iframe` elements and whether a `<track>` follows inside them.
@@ -28,6 +33,51 @@ pub struct HtmlFacts {
     pub has_search: bool,
     /// `<html lang="id…">`.
     pub lang_id: bool,
+}
+
+/// One copy of each string that the facts of a site's pages repeat: the
+/// theme's menu, footer, styles and scripts are on every page, and a
+/// site's facts are kept until its site rules have run (for as long as
+/// the preview runs, in `laman serve`). Shared by the render threads of
+/// one site render; dropped with it (the strings live on in the facts).
+#[derive(Debug, Default)]
+pub struct Pool(std::sync::Mutex<HashSet<Shared>>);
+
+impl Pool {
+    /// Replaces each string of `f` by the pool's copy, adding those it
+    /// has not seen. One lock per page.
+    pub fn share(&self, f: &mut HtmlFacts) {
+        let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut one = |s: &mut Shared| match set.get(&**s) {
+            Some(p) => *s = p.clone(),
+            None => {
+                set.insert(s.clone());
+            }
+        };
+        for s in f
+            .links
+            .iter_mut()
+            .chain(f.resources.iter_mut())
+            .chain(f.scripts.iter_mut())
+            .chain(f.images.iter_mut().map(|(s, _)| s))
+        {
+            one(s);
+        }
+        f.ids = std::mem::take(&mut f.ids)
+            .into_iter()
+            .map(|mut s| {
+                one(&mut s);
+                s
+            })
+            .collect();
+    }
+}
+
+/// Reads the facts of `html`, sharing its strings through `pool`.
+pub fn scan_shared(html: &str, pool: &Pool) -> HtmlFacts {
+    let mut f = scan(html);
+    pool.share(&mut f);
+    f
 }
 
 /// Tags whose attributes the checks read; any other tag is only looked at for an `id`.
@@ -74,7 +124,7 @@ pub fn scan(html: &str) -> HtmlFacts {
                 if let Some(id) =
                     Attributes(&body[name_len..]).find(|(n, _)| n.eq_ignore_ascii_case("id"))
                 {
-                    f.ids.insert(id.1.into_owned());
+                    f.ids.insert(Shared::from(id.1));
                 }
             }
             continue;
@@ -88,7 +138,7 @@ pub fn scan(html: &str) -> HtmlFacts {
                 .map(|(_, v)| v.into_owned())
         };
         if let Some(id) = get("id") {
-            f.ids.insert(id);
+            f.ids.insert(Shared::from(id));
         }
         record(&mut f, name.as_ref(), &get, &mut open_media);
     }
@@ -112,9 +162,9 @@ fn record(
 ) {
     match name {
         "html" => f.lang_id = get("lang").is_some_and(|l| l == "id" || l.starts_with("id-")),
-        "a" => f.links.extend(get("href")),
+        "a" => f.links.extend(get("href").map(Shared::from)),
         "link" => {
-            if let Some(h) = get("href") {
+            if let Some(h) = get("href").map(Shared::from) {
                 let rel = get("rel").unwrap_or_default();
                 if rel
                     .split_whitespace()
@@ -126,33 +176,33 @@ fn record(
             }
         }
         "img" => {
-            let src = get("src").unwrap_or_default();
+            let src = Shared::from(get("src").unwrap_or_default());
             f.links.push(src.clone());
             f.resources.push(src.clone());
             f.images.push((src, get("alt")));
         }
         "script" => {
-            if let Some(s) = get("src") {
+            if let Some(s) = get("src").map(Shared::from) {
                 f.links.push(s.clone());
                 f.resources.push(s.clone());
                 f.scripts.push(s);
             }
         }
         "source" => {
-            if let Some(s) = get("src") {
+            if let Some(s) = get("src").map(Shared::from) {
                 f.links.push(s.clone());
                 f.resources.push(s);
             }
         }
         "iframe" => {
-            if let Some(s) = get("src") {
+            if let Some(s) = get("src").map(Shared::from) {
                 f.links.push(s.clone());
                 f.resources.push(s);
             }
             f.media.push(("iframe".into(), get("title").is_some()));
         }
         "video" | "audio" => {
-            if let Some(s) = get("src") {
+            if let Some(s) = get("src").map(Shared::from) {
                 f.links.push(s.clone());
                 f.resources.push(s);
             }
@@ -249,6 +299,37 @@ impl<'a> Iterator for Attributes<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::Shared;
+
+    fn strs(v: &[Shared]) -> Vec<&str> {
+        v.iter().map(|s| &**s).collect()
+    }
+
+    #[test]
+    fn pages_scanned_through_one_pool_share_their_repeated_strings() {
+        let pool = super::Pool::default();
+        let theme = r#"<nav id="menu"><a href="/layanan/">Layanan</a></nav><script src="/assets/laman.js"></script>"#;
+        let a = super::scan_shared(&format!(r#"{theme}<a href="/a/">a</a>"#), &pool);
+        let b = super::scan_shared(
+            &format!(r#"{theme}<a href="/b/">b</a><img src="/assets/laman.js">"#),
+            &pool,
+        );
+        assert_eq!(strs(&a.links), ["/layanan/", "/assets/laman.js", "/a/"]);
+        assert_eq!(
+            strs(&b.links),
+            ["/layanan/", "/assets/laman.js", "/b/", "/assets/laman.js"]
+        );
+        // One allocation for the theme's link, wherever it appears.
+        assert!(Shared::ptr_eq(&a.links[0], &b.links[0]));
+        assert!(Shared::ptr_eq(&a.scripts[0], &b.resources[1]));
+        assert!(Shared::ptr_eq(&a.links[1], &b.images[0].0));
+        let id = |f: &super::HtmlFacts| f.ids.get("menu").cloned().expect("id");
+        assert!(Shared::ptr_eq(&id(&a), &id(&b)));
+        // What a page does not repeat stays its own, and scanning alone
+        // gives the same facts.
+        assert!(!Shared::ptr_eq(&a.links[2], &b.links[2]));
+        assert_eq!(super::scan(&format!(r#"{theme}<a href="/a/">a</a>"#)), a);
+    }
 
     #[test]
     fn every_resource_tag_and_rel_form_is_a_resource() {
@@ -304,7 +385,7 @@ mod tests {
         let f = scan(
             "x<a href=\"/1/\">satu</a> dua <a href=\"/2/\">x</a>tiga empat lima<img src=\"/3.png\" alt=\"\">.",
         );
-        assert_eq!(f.links, vec!["/1/", "/2/", "/3.png"]);
+        assert_eq!(strs(&f.links), vec!["/1/", "/2/", "/3.png"]);
         assert_eq!(f.images, vec![("/3.png".into(), Some(String::new()))]);
     }
 
@@ -319,8 +400,8 @@ mod tests {
         assert!(f.lang_id);
         assert!(f.ids.contains("a"));
         assert_eq!(f.headings, vec![1, 3]);
-        assert!(f.links.contains(&"/p/?q=1&r=2".to_string()));
-        assert!(!f.links.contains(&"/no/".to_string()));
+        assert!(strs(&f.links).contains(&"/p/?q=1&r=2"));
+        assert!(!strs(&f.links).contains(&"/no/"));
         assert_eq!(
             f.images,
             vec![
@@ -328,19 +409,19 @@ mod tests {
                 ("/h.png".into(), None)
             ]
         );
-        assert_eq!(f.scripts, vec!["https://cdn.example/x.js".to_string()]);
+        assert_eq!(strs(&f.scripts), vec!["https://cdn.example/x.js"]);
         assert_eq!(f.media, vec![("video".into(), true)]);
         assert!(!f.has_form);
         assert!(f.has_search);
-        assert!(f.resources.contains(&"/g.png".to_string()));
-        assert!(!f.resources.contains(&"/p/?q=1&r=2".to_string()));
+        assert!(strs(&f.resources).contains(&"/g.png"));
+        assert!(!strs(&f.resources).contains(&"/p/?q=1&r=2"));
     }
 
     #[test]
     fn tags_after_an_empty_comment_or_a_stray_bracket_are_read() {
         // `<!-->` is a whole (empty) comment; `<>` and a last `<` are text.
         let f = scan("<!--><a href=\"/1/\">x</a> a <> b <a href=\"/2/\">y</a> c <");
-        assert_eq!(f.links, vec!["/1/", "/2/"]);
+        assert_eq!(strs(&f.links), vec!["/1/", "/2/"]);
     }
 
     #[test]
@@ -352,7 +433,7 @@ mod tests {
     #[test]
     fn a_quoted_value_may_hold_a_closing_bracket() {
         let f = scan("<a title=\"a > b\" href=\"/1/\">x</a><img alt='c > d' src=\"/2.png\">");
-        assert_eq!(f.links, vec!["/1/", "/2.png"]);
+        assert_eq!(strs(&f.links), vec!["/1/", "/2.png"]);
         assert_eq!(f.images, vec![("/2.png".into(), Some("c > d".into()))]);
     }
 
@@ -360,6 +441,6 @@ mod tests {
     fn a_stray_equals_sign_after_a_value_does_not_swallow_the_next_attribute() {
         // As a browser reads it: `=` starts no value, `href` is an attribute.
         let f = scan("<a title=\"x\"= href=\"/1/\">x</a>");
-        assert_eq!(f.links, vec!["/1/"]);
+        assert_eq!(strs(&f.links), vec!["/1/"]);
     }
 }

@@ -114,7 +114,7 @@ impl Shared<'_> {
             found.push(
                 "AMAN-002",
                 at.clone(),
-                F::InsecureResource { url: r.clone() },
+                F::InsecureResource { url: r.to_string() },
             );
         }
         for s in &f.scripts {
@@ -139,7 +139,7 @@ impl Shared<'_> {
             if !f
                 .links
                 .iter()
-                .any(|l| l == m || l.split('#').next() == Some(m))
+                .any(|l| &**l == m || l.split('#').next() == Some(m))
             {
                 found.push(
                     "MAKLUMAT-002",
@@ -227,7 +227,7 @@ fn links(
     for link in &f.links {
         let (target, frag) = match link.split_once('#') {
             Some((t, fr)) => (t, Some(fr)),
-            None => (link.as_str(), None),
+            None => (&**link, None),
         };
         let target = target.split('?').next().unwrap_or(target);
         let file = if target.is_empty() {
@@ -248,7 +248,7 @@ fn links(
                     "TAUTAN-002",
                     at.clone(),
                     F::BrokenOutputLink {
-                        target: link.clone(),
+                        target: link.to_string(),
                     },
                 );
             }
@@ -263,7 +263,7 @@ fn links(
                         "TAUTAN-003",
                         at.clone(),
                         F::MissingAnchor {
-                            target: link.clone(),
+                            target: link.to_string(),
                         },
                     );
                 }

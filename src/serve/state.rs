@@ -1884,6 +1884,7 @@ fn render_targets(
     home: &crate::render::context::HomeCtx,
     scan: bool,
 ) -> Vec<Rendition> {
+    let pool = crate::rules::html::Pool::default();
     targets
         .par_iter()
         .map(|&n| {
@@ -1895,7 +1896,7 @@ fn render_targets(
                 .filter(|_| scan && !matches!(item, Planned::Alias { .. }))
                 .map(|h| PageHtml {
                     page: pipeline::shown_page(model, item),
-                    facts: crate::rules::html::scan(h),
+                    facts: crate::rules::html::scan_shared(h, &pool),
                 });
             // Deflated here, on the worker threads.
             (n, html.map(Packed::from), facts, diags)
