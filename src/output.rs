@@ -499,11 +499,12 @@ impl HostWriter {
     }
 
     /// Hard-links the previous output's `rel` to `path` when its bytes are
-    /// `size` bytes with digest `sha256`: whether it did.
-    fn link_unchanged(&self, rel: &str, path: &Path, size: u64, sha256: &str) -> bool {
+    /// `bytes` (digest `sha256`): whether it did.
+    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8], sha256: &str) -> bool {
         let Some(prev) = &self.previous else {
             return false;
         };
+        let size = bytes.len() as u64;
         if prev
             .files
             .get(rel)
@@ -515,15 +516,19 @@ impl HostWriter {
         // The old file must still be what the manifest says: a regular
         // file of that size, modified before the manifest was written
         // (mtime: linking and unlinking change a file's ctime, not its
-        // mtime). Strictly before: the kernel stamps files with a coarse
-        // clock, so a file changed by hand in the same tick as the
-        // manifest carries the manifest's very time ("racily clean", as
-        // git calls it). Anything else is written again.
+        // mtime). The kernel stamps files with a coarse clock, so a file
+        // changed by hand in the same tick as the manifest carries the
+        // manifest's very time ("racily clean", as git calls it): such a
+        // file is trusted only if its bytes are read and are the same, as
+        // git does. Anything else is written again.
         let Ok(meta) = std::fs::symlink_metadata(&old) else {
             return false;
         };
+        if !meta.is_file() || meta.len() != size {
+            return false;
+        }
         let fresh = meta.modified().is_ok_and(|m| m < prev.written);
-        if !meta.is_file() || meta.len() != size || !fresh {
+        if !fresh && std::fs::read(&old).ok().as_deref() != Some(bytes) {
             return false;
         }
         std::fs::hard_link(&old, path).is_ok()
@@ -553,7 +558,7 @@ impl HostWriter {
             size: bytes.len() as u64,
             sha256: hex(&Sha256::digest(bytes)),
         };
-        if self.link_unchanged(rel, &path, entry.size, &entry.sha256) {
+        if self.link_unchanged(rel, &path, bytes, &entry.sha256) {
             self.counts.linked.fetch_add(1, Ordering::Relaxed);
             return Ok(entry);
         }
