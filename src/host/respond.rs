@@ -361,6 +361,9 @@ struct FileBody {
     offset: u64,
     left: u64,
     reading: Option<tokio::task::JoinHandle<std::io::Result<Bytes>>>,
+    /// Try the page cache first (`RWF_NOWAIT`); always, except in the
+    /// tests of the pool's path (a file the tests just wrote is cached).
+    cache_first: bool,
 }
 
 /// Bytes read per step of a streamed file.
@@ -379,7 +382,7 @@ impl hyper::body::Body for FileBody {
             return Poll::Ready(None);
         }
         let this = &mut *self;
-        if this.reading.is_none() {
+        if this.reading.is_none() && this.cache_first {
             let n = this.left.min(CHUNK) as usize;
             let mut buf = vec![0u8; n];
             let cached = rustix::io::preadv2(
@@ -451,6 +454,7 @@ fn stream(file: Arc<std::fs::File>, size: u64) -> Body {
         offset: 0,
         left: size,
         reading: None,
+        cache_first: true,
     }
     .boxed()
 }
@@ -964,13 +968,48 @@ mod tests {
             .expect("open");
         w.write_all(b"ekstra").expect("append");
         assert_eq!(body(r).expect("body").len(), BIG);
-        // Streaming a file body directly: frames until the end, then none.
-        let body = stream(Arc::new(std::fs::File::open(&path).expect("open")), 10);
-        assert_eq!(hyper::body::Body::size_hint(&body).exact(), Some(10));
+        // Frame by frame, through the page cache and through the pool:
+        // 64 KiB each, the last one the rest, then the end.
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
+        for cache_first in [true, false] {
+            let mut body = FileBody {
+                file: Arc::new(std::fs::File::open(&path).expect("open")),
+                offset: 0,
+                left: BIG as u64,
+                reading: None,
+                cache_first,
+            };
+            let mut sizes = Vec::new();
+            let mut got = Vec::new();
+            while let Some(frame) = rt.block_on(body.frame()) {
+                let data = frame.expect("frame").into_data().expect("data");
+                sizes.push(data.len());
+                got.extend_from_slice(&data);
+            }
+            assert_eq!(sizes, [65_536, 65_536, 65_536, 65_536, BIG - 4 * 65_536]);
+            assert_eq!(got, big(), "cache first: {cache_first}");
+            assert!(hyper::body::Body::is_end_stream(&body));
+            assert_eq!(hyper::body::Body::size_hint(&body).exact(), Some(0));
+        }
+        // Through the pool, a file cut short ends in an error.
+        let mut body = FileBody {
+            file: Arc::new(std::fs::File::open(&path).expect("open")),
+            offset: 0,
+            left: BIG as u64 + 10,
+            reading: None,
+            cache_first: false,
+        };
+        let mut last = None;
+        while let Some(frame) = rt.block_on(body.frame()) {
+            last = Some(frame.is_err());
+        }
+        assert_eq!(last, Some(true));
+        // Streaming a file body directly: frames until the end, then none.
+        let body = stream(Arc::new(std::fs::File::open(&path).expect("open")), 10);
+        assert_eq!(hyper::body::Body::size_hint(&body).exact(), Some(10));
         let got = rt.block_on(body.collect()).expect("collect").to_bytes();
         assert_eq!(&got[..], &big()[..10]);
     }
