@@ -34,6 +34,13 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<Self::Entry, Error>;
     /// Stores the file `src` at the output path `path`.
     fn copy(&self, path: &str, src: Src<'_>) -> Result<Self::Entry, Error>;
+    /// Whether the rendered bodies are deflated as soon as each is
+    /// rendered (the preview keeps them for as long as it runs, so a
+    /// 50,000-page site never holds them raw at once; a build drops them
+    /// with the site and does not pay for it).
+    fn packs_bodies(&self) -> bool {
+        false
+    }
 }
 
 impl Sink for HostWriter {
@@ -215,7 +222,7 @@ pub fn render_site<S: Sink>(
     };
     let model = Model::new(site, run.config, tree, opts, templates.ids.clone());
     let (plan, statics) = plan_outputs(run.theme, &model, tree, &mut site_diags);
-    let bodies = model.render_bodies();
+    let bodies = model.render_bodies(sink.packs_bodies());
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let mut pieces = Pieces {
         prelude: site_diags.clone(),

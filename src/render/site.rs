@@ -277,11 +277,17 @@ impl<'a> Model<'a> {
     }
 
     /// Renders every page body (in parallel).
-    pub fn render_bodies(&self) -> Vec<Rendered> {
+    pub fn render_bodies(&self, packed: bool) -> Vec<Rendered> {
         use rayon::prelude::*;
         (0..self.tree.pages.len())
             .into_par_iter()
-            .map(|i| self.render_body(i))
+            .map(|i| {
+                let mut body = self.render_body(i);
+                if packed {
+                    body.html.pack();
+                }
+                body
+            })
             .collect()
     }
 

@@ -161,6 +161,9 @@ impl crate::render::pipeline::Sink for Sink {
         }
         Ok(())
     }
+    fn packs_bodies(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

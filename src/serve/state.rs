@@ -764,12 +764,6 @@ impl SiteState {
         self.site_diags = out.site_diags;
         self.local = out.local;
         self.bodies = out.bodies;
-        // Kept deflated: read again only when its page or the feed is
-        // rendered again (docs/serve.md, "Memory").
-        {
-            use rayon::prelude::*;
-            self.bodies.par_iter_mut().for_each(|b| b.html.pack());
-        }
         self.plan = out.plan;
         self.files = files;
         self.assets = assets;
