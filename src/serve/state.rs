@@ -276,6 +276,11 @@ impl Project {
         *self.backups.get_mut().unwrap_or_else(|p| p.into_inner()) = None;
         self.broken = registry.broken;
         let port = self.port;
+        // Every site is rendered anew: the old ones go first, so the
+        // preview never holds two renders of the regency at once (a
+        // template edit at 50,000 pages would otherwise take twice the
+        // memory, and keep it).
+        self.sites.clear();
         let built: Vec<SiteState> = registry
             .sites
             .into_par_iter()
