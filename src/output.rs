@@ -891,8 +891,9 @@ mod tests {
             ("resized.html", "abc"),
             ("touched.html", "disentuh"),
             ("tied.html", "seri"),
+            ("forged.html", "asli"),
         ];
-        assert_eq!(rebuild(&out, &files), (5, 0));
+        assert_eq!(rebuild(&out, &files), (6, 0));
         let written = std::fs::metadata(out.join(MANIFEST))
             .and_then(|m| m.modified())
             .expect("manifest time");
@@ -901,18 +902,24 @@ mod tests {
             touch(&out.join("a.host").join(rel), written - hour);
         }
         // Edited by hand after the manifest: a different size with an old
-        // time, the same bytes with a newer time, and a time equal to the
-        // manifest's (the same clock tick).
+        // time; the same bytes with a newer time, and with a time equal to
+        // the manifest's (the same clock tick): their bytes are read, and
+        // they are the same; other bytes of the same size in that tick.
         std::fs::write(out.join("a.host/resized.html"), "abcd").expect("write");
         touch(&out.join("a.host/resized.html"), written - hour);
         touch(&out.join("a.host/touched.html"), written + hour);
         touch(&out.join("a.host/tied.html"), written);
+        std::fs::write(out.join("a.host/forged.html"), "palu").expect("write");
+        touch(&out.join("a.host/forged.html"), written);
         let inode = |rel: &str| {
             std::fs::metadata(out.join("a.host").join(rel))
                 .expect("meta")
                 .ino()
         };
-        let same_before = inode("same.html");
+        let before: Vec<u64> = ["same.html", "touched.html", "tied.html", "forged.html"]
+            .iter()
+            .map(|r| inode(r))
+            .collect();
         let counts = rebuild(
             &out,
             &[
@@ -922,16 +929,25 @@ mod tests {
                 ("resized.html", "abc"),
                 ("touched.html", "disentuh"),
                 ("tied.html", "seri"),
+                ("forged.html", "asli"),
             ],
         );
-        assert_eq!(counts, (4, 1), "(written, linked)");
-        assert_eq!(inode("same.html"), same_before, "same.html was not linked");
+        assert_eq!(counts, (3, 3), "(written, linked)");
+        assert_eq!(inode("same.html"), before[0], "same.html was not linked");
+        assert_eq!(
+            inode("touched.html"),
+            before[1],
+            "touched.html was not linked"
+        );
+        assert_eq!(inode("tied.html"), before[2], "tied.html was not linked");
+        assert_ne!(inode("forged.html"), before[3], "forged.html was linked");
         for (rel, bytes) in [
             ("same.html", "sama"),
             ("changed.html", "baru"),
             ("resized.html", "abc"),
             ("touched.html", "disentuh"),
             ("tied.html", "seri"),
+            ("forged.html", "asli"),
         ] {
             assert_eq!(
                 std::fs::read_to_string(out.join("a.host").join(rel)).expect("read"),
