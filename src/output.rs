@@ -892,8 +892,9 @@ mod tests {
             ("touched.html", "disentuh"),
             ("tied.html", "seri"),
             ("forged.html", "asli"),
+            ("later.html", "awal"),
         ];
-        assert_eq!(rebuild(&out, &files), (6, 0));
+        assert_eq!(rebuild(&out, &files), (7, 0));
         let written = std::fs::metadata(out.join(MANIFEST))
             .and_then(|m| m.modified())
             .expect("manifest time");
@@ -911,6 +912,8 @@ mod tests {
         touch(&out.join("a.host/tied.html"), written);
         std::fs::write(out.join("a.host/forged.html"), "palu").expect("write");
         touch(&out.join("a.host/forged.html"), written);
+        std::fs::write(out.join("a.host/later.html"), "akhr").expect("write");
+        touch(&out.join("a.host/later.html"), written + hour);
         let inode = |rel: &str| {
             std::fs::metadata(out.join("a.host").join(rel))
                 .expect("meta")
@@ -930,9 +933,10 @@ mod tests {
                 ("touched.html", "disentuh"),
                 ("tied.html", "seri"),
                 ("forged.html", "asli"),
+                ("later.html", "awal"),
             ],
         );
-        assert_eq!(counts, (3, 3), "(written, linked)");
+        assert_eq!(counts, (4, 3), "(written, linked)");
         assert_eq!(inode("same.html"), before[0], "same.html was not linked");
         assert_eq!(
             inode("touched.html"),
@@ -948,6 +952,7 @@ mod tests {
             ("touched.html", "disentuh"),
             ("tied.html", "seri"),
             ("forged.html", "asli"),
+            ("later.html", "awal"),
         ] {
             assert_eq!(
                 std::fs::read_to_string(out.join("a.host").join(rel)).expect("read"),
