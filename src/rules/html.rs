@@ -306,6 +306,15 @@ mod tests {
     }
 
     #[test]
+    fn a_slash_separates_attributes_as_browsers_read_it() {
+        // `<img/src=…>` loads the image in a browser: the slash is no part
+        // of the attribute's name.
+        let f = super::scan(r#"<img/src="http://cdn.example/a.png"/><a/href="/b/">b</a>"#);
+        assert_eq!(strs(&f.resources), ["http://cdn.example/a.png"]);
+        assert_eq!(strs(&f.links), ["http://cdn.example/a.png", "/b/"]);
+    }
+
+    #[test]
     fn pages_scanned_through_one_pool_share_their_repeated_strings() {
         let pool = super::Pool::default();
         let theme = r#"<nav id="menu"><a href="/layanan/">Layanan</a></nav><script src="/assets/laman.js"></script>"#;
