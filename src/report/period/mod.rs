@@ -437,6 +437,17 @@ fn availability(nights: &[&crate::history::NightRecord], hosts: &[String]) -> Av
     a
 }
 
+/// Whether `slug` can name the agency's files (`<slug>.html`) and links:
+/// a site folder's name (letters, digits, `-`, `_`, `.`, not starting with
+/// a dot) or [`REGENCY`]. No separator, no `..`, no scheme.
+fn is_file_stem(slug: &str) -> bool {
+    (1..=200).contains(&slug.len())
+        && !slug.starts_with('.')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// The report of `period` from `history`.
 pub fn compute(history: &History, period: &Period, cx: &Context) -> PeriodReport {
     let (start, end) = period.bounds(cx.offset);
@@ -475,6 +486,12 @@ pub fn compute(history: &History, period: &Period, cx: &Context) -> PeriodReport
 
     let mut out: Vec<AgencyReport> = Vec::new();
     for (slug, (name, hosts)) in agencies {
+        // The agency's name becomes a file name and a link of the report:
+        // a record that names anything else (`../x`, `javascript:…`) was
+        // not written by laman and is left out.
+        if !is_file_stem(&slug) {
+            continue;
+        }
         let hosts: Vec<String> = hosts.into_iter().collect();
         let held: Vec<&Snapshot> = snaps
             .iter()

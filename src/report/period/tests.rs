@@ -387,3 +387,45 @@ fn the_report_files_escape_what_editors_wrote_and_need_no_network() {
     assert_eq!(json["schema"], SCHEMA);
     assert_eq!(json["agencies"][0]["errors"][0]["days_open"], 25);
 }
+
+#[test]
+fn a_forged_history_cannot_name_a_file_outside_the_report_or_a_script_link() {
+    // Records edited by hand (or by anyone who reached .laman/riwayat/):
+    // site and owner names that would leave the folder or run script.
+    let mut forged = publish(
+        "2026-11-05T03:00:00Z",
+        &[],
+        vec![finding(Some("../../pwned"), "LAYANAN-002", "error", "x")],
+    );
+    forged.check["sites"] = json!([
+        {"site": "../../pwned", "host": "a.cianjurkab.go.id"},
+        {"site": "javascript:alert(1)", "host": "b.cianjurkab.go.id"},
+        {"site": "..", "host": null},
+        {"site": "a/b", "host": null},
+        {"site": "dinkes", "host": "dinkes.cianjurkab.go.id"},
+    ]);
+    let mut n = night("2026-11-06T01:00:00Z", vec![]);
+    n.hosts.push(NightHost {
+        host: "c.cianjurkab.go.id".into(),
+        owner: ".hidden".into(),
+    });
+    let h = History {
+        checks: vec![forged],
+        nights: vec![n],
+        ..History::default()
+    };
+    let r = compute(
+        &h,
+        &Period::parse("2026-11").expect("p"),
+        &cx("2026-12-01T00:00:00Z"),
+    );
+    let slugs: Vec<&str> = r.agencies.iter().map(|a| a.slug.as_str()).collect();
+    assert_eq!(slugs, ["dinkes"]);
+    for (name, text) in html::files(&r) {
+        assert!(
+            !name.contains('/') && !name.starts_with('.') && !name.contains(':'),
+            "{name}"
+        );
+        assert!(!text.contains("javascript:"), "{name}");
+    }
+}
