@@ -100,6 +100,9 @@ pub struct Certs {
     pub dispatch: Arc<Dispatch>,
     mode: Mode,
     events: EventSink,
+    /// One per started host whose certificate is in the ACME cache: fires
+    /// once that certificate is loaded (or its load failed).
+    loading: Mutex<Vec<tokio::sync::oneshot::Receiver<()>>>,
 }
 
 impl std::fmt::Debug for Certs {
@@ -189,6 +192,7 @@ impl Certs {
                 waiting: Mutex::new(BTreeSet::new()),
             },
             events,
+            loading: Mutex::new(Vec::new()),
         })
     }
 
@@ -226,6 +230,7 @@ impl Certs {
                 warned: Mutex::new(BTreeSet::new()),
             },
             events,
+            loading: Mutex::new(Vec::new()),
         })
     }
 
@@ -297,6 +302,17 @@ impl Certs {
         }
     }
 
+    /// Waits, at most `limit`, until every started host whose certificate
+    /// was in the cache has it loaded: a restarted server answers those
+    /// hosts from its first connection on, not after a race.
+    pub async fn cached_loaded(&self, limit: std::time::Duration) {
+        let pending: Vec<_> = match self.loading.lock() {
+            Ok(mut l) => l.drain(..).collect(),
+            Err(p) => p.into_inner().drain(..).collect(),
+        };
+        let _ = tokio::time::timeout(limit, futures_util::future::join_all(pending)).await;
+    }
+
     fn start(&self, host: &str, regency: &str) -> Option<Running> {
         let Mode::Acme {
             opts,
@@ -309,7 +325,8 @@ impl Certs {
         else {
             return None;
         };
-        if !cache.has_cert(host, &opts.directory) {
+        let cached = cache.has_cert(host, &opts.directory);
+        if !cached {
             let domain = throttle::registered_domain(host, regency);
             let mut t = match throttle.lock() {
                 Ok(t) => t,
@@ -346,8 +363,21 @@ impl Certs {
         let resolver = state.resolver();
         let events = self.events.clone();
         let name = host.to_string();
+        // The state's first event is the cache load; `loaded` says it came.
+        let mut loaded = None;
+        if cached {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            loaded = Some(tx);
+            match self.loading.lock() {
+                Ok(mut l) => l.push(rx),
+                Err(p) => p.into_inner().push(rx),
+            }
+        }
         let task = tokio::spawn(async move {
             while let Some(ev) = state.next().await {
+                if let Some(tx) = loaded.take() {
+                    let _ = tx.send(());
+                }
                 let ev = match ev {
                     Ok(EventOk::DeployedCachedCert) => Event::Certificate {
                         host: name.clone(),

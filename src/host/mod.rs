@@ -268,6 +268,9 @@ pub async fn run(
         certs.sync(&r);
         synced = Some(r.id.clone());
     }
+    // Hosts with a cached certificate have it before the first handshake
+    // (connections wait in the listen backlog meanwhile).
+    certs.cached_loaded(Duration::from_secs(10)).await;
     let _ = events.send(Event::Listening {
         scheme: "https",
         addr: https_addr,
