@@ -268,11 +268,12 @@ def main():
         # The subdomain label is the site's folder name here (plain_to_laman sets none).
         wait_http(lport, host, 300)
         print(f"laman serve up in {time.monotonic() - t0:.1f} s ({a.pages} pages)")
-        def rss(pid):
+        def rss(pid, key="VmRSS:"):
             with open(f"/proc/{pid}/status", encoding="ascii") as f:
-                return next((l.split()[1] for l in f if l.startswith("VmRSS:")), "?")
+                return next((l.split()[1] for l in f if l.startswith(key)), "?")
         lpid = lp.pid
-        print(f"laman serve RSS after start-up: {int(rss(lpid)) // 1024} MiB")
+        print(f"laman serve RSS after start-up: {int(rss(lpid)) // 1024} MiB"
+              f" (peak {int(rss(lpid, 'VmHWM:')) // 1024} MiB)")
         lsse = sse(lport, host)
 
         if not a.no_hugo:
@@ -311,6 +312,7 @@ def main():
                     xs.append(time.monotonic() - t)
                 print(f"laman request of a {what}: median {statistics.median(xs) * 1000:.2f} ms "
                       f"(50 requests, connection included)")
+            print(f"laman serve RSS after the requests: {int(rss(lpid)) // 1024} MiB")
         last_fetched = []
         for kind in kinds:
             for n in range(a.edits):
@@ -372,7 +374,8 @@ def main():
                 print(f"hugo served a stale page after {stale[kind]} of {a.edits} {kind} edits")
         if fresh["laman"][1]:
             print(f"laman's list page fresh after a title edit: {fresh['laman'][0]}/{fresh['laman'][1]}")
-        print(f"laman serve RSS after the edits: {int(rss(lpid)) // 1024} MiB")
+        print(f"laman serve RSS after the edits: {int(rss(lpid)) // 1024} MiB"
+              f" (peak {int(rss(lpid, 'VmHWM:')) // 1024} MiB)")
         lines = [l for l in log if "dibangun ulang" in l]
         for l in lines[-4:]:
             print("laman:", l.strip())

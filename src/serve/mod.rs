@@ -96,59 +96,54 @@ pub fn serve(
 
     // Watch before the first build, so an edit made during it is not lost.
     let watched = watch::start(&root);
-    let mut project = state::Project::new(&root, opts.only.clone(), opts.drafts, port);
-    let first = project.rebuild_all();
-    let sites = project
+    let project = Arc::new(RwLock::new(state::Project::new(
+        &root,
+        opts.only.clone(),
+        opts.drafts,
+        port,
+    )));
+    let (reloads, _) = broadcast::channel(64);
+    let on_event = Arc::new(on_event);
+    // One thread renders everything: the first build and every rebuild.
+    // The allocator keeps a thread's freed memory for that thread, so a
+    // whole-regency render (a template edit) reuses the memory of the
+    // render it replaces instead of taking as much again (50,000 pages:
+    // 939 → 1,177 MiB after one template edit when the first build ran
+    // on another thread; docs/serve.md, "Memory").
+    let (first_tx, first_rx) = std::sync::mpsc::channel();
+    {
+        let (project, reloads, on_event, root) = (
+            project.clone(),
+            reloads.clone(),
+            on_event.clone(),
+            root.clone(),
+        );
+        std::thread::Builder::new()
+            .name("laman-render".into())
+            .spawn(move || {
+                let first = lock(&project).rebuild_all();
+                let _ = first_tx.send(first);
+                match watched {
+                    Ok((watcher, rx)) => follow(&project, &root, watcher, rx, &reloads, &*on_event),
+                    Err(e) => on_event(Event::WatchFailed(e.to_string())),
+                }
+            })
+            .map_err(|e| Error::Usage(format!("thread: {e}")))?;
+    }
+    let first = first_rx
+        .recv()
+        .map_err(|_| Error::Usage("the first render failed".into()))?;
+    let sites = lock(&project)
         .sites
         .values()
         .map(|s| (s.site.slug.clone(), format!("{}/", s.base_url)))
         .collect();
-    let project = Arc::new(RwLock::new(project));
-    let (reloads, _) = broadcast::channel(64);
     let shared = http::Shared {
         project: project.clone(),
-        reloads: reloads.clone(),
+        reloads,
         lang: opts.lang,
         port,
     };
-    let on_event = Arc::new(on_event);
-
-    match watched {
-        Ok((watcher, rx)) => {
-            let on_event = on_event.clone();
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let _keep = watcher;
-                while let Some(change) = watch::next_change(&rx, &root) {
-                    // A bug must not take the preview down: report it and
-                    // start over from disk.
-                    let done = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        rebuild(&project, &change)
-                    })) {
-                        Ok(done) => done,
-                        Err(_) => {
-                            on_event(Event::WatchFailed(format!("rebuild of {change:?} failed")));
-                            rebuild(&project, &watch::Change::All)
-                        }
-                    };
-                    let what = describe(&done);
-                    let _ = reloads.send(http::Reload {
-                        sites: done.sites.clone(),
-                        what,
-                    });
-                    // The site rules run after the reload is on its way
-                    // (docs/serve.md); the terminal line counts them.
-                    let done = project
-                        .write()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .finish(done);
-                    on_event(Event::Rebuilt(done));
-                }
-                on_event(Event::WatchFailed("watcher stopped".into()));
-            });
-        }
-        Err(e) => on_event(Event::WatchFailed(e.to_string())),
-    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -179,11 +174,51 @@ pub fn serve(
     })
 }
 
+/// The project, written to (a poisoned lock is taken over: the state is
+/// rebuilt from disk by the next change anyway).
+fn lock(project: &RwLock<state::Project>) -> std::sync::RwLockWriteGuard<'_, state::Project> {
+    project
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Applies every change the watcher reports, until it stops.
+fn follow(
+    project: &RwLock<state::Project>,
+    root: &std::path::Path,
+    _watcher: notify::RecommendedWatcher,
+    rx: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    reloads: &broadcast::Sender<http::Reload>,
+    on_event: &(dyn Fn(Event) + Send + Sync),
+) {
+    while let Some(change) = watch::next_change(&rx, root) {
+        // A bug must not take the preview down: report it and start over
+        // from disk.
+        let done = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rebuild(project, &change)
+        })) {
+            Ok(done) => done,
+            Err(_) => {
+                on_event(Event::WatchFailed(format!("rebuild of {change:?} failed")));
+                rebuild(project, &watch::Change::All)
+            }
+        };
+        let what = describe(&done);
+        let _ = reloads.send(http::Reload {
+            sites: done.sites.clone(),
+            what,
+        });
+        // The site rules run after the reload is on its way
+        // (docs/serve.md); the terminal line counts them.
+        let done = lock(project).finish(done);
+        on_event(Event::Rebuilt(done));
+    }
+    on_event(Event::WatchFailed("watcher stopped".into()));
+}
+
 /// Applies one batch of changes to the project.
 fn rebuild(project: &RwLock<state::Project>, change: &watch::Change) -> Rebuilt {
-    let mut p = project
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut p = lock(project);
     let start = std::time::Instant::now();
     let results: Vec<Rebuilt> = match change {
         watch::Change::All => return p.rebuild_all(),
