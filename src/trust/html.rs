@@ -165,6 +165,11 @@ impl HtmlPolicy {
             .add_tag_attributes("span", ["class"])
             .add_tag_attributes("ol", ["start"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
+            // Every input that stays is an inert checkbox (a task list's):
+            // raw `<input type="text">` loses its type to the filter below
+            // and would otherwise be left as a live text field.
+            .set_tag_attribute_value("input", "type", "checkbox")
+            .set_tag_attribute_value("input", "disabled", "")
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])
             .add_tag_attributes("a", ["title"])
@@ -673,7 +678,10 @@ mod tests {
         );
         let clean = p.clean("<input type=\"text\" name=\"q\"><input type=\"checkbox\">");
         assert!(!clean.contains("type=\"text\""), "{clean}");
-        assert!(clean.contains("type=\"checkbox\""), "{clean}");
+        // No input is left a text field: each is an inert checkbox.
+        assert_eq!(clean.matches("<input").count(), 2, "{clean}");
+        assert_eq!(clean.matches("type=\"checkbox\"").count(), 2, "{clean}");
+        assert_eq!(clean.matches("disabled").count(), 2, "{clean}");
         // With iframe hosts allowed, other tags are still judged as tags.
         let frames = HtmlPolicy::new(&["www.youtube-nocookie.com".to_string()]);
         assert_eq!(
