@@ -101,8 +101,9 @@ pub struct Certs {
     mode: Mode,
     events: EventSink,
     /// One per started host whose certificate is in the ACME cache: fires
-    /// once that certificate is loaded (or its load failed).
-    loading: Mutex<Vec<tokio::sync::oneshot::Receiver<()>>>,
+    /// once that certificate is loaded (or its load failed). `None` once
+    /// [`Certs::cached_loaded`] has taken them: later hosts are not waited on.
+    loading: Mutex<Option<Vec<tokio::sync::oneshot::Receiver<()>>>>,
 }
 
 impl std::fmt::Debug for Certs {
@@ -192,7 +193,7 @@ impl Certs {
                 waiting: Mutex::new(BTreeSet::new()),
             },
             events,
-            loading: Mutex::new(Vec::new()),
+            loading: Mutex::new(Some(Vec::new())),
         })
     }
 
@@ -230,7 +231,7 @@ impl Certs {
                 warned: Mutex::new(BTreeSet::new()),
             },
             events,
-            loading: Mutex::new(Vec::new()),
+            loading: Mutex::new(Some(Vec::new())),
         })
     }
 
@@ -306,10 +307,11 @@ impl Certs {
     /// was in the cache has it loaded: a restarted server answers those
     /// hosts from its first connection on, not after a race.
     pub async fn cached_loaded(&self, limit: std::time::Duration) {
-        let pending: Vec<_> = match self.loading.lock() {
-            Ok(mut l) => l.drain(..).collect(),
-            Err(p) => p.into_inner().drain(..).collect(),
-        };
+        let pending = match self.loading.lock() {
+            Ok(mut l) => l.take(),
+            Err(p) => p.into_inner().take(),
+        }
+        .unwrap_or_default();
         let _ = tokio::time::timeout(limit, futures_util::future::join_all(pending)).await;
     }
 
@@ -363,14 +365,15 @@ impl Certs {
         let resolver = state.resolver();
         let events = self.events.clone();
         let name = host.to_string();
-        // The state's first event is the cache load; `loaded` says it came.
+        // The state's first event is the cache load; `loaded` says it came
+        // (to the start-up wait only).
         let mut loaded = None;
         if cached {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            loaded = Some(tx);
-            match self.loading.lock() {
-                Ok(mut l) => l.push(rx),
-                Err(p) => p.into_inner().push(rx),
+            let mut waiting = self.loading.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(w) = waiting.as_mut() {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                loaded = Some(tx);
+                w.push(rx);
             }
         }
         let task = tokio::spawn(async move {
