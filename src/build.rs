@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::output::{self, FileEntry, HostManifest, Manifest, OtherHost, Staging};
 use crate::registry::{self, Site};
 use crate::render::Theme;
+use crate::render::memo::{Memo, Remembered};
 use crate::render::pipeline;
 use crate::render::site::SiteOptions;
 use crate::rules::{Engine, RuleOptions};
@@ -122,6 +123,9 @@ pub struct SiteReport {
     pub status: SiteStatus,
     /// Markdown pages loaded.
     pub pages: usize,
+    /// Pages not rendered again: the render memo knew their template's
+    /// input and the output still had what it gave (`render::memo`).
+    pub remembered: usize,
     /// Files written.
     pub files: usize,
     /// Bytes written.
@@ -275,6 +279,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             host: broken.fqdn,
             status,
             pages: 0,
+            remembered: 0,
             files: 0,
             bytes: 0,
             elapsed: Duration::ZERO,
@@ -390,6 +395,7 @@ fn empty_report(site: &Site, diagnostics: Vec<Diagnostic>) -> SiteReport {
         host: Some(site.fqdn.clone()),
         status: SiteStatus::Failed,
         pages: 0,
+        remembered: 0,
         files: 0,
         bytes: 0,
         elapsed: Duration::ZERO,
@@ -410,6 +416,9 @@ fn build_site(
         },
     );
     let writer = run.staging.host(&site.fqdn);
+    // The render memo: only a build that writes has outputs to keep.
+    let memo_path = Memo::path(&run.opts.root, &site.slug);
+    let memo = (run.opts.mode == Mode::Build).then(|| Memo::load(&memo_path));
     let rendered = pipeline::render_site(
         run.pipeline,
         site,
@@ -419,7 +428,11 @@ fn build_site(
             now: run.opts.now,
         },
         &writer,
+        memo.as_ref(),
     )?;
+    if memo.is_some() {
+        remember(&memo_path, &rendered.page_keys, &rendered.entries);
+    }
     if rendered.templates_failed {
         return Ok((empty_report(site, rendered.site_diags), Vec::new()));
     }
@@ -442,12 +455,31 @@ fn build_site(
         host: Some(site.fqdn.clone()),
         status: SiteStatus::Built,
         pages: tree.pages.len(),
+        remembered: rendered.remembered,
         files: files.len(),
         bytes: files.iter().map(|f| f.size).sum(),
         elapsed: start.elapsed(),
         diagnostics: diags,
     };
     Ok((report, files))
+}
+
+/// Writes the render memo of a site from its page keys and the entries of
+/// what was written or kept for them. A memo that cannot be written only
+/// costs the next build its renders.
+fn remember(path: &std::path::Path, keys: &[(String, String)], entries: &[FileEntry]) {
+    let by_path: std::collections::HashMap<&str, &FileEntry> =
+        entries.iter().map(|e| (e.path.as_str(), e)).collect();
+    let memo = Memo::of(keys.iter().filter_map(|(p, key)| {
+        let e = by_path.get(p.as_str())?;
+        let r = Remembered {
+            key: key.clone(),
+            size: e.size,
+            sha256: e.sha256.clone(),
+        };
+        Some((p.clone(), r))
+    }));
+    let _ = memo.save(path);
 }
 
 #[cfg(test)]

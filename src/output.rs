@@ -16,6 +16,18 @@
 //! one exchange, so a reader never sees a mix of two builds; nothing ever
 //! writes into an existing output file (every write creates a new inode in
 //! the staging folder), so the files the trees share never change.
+//!
+//! The tree a commit replaces is not removed: it is kept beside the output
+//! as `.<name>.spare/`, and the next build starts its staging folder from
+//! it. Its host folders are moved (one rename each) into the new staging
+//! folder, so a reader still holding the old tree open finds its files
+//! gone, never changed; then only what differs is touched: a file whose
+//! bytes are the same as the spare's (by the spare's own `sites.json`, and
+//! not modified since) stays where it is, a changed one is unlinked and
+//! written as a new inode, and files the new manifest does not list are
+//! removed. A one-page rebuild of a large site so costs a few files, not a
+//! `mkdir` and a link for every file of the site and the removal of the
+//! old tree (docs/decisions.md, "The spare tree").
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
@@ -210,6 +222,9 @@ pub struct Staging {
     hash: bool,
     /// The previous output's files by host, for reuse (see the module doc).
     previous: HashMap<String, Arc<Previous>>,
+    /// The host folders taken from the spare tree into the staging folder,
+    /// with the spare's entries (their `root` is in the staging folder).
+    spare: HashMap<String, Arc<Previous>>,
     /// Files written, and files hard-linked from the previous output.
     counts: Arc<Counts>,
 }
@@ -219,9 +234,19 @@ pub struct Staging {
 pub struct Counts {
     written: AtomicUsize,
     linked: AtomicUsize,
+    kept: AtomicUsize,
+    removed: AtomicUsize,
 }
 
 impl Counts {
+    /// Files of the spare tree left in place: their bytes do not change.
+    pub fn kept(&self) -> usize {
+        self.kept.load(Ordering::Relaxed)
+    }
+    /// Files of the spare tree removed: the new output does not have them.
+    pub fn removed(&self) -> usize {
+        self.removed.load(Ordering::Relaxed)
+    }
     /// Files written with new bytes.
     pub fn written(&self) -> usize {
         self.written.load(Ordering::Relaxed)
@@ -244,6 +269,36 @@ struct Previous {
     written: std::time::SystemTime,
 }
 
+impl Previous {
+    /// Whether the file at `path` (this host's `rel`) still has the bytes
+    /// its entry says, and those are `size` bytes with digest `sha256`: a
+    /// regular file of that size, modified before the manifest was written
+    /// (mtime: linking and unlinking change a file's ctime, not its mtime).
+    /// The kernel stamps files with a coarse clock, so a file changed by
+    /// hand in the same tick as the manifest carries the manifest's very
+    /// time ("racily clean", as git calls it): such a file is trusted only
+    /// if `bytes` are given and it is read and has them, as git does.
+    fn holds(&self, rel: &str, path: &Path, size: u64, sha256: &str, bytes: Option<&[u8]>) -> bool {
+        if self
+            .files
+            .get(rel)
+            .is_none_or(|(s, h)| *s != size || h != sha256)
+        {
+            return false;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() != size {
+            return false;
+        }
+        if meta.modified().is_ok_and(|m| m < self.written) {
+            return true;
+        }
+        bytes.is_some_and(|b| std::fs::read(path).ok().as_deref() == Some(b))
+    }
+}
+
 impl Staging {
     /// Creates the staging folder beside `out`, removing stale ones left by
     /// builds that were killed.
@@ -256,6 +311,8 @@ impl Staging {
             std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
         }
         std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let counts = Arc::<Counts>::default();
+        let spare = take_spare(&parent.join(spare_name(&name)), &tmp, &counts);
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
@@ -263,7 +320,8 @@ impl Staging {
             dry: false,
             hash: true,
             previous: HashMap::new(),
-            counts: Arc::default(),
+            spare,
+            counts,
         })
     }
 
@@ -296,9 +354,10 @@ impl Staging {
             .collect();
     }
 
-    /// How many files were written and how many reused so far.
-    pub fn counts(&self) -> &Counts {
-        &self.counts
+    /// How many files were written and how many reused so far (and, read
+    /// after the commit, how many of the spare's were removed).
+    pub fn counts(&self) -> Arc<Counts> {
+        self.counts.clone()
     }
 
     /// A staging area that writes nothing (`laman check`): writers only
@@ -311,6 +370,7 @@ impl Staging {
             dry: true,
             hash: false,
             previous: HashMap::new(),
+            spare: HashMap::new(),
             counts: Arc::default(),
         }
     }
@@ -331,6 +391,7 @@ impl Staging {
             dry: self.dry,
             hash: self.hash,
             previous: self.previous.get(host).cloned(),
+            spare: self.spare.get(host).cloned(),
             dirs: Arc::default(),
             counts: self.counts.clone(),
         }
@@ -366,14 +427,9 @@ impl Staging {
             // Nothing is linked: the previous output's list is what stays.
             return Ok(Some(known.unwrap_or_default()));
         }
-        let new = self.tmp.join(host);
         let writer = HostWriter {
-            root: new,
-            dry: false,
-            hash: true,
             previous: None,
-            dirs: Arc::default(),
-            counts: self.counts.clone(),
+            ..self.host(host)
         };
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&old).sort_by_file_name() {
@@ -388,13 +444,21 @@ impl Staging {
                 .to_string_lossy()
                 .replace('\\', "/");
             let dest = writer.root.join(&rel);
-            writer.ensure_parent(&dest)?;
-            if std::fs::hard_link(entry.path(), &dest).is_err() {
-                std::fs::copy(entry.path(), &dest).map_err(|e| Error::io(&dest, e))?;
-            }
             let listed = known
                 .as_ref()
                 .and_then(|k| k.iter().find(|f| f.path == rel).cloned());
+            // The spare's copy is the previous output's file already.
+            if let (Some(spare), Some(f)) = (&writer.spare, &listed)
+                && spare.holds(&rel, &dest, f.size, &f.sha256, None)
+            {
+                self.counts.kept.fetch_add(1, Ordering::Relaxed);
+                files.push(f.clone());
+                continue;
+            }
+            writer.make_room(&dest)?;
+            if std::fs::hard_link(entry.path(), &dest).is_err() {
+                std::fs::copy(entry.path(), &dest).map_err(|e| Error::io(&dest, e))?;
+            }
             files.push(match listed {
                 Some(f) => f,
                 None => hash_file(entry.path(), rel)?,
@@ -408,6 +472,7 @@ impl Staging {
         if self.dry {
             return Ok(());
         }
+        self.prune_spare(manifest);
         let path = self.tmp.join(MANIFEST);
         let json = serde_json::to_vec_pretty(manifest)
             .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
@@ -418,14 +483,125 @@ impl Staging {
         drop(f);
         if self.out.exists() {
             exchange(&self.tmp, &self.out)?;
-            // `tmp` now holds the previous tree.
-            std::fs::remove_dir_all(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
+            // `tmp` now holds the previous tree: the next build's start.
+            let (parent, name) = split_out(&self.out)?;
+            let spare = parent.join(spare_name(&name));
+            if std::fs::symlink_metadata(&spare).is_ok() {
+                let _ = std::fs::remove_dir_all(&spare);
+            }
+            if std::fs::rename(&self.tmp, &spare).is_err() {
+                std::fs::remove_dir_all(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
+            }
         } else {
             std::fs::rename(&self.tmp, &self.out).map_err(|e| Error::io(&self.out, e))?;
         }
         self.committed = true;
         Ok(())
     }
+
+    /// Removes what the spare tree brought that `manifest` does not list:
+    /// hosts no longer built or kept, and files no longer written, with
+    /// the folders they leave empty.
+    fn prune_spare(&self, manifest: &Manifest) {
+        for (host, spare) in &self.spare {
+            let Some(now) = manifest.hosts.iter().find(|h| &h.host == host) else {
+                let _ = std::fs::remove_dir_all(&spare.root);
+                continue;
+            };
+            let listed: HashSet<&str> = now.files.iter().map(|f| f.path.as_str()).collect();
+            for rel in spare.files.keys().filter(|r| !listed.contains(r.as_str())) {
+                let path = spare.root.join(rel);
+                if std::fs::remove_file(&path).is_ok() {
+                    self.counts.removed.fetch_add(1, Ordering::Relaxed);
+                }
+                let mut dir = path.parent();
+                while let Some(d) = dir.filter(|d| *d != spare.root) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+        }
+    }
+}
+
+/// `.<name>.spare`: the tree the last commit replaced.
+fn spare_name(name: &str) -> String {
+    format!(".{name}.spare")
+}
+
+/// Moves the host folders of the spare tree at `spare` into the staging
+/// folder `tmp` and returns their entries from the spare's `sites.json`;
+/// anything the spare holds that its manifest does not list (a file added
+/// by hand, a link, a host it does not name) is removed, so the staging
+/// folder holds only files laman wrote. A spare without a readable
+/// manifest is removed and the build starts from an empty folder.
+fn take_spare(spare: &Path, tmp: &Path, counts: &Counts) -> HashMap<String, Arc<Previous>> {
+    let mut taken = HashMap::new();
+    let Ok(meta) = std::fs::symlink_metadata(spare) else {
+        return taken;
+    };
+    if !meta.is_dir() {
+        let _ = std::fs::remove_file(spare);
+        return taken;
+    }
+    let written = std::fs::symlink_metadata(spare.join(MANIFEST)).and_then(|m| m.modified());
+    if let (Some(manifest), Ok(written)) = (read_manifest(spare), written) {
+        for h in manifest.hosts {
+            // A host is one folder name (the manifest is laman's own, but
+            // nothing read from disk is trusted to stay inside the tree).
+            if h.host.is_empty() || h.host.contains(['/', '\\']) || h.host.starts_with('.') {
+                continue;
+            }
+            let from = spare.join(&h.host);
+            let root = tmp.join(&h.host);
+            let is_dir = std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_dir());
+            if !is_dir || std::fs::rename(&from, &root).is_err() {
+                continue;
+            }
+            let files: HashMap<String, (u64, String)> = h
+                .files
+                .into_iter()
+                .map(|f| (f.path, (f.size, f.sha256)))
+                .collect();
+            counts
+                .removed
+                .fetch_add(remove_unlisted(&root, &files), Ordering::Relaxed);
+            let prev = Previous {
+                root,
+                files,
+                written,
+            };
+            taken.insert(h.host, Arc::new(prev));
+        }
+    }
+    let _ = std::fs::remove_dir_all(spare);
+    taken
+}
+
+/// Removes from a host folder every entry that is neither a folder nor a
+/// regular file listed in `files`; returns how many.
+fn remove_unlisted(root: &Path, files: &HashMap<String, (u64, String)>) -> usize {
+    let mut removed = 0;
+    let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
+    while let Some(Ok(entry)) = walk.next() {
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        let listed = kind.is_file()
+            && entry
+                .path()
+                .strip_prefix(root)
+                .ok()
+                .and_then(Path::to_str)
+                .is_some_and(|rel| files.contains_key(rel));
+        if !listed && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 impl Drop for Staging {
@@ -479,6 +655,8 @@ pub struct HostWriter {
     hash: bool,
     /// The host's previous output, whose unchanged files are linked.
     previous: Option<Arc<Previous>>,
+    /// The host's folder as the spare tree left it (already at `root`).
+    spare: Option<Arc<Previous>>,
     /// Folders made so far (one `mkdir` per folder, not per file).
     dirs: Arc<Mutex<HashSet<PathBuf>>>,
     counts: Arc<Counts>,
@@ -498,40 +676,36 @@ impl HostWriter {
         Ok(())
     }
 
+    /// Makes `path` free for a new file: removes what the spare tree has
+    /// there (a file of other bytes, or a folder), and a spare file where
+    /// one of its folders must go; then makes its folder.
+    fn make_room(&self, path: &Path) -> Result<(), Error> {
+        if self.spare.is_some() {
+            clear(path).map_err(|e| Error::io(path, e))?;
+        }
+        if self.ensure_parent(path).is_ok() || self.spare.is_none() {
+            return self.ensure_parent(path);
+        }
+        let mut at = self.root.clone();
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        for part in rel.parent().into_iter().flat_map(Path::components) {
+            at.push(part);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&at).map_err(|e| Error::io(&at, e))?;
+            }
+        }
+        self.ensure_parent(path)
+    }
+
     /// Hard-links the previous output's `rel` to `path` when its bytes are
     /// `bytes` (digest `sha256`): whether it did.
     fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8], sha256: &str) -> bool {
         let Some(prev) = &self.previous else {
             return false;
         };
-        let size = bytes.len() as u64;
-        if prev
-            .files
-            .get(rel)
-            .is_none_or(|(s, h)| *s != size || h != sha256)
-        {
-            return false;
-        }
         let old = prev.root.join(rel);
-        // The old file must still be what the manifest says: a regular
-        // file of that size, modified before the manifest was written
-        // (mtime: linking and unlinking change a file's ctime, not its
-        // mtime). The kernel stamps files with a coarse clock, so a file
-        // changed by hand in the same tick as the manifest carries the
-        // manifest's very time ("racily clean", as git calls it): such a
-        // file is trusted only if its bytes are read and are the same, as
-        // git does. Anything else is written again.
-        let Ok(meta) = std::fs::symlink_metadata(&old) else {
-            return false;
-        };
-        if !meta.is_file() || meta.len() != size {
-            return false;
-        }
-        let fresh = meta.modified().is_ok_and(|m| m < prev.written);
-        if !fresh && std::fs::read(&old).ok().as_deref() != Some(bytes) {
-            return false;
-        }
-        std::fs::hard_link(&old, path).is_ok()
+        prev.holds(rel, &old, bytes.len() as u64, sha256, Some(bytes))
+            && std::fs::hard_link(&old, path).is_ok()
     }
 
     /// Writes `bytes` at `rel` and returns its entry. `rel` must be a
@@ -552,19 +726,84 @@ impl HostWriter {
             });
         }
         let path = self.root.join(rel);
-        self.ensure_parent(&path)?;
         let entry = FileEntry {
             path: rel.to_string(),
             size: bytes.len() as u64,
             sha256: hex(&Sha256::digest(bytes)),
         };
+        if let Some(spare) = &self.spare
+            && spare.holds(rel, &path, entry.size, &entry.sha256, Some(bytes))
+        {
+            self.counts.kept.fetch_add(1, Ordering::Relaxed);
+            return Ok(entry);
+        }
+        self.make_room(&path)?;
         if self.link_unchanged(rel, &path, bytes, &entry.sha256) {
             self.counts.linked.fetch_add(1, Ordering::Relaxed);
             return Ok(entry);
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        // A new file (a new inode): `create_new`, never a write through a
+        // file the previous tree may share.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| Error::io(&path, e))?;
         self.counts.written.fetch_add(1, Ordering::Relaxed);
         Ok(entry)
+    }
+
+    /// Puts at `rel` the file the output already has with `size` bytes of
+    /// digest `sha256` (the render memo's page: `render::memo`): the spare
+    /// tree's file where it is, or the previous output's, linked. Returns
+    /// its entry, and its bytes when `read`; `None` when neither tree has
+    /// those bytes there (as their manifests and the files' times say), so
+    /// the caller renders the page.
+    pub fn reuse(
+        &self,
+        rel: &str,
+        size: u64,
+        sha256: &str,
+        read: bool,
+    ) -> Option<(FileEntry, Option<Vec<u8>>)> {
+        if self.dry || guard(rel).is_err() {
+            return None;
+        }
+        let path = self.root.join(rel);
+        let held = self
+            .spare
+            .as_ref()
+            .is_some_and(|s| s.holds(rel, &path, size, sha256, None));
+        if held {
+            self.counts.kept.fetch_add(1, Ordering::Relaxed);
+        } else {
+            let prev = self.previous.as_ref()?;
+            let old = prev.root.join(rel);
+            if !prev.holds(rel, &old, size, sha256, None) || self.make_room(&path).is_err() {
+                return None;
+            }
+            std::fs::hard_link(&old, &path).ok()?;
+            self.counts.linked.fetch_add(1, Ordering::Relaxed);
+        }
+        let entry = FileEntry {
+            path: rel.to_string(),
+            size,
+            sha256: sha256.to_string(),
+        };
+        if !read {
+            return Some((entry, None));
+        }
+        // The bytes are those of the entry (the file's time says it was not
+        // changed since its manifest); a file that cannot be read now is
+        // rendered and written again.
+        match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() as u64 == size => Some((entry, Some(bytes))),
+            _ => {
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
     }
 
     /// Copies `src` to `rel` and returns its entry (`rel` as for `write`).
@@ -583,6 +822,18 @@ impl HostWriter {
         }
         let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
         self.write(rel, &bytes)
+    }
+}
+
+/// Removes the file or folder at `path`, if there is one.
+fn clear(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        // A folder on the way is a file: `make_room` deals with it.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -642,12 +893,19 @@ mod tests {
         assert!(!out.join("old.host").exists());
         let back = read_manifest(&out).expect("manifest");
         assert_eq!(back, m);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        // The replaced tree is kept beside it, as the next build's start.
+        let mut leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .expect("ls")
             .filter_map(Result::ok)
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.spare", "public"]);
+        assert!(
+            dir.path()
+                .join(".public.spare/old.host/index.html")
+                .is_file()
+        );
     }
 
     #[test]
@@ -878,6 +1136,147 @@ mod tests {
         st.commit(&manifest(vec![one_host("a.host", entries)]))
             .expect("commit");
         counts
+    }
+
+    #[test]
+    fn the_spare_tree_is_changed_only_where_the_new_build_differs() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let spare = dir.path().join(".public.spare");
+        let host = |root: &Path, rel: &str| root.join("a.host").join(rel);
+        let inode = |p: PathBuf| std::fs::metadata(p).expect("meta").ino();
+        let first = [
+            ("a.html", "1"),
+            ("keep.html", "k"),
+            ("gone.html", "g"),
+            ("dir/x.html", "x"),
+            ("c/index.html", "c"),
+        ];
+        let second = [
+            ("a.html", "2"),
+            ("keep.html", "k"),
+            ("gone.html", "g"),
+            ("dir/x.html", "x"),
+            ("c/index.html", "c"),
+        ];
+        let ticks = |root: &Path| {
+            let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            for (rel, _) in first {
+                if let Ok(f) = std::fs::File::options().write(true).open(host(root, rel)) {
+                    let _ = f.set_modified(old);
+                }
+            }
+        };
+        rebuild(&out, &first);
+        ticks(&out);
+        // A reader holding the first tree open, as a server does.
+        let pinned = std::fs::File::open(&out).expect("open the first tree");
+        let keep_inode = inode(host(&out, "keep.html"));
+        assert_eq!(rebuild(&out, &second), (1, 4));
+        ticks(&out);
+        // The first tree is the spare now; something was added to it by
+        // hand, and a link that leads out of it.
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).expect("mkdir");
+        std::fs::write(outside.join("secret"), "rahasia").expect("write");
+        std::fs::write(host(&spare, "extra.html"), "tambahan").expect("write");
+        std::os::unix::fs::symlink(&outside, host(&spare, "evil")).expect("symlink");
+
+        let previous = read_manifest(&out);
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(previous.as_ref());
+        // The spare's hosts moved into the staging folder: the pinned
+        // reader finds the first tree's files gone, not changed.
+        let gone = rustix::fs::openat(
+            &pinned,
+            "a.host/keep.html",
+            rustix::fs::OFlags::RDONLY,
+            rustix::fs::Mode::empty(),
+        );
+        assert!(gone.is_err(), "the pinned tree still has its files");
+        let w = st.host("a.host");
+        let entries = [
+            ("a.html", "3"),
+            ("keep.html", "k"),
+            ("dir/x.html", "y"),
+            ("c", "now a file"),
+            ("evil/secret", "ditimpa"),
+        ]
+        .iter()
+        .map(|(rel, bytes)| w.write(rel, bytes.as_bytes()).expect("write"))
+        .collect();
+        let counts = st.counts();
+        st.commit(&manifest(vec![one_host("a.host", entries)]))
+            .expect("commit");
+        // keep.html stayed where it was; a.html, dir/x.html, c and
+        // evil/secret were written; extra.html and the link were removed
+        // on taking the spare, gone.html at the commit.
+        assert_eq!(
+            [
+                counts.written(),
+                counts.linked(),
+                counts.kept(),
+                counts.removed()
+            ],
+            [4, 0, 1, 3],
+            "(written, linked, kept, removed)"
+        );
+        assert_eq!(inode(host(&out, "keep.html")), keep_inode);
+        for (rel, bytes) in [
+            ("a.html", "3"),
+            ("keep.html", "k"),
+            ("dir/x.html", "y"),
+            ("c", "now a file"),
+            ("evil/secret", "ditimpa"),
+        ] {
+            assert_eq!(
+                std::fs::read_to_string(host(&out, rel)).expect("read"),
+                bytes
+            );
+        }
+        for rel in ["gone.html", "extra.html"] {
+            assert!(!host(&out, rel).exists(), "{rel} stayed");
+        }
+        assert!(
+            std::fs::symlink_metadata(host(&out, "evil"))
+                .expect("evil")
+                .is_dir()
+        );
+        // Nothing was written through a link: the second tree (the spare
+        // now) and the folder the link led to are as they were.
+        assert_eq!(
+            std::fs::read_to_string(host(&spare, "dir/x.html")).expect("read"),
+            "x"
+        );
+        assert_eq!(
+            std::fs::read_to_string(host(&spare, "a.html")).expect("read"),
+            "2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(outside.join("secret")).expect("read"),
+            "rahasia"
+        );
+    }
+
+    #[test]
+    fn a_spare_without_its_manifest_is_not_trusted() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        rebuild(&out, &[("a.html", "1")]);
+        rebuild(&out, &[("a.html", "2")]);
+        let spare = dir.path().join(".public.spare");
+        std::fs::remove_file(spare.join(MANIFEST)).expect("rm");
+        let st = Staging::create(&out).expect("staging");
+        let e = st.host("a.host").write("a.html", b"1").expect("write");
+        assert_eq!(st.counts().written(), 1);
+        assert!(!spare.exists());
+        st.commit(&manifest(vec![one_host("a.host", vec![e])]))
+            .expect("commit");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.host/a.html")).expect("read"),
+            "1"
+        );
     }
 
     #[test]

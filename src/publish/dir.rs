@@ -719,6 +719,7 @@ mod tests {
                     host: Some(host),
                     status: SiteStatus::Built,
                     pages: 1,
+                    remembered: 0,
                     files: files.len(),
                     bytes: 1,
                     elapsed: std::time::Duration::ZERO,

@@ -226,6 +226,7 @@ mod tests {
             host: Some(format!("{slug}.go.id")),
             status: SiteStatus::Built,
             pages: 1,
+            remembered: 0,
             files: 1,
             bytes: 1,
             elapsed: std::time::Duration::ZERO,

@@ -9,6 +9,7 @@ pub mod extras;
 pub mod hours;
 pub mod jsonld;
 pub mod limits;
+pub mod memo;
 pub mod pipeline;
 pub mod search;
 pub mod site;
@@ -73,6 +74,9 @@ pub struct Theme {
     /// Whether a template may read the number of pages of a list
     /// (`paginator.pages_total`): see [`Templates::reads_pages_total`].
     reads_pages_total: bool,
+    /// SHA-256 of every template's name and text, when what the templates
+    /// write depends on their context alone (see [`memo`]).
+    digest: Option<String>,
 }
 
 /// Whether template source `text` may read `paginator.pages_total`.
@@ -122,6 +126,34 @@ pub struct Templates<'a> {
     /// its own slice and the number of list pages (the preview's
     /// invalidation, `serve::affect::shape`). Site templates: always.
     pub reads_pages_total: bool,
+    /// The theme's digest ([`Theme`]), when these are the theme's
+    /// templates; a site's own templates are not remembered ([`memo`]).
+    pub digest: Option<String>,
+}
+
+/// Tera functions whose result is not in the context: a template that
+/// calls one writes other bytes from the same context.
+fn reads_outside_context(text: &str) -> bool {
+    ["now(", "get_random(", "get_env("]
+        .iter()
+        .any(|f| text.contains(f))
+}
+
+/// The digest of a theme's templates (name → text), or `None` when one
+/// reads more than its context.
+fn templates_digest(templates: &BTreeMap<String, String>) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    if templates.values().any(|t| reads_outside_context(t)) {
+        return None;
+    }
+    let mut d = Sha256::new();
+    for (name, text) in templates {
+        d.update((name.len() as u64).to_le_bytes());
+        d.update(name);
+        d.update((text.len() as u64).to_le_bytes());
+        d.update(text);
+    }
+    Some(crate::output::hex(&d.finalize()))
 }
 
 impl Theme {
@@ -154,6 +186,7 @@ impl Theme {
             templates.insert(name, text);
         }
         let reads_pages_total = templates.values().any(|t| names_pages_total(t));
+        let digest = templates_digest(&templates);
         tera.add_raw_templates(templates).map_err(|e| {
             template_diagnostic(&e, &dir.join("templates"), &shown.join("templates"))
         })?;
@@ -188,6 +221,7 @@ impl Theme {
             ids,
             statics: statics.into_values().collect(),
             reads_pages_total,
+            digest,
         })
     }
 
@@ -203,6 +237,7 @@ impl Theme {
                 ids: self.ids.clone(),
                 bounded: false,
                 reads_pages_total: self.reads_pages_total,
+                digest: self.digest.clone(),
             });
         }
         let shown = site.shown.join("templates");
@@ -255,6 +290,7 @@ impl Theme {
             tera: std::borrow::Cow::Owned(tera),
             bounded: true,
             reads_pages_total: true,
+            digest: None,
         })
     }
 }

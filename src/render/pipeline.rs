@@ -22,6 +22,7 @@ use crate::markdown::{Links, Rendered};
 use crate::output::{FileEntry, HostWriter};
 use crate::registry::Site;
 use crate::render::context::{HomeCtx, SiteCtx};
+use crate::render::memo::{self, Memo};
 use crate::render::site::{Model, Planned, Section, SiteOptions};
 use crate::render::{Src, Templates, Theme, extras};
 use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
@@ -41,6 +42,18 @@ pub trait Sink: Sync {
     fn packs_bodies(&self) -> bool {
         false
     }
+    /// Keeps the output the sink already has at `path` with `size` bytes
+    /// of digest `sha256`, if it has it (the render memo); with its bytes
+    /// when `read`.
+    fn reuse(
+        &self,
+        _path: &str,
+        _size: u64,
+        _sha256: &str,
+        _read: bool,
+    ) -> Option<(Self::Entry, Option<Vec<u8>>)> {
+        None
+    }
 }
 
 impl Sink for HostWriter {
@@ -53,6 +66,15 @@ impl Sink for HostWriter {
             Src::File(f) => HostWriter::copy(self, path, f),
             Src::Builtin(bytes) => HostWriter::write(self, path, bytes),
         }
+    }
+    fn reuse(
+        &self,
+        path: &str,
+        size: u64,
+        sha256: &str,
+        read: bool,
+    ) -> Option<(FileEntry, Option<Vec<u8>>)> {
+        HostWriter::reuse(self, path, size, sha256, read)
     }
 }
 
@@ -154,6 +176,11 @@ pub struct SiteOutput<E> {
     /// The parts `site_diags` and `local` are made of, for the preview
     /// to replace one at a time.
     pub pieces: Pieces,
+    /// Output path → render memo key of every page rendered or kept with
+    /// a memo (`render::memo`).
+    pub page_keys: Vec<(String, String)>,
+    /// Pages not rendered: the memo had their input, and the sink their output.
+    pub remembered: usize,
 }
 
 /// The findings of one render by where they come from, and what the site
@@ -198,6 +225,7 @@ pub fn render_site<S: Sink>(
     tree: &ContentTree,
     opts: SiteOptions,
     sink: &S,
+    memo: Option<&Memo>,
 ) -> Result<SiteOutput<S::Entry>, Error> {
     let mut site_diags = tree.diagnostics.clone();
     let mut out = SiteOutput {
@@ -210,6 +238,8 @@ pub fn render_site<S: Sink>(
         parts: None,
         templates_failed: false,
         pieces: Pieces::default(),
+        page_keys: Vec::new(),
+        remembered: 0,
     };
     let templates = match run.theme.for_site(site) {
         Ok(t) => t,
@@ -232,31 +262,67 @@ pub fn render_site<S: Sink>(
 
     // Pages, list pages, aliases: rendered and handed to the sink in parallel.
     let home = model.home_ctx(&bodies);
-    type One<E> = (Option<E>, Option<PageHtml>, Vec<Diagnostic>);
+    type One<E> = (
+        Option<E>,
+        Option<PageHtml>,
+        Vec<Diagnostic>,
+        Option<(String, bool)>,
+    );
     // The facts of every page are kept until the site rules have run:
     // one copy of each link the theme repeats on every page.
     let pool = crate::rules::html::Pool::default();
+    let site_key = memo.and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
     let rendered: Vec<Result<One<S::Entry>, Error>> = plan
         .par_iter()
         .map(|(path, item)| {
             let mut diags = Vec::new();
-            let Some(html) = render_item(&model, &templates, item, &bodies, &home, &mut diags)
-            else {
-                return Ok((None, None, diags));
+            let facts_of = |html: &str| {
+                (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
+                    page: shown_page(&model, item),
+                    facts: crate::rules::html::scan_shared(html, &pool),
+                })
             };
-            let facts = (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
-                page: shown_page(&model, item),
-                facts: crate::rules::html::scan_shared(&html, &pool),
-            });
+            let (html, key) = match (item, &site_key, memo) {
+                (Planned::Page(i), Some(site_key), Some(memo)) => {
+                    let p = &model.tree.pages[*i];
+                    let page = model.page_ctx(*i, &bodies[*i], &mut diags);
+                    let name =
+                        templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
+                    let key = memo::page_key(site_key, &name, &page);
+                    // The same input as an output the sink still has: kept.
+                    if let Some((entry, bytes)) = memo
+                        .get(path, &key)
+                        .and_then(|r| sink.reuse(path, r.size, &r.sha256, scan))
+                        && let Ok(html) = bytes.map(String::from_utf8).transpose()
+                    {
+                        let facts = html.as_deref().and_then(facts_of);
+                        return Ok((Some(entry), facts, diags, Some((key, true))));
+                    }
+                    let html = page_html(&model, &templates, &name, &page, p, &mut diags);
+                    (html, Some((key, false)))
+                }
+                _ => (
+                    render_item(&model, &templates, item, &bodies, &home, &mut diags),
+                    None,
+                ),
+            };
+            let Some(html) = html else {
+                return Ok((None, None, diags, None));
+            };
+            let facts = facts_of(&html);
             let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
-            Ok((entry, facts, diags))
+            Ok((entry, facts, diags, key))
         })
         .collect();
     let mut entries = Vec::with_capacity(plan.len() + 16);
     let mut html_facts = BTreeMap::new();
     let mut page_of = HashMap::with_capacity(plan.len());
     for ((path, item), r) in plan.iter().zip(rendered) {
-        let (entry, facts, diags) = r?;
+        let (entry, facts, diags, key) = r?;
+        if let Some((key, kept)) = key {
+            out.page_keys.push((path.clone(), key));
+            out.remembered += usize::from(kept);
+        }
         let owner = owner_of(&model, item);
         if !diags.is_empty() {
             pieces.out_diags.insert(path.clone(), diags.clone());
@@ -439,11 +505,24 @@ fn render_page(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let p = &model.tree.pages[i];
-    let mut ctx = base_context(model);
-    ctx.insert("page", &model.page_ctx(i, &bodies[i], diags));
+    let page = model.page_ctx(i, &bodies[i], diags);
     let name = templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
+    page_html(model, templates, &name, &page, p, diags)
+}
+
+/// Page `p` through template `name`, with its `page` context.
+fn page_html(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    name: &str,
+    page: &crate::render::context::PageCtx,
+    p: &content::SourcePage,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let mut ctx = base_context(model);
+    ctx.insert("page", page);
     templates
-        .render(&name, &ctx, &template_at(p))
+        .render(name, &ctx, &template_at(p))
         .map_err(|d| diags.push(d))
         .ok()
 }

@@ -1353,3 +1353,148 @@ fn service_json_ld_carries_opening_hours_read_from_the_editors_text() {
         "the editor's text is shown"
     );
 }
+
+/// Path → bytes of every file under `dir`.
+fn bytes_of(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(rel, (_, bytes))| (rel, bytes))
+        .collect()
+}
+
+/// #14, item 3: a build over the previous output (its spare tree and the
+/// render memo: pages whose template input did not change are not
+/// rendered) writes the very bytes a build from nothing writes, after every
+/// kind of edit; and after an edit of one page's body, every other page of
+/// that site comes from the memo.
+#[test]
+fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
+    let p = Project::example();
+    const DINKES: &str = "sites/dinkes";
+    let news = format!("{DINKES}/content/berita/bulan-vitamin-a-februari-2026.md");
+    type Edit<'a> = Box<dyn Fn(&Project) + 'a>;
+    let edits: Vec<(&str, Edit)> = vec![
+        ("nothing", Box::new(|_| {})),
+        (
+            "one page's body",
+            Box::new(|p| {
+                let text = std::fs::read_to_string(p.path(&news)).expect("news");
+                p.write(&news, format!("{text}\nKalimat tambahan untuk diuji.\n"));
+            }),
+        ),
+        (
+            "a title",
+            Box::new(|p| {
+                p.edit(
+                    &format!("{DINKES}/content/profil.md"),
+                    "title = \"Profil Dinas Kesehatan\"",
+                    "title = \"Profil Dinas Kesehatan Cianjur\"",
+                )
+            }),
+        ),
+        (
+            "a new page linked from another",
+            Box::new(|p| {
+                p.write(
+                    &format!("{DINKES}/content/berita/baru.md"),
+                    "+++\ntitle = \"Berita baru\"\ndate = 2026-11-20\njenis = \"berita\"\n+++\n\nIsi berita baru.\n",
+                );
+                let text = std::fs::read_to_string(p.path(&news)).expect("news");
+                p.write(
+                    &news,
+                    format!("{text}\nLihat juga [berita baru](@/berita/baru.md).\n"),
+                );
+            }),
+        ),
+        (
+            "site.toml's menu",
+            Box::new(|p| {
+                p.edit(
+                    &format!("{DINKES}/site.toml"),
+                    "judul = \"Beranda\"",
+                    "judul = \"Halaman Depan\"",
+                )
+            }),
+        ),
+        (
+            "a template",
+            Box::new(|p| {
+                p.edit(
+                    "themes/default/templates/base.html",
+                    "<main id=\"isi\" tabindex=\"-1\">",
+                    "<main id=\"isi\" tabindex=\"-1\" data-tema=\"2\">",
+                )
+            }),
+        ),
+        (
+            "laman.toml",
+            Box::new(|p| {
+                p.edit(
+                    "laman.toml",
+                    "name = \"Kabupaten Cianjur\"",
+                    "name = \"Kabupaten  Cianjur\"",
+                )
+            }),
+        ),
+        (
+            "a page removed",
+            Box::new(|p| {
+                p.remove(&format!("{DINKES}/content/berita/baru.md"));
+                p.edit(&news, "\nLihat juga [berita baru](@/berita/baru.md).\n", "");
+            }),
+        ),
+    ];
+    p.build();
+    for (n, (what, edit)) in edits.iter().enumerate() {
+        edit(&p);
+        let r = p.build();
+        let mut fresh = p.options();
+        fresh.out = p.path(&format!("fresh-{n}"));
+        let f = laman::build::build(&fresh).expect("build from nothing");
+        assert_eq!(
+            r.sites
+                .iter()
+                .map(|s| (&s.slug, s.status))
+                .collect::<Vec<_>>(),
+            f.sites
+                .iter()
+                .map(|s| (&s.slug, s.status))
+                .collect::<Vec<_>>(),
+            "after {what}"
+        );
+        let (incremental, whole) = (bytes_of(&p.path("public")), bytes_of(&fresh.out));
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            whole.keys().collect::<Vec<_>>(),
+            "after {what}: other files"
+        );
+        for (rel, bytes) in &whole {
+            assert!(incremental[rel] == *bytes, "after {what}: {rel} differs");
+        }
+        let dinkes = r.sites.iter().find(|s| s.slug == "dinkes").expect("dinkes");
+        match *what {
+            // Every page but the edited one (its section's list page is not
+            // a page, and is always rendered).
+            "one page's body" | "nothing" => assert_eq!(
+                dinkes.remembered,
+                dinkes.pages - usize::from(*what != "nothing") - sections(&p),
+                "after {what}"
+            ),
+            // The `site` context or the templates changed: nothing is kept.
+            "site.toml's menu" | "a template" | "laman.toml" => {
+                assert_eq!(dinkes.remembered, 0, "after {what}")
+            }
+            _ => assert!(dinkes.remembered > 0, "after {what}"),
+        }
+    }
+}
+
+/// How many of dinkes's pages are section pages (`_index.md`: rendered as
+/// list pages, never remembered).
+fn sections(p: &Project) -> usize {
+    walkdir::WalkDir::new(p.path("sites/dinkes/content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "_index.md")
+        .count()
+}
