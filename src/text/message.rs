@@ -498,6 +498,15 @@ impl Localize for HtmlProblem {
     fn text(&self, lang: Lang) -> String {
         use HtmlProblem::*;
         match (self, lang) {
+            // Sanitizing keeps an `<input>` as a disabled checkbox (a task
+            // list's box), so a form field is not removed but made inert.
+            (Dangerous { element }, Lang::Id) if element == "input" => {
+                "HTML `<input>` dijadikan kotak centang nonaktif: kolom isian dapat mengirim data"
+                    .to_string()
+            }
+            (Dangerous { element }, Lang::En) if element == "input" => {
+                "HTML `<input>` made a disabled checkbox: form fields can send data".to_string()
+            }
             (Dangerous { element }, Lang::Id) => format!(
                 "HTML `<{element}>` dibuang: elemen ini dapat menjalankan skrip, memuat atau mengganti halaman, atau mengirim data"
             ),
@@ -1127,6 +1136,21 @@ fn example_address(key: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_input_is_said_to_be_made_inert_not_removed() {
+        use super::{HtmlProblem, Lang, Localize as _};
+        let input = HtmlProblem::Dangerous {
+            element: "input".into(),
+        };
+        assert!(input.text(Lang::Id).contains("kotak centang nonaktif"));
+        assert!(!input.text(Lang::Id).contains("dibuang"));
+        assert!(input.text(Lang::En).contains("disabled checkbox"));
+        let script = HtmlProblem::Dangerous {
+            element: "script".into(),
+        };
+        assert!(script.text(Lang::Id).contains("dibuang"));
+    }
+
     use super::*;
 
     #[test]
