@@ -434,10 +434,7 @@ impl Staging {
             // Nothing is linked: the previous output's list is what stays.
             return Ok(Some(known.unwrap_or_default()));
         }
-        let writer = HostWriter {
-            previous: None,
-            ..self.host(host)
-        };
+        let writer = self.host(host);
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&old).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::io(&old, std::io::Error::other(e.to_string())))?;
@@ -556,9 +553,9 @@ fn take_spare(spare: &Path, tmp: &Path, counts: &Counts) -> HashMap<String, Arc<
     let written = std::fs::symlink_metadata(spare.join(MANIFEST)).and_then(|m| m.modified());
     if let (Some(manifest), Ok(written)) = (read_manifest(spare), written) {
         for h in manifest.hosts {
-            // A host is one folder name (the manifest is laman's own, but
-            // nothing read from disk is trusted to stay inside the tree).
-            if h.host.is_empty() || h.host.contains(['/', '\\']) || h.host.starts_with('.') {
+            // The manifest is laman's own, but nothing read from disk is
+            // trusted to name a folder outside the tree.
+            if !is_host_folder(&h.host) {
                 continue;
             }
             let from = spare.join(&h.host);
@@ -585,6 +582,16 @@ fn take_spare(spare: &Path, tmp: &Path, counts: &Counts) -> HashMap<String, Arc<
     }
     let _ = std::fs::remove_dir_all(spare);
     taken
+}
+
+/// Whether `name` can be a host's folder: a host name (letters, digits,
+/// `-` and `.`), not `.`, `..` or any name starting with a dot.
+fn is_host_folder(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 /// Removes from a host folder every entry that is neither a folder on the
@@ -784,12 +791,22 @@ impl HostWriter {
             return Ok(entry);
         }
         // A new file (a new inode): `create_new`, never a write through a
-        // file the previous tree may share.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(bytes))
+        // file the previous tree may share. A file already there (one this
+        // build kept for the render memo and then rendered after all) is
+        // unlinked first.
+        let create = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        };
+        let file = match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&path).and_then(|()| create())
+            }
+            other => other,
+        };
+        file.and_then(|mut f| f.write_all(bytes))
             .map_err(|e| Error::io(&path, e))?;
         self.counts.written.fetch_add(1, Ordering::Relaxed);
         Ok(entry)
@@ -1189,14 +1206,20 @@ mod tests {
         let inode = |p: PathBuf| std::fs::metadata(p).expect("meta").ino();
         let first = [
             ("a.html", "1"),
+            ("f", "a file first"),
+            ("lama/x.html", "l"),
             ("keep.html", "k"),
+            ("juga.html", "j"),
             ("gone.html", "g"),
             ("dir/x.html", "x"),
             ("c/index.html", "c"),
         ];
         let second = [
             ("a.html", "2"),
+            ("f", "a file first"),
+            ("lama/x.html", "l"),
             ("keep.html", "k"),
+            ("juga.html", "j"),
             ("gone.html", "g"),
             ("dir/x.html", "x"),
             ("c/index.html", "c"),
@@ -1214,7 +1237,7 @@ mod tests {
         // A reader holding the first tree open, as a server does.
         let pinned = std::fs::File::open(&out).expect("open the first tree");
         let keep_inode = inode(host(&out, "keep.html"));
-        assert_eq!(rebuild(&out, &second), (1, 4));
+        assert_eq!(rebuild(&out, &second), (1, 7));
         ticks(&out);
         // The first tree is the spare now; something was added to it by
         // hand, and a link that leads out of it.
@@ -1242,7 +1265,9 @@ mod tests {
         let w = st.host("a.host");
         let entries = [
             ("a.html", "3"),
+            ("f/index.html", "then a folder"),
             ("keep.html", "k"),
+            ("juga.html", "j"),
             ("dir/x.html", "y"),
             ("c", "now a file"),
             ("evil/secret", "ditimpa"),
@@ -1253,7 +1278,7 @@ mod tests {
         let counts = st.counts();
         st.commit(&manifest(vec![one_host("a.host", entries)]))
             .expect("commit");
-        // keep.html stayed where it was; a.html, dir/x.html, c and
+        // keep.html and juga.html stayed where they were; a.html, dir/x.html, c and
         // evil/secret were written; extra.html and the link were removed
         // on taking the spare, gone.html at the commit.
         assert_eq!(
@@ -1263,12 +1288,13 @@ mod tests {
                 counts.kept(),
                 counts.removed()
             ],
-            [4, 0, 1, 5],
+            [5, 0, 2, 6],
             "(written, linked, kept, removed)"
         );
         assert_eq!(inode(host(&out, "keep.html")), keep_inode);
         for (rel, bytes) in [
             ("a.html", "3"),
+            ("f/index.html", "then a folder"),
             ("keep.html", "k"),
             ("dir/x.html", "y"),
             ("c", "now a file"),
@@ -1279,7 +1305,8 @@ mod tests {
                 bytes
             );
         }
-        for rel in ["gone.html", "extra.html", "dir/extra.html", "baru"] {
+        // lama/ is left empty by its one file, and goes with it.
+        for rel in ["gone.html", "extra.html", "dir/extra.html", "baru", "lama"] {
             assert!(!host(&out, rel).exists(), "{rel} stayed");
         }
         assert!(
@@ -1307,34 +1334,176 @@ mod tests {
     fn only_the_spare_folders_changed_since_its_manifest_are_read() {
         let dir = tempfile::tempdir().expect("tmp");
         let root = dir.path().join("a.host");
-        for rel in ["a/index.html", "b/index.html"] {
+        for rel in ["a/index.html", "b/index.html", "c/index.html"] {
             std::fs::create_dir_all(root.join(rel).parent().expect("parent")).expect("mkdir");
             std::fs::write(root.join(rel), "x").expect("write");
         }
-        let files: HashMap<String, (u64, String)> = ["a/index.html", "b/index.html"]
-            .iter()
-            .map(|r| (r.to_string(), (1, String::new())))
-            .collect();
+        let files: HashMap<String, (u64, String)> =
+            ["a/index.html", "b/index.html", "c/index.html"]
+                .iter()
+                .map(|r| (r.to_string(), (1, String::new())))
+                .collect();
         std::fs::write(root.join("a/tambahan.html"), "x").expect("write");
         std::fs::write(root.join("b/tambahan.html"), "x").expect("write");
+        std::fs::write(root.join("c/tambahan.html"), "x").expect("write");
+        // A listed name that is a link now, not the file laman wrote.
+        std::fs::remove_file(root.join("c/index.html")).expect("rm");
+        std::os::unix::fs::symlink("../a/index.html", root.join("c/index.html")).expect("symlink");
         let written = std::time::SystemTime::now();
         let hour = std::time::Duration::from_secs(3600);
         // `a` (and the host folder) as laman left them before the manifest;
-        // `b` changed after it.
+        // `b` changed after it, `c` in its very clock tick (not trusted).
         for (d, t) in [
             ("", written - hour),
             ("a", written - hour),
             ("b", written + hour),
+            ("c", written),
         ] {
             std::fs::File::open(root.join(d))
                 .and_then(|f| f.set_modified(t))
                 .expect("set folder time");
         }
-        assert_eq!(remove_unlisted(&root, &files, written), 1);
+        assert_eq!(remove_unlisted(&root, &files, written), 3);
         assert!(!root.join("b/tambahan.html").exists());
+        assert!(!root.join("c/tambahan.html").exists());
+        assert!(std::fs::symlink_metadata(root.join("c/index.html")).is_err());
         assert!(root.join("b/index.html").exists());
         // Not read: its time says nothing was added to it.
         assert!(root.join("a/tambahan.html").exists());
+    }
+
+    #[test]
+    fn a_host_can_reuse_files_only_with_a_previous_output_or_a_spare() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let fresh = Staging::create(&out).expect("staging");
+        assert!(!fresh.can_reuse("a.host"));
+        drop(fresh);
+        rebuild(&out, &[("a.html", "1")]);
+        // The previous output has a.host; the spare is made by the next commit.
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(read_manifest(&out).as_ref());
+        assert!(st.can_reuse("a.host"));
+        assert!(!st.can_reuse("b.host"));
+        drop(st);
+        rebuild(&out, &[("a.html", "2")]);
+        // Only the spare: its hosts.
+        let st = Staging::create(&out).expect("staging");
+        assert!(st.can_reuse("a.host"));
+        assert!(!st.can_reuse("b.host"));
+    }
+
+    #[test]
+    fn a_forged_spare_manifest_cannot_name_a_folder_outside_the_tree() {
+        for (name, ok) in [
+            ("dinkes.cianjurkab.go.id", true),
+            ("a-b.go.id", true),
+            ("", false),
+            (".", false),
+            ("..", false),
+            (".hidden", false),
+            ("../luar", false),
+            ("a/b", false),
+            ("a\\b", false),
+            ("a b", false),
+        ] {
+            assert_eq!(is_host_folder(name), ok, "{name:?}");
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        rebuild(&out, &[("a.html", "1")]);
+        rebuild(&out, &[("a.html", "2")]);
+        // The spare's manifest edited to name the staging folder itself and
+        // a folder beside the output as hosts.
+        let spare = dir.path().join(".public.spare");
+        let luar = dir.path().join("luar");
+        std::fs::create_dir(&luar).expect("mkdir");
+        std::fs::write(luar.join("data.txt"), "milik orang lain").expect("write");
+        let mut m = read_manifest(&spare).expect("spare manifest");
+        for forged in ["", "../luar", ".."] {
+            m.hosts.push(one_host(forged, vec![]));
+        }
+        std::fs::write(spare.join(MANIFEST), serde_json::to_vec(&m).expect("json")).expect("write");
+        let st = Staging::create(&out).expect("staging");
+        let e = st.host("a.host").write("a.html", b"3").expect("write");
+        st.commit(&manifest(vec![one_host("a.host", vec![e])]))
+            .expect("commit");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.host/a.html")).expect("read"),
+            "3"
+        );
+        assert_eq!(
+            std::fs::read_to_string(luar.join("data.txt")).expect("luar stays"),
+            "milik orang lain"
+        );
+    }
+
+    #[test]
+    fn a_nested_listed_file_keeps_its_folders_when_the_host_folder_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("a.host");
+        std::fs::create_dir_all(root.join("d/e")).expect("mkdir");
+        std::fs::write(root.join("d/e/index.html"), "x").expect("write");
+        std::fs::write(root.join("tambahan.html"), "x").expect("write");
+        let files: HashMap<String, (u64, String)> =
+            HashMap::from([("d/e/index.html".to_string(), (1, String::new()))]);
+        let written = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        assert_eq!(remove_unlisted(&root, &files, written), 1);
+        assert!(root.join("d/e/index.html").is_file());
+    }
+
+    #[test]
+    fn reuse_keeps_or_links_the_remembered_output_and_nothing_else() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let sha = |b: &[u8]| hex(&Sha256::digest(b));
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        rebuild(&out, &[("a.html", "satu"), ("b.html", "dua")]);
+        for rel in ["a.html", "b.html"] {
+            touch(&out.join("a.host").join(rel), old);
+        }
+        // Only a previous output: its file is linked.
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(read_manifest(&out).as_ref());
+        let w = st.host("a.host");
+        let (e, bytes) = w.reuse("a.html", 4, &sha(b"satu"), true).expect("linked");
+        assert_eq!(
+            (e.path.as_str(), e.size, bytes.as_deref()),
+            ("a.html", 4, Some(&b"satu"[..]))
+        );
+        let ino = |p: PathBuf| std::fs::metadata(p).expect("meta").ino();
+        assert_eq!(
+            ino(st.tmp.join("a.host/a.html")),
+            ino(out.join("a.host/a.html")),
+            "not linked"
+        );
+        // Other bytes, another size, a path outside: not there.
+        assert!(w.reuse("b.html", 3, &sha(b"dua"), false).is_some());
+        assert!(w.reuse("b.html", 3, &sha(b"tiga"), false).is_none());
+        assert!(w.reuse("b.html", 4, &sha(b"dua"), false).is_none());
+        assert!(w.reuse("../b.html", 3, &sha(b"dua"), false).is_none());
+        let counts = st.counts();
+        assert_eq!((counts.linked(), counts.kept()), (2, 0));
+        let entries = vec![e, w.write("b.html", b"dua").expect("write")];
+        st.commit(&manifest(vec![one_host("a.host", entries)]))
+            .expect("commit");
+        for rel in ["a.html", "b.html"] {
+            touch(&out.join("a.host").join(rel), old);
+        }
+        // With the spare: its file stays where it is; read only when asked.
+        let st = Staging::create(&out).expect("staging");
+        let w = st.host("a.host");
+        let (_, bytes) = w.reuse("a.html", 4, &sha(b"satu"), false).expect("kept");
+        assert_eq!(bytes, None);
+        assert_eq!(st.counts().kept(), 1);
+        // Nothing is reused by a check, which writes nothing.
+        let dry = Staging::dry(&out);
+        assert!(
+            dry.host("a.host")
+                .reuse("a.html", 4, &sha(b"satu"), true)
+                .is_none()
+        );
     }
 
     #[test]
