@@ -339,11 +339,7 @@ impl Staging {
             .hosts
             .iter()
             .map(|h| {
-                let files = h
-                    .files
-                    .iter()
-                    .map(|f| (f.path.clone(), (f.size, f.sha256.clone())))
-                    .collect();
+                let files = listed(h.files.iter().cloned());
                 let prev = Previous {
                     root: self.out.join(&h.host),
                     files,
@@ -530,6 +526,14 @@ impl Staging {
     }
 }
 
+/// Path → (size, SHA-256) of a manifest's files.
+fn listed(files: impl IntoIterator<Item = FileEntry>) -> HashMap<String, (u64, String)> {
+    files
+        .into_iter()
+        .map(|f| (f.path, (f.size, f.sha256)))
+        .collect()
+}
+
 /// `.<name>.spare`: the tree the last commit replaced.
 fn spare_name(name: &str) -> String {
     format!(".{name}.spare")
@@ -564,11 +568,7 @@ fn take_spare(spare: &Path, tmp: &Path, counts: &Counts) -> HashMap<String, Arc<
             if !is_dir || std::fs::rename(&from, &root).is_err() {
                 continue;
             }
-            let files: HashMap<String, (u64, String)> = h
-                .files
-                .into_iter()
-                .map(|f| (f.path, (f.size, f.sha256)))
-                .collect();
+            let files = listed(h.files);
             counts
                 .removed
                 .fetch_add(remove_unlisted(&root, &files, written), Ordering::Relaxed);
@@ -745,15 +745,22 @@ impl HostWriter {
         self.ensure_parent(path)
     }
 
-    /// Hard-links the previous output's `rel` to `path` when its bytes are
-    /// `bytes` (digest `sha256`): whether it did.
-    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8], sha256: &str) -> bool {
+    /// Hard-links the previous output's `rel` to `path` when it holds
+    /// `size` bytes of digest `sha256` ([`Previous::holds`], which reads
+    /// `bytes`, when given, for a racily clean file): whether it did.
+    fn link_unchanged(
+        &self,
+        rel: &str,
+        path: &Path,
+        size: u64,
+        sha256: &str,
+        bytes: Option<&[u8]>,
+    ) -> bool {
         let Some(prev) = &self.previous else {
             return false;
         };
         let old = prev.root.join(rel);
-        prev.holds(rel, &old, bytes.len() as u64, sha256, Some(bytes))
-            && std::fs::hard_link(&old, path).is_ok()
+        prev.holds(rel, &old, size, sha256, bytes) && std::fs::hard_link(&old, path).is_ok()
     }
 
     /// Writes `bytes` at `rel` and returns its entry. `rel` must be a
@@ -786,7 +793,7 @@ impl HostWriter {
             return Ok(entry);
         }
         self.make_room(&path)?;
-        if self.link_unchanged(rel, &path, bytes, &entry.sha256) {
+        if self.link_unchanged(rel, &path, entry.size, &entry.sha256, Some(bytes)) {
             self.counts.linked.fetch_add(1, Ordering::Relaxed);
             return Ok(entry);
         }
@@ -836,12 +843,10 @@ impl HostWriter {
         if held {
             self.counts.kept.fetch_add(1, Ordering::Relaxed);
         } else {
-            let prev = self.previous.as_ref()?;
-            let old = prev.root.join(rel);
-            if !prev.holds(rel, &old, size, sha256, None) || self.make_room(&path).is_err() {
+            self.make_room(&path).ok()?;
+            if !self.link_unchanged(rel, &path, size, sha256, None) {
                 return None;
             }
-            std::fs::hard_link(&old, &path).ok()?;
             self.counts.linked.fetch_add(1, Ordering::Relaxed);
         }
         let entry = FileEntry {
