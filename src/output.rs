@@ -526,10 +526,13 @@ impl Staging {
     }
 }
 
-/// Path → (size, SHA-256) of a manifest's files.
+/// Path → (size, SHA-256) of a manifest's files, each path one the writer
+/// would accept ([`guard`]): a path read from a manifest on disk never
+/// leads a removal or a link outside the host's folder.
 fn listed(files: impl IntoIterator<Item = FileEntry>) -> HashMap<String, (u64, String)> {
     files
         .into_iter()
+        .filter(|f| guard(&f.path).is_ok())
         .map(|f| (f.path, (f.size, f.sha256)))
         .collect()
 }
@@ -1428,6 +1431,13 @@ mod tests {
         for forged in ["", "../luar", ".."] {
             m.hosts.push(one_host(forged, vec![]));
         }
+        // And a file of a real host that leads out of its folder: pruned
+        // at the commit (no longer built) if it were trusted.
+        m.hosts[0].files.push(FileEntry {
+            path: "../../luar/data.txt".into(),
+            size: 16,
+            sha256: "x".into(),
+        });
         std::fs::write(spare.join(MANIFEST), serde_json::to_vec(&m).expect("json")).expect("write");
         let st = Staging::create(&out).expect("staging");
         let e = st.host("a.host").write("a.html", b"3").expect("write");
