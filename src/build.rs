@@ -439,7 +439,13 @@ fn build_site(
     if rendered.templates_failed {
         return Ok((empty_report(site, rendered.site_diags), Vec::new()));
     }
-    let mut diags: Vec<Diagnostic> = rendered.all_diagnostics().cloned().collect();
+    // The findings are moved out, not copied: with a warning on every page
+    // of a large site, a copy is megabytes at the build's peak.
+    let mut diags = std::mem::take(&mut rendered.site_diags);
+    diags.reserve(rendered.local.iter().map(Vec::len).sum());
+    for local in &mut rendered.local {
+        diags.append(local);
+    }
     if run.pipeline.engine.is_some() {
         crate::rules::waive_for_urgent_information(site, &tree, run.pipeline.rule_opts, &mut diags);
     }

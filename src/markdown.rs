@@ -321,13 +321,14 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
     }
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
-    // Every page's HTML is kept until the site is done (lists, feeds,
-    // search): without the spare capacity (#14, peak memory).
-    html_out.shrink_to_fit();
     if raw.is_empty() {
         // pulldown-cmark escapes text and attributes itself; only raw HTML
-        // needs the sanitizer (and its cost).
-        out.html = html_out.into();
+        // needs the sanitizer (and its cost). Every page's HTML is kept
+        // until the site is done (lists, feeds, search): in an allocation
+        // of its own length, not the grown buffer (`shrink_to_fit` keeps
+        // a block that is at most twice too big where it is; #14, peak
+        // memory).
+        out.html = html_out.as_str().to_owned().into();
     } else {
         for (at, fragment) in &raw {
             for found in policy.inspect(fragment) {
@@ -339,7 +340,7 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
                 ));
             }
         }
-        out.html = policy.clean(&html_out).into();
+        out.html = policy.clean(&html_out).as_str().to_owned().into();
     }
     let trimmed = out.plain.split_whitespace().collect::<Vec<_>>().join(" ");
     out.plain = trimmed;

@@ -42,6 +42,14 @@ pub trait Sink: Sync {
     fn packs_bodies(&self) -> bool {
         false
     }
+    /// Whether the site will be rendered again in part (the preview): the
+    /// findings are then also kept by where they come from ([`Pieces`]),
+    /// and the bodies keep their HTML. A build reads the findings once, as
+    /// a whole, and frees every body's HTML once the pages and generated
+    /// files are written, before the rules run (#14, peak memory).
+    fn renders_again(&self) -> bool {
+        false
+    }
     /// Keeps the output the sink already has at `path` with `size` bytes
     /// of digest `sha256`, if it has it (the render memo); with its bytes
     /// when `read`.
@@ -252,10 +260,11 @@ pub fn render_site<S: Sink>(
     };
     let model = Model::new(site, run.config, tree, opts, templates.ids.clone());
     let (plan, statics) = plan_outputs(run.theme, &model, tree, &mut site_diags);
-    let bodies = model.render_bodies(sink.packs_bodies());
+    let mut bodies = model.render_bodies(sink.packs_bodies());
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
+    let keep = sink.renders_again();
     let mut pieces = Pieces {
-        prelude: site_diags.clone(),
+        prelude: if keep { site_diags.clone() } else { Vec::new() },
         ..Pieces::default()
     };
     let scan = run.engine.is_some();
@@ -324,7 +333,7 @@ pub fn render_site<S: Sink>(
             out.remembered += usize::from(kept);
         }
         let owner = owner_of(&model, item);
-        if !diags.is_empty() {
+        if keep && !diags.is_empty() {
             pieces.out_diags.insert(path.clone(), diags.clone());
         }
         match owner {
@@ -345,9 +354,20 @@ pub fn render_site<S: Sink>(
     // Generated files.
     let (extra_files, extra_html, extra_diags) =
         render_extras(&model, &templates, &plan, &bodies, scan);
-    site_diags.extend(extra_diags.iter().cloned());
-    pieces.extras = extra_diags;
+    if keep {
+        site_diags.extend(extra_diags.iter().cloned());
+        pieces.extras = extra_diags;
+    } else {
+        site_diags.extend(extra_diags);
+    }
     html_facts.extend(extra_html);
+    if !keep {
+        // Nothing reads a body's HTML after this (the rules read its
+        // text, headings, images and links).
+        for body in &mut bodies {
+            body.html = crate::markdown::BodyHtml::default();
+        }
+    }
     let mut paths: HashSet<String> = plan.iter().map(|(p, _)| p.clone()).collect();
     for (path, bytes) in extra_files {
         paths.insert(path.clone());
@@ -399,12 +419,19 @@ pub fn render_site<S: Sink>(
             },
             || engine.check_site_only(&input, run.rule_opts),
         );
-        for (l, d) in local.iter_mut().zip(&per_page) {
-            l.extend(d.iter().cloned());
+        if keep {
+            for (l, d) in local.iter_mut().zip(&per_page) {
+                l.extend(d.iter().cloned());
+            }
+            site_diags.extend(whole.iter().cloned());
+            pieces.site_rules = whole;
+            pieces.page_rules = per_page;
+        } else {
+            for (l, d) in local.iter_mut().zip(per_page) {
+                l.extend(d);
+            }
+            site_diags.extend(whole);
         }
-        site_diags.extend(whole.iter().cloned());
-        pieces.site_rules = whole;
-        pieces.page_rules = per_page;
     }
     pieces.html_facts = html_facts;
     pieces.paths = paths;

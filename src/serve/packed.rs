@@ -164,6 +164,9 @@ impl crate::render::pipeline::Sink for Sink {
     fn packs_bodies(&self) -> bool {
         true
     }
+    fn renders_again(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
