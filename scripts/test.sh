@@ -26,6 +26,8 @@ command -v curl >/dev/null || need+=(curl)
 # runs in a private network namespace (tests/suite/support/netns.rs).
 command -v unshare >/dev/null || need+=(util-linux)
 command -v ip >/dev/null || [ -x /usr/sbin/ip ] || need+=(iproute2)
+# git: tests/suite/first_day.rs checks that a new project's .gitignore keeps laman's own files out of git.
+command -v git >/dev/null || need+=(git)
 # Java runs the Nu Html Checker (vnu-jar, pinned in tests/browser) over imported pages.
 command -v java >/dev/null || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then

@@ -1087,6 +1087,20 @@ mod tests {
         assert!(!dir.path().join("escape.html").exists());
     }
 
+    /// Only the spare's own files are removed to make room: in a staging
+    /// folder made from nothing, a file where a folder must go is an error
+    /// (two outputs of one build clash), and the file stays.
+    #[test]
+    fn without_a_spare_a_file_in_the_way_of_a_folder_is_an_error_not_removed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let st = Staging::create(&dir.path().join("public")).expect("staging");
+        let w = st.host("a.host");
+        w.write("berita", b"file").expect("write");
+        assert!(w.write("berita/index.html", b"page").is_err());
+        let file = w.root.join("berita");
+        assert_eq!(std::fs::read(&file).expect("still a file"), b"file");
+    }
+
     #[test]
     fn a_discarded_host_leaves_nothing_in_the_new_output() {
         let dir = tempfile::tempdir().expect("tmp");

@@ -137,11 +137,32 @@ keep = 5
     )
 }
 
-/// Writes `<root>/laman.toml` for `profile`.
+/// The `.gitignore` of a new project: what laman writes beside the sources
+/// (the output and its staging, spare and lock; `.laman/`: the render
+/// memo, the history and the test evidence; releases; reports), so that a
+/// regency that keeps its project in git sees only what people wrote.
+pub const GITIGNORE: &str = "\
+# Ditulis oleh laman, bukan oleh orang: jangan dimasukkan ke git.
+# Written by laman, not by people: keep it out of git.
+/public/
+/.public.*
+/.laman/
+/deploy/
+/laporan/
+";
+
+/// Writes `<root>/laman.toml` for `profile`, and a `.gitignore` unless
+/// the folder has one (it is left as it is).
 pub fn init(root: &Path, profile: Profile) -> Result<Vec<PathBuf>, Error> {
     let path = root.join(crate::config::FILE_NAME);
     write_new(&path, &regency_toml(profile))?;
-    Ok(vec![path])
+    let mut made = vec![path];
+    let ignore = root.join(".gitignore");
+    if !ignore.exists() {
+        write_new(&ignore, GITIGNORE)?;
+        made.push(ignore);
+    }
+    Ok(made)
 }
 
 /// What marks a value to fill in every scaffold (`ISI: nama layanan`);

@@ -345,3 +345,62 @@ fn a_new_site_previews_with_its_blanks_and_the_index_says_it_is_blocked() {
     );
     assert!(index.body.contains("hosting.ipv4[0]"), "{}", index.body);
 }
+
+/// A regency that keeps its project in git sees only what people wrote:
+/// after `init`, `new site`, two builds (the second leaves the spare tree
+/// and the render memo), a publish and a report, `git status` lists
+/// laman.toml, the `.gitignore` and the site's sources, nothing laman wrote.
+/// An existing `.gitignore` is left as it is.
+#[test]
+fn git_sees_only_what_people_wrote() {
+    let git = crate::support::named::require("git", "git");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = dir.path();
+    let run_git = |args: &[&str]| {
+        let out = Command::new(&git)
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run_git(&["init", "-q"]);
+    let init = laman(dir, &["init", "--profile", "cianjur"]);
+    assert_eq!(init.code, Some(0), "{init:?}");
+    assert!(init.stdout.contains(".gitignore"), "{}", init.stdout);
+    assert_eq!(laman(dir, &["new", "site", "dinkes"]).code, Some(0));
+    for _ in 0..2 {
+        let build = laman(dir, &["build"]);
+        assert!(build.code == Some(0) || build.code == Some(1), "{build:?}");
+        std::fs::write(
+            dir.join("sites/dinkes/content/profil.md"),
+            std::fs::read_to_string(dir.join("sites/dinkes/content/profil.md")).expect("read")
+                + "\nSatu baris lagi.\n",
+        )
+        .expect("edit");
+    }
+    assert!(dir.join(".public.spare").is_dir() && dir.join(".laman/memo").is_dir());
+    let _ = laman(dir, &["publish"]);
+    let _ = laman(dir, &["laporan", "--periode", "2026-11"]);
+    let status = run_git(&["status", "--porcelain", "--untracked-files=all"]);
+    let mut seen: Vec<&str> = status.lines().map(|l| &l[3..]).collect();
+    seen.retain(|p| !p.starts_with("sites/dinkes/"));
+    assert_eq!(seen, [".gitignore", "laman.toml"], "{status}");
+    assert!(
+        status.contains("sites/dinkes/content/profil.md"),
+        "{status}"
+    );
+
+    // A folder that already has a .gitignore keeps it.
+    let other = tempfile::tempdir().expect("tempdir");
+    std::fs::write(other.path().join(".gitignore"), "milik-sendiri\n").expect("write");
+    let init = laman(other.path(), &["init", "--profile", "bogor"]);
+    assert_eq!(init.code, Some(0), "{init:?}");
+    assert_eq!(
+        std::fs::read_to_string(other.path().join(".gitignore")).expect("read"),
+        "milik-sendiri\n"
+    );
+}
