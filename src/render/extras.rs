@@ -42,15 +42,27 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// The pages the Atom feed shows: the newest `berita`, at most
+/// `[build] feed_limit`.
+pub fn feed_pages(model: &Model<'_>) -> Vec<usize> {
+    let mut idx = model.indices_of(Kind::Berita);
+    sort_pages(
+        &mut idx,
+        &model.tree.pages,
+        Some(SortBy::Date),
+        model.zone(),
+    );
+    idx.truncate(model.config.build.feed_limit.max(1));
+    idx
+}
+
 /// Atom feed of the newest `berita`; `None` when the site has no news.
 pub fn atom(model: &Model<'_>, bodies: &[Rendered]) -> Option<String> {
-    let mut idx = model.indices_of(Kind::Berita);
+    let idx = feed_pages(model);
     if idx.is_empty() {
         return None;
     }
     let zone = model.zone();
-    sort_pages(&mut idx, &model.tree.pages, Some(SortBy::Date), zone);
-    idx.truncate(model.config.build.feed_limit.max(1));
     let site = &model.ctx;
     let self_url = model.absolute(&format!("{}/atom.xml", site.base_path));
     let home = model.absolute(&site.urls.home);

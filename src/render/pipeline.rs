@@ -18,7 +18,7 @@ use crate::content::kinds::Kind;
 use crate::content::{self, ContentTree};
 use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::error::Error;
-use crate::markdown::{Links, Rendered};
+use crate::markdown::{BodyHtml, Links, Rendered};
 use crate::output::{FileEntry, HostWriter};
 use crate::registry::Site;
 use crate::render::context::{HomeCtx, SiteCtx};
@@ -45,8 +45,9 @@ pub trait Sink: Sync {
     /// Whether the site will be rendered again in part (the preview): the
     /// findings are then also kept by where they come from ([`Pieces`]),
     /// and the bodies keep their HTML. A build reads the findings once, as
-    /// a whole, and frees every body's HTML once the pages and generated
-    /// files are written, before the rules run (#14, peak memory).
+    /// a whole, and frees each body's HTML as soon as its page is written
+    /// (the feed's pages: once the feed is), before the rules run (#14,
+    /// peak memory).
     fn renders_again(&self) -> bool {
         false
     }
@@ -167,7 +168,8 @@ pub struct SiteOutput<E> {
     pub entries: Vec<E>,
     /// Output path of every page, list page and alias.
     pub plan: Vec<(String, Planned)>,
-    /// Every page's rendered Markdown.
+    /// Every page's rendered Markdown (without its HTML when the sink does
+    /// not render again: [`Sink::renders_again`]).
     pub bodies: Vec<Rendered>,
     /// Output path → the page it shows (pages and list pages of a section
     /// with an `_index.md`).
@@ -281,10 +283,36 @@ pub fn render_site<S: Sink>(
     // one copy of each link the theme repeats on every page.
     let pool = crate::rules::html::Pool::default();
     let site_key = memo.and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
+    // A build hands each page its body's HTML to own and free once the
+    // page is written (the plan has one output per page; section pages are
+    // list pages, which read `bodies`); the feed's pages keep theirs for
+    // the feed (#14, peak memory).
+    let mut own_html: Vec<Option<BodyHtml>> = (0..plan.len()).map(|_| None).collect();
+    if !keep {
+        let fed: HashSet<usize> = crate::render::extras::feed_pages(&model)
+            .into_iter()
+            .collect();
+        for ((_, item), slot) in plan.iter().zip(&mut own_html) {
+            if let Planned::Page(i) = item
+                && !fed.contains(i)
+            {
+                *slot = Some(std::mem::take(&mut bodies[*i].html));
+            }
+        }
+    }
     let rendered: Vec<Result<One<S::Entry>, Error>> = plan
         .par_iter()
-        .map(|(path, item)| {
+        .zip(own_html)
+        .map(|((path, item), html)| {
             let mut diags = Vec::new();
+            let owned = match (item, html) {
+                (Planned::Page(i), Some(html)) => Some(Rendered {
+                    html,
+                    ..bodies[*i].clone()
+                }),
+                _ => None,
+            };
+            let body_of = |i: usize| owned.as_ref().unwrap_or(&bodies[i]);
             let facts_of = |html: &str| {
                 (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
                     page: shown_page(&model, item),
@@ -294,7 +322,7 @@ pub fn render_site<S: Sink>(
             let (html, key) = match (item, &site_key, memo) {
                 (Planned::Page(i), Some(site_key), Some(memo)) => {
                     let p = &model.tree.pages[*i];
-                    let page = model.page_ctx(*i, &bodies[*i], &mut diags);
+                    let page = model.page_ctx(*i, body_of(*i), &mut diags);
                     let name =
                         templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
                     let key = memo::page_key(site_key, &name, &page);
@@ -310,6 +338,10 @@ pub fn render_site<S: Sink>(
                     let html = page_html(&model, &templates, &name, &page, p, &mut diags);
                     (html, Some((key, false)))
                 }
+                (Planned::Page(i), _, _) => (
+                    render_page(&model, &templates, *i, body_of(*i), &mut diags),
+                    None,
+                ),
                 _ => (
                     render_item(&model, &templates, item, &bodies, &home, &mut diags),
                     None,
@@ -365,7 +397,7 @@ pub fn render_site<S: Sink>(
         // Nothing reads a body's HTML after this (the rules read its
         // text, headings, images and links).
         for body in &mut bodies {
-            body.html = crate::markdown::BodyHtml::default();
+            body.html = BodyHtml::default();
         }
     }
     let mut paths: HashSet<String> = plan.iter().map(|(p, _)| p.clone()).collect();
@@ -481,7 +513,7 @@ pub fn render_item(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     match item {
-        Planned::Page(i) => render_page(model, templates, *i, bodies, diags),
+        Planned::Page(i) => render_page(model, templates, *i, &bodies[*i], diags),
         Planned::Pager { section, number } => {
             render_pager(model, templates, *section, *number, bodies, home, diags)
         }
@@ -528,11 +560,11 @@ fn render_page(
     model: &Model<'_>,
     templates: &Templates<'_>,
     i: usize,
-    bodies: &[Rendered],
+    body: &Rendered,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let p = &model.tree.pages[i];
-    let page = model.page_ctx(i, &bodies[i], diags);
+    let page = model.page_ctx(i, body, diags);
     let name = templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
     page_html(model, templates, &name, &page, p, diags)
 }

@@ -585,6 +585,51 @@ mod never_stale {
         assert_eq!(diags, want_diags, "findings after {after:?}");
     }
 
+    /// A build frees each page body's HTML once the page is written (only
+    /// the section pages, which their list pages show, and the feed's
+    /// pages keep theirs); the preview keeps every body. Both give the
+    /// same bytes: every file the preview renders is the file the build
+    /// wrote, list pages, feed and search index included.
+    #[test]
+    fn a_build_writes_every_file_the_preview_renders() {
+        let project = project();
+        let root = project.root();
+        let mut o = project.options();
+        o.rules = true;
+        o.only = vec![SITE.to_string()];
+        o.base_url = Some(format!("http://{SITE}.localhost:1111"));
+        laman::build::build(&o).expect("build");
+        let hosts: Vec<_> = std::fs::read_dir(root.join("public"))
+            .expect("public")
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{SITE}."))
+            })
+            .collect();
+        assert_eq!(hosts.len(), 1);
+        let host = hosts[0].path();
+        let (files, _) = snapshot(&mut full(root));
+        assert!(files.len() > 40, "{} files", files.len());
+        for must in [
+            "berita/index.html",
+            "berita/halaman/2/index.html",
+            "atom.xml",
+        ] {
+            assert!(files.iter().any(|(p, _)| p == must), "{must}");
+        }
+        for (path, want) in &files {
+            let got = std::fs::read(host.join(path)).unwrap_or_default();
+            assert!(
+                &got == want,
+                "{path} differs:\n--- build\n{}\n--- preview\n{}",
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(want)
+            );
+        }
+    }
+
     /// The example's BPBD site with twelve more news items, so that the
     /// news list has two list pages and edits move pages between them.
     fn project() -> Project {
