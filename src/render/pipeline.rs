@@ -300,61 +300,69 @@ pub fn render_site<S: Sink>(
             }
         }
     }
-    let rendered: Vec<Result<One<S::Entry>, Error>> = plan
-        .par_iter()
-        .zip(own_html)
-        .map(|((path, item), html)| {
-            let mut diags = Vec::new();
-            let owned = match (item, html) {
-                (Planned::Page(i), Some(html)) => Some(Rendered {
-                    html,
-                    ..bodies[*i].clone()
-                }),
-                _ => None,
-            };
-            let body_of = |i: usize| owned.as_ref().unwrap_or(&bodies[i]);
-            let facts_of = |html: &str| {
-                (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
-                    page: shown_page(&model, item),
-                    facts: crate::rules::html::scan_shared(html, &pool),
-                })
-            };
-            let (html, key) = match (item, &site_key, memo) {
-                (Planned::Page(i), Some(site_key), Some(memo)) => {
-                    let p = &model.tree.pages[*i];
-                    let page = model.page_ctx(*i, body_of(*i), &mut diags);
-                    let name =
-                        templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
-                    let key = memo::page_key(site_key, &name, &page);
-                    // The same input as an output the sink still has: kept.
-                    if let Some((entry, bytes)) = memo
-                        .get(path, &key)
-                        .and_then(|r| sink.reuse(path, r.size, &r.sha256, scan))
-                        && let Ok(html) = bytes.map(String::from_utf8).transpose()
-                    {
-                        let facts = html.as_deref().and_then(facts_of);
-                        return Ok((Some(entry), facts, diags, Some((key, true))));
+    // The generated files (search index, sitemap, feed…) are rendered while
+    // the pages are: they read only the model and the bodies, and most of
+    // their work is on one thread.
+    let bodies_now = &bodies;
+    let render_pages = || -> Vec<Result<One<S::Entry>, Error>> {
+        plan.par_iter()
+            .zip(own_html)
+            .map(|((path, item), html)| {
+                let mut diags = Vec::new();
+                let owned = match (item, html) {
+                    (Planned::Page(i), Some(html)) => Some(Rendered {
+                        html,
+                        ..bodies[*i].clone()
+                    }),
+                    _ => None,
+                };
+                let body_of = |i: usize| owned.as_ref().unwrap_or(&bodies[i]);
+                let facts_of = |html: &str| {
+                    (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
+                        page: shown_page(&model, item),
+                        facts: crate::rules::html::scan_shared(html, &pool),
+                    })
+                };
+                let (html, key) = match (item, &site_key, memo) {
+                    (Planned::Page(i), Some(site_key), Some(memo)) => {
+                        let p = &model.tree.pages[*i];
+                        let page = model.page_ctx(*i, body_of(*i), &mut diags);
+                        let name =
+                            templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
+                        let key = memo::page_key(site_key, &name, &page);
+                        // The same input as an output the sink still has: kept.
+                        if let Some((entry, bytes)) = memo
+                            .get(path, &key)
+                            .and_then(|r| sink.reuse(path, r.size, &r.sha256, scan))
+                            && let Ok(html) = bytes.map(String::from_utf8).transpose()
+                        {
+                            let facts = html.as_deref().and_then(facts_of);
+                            return Ok((Some(entry), facts, diags, Some((key, true))));
+                        }
+                        let html = page_html(&model, &templates, &name, &page, p, &mut diags);
+                        (html, Some((key, false)))
                     }
-                    let html = page_html(&model, &templates, &name, &page, p, &mut diags);
-                    (html, Some((key, false)))
-                }
-                (Planned::Page(i), _, _) => (
-                    render_page(&model, &templates, *i, body_of(*i), &mut diags),
-                    None,
-                ),
-                _ => (
-                    render_item(&model, &templates, item, &bodies, &home, &mut diags),
-                    None,
-                ),
-            };
-            let Some(html) = html else {
-                return Ok((None, None, diags, None));
-            };
-            let facts = facts_of(&html);
-            let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
-            Ok((entry, facts, diags, key))
-        })
-        .collect();
+                    (Planned::Page(i), _, _) => (
+                        render_page(&model, &templates, *i, body_of(*i), &mut diags),
+                        None,
+                    ),
+                    _ => (
+                        render_item(&model, &templates, item, &bodies, &home, &mut diags),
+                        None,
+                    ),
+                };
+                let Some(html) = html else {
+                    return Ok((None, None, diags, None));
+                };
+                let facts = facts_of(&html);
+                let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
+                Ok((entry, facts, diags, key))
+            })
+            .collect()
+    };
+    let (rendered, (extra_files, extra_html, extra_diags)) = rayon::join(render_pages, || {
+        render_extras(&model, &templates, &plan, bodies_now, scan)
+    });
     let mut entries = Vec::with_capacity(plan.len() + 16);
     let mut html_facts = BTreeMap::new();
     let mut page_of = HashMap::with_capacity(plan.len());
@@ -384,8 +392,6 @@ pub fn render_site<S: Sink>(
     }
 
     // Generated files.
-    let (extra_files, extra_html, extra_diags) =
-        render_extras(&model, &templates, &plan, &bodies, scan);
     if keep {
         site_diags.extend(extra_diags.iter().cloned());
         pieces.extras = extra_diags;
