@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::content::kinds::{Kind, KindData, SortBy};
 use crate::markdown::Rendered;
-use crate::render::site::{Model, excerpt, sort_pages};
+use crate::render::site::{Model, excerpt};
 
 /// The security headers every response carries (also used by `laman host`).
 pub const SECURITY_HEADERS: &[(&str, &str)] = &[
@@ -45,13 +45,7 @@ pub fn xml_escape(s: &str) -> String {
 /// The pages the Atom feed shows: the newest `berita`, at most
 /// `[build] feed_limit`.
 pub fn feed_pages(model: &Model<'_>) -> Vec<usize> {
-    let mut idx = model.indices_of(Kind::Berita);
-    sort_pages(
-        &mut idx,
-        &model.tree.pages,
-        Some(SortBy::Date),
-        model.zone(),
-    );
+    let mut idx = model.sorted_of(Kind::Berita, SortBy::Date);
     idx.truncate(model.config.build.feed_limit.max(1));
     idx
 }
@@ -290,13 +284,7 @@ fn agency(model: &Model<'_>) -> Value {
 
 /// `layanan.json`: every service standard with its components.
 pub fn layanan_json(model: &Model<'_>) -> Vec<u8> {
-    let mut idx = model.indices_of(Kind::StandarPelayanan);
-    sort_pages(
-        &mut idx,
-        &model.tree.pages,
-        Some(SortBy::Weight),
-        model.zone(),
-    );
+    let idx = model.sorted_of(Kind::StandarPelayanan, SortBy::Weight);
     let channels = &model.site.config.kanal_pengaduan;
     let items: Vec<Value> = idx
         .iter()

@@ -511,13 +511,7 @@ impl<'a> Model<'a> {
 
     /// `home.layanan`: every service standard, by weight.
     fn home_layanan(&self, bodies: &[Rendered]) -> Vec<PageSummary> {
-        let mut layanan = self.indices_of(Kind::StandarPelayanan);
-        sort_pages(
-            &mut layanan,
-            &self.tree.pages,
-            Some(SortBy::Weight),
-            self.zone(),
-        );
+        let layanan = self.sorted_of(Kind::StandarPelayanan, SortBy::Weight);
         layanan
             .iter()
             .map(|&i| self.summary(i, &bodies[i]))
@@ -558,6 +552,13 @@ impl<'a> Model<'a> {
             .filter(|(_, p)| p.jenis() == jenis)
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Pages of kind `jenis`, in `order`.
+    pub fn sorted_of(&self, jenis: Kind, order: SortBy) -> Vec<usize> {
+        let mut idx = self.indices_of(jenis);
+        sort_pages(&mut idx, &self.tree.pages, Some(order), self.zone());
+        idx
     }
 
     fn resolve_data(&self, v: &mut Value, p: &SourcePage, diags: &mut Vec<Diagnostic>) {
