@@ -158,7 +158,8 @@ pub fn init(root: &Path, profile: Profile) -> Result<Vec<PathBuf>, Error> {
     write_new(&path, &regency_toml(profile))?;
     let mut made = vec![path];
     let ignore = root.join(".gitignore");
-    if !ignore.exists() {
+    // Anything there, a dangling symbolic link included, is the folder's own.
+    if ignore.symlink_metadata().is_err() {
         write_new(&ignore, GITIGNORE)?;
         made.push(ignore);
     }
@@ -558,19 +559,48 @@ pub fn new_page(
     } else {
         format!("ISI: judul {}", jenis.label())
     };
-    let full = site.join("content").join(&rel);
+    // The site folder is the editors': a folder on the way that is a
+    // symbolic link (or `content/` itself) could lead the new page out.
+    let content = site.join("content");
+    let is_link = |p: &Path| {
+        p.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    };
+    let mut at = content.clone();
+    let mut linked = is_link(&at);
+    for part in rel.parent().into_iter().flat_map(Path::components) {
+        at.push(part);
+        linked |= is_link(&at);
+    }
+    if linked {
+        return Err(Error::PagePath(path.to_string()));
+    }
+    let full = content.join(&rel);
     write_new(&full, &page_text(jenis, &title, today))?;
     Ok(full)
 }
 
+/// Writes a new file; anything already at `path`, a dangling symbolic link
+/// included, is `Exists` and is never written through (`create_new`).
 fn write_new(path: &Path, text: &str) -> Result<(), Error> {
-    if path.exists() {
-        return Err(Error::Exists(path.to_path_buf()));
+    use std::io::Write as _;
+    let exists = || Error::Exists(path.to_path_buf());
+    if path.symlink_metadata().is_ok() {
+        return Err(exists());
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => exists(),
+            _ => Error::io(path, e),
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]
@@ -580,6 +610,43 @@ mod tests {
 
     fn day() -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, 3, 4).expect("date")
+    }
+
+    /// An editor controls `sites/<slug>/`: a symbolic link planted at the
+    /// new page's path, on a folder of its way or as `content/` itself,
+    /// or a dangling `.gitignore` link, never makes laman write outside.
+    #[test]
+    fn a_planted_symbolic_link_never_leads_a_scaffold_out() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tmp");
+        let (root, outside) = (dir.path().join("proyek"), dir.path().join("luar"));
+        std::fs::create_dir_all(&outside).expect("outside");
+        std::fs::create_dir_all(&root).expect("root");
+        symlink(outside.join("abaikan"), root.join(".gitignore")).expect("link");
+        let made = init(&root, Profile::Cianjur).expect("init");
+        assert_eq!(made, [root.join("laman.toml")]);
+        let config = crate::config::load(&root).expect("laman.toml");
+        new_site(&root, "dinkes", &config, day()).expect("new site");
+        let content = root.join("sites/dinkes/content");
+
+        symlink(outside.join("tanam.md"), content.join("tanam.md")).expect("link");
+        assert!(matches!(
+            new_page(&root, "dinkes", Kind::Halaman, "tanam", day()),
+            Err(Error::Exists(_))
+        ));
+        symlink(&outside, content.join("tanaman")).expect("link");
+        assert!(matches!(
+            new_page(&root, "dinkes", Kind::Halaman, "tanaman/sip", day()),
+            Err(Error::PagePath(_))
+        ));
+        std::fs::rename(&content, root.join("sites/dinkes/isi")).expect("move");
+        symlink(&outside, &content).expect("link");
+        assert!(matches!(
+            new_page(&root, "dinkes", Kind::Halaman, "baru", day()),
+            Err(Error::PagePath(_))
+        ));
+        let left: Vec<_> = std::fs::read_dir(&outside).expect("outside").collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]
