@@ -35,19 +35,13 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<Self::Entry, Error>;
     /// Stores the file `src` at the output path `path`.
     fn copy(&self, path: &str, src: Src<'_>) -> Result<Self::Entry, Error>;
-    /// Whether the rendered bodies are deflated as soon as each is
-    /// rendered (the preview keeps them for as long as it runs, so a
-    /// 50,000-page site never holds them raw at once; a build drops them
-    /// with the site and does not pay for it).
-    fn packs_bodies(&self) -> bool {
-        false
-    }
     /// Whether the site will be rendered again in part (the preview): the
     /// findings are then also kept by where they come from ([`Pieces`]),
-    /// and the bodies keep their HTML. A build reads the findings once, as
-    /// a whole, and frees each body's HTML as soon as its page is written
-    /// (the feed's pages: once the feed is), before the rules run (#14,
-    /// peak memory).
+    /// and the bodies keep their HTML, deflated as soon as each is rendered
+    /// (so a 50,000-page site never holds them raw at once). A build reads
+    /// the findings once, as a whole, and frees each body's HTML as soon as
+    /// its page is written (the feed's pages: once the feed is), before the
+    /// rules run (#14, peak memory).
     fn renders_again(&self) -> bool {
         false
     }
@@ -262,9 +256,9 @@ pub fn render_site<S: Sink>(
     };
     let model = Model::new(site, run.config, tree, opts, templates.ids.clone());
     let (plan, statics) = plan_outputs(run.theme, &model, tree, &mut site_diags);
-    let mut bodies = model.render_bodies(sink.packs_bodies());
-    let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let keep = sink.renders_again();
+    let mut bodies = model.render_bodies(keep);
+    let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let mut pieces = Pieces {
         prelude: if keep { site_diags.clone() } else { Vec::new() },
         ..Pieces::default()
@@ -309,14 +303,7 @@ pub fn render_site<S: Sink>(
             .zip(own_html)
             .map(|((path, item), html)| {
                 let mut diags = Vec::new();
-                let owned = match (item, html) {
-                    (Planned::Page(i), Some(html)) => Some(Rendered {
-                        html,
-                        ..bodies[*i].clone()
-                    }),
-                    _ => None,
-                };
-                let body_of = |i: usize| owned.as_ref().unwrap_or(&bodies[i]);
+                let html_of = |i: usize| html.as_ref().unwrap_or(&bodies[i].html);
                 let facts_of = |html: &str| {
                     (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
                         page: shown_page(&model, item),
@@ -326,7 +313,7 @@ pub fn render_site<S: Sink>(
                 let (html, key) = match (item, &site_key, memo) {
                     (Planned::Page(i), Some(site_key), Some(memo)) => {
                         let p = &model.tree.pages[*i];
-                        let page = model.page_ctx(*i, body_of(*i), &mut diags);
+                        let page = model.page_ctx(*i, &bodies[*i], html_of(*i), &mut diags);
                         let name =
                             templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
                         let key = memo::page_key(site_key, &name, &page);
@@ -343,7 +330,7 @@ pub fn render_site<S: Sink>(
                         (html, Some((key, false)))
                     }
                     (Planned::Page(i), _, _) => (
-                        render_page(&model, &templates, *i, body_of(*i), &mut diags),
+                        render_page(&model, &templates, *i, &bodies[*i], html_of(*i), &mut diags),
                         None,
                     ),
                     _ => (
@@ -392,12 +379,7 @@ pub fn render_site<S: Sink>(
     }
 
     // Generated files.
-    if keep {
-        site_diags.extend(extra_diags.iter().cloned());
-        pieces.extras = extra_diags;
-    } else {
-        site_diags.extend(extra_diags);
-    }
+    site_diags.extend(also_kept(keep, extra_diags, &mut pieces.extras));
     html_facts.extend(extra_html);
     if !keep {
         // Nothing reads a body's HTML after this (the rules read its
@@ -457,19 +439,13 @@ pub fn render_site<S: Sink>(
             },
             || engine.check_site_only(&input, run.rule_opts),
         );
-        if keep {
-            for (l, d) in local.iter_mut().zip(&per_page) {
-                l.extend(d.iter().cloned());
-            }
-            site_diags.extend(whole.iter().cloned());
-            pieces.site_rules = whole;
-            pieces.page_rules = per_page;
-        } else {
-            for (l, d) in local.iter_mut().zip(per_page) {
-                l.extend(d);
-            }
-            site_diags.extend(whole);
+        for (l, d) in local
+            .iter_mut()
+            .zip(also_kept(keep, per_page, &mut pieces.page_rules))
+        {
+            l.extend(d);
         }
+        site_diags.extend(also_kept(keep, whole, &mut pieces.site_rules));
     }
     pieces.html_facts = html_facts;
     pieces.paths = paths;
@@ -484,6 +460,15 @@ pub fn render_site<S: Sink>(
     out.site_diags = site_diags;
     out.local = local;
     Ok(out)
+}
+
+/// `v`, with a copy in `piece` when the findings are also kept by where
+/// they come from ([`Sink::renders_again`]).
+fn also_kept<T: Clone>(keep: bool, v: Vec<T>, piece: &mut Vec<T>) -> Vec<T> {
+    if keep {
+        piece.clone_from(&v);
+    }
+    v
 }
 
 /// The output plan of `model` without the outputs that clash with another
@@ -519,7 +504,7 @@ pub fn render_item(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     match item {
-        Planned::Page(i) => render_page(model, templates, *i, &bodies[*i], diags),
+        Planned::Page(i) => render_page(model, templates, *i, &bodies[*i], &bodies[*i].html, diags),
         Planned::Pager { section, number } => {
             render_pager(model, templates, *section, *number, bodies, home, diags)
         }
@@ -567,10 +552,11 @@ fn render_page(
     templates: &Templates<'_>,
     i: usize,
     body: &Rendered,
+    html: &BodyHtml,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let p = &model.tree.pages[i];
-    let page = model.page_ctx(i, body, diags);
+    let page = model.page_ctx(i, body, html, diags);
     let name = templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
     page_html(model, templates, &name, &page, p, diags)
 }
@@ -609,7 +595,8 @@ fn render_pager(
             // List pages after the first repeat the section page: its data
             // links are reported once, from page 1.
             let mut sink = Vec::new();
-            let page = model.page_ctx(i, &bodies[i], if number == 1 { diags } else { &mut sink });
+            let first = if number == 1 { &mut *diags } else { &mut sink };
+            let page = model.page_ctx(i, &bodies[i], &bodies[i].html, first);
             (
                 page,
                 p.common.template.as_deref(),

@@ -12,7 +12,7 @@ use crate::config::RegencyConfig;
 use crate::content::kinds::{Kind, KindData, SortBy};
 use crate::content::{ContentTree, SourcePage, url_for_dir};
 use crate::diagnostic::{Diagnostic, Location, Message};
-use crate::markdown::{self, Links, Rendered, SourceRef};
+use crate::markdown::{self, BodyHtml, Links, Rendered, SourceRef};
 use crate::registry::Site;
 use crate::render::context::*;
 use crate::trust::html::HtmlPolicy;
@@ -305,9 +305,16 @@ impl<'a> Model<'a> {
         )
     }
 
-    /// The `page` context of page `i`; broken `@/` links in its data are
-    /// added to `diags`.
-    pub fn page_ctx(&self, i: usize, body: &Rendered, diags: &mut Vec<Diagnostic>) -> PageCtx {
+    /// The `page` context of page `i`, whose body's HTML is `html` (in a
+    /// build, the page's own: `body` no longer has it); broken `@/` links
+    /// in its data are added to `diags`.
+    pub fn page_ctx(
+        &self,
+        i: usize,
+        body: &Rendered,
+        html: &BodyHtml,
+        diags: &mut Vec<Diagnostic>,
+    ) -> PageCtx {
         let p = &self.tree.pages[i];
         let mut data = serde_json::to_value(&p.data).unwrap_or(Value::Null);
         self.resolve_data(&mut data, p, diags);
@@ -322,7 +329,7 @@ impl<'a> Model<'a> {
             jenis_label: p.jenis().label(),
             date: p.common.date.as_ref().map(DateCtx::from),
             updated: p.common.updated.as_ref().map(DateCtx::from),
-            content: body.html.text().into_owned(),
+            content: html.text().into_owned(),
             data,
             extra: p.common.extra.clone().unwrap_or(Value::Null),
             headings: body.headings.clone(),

@@ -161,9 +161,6 @@ impl crate::render::pipeline::Sink for Sink {
         }
         Ok(())
     }
-    fn packs_bodies(&self) -> bool {
-        true
-    }
     fn renders_again(&self) -> bool {
         true
     }
