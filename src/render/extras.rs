@@ -262,7 +262,7 @@ pub fn search_index(model: &Model<'_>, bodies: &[Rendered]) -> Vec<u8> {
                 url: summary.url,
                 description: summary.description,
                 kind: p.jenis().label(),
-                excerpt: excerpt(&bodies[i].plain, 300),
+                excerpt: crate::render::site::Excerpt::of(&bodies[i].plain, 300),
                 fields,
                 body: &bodies[i].plain,
             }

@@ -443,7 +443,7 @@ pub fn render_site<S: Sink>(
             .iter_mut()
             .zip(also_kept(keep, per_page, &mut pieces.page_rules))
         {
-            l.extend(d);
+            hand_over(l, d);
         }
         site_diags.extend(also_kept(keep, whole, &mut pieces.site_rules));
     }
@@ -460,6 +460,18 @@ pub fn render_site<S: Sink>(
     out.site_diags = site_diags;
     out.local = local;
     Ok(out)
+}
+
+/// Appends `v` to `into`: moved, not copied, when `into` is empty, and no
+/// larger than it is. A page's one finding in a vector grown for four, on
+/// each of 10,000 pages, was 12 MiB at the build's peak (#14).
+fn hand_over<T>(into: &mut Vec<T>, mut v: Vec<T>) {
+    if into.is_empty() {
+        v.shrink_to_fit();
+        *into = v;
+    } else {
+        into.append(&mut v);
+    }
 }
 
 /// `v`, with a copy in `piece` when the findings are also kept by where
@@ -876,4 +888,23 @@ fn choose_statics<'t>(
         chosen.insert(a.out.as_str(), Src::File(a.src.as_path()));
     }
     chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_are_handed_over_in_order_without_room_to_spare() {
+        let mut one = Vec::with_capacity(4);
+        one.push("MUTAKHIR-002");
+        let mut local = Vec::new();
+        hand_over(&mut local, one);
+        assert_eq!(local, ["MUTAKHIR-002"]);
+        assert_eq!(local.capacity(), 1);
+        hand_over(&mut local, vec!["KONTEN-020", "AKSES-001"]);
+        assert_eq!(local, ["MUTAKHIR-002", "KONTEN-020", "AKSES-001"]);
+        hand_over(&mut local, Vec::new());
+        assert_eq!(local.len(), 3);
+    }
 }

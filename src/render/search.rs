@@ -426,16 +426,21 @@ struct Joined<'a> {
     stems: &'a [Box<str>],
 }
 
+impl Joined<'_> {
+    /// The length of the joined stems.
+    fn len(&self) -> usize {
+        self.ids
+            .iter()
+            .map(|&i| self.stems[i as usize].len() + 1)
+            .sum()
+    }
+}
+
 impl Serialize for Joined<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Joined first: one string to escape rather than a formatter call
         // per stem.
-        let len = self
-            .ids
-            .iter()
-            .map(|&i| self.stems[i as usize].len() + 1)
-            .sum();
-        let mut out = String::with_capacity(len);
+        let mut out = String::with_capacity(self.len());
         for (i, &id) in self.ids.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
@@ -478,7 +483,7 @@ pub struct Entry<'a> {
     /// Kind label.
     pub kind: &'static str,
     /// Text the snippet is cut from.
-    pub excerpt: String,
+    pub excerpt: crate::render::site::Excerpt<'a>,
     /// The typed fields as text.
     pub fields: String,
     /// The body as plain text.
@@ -496,7 +501,7 @@ struct PageOut<'a> {
     st: Joined<'a>,
     t: &'a str,
     u: &'a str,
-    x: &'a str,
+    x: crate::render::site::Excerpt<'a>,
 }
 
 #[derive(Serialize)]
@@ -559,14 +564,67 @@ pub fn index(entries: &[Entry<'_>]) -> Vec<u8> {
                 st: joined(t, stems),
                 t: &e.title,
                 u: &e.url,
-                x: &e.excerpt,
+                x: e.excerpt,
             })
             .collect(),
         singkatan: ACRONYMS,
         varian: VARIANTS,
         versi: 2,
     };
-    serde_json::to_vec(&out).unwrap_or_else(|_| b"{\"p\":[]}".to_vec())
+    // Written into a buffer of about its size: grown by doubling, the
+    // index of 10,000 pages (10 MB) passed through a 16 MiB buffer and the
+    // 8 MiB one before it, at the build's peak (#14).
+    let mut buf = Snug(Vec::with_capacity(out.estimated_len()));
+    match serde_json::to_writer(&mut buf, &out) {
+        Ok(()) => buf.0,
+        Err(_) => b"{\"p\":[]}".to_vec(),
+    }
+}
+
+/// A buffer that grows by a sixteenth of its size, not twice: its
+/// capacity is an estimate that escapes can pass by a little.
+struct Snug(Vec<u8>);
+
+impl std::io::Write for Snug {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let v = &mut self.0;
+        if v.capacity() - v.len() < buf.len() {
+            v.reserve_exact(buf.len().max(v.capacity() / 16));
+        }
+        v.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl IndexOut<'_> {
+    /// The length of the JSON, close above (escapes aside: a `"` or a
+    /// control character in a title grows the buffer once).
+    fn estimated_len(&self) -> usize {
+        let kata: usize = self.kata.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+        let pairs =
+            |t: &[(&str, &str)]| t.iter().map(|(a, b)| a.len() + b.len() + 8).sum::<usize>();
+        let pages: usize = self
+            .p
+            .iter()
+            .map(|p| {
+                // Braces, keys, quotes, colons and commas: 61 bytes.
+                61 + p.d.len()
+                    + p.k.len()
+                    + p.sb.len()
+                    + p.sf.len()
+                    + p.st.len()
+                    + p.t.len()
+                    + p.u.len()
+                    + p.x.kept.len()
+                    + 3
+            })
+            .sum();
+        64 + kata + pairs(self.singkatan) + pairs(self.varian) + pages
+    }
 }
 
 #[cfg(test)]
@@ -700,7 +758,7 @@ mod tests {
                             "u": e.url,
                             "d": e.description,
                             "k": e.kind,
-                            "x": e.excerpt,
+                            "x": e.excerpt.to_string(),
                             "st": joined(&t),
                             "sf": joined(&f),
                             "sb": joined(&b),
@@ -716,6 +774,42 @@ mod tests {
                 "p": pages,
             });
             serde_json::to_vec(&v).expect("json")
+        }
+    }
+
+    #[test]
+    fn the_index_is_written_into_a_buffer_of_about_its_size() {
+        // Grown by doubling, a buffer is up to twice its JSON; the index of
+        // a large site is megabytes at the build's peak (#14). Quotes and
+        // new lines are escaped, so the estimate can fall short a little.
+        let text = |i: usize| {
+            format!(
+                "Pelayanan \"KTP\" ke-{i}\nkesehatan perizinan {}",
+                "puskesmas ".repeat(i % 13)
+            )
+        };
+        let bodies: Vec<String> = (0..60).map(|i| text(i).repeat(1 + i % 7)).collect();
+        for n in 1..=bodies.len() {
+            let entries: Vec<Entry<'_>> = bodies[..n]
+                .iter()
+                .enumerate()
+                .map(|(i, body)| Entry {
+                    title: format!("Judul \"{i}\""),
+                    url: format!("/p{i}/"),
+                    description: text(i * 3),
+                    kind: "Halaman",
+                    excerpt: crate::render::site::Excerpt::of(body, 40),
+                    fields: String::new(),
+                    body,
+                })
+                .collect();
+            let v = index(&entries);
+            assert!(
+                v.capacity() <= v.len() + v.len() / 16 + 64,
+                "{n} pages: {} bytes in a buffer of {}",
+                v.len(),
+                v.capacity()
+            );
         }
     }
 
@@ -829,7 +923,7 @@ mod tests {
                     url: format!("/p{i}/"),
                     description: text_of(d),
                     kind: "Halaman",
-                    excerpt: body.chars().take(30).collect(),
+                    excerpt: crate::render::site::Excerpt::of(body, 30),
                     fields: text_of(f),
                     body,
                 })

@@ -913,13 +913,56 @@ fn describe(p: &SourcePage, body: &Rendered) -> String {
 
 /// The first `max` characters of `text`, cut at a word, with `…`.
 pub fn excerpt(text: &str, max: usize) -> String {
-    // Byte offset of character number `max`, if the text has more.
-    let Some((end, _)) = text.char_indices().nth(max) else {
-        return text.to_string();
-    };
-    let cut = &text[..end];
-    let cut = cut.rsplit_once(' ').map_or(cut, |(a, _)| a);
-    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+    Excerpt::of(text, max).to_string()
+}
+
+/// [`excerpt`] as a slice of its text, made into a string only where it is
+/// written (the search index holds one per page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Excerpt<'a> {
+    /// The text kept.
+    pub kept: &'a str,
+    /// True when the text was cut (an `…` follows).
+    pub cut: bool,
+}
+
+impl<'a> Excerpt<'a> {
+    /// The first `max` characters of `text`, cut at a word.
+    pub fn of(text: &'a str, max: usize) -> Self {
+        // Byte offset of character number `max`, if the text has more.
+        let Some((end, _)) = text.char_indices().nth(max) else {
+            return Excerpt {
+                kept: text,
+                cut: false,
+            };
+        };
+        let kept = &text[..end];
+        let kept = kept.rsplit_once(' ').map_or(kept, |(a, _)| a);
+        Excerpt {
+            kept: kept.trim_end_matches([',', '.', ';', ':']),
+            cut: true,
+        }
+    }
+}
+
+impl std::fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kept)?;
+        if self.cut {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for Excerpt<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.cut {
+            s.collect_str(self)
+        } else {
+            s.serialize_str(self.kept)
+        }
+    }
 }
 
 fn build_sections(tree: &ContentTree, paginate_by: usize, zone: FixedOffset) -> Vec<Section> {
