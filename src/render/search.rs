@@ -814,6 +814,34 @@ mod tests {
     }
 
     #[test]
+    fn an_excerpt_is_cut_and_escaped_as_it_is_written() {
+        // An editor's quotes, backslashes and tags stay inside the JSON
+        // string; a cut excerpt ends in `…`, a whole one does not.
+        let long = "Kata \"kutip\" \\ miring </script><script>alert(1)</script> lalu teks yang panjang sekali";
+        let short = "Pendek \"saja\"";
+        let entries: Vec<Entry<'_>> = [long, short]
+            .iter()
+            .enumerate()
+            .map(|(i, body)| Entry {
+                title: format!("Judul {i}"),
+                url: format!("/p{i}/"),
+                description: String::new(),
+                kind: "Halaman",
+                excerpt: crate::render::site::Excerpt::of(body, 70),
+                fields: String::new(),
+                body,
+            })
+            .collect();
+        let v: Value = serde_json::from_slice(&index(&entries)).expect("valid JSON");
+        assert_eq!(
+            v["p"][0]["x"],
+            "Kata \"kutip\" \\ miring </script><script>alert(1)</script> lalu teks…"
+        );
+        assert_eq!(v["p"][0]["x"], crate::render::site::excerpt(long, 70));
+        assert_eq!(v["p"][1]["x"], short);
+    }
+
+    #[test]
     fn words_split_letters_from_digits_and_fold_case_and_accents() {
         assert_eq!(words("PSC119"), ["psc", "119"]);
         assert_eq!(words("PSC 119"), ["psc", "119"]);
