@@ -3,6 +3,7 @@
 //! `lang`. A small tag scanner, not an HTML parser: laman's own templates
 //! and pulldown-cmark write the HTML it reads, so quoting is regular.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -10,19 +11,24 @@ use std::sync::Arc;
 /// ([`Pool`]).
 pub type Shared = Arc<str>;
 
-/// The facts of one HTML page.
+/// The facts of one HTML page. `S` is [`Shared`], except while a page is
+/// read: then its strings are slices of the HTML (`Cow`), and only those
+/// the site's pool has not seen are copied ([`Pool::intern`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct HtmlFacts {
+pub struct HtmlFacts<S = Shared>
+where
+    S: Eq + std::hash::Hash,
+{
     /// Every `id` attribute.
-    pub ids: HashSet<Shared>,
+    pub ids: HashSet<S>,
     /// `href` of `<a>` and `<link>`, `src` of `<img>`, `<script>`, `<source>`, `<iframe>`, `<video>`, `<audio>`.
-    pub links: Vec<Shared>,
+    pub links: Vec<S>,
     /// What the page loads (not navigates to): `src` of img/script/source/iframe/video/audio, `href` of `<link>`.
-    pub resources: Vec<Shared>,
+    pub resources: Vec<S>,
     /// `src` of `<script>`.
-    pub scripts: Vec<Shared>,
+    pub scripts: Vec<S>,
     /// `(src, alt)` of `<img>`; alt is `None` when the attribute is absent.
-    pub images: Vec<(Shared, Option<String>)>,
+    pub images: Vec<(S, Option<String>)>,
     /// Heading levels in document order.
     pub headings: Vec<u8>,
     /// `video`/`audio`/`iframe` elements and whether a `<track>` follows inside them.
@@ -44,40 +50,63 @@ pub struct HtmlFacts {
 pub struct Pool(std::sync::Mutex<HashSet<Shared>>);
 
 impl Pool {
-    /// Replaces each string of `f` by the pool's copy, adding those it
-    /// has not seen. One lock per page.
-    pub fn share(&self, f: &mut HtmlFacts) {
+    /// The facts of `raw` with each string the pool's copy, adding those
+    /// it has not seen: a string the theme repeats on every page is not
+    /// copied again for each. One lock per page.
+    pub fn intern(&self, raw: HtmlFacts<Cow<'_, str>>) -> HtmlFacts {
         let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let mut one = |s: &mut Shared| match set.get(&**s) {
-            Some(p) => *s = p.clone(),
+        raw.interned(|s| match set.get(&*s) {
+            Some(p) => p.clone(),
             None => {
-                set.insert(s.clone());
+                let p = Shared::from(&*s);
+                set.insert(p.clone());
+                p
             }
-        };
-        for s in f
-            .links
-            .iter_mut()
-            .chain(f.resources.iter_mut())
-            .chain(f.scripts.iter_mut())
-            .chain(f.images.iter_mut().map(|(s, _)| s))
-        {
-            one(s);
+        })
+    }
+}
+
+impl<'a> HtmlFacts<Cow<'a, str>> {
+    /// The facts with each string made [`Shared`] by `intern`.
+    fn interned(self, mut intern: impl FnMut(Cow<'a, str>) -> Shared) -> HtmlFacts {
+        let HtmlFacts {
+            ids,
+            links,
+            resources,
+            scripts,
+            images,
+            headings,
+            media,
+            has_form,
+            has_search,
+            lang_id,
+        } = self;
+        // Each list in a new allocation of its length: collected in place,
+        // the 16-byte strings would keep the 24-byte slices' room (and the
+        // slack of the pushes) for as long as the site's facts are kept.
+        fn exact<T, U>(v: Vec<T>, f: impl FnMut(T) -> U) -> Vec<U> {
+            let mut out = Vec::with_capacity(v.len());
+            out.extend(v.into_iter().map(f));
+            out
         }
-        f.ids = std::mem::take(&mut f.ids)
-            .into_iter()
-            .map(|mut s| {
-                one(&mut s);
-                s
-            })
-            .collect();
+        HtmlFacts {
+            ids: ids.into_iter().map(&mut intern).collect(),
+            links: exact(links, &mut intern),
+            resources: exact(resources, &mut intern),
+            scripts: exact(scripts, &mut intern),
+            images: exact(images, |(s, alt)| (intern(s), alt)),
+            headings,
+            media,
+            has_form,
+            has_search,
+            lang_id,
+        }
     }
 }
 
 /// Reads the facts of `html`, sharing its strings through `pool`.
 pub fn scan_shared(html: &str, pool: &Pool) -> HtmlFacts {
-    let mut f = scan(html);
-    pool.share(&mut f);
-    f
+    pool.intern(scan_raw(html))
 }
 
 /// Tags whose attributes the checks read; any other tag is only looked at for an `id`.
@@ -87,6 +116,11 @@ const INTERESTING: &[&str] = &[
 
 /// Reads the facts of `html`.
 pub fn scan(html: &str) -> HtmlFacts {
+    scan_raw(html).interned(|s| Shared::from(&*s))
+}
+
+/// Reads the facts of `html`, its strings slices of it where they can be.
+fn scan_raw(html: &str) -> HtmlFacts<Cow<'_, str>> {
     let mut f = HtmlFacts::default();
     let bytes = html.as_bytes();
     let mut i = 0;
@@ -124,7 +158,7 @@ pub fn scan(html: &str) -> HtmlFacts {
                 if let Some(id) =
                     Attributes(&body[name_len..]).find(|(n, _)| n.eq_ignore_ascii_case("id"))
                 {
-                    f.ids.insert(Shared::from(id.1));
+                    f.ids.insert(id.1);
                 }
             }
             continue;
@@ -135,10 +169,10 @@ pub fn scan(html: &str) -> HtmlFacts {
         let get = |k: &str| {
             Attributes(attrs)
                 .find(|(n, _)| n.eq_ignore_ascii_case(k))
-                .map(|(_, v)| v.into_owned())
+                .map(|(_, v)| v)
         };
         if let Some(id) = get("id") {
-            f.ids.insert(Shared::from(id));
+            f.ids.insert(id);
         }
         record(&mut f, name.as_ref(), &get, &mut open_media);
     }
@@ -154,17 +188,17 @@ fn lower(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Records what an interesting tag contributes.
-fn record(
-    f: &mut HtmlFacts,
+fn record<'a>(
+    f: &mut HtmlFacts<Cow<'a, str>>,
     name: &str,
-    get: &dyn Fn(&str) -> Option<String>,
+    get: &dyn Fn(&str) -> Option<Cow<'a, str>>,
     open_media: &mut Option<usize>,
 ) {
     match name {
         "html" => f.lang_id = get("lang").is_some_and(|l| l == "id" || l.starts_with("id-")),
-        "a" => f.links.extend(get("href").map(Shared::from)),
+        "a" => f.links.extend(get("href")),
         "link" => {
-            if let Some(h) = get("href").map(Shared::from) {
+            if let Some(h) = get("href") {
                 let rel = get("rel").unwrap_or_default();
                 if rel
                     .split_whitespace()
@@ -176,33 +210,33 @@ fn record(
             }
         }
         "img" => {
-            let src = Shared::from(get("src").unwrap_or_default());
+            let src = get("src").unwrap_or_default();
             f.links.push(src.clone());
             f.resources.push(src.clone());
-            f.images.push((src, get("alt")));
+            f.images.push((src, get("alt").map(Cow::into_owned)));
         }
         "script" => {
-            if let Some(s) = get("src").map(Shared::from) {
+            if let Some(s) = get("src") {
                 f.links.push(s.clone());
                 f.resources.push(s.clone());
                 f.scripts.push(s);
             }
         }
         "source" => {
-            if let Some(s) = get("src").map(Shared::from) {
+            if let Some(s) = get("src") {
                 f.links.push(s.clone());
                 f.resources.push(s);
             }
         }
         "iframe" => {
-            if let Some(s) = get("src").map(Shared::from) {
+            if let Some(s) = get("src") {
                 f.links.push(s.clone());
                 f.resources.push(s);
             }
             f.media.push(("iframe".into(), get("title").is_some()));
         }
         "video" | "audio" => {
-            if let Some(s) = get("src").map(Shared::from) {
+            if let Some(s) = get("src") {
                 f.links.push(s.clone());
                 f.resources.push(s);
             }
