@@ -561,21 +561,12 @@ pub fn new_page(
     };
     // The site folder is the editors': a folder on the way that is a
     // symbolic link (or `content/` itself) could lead the new page out.
-    let content = site.join("content");
-    let is_link = |p: &Path| {
-        p.symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink())
-    };
-    let mut at = content.clone();
-    let mut linked = is_link(&at);
-    for part in rel.parent().into_iter().flat_map(Path::components) {
-        at.push(part);
-        linked |= is_link(&at);
-    }
-    if linked {
+    let folders = rel.parent().into_iter().flat_map(Path::components);
+    let parts = std::iter::once(std::path::Component::Normal("content".as_ref())).chain(folders);
+    if crate::trust::paths::leads_out(&site, parts, &mut Default::default()) {
         return Err(Error::PagePath(path.to_string()));
     }
-    let full = content.join(&rel);
+    let full = site.join("content").join(&rel);
     write_new(&full, &page_text(jenis, &title, today))?;
     Ok(full)
 }

@@ -25,7 +25,7 @@ use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
 use crate::trust::html::HtmlPolicy;
-use crate::trust::paths::{PathProblem, check_relative};
+use crate::trust::paths::{PathProblem, check_relative, leads_out};
 use plan::{Settings, Source};
 pub use report::Report;
 
@@ -221,27 +221,8 @@ fn check_target(
         problem,
     };
     check_relative(rel).map_err(unsafe_path)?;
-    let mut p = site_dir.to_path_buf();
-    let segments: Vec<&str> = rel.split('/').collect();
-    for (i, seg) in segments.iter().enumerate() {
-        p.push(seg);
-        let last = i + 1 == segments.len();
-        if !last && dirs.contains(&p) {
-            continue;
-        }
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => return Err(unsafe_path(PathProblem::ParentDir)),
-            Ok(m) if !last && !m.is_dir() => {
-                return Err(unsafe_path(PathProblem::ParentDir));
-            }
-            Ok(_) => {
-                if !last {
-                    dirs.insert(p.clone());
-                }
-            }
-            // Nothing further exists: the rest is created by the write.
-            Err(_) => break,
-        }
+    if leads_out(site_dir, rel.split('/'), dirs) {
+        return Err(unsafe_path(PathProblem::ParentDir));
     }
     Ok(())
 }

@@ -7,6 +7,8 @@
 //! - [`paths`]: every output path made from editor input (aliases, static
 //!   file names) is relative, inside the site, and free of `_redirects` /
 //!   `_headers` syntax; the writer checks again before it opens a file.
+//!   `paths::leads_out` walks a path below a site folder for links an
+//!   editor planted (`laman new page`, `laman impor`).
 //! - [`html`]: raw HTML in Markdown goes through a sanitizer (ammonia) with
 //!   an allowlist; what it removes is reported where it was written.
 //! - [`statics`]: static files that a browser would run (scripts, HTML,

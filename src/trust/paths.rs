@@ -136,6 +136,38 @@ fn query_alias<'a>(path: &'a str, query: &'a str) -> Result<QueryAlias<'a>, Path
     Ok(QueryAlias { path, query })
 }
 
+/// Whether a write to `base/<parts>` could be carried out of `base` by
+/// what is already on disk in a folder editors control: a part that exists
+/// is a symbolic link, or a part before the last is not a folder. The walk
+/// stops at the first part that does not exist (the write makes the rest).
+/// Parts found to be real folders are added to `known` and not asked again.
+pub fn leads_out<P: AsRef<std::path::Path>>(
+    base: &std::path::Path,
+    parts: impl IntoIterator<Item = P>,
+    known: &mut std::collections::HashSet<std::path::PathBuf>,
+) -> bool {
+    let mut at = base.to_path_buf();
+    let mut parts = parts.into_iter().peekable();
+    while let Some(part) = parts.next() {
+        at.push(part);
+        let last = parts.peek().is_none();
+        if !last && known.contains(&at) {
+            continue;
+        }
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return true,
+            Ok(m) if !last && !m.is_dir() => return true,
+            Ok(_) => {
+                if !last {
+                    known.insert(at.clone());
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
 /// Checks a relative output path (`dokumen/sk-2024.pdf`): the writer's
 /// check before it opens a file, and the check of static file names.
 pub fn check_relative(rel: &str) -> Result<(), PathProblem> {
@@ -206,6 +238,36 @@ fn check_segments(s: &str) -> Result<(), PathProblem> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_planted_link_or_file_on_the_way_leads_out() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tmp");
+        let (base, outside) = (dir.path().join("situs"), dir.path().join("luar"));
+        std::fs::create_dir_all(base.join("content/berita")).expect("folders");
+        std::fs::create_dir_all(&outside).expect("outside");
+        std::fs::write(base.join("content/berkas"), "x").expect("file");
+        symlink(&outside, base.join("content/tautan")).expect("link");
+        symlink(outside.join("x.md"), base.join("content/berita/x.md")).expect("link");
+        let out = |rel: &str| super::leads_out(&base, rel.split('/'), &mut Default::default());
+        // Real folders, and parts that do not exist yet: the write stays in.
+        assert!(!out("content/berita/baru.md"));
+        assert!(!out("content/belum/ada/baru.md"));
+        assert!(!out("content/berkas"));
+        // A link anywhere, or a file where a folder should be: out.
+        assert!(out("content/tautan/baru.md"));
+        assert!(out("content/tautan"));
+        assert!(out("content/berita/x.md"));
+        assert!(out("content/berkas/baru.md"));
+        // A folder already known to be real is not asked again.
+        let mut known = std::collections::HashSet::new();
+        assert!(!super::leads_out(
+            &base,
+            ["content", "berita", "a.md"],
+            &mut known
+        ));
+        assert!(known.contains(&base.join("content/berita")));
+    }
     use super::*;
 
     #[test]
