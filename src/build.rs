@@ -434,7 +434,12 @@ fn build_site(
         memo.as_ref(),
     )?;
     if memo.is_some() {
-        remember(&memo_path, &rendered.page_keys, &rendered.entries);
+        remember(
+            &memo_path,
+            &rendered.page_keys,
+            &rendered.entries,
+            &rendered.pieces.html_facts,
+        );
     }
     if rendered.templates_failed {
         return Ok((empty_report(site, rendered.site_diags), Vec::new()));
@@ -479,10 +484,16 @@ fn build_site(
     Ok((report, files))
 }
 
-/// Writes the render memo of a site from its page keys and the entries of
-/// what was written or kept for them. A memo that cannot be written only
-/// costs the next build its renders.
-fn remember(path: &std::path::Path, keys: &[(String, String)], entries: &[FileEntry]) {
+/// Writes the render memo of a site from its page keys, the entries of
+/// what was written or kept for them and the facts the rules read from
+/// them. A memo that cannot be written only costs the next build its
+/// renders.
+fn remember(
+    path: &std::path::Path,
+    keys: &[(String, String)],
+    entries: &[FileEntry],
+    facts: &std::collections::BTreeMap<String, crate::rules::PageHtml>,
+) {
     let by_path: std::collections::HashMap<&str, &FileEntry> =
         entries.iter().map(|e| (e.path.as_str(), e)).collect();
     let memo = Memo::of(keys.iter().filter_map(|(p, key)| {
@@ -491,8 +502,9 @@ fn remember(path: &std::path::Path, keys: &[(String, String)], entries: &[FileEn
             key: key.clone(),
             size: e.size,
             sha256: e.sha256.clone(),
+            facts: None,
         };
-        Some((p.clone(), r))
+        Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
     }));
     let _ = memo.save(path);
 }

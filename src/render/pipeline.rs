@@ -275,7 +275,10 @@ pub fn render_site<S: Sink>(
     );
     // The facts of every page are kept until the site rules have run:
     // one copy of each link the theme repeats on every page.
-    let pool = crate::rules::html::Pool::default();
+    let pool = match memo {
+        Some(m) if scan => crate::rules::html::Pool::with(m.strings().iter().cloned()),
+        _ => crate::rules::html::Pool::default(),
+    };
     let site_key = memo.and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
     // A build hands each page its body's HTML to own and free once the
     // page is written (the plan has one output per page; section pages are
@@ -310,30 +313,60 @@ pub fn render_site<S: Sink>(
                         facts: crate::rules::html::scan_shared(html, &pool),
                     })
                 };
-                let (html, key) = match (item, &site_key, memo) {
-                    (Planned::Page(i), Some(site_key), Some(memo)) => {
+                // The render memo: an output whose template is given what
+                // made the file the sink still has at its path is kept, with
+                // the facts remembered of its bytes (read again only when
+                // the memo has none).
+                let kept = |key: &str| -> Option<(S::Entry, Option<PageHtml>)> {
+                    let memo = memo?;
+                    let r = memo.get(path, key)?;
+                    let known = memo.facts(r).filter(|_| scan);
+                    let (entry, bytes) =
+                        sink.reuse(path, r.size, &r.sha256, scan && known.is_none())?;
+                    let html = bytes.map(String::from_utf8).transpose().ok()?;
+                    let facts = match known {
+                        Some(facts) => Some(PageHtml {
+                            page: shown_page(&model, item),
+                            facts,
+                        }),
+                        None => html.as_deref().and_then(facts_of),
+                    };
+                    Some((entry, facts))
+                };
+                let (html, key) = match item {
+                    Planned::Page(i) => {
                         let p = &model.tree.pages[*i];
                         let page = model.page_ctx(*i, &bodies[*i], html_of(*i), &mut diags);
                         let name =
                             templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
-                        let key = memo::page_key(site_key, &name, &page);
-                        // The same input as an output the sink still has: kept.
-                        if let Some((entry, bytes)) = memo
-                            .get(path, &key)
-                            .and_then(|r| sink.reuse(path, r.size, &r.sha256, scan))
-                            && let Ok(html) = bytes.map(String::from_utf8).transpose()
+                        let key = site_key.as_ref().map(|k| memo::key(k, &name, &page));
+                        if let Some(key) = &key
+                            && let Some((entry, facts)) = kept(key)
                         {
-                            let facts = html.as_deref().and_then(facts_of);
-                            return Ok((Some(entry), facts, diags, Some((key, true))));
+                            return Ok((Some(entry), facts, diags, Some((key.clone(), true))));
                         }
-                        let html = page_html(&model, &templates, &name, &page, p, &mut diags);
-                        (html, Some((key, false)))
+                        (
+                            page_html(&model, &templates, &name, &page, p, &mut diags),
+                            key,
+                        )
                     }
-                    (Planned::Page(i), _, _) => (
-                        render_page(&model, &templates, *i, &bodies[*i], html_of(*i), &mut diags),
-                        None,
-                    ),
-                    _ => (
+                    Planned::Pager { section, number } => {
+                        let input =
+                            pager_input(&model, &templates, *section, *number, &bodies, &mut diags);
+                        let key = site_key
+                            .as_ref()
+                            .map(|k| memo::key(k, &input.name, &input.parts(&home)));
+                        if let Some(key) = &key
+                            && let Some((entry, facts)) = kept(key)
+                        {
+                            return Ok((Some(entry), facts, diags, Some((key.clone(), true))));
+                        }
+                        (
+                            pager_html(&model, &templates, &input, &home, &mut diags),
+                            key,
+                        )
+                    }
+                    Planned::Alias { .. } => (
                         render_item(&model, &templates, item, &bodies, &home, &mut diags),
                         None,
                     ),
@@ -343,7 +376,7 @@ pub fn render_site<S: Sink>(
                 };
                 let facts = facts_of(&html);
                 let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
-                Ok((entry, facts, diags, key))
+                Ok((entry, facts, diags, key.map(|k| (k, false))))
             })
             .collect()
     };
@@ -518,7 +551,8 @@ pub fn render_item(
     match item {
         Planned::Page(i) => render_page(model, templates, *i, &bodies[*i], &bodies[*i].html, diags),
         Planned::Pager { section, number } => {
-            render_pager(model, templates, *section, *number, bodies, home, diags)
+            let input = pager_input(model, templates, *section, *number, bodies, diags);
+            pager_html(model, templates, &input, home, diags)
         }
         Planned::Alias { page, .. } => render_alias(model, templates, *page, diags),
     }
@@ -590,17 +624,33 @@ fn page_html(
         .ok()
 }
 
-fn render_pager(
+/// What the template of list page `number` of section `s` is given
+/// (besides `site`, and `home` on the home's list pages), and which
+/// template that is.
+struct PagerInput {
+    page: crate::render::context::PageCtx,
+    section: crate::render::context::SectionCtx,
+    is_home: bool,
+    name: String,
+    at: Location,
+}
+
+impl PagerInput {
+    /// What the memo's key of the list page covers.
+    fn parts<'a>(&'a self, home: &'a HomeCtx) -> impl serde::Serialize + 'a {
+        (&self.page, &self.section, self.is_home.then_some(home))
+    }
+}
+
+fn pager_input(
     model: &Model<'_>,
     templates: &Templates<'_>,
     s: usize,
     number: usize,
     bodies: &[Rendered],
-    home: &HomeCtx,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> PagerInput {
     let sec = &model.sections[s];
-    let mut ctx = base_context(model);
     let (page, explicit, jenis, at) = match sec.index {
         Some(i) => {
             let p = &model.tree.pages[i];
@@ -623,15 +673,31 @@ fn render_pager(
             Location::file(model.site.shown.join("content").join(&sec.dir)),
         ),
     };
-    ctx.insert("page", &page);
-    ctx.insert("section", &model.section_ctx(s, number, bodies));
     let is_home = sec.dir.is_empty();
-    if is_home {
+    PagerInput {
+        page,
+        section: model.section_ctx(s, number, bodies),
+        is_home,
+        name: templates.choose(explicit, jenis, true, is_home),
+        at,
+    }
+}
+
+fn pager_html(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    input: &PagerInput,
+    home: &HomeCtx,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let mut ctx = base_context(model);
+    ctx.insert("page", &input.page);
+    ctx.insert("section", &input.section);
+    if input.is_home {
         ctx.insert("home", home);
     }
-    let name = templates.choose(explicit, jenis, true, is_home);
     templates
-        .render(&name, &ctx, &at)
+        .render(&input.name, &ctx, &input.at)
         .map_err(|d| diags.push(d))
         .ok()
 }

@@ -14,7 +14,7 @@ pub type Shared = Arc<str>;
 /// The facts of one HTML page. `S` is [`Shared`], except while a page is
 /// read: then its strings are slices of the HTML (`Cow`), and only those
 /// the site's pool has not seen are copied ([`Pool::intern`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HtmlFacts<S = Shared>
 where
     S: Eq + std::hash::Hash,
@@ -50,6 +50,12 @@ where
 pub struct Pool(std::sync::Mutex<HashSet<Shared>>);
 
 impl Pool {
+    /// A pool that already holds `strings` (those of the render memo's
+    /// facts, so the pages read again share them).
+    pub fn with(strings: impl IntoIterator<Item = Shared>) -> Pool {
+        Pool(std::sync::Mutex::new(strings.into_iter().collect()))
+    }
+
     /// The facts of `raw` with each string the pool's copy, adding those
     /// it has not seen: a string the theme repeats on every page is not
     /// copied again for each. One lock per page.
@@ -63,6 +69,29 @@ impl Pool {
                 p
             }
         })
+    }
+}
+
+impl<S: Eq + std::hash::Hash> HtmlFacts<S> {
+    /// The same facts with each string `f` of it (the render memo stores
+    /// them as numbers into its table of strings).
+    pub fn map<T: Eq + std::hash::Hash>(&self, mut f: impl FnMut(&S) -> T) -> HtmlFacts<T> {
+        HtmlFacts {
+            ids: self.ids.iter().map(&mut f).collect(),
+            links: self.links.iter().map(&mut f).collect(),
+            resources: self.resources.iter().map(&mut f).collect(),
+            scripts: self.scripts.iter().map(&mut f).collect(),
+            images: self
+                .images
+                .iter()
+                .map(|(s, alt)| (f(s), alt.clone()))
+                .collect(),
+            headings: self.headings.clone(),
+            media: self.media.clone(),
+            has_form: self.has_form,
+            has_search: self.has_search,
+            lang_id: self.lang_id,
+        }
     }
 }
 

@@ -1444,11 +1444,15 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
             }),
         ),
     ];
-    p.build();
+    let mut with_rules = p.options();
+    with_rules.rules = true;
+    with_rules.today = Some(now().date_naive());
+    let build = || laman::build::build(&with_rules).expect("build");
+    build();
     for (n, (what, edit)) in edits.iter().enumerate() {
         edit(&p);
-        let r = p.build();
-        let mut fresh = p.options();
+        let r = build();
+        let mut fresh = with_rules.clone();
         fresh.out = p.path(&format!("fresh-{n}"));
         let f = laman::build::build(&fresh).expect("build from nothing");
         assert_eq!(
@@ -1471,17 +1475,23 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
         for (rel, bytes) in &whole {
             assert!(incremental[rel] == *bytes, "after {what}: {rel} differs");
         }
+        // The same findings: those of the kept pages come from the facts
+        // the memo remembered of their bytes, not from reading them again.
+        for (a, b) in r.sites.iter().zip(&f.sites) {
+            assert_eq!(a.diagnostics, b.diagnostics, "after {what}: {}", a.slug);
+        }
         let dinkes = r.sites.iter().find(|s| s.slug == "dinkes").expect("dinkes");
         match *what {
             // The build from nothing before it had no output to keep files
             // from, so it made no memo (its keys would serve nothing); this
             // one, over an output, makes it.
             "nothing" => assert_eq!(dinkes.remembered, 0, "after {what}"),
-            // Every page but the edited one (section pages are list pages,
-            // which are always rendered).
+            // Every page but the edited one, and every list page: the
+            // news page has a description, so no list shows its body
+            // (section pages are list pages, not pages).
             "one page's body" => assert_eq!(
                 dinkes.remembered,
-                dinkes.pages - 1 - sections(&p),
+                dinkes.pages - 1 - sections(&p) + list_pages(&p),
                 "after {what}"
             ),
             // The `site` context or the templates changed: nothing is kept.
@@ -1491,6 +1501,92 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
             _ => assert!(dinkes.remembered > 0, "after {what}"),
         }
     }
+}
+
+/// A page the render memo keeps is not read back and scanned again: the
+/// rules get the facts the memo remembered of its bytes (#14). The output
+/// folder is Diskominfo's: a file whose manifest entry and time say it
+/// still has the bytes a build wrote is trusted, as it already was to be
+/// kept. So a link changed in a kept file behind laman's back, the same
+/// length and the old time, is not seen; read again, it would be a broken
+/// link (TAUTAN-002).
+#[test]
+fn a_kept_page_is_not_read_again_for_its_facts() {
+    let p = Project::example();
+    let mut with_rules = p.options();
+    with_rules.rules = true;
+    with_rules.today = Some(now().date_naive());
+    let build = || laman::build::build(&with_rules).expect("build");
+    build();
+    // Over an output: this build makes the memo; the next keeps every page.
+    let first = build();
+    let page = p.path("public/dinkes.cianjurkab.go.id/profil/index.html");
+    let html = std::fs::read_to_string(&page).expect("page");
+    let tampered = html.replacen("href=\"/visi-misi/\"", "href=\"/visi-misX/\"", 1);
+    assert_ne!(tampered, html);
+    let time = std::fs::metadata(&page)
+        .and_then(|m| m.modified())
+        .expect("time");
+    let mut f = std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .expect("open");
+    std::io::Write::write_all(&mut f, tampered.as_bytes()).expect("write");
+    f.set_modified(time).expect("time");
+    drop(f);
+    // Without the spare tree (the output before this one), the build keeps
+    // the files of this output, the changed one among them.
+    std::fs::remove_dir_all(p.path(".public.spare")).expect("spare");
+    let again = build();
+    assert!(
+        std::fs::read_to_string(&page)
+            .expect("page")
+            .contains("/visi-misX/"),
+        "the changed file is the one kept"
+    );
+    let dinkes = |r: &laman::build::BuildReport| {
+        r.sites
+            .iter()
+            .find(|s| s.slug == "dinkes")
+            .expect("dinkes")
+            .clone()
+    };
+    let (before, after) = (dinkes(&first), dinkes(&again));
+    assert_eq!(
+        after.remembered,
+        after.pages - sections(&p) + list_pages(&p)
+    );
+    let broken: Vec<_> = after
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "TAUTAN-002")
+        .map(|d| &d.message)
+        .collect();
+    assert!(broken.is_empty(), "{broken:?}");
+    assert_eq!(after.diagnostics, before.diagnostics);
+}
+
+/// How many list pages dinkes has: the first of each folder of its
+/// content (the home's is the root's), and those after it (`…/halaman/N/`).
+fn list_pages(p: &Project) -> usize {
+    let folders = walkdir::WalkDir::new(p.path("sites/dinkes/content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .count();
+    let later = walkdir::WalkDir::new(p.path("public/dinkes.cianjurkab.go.id"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name() == "index.html"
+                && e.path()
+                    .parent()
+                    .and_then(std::path::Path::parent)
+                    .and_then(std::path::Path::file_name)
+                    .is_some_and(|n| n == "halaman")
+        })
+        .count();
+    folders + later
 }
 
 /// How many of dinkes's pages are section pages (`_index.md`: rendered as
