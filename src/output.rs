@@ -29,6 +29,7 @@
 //! `mkdir` and a link for every file of the site and the removal of the
 //! old tree (docs/decisions.md, "The spare tree").
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -619,40 +620,44 @@ fn remove_unlisted(
             }
         }
     }
-    let mut removed = 0;
-    for dir in &dirs {
-        let path = root.join(dir);
-        let unchanged = std::fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.is_dir() && m.modified().is_ok_and(|t| t < written));
-        if unchanged {
-            continue;
-        }
-        let Ok(entries) = std::fs::read_dir(&path) else {
-            continue;
-        };
-        for e in entries.filter_map(Result::ok) {
-            let name = e.file_name();
-            let rel = name.to_str().map(|n| match *dir {
-                "" => n.to_string(),
-                d => format!("{d}/{n}"),
-            });
-            let kind = e.file_type().ok();
-            let listed = match (&rel, kind) {
-                (Some(r), Some(k)) if k.is_dir() => dirs.contains(r.as_str()),
-                (Some(r), Some(k)) if k.is_file() => files.contains_key(r.as_str()),
-                _ => false,
-            };
-            if listed {
-                continue;
+    // One `stat` per folder, on every thread (10,000 of them, before any
+    // site is built).
+    dirs.par_iter()
+        .map(|dir| {
+            let path = root.join(dir);
+            let unchanged = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.is_dir() && m.modified().is_ok_and(|t| t < written));
+            if unchanged {
+                return 0;
             }
-            let gone = match kind {
-                Some(k) if k.is_dir() => std::fs::remove_dir_all(e.path()),
-                _ => std::fs::remove_file(e.path()),
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                return 0;
             };
-            removed += usize::from(gone.is_ok());
-        }
-    }
-    removed
+            let mut removed = 0;
+            for e in entries.filter_map(Result::ok) {
+                let name = e.file_name();
+                let rel = name.to_str().map(|n| match *dir {
+                    "" => n.to_string(),
+                    d => format!("{d}/{n}"),
+                });
+                let kind = e.file_type().ok();
+                let listed = match (&rel, kind) {
+                    (Some(r), Some(k)) if k.is_dir() => dirs.contains(r.as_str()),
+                    (Some(r), Some(k)) if k.is_file() => files.contains_key(r.as_str()),
+                    _ => false,
+                };
+                if listed {
+                    continue;
+                }
+                let gone = match kind {
+                    Some(k) if k.is_dir() => std::fs::remove_dir_all(e.path()),
+                    _ => std::fs::remove_file(e.path()),
+                };
+                removed += usize::from(gone.is_ok());
+            }
+            removed
+        })
+        .sum()
 }
 
 impl Drop for Staging {

@@ -437,23 +437,16 @@ pub fn render_site<S: Sink>(
     }
     paths.extend(statics.keys().map(|p| p.to_string()));
 
-    // Blanks of the scaffold still to fill (site.toml and every page): a
-    // content check, so it runs with the rules.
-    if run.engine.is_some() {
+    // Rules: each page alone (so the preview can check one page again),
+    // with the blanks of the scaffold it still has to fill (a content
+    // check, so it runs with the rules), then the site as a whole.
+    if let Some(engine) = run.engine {
         pieces.toml_blanks = content::placeholder::in_toml_file(
             &site.shown.join("site.toml"),
             &site.toml_text,
             crate::diagnostic::FileKind::Site,
         );
         site_diags.extend(pieces.toml_blanks.iter().cloned());
-        for (l, p) in local.iter_mut().zip(&tree.pages) {
-            l.extend(content::placeholder::in_page(&p.shown, &p.text));
-        }
-    }
-
-    // Rules: each page alone (so the preview can check one page again),
-    // then the site as a whole.
-    if let Some(engine) = run.engine {
         let input = SiteInput {
             site,
             tree,
@@ -467,11 +460,20 @@ pub fn render_site<S: Sink>(
                 tree.pages
                     .par_iter()
                     .zip(&bodies)
-                    .map(|(p, b)| engine.check_page(site, p, b, run.rule_opts))
+                    .map(|(p, b)| {
+                        (
+                            content::placeholder::in_page(&p.shown, &p.text),
+                            engine.check_page(site, p, b, run.rule_opts),
+                        )
+                    })
                     .collect::<Vec<_>>()
             },
             || engine.check_site_only(&input, run.rule_opts),
         );
+        let (blanks, per_page): (Vec<_>, Vec<_>) = per_page.into_iter().unzip();
+        for (l, b) in local.iter_mut().zip(blanks) {
+            l.extend(b);
+        }
         for (l, d) in local
             .iter_mut()
             .zip(also_kept(keep, per_page, &mut pieces.page_rules))
