@@ -433,7 +433,11 @@ fn build_site(
         &writer,
         memo.as_ref(),
     )?;
-    if memo.is_some() {
+    // The memo read is not needed once the pages are rendered: freed before
+    // the next one is made (a one-page rebuild's peak is there).
+    let remembers = memo.is_some();
+    drop(memo);
+    if remembers {
         remember(
             &memo_path,
             &rendered.page_keys,
