@@ -1566,6 +1566,47 @@ fn a_kept_page_is_not_read_again_for_its_facts() {
     assert_eq!(after.diagnostics, before.diagnostics);
 }
 
+/// A memo made by a build without the rules has no facts: a build with
+/// them reads the pages it keeps back and scans them, and finds what a
+/// build from nothing finds.
+#[test]
+fn a_memo_without_facts_has_the_kept_pages_read_again() {
+    let p = Project::example();
+    // A page whose link leads nowhere: only its HTML tells (TAUTAN-002).
+    p.write(
+        "sites/dinkes/content/tautan-lama.md",
+        "+++\ntitle = \"Tautan lama\"\n+++\n\nLihat [arsip](/arsip-lama/).\n",
+    );
+    p.build();
+    p.build();
+    let mut with_rules = p.options();
+    with_rules.rules = true;
+    with_rules.today = Some(now().date_naive());
+    let kept = laman::build::build(&with_rules).expect("build");
+    let mut fresh = with_rules.clone();
+    fresh.out = p.path("fresh");
+    let whole = laman::build::build(&fresh).expect("build from nothing");
+    let dinkes = kept
+        .sites
+        .iter()
+        .find(|s| s.slug == "dinkes")
+        .expect("dinkes");
+    assert_eq!(
+        dinkes.remembered,
+        dinkes.pages - sections(&p) + list_pages(&p)
+    );
+    assert!(
+        dinkes
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "TAUTAN-002" && d.location.path.ends_with("tautan-lama.md")),
+        "the kept page's link is read"
+    );
+    for (a, b) in kept.sites.iter().zip(&whole.sites) {
+        assert_eq!(a.diagnostics, b.diagnostics, "{}", a.slug);
+    }
+}
+
 /// How many list pages dinkes has: the first of each folder of its
 /// content (the home's is the root's), and those after it (`…/halaman/N/`).
 fn list_pages(p: &Project) -> usize {
