@@ -163,10 +163,19 @@ impl Fixture {
         let ca = Ca::new();
         project.write("ca.pem", ca.pem());
         project.write("sites.json", manifest(&[&fqdn("dinkes"), &fqdn("ubah")]));
-        let (https_port, http_port) = (free_port(), free_port());
         let mut all = specs(&ca);
         all.extend(ocsp_specs(&ca, &dir));
-        let servers = Servers::start(all, https_port, http_port);
+        // Two ports free on every loopback address the hosts use: another
+        // test may hold one of them on 127.0.0.2 (CI saw it once).
+        let mut taken = Vec::new();
+        let (servers, https_port, http_port) = loop {
+            let (https_port, http_port) = (free_port(), free_port());
+            match Servers::try_start(all.clone(), https_port, http_port) {
+                Ok(servers) => break (servers, https_port, http_port),
+                Err(addr) => taken.push(addr),
+            }
+            assert!(taken.len() < 20, "no two free ports: {taken:?} in use");
+        };
         let openssl = start_rsa1024(&project, &ca, https_port);
         let dns_port = named.port;
         Fixture {

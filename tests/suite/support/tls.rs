@@ -304,27 +304,50 @@ impl Drop for Servers {
 impl Servers {
     /// Binds every spec's address on both ports before returning.
     pub fn start(specs: Vec<Spec>, https_port: u16, http_port: u16) -> Servers {
+        Servers::try_start(specs, https_port, http_port)
+            .unwrap_or_else(|addr| panic!("bind {addr}: address already in use"))
+    }
+
+    /// As [`Servers::start`], or the address that was taken: `free_port`
+    /// looks at 127.0.0.1 only, and another test may hold the port on one
+    /// of the other loopback addresses, or take it between the two.
+    pub fn try_start(
+        specs: Vec<Spec>,
+        https_port: u16,
+        http_port: u16,
+    ) -> Result<Servers, SocketAddr> {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
+        let mut bound = Vec::new();
         for spec in specs {
             let spec = Arc::new(spec);
             if spec.tls.is_some() || spec.hang {
-                let l = bind(&rt, SocketAddr::new(spec.ip, https_port));
-                rt.spawn(accept(l, spec.clone(), true));
+                let l = bind(&rt, SocketAddr::new(spec.ip, https_port))?;
+                bound.push((l, spec.clone(), true));
             }
-            let l = bind(&rt, SocketAddr::new(spec.ip, http_port));
-            rt.spawn(accept(l, spec, false));
+            let l = bind(&rt, SocketAddr::new(spec.ip, http_port))?;
+            bound.push((l, spec, false));
         }
-        Servers { rt: Some(rt) }
+        for (l, spec, tls) in bound {
+            rt.spawn(accept(l, spec, tls));
+        }
+        Ok(Servers { rt: Some(rt) })
     }
 }
 
-fn bind(rt: &tokio::runtime::Runtime, addr: SocketAddr) -> tokio::net::TcpListener {
-    rt.block_on(tokio::net::TcpListener::bind(addr))
-        .unwrap_or_else(|e| panic!("bind {addr}: {e}"))
+/// A listener on `addr`; the address back when it is in use.
+fn bind(
+    rt: &tokio::runtime::Runtime,
+    addr: SocketAddr,
+) -> Result<tokio::net::TcpListener, SocketAddr> {
+    match rt.block_on(tokio::net::TcpListener::bind(addr)) {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => Err(addr),
+        Err(e) => panic!("bind {addr}: {e}"),
+    }
 }
 
 async fn accept(l: tokio::net::TcpListener, spec: Arc<Spec>, tls: bool) {
