@@ -492,7 +492,6 @@ fn ipv6_reachability_is_checked_when_hosting_has_ipv6() {
     );
     let ca = tls::Ca::new();
     project.write("ca.pem", ca.pem());
-    let (https_port, http_port) = (named::free_port(), named::free_port());
     let sans = [fixture::DOMAIN.to_string(), fqdn("www"), fqdn("enam")];
     let sans: Vec<&str> = sans.iter().map(String::as_str).collect();
     let mut v6 = fixture::spec(
@@ -501,7 +500,7 @@ fn ipv6_reachability_is_checked_when_hosting_has_ipv6() {
         Some(tls::server_config(ca.leaf(&sans, (-1, 90)))),
     );
     v6.ip = "::1".parse().expect("ip");
-    let _servers = tls::Servers::start(vec![v6], https_port, http_port);
+    let (_servers, https_port, http_port) = tls::Servers::on_free_ports(vec![v6]);
     let out = project.path("out");
     let r = project.cli(&[
         "conformance",
@@ -542,12 +541,11 @@ fn an_expired_intermediate_fails_tls002_as_curl_and_openssl_do() {
     let host = fqdn("antara");
     let leaf = fixture::expired_intermediate(&ca, &host);
     let chain = leaf.chain.clone();
-    let (https_port, http_port) = (named::free_port(), named::free_port());
-    let _servers = tls::Servers::start(
-        vec![fixture::spec("antara", 21, Some(tls::server_config(leaf)))],
-        https_port,
-        http_port,
-    );
+    let (_servers, https_port, _) = tls::Servers::on_free_ports(vec![fixture::spec(
+        "antara",
+        21,
+        Some(tls::server_config(leaf)),
+    )]);
     let addr = format!("127.0.0.21:{https_port}");
 
     let c = std::process::Command::new(&curl)

@@ -13,7 +13,7 @@ use laman::conformance::Recorded;
 use sha2::{Digest, Sha256};
 
 use super::Project;
-use super::named::{Named, Proc, free_port, require, wait_tcp};
+use super::named::{Named, Proc, require, wait_tcp};
 use super::tls::{self, Ca, Servers, Spec, page, server_config};
 
 pub const DOMAIN: &str = "cianjurkab.go.id";
@@ -165,17 +165,7 @@ impl Fixture {
         project.write("sites.json", manifest(&[&fqdn("dinkes"), &fqdn("ubah")]));
         let mut all = specs(&ca);
         all.extend(ocsp_specs(&ca, &dir));
-        // Two ports free on every loopback address the hosts use: another
-        // test may hold one of them on 127.0.0.2 (CI saw it once).
-        let mut taken = Vec::new();
-        let (servers, https_port, http_port) = loop {
-            let (https_port, http_port) = (free_port(), free_port());
-            match Servers::try_start(all.clone(), https_port, http_port) {
-                Ok(servers) => break (servers, https_port, http_port),
-                Err(addr) => taken.push(addr),
-            }
-            assert!(taken.len() < 20, "no two free ports: {taken:?} in use");
-        };
+        let (servers, https_port, http_port) = Servers::on_free_ports(all);
         let openssl = start_rsa1024(&project, &ca, https_port);
         let dns_port = named.port;
         Fixture {

@@ -302,20 +302,26 @@ impl Drop for Servers {
 }
 
 impl Servers {
-    /// Binds every spec's address on both ports before returning.
-    pub fn start(specs: Vec<Spec>, https_port: u16, http_port: u16) -> Servers {
-        Servers::try_start(specs, https_port, http_port)
-            .unwrap_or_else(|addr| panic!("bind {addr}: address already in use"))
+    /// Serves `specs` on two ports free on every address they use, bound
+    /// before returning: (servers, HTTPS port, HTTP port). `free_port`
+    /// looks at 127.0.0.1 only, and another test may hold a port on one of
+    /// the other loopback addresses (CI saw 127.0.0.2 taken once), or take
+    /// it in between: then two other ports are tried.
+    pub fn on_free_ports(specs: Vec<Spec>) -> (Servers, u16, u16) {
+        let mut taken = Vec::new();
+        loop {
+            let (https_port, http_port) = (super::named::free_port(), super::named::free_port());
+            match Servers::try_start(specs.clone(), https_port, http_port) {
+                Ok(servers) => return (servers, https_port, http_port),
+                Err(addr) => taken.push(addr),
+            }
+            assert!(taken.len() < 20, "no two free ports: {taken:?} in use");
+        }
     }
 
-    /// As [`Servers::start`], or the address that was taken: `free_port`
-    /// looks at 127.0.0.1 only, and another test may hold the port on one
-    /// of the other loopback addresses, or take it between the two.
-    pub fn try_start(
-        specs: Vec<Spec>,
-        https_port: u16,
-        http_port: u16,
-    ) -> Result<Servers, SocketAddr> {
+    /// Binds every spec's address on both ports before returning, or gives
+    /// back the address that was in use.
+    fn try_start(specs: Vec<Spec>, https_port: u16, http_port: u16) -> Result<Servers, SocketAddr> {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
