@@ -332,4 +332,36 @@ mod tests {
         r.facts = Some(bytes[..bytes.len() / 2].to_vec());
         assert_eq!(back.facts(&r), None);
     }
+
+    proptest::proptest! {
+        /// The memo of a site is a file of `.laman/memo/`, whatever the
+        /// name of the site's folder: a name read from `sites/` is one path
+        /// component (no `/`, no NUL), `..` and `.` included, and the
+        /// `.memo` it gets makes even those a plain file name. (The folder
+        /// names are Diskominfo's: `laman new site`; an editor writes only
+        /// inside `sites/<slug>/`.)
+        #[test]
+        fn a_memo_stays_in_the_memo_folder(slug in "[^/\\x00]{1,40}") {
+            let root = Path::new("/proyek");
+            let memo = Memo::path(root, &slug);
+            let folder = root.join(".laman").join("memo");
+            proptest::prop_assert_eq!(memo.parent(), Some(folder.as_path()));
+            let name = memo.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            proptest::prop_assert!(name.ends_with(".memo") && name != ".." && name != ".");
+        }
+    }
+
+    #[test]
+    fn a_dot_dot_site_folder_name_is_still_a_file_of_the_memo_folder() {
+        let root = Path::new("/proyek");
+        for slug in ["..", "."] {
+            let memo = Memo::path(root, slug);
+            assert_eq!(
+                memo.parent(),
+                Some(root.join(".laman").join("memo").as_path())
+            );
+            let name = format!("{slug}.memo");
+            assert_eq!(memo.file_name().and_then(|n| n.to_str()), Some(&*name));
+        }
+    }
 }
