@@ -317,8 +317,8 @@ pub fn render_site<S: Sink>(
                 // made the file the sink still has at its path is kept, with
                 // the facts remembered of its bytes (read again only when
                 // the memo has none).
-                let kept = |key: &str| -> Option<(S::Entry, Option<PageHtml>)> {
-                    let memo = memo?;
+                let kept = |key: &Option<String>| -> Option<(S::Entry, Option<PageHtml>, String)> {
+                    let (memo, key) = (memo?, key.as_ref()?);
                     let r = memo.get(path, key)?;
                     let known = memo.facts(r).filter(|_| scan);
                     let (entry, bytes) =
@@ -331,7 +331,7 @@ pub fn render_site<S: Sink>(
                         }),
                         None => html.as_deref().and_then(facts_of),
                     };
-                    Some((entry, facts))
+                    Some((entry, facts, key.clone()))
                 };
                 let (html, key) = match item {
                     Planned::Page(i) => {
@@ -340,10 +340,8 @@ pub fn render_site<S: Sink>(
                         let name =
                             templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
                         let key = site_key.as_ref().map(|k| memo::key(k, &name, &page));
-                        if let Some(key) = &key
-                            && let Some((entry, facts)) = kept(key)
-                        {
-                            return Ok((Some(entry), facts, diags, Some((key.clone(), true))));
+                        if let Some((entry, facts, key)) = kept(&key) {
+                            return Ok((Some(entry), facts, diags, Some((key, true))));
                         }
                         (
                             page_html(&model, &templates, &name, &page, p, &mut diags),
@@ -356,10 +354,8 @@ pub fn render_site<S: Sink>(
                         let key = site_key
                             .as_ref()
                             .map(|k| memo::key(k, &input.name, &input.parts(&home)));
-                        if let Some(key) = &key
-                            && let Some((entry, facts)) = kept(key)
-                        {
-                            return Ok((Some(entry), facts, diags, Some((key.clone(), true))));
+                        if let Some((entry, facts, key)) = kept(&key) {
+                            return Ok((Some(entry), facts, diags, Some((key, true))));
                         }
                         (
                             pager_html(&model, &templates, &input, &home, &mut diags),

@@ -1444,9 +1444,7 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
             }),
         ),
     ];
-    let mut with_rules = p.options();
-    with_rules.rules = true;
-    with_rules.today = Some(now().date_naive());
+    let with_rules = p.options_with_rules();
     let build = || laman::build::build(&with_rules).expect("build");
     build();
     for (n, (what, edit)) in edits.iter().enumerate() {
@@ -1513,9 +1511,7 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
 #[test]
 fn a_kept_page_is_not_read_again_for_its_facts() {
     let p = Project::example();
-    let mut with_rules = p.options();
-    with_rules.rules = true;
-    with_rules.today = Some(now().date_naive());
+    let with_rules = p.options_with_rules();
     let build = || laman::build::build(&with_rules).expect("build");
     build();
     // Over an output: this build makes the memo; the next keeps every page.
@@ -1579,9 +1575,7 @@ fn a_memo_without_facts_has_the_kept_pages_read_again() {
     );
     p.build();
     p.build();
-    let mut with_rules = p.options();
-    with_rules.rules = true;
-    with_rules.today = Some(now().date_naive());
+    let with_rules = p.options_with_rules();
     let kept = laman::build::build(&with_rules).expect("build");
     let mut fresh = with_rules.clone();
     fresh.out = p.path("fresh");

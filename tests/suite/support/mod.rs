@@ -106,12 +106,18 @@ impl Project {
         o
     }
 
-    /// Checks (rules on, nothing written) with today = the fixed clock's day.
-    pub fn check(&self) -> BuildReport {
+    /// Options of a build with the rules on, today = the fixed clock's day.
+    pub fn options_with_rules(&self) -> BuildOptions {
         let mut o = self.options();
         o.rules = true;
-        o.mode = laman::build::Mode::Check;
         o.today = Some(now().date_naive());
+        o
+    }
+
+    /// Checks (rules on, nothing written) with today = the fixed clock's day.
+    pub fn check(&self) -> BuildReport {
+        let mut o = self.options_with_rules();
+        o.mode = laman::build::Mode::Check;
         build::build(&o).expect("check runs")
     }
 
