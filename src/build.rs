@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::output::{self, FileEntry, HostManifest, Manifest, OtherHost, Staging};
 use crate::registry::{self, Site};
 use crate::render::Theme;
-use crate::render::memo::{Memo, Remembered};
+use crate::render::memo::{Bodies, Memo, Remembered};
 use crate::render::pipeline;
 use crate::render::site::SiteOptions;
 use crate::rules::{Engine, RuleOptions};
@@ -126,6 +126,8 @@ pub struct SiteReport {
     /// Pages not rendered again: the render memo knew their template's
     /// input and the output still had what it gave (`render::memo`).
     pub remembered: usize,
+    /// Page bodies rendered from Markdown (the others were the memo's).
+    pub markdown: usize,
     /// Files written.
     pub files: usize,
     /// Bytes written.
@@ -280,6 +282,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             status,
             pages: 0,
             remembered: 0,
+            markdown: 0,
             files: 0,
             bytes: 0,
             elapsed: Duration::ZERO,
@@ -396,6 +399,7 @@ fn empty_report(site: &Site, diagnostics: Vec<Diagnostic>) -> SiteReport {
         status: SiteStatus::Failed,
         pages: 0,
         remembered: 0,
+        markdown: 0,
         files: 0,
         bytes: 0,
         elapsed: Duration::ZERO,
@@ -421,7 +425,7 @@ fn build_site(
     // does not pay for the keys; the next one makes the memo).
     let memo_path = Memo::path(&run.opts.root, &site.slug);
     let memo = (run.opts.mode == Mode::Build && run.staging.can_reuse(&site.fqdn))
-        .then(|| Memo::load(&memo_path));
+        .then(|| Memo::load(&memo_path).beside(Bodies::path(&run.opts.root, &site.slug)));
     let mut rendered = pipeline::render_site(
         run.pipeline,
         site,
@@ -438,12 +442,8 @@ fn build_site(
     let remembers = memo.is_some();
     drop(memo);
     if remembers {
-        remember(
-            &memo_path,
-            &rendered.page_keys,
-            &rendered.entries,
-            &rendered.pieces.html_facts,
-        );
+        let bodies_path = Bodies::path(&run.opts.root, &site.slug);
+        remember(&memo_path, &bodies_path, &rendered, &tree);
     }
     if rendered.templates_failed {
         return Ok((empty_report(site, rendered.site_diags), Vec::new()));
@@ -468,7 +468,7 @@ fn build_site(
     diags.dedup();
     crate::diagnostic::link_causes(&mut diags);
     let files = std::mem::take(&mut rendered.entries);
-    let (pages, remembered) = (tree.pages.len(), rendered.remembered);
+    let (pages, remembered, markdown) = (tree.pages.len(), rendered.remembered, rendered.markdown);
     // A site's sources, bodies and the facts of its pages are tens of
     // megabytes in many small pieces: freeing them is left to a pool
     // thread, off the build's way (a one-page rebuild of 10,000 pages
@@ -480,6 +480,7 @@ fn build_site(
         status: SiteStatus::Built,
         pages,
         remembered,
+        markdown,
         files: files.len(),
         bytes: files.iter().map(|f| f.size).sum(),
         elapsed: start.elapsed(),
@@ -488,19 +489,22 @@ fn build_site(
     Ok((report, files))
 }
 
-/// Writes the render memo of a site from its page keys, the entries of
-/// what was written or kept for them and the facts the rules read from
-/// them. A memo that cannot be written only costs the next build its
-/// renders.
+/// Writes the render memo of a site from its outputs, the facts the rules
+/// read from them and its pages' bodies. A memo that cannot be written
+/// only costs the next build its renders.
 fn remember(
     path: &std::path::Path,
-    keys: &[(String, String)],
-    entries: &[FileEntry],
-    facts: &std::collections::BTreeMap<String, crate::rules::PageHtml>,
+    bodies_path: &std::path::Path,
+    rendered: &pipeline::SiteOutput<FileEntry>,
+    tree: &content::ContentTree,
 ) {
-    let by_path: std::collections::HashMap<&str, &FileEntry> =
-        entries.iter().map(|e| (e.path.as_str(), e)).collect();
-    let memo = Memo::of(keys.iter().filter_map(|(p, key)| {
+    let facts = &rendered.pieces.html_facts;
+    let by_path: std::collections::HashMap<&str, &FileEntry> = rendered
+        .entries
+        .iter()
+        .map(|e| (e.path.as_str(), e))
+        .collect();
+    let memo = Memo::of(rendered.page_keys.iter().filter_map(|(p, key)| {
         let e = by_path.get(p.as_str())?;
         let r = Remembered {
             key: key.clone(),
@@ -511,6 +515,13 @@ fn remember(
         Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
     }));
     let _ = memo.save(path);
+    let bodies = tree
+        .pages
+        .iter()
+        .zip(&rendered.bodies)
+        .zip(&rendered.body_keys)
+        .map(|((p, b), key)| (p.rel.as_str(), key.as_str(), b));
+    let _ = Bodies::save(bodies_path, &rendered.site_digest, bodies);
 }
 
 #[cfg(test)]

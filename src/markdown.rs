@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content::slugify;
 use crate::diagnostic::{Diagnostic, Location, Message};
@@ -48,6 +48,11 @@ impl Links {
         self.by_path.remove(rel);
     }
 
+    /// The path every URL starts with (empty for a site at `/`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
     /// `url_path` with the site's base path.
     pub fn url(&self, url_path: &str) -> String {
         format!("{}{url_path}", self.base_path)
@@ -72,7 +77,7 @@ impl Links {
 }
 
 /// An image in a page body.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Image {
     /// Its `src`.
     pub src: String,
@@ -85,7 +90,7 @@ pub struct Image {
 }
 
 /// A heading of a page body.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Heading {
     /// 1–6.
     pub level: u8,
@@ -137,6 +142,14 @@ impl BodyHtml {
         }
     }
 
+    /// The HTML, owned.
+    pub fn into_string(self) -> String {
+        match self {
+            BodyHtml::Text(s) => s,
+            deflated => deflated.text().into_owned(),
+        }
+    }
+
     /// Deflates the HTML when that pays (more than 1 KiB, and smaller).
     pub fn pack(&mut self) {
         if let BodyHtml::Text(s) = self {
@@ -166,6 +179,10 @@ pub struct Rendered {
     pub images: Vec<Image>,
     /// Link targets, as written in the output.
     pub links: Vec<String>,
+    /// Every `@/` target the body looked up, with the URL it found (the
+    /// only part of the site's links its HTML depends on: the render
+    /// memo's key of a body, `render::memo`).
+    pub looked_up: Vec<(String, Option<String>)>,
     /// Broken `@/` links and similar.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -419,7 +436,9 @@ fn resolve_or_report<'a>(
     if !dest.starts_with("@/") {
         return dest.clone();
     }
-    match links.resolve(dest) {
+    let found = links.resolve(dest);
+    out.looked_up.push((dest.to_string(), found.clone()));
+    match found {
         Some(url) => CowStr::from(url),
         None => {
             // Point at the `@/` itself when it is on the same line.

@@ -720,6 +720,7 @@ mod tests {
                     status: SiteStatus::Built,
                     pages: 1,
                     remembered: 0,
+                    markdown: 0,
                     files: files.len(),
                     bytes: 1,
                     elapsed: std::time::Duration::ZERO,

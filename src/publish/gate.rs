@@ -227,6 +227,7 @@ mod tests {
             status: SiteStatus::Built,
             pages: 1,
             remembered: 0,
+            markdown: 0,
             files: 1,
             bytes: 1,
             elapsed: std::time::Duration::ZERO,

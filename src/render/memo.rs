@@ -23,6 +23,17 @@
 //! strings are numbers into one table per site, as the theme repeats most
 //! of them on every page.
 //!
+//! Beside it, in `<slug>.bodies` ([`Bodies`]), each page's body as the
+//! rest of the build reads it (its text for search and summaries,
+//! headings, images, links), under a key of its file's text, the site's
+//! HTML policy and base path, and with the URL each of its `@/` targets
+//! found. A body with that key, whose `@/` targets still find those URLs,
+//! is not rendered from Markdown unless its page is rendered again or the
+//! feed or a section shows its HTML; a page's key holds its body's key in
+//! place of its HTML. A body with a finding (a broken `@/` link, removed
+//! raw HTML) is not kept: it is rendered every time, so its findings are
+//! never lost.
+//!
 //! The memo is Diskominfo's cache, in `.laman/memo/<slug>.memo` (postcard,
 //! a compact encoding of serde values): a memo
 //! that is missing, unreadable or of another version is an empty one, and
@@ -35,11 +46,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::markdown::{BodyHtml, Heading, Image, Links, Rendered};
 use crate::render::context::SiteCtx;
 use crate::rules::html::{HtmlFacts, Shared};
+use crate::trust::html::HtmlPolicy;
 
 /// Format of the memo file.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// What one page's output was. (postcard does not name fields: every
 /// field is written, none skipped when empty.)
@@ -55,6 +68,7 @@ pub struct Remembered {
     /// table, in postcard (about 60 bytes, where the lists and the set of
     /// ids would be ten allocations: 17 MiB more at a one-page rebuild's
     /// peak); none when the build that wrote it ran no rules.
+    #[serde(with = "serde_bytes")]
     pub facts: Option<Vec<u8>>,
 }
 
@@ -65,6 +79,142 @@ pub struct Memo {
     /// The strings of the facts.
     strings: Vec<Shared>,
     pages: HashMap<String, Remembered>,
+    /// Where its bodies are ([`Memo::beside`]).
+    #[serde(skip)]
+    bodies: PathBuf,
+}
+
+/// A page's body as the memo keeps it: without its HTML (and never one
+/// with findings), under its key.
+#[derive(Serialize)]
+struct BodyOut<'a> {
+    key: &'a str,
+    looked_up: &'a [(String, Option<String>)],
+    plain: &'a str,
+    headings: &'a [Heading],
+    images: &'a [Image],
+    links: &'a [String],
+}
+
+/// [`BodyOut`] read back.
+#[derive(Debug, Deserialize)]
+struct BodyIn {
+    key: String,
+    looked_up: Vec<(String, Option<String>)>,
+    plain: String,
+    headings: Vec<Heading>,
+    images: Vec<Image>,
+    links: Vec<String>,
+}
+
+/// The bodies of a site's pages as a build left them, by content path:
+/// `.laman/memo/<slug>.bodies`, beside its memo, whose first field is the
+/// digest of what every page of that build shared in its key.
+#[derive(Debug, Default)]
+pub struct Bodies(HashMap<String, BodyIn>);
+
+impl Bodies {
+    /// Where the bodies of site `slug` of the project at `root` are kept,
+    /// beside its memo.
+    pub fn path(root: &Path, slug: &str) -> PathBuf {
+        root.join(".laman")
+            .join("memo")
+            .join(format!("{slug}.bodies"))
+    }
+
+    /// Reads the bodies at `path` when the build that wrote them had the
+    /// site digest `site` (with any other, every page is rendered again,
+    /// and its body with it); none when they do not decode.
+    pub fn load(path: &Path, site: &str) -> Bodies {
+        let Ok(bytes) = std::fs::read(path) else {
+            return Bodies::default();
+        };
+        let Ok(((version, written), rest)) = postcard::take_from_bytes::<(u32, &str)>(&bytes)
+        else {
+            return Bodies::default();
+        };
+        if version != VERSION || written != site {
+            return Bodies::default();
+        }
+        let all: Vec<(String, BodyIn)> = postcard::from_bytes(rest).unwrap_or_default();
+        Bodies(all.into_iter().collect())
+    }
+
+    /// Takes the body of the page at content path `rel` whose file has body
+    /// key `key`, without its HTML, when each of its `@/` targets still
+    /// finds what it found (`links`).
+    pub fn take(&mut self, rel: &str, key: &str, links: &Links) -> Option<Rendered> {
+        let b = self.0.remove(rel).filter(|b| b.key == key)?;
+        if b.looked_up.iter().any(|(t, url)| links.resolve(t) != *url) {
+            return None;
+        }
+        Some(Rendered {
+            html: BodyHtml::default(),
+            plain: b.plain,
+            headings: b.headings,
+            images: b.images,
+            links: b.links,
+            looked_up: b.looked_up,
+            diagnostics: Vec::new(),
+        })
+    }
+
+    /// Writes `bodies` (content path, body key, body), but those with
+    /// findings (they are found again by rendering them again), through a
+    /// temporary file and a rename, encoded straight into the file.
+    pub fn save<'a>(
+        path: &Path,
+        site: &str,
+        bodies: impl Iterator<Item = (&'a str, &'a str, &'a Rendered)>,
+    ) -> std::io::Result<()> {
+        let kept: Vec<(&str, BodyOut<'_>)> = bodies
+            .filter(|(_, _, b)| b.diagnostics.is_empty())
+            .map(|(rel, key, b)| {
+                let out = BodyOut {
+                    key,
+                    looked_up: &b.looked_up,
+                    plain: &b.plain,
+                    headings: &b.headings,
+                    images: &b.images,
+                    links: &b.links,
+                };
+                (rel, out)
+            })
+            .collect();
+        atomic_write(path, |w| {
+            postcard::to_io(&(VERSION, site), &mut *w).map_err(std::io::Error::other)?;
+            postcard::to_io(&kept, w).map_err(std::io::Error::other)?;
+            Ok(())
+        })
+    }
+}
+
+/// Writes the file at `path` with `fill`, through a temporary file and a
+/// rename (no half-written memo is ever read).
+fn atomic_write(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    // Its own temporary file, whichever thread of the process writes.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("memo"),
+        std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::File::create(&tmp)
+        .and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            fill(&mut w)?;
+            w.flush()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }
 
 impl Memo {
@@ -82,6 +232,11 @@ impl Memo {
             .and_then(|b| postcard::from_bytes::<Memo>(&b).ok())
             .filter(|m| m.version == VERSION)
             .unwrap_or_default()
+    }
+
+    /// The memo, its bodies at `bodies` ([`Bodies::path`]).
+    pub fn beside(self, bodies: PathBuf) -> Memo {
+        Memo { bodies, ..self }
     }
 
     /// A memo of `pages`, each with the facts of its bytes when the rules
@@ -114,7 +269,17 @@ impl Memo {
             version: VERSION,
             strings,
             pages,
+            bodies: PathBuf::new(),
         }
+    }
+
+    /// The bodies beside it, when the build that wrote them had the site
+    /// digest `site` ([`Bodies::load`]).
+    pub fn bodies(&self, site: &str) -> Bodies {
+        if self.bodies.as_os_str().is_empty() {
+            return Bodies::default();
+        }
+        Bodies::load(&self.bodies, site)
     }
 
     /// What was rendered at `path` from the input with digest `key`.
@@ -157,24 +322,11 @@ impl Memo {
 
     /// Writes the memo through a temporary file and a rename.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("memo"),
-            std::process::id()
-        ));
         // Encoded straight into the file, not into a buffer of its size.
-        std::fs::File::create(&tmp)
-            .and_then(|f| {
-                let mut w = std::io::BufWriter::new(f);
-                postcard::to_io(self, &mut w).map_err(std::io::Error::other)?;
-                w.flush()
-            })
-            .and_then(|()| std::fs::rename(&tmp, path))
-            .inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
-            })?;
+        atomic_write(path, |w| {
+            postcard::to_io(self, w).map_err(std::io::Error::other)?;
+            Ok(())
+        })?;
         // The memo of earlier builds of laman, in JSON (`<slug>.json`):
         // never read again.
         let _ = std::fs::remove_file(path.with_extension("json"));
@@ -223,6 +375,35 @@ pub fn site_key(templates_digest: Option<&str>, site: &SiteCtx) -> Option<Sha256
     write!(h, "laman-memo {VERSION}\n{binary}\n{templates}\n").ok()?;
     serde_json::to_writer(&mut h, site).ok()?;
     Some(h.0)
+}
+
+/// The digest of a site's key, kept in its memo.
+pub fn digest(site: &Sha256) -> String {
+    crate::output::hex(&site.clone().finalize()[..16])
+}
+
+/// What every body of a site shares in its key: the binary, the HTML
+/// policy (the theme's ids a heading may not take, the iframe hosts) and
+/// the base path of its URLs. `None` when the memo is off.
+pub fn body_base(policy: &HtmlPolicy, links: &Links) -> Option<Sha256> {
+    let binary = binary()?;
+    let mut h = Hashing(Sha256::new());
+    write!(h, "laman-body {VERSION}\n{binary}\n").ok()?;
+    let given = (
+        policy.reserved_ids(),
+        policy.iframe_hosts(),
+        links.base_path(),
+    );
+    postcard::to_io(&given, &mut h).ok()?;
+    Some(h.0)
+}
+
+/// The key of a body: the site's and its whole file (the lines of its
+/// images count from the file's first line).
+pub fn body_key(base: &Sha256, text: &str, body_offset: usize) -> String {
+    let mut h = Hashing(base.clone());
+    let _ = postcard::to_io(&(body_offset, text), &mut h);
+    crate::output::hex(&h.0.finalize()[..16])
 }
 
 /// The key of an output: the site's, the template's name and what else
@@ -348,6 +529,11 @@ mod tests {
             proptest::prop_assert_eq!(memo.parent(), Some(folder.as_path()));
             let name = memo.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             proptest::prop_assert!(name.ends_with(".memo") && name != ".." && name != ".");
+            // Its bodies beside it, of this site alone.
+            let bodies = Bodies::path(root, &slug);
+            proptest::prop_assert_eq!(bodies.parent(), Some(folder.as_path()));
+            let name = bodies.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            proptest::prop_assert_eq!(name, format!("{slug}.bodies"));
         }
     }
 
@@ -362,6 +548,82 @@ mod tests {
             );
             let name = format!("{slug}.memo");
             assert_eq!(memo.file_name().and_then(|n| n.to_str()), Some(&*name));
+            let bodies = Bodies::path(root, slug);
+            assert_eq!(bodies.parent(), memo.parent());
+            let name = format!("{slug}.bodies");
+            assert_eq!(bodies.file_name().and_then(|n| n.to_str()), Some(&*name));
         }
+    }
+
+    #[test]
+    fn a_body_comes_back_without_its_html_while_its_links_find_the_same_pages() {
+        use crate::markdown::{SourceRef, render};
+        let policy = HtmlPolicy::default();
+        let links = Links::new([("profil.md".to_string(), "/profil/".to_string())], "");
+        let text = "# Layanan\n\nLihat [profil](@/profil.md) dan ![Peta](/peta.png).\n";
+        let src = SourceRef {
+            shown: Path::new("content/layanan.md"),
+            text,
+            body_offset: 0,
+        };
+        let body = render(src, &links, &policy);
+        let base = body_base(&policy, &links).expect("the binary is known");
+        let key = body_key(&base, text, 0);
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = Bodies::path(dir.path(), "dinkes");
+        let broken = render(
+            SourceRef {
+                text: "[x](@/hilang.md)\n",
+                ..src
+            },
+            &links,
+            &policy,
+        );
+        assert!(!broken.diagnostics.is_empty());
+        Bodies::save(
+            &path,
+            "situs",
+            [
+                ("layanan.md", key.as_str(), &body),
+                ("rusak.md", key.as_str(), &broken),
+            ]
+            .into_iter(),
+        )
+        .expect("save");
+        // Read only under the site digest that wrote them.
+        assert!(Bodies::load(&path, "lain").0.is_empty());
+        let back = || Bodies::load(&path, "situs");
+        // A body with a finding is not kept: it is rendered again.
+        assert!(back().take("rusak.md", &key, &links).is_none());
+        let got = back().take("layanan.md", &key, &links).expect("remembered");
+        assert_eq!(got.html.text(), "");
+        assert!(got.diagnostics.is_empty());
+        assert_eq!(
+            (&got.plain, &got.headings, &got.images, &got.links),
+            (&body.plain, &body.headings, &body.images, &body.links)
+        );
+        assert_eq!(
+            got.looked_up,
+            [("@/profil.md".to_string(), Some("/profil/".to_string()))]
+        );
+        // Another text, another page, or the target moved: rendered again.
+        assert!(
+            back()
+                .take("layanan.md", &body_key(&base, "# Lain\n", 0), &links)
+                .is_none()
+        );
+        assert!(back().take("lain.md", &key, &links).is_none());
+        let moved = Links::new([("profil.md".to_string(), "/tentang/".to_string())], "");
+        assert!(back().take("layanan.md", &key, &moved).is_none());
+        // The key covers the base path and where the body starts.
+        let under = Links::new(
+            [("profil.md".to_string(), "/profil/".to_string())],
+            "/dinkes",
+        );
+        assert_ne!(
+            body_base(&policy, &under).map(|b| body_key(&b, text, 0)),
+            Some(key.clone())
+        );
+        assert_ne!(body_key(&base, text, 1), key);
     }
 }

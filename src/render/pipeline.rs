@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::markdown::{BodyHtml, Links, Rendered};
 use crate::output::{FileEntry, HostWriter};
 use crate::registry::Site;
-use crate::render::context::{HomeCtx, SiteCtx};
+use crate::render::context::{HomeCtx, PageCtx, SiteCtx};
 use crate::render::memo::{self, Memo};
 use crate::render::site::{Model, Planned, Section, SiteOptions};
 use crate::render::{Src, Templates, Theme, extras};
@@ -185,6 +185,12 @@ pub struct SiteOutput<E> {
     pub page_keys: Vec<(String, String)>,
     /// Pages not rendered: the memo had their input, and the sink their output.
     pub remembered: usize,
+    /// The render memo's key of every page's body (none without a memo).
+    pub body_keys: Vec<String>,
+    /// Bodies rendered from Markdown (the others were the memo's).
+    pub markdown: usize,
+    /// The digest of what every page shared in its memo key.
+    pub site_digest: String,
 }
 
 /// The findings of one render by where they come from, and what the site
@@ -244,6 +250,9 @@ pub fn render_site<S: Sink>(
         pieces: Pieces::default(),
         page_keys: Vec::new(),
         remembered: 0,
+        body_keys: Vec::new(),
+        markdown: 0,
+        site_digest: String::new(),
     };
     let templates = match run.theme.for_site(site) {
         Ok(t) => t,
@@ -257,7 +266,19 @@ pub fn render_site<S: Sink>(
     let model = Model::new(site, run.config, tree, opts, templates.ids.clone());
     let (plan, statics) = plan_outputs(run.theme, &model, tree, &mut site_diags);
     let keep = sink.renders_again();
-    let mut bodies = model.render_bodies(keep);
+    let fed: HashSet<usize> = crate::render::extras::feed_pages(&model)
+        .into_iter()
+        .collect();
+    let site_key = memo.and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
+    let site_digest = site_key.as_ref().map(memo::digest);
+    let (mut bodies, body_keys, lazy) = match memo {
+        Some(memo) => remembered_bodies(&model, memo, &fed, site_digest.as_deref()),
+        None => (
+            model.render_bodies(keep),
+            Vec::new(),
+            vec![false; tree.pages.len()],
+        ),
+    };
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let mut pieces = Pieces {
         prelude: if keep { site_diags.clone() } else { Vec::new() },
@@ -267,28 +288,18 @@ pub fn render_site<S: Sink>(
 
     // Pages, list pages, aliases: rendered and handed to the sink in parallel.
     let home = model.home_ctx(&bodies);
-    type One<E> = (
-        Option<E>,
-        Option<PageHtml>,
-        Vec<Diagnostic>,
-        Option<(String, bool)>,
-    );
     // The facts of every page are kept until the site rules have run:
     // one copy of each link the theme repeats on every page.
     let pool = match memo {
         Some(m) if scan => crate::rules::html::Pool::with(m.strings().iter().cloned()),
         _ => crate::rules::html::Pool::default(),
     };
-    let site_key = memo.and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
     // A build hands each page its body's HTML to own and free once the
     // page is written (the plan has one output per page; section pages are
     // list pages, which read `bodies`); the feed's pages keep theirs for
     // the feed (#14, peak memory).
     let mut own_html: Vec<Option<BodyHtml>> = (0..plan.len()).map(|_| None).collect();
     if !keep {
-        let fed: HashSet<usize> = crate::render::extras::feed_pages(&model)
-            .into_iter()
-            .collect();
         for ((_, item), slot) in plan.iter().zip(&mut own_html) {
             if let Planned::Page(i) = item
                 && !fed.contains(i)
@@ -301,18 +312,35 @@ pub fn render_site<S: Sink>(
     // the pages are: they read only the model and the bodies, and most of
     // their work is on one thread.
     let bodies_now = &bodies;
+    let mut markdown_late = 0;
+    let facts_of = |item: &Planned, html: &str| {
+        (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
+            page: shown_page(&model, item),
+            facts: crate::rules::html::scan_shared(html, &pool),
+        })
+    };
+    // An output rendered: written, with the facts of its HTML.
+    let finish = |path: &str,
+                  item: &Planned,
+                  html: Option<String>,
+                  key: Option<String>,
+                  mut diags: Vec<Diagnostic>|
+     -> Result<One<S::Entry>, Error> {
+        let Some(html) = html else {
+            return Ok((None, None, diags, None));
+        };
+        let facts = facts_of(item, &html);
+        let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
+        Ok((entry, facts, diags, key.map(|k| (k, false))))
+    };
     let render_pages = || -> Vec<Result<One<S::Entry>, Error>> {
-        plan.par_iter()
+        // Every output is kept or rendered, but a page whose body the memo
+        // had without its HTML, which waits for it.
+        let steps: Vec<Step<S::Entry>> = plan
+            .par_iter()
             .zip(own_html)
             .map(|((path, item), html)| {
                 let mut diags = Vec::new();
-                let html_of = |i: usize| html.as_ref().unwrap_or(&bodies[i].html);
-                let facts_of = |html: &str| {
-                    (scan && !matches!(item, Planned::Alias { .. })).then(|| PageHtml {
-                        page: shown_page(&model, item),
-                        facts: crate::rules::html::scan_shared(html, &pool),
-                    })
-                };
                 // The render memo: an output whose template is given what
                 // made the file the sink still has at its path is kept, with
                 // the facts remembered of its bytes (read again only when
@@ -329,20 +357,38 @@ pub fn render_site<S: Sink>(
                             page: shown_page(&model, item),
                             facts,
                         }),
-                        None => html.as_deref().and_then(facts_of),
+                        None => html.as_deref().and_then(|h| facts_of(item, h)),
                     };
                     Some((entry, facts, key.clone()))
                 };
                 let (html, key) = match item {
                     Planned::Page(i) => {
                         let p = &model.tree.pages[*i];
-                        let page = model.page_ctx(*i, &bodies[*i], html_of(*i), &mut diags);
+                        let body = &bodies[*i];
+                        let mut page = model.page_ctx(*i, body, &BodyHtml::default(), &mut diags);
                         let name =
                             templates.choose(p.common.template.as_deref(), p.jenis(), false, false);
-                        let key = site_key.as_ref().map(|k| memo::key(k, &name, &page));
+                        // The body's key and what its `@/` targets found
+                        // stand for its HTML (`render::memo`).
+                        let key = site_key
+                            .as_ref()
+                            .zip(body_keys.get(*i))
+                            .map(|(k, b)| memo::key(k, &name, &(&page, b, &body.looked_up)));
                         if let Some((entry, facts, key)) = kept(&key) {
-                            return Ok((Some(entry), facts, diags, Some((key, true))));
+                            return Step::Done(Ok((Some(entry), facts, diags, Some((key, true)))));
                         }
+                        if lazy[*i] {
+                            return Step::Waits {
+                                page: Box::new(page),
+                                name,
+                                key,
+                                diags,
+                            };
+                        }
+                        page.content = match html {
+                            Some(own) => own.into_string(),
+                            None => bodies[*i].html.text().into_owned(),
+                        };
                         (
                             page_html(&model, &templates, &name, &page, p, &mut diags),
                             key,
@@ -355,7 +401,7 @@ pub fn render_site<S: Sink>(
                             .as_ref()
                             .map(|k| memo::key(k, &input.name, &input.parts(&home)));
                         if let Some((entry, facts, key)) = kept(&key) {
-                            return Ok((Some(entry), facts, diags, Some((key, true))));
+                            return Step::Done(Ok((Some(entry), facts, diags, Some((key, true)))));
                         }
                         (
                             pager_html(&model, &templates, &input, &home, &mut diags),
@@ -367,12 +413,45 @@ pub fn render_site<S: Sink>(
                         None,
                     ),
                 };
-                let Some(html) = html else {
-                    return Ok((None, None, diags, None));
-                };
-                let facts = facts_of(&html);
-                let entry = stored(sink.write(path, html.into_bytes()), site, &mut diags)?;
-                Ok((entry, facts, diags, key.map(|k| (k, false))))
+                Step::Done(finish(path, item, html, key, diags))
+            })
+            .collect();
+        // The bodies of the pages that wait, from Markdown, all together
+        // (one by one between templates they took a tenth longer).
+        let waiting: Vec<Option<usize>> = steps
+            .iter()
+            .zip(&plan)
+            .map(|(step, (_, item))| match (step, item) {
+                (Step::Waits { .. }, Planned::Page(i)) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let late: Vec<Option<String>> = waiting
+            .par_iter()
+            .map(|w| w.map(|i| model.render_body(i).html.into_string()))
+            .collect();
+        markdown_late = late.iter().flatten().count();
+        steps
+            .into_par_iter()
+            .zip(late)
+            .zip(&plan)
+            .map(|((step, late), (path, item))| match (step, item) {
+                (Step::Done(r), _) => r,
+                (
+                    Step::Waits {
+                        mut page,
+                        name,
+                        key,
+                        mut diags,
+                    },
+                    Planned::Page(i),
+                ) => {
+                    page.content = late.unwrap_or_default();
+                    let p = &model.tree.pages[*i];
+                    let html = page_html(&model, &templates, &name, &page, p, &mut diags);
+                    finish(path, item, html, key, diags)
+                }
+                (Step::Waits { diags, .. }, _) => Ok((None, None, diags, None)),
             })
             .collect()
     };
@@ -487,10 +566,86 @@ pub fn render_site<S: Sink>(
     out.parts = Some(ModelParts::from(model));
     out.plan = plan;
     out.bodies = bodies;
+    out.body_keys = body_keys;
+    out.site_digest = site_digest.unwrap_or_default();
+    out.markdown = lazy.iter().filter(|l| !**l).count() + markdown_late;
     out.page_of = page_of;
     out.site_diags = site_diags;
     out.local = local;
     Ok(out)
+}
+
+/// An output: what the sink returned, the facts of its HTML, its findings
+/// and its memo key (with whether it was kept).
+type One<E> = (
+    Option<E>,
+    Option<PageHtml>,
+    Vec<Diagnostic>,
+    Option<(String, bool)>,
+);
+
+/// Where an output stands: done (kept, rendered, or failed), or a page to
+/// be rendered whose body the memo had without its HTML.
+enum Step<E> {
+    Done(Result<One<E>, Error>),
+    Waits {
+        page: Box<PageCtx>,
+        name: String,
+        key: Option<String>,
+        diags: Vec<Diagnostic>,
+    },
+}
+
+/// Every page's body, with its key, and whether it is without its HTML
+/// (rendered from Markdown only if its page is rendered again): a body the
+/// memo has under its key (whose `@/` targets still find what they found)
+/// is taken from it without its HTML, unless the feed shows it or it is a
+/// section's page; any other is rendered. `site` is the digest of the
+/// site's key (none when the memo is off: no keys then).
+fn remembered_bodies(
+    model: &Model<'_>,
+    memo: &Memo,
+    fed: &HashSet<usize>,
+    site: Option<&str>,
+) -> (Vec<Rendered>, Vec<String>, Vec<bool>) {
+    // Without a site key (the memo is off) no page has a key.
+    let (Some(site), Some(base)) = (site, memo::body_base(&model.html, &model.links)) else {
+        return (
+            model.render_bodies(false),
+            Vec::new(),
+            vec![false; model.tree.pages.len()],
+        );
+    };
+    // Another `site` context, theme or binary renders every page again:
+    // the memo's bodies are not read.
+    let mut remembered = memo.bodies(site);
+    let shown: HashSet<usize> = model.sections.iter().filter_map(|s| s.index).collect();
+    let keys: Vec<String> = model
+        .tree
+        .pages
+        .par_iter()
+        .map(|p| memo::body_key(&base, &p.text, p.body_offset))
+        .collect();
+    let taken: Vec<Option<Rendered>> = model
+        .tree
+        .pages
+        .iter()
+        .zip(&keys)
+        .enumerate()
+        .map(|(i, (p, key))| {
+            (!fed.contains(&i) && !shown.contains(&i))
+                .then(|| remembered.take(&p.rel, key, &model.links))
+                .flatten()
+        })
+        .collect();
+    drop(remembered);
+    let lazy: Vec<bool> = taken.iter().map(Option::is_some).collect();
+    let bodies = taken
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, body)| body.unwrap_or_else(|| model.render_body(i)))
+        .collect();
+    (bodies, keys, lazy)
 }
 
 /// Appends `v` to `into`: moved, not copied, when `into` is empty, and no

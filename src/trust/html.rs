@@ -141,6 +141,11 @@ impl HtmlPolicy {
         &self.reserved_ids
     }
 
+    /// The hosts `<iframe>` may come from.
+    pub fn iframe_hosts(&self) -> &[String] {
+        &self.iframe_hosts
+    }
+
     /// The policy with `<iframe>` allowed from `iframe_hosts` (lower case).
     pub fn new(iframe_hosts: &[String]) -> HtmlPolicy {
         HtmlPolicy::for_page(iframe_hosts, Default::default())

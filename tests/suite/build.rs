@@ -1399,11 +1399,15 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
                     &format!("{DINKES}/content/berita/baru.md"),
                     "+++\ntitle = \"Berita baru\"\ndate = 2026-11-20\njenis = \"berita\"\n+++\n\nIsi berita baru.\n",
                 );
-                let text = std::fs::read_to_string(p.path(&news)).expect("news");
-                p.write(
-                    &news,
-                    format!("{text}\nLihat juga [berita baru](@/berita/baru.md).\n"),
-                );
+                // From the news (a page of the feed, whose body is always
+                // rendered) and from the profile (whose body the memo keeps).
+                for page in [news.clone(), format!("{DINKES}/content/profil.md")] {
+                    let text = std::fs::read_to_string(p.path(&page)).expect("page");
+                    p.write(
+                        &page,
+                        format!("{text}\nLihat juga [berita baru](@/berita/baru.md).\n"),
+                    );
+                }
             }),
         ),
         (
@@ -1436,11 +1440,19 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
                 )
             }),
         ),
+        // The profile's body is the memo's while its `@/` link finds the
+        // same page: with that page gone it is rendered again, and its
+        // broken link is found (an error: the site keeps its last output).
         (
-            "a page removed",
+            "a linked page removed",
+            Box::new(|p| p.remove(&format!("{DINKES}/content/berita/baru.md"))),
+        ),
+        (
+            "a broken link removed",
             Box::new(|p| {
-                p.remove(&format!("{DINKES}/content/berita/baru.md"));
-                p.edit(&news, "\nLihat juga [berita baru](@/berita/baru.md).\n", "");
+                for page in [news.clone(), format!("{DINKES}/content/profil.md")] {
+                    p.edit(&page, "\nLihat juga [berita baru](@/berita/baru.md).\n", "");
+                }
             }),
         ),
     ];
@@ -1453,18 +1465,40 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
         let mut fresh = with_rules.clone();
         fresh.out = p.path(&format!("fresh-{n}"));
         let f = laman::build::build(&fresh).expect("build from nothing");
+        // A site that fails keeps its last output where there is one.
+        let status = |s: &laman::build::SiteReport| match s.status {
+            SiteStatus::FailedKeptPrevious => SiteStatus::Failed,
+            other => other,
+        };
         assert_eq!(
             r.sites
                 .iter()
-                .map(|s| (&s.slug, s.status))
+                .map(|s| (&s.slug, status(s)))
                 .collect::<Vec<_>>(),
             f.sites
                 .iter()
-                .map(|s| (&s.slug, s.status))
+                .map(|s| (&s.slug, status(s)))
                 .collect::<Vec<_>>(),
             "after {what}"
         );
-        let (incremental, whole) = (bytes_of(&p.path("public")), bytes_of(&fresh.out));
+        let failed: Vec<String> = f
+            .sites
+            .iter()
+            .filter(|s| s.status == SiteStatus::Failed)
+            .filter_map(|s| Some(format!("{}/", s.host.as_ref()?)))
+            .collect();
+        // (and the manifests list it as kept: compared are the other hosts).
+        let built = |mut files: std::collections::BTreeMap<String, Vec<u8>>| {
+            files.retain(|rel, _| {
+                failed.is_empty()
+                    || rel.contains('/') && !failed.iter().any(|h| rel.starts_with(h.as_str()))
+            });
+            files
+        };
+        let (incremental, whole) = (
+            built(bytes_of(&p.path("public"))),
+            built(bytes_of(&fresh.out)),
+        );
         assert_eq!(
             incremental.keys().collect::<Vec<_>>(),
             whole.keys().collect::<Vec<_>>(),
@@ -1487,14 +1521,26 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
             // Every page but the edited one, and every list page: the
             // news page has a description, so no list shows its body
             // (section pages are list pages, not pages).
-            "one page's body" => assert_eq!(
-                dinkes.remembered,
-                dinkes.pages - 1 - sections(&p) + list_pages(&p),
-                "after {what}"
-            ),
-            // The `site` context or the templates changed: nothing is kept.
+            "one page's body" => {
+                assert_eq!(
+                    dinkes.remembered,
+                    dinkes.pages - 1 - sections(&p) + list_pages(&p),
+                    "after {what}"
+                );
+                // From Markdown: the pages the feed shows (every news page,
+                // the edited one among them) and the section pages; every
+                // other body is the memo's.
+                let news = std::fs::read_dir(p.path(&format!("{DINKES}/content/berita")))
+                    .expect("berita")
+                    .filter(|e| e.as_ref().is_ok_and(|e| e.file_name() != "_index.md"))
+                    .count();
+                assert_eq!(dinkes.markdown, news + sections(&p), "after {what}");
+            }
+            // The `site` context or the templates changed: nothing is kept,
+            // so every body is rendered from Markdown again.
             "site.toml's menu" | "a template" | "laman.toml" => {
-                assert_eq!(dinkes.remembered, 0, "after {what}")
+                assert_eq!(dinkes.remembered, 0, "after {what}");
+                assert_eq!(dinkes.markdown, dinkes.pages, "after {what}");
             }
             _ => assert!(dinkes.remembered > 0, "after {what}"),
         }
