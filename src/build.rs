@@ -504,16 +504,19 @@ fn remember(
         .iter()
         .map(|e| (e.path.as_str(), e))
         .collect();
-    let memo = Memo::of(rendered.page_keys.iter().filter_map(|(p, key)| {
-        let e = by_path.get(p.as_str())?;
-        let r = Remembered {
-            key: key.clone(),
-            size: e.size,
-            sha256: e.sha256.clone(),
-            facts: None,
-        };
-        Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
-    }));
+    let memo = Memo::of(
+        rendered.page_keys.iter().filter_map(|(p, key)| {
+            let e = by_path.get(p.as_str())?;
+            let r = Remembered {
+                key: key.clone(),
+                size: e.size,
+                sha256: e.sha256.clone(),
+                facts: None,
+            };
+            Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
+        }),
+        rendered.site_digest.clone(),
+    );
     let _ = memo.save(path);
     let bodies = tree
         .pages
@@ -521,7 +524,7 @@ fn remember(
         .zip(&rendered.bodies)
         .zip(&rendered.body_keys)
         .map(|((p, b), key)| (p.rel.as_str(), key.as_str(), b));
-    let _ = Bodies::save(bodies_path, &rendered.site_digest, bodies);
+    let _ = Bodies::save(bodies_path, bodies);
 }
 
 #[cfg(test)]

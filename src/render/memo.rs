@@ -76,6 +76,9 @@ pub struct Remembered {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Memo {
     version: u32,
+    /// The digest of what every page of the build that wrote it shared in
+    /// its key ([`site_key`]).
+    site: String,
     /// The strings of the facts.
     strings: Vec<Shared>,
     pages: HashMap<String, Remembered>,
@@ -108,8 +111,11 @@ struct BodyIn {
 }
 
 /// The bodies of a site's pages as a build left them, by content path:
-/// `.laman/memo/<slug>.bodies`, beside its memo, whose first field is the
-/// digest of what every page of that build shared in its key.
+/// `.laman/memo/<slug>.bodies`, beside its memo. Each is checked by its
+/// key and `@/` targets when it is taken, so the file is good whichever
+/// build wrote it; it starts with a digest of the content paths, keys and
+/// `@/` targets of its bodies, so a build whose bodies are all the same
+/// does not write it again.
 #[derive(Debug, Default)]
 pub struct Bodies(HashMap<String, BodyIn>);
 
@@ -122,18 +128,15 @@ impl Bodies {
             .join(format!("{slug}.bodies"))
     }
 
-    /// Reads the bodies at `path` when the build that wrote them had the
-    /// site digest `site` (with any other, every page is rendered again,
-    /// and its body with it); none when they do not decode.
-    pub fn load(path: &Path, site: &str) -> Bodies {
+    /// Reads the bodies at `path`; none when they do not decode.
+    pub fn load(path: &Path) -> Bodies {
         let Ok(bytes) = std::fs::read(path) else {
             return Bodies::default();
         };
-        let Ok(((version, written), rest)) = postcard::take_from_bytes::<(u32, &str)>(&bytes)
-        else {
+        let Ok(((version, _), rest)) = postcard::take_from_bytes::<(u32, &str)>(&bytes) else {
             return Bodies::default();
         };
-        if version != VERSION || written != site {
+        if version != VERSION {
             return Bodies::default();
         }
         let all: Vec<(String, BodyIn)> = postcard::from_bytes(rest).unwrap_or_default();
@@ -159,12 +162,23 @@ impl Bodies {
         })
     }
 
+    /// The digest at the start of the bodies file at `path`.
+    fn written(path: &Path) -> Option<String> {
+        use std::io::Read as _;
+        let mut head = Vec::with_capacity(64);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(64).read_to_end(&mut head))
+            .ok()?;
+        let ((version, digest), _) = postcard::take_from_bytes::<(u32, &str)>(&head).ok()?;
+        (version == VERSION).then(|| digest.to_string())
+    }
+
     /// Writes `bodies` (content path, body key, body), but those with
     /// findings (they are found again by rendering them again), through a
-    /// temporary file and a rename, encoded straight into the file.
+    /// temporary file and a rename, encoded straight into the file; not
+    /// when the file there already has these bodies.
     pub fn save<'a>(
         path: &Path,
-        site: &str,
         bodies: impl Iterator<Item = (&'a str, &'a str, &'a Rendered)>,
     ) -> std::io::Result<()> {
         let kept: Vec<(&str, BodyOut<'_>)> = bodies
@@ -181,8 +195,17 @@ impl Bodies {
                 (rel, out)
             })
             .collect();
+        // A body is a function of its key and what its `@/` targets found.
+        let mut h = Hashing(Sha256::new());
+        for (rel, b) in &kept {
+            postcard::to_io(&(rel, b.key, b.looked_up), &mut h).map_err(std::io::Error::other)?;
+        }
+        let digest = crate::output::hex(&h.0.finalize()[..16]);
+        if Bodies::written(path).as_deref() == Some(&*digest) {
+            return Ok(());
+        }
         atomic_write(path, |w| {
-            postcard::to_io(&(VERSION, site), &mut *w).map_err(std::io::Error::other)?;
+            postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
             postcard::to_io(&kept, w).map_err(std::io::Error::other)?;
             Ok(())
         })
@@ -243,6 +266,7 @@ impl Memo {
     /// read them.
     pub fn of<'f>(
         pages: impl IntoIterator<Item = (String, Remembered, Option<&'f HtmlFacts>)>,
+        site: String,
     ) -> Memo {
         let mut strings = Vec::new();
         // Numbered by allocation, not by text: the strings of a site's facts
@@ -267,19 +291,21 @@ impl Memo {
             .collect();
         Memo {
             version: VERSION,
+            site,
             strings,
             pages,
             bodies: PathBuf::new(),
         }
     }
 
-    /// The bodies beside it, when the build that wrote them had the site
-    /// digest `site` ([`Bodies::load`]).
+    /// The bodies beside it, when the build that wrote it had the site
+    /// digest `site` (with another, every page is rendered again, and its
+    /// body with it: they are not read).
     pub fn bodies(&self, site: &str) -> Bodies {
-        if self.bodies.as_os_str().is_empty() {
+        if self.bodies.as_os_str().is_empty() || self.site != site {
             return Bodies::default();
         }
-        Bodies::load(&self.bodies, site)
+        Bodies::load(&self.bodies)
     }
 
     /// What was rendered at `path` from the input with digest `key`.
@@ -442,9 +468,12 @@ mod tests {
         std::fs::create_dir_all(old.parent().expect("dir")).expect("mkdir");
         std::fs::write(&old, "{\"version\": 1, \"pages\": {}}").expect("write");
         let r = remembered("k");
-        Memo::of([("a/index.html".to_string(), r.clone(), None)])
-            .save(&path)
-            .expect("save");
+        Memo::of(
+            [("a/index.html".to_string(), r.clone(), None)],
+            String::new(),
+        )
+        .save(&path)
+        .expect("save");
         assert!(!old.exists(), "the JSON memo is removed");
         let back = Memo::load(&path);
         assert_eq!(back.get("a/index.html", "k"), Some(&r));
@@ -452,7 +481,7 @@ mod tests {
         assert_eq!(back.get("b/index.html", "k"), None);
         let other = Memo {
             version: VERSION + 1,
-            ..Memo::of([("a/index.html".to_string(), r, None)])
+            ..Memo::of([("a/index.html".to_string(), r, None)], String::new())
         };
         std::fs::write(&path, postcard::to_stdvec(&other).expect("encode")).expect("write");
         assert!(Memo::load(&path).is_empty());
@@ -475,11 +504,14 @@ mod tests {
         ));
         let dir = tempfile::tempdir().expect("tmp");
         let path = Memo::path(dir.path(), "dinkes");
-        Memo::of([
-            ("a/index.html".to_string(), remembered("ka"), Some(&a)),
-            ("b/index.html".to_string(), remembered("kb"), Some(&b)),
-            ("c/index.html".to_string(), remembered("kc"), None),
-        ])
+        Memo::of(
+            [
+                ("a/index.html".to_string(), remembered("ka"), Some(&a)),
+                ("b/index.html".to_string(), remembered("kb"), Some(&b)),
+                ("c/index.html".to_string(), remembered("kc"), None),
+            ],
+            String::new(),
+        )
         .save(&path)
         .expect("save");
         let back = Memo::load(&path);
@@ -580,19 +612,17 @@ mod tests {
             &policy,
         );
         assert!(!broken.diagnostics.is_empty());
-        Bodies::save(
-            &path,
-            "situs",
-            [
-                ("layanan.md", key.as_str(), &body),
-                ("rusak.md", key.as_str(), &broken),
-            ]
-            .into_iter(),
-        )
-        .expect("save");
-        // Read only under the site digest that wrote them.
-        assert!(Bodies::load(&path, "lain").0.is_empty());
-        let back = || Bodies::load(&path, "situs");
+        let both = [
+            ("layanan.md", key.as_str(), &body),
+            ("rusak.md", key.as_str(), &broken),
+        ];
+        Bodies::save(&path, both.into_iter()).expect("save");
+        // Read through a memo whose build had the same site digest only.
+        let memo_path = Memo::path(dir.path(), "dinkes");
+        Memo::of([], "situs".into()).save(&memo_path).expect("save");
+        let memo = Memo::load(&memo_path).beside(path.clone());
+        assert!(memo.bodies("lain").0.is_empty());
+        let back = || memo.bodies("situs");
         // A body with a finding is not kept: it is rendered again.
         assert!(back().take("rusak.md", &key, &links).is_none());
         let got = back().take("layanan.md", &key, &links).expect("remembered");
@@ -625,5 +655,15 @@ mod tests {
             Some(key.clone())
         );
         assert_ne!(body_key(&base, text, 1), key);
+        // The same bodies are not written again; others are.
+        use std::os::unix::fs::MetadataExt as _;
+        let inode = || std::fs::metadata(&path).expect("bodies").ino();
+        let before = inode();
+        Bodies::save(&path, both.into_iter()).expect("save");
+        assert_eq!(inode(), before);
+        let other = body_key(&base, "# Lain\n", 0);
+        Bodies::save(&path, [("layanan.md", other.as_str(), &body)].into_iter()).expect("save");
+        assert_ne!(inode(), before);
+        assert!(back().take("layanan.md", &other, &links).is_some());
     }
 }
