@@ -8,13 +8,15 @@
 //! page and the list pages and generated files that show it, not every
 //! page of the site.
 //!
-//! The digest covers the whole Tera context of the page (`site`, `page`,
-//! `lang`), the chosen template's name, the text of every template of the
-//! theme, and the laman binary itself (its size and time: another laman
-//! may render the same context otherwise). A template that calls a Tera
-//! function whose result is not in its context (`now()`, `get_random()`,
-//! `get_env()`) turns the memo off, and so do a site's own templates.
-//! List pages, aliases and generated files are always rendered.
+//! The digest covers the whole Tera context of the page (`site`, `page`
+//! — with its body's key in place of its body's HTML, below — `lang`; a
+//! list page's `section`, and `home` on the home's), the chosen
+//! template's name, the text of every template of the theme, and the
+//! laman binary itself (its size and time: another laman may render the
+//! same context otherwise). A template that calls a Tera function whose
+//! result is not in its context (`now()`, `get_random()`, `get_env()`)
+//! turns the memo off, and so do a site's own templates. Aliases and
+//! generated files are always rendered.
 //!
 //! With each page it keeps the facts the rules read from its HTML (links,
 //! ids, images…: `rules::html`), a function of those bytes alone: a page
