@@ -95,21 +95,66 @@ pub struct Memo {
 struct BodyOut<'a> {
     key: &'a str,
     looked_up: &'a [(String, Option<String>)],
-    plain: &'a str,
-    headings: &'a [Heading],
-    images: &'a [Image],
-    links: &'a [String],
+    facts: Packed<'a>,
 }
 
-/// [`BodyOut`] read back.
+/// What the rest of a build reads of a body (its text, headings, images
+/// and links), in postcard, as one field of bytes: the index of a bodies
+/// file is read without them, and each is decoded on the thread that
+/// takes it.
+struct Packed<'a>(&'a Rendered);
+
+/// [`Packed`] read back.
+type Facts = (String, Vec<Heading>, Vec<Image>, Vec<String>);
+
+impl Serialize for Packed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let b = self.0;
+        let bytes = postcard::to_stdvec(&(&b.plain, &b.headings, &b.images, &b.links))
+            .map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
+}
+
+/// [`BodyOut`] read back, borrowed from the file's bytes.
 #[derive(Debug, Deserialize)]
-struct BodyIn {
-    key: String,
-    looked_up: Vec<(String, Option<String>)>,
-    plain: String,
-    headings: Vec<Heading>,
-    images: Vec<Image>,
-    links: Vec<String>,
+pub struct BodyRef<'a> {
+    key: &'a str,
+    #[serde(borrow)]
+    looked_up: Vec<(&'a str, Option<&'a str>)>,
+    facts: &'a [u8],
+}
+
+impl BodyRef<'_> {
+    /// The body, without its HTML, when its file has body key `key` and
+    /// each of its `@/` targets still finds what it found (`links`).
+    pub fn body(&self, key: &str, links: &Links) -> Option<Rendered> {
+        if self.key != key {
+            return None;
+        }
+        if self
+            .looked_up
+            .iter()
+            .any(|(t, url)| links.resolve(t).as_deref() != *url)
+        {
+            return None;
+        }
+        let (plain, headings, images, links): Facts = postcard::from_bytes(self.facts).ok()?;
+        let looked_up = self
+            .looked_up
+            .iter()
+            .map(|(t, url)| (t.to_string(), url.map(str::to_string)))
+            .collect();
+        Some(Rendered {
+            html: BodyHtml::default(),
+            plain,
+            headings,
+            images,
+            links,
+            looked_up,
+            diagnostics: Vec::new(),
+        })
+    }
 }
 
 /// The bodies of a site's pages as a build left them, by content path:
@@ -119,7 +164,7 @@ struct BodyIn {
 /// `@/` targets of its bodies, so a build whose bodies are all the same
 /// does not write it again.
 #[derive(Debug, Default)]
-pub struct Bodies(HashMap<String, BodyIn>);
+pub struct Bodies(Vec<u8>);
 
 impl Bodies {
     /// Where the bodies of site `slug` of the project at `root` are kept,
@@ -130,38 +175,22 @@ impl Bodies {
             .join(format!("{slug}.bodies"))
     }
 
-    /// Reads the bodies at `path`; none when they do not decode.
+    /// Reads the bodies file at `path` (none when there is none).
     pub fn load(path: &Path) -> Bodies {
-        let Ok(bytes) = std::fs::read(path) else {
-            return Bodies::default();
-        };
-        let Ok(((version, _), rest)) = postcard::take_from_bytes::<(u32, &str)>(&bytes) else {
-            return Bodies::default();
-        };
-        if version != VERSION {
-            return Bodies::default();
-        }
-        let all: Vec<(String, BodyIn)> = postcard::from_bytes(rest).unwrap_or_default();
-        Bodies(all.into_iter().collect())
+        Bodies(std::fs::read(path).unwrap_or_default())
     }
 
-    /// Takes the body of the page at content path `rel` whose file has body
-    /// key `key`, without its HTML, when each of its `@/` targets still
-    /// finds what it found (`links`).
-    pub fn take(&mut self, rel: &str, key: &str, links: &Links) -> Option<Rendered> {
-        let b = self.0.remove(rel).filter(|b| b.key == key)?;
-        if b.looked_up.iter().any(|(t, url)| links.resolve(t) != *url) {
-            return None;
+    /// Content path → body, borrowed from the file; none when it does not
+    /// decode or is of another version.
+    pub fn index(&self) -> HashMap<&str, BodyRef<'_>> {
+        let Ok(((version, _), rest)) = postcard::take_from_bytes::<(u32, &str)>(&self.0) else {
+            return HashMap::new();
+        };
+        if version != VERSION {
+            return HashMap::new();
         }
-        Some(Rendered {
-            html: BodyHtml::default(),
-            plain: b.plain,
-            headings: b.headings,
-            images: b.images,
-            links: b.links,
-            looked_up: b.looked_up,
-            diagnostics: Vec::new(),
-        })
+        let all: Vec<(&str, BodyRef<'_>)> = postcard::from_bytes(rest).unwrap_or_default();
+        all.into_iter().collect()
     }
 
     /// The digest at the start of the bodies file at `path`.
@@ -189,10 +218,7 @@ impl Bodies {
                 let out = BodyOut {
                     key,
                     looked_up: &b.looked_up,
-                    plain: &b.plain,
-                    headings: &b.headings,
-                    images: &b.images,
-                    links: &b.links,
+                    facts: Packed(b),
                 };
                 (rel, out)
             })
@@ -623,11 +649,15 @@ mod tests {
         let memo_path = Memo::path(dir.path(), "dinkes");
         Memo::of([], "situs".into()).save(&memo_path).expect("save");
         let memo = Memo::load(&memo_path).beside(path.clone());
-        assert!(memo.bodies("lain").0.is_empty());
-        let back = || memo.bodies("situs");
+        assert!(memo.bodies("lain").index().is_empty());
+        let take = |rel: &str, key: &str, links: &Links| {
+            let bodies = memo.bodies("situs");
+            let index = bodies.index();
+            index.get(rel).and_then(|b| b.body(key, links))
+        };
         // A body with a finding is not kept: it is rendered again.
-        assert!(back().take("rusak.md", &key, &links).is_none());
-        let got = back().take("layanan.md", &key, &links).expect("remembered");
+        assert!(take("rusak.md", &key, &links).is_none());
+        let got = take("layanan.md", &key, &links).expect("remembered");
         assert_eq!(got.html.text(), "");
         assert!(got.diagnostics.is_empty());
         assert_eq!(
@@ -639,14 +669,10 @@ mod tests {
             [("@/profil.md".to_string(), Some("/profil/".to_string()))]
         );
         // Another text, another page, or the target moved: rendered again.
-        assert!(
-            back()
-                .take("layanan.md", &body_key(&base, "# Lain\n", 0), &links)
-                .is_none()
-        );
-        assert!(back().take("lain.md", &key, &links).is_none());
+        assert!(take("layanan.md", &body_key(&base, "# Lain\n", 0), &links).is_none());
+        assert!(take("lain.md", &key, &links).is_none());
         let moved = Links::new([("profil.md".to_string(), "/tentang/".to_string())], "");
-        assert!(back().take("layanan.md", &key, &moved).is_none());
+        assert!(take("layanan.md", &key, &moved).is_none());
         // The key covers the base path and where the body starts.
         let under = Links::new(
             [("profil.md".to_string(), "/profil/".to_string())],
@@ -666,6 +692,6 @@ mod tests {
         let other = body_key(&base, "# Lain\n", 0);
         Bodies::save(&path, [("layanan.md", other.as_str(), &body)].into_iter()).expect("save");
         assert_ne!(inode(), before);
-        assert!(back().take("layanan.md", &other, &links).is_some());
+        assert!(take("layanan.md", &other, &links).is_some());
     }
 }

@@ -618,26 +618,23 @@ fn remembered_bodies(
     };
     // Another `site` context, theme or binary renders every page again:
     // the memo's bodies are not read.
-    let mut remembered = memo.bodies(site);
+    let remembered = memo.bodies(site);
+    let index = remembered.index();
     let shown: HashSet<usize> = model.sections.iter().filter_map(|s| s.index).collect();
-    let keys: Vec<String> = model
+    let (keys, taken): (Vec<String>, Vec<Option<Rendered>>) = model
         .tree
         .pages
         .par_iter()
-        .map(|p| memo::body_key(&base, &p.text, p.body_offset))
-        .collect();
-    let taken: Vec<Option<Rendered>> = model
-        .tree
-        .pages
-        .iter()
-        .zip(&keys)
         .enumerate()
-        .map(|(i, (p, key))| {
-            (!fed.contains(&i) && !shown.contains(&i))
-                .then(|| remembered.take(&p.rel, key, &model.links))
-                .flatten()
+        .map(|(i, p)| {
+            let key = memo::body_key(&base, &p.text, p.body_offset);
+            let body = (!fed.contains(&i) && !shown.contains(&i))
+                .then(|| index.get(p.rel.as_str())?.body(&key, &model.links))
+                .flatten();
+            (key, body)
         })
-        .collect();
+        .unzip();
+    drop(index);
     drop(remembered);
     let lazy: Vec<bool> = taken.iter().map(Option::is_some).collect();
     let bodies = taken
