@@ -413,19 +413,23 @@ fn build_site(
     base_url: String,
 ) -> Result<(SiteReport, Vec<FileEntry>), Error> {
     let start = Instant::now();
-    let tree = content::load(
-        site,
-        LoadOptions {
-            drafts: run.opts.drafts,
-        },
-    );
     let writer = run.staging.host(&site.fqdn);
     // The render memo: only a build that writes, over an output it can
     // keep files from, has pages it need not render (a build from nothing
-    // does not pay for the keys; the next one makes the memo).
+    // does not pay for the keys; the next one makes the memo). It is read
+    // while the sources are.
     let memo_path = Memo::path(&run.opts.root, &site.slug);
-    let memo = (run.opts.mode == Mode::Build && run.staging.can_reuse(&site.fqdn))
-        .then(|| Memo::load(&memo_path).beside(Bodies::path(&run.opts.root, &site.slug)));
+    let bodies_path = Bodies::path(&run.opts.root, &site.slug);
+    let remembers = run.opts.mode == Mode::Build && run.staging.can_reuse(&site.fqdn);
+    let (tree, memo) = rayon::join(
+        || {
+            let opts = LoadOptions {
+                drafts: run.opts.drafts,
+            };
+            content::load(site, opts)
+        },
+        || remembers.then(|| Memo::load(&memo_path).beside(&bodies_path)),
+    );
     let mut rendered = pipeline::render_site(
         run.pipeline,
         site,
@@ -435,14 +439,11 @@ fn build_site(
             now: run.opts.now,
         },
         &writer,
-        memo.as_ref(),
+        memo,
     )?;
-    // The memo read is not needed once the pages are rendered: freed before
-    // the next one is made (a one-page rebuild's peak is there).
-    let remembers = memo.is_some();
-    drop(memo);
+    // (The memo read was freed with the render: before the next one is
+    // made, where a one-page rebuild's peak is.)
     if remembers {
-        let bodies_path = Bodies::path(&run.opts.root, &site.slug);
         remember(&memo_path, &bodies_path, &rendered, &tree);
     }
     if rendered.templates_failed {

@@ -84,9 +84,9 @@ pub struct Memo {
     /// The strings of the facts.
     strings: Vec<Shared>,
     pages: HashMap<String, Remembered>,
-    /// Where its bodies are ([`Memo::beside`]).
+    /// Its bodies, read with it ([`Memo::beside`]).
     #[serde(skip)]
-    bodies: PathBuf,
+    bodies: Bodies,
 }
 
 /// A page's body as the memo keeps it: without its HTML (and never one
@@ -163,7 +163,7 @@ impl BodyRef<'_> {
 /// build wrote it; it starts with a digest of the content paths, keys and
 /// `@/` targets of its bodies, so a build whose bodies are all the same
 /// does not write it again.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Bodies(Vec<u8>);
 
 impl Bodies {
@@ -285,9 +285,12 @@ impl Memo {
             .unwrap_or_default()
     }
 
-    /// The memo, its bodies at `bodies` ([`Bodies::path`]).
-    pub fn beside(self, bodies: PathBuf) -> Memo {
-        Memo { bodies, ..self }
+    /// The memo with its bodies, read from `bodies` ([`Bodies::path`]).
+    pub fn beside(self, bodies: &Path) -> Memo {
+        Memo {
+            bodies: Bodies::load(bodies),
+            ..self
+        }
     }
 
     /// A memo of `pages`, each with the facts of its bytes when the rules
@@ -322,18 +325,20 @@ impl Memo {
             site,
             strings,
             pages,
-            bodies: PathBuf::new(),
+            bodies: Bodies::default(),
         }
     }
 
-    /// The bodies beside it, when the build that wrote it had the site
-    /// digest `site` (with another, every page is rendered again, and its
-    /// body with it: they are not read).
-    pub fn bodies(&self, site: &str) -> Bodies {
-        if self.bodies.as_os_str().is_empty() || self.site != site {
-            return Bodies::default();
+    /// Takes its bodies, when the build that wrote it had the site digest
+    /// `site` (with another, every page is rendered again, and its body
+    /// with it: they are freed unread).
+    pub fn take_bodies(&mut self, site: &str) -> Bodies {
+        let bodies = std::mem::take(&mut self.bodies);
+        if self.site == site {
+            bodies
+        } else {
+            Bodies::default()
         }
-        Bodies::load(&self.bodies)
     }
 
     /// What was rendered at `path` from the input with digest `key`.
@@ -648,10 +653,10 @@ mod tests {
         // Read through a memo whose build had the same site digest only.
         let memo_path = Memo::path(dir.path(), "dinkes");
         Memo::of([], "situs".into()).save(&memo_path).expect("save");
-        let memo = Memo::load(&memo_path).beside(path.clone());
-        assert!(memo.bodies("lain").index().is_empty());
+        let memo = || Memo::load(&memo_path).beside(&path);
+        assert!(memo().take_bodies("lain").index().is_empty());
         let take = |rel: &str, key: &str, links: &Links| {
-            let bodies = memo.bodies("situs");
+            let bodies = memo().take_bodies("situs");
             let index = bodies.index();
             index.get(rel).and_then(|b| b.body(key, links))
         };

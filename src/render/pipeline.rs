@@ -235,7 +235,7 @@ pub fn render_site<S: Sink>(
     tree: &ContentTree,
     opts: SiteOptions,
     sink: &S,
-    memo: Option<&Memo>,
+    mut memo: Option<Memo>,
 ) -> Result<SiteOutput<S::Entry>, Error> {
     let mut site_diags = tree.diagnostics.clone();
     let mut out = SiteOutput {
@@ -269,9 +269,11 @@ pub fn render_site<S: Sink>(
     let fed: HashSet<usize> = crate::render::extras::feed_pages(&model)
         .into_iter()
         .collect();
-    let site_key = memo.and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
+    let site_key = memo
+        .as_ref()
+        .and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
     let site_digest = site_key.as_ref().map(memo::digest);
-    let (mut bodies, body_keys, lazy) = match memo {
+    let (mut bodies, body_keys, lazy) = match &mut memo {
         Some(memo) => remembered_bodies(&model, memo, &fed, site_digest.as_deref()),
         None => (
             model.render_bodies(keep),
@@ -279,6 +281,7 @@ pub fn render_site<S: Sink>(
             vec![false; tree.pages.len()],
         ),
     };
+    let memo = memo.as_ref();
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let mut pieces = Pieces {
         prelude: if keep { site_diags.clone() } else { Vec::new() },
@@ -604,7 +607,7 @@ enum Step<E> {
 /// site's key (none when the memo is off: no keys then).
 fn remembered_bodies(
     model: &Model<'_>,
-    memo: &Memo,
+    memo: &mut Memo,
     fed: &HashSet<usize>,
     site: Option<&str>,
 ) -> (Vec<Rendered>, Vec<String>, Vec<bool>) {
@@ -618,7 +621,7 @@ fn remembered_bodies(
     };
     // Another `site` context, theme or binary renders every page again:
     // the memo's bodies are not read.
-    let remembered = memo.bodies(site);
+    let remembered = memo.take_bodies(site);
     let index = remembered.index();
     let shown: HashSet<usize> = model.sections.iter().filter_map(|s| s.index).collect();
     let (keys, taken): (Vec<String>, Vec<Option<Rendered>>) = model
