@@ -382,6 +382,7 @@ pub fn render_site<S: Sink>(
                         }
                         if lazy[*i] {
                             return Step::Waits {
+                                i: *i,
                                 page: Box::new(page),
                                 name,
                                 key,
@@ -423,10 +424,9 @@ pub fn render_site<S: Sink>(
         // (one by one between templates they took a tenth longer).
         let waiting: Vec<Option<usize>> = steps
             .iter()
-            .zip(&plan)
-            .map(|(step, (_, item))| match (step, item) {
-                (Step::Waits { .. }, Planned::Page(i)) => Some(*i),
-                _ => None,
+            .map(|step| match step {
+                Step::Waits { i, .. } => Some(*i),
+                Step::Done(_) => None,
             })
             .collect();
         let late: Vec<Option<String>> = waiting
@@ -438,23 +438,20 @@ pub fn render_site<S: Sink>(
             .into_par_iter()
             .zip(late)
             .zip(&plan)
-            .map(|((step, late), (path, item))| match (step, item) {
-                (Step::Done(r), _) => r,
-                (
-                    Step::Waits {
-                        mut page,
-                        name,
-                        key,
-                        mut diags,
-                    },
-                    Planned::Page(i),
-                ) => {
+            .map(|((step, late), (path, item))| match step {
+                Step::Done(r) => r,
+                Step::Waits {
+                    i,
+                    mut page,
+                    name,
+                    key,
+                    mut diags,
+                } => {
                     page.content = late.unwrap_or_default();
-                    let p = &model.tree.pages[*i];
+                    let p = &model.tree.pages[i];
                     let html = page_html(&model, &templates, &name, &page, p, &mut diags);
                     finish(path, item, html, key, diags)
                 }
-                (Step::Waits { diags, .. }, _) => Ok((None, None, diags, None)),
             })
             .collect()
     };
@@ -592,6 +589,8 @@ type One<E> = (
 enum Step<E> {
     Done(Result<One<E>, Error>),
     Waits {
+        /// The page.
+        i: usize,
         page: Box<PageCtx>,
         name: String,
         key: Option<String>,
