@@ -205,8 +205,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         ));
         global.extend(engine.check_regency(&registry.sites.iter().collect::<Vec<_>>(), today));
     }
-    let theme = Theme::load(&opts.root).map_err(|d| global.push(d)).ok();
-    let previous = output::read_manifest(&opts.out);
+    // The theme's templates are parsed while the last manifest is read.
+    let (theme, previous) = rayon::join(
+        || Theme::load(&opts.root),
+        || output::read_manifest(&opts.out),
+    );
+    let theme = theme.map_err(|d| global.push(d)).ok();
     let mut staging = match opts.mode {
         Mode::Build => Staging::create(&opts.out)?,
         Mode::Check => Staging::dry(&opts.out),
@@ -505,27 +509,35 @@ fn remember(
         .iter()
         .map(|e| (e.path.as_str(), e))
         .collect();
-    let memo = Memo::of(
-        rendered.page_keys.iter().filter_map(|(p, key)| {
-            let e = by_path.get(p.as_str())?;
-            let r = Remembered {
-                key: key.clone(),
-                size: e.size,
-                sha256: e.sha256.clone(),
-                facts: None,
-            };
-            Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
-        }),
-        rendered.site_digest.clone(),
+    // The two files are made and written side by side: a one-page rebuild
+    // ends with them, on one thread each.
+    rayon::join(
+        || {
+            let memo = Memo::of(
+                rendered.page_keys.iter().filter_map(|(p, key)| {
+                    let e = by_path.get(p.as_str())?;
+                    let r = Remembered {
+                        key: key.clone(),
+                        size: e.size,
+                        sha256: e.sha256.clone(),
+                        facts: None,
+                    };
+                    Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
+                }),
+                rendered.site_digest.clone(),
+            );
+            let _ = memo.save(path);
+        },
+        || {
+            let bodies = tree
+                .pages
+                .iter()
+                .zip(&rendered.bodies)
+                .zip(&rendered.body_keys)
+                .map(|((p, b), key)| (p.rel.as_str(), key.as_str(), b));
+            let _ = Bodies::save(bodies_path, bodies);
+        },
     );
-    let _ = memo.save(path);
-    let bodies = tree
-        .pages
-        .iter()
-        .zip(&rendered.bodies)
-        .zip(&rendered.body_keys)
-        .map(|((p, b), key)| (p.rel.as_str(), key.as_str(), b));
-    let _ = Bodies::save(bodies_path, bodies);
 }
 
 #[cfg(test)]

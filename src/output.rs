@@ -263,6 +263,11 @@ impl Counts {
 struct Previous {
     /// `<out>/<host>`.
     root: PathBuf,
+    /// The folder at `root`, open: its files are looked up from it, not
+    /// from the file system's root (a one-page rebuild of 10,000 pages
+    /// looks up every kept file, and most of that time was spent on the
+    /// folders above it; #14).
+    dir: Option<rustix::fd::OwnedFd>,
     /// Path → (size, SHA-256) from the previous `sites.json`.
     files: HashMap<String, (u64, String)>,
     /// When the previous `sites.json` was written: an old file modified
@@ -271,15 +276,33 @@ struct Previous {
 }
 
 impl Previous {
-    /// Whether the file at `path` (this host's `rel`) still has the bytes
-    /// its entry says, and those are `size` bytes with digest `sha256`: a
-    /// regular file of that size, modified before the manifest was written
-    /// (mtime: linking and unlinking change a file's ctime, not its mtime).
-    /// The kernel stamps files with a coarse clock, so a file changed by
-    /// hand in the same tick as the manifest carries the manifest's very
-    /// time ("racily clean", as git calls it): such a file is trusted only
-    /// if `bytes` are given and it is read and has them, as git does.
-    fn holds(&self, rel: &str, path: &Path, size: u64, sha256: &str, bytes: Option<&[u8]>) -> bool {
+    fn new(
+        root: PathBuf,
+        files: HashMap<String, (u64, String)>,
+        written: std::time::SystemTime,
+    ) -> Previous {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+        let dir = rustix::fs::open(&root, flags, Mode::empty()).ok();
+        Previous {
+            root,
+            dir,
+            files,
+            written,
+        }
+    }
+
+    /// Whether this host's file `rel` still has the bytes its entry says,
+    /// and those are `size` bytes with digest `sha256`: a regular file of
+    /// that size, modified before the manifest was written (mtime: linking
+    /// and unlinking change a file's ctime, not its mtime). The kernel
+    /// stamps files with a coarse clock, so a file changed by hand in the
+    /// same tick as the manifest carries the manifest's very time ("racily
+    /// clean", as git calls it): such a file is trusted only if `bytes` are
+    /// given and it is read and has them, as git does. `rel` has passed
+    /// [`guard`].
+    fn holds(&self, rel: &str, size: u64, sha256: &str, bytes: Option<&[u8]>) -> bool {
+        use rustix::fs::{AtFlags, FileType};
         if self
             .files
             .get(rel)
@@ -287,16 +310,45 @@ impl Previous {
         {
             return false;
         }
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
-            return false;
+        // (Without its folder open, as when a regency of hundreds of sites
+        // passes the limit of open files, by its path.)
+        let (is_file, len, modified) = match &self.dir {
+            Some(dir) => {
+                let Ok(st) = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW) else {
+                    return false;
+                };
+                let modified = u64::try_from(st.st_mtime).ok().map(|secs| {
+                    let nanos = u32::try_from(st.st_mtime_nsec).unwrap_or(0);
+                    std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos)
+                });
+                let is_file = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
+                (is_file, u64::try_from(st.st_size).ok(), modified)
+            }
+            None => {
+                let Ok(meta) = std::fs::symlink_metadata(self.root.join(rel)) else {
+                    return false;
+                };
+                (meta.is_file(), Some(meta.len()), meta.modified().ok())
+            }
         };
-        if !meta.is_file() || meta.len() != size {
+        if !is_file || len != Some(size) {
             return false;
         }
-        if meta.modified().is_ok_and(|m| m < self.written) {
+        if modified.is_some_and(|m| m < self.written) {
             return true;
         }
-        bytes.is_some_and(|b| std::fs::read(path).ok().as_deref() == Some(b))
+        bytes.is_some_and(|b| std::fs::read(self.root.join(rel)).ok().as_deref() == Some(b))
+    }
+
+    /// Links its file `rel` (which [`Previous::holds`]) at `to`.
+    fn link(&self, rel: &str, to: &Path) -> bool {
+        match &self.dir {
+            Some(dir) => {
+                let flags = rustix::fs::AtFlags::empty();
+                rustix::fs::linkat(dir, rel, rustix::fs::CWD, to, flags).is_ok()
+            }
+            None => std::fs::hard_link(self.root.join(rel), to).is_ok(),
+        }
     }
 }
 
@@ -341,11 +393,7 @@ impl Staging {
             .iter()
             .map(|h| {
                 let files = listed(h.files.iter().cloned());
-                let prev = Previous {
-                    root: self.out.join(&h.host),
-                    files,
-                    written,
-                };
+                let prev = Previous::new(self.out.join(&h.host), files, written);
                 (h.host.clone(), Arc::new(prev))
             })
             .collect();
@@ -450,7 +498,8 @@ impl Staging {
                 .and_then(|k| k.iter().find(|f| f.path == rel).cloned());
             // The spare's copy is the previous output's file already.
             if let (Some(spare), Some(f)) = (&writer.spare, &listed)
-                && spare.holds(&rel, &dest, f.size, &f.sha256, None)
+                && guard(&rel).is_ok()
+                && spare.holds(&rel, f.size, &f.sha256, None)
             {
                 self.counts.kept.fetch_add(1, Ordering::Relaxed);
                 files.push(f.clone());
@@ -576,11 +625,7 @@ fn take_spare(spare: &Path, tmp: &Path, counts: &Counts) -> HashMap<String, Arc<
             counts
                 .removed
                 .fetch_add(remove_unlisted(&root, &files, written), Ordering::Relaxed);
-            let prev = Previous {
-                root,
-                files,
-                written,
-            };
+            let prev = Previous::new(root, files, written);
             taken.insert(h.host, Arc::new(prev));
         }
     }
@@ -767,8 +812,7 @@ impl HostWriter {
         let Some(prev) = &self.previous else {
             return false;
         };
-        let old = prev.root.join(rel);
-        prev.holds(rel, &old, size, sha256, bytes) && std::fs::hard_link(&old, path).is_ok()
+        prev.holds(rel, size, sha256, bytes) && prev.link(rel, path)
     }
 
     /// Writes `bytes` at `rel` and returns its entry. `rel` must be a
@@ -795,7 +839,7 @@ impl HostWriter {
             sha256: hex(&Sha256::digest(bytes)),
         };
         if let Some(spare) = &self.spare
-            && spare.holds(rel, &path, entry.size, &entry.sha256, Some(bytes))
+            && spare.holds(rel, entry.size, &entry.sha256, Some(bytes))
         {
             self.counts.kept.fetch_add(1, Ordering::Relaxed);
             return Ok(entry);
@@ -847,7 +891,7 @@ impl HostWriter {
         let held = self
             .spare
             .as_ref()
-            .is_some_and(|s| s.holds(rel, &path, size, sha256, None));
+            .is_some_and(|s| s.holds(rel, size, sha256, None));
         if held {
             self.counts.kept.fetch_add(1, Ordering::Relaxed);
         } else {
@@ -1639,6 +1683,65 @@ mod tests {
                 bytes,
                 "{rel}"
             );
+        }
+    }
+
+    #[test]
+    fn a_file_is_trusted_alike_from_its_open_folder_and_by_its_path() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("a.host");
+        std::fs::create_dir_all(root.join("berita/x")).expect("mkdir");
+        let written = std::time::SystemTime::now();
+        let hour = std::time::Duration::from_secs(3600);
+        // (rel, bytes on disk, mtime, bytes given, trusted)
+        let cases: [(&str, &str, std::time::SystemTime, Option<&str>, bool); 7] = [
+            ("berita/x/index.html", "sama", written - hour, None, true),
+            ("old.html", "sama", written - hour, None, true),
+            ("resized.html", "abcde", written - hour, None, false),
+            ("touched.html", "sama", written + hour, None, false),
+            (
+                "touched-read.html",
+                "sama",
+                written + hour,
+                Some("sama"),
+                true,
+            ),
+            ("tied-forged.html", "palu", written, Some("sama"), false),
+            ("missing.html", "", written - hour, None, false),
+        ];
+        let mut files = HashMap::new();
+        for (rel, bytes, when, _, _) in cases {
+            files.insert(rel.to_string(), (4, hex(&Sha256::digest(b"sama"))));
+            if rel != "missing.html" {
+                std::fs::write(root.join(rel), bytes).expect("write");
+                touch(&root.join(rel), when);
+            }
+        }
+        std::os::unix::fs::symlink(root.join("old.html"), root.join("link.html")).expect("ln");
+        files.insert("link.html".into(), (4, hex(&Sha256::digest(b"sama"))));
+        let open = Previous::new(root.clone(), files.clone(), written);
+        assert!(open.dir.is_some(), "the folder is open");
+        let by_path = Previous {
+            root: root.clone(),
+            dir: None,
+            files,
+            written,
+        };
+        let sha = hex(&Sha256::digest(b"sama"));
+        for prev in [&open, &by_path] {
+            let how = if prev.dir.is_some() { "open" } else { "path" };
+            for (rel, _, _, given, trusted) in cases {
+                let got = prev.holds(rel, 4, &sha, given.map(str::as_bytes));
+                assert_eq!(got, trusted, "{rel} ({how})");
+            }
+            assert!(!prev.holds("link.html", 4, &sha, None), "a symlink ({how})");
+            assert!(
+                !prev.holds("old.html", 5, &sha, None),
+                "another size ({how})"
+            );
+            let to = dir.path().join(format!("linked-{how}.html"));
+            assert!(prev.link("berita/x/index.html", &to), "{how}");
+            assert_eq!(std::fs::read_to_string(&to).expect("read"), "sama");
         }
     }
 }

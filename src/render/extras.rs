@@ -4,6 +4,7 @@
 //! `dip.json` and `kontak.json` (INTEROP-001). Pure functions of the model.
 
 use chrono::{Duration, SecondsFormat};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::content::kinds::{Kind, KindData, SortBy};
@@ -249,7 +250,7 @@ pub fn search_index(model: &Model<'_>, bodies: &[Rendered]) -> Vec<u8> {
     let entries: Vec<crate::render::search::Entry> = model
         .tree
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| {
             let summary = model.summary(i, &bodies[i]);

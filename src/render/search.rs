@@ -21,6 +21,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
@@ -513,60 +514,91 @@ struct IndexOut<'a> {
     versi: u32,
 }
 
+/// Pages of one [`Part`] at least: each part has a vocabulary of its own
+/// (its words hashed and stemmed once more), so small sites take one.
+const MIN_PART: usize = 512;
+
 /// The index as JSON bytes.
 pub fn index(entries: &[Entry<'_>]) -> Vec<u8> {
-    let mut kata = BTreeMap::new();
-    let (zones, stems) = {
-        let mut v = Vocab::new(&mut kata);
-        let zones: Vec<[Vec<u32>; 3]> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let page = i as u32 + 1;
-                let t = v.zone(page, &[&e.title]);
-                let f = v.zone(page, &[&e.description, &e.fields]);
-                let b = v.zone(page, &[e.body]);
-                [t, f, b]
-            })
-            .collect();
-        (zones, v.stems)
-    };
-    // Each zone in the order of its stems' text.
-    let mut order: Vec<u32> = (0..stems.len() as u32).collect();
-    order.sort_unstable_by(|a, b| stems[*a as usize].cmp(&stems[*b as usize]));
-    let mut rank = vec![0u32; stems.len()];
-    for (r, s) in order.iter().enumerate() {
-        rank[*s as usize] = r as u32;
-    }
-    let zones: Vec<[Vec<u32>; 3]> = zones
-        .into_iter()
-        .map(|mut z| {
-            for ids in &mut z {
+    let threads = rayon::current_num_threads().max(1);
+    index_in_parts(entries, entries.len().div_ceil(threads * 2).max(MIN_PART))
+}
+
+/// The stems of a run of pages, read with a vocabulary of their own.
+struct Part {
+    /// `word → stem` of the words whose stem differs.
+    kata: BTreeMap<String, String>,
+    stems: Vec<Box<str>>,
+    /// Per page: the stems of its title, fields and body, each in the
+    /// order of the stems' text.
+    zones: Vec<[Vec<u32>; 3]>,
+}
+
+impl Part {
+    fn of(entries: &[Entry<'_>]) -> Part {
+        let mut kata = BTreeMap::new();
+        let (mut zones, stems) = {
+            let mut v = Vocab::new(&mut kata);
+            let zones: Vec<[Vec<u32>; 3]> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let page = i as u32 + 1;
+                    let t = v.zone(page, &[&e.title]);
+                    let f = v.zone(page, &[&e.description, &e.fields]);
+                    let b = v.zone(page, &[e.body]);
+                    [t, f, b]
+                })
+                .collect();
+            (zones, v.stems)
+        };
+        // Each zone in the order of its stems' text.
+        let mut order: Vec<u32> = (0..stems.len() as u32).collect();
+        order.sort_unstable_by(|a, b| stems[*a as usize].cmp(&stems[*b as usize]));
+        let mut rank = vec![0u32; stems.len()];
+        for (r, s) in order.iter().enumerate() {
+            rank[*s as usize] = r as u32;
+        }
+        for z in &mut zones {
+            for ids in z {
                 ids.sort_unstable_by_key(|s| rank[*s as usize]);
             }
-            z
-        })
-        .collect();
-    let stems = &stems[..];
+        }
+        Part { kata, stems, zones }
+    }
+}
+
+/// [`index`] with the pages read in parts of `part` pages, side by side
+/// (a page's stems are its own, so the parts meet only in `kata`, where a
+/// word has the same stem in each).
+fn index_in_parts(entries: &[Entry<'_>], part: usize) -> Vec<u8> {
+    let part = part.max(1);
+    let mut parts: Vec<Part> = entries.par_chunks(part).map(Part::of).collect();
+    let mut kata = BTreeMap::new();
+    for p in &mut parts {
+        kata.append(&mut p.kata);
+    }
     fn joined<'a>(ids: &'a [u32], stems: &'a [Box<str>]) -> Joined<'a> {
         Joined { ids, stems }
     }
+    let pages = parts
+        .iter()
+        .flat_map(|p| p.zones.iter().map(|z| (z, &p.stems[..])))
+        .zip(entries)
+        .map(|(([t, f, b], stems), e)| PageOut {
+            d: &e.description,
+            k: e.kind,
+            sb: joined(b, stems),
+            sf: joined(f, stems),
+            st: joined(t, stems),
+            t: &e.title,
+            u: &e.url,
+            x: e.excerpt,
+        })
+        .collect();
     let out = IndexOut {
         kata: &kata,
-        p: entries
-            .iter()
-            .zip(&zones)
-            .map(|(e, [t, f, b])| PageOut {
-                d: &e.description,
-                k: e.kind,
-                sb: joined(b, stems),
-                sf: joined(f, stems),
-                st: joined(t, stems),
-                t: &e.title,
-                u: &e.url,
-                x: e.excerpt,
-            })
-            .collect(),
+        p: pages,
         singkatan: ACRONYMS,
         varian: VARIANTS,
         versi: 2,
@@ -956,12 +988,18 @@ mod tests {
                     body,
                 })
                 .collect();
-            let got = index(&entries);
             let want = reference::index(&entries);
-            proptest::prop_assert_eq!(
-                String::from_utf8_lossy(&got),
-                String::from_utf8_lossy(&want)
-            );
+            // Read whole, and in parts of one and two pages (a large
+            // site's are read side by side).
+            for part in [usize::MAX, 1, 2] {
+                let got = index_in_parts(&entries, part);
+                proptest::prop_assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want),
+                    "in parts of {}",
+                    part
+                );
+            }
         }
     }
 }
