@@ -513,20 +513,17 @@ fn remember(
     // ends with them, on one thread each.
     rayon::join(
         || {
-            let memo = Memo::of(
-                rendered.page_keys.iter().filter_map(|(p, key)| {
-                    let e = by_path.get(p.as_str())?;
-                    let r = Remembered {
-                        key: key.clone(),
-                        size: e.size,
-                        sha256: e.sha256.clone(),
-                        facts: None,
-                    };
-                    Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
-                }),
-                rendered.site_digest.clone(),
-            );
-            let _ = memo.save(path);
+            let pages = rendered.page_keys.iter().filter_map(|(p, key)| {
+                let e = by_path.get(p.as_str())?;
+                let r = Remembered {
+                    key: key.clone(),
+                    size: e.size,
+                    sha256: e.sha256.clone(),
+                    facts: None,
+                };
+                Some((p.clone(), r, facts.get(p).map(|h| &h.facts)))
+            });
+            let _ = Memo::write(path, pages, &rendered.site_digest);
         },
         || {
             let bodies = tree

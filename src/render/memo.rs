@@ -25,7 +25,7 @@
 //! strings are numbers into one table per site, as the theme repeats most
 //! of them on every page.
 //!
-//! Beside it, in `<slug>.bodies` ([`Bodies`]), each page's body as the
+//! Beside it, in the folder `<slug>.bodies` ([`Bodies`]), each page's body as the
 //! rest of the build reads it (its text for search and summaries,
 //! headings, images, links), under a key of its file's text, the site's
 //! HTML policy and base path, and with the URL each of its `@/` targets
@@ -36,10 +36,11 @@
 //! raw HTML) is not kept: it is rendered every time, so its findings are
 //! never lost.
 //!
-//! The memo is Diskominfo's cache, in `.laman/memo/<slug>.memo` (postcard,
-//! a compact encoding of serde values): a memo
-//! that is missing, unreadable or of another version is an empty one, and
-//! one that cannot be written is not an error (docs/decisions.md).
+//! The memo is Diskominfo's cache, in the folder `.laman/memo/<slug>.memo`
+//! (postcard, a compact encoding of serde values), in shards that are
+//! written again only when what they hold changed: a shard that is
+//! missing, unreadable or of another version is an empty one, and one
+//! that cannot be written is not an error (docs/decisions.md).
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -53,8 +54,8 @@ use crate::render::context::SiteCtx;
 use crate::rules::html::{HtmlFacts, Shared};
 use crate::trust::html::HtmlPolicy;
 
-/// Format of the memo file.
-const VERSION: u32 = 3;
+/// Format of the memo's and the bodies' shards.
+const VERSION: u32 = 4;
 
 /// What one page's output was. (postcard does not name fields: every
 /// field is written, none skipped when empty.)
@@ -74,19 +75,28 @@ pub struct Remembered {
     pub facts: Option<Vec<u8>>,
 }
 
-/// Output path → what was rendered there.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Output path → what was rendered there: the folder
+/// `.laman/memo/<slug>.memo`, in shards as the bodies are ([`Bodies`]), so
+/// that a one-page edit writes again the shards of the outputs that
+/// changed, not the 4 MB of every page of a large site, and makes their
+/// facts' bytes alone.
+#[derive(Debug, Clone, Default)]
 pub struct Memo {
-    version: u32,
+    /// Its shards, by number (an empty one where a shard was not read).
+    shards: Vec<Shard>,
+    /// Its bodies, read with it ([`Memo::beside`]).
+    bodies: Bodies,
+}
+
+/// One shard of a memo: the outputs whose path falls in it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Shard {
     /// The digest of what every page of the build that wrote it shared in
     /// its key ([`site_key`]).
     site: String,
-    /// The strings of the facts.
+    /// The strings of its facts.
     strings: Vec<Shared>,
     pages: HashMap<String, Remembered>,
-    /// Its bodies, read with it ([`Memo::beside`]).
-    #[serde(skip)]
-    bodies: Bodies,
 }
 
 /// A page's body as the memo keeps it: without its HTML (and never one
@@ -158,13 +168,22 @@ impl BodyRef<'_> {
 }
 
 /// The bodies of a site's pages as a build left them, by content path:
-/// `.laman/memo/<slug>.bodies`, beside its memo. Each is checked by its
-/// key and `@/` targets when it is taken, so the file is good whichever
-/// build wrote it; it starts with a digest of the content paths, keys and
-/// `@/` targets of its bodies, so a build whose bodies are all the same
-/// does not write it again.
+/// the folder `.laman/memo/<slug>.bodies`, beside its memo, in shards
+/// (files `<count>-<number>`, a body in the shard its content path falls
+/// in), so that a one-page edit writes one shard again, not the 10 MB of
+/// every body of a large site (#14: on a busy disk, the bytes a rebuild
+/// writes are its time). Each body is checked by its key and `@/` targets
+/// when it is taken, so a shard is good whichever build wrote it; each
+/// starts with a digest of the content paths, keys and `@/` targets of its
+/// bodies, and a shard whose bodies are all the same is not written again.
 #[derive(Debug, Clone, Default)]
-pub struct Bodies(Vec<u8>);
+pub struct Bodies(Vec<Vec<u8>>);
+
+/// Outputs or bodies per shard, about.
+const PER_SHARD: usize = 256;
+
+/// The most shards of a site.
+const MAX_SHARDS: usize = 64;
 
 impl Bodies {
     /// Where the bodies of site `slug` of the project at `root` are kept,
@@ -175,43 +194,34 @@ impl Bodies {
             .join(format!("{slug}.bodies"))
     }
 
-    /// Reads the bodies file at `path` (none when there is none).
+    /// Reads the shards of the bodies folder at `path` (none when there is
+    /// none).
     pub fn load(path: &Path) -> Bodies {
-        Bodies(std::fs::read(path).unwrap_or_default())
+        Bodies(read_shards(path).into_iter().map(|(_, b)| b).collect())
     }
 
-    /// Content path → body, borrowed from the file; none when it does not
-    /// decode or is of another version.
+    /// Content path → body, borrowed from the shards; none from a shard
+    /// that does not decode or is of another version.
     pub fn index(&self) -> HashMap<&str, BodyRef<'_>> {
-        let Ok(((version, _), rest)) = postcard::take_from_bytes::<(u32, &str)>(&self.0) else {
-            return HashMap::new();
-        };
-        if version != VERSION {
-            return HashMap::new();
+        let mut index = HashMap::new();
+        for rest in self.0.iter().filter_map(|b| of_this_version(b)) {
+            let all: Vec<(&str, BodyRef<'_>)> = postcard::from_bytes(rest).unwrap_or_default();
+            index.extend(all);
         }
-        let all: Vec<(&str, BodyRef<'_>)> = postcard::from_bytes(rest).unwrap_or_default();
-        all.into_iter().collect()
-    }
-
-    /// The digest at the start of the bodies file at `path`.
-    fn written(path: &Path) -> Option<String> {
-        use std::io::Read as _;
-        let mut head = Vec::with_capacity(64);
-        std::fs::File::open(path)
-            .and_then(|f| f.take(64).read_to_end(&mut head))
-            .ok()?;
-        let ((version, digest), _) = postcard::take_from_bytes::<(u32, &str)>(&head).ok()?;
-        (version == VERSION).then(|| digest.to_string())
+        index
     }
 
     /// Writes `bodies` (content path, body key, body), but those with
-    /// findings (they are found again by rendering them again), through a
-    /// temporary file and a rename, encoded straight into the file; not
-    /// when the file there already has these bodies.
+    /// findings (they are found again by rendering them again), into the
+    /// bodies folder at `path`: each shard through a temporary file and a
+    /// rename, encoded straight into the file, and not when the shard there
+    /// already has these bodies. Shards of another count, and a bodies file
+    /// of an earlier laman, are removed.
     pub fn save<'a>(
         path: &Path,
         bodies: impl Iterator<Item = (&'a str, &'a str, &'a Rendered)>,
     ) -> std::io::Result<()> {
+        use rayon::prelude::*;
         let kept: Vec<(&str, BodyOut<'_>)> = bodies
             .filter(|(_, _, b)| b.diagnostics.is_empty())
             .map(|(rel, key, b)| {
@@ -223,21 +233,52 @@ impl Bodies {
                 (rel, out)
             })
             .collect();
-        // A body is a function of its key and what its `@/` targets found.
-        let mut h = Hashing(Sha256::new());
-        for (rel, b) in &kept {
-            postcard::to_io(&(rel, b.key, b.looked_up), &mut h).map_err(std::io::Error::other)?;
+        let count = shard_count(kept.len());
+        let mut shards: Vec<Vec<(&str, BodyOut<'_>)>> = (0..count).map(|_| Vec::new()).collect();
+        for (rel, b) in kept {
+            shards[shard_of(rel, count)].push((rel, b));
         }
-        let digest = crate::output::hex(&h.0.finalize()[..16]);
-        if Bodies::written(path).as_deref() == Some(&*digest) {
-            return Ok(());
-        }
-        atomic_write(path, |w| {
-            postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
-            postcard::to_io(&kept, w).map_err(std::io::Error::other)?;
-            Ok(())
-        })
+        make_shard_folder(path, count)?;
+        shards
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, kept)| -> std::io::Result<()> {
+                // A body is a function of its key and what its `@/`
+                // targets found.
+                let mut h = Hashing(Sha256::new());
+                for (rel, b) in kept {
+                    postcard::to_io(&(rel, b.key, b.looked_up), &mut h)
+                        .map_err(std::io::Error::other)?;
+                }
+                let digest = crate::output::hex(&h.0.finalize()[..16]);
+                let shard = path.join(format!("{count}-{i}"));
+                if shard_digest(&shard).as_deref() == Some(&*digest) {
+                    return Ok(());
+                }
+                atomic_write(&shard, |w| {
+                    postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
+                    postcard::to_io(kept, w).map_err(std::io::Error::other)?;
+                    Ok(())
+                })
+            })
     }
+}
+
+/// The shard of `count` a body of content path `rel` is kept in: FNV-1a of
+/// the path (the same in every build and on every machine).
+fn shard_of(rel: &str, count: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in rel.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize % count.max(1)
+}
+
+/// A shard's count and number from its file name `<count>-<number>`.
+fn shard_number(name: &std::ffi::OsStr) -> Option<(usize, usize)> {
+    let (count, number) = name.to_str()?.split_once('-')?;
+    let (count, number) = (count.parse().ok()?, number.parse().ok()?);
+    (number < count && count <= MAX_SHARDS).then_some((count, number))
 }
 
 /// Writes the file at `path` with `fill`, through a temporary file and a
@@ -276,13 +317,31 @@ impl Memo {
             .join(format!("{slug}.memo"))
     }
 
-    /// Reads a memo; anything but a readable one of this version is empty.
+    /// Reads a memo: the shards of this version in the folder at `path`
+    /// (of the count most of them have: a build stopped while it wrote its
+    /// memo may leave shards of two).
     pub fn load(path: &Path) -> Memo {
-        std::fs::read(path)
-            .ok()
-            .and_then(|b| postcard::from_bytes::<Memo>(&b).ok())
-            .filter(|m| m.version == VERSION)
-            .unwrap_or_default()
+        let read: Vec<((usize, usize), Vec<u8>)> = read_shards(path);
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for ((count, _), _) in &read {
+            *counts.entry(*count).or_default() += 1;
+        }
+        let Some((count, _)) = counts.into_iter().max_by_key(|(c, n)| (*n, *c)) else {
+            return Memo::default();
+        };
+        let mut shards = vec![Shard::default(); count];
+        for ((c, i), bytes) in read {
+            let Some(body) = of_this_version(&bytes).filter(|_| c == count) else {
+                continue;
+            };
+            if let Ok(shard) = postcard::from_bytes::<Shard>(body) {
+                shards[i] = shard;
+            }
+        }
+        Memo {
+            shards,
+            bodies: Bodies::default(),
+        }
     }
 
     /// The memo with its bodies, read from `bodies` ([`Bodies::path`]).
@@ -293,12 +352,125 @@ impl Memo {
         }
     }
 
-    /// A memo of `pages`, each with the facts of its bytes when the rules
-    /// read them.
-    pub fn of<'f>(
+    /// Writes the memo of `pages` (each with the facts of its bytes when
+    /// the rules read them) of a build with site digest `site` into the
+    /// folder at `path`: each shard through a temporary file and a rename,
+    /// and not when the shard there has the same outputs (path, key, size,
+    /// SHA-256; facts are a function of the bytes). Shards of another
+    /// count, a memo file of an earlier laman and its JSON memo before it
+    /// are removed.
+    pub fn write<'f>(
+        path: &Path,
         pages: impl IntoIterator<Item = (String, Remembered, Option<&'f HtmlFacts>)>,
-        site: String,
-    ) -> Memo {
+        site: &str,
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        // The memo of earlier builds of laman, in JSON (`<slug>.json`):
+        // never read again.
+        let _ = std::fs::remove_file(path.with_extension("json"));
+        let pages: Vec<(String, Remembered, Option<&HtmlFacts>)> = pages.into_iter().collect();
+        let count = shard_count(pages.len());
+        let mut shards: Vec<Vec<(String, Remembered, Option<&HtmlFacts>)>> =
+            (0..count).map(|_| Vec::new()).collect();
+        for page in pages {
+            shards[shard_of(&page.0, count)].push(page);
+        }
+        make_shard_folder(path, count)?;
+        shards
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(i, pages)| -> std::io::Result<()> {
+                let mut h = Hashing(Sha256::new());
+                postcard::to_io(&site, &mut h).map_err(std::io::Error::other)?;
+                for (p, r, facts) in &pages {
+                    let given = (p, &r.key, r.size, &r.sha256, facts.is_some());
+                    postcard::to_io(&given, &mut h).map_err(std::io::Error::other)?;
+                }
+                let digest = crate::output::hex(&h.0.finalize()[..16]);
+                let file = path.join(format!("{count}-{i}"));
+                if shard_digest(&file).as_deref() == Some(&*digest) {
+                    return Ok(());
+                }
+                let shard = Shard::of(pages, site);
+                atomic_write(&file, |w| {
+                    postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
+                    postcard::to_io(&shard, w).map_err(std::io::Error::other)?;
+                    Ok(())
+                })
+            })
+    }
+
+    /// The site digest of the build that wrote it (none when its shards
+    /// have two).
+    fn site(&self) -> Option<&str> {
+        let first = &self.shards.first()?.site;
+        self.shards
+            .iter()
+            .all(|s| s.site == *first || s.pages.is_empty() && s.site.is_empty())
+            .then_some(first.as_str())
+    }
+
+    /// Takes its bodies, when the build that wrote it had the site digest
+    /// `site` (with another, every page is rendered again, and its body
+    /// with it: they are freed unread).
+    pub fn take_bodies(&mut self, site: &str) -> Bodies {
+        let bodies = std::mem::take(&mut self.bodies);
+        if self.site() == Some(site) {
+            bodies
+        } else {
+            Bodies::default()
+        }
+    }
+
+    /// The shard output `path` falls in.
+    fn shard(&self, path: &str) -> Option<&Shard> {
+        self.shards.get(shard_of(path, self.shards.len()))
+    }
+
+    /// What was rendered at `path` from the input with digest `key`.
+    pub fn get(&self, path: &str, key: &str) -> Option<&Remembered> {
+        self.shard(path)?.pages.get(path).filter(|r| r.key == key)
+    }
+
+    /// The facts remembered with `r` at `path`, their strings the memo's
+    /// own (none when it has none, or a number outside the table).
+    pub fn facts(&self, path: &str, r: &Remembered) -> Option<HtmlFacts> {
+        let strings = &self.shard(path)?.strings;
+        let numbered: HtmlFacts<u32> = postcard::from_bytes(r.facts.as_deref()?).ok()?;
+        let mut whole = true;
+        let facts = numbered.map(|&n| {
+            usize::try_from(n)
+                .ok()
+                .and_then(|n| strings.get(n))
+                .cloned()
+                .unwrap_or_else(|| {
+                    whole = false;
+                    Shared::from("")
+                })
+        });
+        whole.then_some(facts)
+    }
+
+    /// The strings of the remembered facts.
+    pub fn strings(&self) -> impl Iterator<Item = &Shared> {
+        self.shards.iter().flat_map(|s| &s.strings)
+    }
+
+    /// How many pages it remembers.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.pages.len()).sum()
+    }
+
+    /// Whether it remembers none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Shard {
+    /// The shard of `pages`, each with the facts of its bytes when the
+    /// rules read them.
+    fn of(pages: Vec<(String, Remembered, Option<&HtmlFacts>)>, site: &str) -> Shard {
         let mut strings = Vec::new();
         // Numbered by allocation, not by text: the strings of a site's facts
         // are its pool's one copy of each (`rules::html::Pool`), so hashing
@@ -320,77 +492,63 @@ impl Memo {
                 (path, r)
             })
             .collect();
-        Memo {
-            version: VERSION,
-            site,
+        Shard {
+            site: site.to_string(),
             strings,
             pages,
-            bodies: Bodies::default(),
         }
     }
+}
 
-    /// Takes its bodies, when the build that wrote it had the site digest
-    /// `site` (with another, every page is rendered again, and its body
-    /// with it: they are freed unread).
-    pub fn take_bodies(&mut self, site: &str) -> Bodies {
-        let bodies = std::mem::take(&mut self.bodies);
-        if self.site == site {
-            bodies
-        } else {
-            Bodies::default()
+/// Shards for `n` outputs or bodies: about [`PER_SHARD`] each, at most
+/// [`MAX_SHARDS`] (a site of 10,000 pages has 64 shards, one of 200 pages a
+/// single one).
+fn shard_count(n: usize) -> usize {
+    (n / PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS)
+}
+
+/// The shard files in the folder at `path`, with their count and number.
+fn read_shards(path: &Path) -> Vec<((usize, usize), Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((shard_number(&e.file_name())?, e.path())))
+        .filter_map(|(n, p)| Some((n, std::fs::read(p).ok()?)))
+        .collect()
+}
+
+/// A shard's bytes after its header, when it is of this version.
+fn of_this_version(bytes: &[u8]) -> Option<&[u8]> {
+    let ((version, _), rest) = postcard::take_from_bytes::<(u32, &str)>(bytes).ok()?;
+    (version == VERSION).then_some(rest)
+}
+
+/// The digest in the header of the shard at `path` (of this version).
+fn shard_digest(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .ok()?;
+    let ((version, digest), _) = postcard::take_from_bytes::<(u32, &str)>(&head).ok()?;
+    (version == VERSION).then(|| digest.to_string())
+}
+
+/// Makes the folder at `path` hold shards of `count`: a file of an earlier
+/// laman in its place, and shards of another count, are removed.
+fn make_shard_folder(path: &Path, count: usize) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
+        std::fs::remove_file(path)?;
+    }
+    std::fs::create_dir_all(path)?;
+    for e in std::fs::read_dir(path)?.filter_map(Result::ok) {
+        if shard_number(&e.file_name()).is_some_and(|(n, _)| n != count) {
+            let _ = std::fs::remove_file(e.path());
         }
     }
-
-    /// What was rendered at `path` from the input with digest `key`.
-    pub fn get(&self, path: &str, key: &str) -> Option<&Remembered> {
-        self.pages.get(path).filter(|r| r.key == key)
-    }
-
-    /// The facts remembered with `r`, their strings the memo's own (none
-    /// when it has none, or a number outside the table).
-    pub fn facts(&self, r: &Remembered) -> Option<HtmlFacts> {
-        let numbered: HtmlFacts<u32> = postcard::from_bytes(r.facts.as_deref()?).ok()?;
-        let mut whole = true;
-        let facts = numbered.map(|&n| {
-            usize::try_from(n)
-                .ok()
-                .and_then(|n| self.strings.get(n))
-                .cloned()
-                .unwrap_or_else(|| {
-                    whole = false;
-                    Shared::from("")
-                })
-        });
-        whole.then_some(facts)
-    }
-
-    /// The strings of the remembered facts.
-    pub fn strings(&self) -> &[Shared] {
-        &self.strings
-    }
-
-    /// How many pages it remembers.
-    pub fn len(&self) -> usize {
-        self.pages.len()
-    }
-
-    /// Whether it remembers none.
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
-    }
-
-    /// Writes the memo through a temporary file and a rename.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        // Encoded straight into the file, not into a buffer of its size.
-        atomic_write(path, |w| {
-            postcard::to_io(self, w).map_err(std::io::Error::other)?;
-            Ok(())
-        })?;
-        // The memo of earlier builds of laman, in JSON (`<slug>.json`):
-        // never read again.
-        let _ = std::fs::remove_file(path.with_extension("json"));
-        Ok(())
-    }
+    Ok(())
 }
 
 /// A `Write` that hashes what is written to it.
@@ -496,31 +654,95 @@ mod tests {
     fn a_memo_is_read_back_and_a_bad_or_other_version_one_is_empty() {
         let dir = tempfile::tempdir().expect("tmp");
         let path = Memo::path(dir.path(), "dinkes");
-        // The JSON memo earlier builds left beside it.
+        // The JSON memo earlier builds left beside it, and the memo file
+        // of the laman before the shards, in the folder's place.
         let old = path.with_extension("json");
         std::fs::create_dir_all(old.parent().expect("dir")).expect("mkdir");
         std::fs::write(&old, "{\"version\": 1, \"pages\": {}}").expect("write");
+        std::fs::write(&path, b"memo lama").expect("write");
         let r = remembered("k");
-        Memo::of(
-            [("a/index.html".to_string(), r.clone(), None)],
-            String::new(),
-        )
-        .save(&path)
-        .expect("save");
+        let one = || [("a/index.html".to_string(), r.clone(), None)];
+        Memo::write(&path, one(), "situs").expect("save");
         assert!(!old.exists(), "the JSON memo is removed");
         let back = Memo::load(&path);
         assert_eq!(back.get("a/index.html", "k"), Some(&r));
         assert_eq!(back.get("a/index.html", "other"), None);
         assert_eq!(back.get("b/index.html", "k"), None);
-        let other = Memo {
-            version: VERSION + 1,
-            ..Memo::of([("a/index.html".to_string(), r, None)], String::new())
-        };
-        std::fs::write(&path, postcard::to_stdvec(&other).expect("encode")).expect("write");
+        assert_eq!(back.site(), Some("situs"));
+        // A shard of another version, or of bytes that do not decode, is
+        // an empty one; so is a memo that is not there.
+        let shard = path.join("1-0");
+        let bytes = std::fs::read(&shard).expect("shard");
+        let (_, rest) = postcard::take_from_bytes::<(u32, &str)>(&bytes).expect("header");
+        let mut other = postcard::to_stdvec(&(VERSION + 1, "x")).expect("encode");
+        other.extend_from_slice(rest);
+        std::fs::write(&shard, other).expect("write");
         assert!(Memo::load(&path).is_empty());
-        std::fs::write(&path, "{\"version\": 2, \"pages\": {}}").expect("write");
+        std::fs::write(&shard, "{\"version\": 2, \"pages\": {}}").expect("write");
         assert!(Memo::load(&path).is_empty());
         assert!(Memo::load(&dir.path().join("none.memo")).is_empty());
+    }
+
+    #[test]
+    fn a_one_page_change_writes_one_memo_shard_again() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = Memo::path(dir.path(), "dinkes");
+        let html = r#"<html lang="id"><a href="/">Beranda</a><h2 id="x">X</h2>"#;
+        let pool = Pool::default();
+        let facts = scan_shared(html, &pool);
+        let paths: Vec<String> = (0..600).map(|i| format!("berita/{i}/index.html")).collect();
+        let write = |changed: Option<usize>, site: &str| {
+            let pages = paths.iter().enumerate().map(|(i, p)| {
+                let key = if Some(i) == changed { "baru" } else { "k" };
+                (p.clone(), remembered(key), Some(&facts))
+            });
+            Memo::write(&path, pages, site).expect("save");
+        };
+        let inodes = || {
+            let mut v: Vec<(String, u64)> = std::fs::read_dir(&path)
+                .expect("memo folder")
+                .map(|e| {
+                    let e = e.expect("entry");
+                    let ino = e.metadata().expect("meta").ino();
+                    (e.file_name().to_string_lossy().into_owned(), ino)
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        write(None, "situs");
+        let before = inodes();
+        let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["2-0", "2-1"]);
+        write(Some(7), "situs");
+        let after = inodes();
+        let changed: Vec<&str> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b != a)
+            .map(|(b, _)| b.0.as_str())
+            .collect();
+        let own = format!("2-{}", shard_of(&paths[7], 2));
+        assert_eq!(changed, [own.as_str()]);
+        let back = Memo::load(&path);
+        assert_eq!(back.len(), 600);
+        let r = back.get(&paths[7], "baru").expect("the changed page");
+        assert_eq!(back.facts(&paths[7], r).as_ref(), Some(&facts));
+        let r = back.get(&paths[8], "k").expect("a kept page");
+        assert_eq!(back.facts(&paths[8], r).as_ref(), Some(&facts));
+        assert_eq!(back.site(), Some("situs"));
+        // Another site digest: every shard again.
+        write(Some(7), "lain");
+        let again = inodes();
+        assert!(after.iter().zip(&again).all(|(a, b)| a != b));
+        // A build stopped while it wrote: a shard of another count left
+        // beside them is not read; the next memo removes it.
+        std::fs::copy(path.join("2-0"), path.join("4-1")).expect("copy");
+        assert_eq!(Memo::load(&path).len(), 600);
+        write(None, "lain");
+        let names: Vec<String> = inodes().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["2-0", "2-1"]);
     }
 
     #[test]
@@ -537,23 +759,23 @@ mod tests {
         ));
         let dir = tempfile::tempdir().expect("tmp");
         let path = Memo::path(dir.path(), "dinkes");
-        Memo::of(
+        Memo::write(
+            &path,
             [
                 ("a/index.html".to_string(), remembered("ka"), Some(&a)),
                 ("b/index.html".to_string(), remembered("kb"), Some(&b)),
                 ("c/index.html".to_string(), remembered("kc"), None),
             ],
-            String::new(),
+            "",
         )
-        .save(&path)
         .expect("save");
         let back = Memo::load(&path);
-        let facts = |p: &str, k: &str| back.facts(back.get(p, k).expect("remembered"));
+        let facts = |p: &str, k: &str| back.facts(p, back.get(p, k).expect("remembered"));
         assert_eq!(facts("a/index.html", "ka"), Some(a.clone()));
         assert_eq!(facts("b/index.html", "kb"), Some(b.clone()));
         assert_eq!(facts("c/index.html", "kc"), None);
         // "/", the style, the script and the id once, for both pages.
-        let mut strings: Vec<&str> = back.strings().iter().map(|s| &**s).collect();
+        let mut strings: Vec<&str> = back.strings().map(|s| &**s).collect();
         strings.sort_unstable();
         assert_eq!(
             strings,
@@ -574,9 +796,9 @@ mod tests {
         let mut numbered: HtmlFacts<u32> = postcard::from_bytes(&bytes).expect("facts");
         numbered.links.push(999);
         r.facts = Some(postcard::to_stdvec(&numbered).expect("encode"));
-        assert_eq!(back.facts(&r), None);
+        assert_eq!(back.facts("a/index.html", &r), None);
         r.facts = Some(bytes[..bytes.len() / 2].to_vec());
-        assert_eq!(back.facts(&r), None);
+        assert_eq!(back.facts("a/index.html", &r), None);
     }
 
     proptest::proptest! {
@@ -652,7 +874,7 @@ mod tests {
         Bodies::save(&path, both.into_iter()).expect("save");
         // Read through a memo whose build had the same site digest only.
         let memo_path = Memo::path(dir.path(), "dinkes");
-        Memo::of([], "situs".into()).save(&memo_path).expect("save");
+        Memo::write(&memo_path, [], "situs").expect("save");
         let memo = || Memo::load(&memo_path).beside(&path);
         assert!(memo().take_bodies("lain").index().is_empty());
         let take = |rel: &str, key: &str, links: &Links| {
@@ -690,7 +912,8 @@ mod tests {
         assert_ne!(body_key(&base, text, 1), key);
         // The same bodies are not written again; others are.
         use std::os::unix::fs::MetadataExt as _;
-        let inode = || std::fs::metadata(&path).expect("bodies").ino();
+        // (One body kept: one shard.)
+        let inode = || std::fs::metadata(path.join("1-0")).expect("bodies").ino();
         let before = inode();
         Bodies::save(&path, both.into_iter()).expect("save");
         assert_eq!(inode(), before);
@@ -698,5 +921,81 @@ mod tests {
         Bodies::save(&path, [("layanan.md", other.as_str(), &body)].into_iter()).expect("save");
         assert_ne!(inode(), before);
         assert!(take("layanan.md", &other, &links).is_some());
+    }
+
+    #[test]
+    fn a_one_body_edit_writes_one_shard_again() {
+        use crate::markdown::{SourceRef, render};
+        use std::os::unix::fs::MetadataExt as _;
+        let policy = HtmlPolicy::default();
+        let links = Links::new([], "");
+        let text = "# Berita\n\nIsi berita.\n";
+        let body = render(
+            SourceRef {
+                shown: Path::new("content/berita.md"),
+                text,
+                body_offset: 0,
+            },
+            &links,
+            &policy,
+        );
+        let base = body_base(&policy, &links).expect("the binary is known");
+        let key = body_key(&base, text, 0);
+        let other = body_key(&base, "# Lain\n", 0);
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = Bodies::path(dir.path(), "dinkes");
+        // A bodies file of an earlier laman is in the way: replaced.
+        std::fs::create_dir_all(path.parent().expect("memo folder")).expect("mkdir");
+        std::fs::write(&path, b"lama").expect("write");
+        let rels: Vec<String> = (0..600).map(|i| format!("berita/{i}.md")).collect();
+        let save = |changed: Option<usize>| {
+            let bodies = rels.iter().enumerate().map(|(i, rel)| {
+                let k = if Some(i) == changed { &other } else { &key };
+                (rel.as_str(), k.as_str(), &body)
+            });
+            Bodies::save(&path, bodies).expect("save");
+        };
+        save(None);
+        let shards = || {
+            let mut v: Vec<(String, u64)> = std::fs::read_dir(&path)
+                .expect("bodies folder")
+                .map(|e| {
+                    let e = e.expect("entry");
+                    let ino = e.metadata().expect("meta").ino();
+                    (e.file_name().to_string_lossy().into_owned(), ino)
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let before = shards();
+        // 600 bodies: two shards, both with bodies.
+        let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["2-0", "2-1"]);
+        let index_len = |b: &Bodies| b.index().len();
+        assert_eq!(index_len(&Bodies::load(&path)), 600);
+        // One body edited: its shard alone is written again.
+        save(Some(7));
+        let after = shards();
+        let changed: Vec<&str> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b != a)
+            .map(|(b, _)| b.0.as_str())
+            .collect();
+        assert_eq!(changed, [format!("2-{}", shard_of("berita/7.md", 2))]);
+        let loaded = Bodies::load(&path);
+        let index = loaded.index();
+        assert!(index["berita/7.md"].body(&other, &links).is_some());
+        assert!(index["berita/8.md"].body(&key, &links).is_some());
+        // Fewer bodies, fewer shards: those of the other count go.
+        let few = rels
+            .iter()
+            .take(10)
+            .map(|r| (r.as_str(), key.as_str(), &body));
+        Bodies::save(&path, few).expect("save");
+        let names: Vec<String> = shards().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["1-0"]);
+        assert_eq!(index_len(&Bodies::load(&path)), 10);
     }
 }

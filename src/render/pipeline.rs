@@ -294,7 +294,7 @@ pub fn render_site<S: Sink>(
     // The facts of every page are kept until the site rules have run:
     // one copy of each link the theme repeats on every page.
     let pool = match memo {
-        Some(m) if scan => crate::rules::html::Pool::with(m.strings().iter().cloned()),
+        Some(m) if scan => crate::rules::html::Pool::with(m.strings().cloned()),
         _ => crate::rules::html::Pool::default(),
     };
     // A build hands each page its body's HTML to own and free once the
@@ -351,7 +351,7 @@ pub fn render_site<S: Sink>(
                 let kept = |key: &Option<String>| -> Option<(S::Entry, Option<PageHtml>, String)> {
                     let (memo, key) = (memo?, key.as_ref()?);
                     let r = memo.get(path, key)?;
-                    let known = memo.facts(r).filter(|_| scan);
+                    let known = memo.facts(path, r).filter(|_| scan);
                     let (entry, bytes) =
                         sink.reuse(path, r.size, &r.sha256, scan && known.is_none())?;
                     let html = bytes.map(String::from_utf8).transpose().ok()?;
