@@ -509,8 +509,8 @@ fn remember(
         .iter()
         .map(|e| (e.path.as_str(), e))
         .collect();
-    // The two files are made and written side by side: a one-page rebuild
-    // ends with them, on one thread each.
+    // The memo and the bodies are made and written side by side: a
+    // one-page rebuild ends with them.
     rayon::join(
         || {
             let pages = rendered.page_keys.iter().filter_map(|(p, key)| {

@@ -274,17 +274,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_blank_spelled_with_a_toml_escape_is_found_and_a_page_without_the_mark_has_none() {
-        let text = "+++\ntitle = \"\\u0049SI: judul\"\n+++\n\nTeks dengan \\*bintang\\*.\n";
-        let d = in_page(Path::new("a.md"), text);
-        let keys: Vec<_> = d
-            .iter()
+    /// The line and key of each blank.
+    fn keys_of(d: &[Diagnostic]) -> Vec<(Option<usize>, Option<String>)> {
+        d.iter()
             .map(|d| match &*d.message {
                 Message::Placeholder { key, .. } => (d.location.line, key.clone()),
                 _ => (None, None),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_blank_spelled_with_a_toml_escape_is_found_and_a_page_without_the_mark_has_none() {
+        let text = "+++\ntitle = \"\\u0049SI: judul\"\n+++\n\nTeks dengan \\*bintang\\*.\n";
+        let d = in_page(Path::new("a.md"), text);
+        let keys = keys_of(&d);
         assert_eq!(keys, [(Some(2), Some("title".to_string()))]);
         let text = "+++\ntitle = \"Isi: bukan isian\"\n+++\n\nDaftar isi.\n";
         assert!(in_page(Path::new("a.md"), text).is_empty());
@@ -294,13 +298,7 @@ mod tests {
     fn yaml_front_matter_names_the_key_of_the_line() {
         let text = "---\ntitle: \"ISI: judul\"\n# ISI: catatan\npersyaratan:\n  - \"ISI: syarat\"\n---\nTeks.\n";
         let d = in_page(Path::new("a.md"), text);
-        let keys: Vec<_> = d
-            .iter()
-            .map(|d| match &*d.message {
-                Message::Placeholder { key, .. } => (d.location.line, key.clone()),
-                _ => (None, None),
-            })
-            .collect();
+        let keys = keys_of(&d);
         assert_eq!(
             keys,
             [(Some(2), Some("title".to_string())), (Some(5), None)]

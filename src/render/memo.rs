@@ -221,7 +221,6 @@ impl Bodies {
         path: &Path,
         bodies: impl Iterator<Item = (&'a str, &'a str, &'a Rendered)>,
     ) -> std::io::Result<()> {
-        use rayon::prelude::*;
         let kept: Vec<(&str, BodyOut<'_>)> = bodies
             .filter(|(_, _, b)| b.diagnostics.is_empty())
             .map(|(rel, key, b)| {
@@ -233,34 +232,21 @@ impl Bodies {
                 (rel, out)
             })
             .collect();
-        let count = shard_count(kept.len());
-        let mut shards: Vec<Vec<(&str, BodyOut<'_>)>> = (0..count).map(|_| Vec::new()).collect();
-        for (rel, b) in kept {
-            shards[shard_of(rel, count)].push((rel, b));
-        }
-        make_shard_folder(path, count)?;
-        shards
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(i, kept)| -> std::io::Result<()> {
+        write_shards(
+            path,
+            kept,
+            |(rel, _)| rel,
+            |kept, h| {
                 // A body is a function of its key and what its `@/`
                 // targets found.
-                let mut h = Hashing(Sha256::new());
                 for (rel, b) in kept {
-                    postcard::to_io(&(rel, b.key, b.looked_up), &mut h)
+                    postcard::to_io(&(rel, b.key, b.looked_up), &mut *h)
                         .map_err(std::io::Error::other)?;
                 }
-                let digest = crate::output::hex(&h.0.finalize()[..16]);
-                let shard = path.join(format!("{count}-{i}"));
-                if shard_digest(&shard).as_deref() == Some(&*digest) {
-                    return Ok(());
-                }
-                atomic_write(&shard, |w| {
-                    postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
-                    postcard::to_io(kept, w).map_err(std::io::Error::other)?;
-                    Ok(())
-                })
-            })
+                Ok(())
+            },
+            |kept, w| postcard::to_io(&kept, w).map(|_| ()),
+        )
     }
 }
 
@@ -364,40 +350,23 @@ impl Memo {
         pages: impl IntoIterator<Item = (String, Remembered, Option<&'f HtmlFacts>)>,
         site: &str,
     ) -> std::io::Result<()> {
-        use rayon::prelude::*;
         // The memo of earlier builds of laman, in JSON (`<slug>.json`):
         // never read again.
         let _ = std::fs::remove_file(path.with_extension("json"));
-        let pages: Vec<(String, Remembered, Option<&HtmlFacts>)> = pages.into_iter().collect();
-        let count = shard_count(pages.len());
-        let mut shards: Vec<Vec<(String, Remembered, Option<&HtmlFacts>)>> =
-            (0..count).map(|_| Vec::new()).collect();
-        for page in pages {
-            shards[shard_of(&page.0, count)].push(page);
-        }
-        make_shard_folder(path, count)?;
-        shards
-            .into_par_iter()
-            .enumerate()
-            .try_for_each(|(i, pages)| -> std::io::Result<()> {
-                let mut h = Hashing(Sha256::new());
-                postcard::to_io(&site, &mut h).map_err(std::io::Error::other)?;
-                for (p, r, facts) in &pages {
+        write_shards(
+            path,
+            pages.into_iter().collect(),
+            |(p, _, _)| p,
+            |pages, h| {
+                postcard::to_io(&site, &mut *h).map_err(std::io::Error::other)?;
+                for (p, r, facts) in pages {
                     let given = (p, &r.key, r.size, &r.sha256, facts.is_some());
-                    postcard::to_io(&given, &mut h).map_err(std::io::Error::other)?;
+                    postcard::to_io(&given, &mut *h).map_err(std::io::Error::other)?;
                 }
-                let digest = crate::output::hex(&h.0.finalize()[..16]);
-                let file = path.join(format!("{count}-{i}"));
-                if shard_digest(&file).as_deref() == Some(&*digest) {
-                    return Ok(());
-                }
-                let shard = Shard::of(pages, site);
-                atomic_write(&file, |w| {
-                    postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
-                    postcard::to_io(&shard, w).map_err(std::io::Error::other)?;
-                    Ok(())
-                })
-            })
+                Ok(())
+            },
+            |pages, w| postcard::to_io(&Shard::of(pages, site), w).map(|_| ()),
+        )
     }
 
     /// The site digest of the build that wrote it (none when its shards
@@ -498,6 +467,43 @@ impl Shard {
             pages,
         }
     }
+}
+
+/// Writes `items` into the shard folder at `path`, each in the shard its
+/// `path_of` falls in: a shard's file starts with the digest `digest`
+/// makes of its items and is written (`encode`, through a temporary file
+/// and a rename) only when the file there has another.
+fn write_shards<T: Send>(
+    path: &Path,
+    items: Vec<T>,
+    path_of: impl Fn(&T) -> &str,
+    digest: impl Fn(&[T], &mut Hashing) -> std::io::Result<()> + Sync,
+    encode: impl Fn(Vec<T>, &mut std::io::BufWriter<std::fs::File>) -> postcard::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let count = shard_count(items.len());
+    let mut shards: Vec<Vec<T>> = (0..count).map(|_| Vec::new()).collect();
+    for item in items {
+        let i = shard_of(path_of(&item), count);
+        shards[i].push(item);
+    }
+    make_shard_folder(path, count)?;
+    shards
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(i, items)| -> std::io::Result<()> {
+            let mut h = Hashing(Sha256::new());
+            digest(&items, &mut h)?;
+            let digest = crate::output::hex(&h.0.finalize()[..16]);
+            let file = path.join(format!("{count}-{i}"));
+            if shard_digest(&file).as_deref() == Some(&*digest) {
+                return Ok(());
+            }
+            atomic_write(&file, |w| {
+                postcard::to_io(&(VERSION, &digest), &mut *w).map_err(std::io::Error::other)?;
+                encode(items, w).map_err(std::io::Error::other)
+            })
+        })
 }
 
 /// Shards for `n` outputs or bodies: about [`PER_SHARD`] each, at most
@@ -641,6 +647,31 @@ mod tests {
     use super::*;
     use crate::rules::html::{Pool, scan_shared};
 
+    /// The files of a shard folder, by name, with their inodes.
+    fn shard_inodes(path: &Path) -> Vec<(String, u64)> {
+        use std::os::unix::fs::MetadataExt as _;
+        let mut v: Vec<(String, u64)> = std::fs::read_dir(path)
+            .expect("shard folder")
+            .map(|e| {
+                let e = e.expect("entry");
+                let ino = e.metadata().expect("meta").ino();
+                (e.file_name().to_string_lossy().into_owned(), ino)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The shards whose file is another between two `shard_inodes`.
+    fn rewritten<'a>(before: &'a [(String, u64)], after: &[(String, u64)]) -> Vec<&'a str> {
+        before
+            .iter()
+            .zip(after)
+            .filter(|(b, a)| b != a)
+            .map(|(b, _)| b.0.as_str())
+            .collect()
+    }
+
     fn remembered(key: &str) -> Remembered {
         Remembered {
             key: key.into(),
@@ -685,7 +716,6 @@ mod tests {
 
     #[test]
     fn a_one_page_change_writes_one_memo_shard_again() {
-        use std::os::unix::fs::MetadataExt as _;
         let dir = tempfile::tempdir().expect("tmp");
         let path = Memo::path(dir.path(), "dinkes");
         let html = r#"<html lang="id"><a href="/">Beranda</a><h2 id="x">X</h2>"#;
@@ -699,30 +729,14 @@ mod tests {
             });
             Memo::write(&path, pages, site).expect("save");
         };
-        let inodes = || {
-            let mut v: Vec<(String, u64)> = std::fs::read_dir(&path)
-                .expect("memo folder")
-                .map(|e| {
-                    let e = e.expect("entry");
-                    let ino = e.metadata().expect("meta").ino();
-                    (e.file_name().to_string_lossy().into_owned(), ino)
-                })
-                .collect();
-            v.sort();
-            v
-        };
+        let inodes = || shard_inodes(&path);
         write(None, "situs");
         let before = inodes();
         let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["2-0", "2-1"]);
         write(Some(7), "situs");
         let after = inodes();
-        let changed: Vec<&str> = before
-            .iter()
-            .zip(&after)
-            .filter(|(b, a)| b != a)
-            .map(|(b, _)| b.0.as_str())
-            .collect();
+        let changed = rewritten(&before, &after);
         let own = format!("2-{}", shard_of(&paths[7], 2));
         assert_eq!(changed, [own.as_str()]);
         let back = Memo::load(&path);
@@ -926,7 +940,6 @@ mod tests {
     #[test]
     fn a_one_body_edit_writes_one_shard_again() {
         use crate::markdown::{SourceRef, render};
-        use std::os::unix::fs::MetadataExt as _;
         let policy = HtmlPolicy::default();
         let links = Links::new([], "");
         let text = "# Berita\n\nIsi berita.\n";
@@ -956,18 +969,7 @@ mod tests {
             Bodies::save(&path, bodies).expect("save");
         };
         save(None);
-        let shards = || {
-            let mut v: Vec<(String, u64)> = std::fs::read_dir(&path)
-                .expect("bodies folder")
-                .map(|e| {
-                    let e = e.expect("entry");
-                    let ino = e.metadata().expect("meta").ino();
-                    (e.file_name().to_string_lossy().into_owned(), ino)
-                })
-                .collect();
-            v.sort();
-            v
-        };
+        let shards = || shard_inodes(&path);
         let before = shards();
         // 600 bodies: two shards, both with bodies.
         let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
@@ -977,12 +979,7 @@ mod tests {
         // One body edited: its shard alone is written again.
         save(Some(7));
         let after = shards();
-        let changed: Vec<&str> = before
-            .iter()
-            .zip(&after)
-            .filter(|(b, a)| b != a)
-            .map(|(b, _)| b.0.as_str())
-            .collect();
+        let changed = rewritten(&before, &after);
         assert_eq!(changed, [format!("2-{}", shard_of("berita/7.md", 2))]);
         let loaded = Bodies::load(&path);
         let index = loaded.index();
