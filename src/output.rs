@@ -299,8 +299,10 @@ impl Previous {
     /// stamps files with a coarse clock, so a file changed by hand in the
     /// same tick as the manifest carries the manifest's very time ("racily
     /// clean", as git calls it): such a file is trusted only if `bytes` are
-    /// given and it is read and has them, as git does. `rel` has passed
-    /// [`guard`].
+    /// given and it is read and has them, as git does. Only a path of
+    /// `files` can hold, and those have passed [`guard`] ([`listed`]), so
+    /// whatever `rel` a caller passes, nothing outside the host folder is
+    /// looked up, read or linked.
     fn holds(&self, rel: &str, size: u64, sha256: &str, bytes: Option<&[u8]>) -> bool {
         use rustix::fs::{AtFlags, FileType};
         if self
@@ -340,7 +342,7 @@ impl Previous {
         bytes.is_some_and(|b| std::fs::read(self.root.join(rel)).ok().as_deref() == Some(b))
     }
 
-    /// Links its file `rel` (which [`Previous::holds`]) at `to`.
+    /// Links its file `rel` at `to`; `rel` is one that [`Previous::holds`].
     fn link(&self, rel: &str, to: &Path) -> bool {
         match &self.dir {
             Some(dir) => {
@@ -498,7 +500,6 @@ impl Staging {
                 .and_then(|k| k.iter().find(|f| f.path == rel).cloned());
             // The spare's copy is the previous output's file already.
             if let (Some(spare), Some(f)) = (&writer.spare, &listed)
-                && guard(&rel).is_ok()
                 && spare.holds(&rel, f.size, &f.sha256, None)
             {
                 self.counts.kept.fetch_add(1, Ordering::Relaxed);
@@ -1743,5 +1744,69 @@ mod tests {
             assert!(prev.link("berita/x/index.html", &to), "{how}");
             assert_eq!(std::fs::read_to_string(&to).expect("read"), "sama");
         }
+    }
+
+    /// A previous manifest is Diskominfo's file, but a forged one (or a
+    /// page path an editor chose) must not make a rebuild look up, read or
+    /// link a file outside the host folder, whichever way the folder is
+    /// read.
+    #[test]
+    fn a_forged_manifest_entry_outside_the_host_folder_is_never_linked() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        assert_eq!(rebuild(&out, &[("ok.html", "rahasia")]), (1, 0));
+        // The secret sits beside the host folder and in the temp folder,
+        // older than the manifest, with the size and digest listed.
+        let outside = dir.path().join("rahasia.html");
+        for p in [&outside, &out.join("rahasia.html")] {
+            std::fs::write(p, "rahasia").expect("write");
+            touch(
+                p,
+                std::time::SystemTime::now() - std::time::Duration::from_secs(3600),
+            );
+        }
+        let sha = hex(&Sha256::digest(b"rahasia"));
+        let abs = outside.to_string_lossy().into_owned();
+        let bad = ["../rahasia.html", abs.as_str(), "a/../../rahasia.html"];
+        let mut forged = read_manifest(&out).expect("manifest");
+        for rel in bad {
+            forged.hosts[0].files.push(FileEntry {
+                path: rel.to_string(),
+                size: 7,
+                sha256: sha.clone(),
+            });
+        }
+        std::fs::write(
+            out.join(MANIFEST),
+            serde_json::to_vec(&forged).expect("json"),
+        )
+        .expect("forge");
+        let previous = read_manifest(&out);
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(previous.as_ref());
+        let w = st.host("a.host");
+        for rel in bad {
+            assert!(w.reuse(rel, 7, &sha, true).is_none(), "{rel}");
+        }
+        // The Previous itself refuses them, from its open folder and by
+        // path.
+        let prev = w.previous.as_ref().expect("a previous output");
+        let by_path = Previous {
+            root: prev.root.clone(),
+            dir: None,
+            files: prev.files.clone(),
+            written: prev.written,
+        };
+        for p in [&**prev, &by_path] {
+            for rel in bad {
+                assert!(!p.holds(rel, 7, &sha, Some(b"rahasia")), "{rel}");
+            }
+            assert!(p.holds("ok.html", 7, &sha, Some(b"rahasia")));
+        }
+        assert!(w.write("ok.html", b"rahasia").is_ok());
+        assert_eq!(st.counts().linked(), 1, "ok.html alone is linked");
+        drop(w);
+        drop(st);
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "rahasia");
     }
 }

@@ -525,10 +525,16 @@ fn read_shards(path: &Path) -> Vec<((usize, usize), Vec<u8>)> {
         .collect()
 }
 
+/// A shard's digest and the bytes after its header, when it is of this
+/// version.
+fn header(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let ((version, digest), rest) = postcard::take_from_bytes::<(u32, &str)>(bytes).ok()?;
+    (version == VERSION).then_some((digest, rest))
+}
+
 /// A shard's bytes after its header, when it is of this version.
 fn of_this_version(bytes: &[u8]) -> Option<&[u8]> {
-    let ((version, _), rest) = postcard::take_from_bytes::<(u32, &str)>(bytes).ok()?;
-    (version == VERSION).then_some(rest)
+    header(bytes).map(|(_, rest)| rest)
 }
 
 /// The digest in the header of the shard at `path` (of this version).
@@ -538,8 +544,7 @@ fn shard_digest(path: &Path) -> Option<String> {
     std::fs::File::open(path)
         .and_then(|f| f.take(64).read_to_end(&mut head))
         .ok()?;
-    let ((version, digest), _) = postcard::take_from_bytes::<(u32, &str)>(&head).ok()?;
-    (version == VERSION).then(|| digest.to_string())
+    header(&head).map(|(digest, _)| digest.to_string())
 }
 
 /// Makes the folder at `path` hold shards of `count`: a file of an earlier
