@@ -425,7 +425,7 @@ fn load_site(
             )));
         }
     };
-    let text = crate::content::source::decode(&bytes, &toml_shown)?;
+    let text = crate::content::source::decode(bytes, &toml_shown)?;
     let site_config = parse_site_toml(&text, &toml_shown)?;
     let label = site_config
         .subdomain

@@ -249,7 +249,7 @@ fn load_page(
             },
         )
     })?;
-    let text = source::decode(&bytes, shown).map_err(|d| *d)?;
+    let text = source::decode(bytes, shown).map_err(|d| *d)?;
     let at = |l: Located, text: &str| {
         Diagnostic::new(Location::at_offset(shown, text, l.offset), l.message)
             .with_source(text, l.width)

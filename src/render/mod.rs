@@ -182,7 +182,7 @@ impl Theme {
                     },
                 )
             })?;
-            let text = source::decode(&bytes, &at).map_err(|d| *d)?;
+            let text = source::decode(bytes, &at).map_err(|d| *d)?;
             templates.insert(name, text);
         }
         let reads_pages_total = templates.values().any(|t| names_pages_total(t));

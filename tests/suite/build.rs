@@ -184,6 +184,65 @@ fn feeds_sitemap_and_exports_are_well_formed() {
     assert!(headers.contains("X-Content-Type-Options: nosniff"));
 }
 
+/// A site of `INDEX_AFTER_PAGES` pages or more has its search index made
+/// after its pages, not beside them (peak memory, #14): the index is still
+/// written, with every page, and is what a small site's way gives.
+#[test]
+fn a_large_sites_search_index_is_made_after_its_pages_and_has_every_page() {
+    let p = Project::fixture("minimal");
+    let pages_of_beta = |r: &laman::build::BuildReport| {
+        r.sites
+            .iter()
+            .find(|s| s.slug == "beta")
+            .expect("beta")
+            .pages
+    };
+    // Exactly on the line: the fixture's own pages and n more.
+    let n = laman::render::pipeline::INDEX_AFTER_PAGES - pages_of_beta(&p.build());
+    for i in 0..n {
+        p.write(
+            &format!("sites/beta/content/arsip/h{i}.md"),
+            format!("+++\ntitle = \"Arsip {i}\"\n+++\nCatatan pelayanan nomor {i}.\n"),
+        );
+    }
+    let r = p.build();
+    assert!(r.sites.iter().all(|s| s.status == SiteStatus::Built));
+    assert_eq!(
+        pages_of_beta(&r),
+        laman::render::pipeline::INDEX_AFTER_PAGES
+    );
+    let large = p.output(BETA, "cari/indeks.json");
+    let index: serde_json::Value = serde_json::from_str(&large).expect("json");
+    let urls: std::collections::HashSet<&str> = index["p"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|e| e["u"].as_str())
+        .collect();
+    for i in 0..n {
+        assert!(urls.contains(format!("/arsip/h{i}/").as_str()), "h{i}");
+    }
+    // The same pages less one are below the line: the index beside the
+    // pages has the same bytes but for that page.
+    p.remove(&format!("sites/beta/content/arsip/h{}.md", n - 1));
+    assert_eq!(
+        pages_of_beta(&p.build()),
+        laman::render::pipeline::INDEX_AFTER_PAGES - 1
+    );
+    let small = p.output(BETA, "cari/indeks.json");
+    let last = format!("/arsip/h{}/", n - 1);
+    let without: serde_json::Value = {
+        let mut v = index.clone();
+        v["p"]
+            .as_array_mut()
+            .expect("array")
+            .retain(|e| e["u"] != last.as_str());
+        v
+    };
+    let small: serde_json::Value = serde_json::from_str(&small).expect("json");
+    assert_eq!(small["p"], without["p"]);
+}
+
 #[test]
 fn site_templates_override_the_theme() {
     let p = Project::fixture("minimal");
