@@ -453,12 +453,13 @@ pub fn render_site<S: Sink>(
     };
     // The generated files (search index, sitemap, feed…) are rendered while
     // the pages are: they read only the model and the bodies, and most of
-    // their work is on one thread. A large site's search index (10 MB of
-    // JSON at 10,000 pages, read in parts side by side) comes after the
-    // pages instead, when each has freed its body's HTML: at 10,000 pages
-    // the peak is 7 MiB lower for a build 3 % longer; at 1,000 beside the
-    // pages is 3 % faster, at the same peak (#14, bench/README.md).
-    let index_after = tree.pages.len() >= INDEX_AFTER_PAGES;
+    // their work is on one thread. In a build of a large site the search
+    // index (10 MB of JSON at 10,000 pages, read in parts side by side)
+    // comes after the pages instead, when each has freed its body's HTML:
+    // at 10,000 pages the peak is 7 MiB lower for a build 3 % longer; at
+    // 1,000 beside the pages is 3 % faster, at the same peak (#14,
+    // bench/README.md). The preview keeps every body's HTML: beside.
+    let index_after = !keep && tree.pages.len() >= INDEX_AFTER_PAGES;
     let (rendered, (mut extra_files, extra_html, extra_diags)) = rayon::join(render_pages, || {
         let mut extras = render_extras_but_index(&model, &templates, &plan, &bodies, scan);
         if !index_after {
@@ -586,8 +587,8 @@ pub fn render_site<S: Sink>(
     Ok(out)
 }
 
-/// Pages from which a site's search index is made after its pages, not
-/// beside them (see `render_site`).
+/// Pages from which a build makes a site's search index after its pages,
+/// not beside them (see `render_site`).
 pub const INDEX_AFTER_PAGES: usize = 2_000;
 
 /// An output: what the sink returned, the facts of its HTML, its findings
