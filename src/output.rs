@@ -273,6 +273,9 @@ struct Previous {
     /// When the previous `sites.json` was written: an old file modified
     /// after it (by hand) is not trusted to match its entry.
     written: std::time::SystemTime,
+    /// Folders below `root` (and `root` itself, `""`, when it is read by
+    /// path) found to be real folders, not links ([`Previous::in_real_folders`]).
+    real: std::sync::Mutex<HashSet<String>>,
 }
 
 impl Previous {
@@ -289,7 +292,48 @@ impl Previous {
             dir,
             files,
             written,
+            real: std::sync::Mutex::default(),
         }
+    }
+
+    /// Whether the folders `rel` lies in, from the host folder down, are
+    /// real folders and not symbolic links: laman never makes a link, and
+    /// one planted in the previous output never leads a lookup out of it
+    /// (`holds` looks at the file itself without following it). Each
+    /// folder is looked at once, each after the folders above it.
+    fn in_real_folders(&self, rel: &str) -> bool {
+        use rustix::fs::{AtFlags, FileType};
+        // The host folder itself: opened without following, or, read by
+        // path, looked at here (`""`).
+        let root = self.dir.is_none().then_some(0);
+        for end in root
+            .into_iter()
+            .chain(rel.match_indices('/').map(|(i, _)| i))
+        {
+            let folder = &rel[..end];
+            if self.real.lock().is_ok_and(|r| r.contains(folder)) {
+                continue;
+            }
+            let real = match &self.dir {
+                Some(dir) => rustix::fs::statat(dir, folder, AtFlags::SYMLINK_NOFOLLOW)
+                    .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory),
+                None => {
+                    // (`join("")` would add a slash, which follows a link.)
+                    let path = match folder {
+                        "" => self.root.clone(),
+                        f => self.root.join(f),
+                    };
+                    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+                }
+            };
+            if !real {
+                return false;
+            }
+            if let Ok(mut r) = self.real.lock() {
+                r.insert(folder.to_string());
+            }
+        }
+        true
     }
 
     /// Whether this host's file `rel` still has the bytes its entry says,
@@ -300,9 +344,10 @@ impl Previous {
     /// same tick as the manifest carries the manifest's very time ("racily
     /// clean", as git calls it): such a file is trusted only if `bytes` are
     /// given and it is read and has them, as git does. Only a path of
-    /// `files` can hold, and those have passed [`guard`] ([`listed`]), so
-    /// whatever `rel` a caller passes, nothing outside the host folder is
-    /// looked up, read or linked.
+    /// `files` can hold, and those have passed [`guard`] ([`listed`]), and
+    /// only in real folders ([`Previous::in_real_folders`]), so whatever
+    /// `rel` a caller passes, nothing outside the host folder is looked
+    /// up, read or linked.
     fn holds(&self, rel: &str, size: u64, sha256: &str, bytes: Option<&[u8]>) -> bool {
         use rustix::fs::{AtFlags, FileType};
         if self
@@ -310,6 +355,9 @@ impl Previous {
             .get(rel)
             .is_none_or(|(s, h)| *s != size || h != sha256)
         {
+            return false;
+        }
+        if !self.in_real_folders(rel) {
             return false;
         }
         // (Without its folder open, as when a regency of hundreds of sites
@@ -1727,6 +1775,7 @@ mod tests {
             dir: None,
             files,
             written,
+            real: Default::default(),
         };
         let sha = hex(&Sha256::digest(b"sama"));
         for prev in [&open, &by_path] {
@@ -1796,6 +1845,7 @@ mod tests {
             dir: None,
             files: prev.files.clone(),
             written: prev.written,
+            real: Default::default(),
         };
         for p in [&**prev, &by_path] {
             for rel in bad {
@@ -1808,5 +1858,70 @@ mod tests {
         drop(w);
         drop(st);
         assert_eq!(std::fs::read_to_string(&outside).expect("read"), "rahasia");
+    }
+
+    /// A symbolic link planted in the previous output (by whoever could
+    /// write there: laman itself never makes one) is never followed to a
+    /// file outside it: neither a folder link inside the host folder, nor
+    /// the host folder itself a link, whichever way the folder is read.
+    #[test]
+    fn a_link_planted_in_the_previous_output_is_never_followed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        assert_eq!(rebuild(&out, &[("ok.html", "rahasia")]), (1, 0));
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        // Outside: a folder with a secret and a copy of the host folder.
+        let luar = dir.path().join("luar");
+        std::fs::create_dir_all(luar.join("salinan")).expect("mkdir");
+        for p in [luar.join("rahasia.html"), luar.join("salinan/ok.html")] {
+            std::fs::write(&p, "rahasia").expect("write");
+            touch(&p, old);
+        }
+        let sha = hex(&Sha256::digest(b"rahasia"));
+        let host = out.join("a.host");
+        std::os::unix::fs::symlink(&luar, host.join("lewat")).expect("ln");
+        let mut forged = read_manifest(&out).expect("manifest");
+        forged.hosts[0].files.push(FileEntry {
+            path: "lewat/rahasia.html".to_string(),
+            size: 7,
+            sha256: sha.clone(),
+        });
+        std::fs::write(
+            out.join(MANIFEST),
+            serde_json::to_vec(&forged).expect("json"),
+        )
+        .expect("forge");
+        let previous = read_manifest(&out);
+        let by_path = |p: &Previous| Previous {
+            root: p.root.clone(),
+            dir: None,
+            files: p.files.clone(),
+            written: p.written,
+            real: Default::default(),
+        };
+        {
+            let mut st = Staging::create(&out).expect("staging");
+            st.reuse(previous.as_ref());
+            let w = st.host("a.host");
+            assert!(w.reuse("lewat/rahasia.html", 7, &sha, true).is_none());
+            let prev = w.previous.as_ref().expect("a previous output");
+            for p in [&**prev, &by_path(prev)] {
+                assert!(!p.holds("lewat/rahasia.html", 7, &sha, Some(b"rahasia")));
+                assert!(p.holds("ok.html", 7, &sha, Some(b"rahasia")));
+            }
+            assert_eq!(st.counts().linked(), 0);
+        }
+        // The host folder itself a link to the copy outside.
+        std::fs::remove_dir_all(&host).expect("rm");
+        std::os::unix::fs::symlink(luar.join("salinan"), &host).expect("ln");
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(previous.as_ref());
+        let w = st.host("a.host");
+        assert!(w.reuse("ok.html", 7, &sha, true).is_none());
+        let prev = w.previous.as_ref().expect("a previous output");
+        for p in [&**prev, &by_path(prev)] {
+            assert!(!p.holds("ok.html", 7, &sha, Some(b"rahasia")));
+        }
+        assert_eq!(st.counts().linked(), 0);
     }
 }
