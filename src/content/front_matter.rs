@@ -121,9 +121,67 @@ fn is_delim_line(t: &str, delim: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A front matter read once: TOML parsed into its table, whose values keep
+/// the spans every error points at, so `jenis` is read from it and then
+/// the kind's schema (one parse, not two: #14); YAML is read as text.
+#[derive(Debug)]
+pub enum Read<'a> {
+    /// The TOML table, or why it is not one.
+    Toml(Result<toml::Spanned<toml::de::DeTable<'a>>, toml::de::Error>),
+    /// YAML front matter.
+    Yaml,
+}
+
+impl<'a> Split<'a> {
+    /// The front matter, read.
+    pub fn read(&self) -> Read<'a> {
+        match self.format {
+            Format::Toml => Read::Toml(toml::de::DeTable::parse(self.front)),
+            Format::Yaml => Read::Yaml,
+        }
+    }
+}
+
+impl Read<'_> {
+    /// The top-level `jenis` when it is a string; `None` when it is absent,
+    /// not a string or the front matter does not parse (the schema's
+    /// parse then says what is wrong).
+    pub fn jenis(&self, split: &Split<'_>) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct JenisOnly {
+            #[serde(default)]
+            jenis: Option<String>,
+        }
+        match self {
+            Read::Toml(Ok(table)) => table
+                .get_ref()
+                .get("jenis")
+                .and_then(|v| v.get_ref().as_str())
+                .map(str::to_string),
+            Read::Toml(Err(_)) => None,
+            Read::Yaml => serde_yaml_ng::from_str::<JenisOnly>(if split.front.trim().is_empty() {
+                "{}"
+            } else {
+                split.front
+            })
+            .ok()
+            .and_then(|j| j.jenis),
+        }
+    }
+}
+
 /// Deserializes the front matter of `split` into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str, split: &Split<'_>) -> Result<T, Located> {
-    parse_front(split).map_err(|mut l| {
+    parse_read(text, split, split.read())
+}
+
+/// [`parse`] of a front matter already read.
+pub fn parse_read<T: DeserializeOwned>(
+    text: &str,
+    split: &Split<'_>,
+    read: Read<'_>,
+) -> Result<T, Located> {
+    parse_front(split, read).map_err(|mut l| {
         // Lines a message names count from the top of the file, as the
         // editor sees it, not from the first line of the front matter.
         if let Message::DuplicateKey {
@@ -142,11 +200,20 @@ pub fn parse<T: DeserializeOwned>(text: &str, split: &Split<'_>) -> Result<T, Lo
     })
 }
 
-fn parse_front<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, Located> {
-    match split.format {
-        Format::Toml => parse_toml(split.front, FileKind::FrontMatter)
-            .map_err(|l| l.shifted(split.front_offset)),
-        Format::Yaml => {
+fn parse_front<T: DeserializeOwned>(split: &Split<'_>, read: Read<'_>) -> Result<T, Located> {
+    match read {
+        Read::Toml(table) => table
+            .and_then(|t| T::deserialize(toml::de::Deserializer::from(t)))
+            .map_err(|e| {
+                Located::from(mistake::toml_error(
+                    split.front,
+                    e.span(),
+                    e.message(),
+                    FileKind::FrontMatter,
+                ))
+                .shifted(split.front_offset)
+            }),
+        Read::Yaml => {
             let src = if split.front.trim().is_empty() {
                 "{}"
             } else {
@@ -166,11 +233,6 @@ fn parse_front<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, Located> {
 pub fn parse_toml<T: DeserializeOwned>(src: &str, file: FileKind) -> Result<T, Located> {
     toml::from_str::<T>(src)
         .map_err(|e| Located::from(mistake::toml_error(src, e.span(), e.message(), file)))
-}
-
-/// Deserializes TOML into `T`, ignoring any error (first-pass peeks).
-pub fn parse_toml_lenient<T: DeserializeOwned>(src: &str) -> Option<T> {
-    toml::from_str::<T>(src).ok()
 }
 
 #[cfg(test)]
@@ -224,5 +286,65 @@ mod tests {
             Some("biaya_rp".into()),
         );
         assert!(matches!(m, Message::WrongType { ref expected, .. } if expected == "u64"));
+    }
+
+    /// The front matter is parsed once (#14): what `jenis` is read as, and
+    /// every error of the schema's read (message, line, column, width), are
+    /// those of reading the text twice, as laman did before: `jenis`
+    /// through serde first, then the whole text into the schema.
+    #[test]
+    fn one_parse_reads_as_two_did() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        struct Schema {
+            #[serde(default)]
+            jenis: Option<String>,
+            #[serde(default)]
+            title: Option<String>,
+            #[serde(default)]
+            biaya_rp: Option<u64>,
+            #[serde(default)]
+            tabel: Option<std::collections::BTreeMap<String, String>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct JenisOnly {
+            #[serde(default)]
+            jenis: Option<String>,
+        }
+        let cases = [
+            "+++\njenis = \"berita\"\ntitle = \"a\"\n+++\nisi\n",
+            "+++\ntitle = \"a\"\n+++\n",
+            "# tanpa front matter\n",
+            "+++\njenis = 5\n+++\n",
+            "+++\njenis = 'profil'  # komentar\n+++\n",
+            "+++\n\"jenis\" = \"kontak\"\n+++\n",
+            "+++\n[tabel]\njenis = \"berita\"\n+++\n",
+            "+++\njenis = \"berita\"\njudul = \"a\"\n+++\n",
+            "+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n",
+            "+++\nbiaya_rp = \"gratis\"\n+++\n",
+            "+++\ntitle = \"tanpa tutup\n+++\n",
+            "+++\njenis = \"berita\"\ntitle = [1, \n+++\n",
+            "\u{feff}+++\njenis = \"berita\"\nx = 1\n+++\n",
+        ];
+        for text in cases {
+            let Ok(sp) = split(text) else { continue };
+            let read = sp.read();
+            let before = parse_toml_lenient_for_test::<JenisOnly>(sp.front).and_then(|j| j.jenis);
+            assert_eq!(read.jenis(&sp), before, "jenis of {text:?}");
+            let two = parse_toml::<Schema>(sp.front, FileKind::FrontMatter)
+                .map_err(|l| l.shifted(sp.front_offset));
+            let one = parse_front::<Schema>(&sp, read);
+            assert_eq!(one, two, "schema of {text:?}");
+        }
+        // The cases above do reach each branch.
+        let bad = split("+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n").expect("split");
+        assert!(matches!(
+            parse_read::<Schema>("", &bad, bad.read()),
+            Err(Located { message: Message::DuplicateKey { .. }, .. })
+        ));
+    }
+
+    fn parse_toml_lenient_for_test<T: DeserializeOwned>(src: &str) -> Option<T> {
+        toml::from_str::<T>(src).ok()
     }
 }

@@ -448,8 +448,13 @@ macro_rules! kinds {
 
         /// Deserializes front matter as kind `jenis`.
         pub fn parse(jenis: Kind, text: &str, split: &Split<'_>) -> Result<(Common, KindData), Located> {
+            parse_read(jenis, text, split, split.read())
+        }
+
+        /// [`parse`] of a front matter already read.
+        pub fn parse_read(jenis: Kind, text: &str, split: &Split<'_>, read: front_matter::Read<'_>) -> Result<(Common, KindData), Located> {
             match jenis {
-                $( Kind::$variant => front_matter::parse::<raw::$variant>(text, split).map(raw::$variant::split), )*
+                $( Kind::$variant => front_matter::parse_read::<raw::$variant>(text, split, read).map(raw::$variant::split), )*
             }
         }
     };

@@ -20,11 +20,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Location, Message};
 use crate::registry::Site;
-use front_matter::{Format, Located};
+use front_matter::Located;
 use kinds::{Common, Kind, KindData};
 
 /// One Markdown source, parsed.
@@ -229,11 +228,6 @@ fn declared_jenis(path: &Path) -> Option<Kind> {
     })
 }
 
-#[derive(Deserialize)]
-struct JenisOnly {
-    #[serde(default)]
-    jenis: Option<String>,
-}
 
 fn load_page(
     path: &Path,
@@ -259,18 +253,10 @@ fn load_page(
     let is_section = file_name == "_index.md";
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
 
-    // First pass: only `jenis`, to choose the schema of the second pass.
-    let jenis_only: JenisOnly = match split.format {
-        Format::Toml => front_matter::parse_toml_lenient(split.front),
-        Format::Yaml => serde_yaml_ng::from_str(if split.front.trim().is_empty() {
-            "{}"
-        } else {
-            split.front
-        })
-        .ok(),
-    }
-    .unwrap_or(JenisOnly { jenis: None });
-    let jenis = match jenis_only.jenis.as_deref() {
+    // `jenis` first, to choose the schema the front matter is read into.
+    let read = split.read();
+    let jenis_name = read.jenis(&split);
+    let jenis = match jenis_name.as_deref() {
         None if is_section && dir.is_empty() => Kind::Beranda,
         None if is_section => Kind::Bagian,
         None => Kind::Halaman,
@@ -289,7 +275,7 @@ fn load_page(
             .with_source(&text, "jenis".len())
         })?,
     };
-    let (common, data) = kinds::parse(jenis, &text, &split).map_err(|l| at(l, &text))?;
+    let (common, data) = kinds::parse_read(jenis, &text, &split, read).map_err(|l| at(l, &text))?;
     check_aliases(&common.aliases, &text, &split, shown)?;
     if common.draft && !opts.drafts {
         return Ok(None);
