@@ -425,7 +425,7 @@ fn build_site(
     let memo_path = Memo::path(&run.opts.root, &site.slug);
     let bodies_path = Bodies::path(&run.opts.root, &site.slug);
     let remembers = run.opts.mode == Mode::Build && run.staging.can_reuse(&site.fqdn);
-    let (tree, memo) = rayon::join(
+    let (mut tree, memo) = rayon::join(
         || {
             let opts = LoadOptions {
                 drafts: run.opts.drafts,
@@ -434,6 +434,9 @@ fn build_site(
         },
         || remembers.then(|| Memo::load(&memo_path).beside(&bodies_path)),
     );
+    // The pages' Markdown is handed over apart from the tree, to be freed
+    // page by page as the render reads it (#14, peak memory).
+    let sources = tree.take_sources();
     let mut rendered = pipeline::render_site(
         run.pipeline,
         site,
@@ -444,6 +447,7 @@ fn build_site(
         },
         &writer,
         memo,
+        Some(sources),
     )?;
     // (The memo read was freed with the render: before the next one is
     // made, where a one-page rebuild's peak is.)

@@ -340,7 +340,10 @@ mod tests {
         let bad = split("+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n").expect("split");
         assert!(matches!(
             parse_read::<Schema>("", &bad, bad.read()),
-            Err(Located { message: Message::DuplicateKey { .. }, .. })
+            Err(Located {
+                message: Message::DuplicateKey { .. },
+                ..
+            })
         ));
     }
 

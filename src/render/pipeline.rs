@@ -236,6 +236,7 @@ pub fn render_site<S: Sink>(
     opts: SiteOptions,
     sink: &S,
     mut memo: Option<Memo>,
+    sources: Option<Vec<String>>,
 ) -> Result<SiteOutput<S::Entry>, Error> {
     let mut site_diags = tree.diagnostics.clone();
     let mut out = SiteOutput {
@@ -273,14 +274,48 @@ pub fn render_site<S: Sink>(
         .as_ref()
         .and_then(|_| memo::site_key(templates.digest.as_deref(), &model.ctx));
     let site_digest = site_key.as_ref().map(memo::digest);
-    let (mut bodies, body_keys, lazy) = match &mut memo {
-        Some(memo) => remembered_bodies(&model, memo, &fed, site_digest.as_deref()),
-        None => (
-            model.render_bodies(keep),
-            Vec::new(),
-            vec![false; tree.pages.len()],
-        ),
+    // Each page's whole text: the tree's, or the one a build took out of it
+    // (`ContentTree::take_sources`), freed below once the page's body and
+    // its text checks have read it; a body the memo gives keeps its text
+    // until its page is rendered, which may need it (#14, peak memory).
+    let taken = sources.is_some();
+    let mut sources: Vec<Option<String>> = match sources {
+        Some(v) => v.into_iter().map(Some).collect(),
+        None => vec![None; tree.pages.len()],
     };
+    let (remembered, body_keys) = match &mut memo {
+        Some(memo) => remembered_bodies(&model, memo, &fed, site_digest.as_deref(), &sources),
+        None => ((0..tree.pages.len()).map(|_| None).collect(), Vec::new()),
+    };
+    let lazy: Vec<bool> = remembered.iter().map(Option::is_some).collect();
+    let engine_early = run.engine.filter(|_| taken);
+    let (mut bodies, early): (Vec<Rendered>, Vec<Option<TextFindings>>) = remembered
+        .into_par_iter()
+        .zip(sources.par_iter_mut())
+        .enumerate()
+        .map(|(i, (body, slot))| {
+            let p = &tree.pages[i];
+            let text: &str = slot.as_deref().unwrap_or(&p.text);
+            let lazy = body.is_some();
+            let body = body.unwrap_or_else(|| {
+                let mut body = model.render_body_of(i, text);
+                if keep {
+                    body.html.pack();
+                }
+                body
+            });
+            let early = engine_early.map(|engine| {
+                (
+                    content::placeholder::in_page(&p.shown, text),
+                    engine.check_page_text(p, text),
+                )
+            });
+            if !lazy {
+                *slot = None;
+            }
+            (body, early)
+        })
+        .unzip();
     let memo = memo.as_ref();
     let mut local: Vec<Vec<Diagnostic>> = bodies.iter().map(|b| b.diagnostics.clone()).collect();
     let mut pieces = Pieces {
@@ -427,7 +462,12 @@ pub fn render_site<S: Sink>(
             .collect();
         let late: Vec<Option<String>> = waiting
             .par_iter()
-            .map(|w| w.map(|i| model.render_body(i).html.into_string()))
+            .map(|w| {
+                w.map(|i| {
+                    let text = sources[i].as_deref().unwrap_or(&tree.pages[i].text);
+                    model.render_body_of(i, text).html.into_string()
+                })
+            })
             .collect();
         markdown_late = late.iter().flatten().count();
         steps
@@ -467,6 +507,7 @@ pub fn render_site<S: Sink>(
         }
         extras
     });
+    drop(sources);
     if index_after {
         extra_files.push(search_index_file(&model, &bodies));
     }
@@ -547,11 +588,18 @@ pub fn render_site<S: Sink>(
                 tree.pages
                     .par_iter()
                     .zip(&bodies)
-                    .map(|(p, b)| {
-                        (
+                    .zip(early)
+                    .map(|((p, b), early)| match early {
+                        // The text was read before the pages, and freed.
+                        Some((blanks, mut text)) => {
+                            let mut found = engine.check_page_data(site, p, b, run.rule_opts);
+                            found.append(&mut text);
+                            (blanks, found)
+                        }
+                        None => (
                             content::placeholder::in_page(&p.shown, &p.text),
                             engine.check_page(site, p, b, run.rule_opts),
-                        )
+                        ),
                     })
                     .collect::<Vec<_>>()
             },
@@ -614,25 +662,30 @@ enum Step<E> {
     },
 }
 
-/// Every page's body, with its key, and whether it is without its HTML
-/// (rendered from Markdown only if its page is rendered again): a body the
-/// memo has under its key (whose `@/` targets still find what they found)
-/// is taken from it without its HTML, unless the feed shows it or it is a
-/// section's page; any other is rendered. `site` is the digest of the
-/// site's key (none when the memo is off: no keys then).
+/// What a page's text checks found before the pages were rendered: the
+/// blanks of the scaffold it still has, and the rules' findings in its
+/// text (`rules::Engine::check_page_text`).
+type TextFindings = (Vec<Diagnostic>, Vec<Diagnostic>);
+
+/// Every page's body the memo has, without its HTML (rendered from
+/// Markdown only if its page is rendered again), with every page's body
+/// key: a body the memo has under its key (whose `@/` targets still find
+/// what they found) is taken from it, unless the feed shows it or it is a
+/// section's page; any other is `None`, to be rendered. `site` is the
+/// digest of the site's key (none when the memo is off: no keys then);
+/// `sources` the pages' whole texts where a build took them out of the
+/// tree.
 fn remembered_bodies(
     model: &Model<'_>,
     memo: &mut Memo,
     fed: &HashSet<usize>,
     site: Option<&str>,
-) -> (Vec<Rendered>, Vec<String>, Vec<bool>) {
+    sources: &[Option<String>],
+) -> (Vec<Option<Rendered>>, Vec<String>) {
+    let none = || (0..model.tree.pages.len()).map(|_| None).collect();
     // Without a site key (the memo is off) no page has a key.
     let (Some(site), Some(base)) = (site, memo::body_base(&model.html, &model.links)) else {
-        return (
-            model.render_bodies(false),
-            Vec::new(),
-            vec![false; model.tree.pages.len()],
-        );
+        return (none(), Vec::new());
     };
     // Another `site` context, theme or binary renders every page again:
     // the memo's bodies are not read.
@@ -645,7 +698,8 @@ fn remembered_bodies(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let key = memo::body_key(&base, &p.text, p.body_offset);
+            let text = sources[i].as_deref().unwrap_or(&p.text);
+            let key = memo::body_key(&base, text, p.body_offset);
             let body = (!fed.contains(&i) && !shown.contains(&i))
                 .then(|| index.get(p.rel.as_str())?.body(&key, &model.links))
                 .flatten();
@@ -654,13 +708,7 @@ fn remembered_bodies(
         .unzip();
     drop(index);
     drop(remembered);
-    let lazy: Vec<bool> = taken.iter().map(Option::is_some).collect();
-    let bodies = taken
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, body)| body.unwrap_or_else(|| model.render_body(i)))
-        .collect();
-    (bodies, keys, lazy)
+    (taken, keys)
 }
 
 /// Appends `v` to `into`: moved, not copied, when `into` is empty, and no

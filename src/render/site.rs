@@ -276,28 +276,19 @@ impl<'a> Model<'a> {
         (plan, diags)
     }
 
-    /// Renders every page body (in parallel).
-    pub fn render_bodies(&self, packed: bool) -> Vec<Rendered> {
-        use rayon::prelude::*;
-        (0..self.tree.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut body = self.render_body(i);
-                if packed {
-                    body.html.pack();
-                }
-                body
-            })
-            .collect()
-    }
-
     /// Renders the body of page `i` with the site's links and HTML policy.
     pub fn render_body(&self, i: usize) -> Rendered {
+        self.render_body_of(i, &self.tree.pages[i].text)
+    }
+
+    /// [`Model::render_body`] of page `i` whose whole file is `text` (a
+    /// build takes the texts out of the tree: `ContentTree::take_sources`).
+    pub fn render_body_of(&self, i: usize, text: &str) -> Rendered {
         let p = &self.tree.pages[i];
         markdown::render(
             SourceRef {
                 shown: &p.shown,
-                text: &p.text,
+                text,
                 body_offset: p.body_offset,
             },
             &self.links,

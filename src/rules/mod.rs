@@ -401,7 +401,31 @@ impl Engine {
     ) -> Vec<Diagnostic> {
         let mut found = Findings::default();
         pages::check(self, site, page, body, opts, &mut found);
-        scan::page(page, &mut found);
+        scan::page(page, &page.text, &mut found);
+        self.finish_all(found)
+    }
+
+    /// `check_page` in two halves, for a build that frees each page's text
+    /// once it is read (`content::ContentTree::take_sources`): the checks of
+    /// the text itself (`text`, the page's whole file) run first, the
+    /// checks of its data and body later; together, in this order, they
+    /// are `check_page`.
+    pub fn check_page_text(&self, page: &SourcePage, text: &str) -> Vec<Diagnostic> {
+        let mut found = Findings::default();
+        scan::page(page, text, &mut found);
+        self.finish_all(found)
+    }
+
+    /// The other half of `check_page` (see [`Engine::check_page_text`]).
+    pub fn check_page_data(
+        &self,
+        site: &Site,
+        page: &SourcePage,
+        body: &Rendered,
+        opts: &RuleOptions,
+    ) -> Vec<Diagnostic> {
+        let mut found = Findings::default();
+        pages::check(self, site, page, body, opts, &mut found);
         self.finish_all(found)
     }
 

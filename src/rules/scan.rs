@@ -8,19 +8,19 @@ use crate::content::SourcePage;
 use crate::diagnostic::Location;
 use crate::diagnostic::RuleFinding as F;
 
-/// Scans one page's source text.
-pub(super) fn page(page: &SourcePage, found: &mut Findings) {
-    for (off, masked) in personal_numbers(&page.text) {
+/// Scans one page's source text: `text`, the whole file of `page`.
+pub(super) fn page(page: &SourcePage, text: &str, found: &mut Findings) {
+    for (off, masked) in personal_numbers(text) {
         found.push(
             "PRIVASI-002",
-            Location::at_offset(&page.shown, &page.text, off),
+            Location::at_offset(&page.shown, text, off),
             F::PersonalNumber { masked },
         );
     }
-    for (off, what) in secrets(&page.text) {
+    for (off, what) in secrets(text) {
         found.push(
             "AMAN-001",
-            Location::at_offset(&page.shown, &page.text, off),
+            Location::at_offset(&page.shown, text, off),
             F::Secret { what: what.into() },
         );
     }

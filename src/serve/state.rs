@@ -756,7 +756,8 @@ impl SiteState {
             base_url: self.base_url.clone(),
             now: self.clock(),
         };
-        let out = match pipeline::render_site(run, &self.site, &self.tree, opts, &sink, None) {
+        let out = match pipeline::render_site(run, &self.site, &self.tree, opts, &sink, None, None)
+        {
             Ok(out) => out,
             // The memory sink never fails; kept for the type's sake.
             Err(e) => {

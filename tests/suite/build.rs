@@ -1469,6 +1469,19 @@ fn an_incremental_build_writes_what_a_build_from_nothing_writes() {
                 }
             }),
         ),
+        // The section's pages show its title (their breadcrumbs): they are
+        // rendered again with the bodies the memo keeps, made from their
+        // Markdown then, which the build still holds for them (#14).
+        (
+            "a section's title",
+            Box::new(|p| {
+                p.edit(
+                    &format!("{DINKES}/content/layanan/_index.md"),
+                    "title = \"Layanan\"",
+                    "title = \"Layanan Publik\"",
+                )
+            }),
+        ),
         (
             "site.toml's menu",
             Box::new(|p| {
