@@ -399,17 +399,16 @@ impl Engine {
         body: &Rendered,
         opts: &RuleOptions,
     ) -> Vec<Diagnostic> {
-        let mut found = Findings::default();
-        pages::check(self, site, page, body, opts, &mut found);
-        scan::page(page, &page.text, &mut found);
-        self.finish_all(found)
+        let mut found = self.check_page_data(site, page, body, opts);
+        found.append(&mut self.check_page_text(page, &page.text));
+        found
     }
 
     /// `check_page` in two halves, for a build that frees each page's text
     /// once it is read (`content::ContentTree::take_sources`): the checks of
     /// the text itself (`text`, the page's whole file) run first, the
-    /// checks of its data and body later; together, in this order, they
-    /// are `check_page`.
+    /// checks of its data and body later; `check_page` is the second's
+    /// findings, then the first's.
     pub fn check_page_text(&self, page: &SourcePage, text: &str) -> Vec<Diagnostic> {
         let mut found = Findings::default();
         scan::page(page, text, &mut found);
