@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Two laman binaries on the same generated corpus, side by side in one run:
 whole process, wall time and peak memory (GNU time), runs alternating A and
-B, median of N. For "is this change slower?" (a change's own cost, e.g. the
-trust-boundary checks); bench/run.py compares laman with Hugo.
+B, median of N, each build from nothing. For "is this change slower?" (a
+change's own cost, e.g. the trust-boundary checks); bench/ab_edit.py
+compares rebuilds, bench/run.py compares laman with Hugo.
 
 usage: bench/ab.py OLD_BINARY NEW_BINARY [--work /dev/shm/laman-ab]
                    [--runs 5] [--shape 1x10000] [--shape 50x200]
@@ -49,7 +50,12 @@ def main():
         for i in range(a.runs):
             for name, binary in (("old", a.old), ("new", a.new)) if i % 2 == 0 else (("new", a.new), ("old", a.old)):
                 out = os.path.join(a.work, f"public-{name}")
-                shutil.rmtree(out, ignore_errors=True)
+                # From nothing: without the output, the spare tree a build
+                # leaves beside it and the render memo (bench/ab_edit.py
+                # measures rebuilds).
+                for d in (out, os.path.join(a.work, f".public-{name}.spare"),
+                          os.path.join(project, ".laman")):
+                    shutil.rmtree(d, ignore_errors=True)
                 res[name].append(timed([binary, "-C", project, "build", "--out", out], ok=(0, 1)))
                 files[name] = count_files(out)
             print(f"{shape} run {i + 1}: old {res['old'][-1][0]:.2f} s, new {res['new'][-1][0]:.2f} s",
