@@ -1817,19 +1817,7 @@ mod tests {
         let sha = hex(&Sha256::digest(b"rahasia"));
         let abs = outside.to_string_lossy().into_owned();
         let bad = ["../rahasia.html", abs.as_str(), "a/../../rahasia.html"];
-        let mut forged = read_manifest(&out).expect("manifest");
-        for rel in bad {
-            forged.hosts[0].files.push(FileEntry {
-                path: rel.to_string(),
-                size: 7,
-                sha256: sha.clone(),
-            });
-        }
-        std::fs::write(
-            out.join(MANIFEST),
-            serde_json::to_vec(&forged).expect("json"),
-        )
-        .expect("forge");
+        forge(&out, &bad, 7, &sha);
         let previous = read_manifest(&out);
         let mut st = Staging::create(&out).expect("staging");
         st.reuse(previous.as_ref());
@@ -1840,14 +1828,7 @@ mod tests {
         // The Previous itself refuses them, from its open folder and by
         // path.
         let prev = w.previous.as_ref().expect("a previous output");
-        let by_path = Previous {
-            root: prev.root.clone(),
-            dir: None,
-            files: prev.files.clone(),
-            written: prev.written,
-            real: Default::default(),
-        };
-        for p in [&**prev, &by_path] {
+        for p in [&**prev, &by_path(prev)] {
             for rel in bad {
                 assert!(!p.holds(rel, 7, &sha, Some(b"rahasia")), "{rel}");
             }
@@ -1880,25 +1861,8 @@ mod tests {
         let sha = hex(&Sha256::digest(b"rahasia"));
         let host = out.join("a.host");
         std::os::unix::fs::symlink(&luar, host.join("lewat")).expect("ln");
-        let mut forged = read_manifest(&out).expect("manifest");
-        forged.hosts[0].files.push(FileEntry {
-            path: "lewat/rahasia.html".to_string(),
-            size: 7,
-            sha256: sha.clone(),
-        });
-        std::fs::write(
-            out.join(MANIFEST),
-            serde_json::to_vec(&forged).expect("json"),
-        )
-        .expect("forge");
+        forge(&out, &["lewat/rahasia.html"], 7, &sha);
         let previous = read_manifest(&out);
-        let by_path = |p: &Previous| Previous {
-            root: p.root.clone(),
-            dir: None,
-            files: p.files.clone(),
-            written: p.written,
-            real: Default::default(),
-        };
         {
             let mut st = Staging::create(&out).expect("staging");
             st.reuse(previous.as_ref());
@@ -1923,5 +1887,35 @@ mod tests {
             assert!(!p.holds("ok.html", 7, &sha, Some(b"rahasia")));
         }
         assert_eq!(st.counts().linked(), 0);
+    }
+
+    /// Adds entries for `paths` (of `size` bytes, digest `sha`) to the
+    /// first host of the manifest in `out`, as someone who can write the
+    /// output could.
+    fn forge(out: &Path, paths: &[&str], size: u64, sha: &str) {
+        let mut forged = read_manifest(out).expect("manifest");
+        for rel in paths {
+            forged.hosts[0].files.push(FileEntry {
+                path: rel.to_string(),
+                size,
+                sha256: sha.to_string(),
+            });
+        }
+        std::fs::write(
+            out.join(MANIFEST),
+            serde_json::to_vec(&forged).expect("json"),
+        )
+        .expect("forge");
+    }
+
+    /// `p` without its open folder: looked up by path.
+    fn by_path(p: &Previous) -> Previous {
+        Previous {
+            root: p.root.clone(),
+            dir: None,
+            files: p.files.clone(),
+            written: p.written,
+            real: Default::default(),
+        }
     }
 }

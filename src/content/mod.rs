@@ -423,15 +423,13 @@ mod tests {
     /// is the whole file.
     #[test]
     fn taking_the_sources_leaves_each_page_its_front_matter() {
-        let dir = std::env::temp_dir().join(format!("laman-take-{}", std::process::id()));
-        let file = dir.join("profil.md");
-        std::fs::create_dir_all(&dir).expect("dir");
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("profil.md");
         let text = "+++\ntitle = \"Profil\"\n+++\n\nIsi halaman.\n";
         std::fs::write(&file, text).expect("write");
         let page = load_page(&file, "profil.md", &file, LoadOptions::default())
             .expect("loads")
             .expect("not a draft");
-        let _ = std::fs::remove_dir_all(&dir);
         let mut tree = ContentTree {
             pages: vec![page],
             sections: Vec::new(),

@@ -295,7 +295,7 @@ pub fn render_site<S: Sink>(
         .enumerate()
         .map(|(i, (body, slot))| {
             let p = &tree.pages[i];
-            let text: &str = slot.as_deref().unwrap_or(&p.text);
+            let text = slot.as_deref().unwrap_or(&p.text);
             let lazy = body.is_some();
             let body = body.unwrap_or_else(|| {
                 let mut body = model.render_body_of(i, text);
@@ -464,7 +464,7 @@ pub fn render_site<S: Sink>(
             .par_iter()
             .map(|w| {
                 w.map(|i| {
-                    let text = sources[i].as_deref().unwrap_or(&tree.pages[i].text);
+                    let text = whole_text(tree, &sources, i);
                     model.render_body_of(i, text).html.into_string()
                 })
             })
@@ -662,6 +662,16 @@ enum Step<E> {
     },
 }
 
+/// The whole file of page `i`: the one a build took out of the tree
+/// (`ContentTree::take_sources`) while `render_site` still holds it, else
+/// the tree's.
+fn whole_text<'a>(tree: &'a ContentTree, sources: &'a [Option<String>], i: usize) -> &'a str {
+    sources
+        .get(i)
+        .and_then(Option::as_deref)
+        .unwrap_or(&tree.pages[i].text)
+}
+
 /// What a page's text checks found before the pages were rendered: the
 /// blanks of the scaffold it still has, and the rules' findings in its
 /// text (`rules::Engine::check_page_text`).
@@ -698,8 +708,7 @@ fn remembered_bodies(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let text = sources[i].as_deref().unwrap_or(&p.text);
-            let key = memo::body_key(&base, text, p.body_offset);
+            let key = memo::body_key(&base, whole_text(model.tree, sources, i), p.body_offset);
             let body = (!fed.contains(&i) && !shown.contains(&i))
                 .then(|| index.get(p.rel.as_str())?.body(&key, &model.links))
                 .flatten();
