@@ -1751,3 +1751,30 @@ fn sections(p: &Project) -> usize {
         .filter(|e| e.file_name() == "_index.md")
         .count()
 }
+
+/// #14: a build reads each page's text once, before the pages, and frees
+/// it. An editor cannot hide an ID number or a secret from the rules by
+/// where they write it: a build finds one in the front matter and one in
+/// the body, each at its line (and the site is not published).
+#[test]
+fn a_build_finds_an_id_number_in_the_front_matter_and_a_secret_in_the_body() {
+    let p = Project::example_site("dinkes");
+    p.write(
+        "sites/dinkes/content/uji-rahasia.md",
+        "+++\ntitle = \"Uji\"\ndescription = \"NIK pemohon 3203012345670001.\"\n+++\n\nKunci: AKIAIOSFODNN7EXAMPLE\n",
+    );
+    let r = laman::build::build(&p.options_with_rules()).expect("build");
+    let at = |rule: &str| -> Vec<Option<usize>> {
+        r.all_diagnostics()
+            .filter(|d| d.code == rule && d.location.path.ends_with("uji-rahasia.md"))
+            .map(|d| d.location.line)
+            .collect()
+    };
+    assert_eq!(
+        at("PRIVASI-002"),
+        vec![Some(3)],
+        "the NIK in the front matter"
+    );
+    assert_eq!(at("AMAN-001"), vec![Some(6)], "the key in the body");
+    assert!(r.has_errors());
+}
