@@ -23,16 +23,18 @@ pub enum FileKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum TemplateLimitKind {
-    /// It includes itself, or its macros call themselves (directly or not).
-    Recursion { cycle: Vec<String> },
+    /// It includes itself, or its macros call themselves (directly or
+    /// not): includes and macro calls nested deeper than `max`.
+    Recursion { max: usize },
     /// Nested deeper than laman renders.
     Depth { max: usize },
     /// A `range` longer than laman renders.
     Range { max: usize },
     /// Its output grew past the limit.
     Size { max_bytes: usize },
-    /// It rendered longer than the limit.
-    Time { max_ms: u64 },
+    /// It took more steps of the template machine than the limit (its
+    /// loops ran too long, whether they wrote anything or not).
+    Steps { max: u64 },
     /// The template file is larger than laman parses.
     FileSize { max_bytes: usize },
 }

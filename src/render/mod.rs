@@ -1,4 +1,4 @@
-//! Rendering with Tera: the theme (the default theme built into the binary,
+//! Rendering with MiniJinja: the theme (the default theme built into the binary,
 //! with a project's own `themes/default/` files over it one by one), a
 //! site's own overrides (sites/<slug>/templates), the two filters laman adds
 //! (`tanggal`, `rupiah`), the choice of template for a page, and template
@@ -14,11 +14,12 @@ pub mod pipeline;
 pub mod search;
 pub mod site;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, ErrorKind, State};
 use serde::Serialize;
-use tera::{Context, Tera, Value};
 
 use crate::content::date::{PageDate, format_indonesian};
 use crate::content::kinds::Kind;
@@ -63,10 +64,39 @@ impl ThemeStatic {
     }
 }
 
+/// Templates compiled, with laman's filters, tests and escaping.
+pub type Env = Environment<'static>;
+
+/// What a template is given: names and their values (`site`, `page`, …).
+#[derive(Debug, Clone, Default)]
+pub struct Vars(BTreeMap<String, Value>);
+
+impl Vars {
+    /// Nothing yet.
+    pub fn new() -> Vars {
+        Vars::default()
+    }
+
+    /// `name` is `v`, serialized.
+    pub fn insert<T: Serialize + ?Sized>(&mut self, name: &str, v: &T) {
+        self.0
+            .insert(name.to_string(), Value::from(minijinja::value::Serde(v)));
+    }
+
+    /// `name` is `v`, made already (the site's context, made once per site).
+    pub fn insert_value(&mut self, name: &str, v: Value) {
+        self.0.insert(name.to_string(), v);
+    }
+
+    fn value(&self) -> Value {
+        Value::from_object(self.0.clone())
+    }
+}
+
 /// A loaded theme: parsed templates and the static files to copy.
 #[derive(Debug, Clone)]
 pub struct Theme {
-    tera: Tera,
+    env: Env,
     /// IDs the theme's templates write (`id="biaya"`): page bodies avoid them.
     ids: PageIds,
     /// Files under the theme's static/ (copied to every site first).
@@ -79,11 +109,38 @@ pub struct Theme {
     digest: Option<String>,
 }
 
-/// Whether template source `text` may read `paginator.pages_total`.
+/// Whether template source `text` may read `paginator.pages_total`: it
+/// names it, or it could read it without naming it: `section` or
+/// `paginator` used whole (written out, set to another name, looped over,
+/// given to a filter: anything but `section.…`, `paginator.…` and
+/// `is defined`), or a map turned into JSON or pairs.
 fn names_pages_total(text: &str) -> bool {
-    ["pages_total", "json_encode", "__tera_context"]
-        .iter()
-        .any(|n| text.contains(n))
+    static NAMES: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"pages_total|tojson|\bitems\b|dictsort|\bdebug\b|\b(section|paginator)\b",
+        )
+        .ok()
+    });
+    let Some(re) = NAMES.as_ref() else {
+        return true;
+    };
+    let code = code_of(text);
+    re.find_iter(&code).any(|m| {
+        if !matches!(m.as_str(), "section" | "paginator") {
+            return true;
+        }
+        let after = code[m.end()..].trim_start();
+        let tested = |rest: &str| {
+            ["defined", "not defined", "undefined"].iter().any(|t| {
+                rest.strip_prefix(t)
+                    .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            })
+        };
+        !(after.starts_with('.')
+            || after
+                .strip_prefix("is ")
+                .is_some_and(|r| tested(r.trim_start())))
+    })
 }
 
 /// Every file of the built-in theme below `prefix` (`templates`,
@@ -115,13 +172,13 @@ fn builtin_files(prefix: &str) -> BTreeMap<String, &'static [u8]> {
 /// Templates ready for one site (the theme plus the site's overrides).
 #[derive(Debug)]
 pub struct Templates<'a> {
-    tera: std::borrow::Cow<'a, Tera>,
+    env: std::borrow::Cow<'a, Env>,
     /// IDs these templates write; a page body may not use them.
     pub ids: PageIds,
     /// Site templates are in: render within `limits`.
     bounded: bool,
     /// Whether a template names `pages_total` (or could read it without
-    /// naming it: `json_encode`, `__tera_context`); when not, a list page
+    /// naming it: `tojson`, a whole map written out); when not, a list page
     /// does not change with the number of pages in its section, only with
     /// its own slice and the number of list pages (the preview's
     /// invalidation, `serve::affect::shape`). Site templates: always.
@@ -131,8 +188,10 @@ pub struct Templates<'a> {
     pub digest: Option<String>,
 }
 
-/// Tera functions whose result is not in the context: a template that
-/// calls one writes other bytes from the same context.
+/// Functions whose result is not in the context: a template that calls
+/// one writes other bytes from the same context. laman registers none,
+/// and MiniJinja has none built in; kept for a theme written for Tera,
+/// whose `now()` would then fail, not be remembered wrongly.
 fn reads_outside_context(text: &str) -> bool {
     ["now(", "get_random(", "get_env("]
         .iter()
@@ -164,8 +223,7 @@ impl Theme {
     pub fn load(root: &Path) -> Result<Theme, Diagnostic> {
         let dir = root.join(THEME_DIR);
         let shown = PathBuf::from(THEME_DIR);
-        let mut tera = Tera::default();
-        register_filters(&mut tera);
+        let mut env = environment();
         let mut templates: BTreeMap<String, String> = builtin_files("templates")
             .into_iter()
             .filter(|(rel, _)| is_template(rel))
@@ -187,9 +245,10 @@ impl Theme {
         }
         let reads_pages_total = templates.values().any(|t| names_pages_total(t));
         let digest = templates_digest(&templates);
-        tera.add_raw_templates(templates).map_err(|e| {
-            template_diagnostic(&e, &dir.join("templates"), &shown.join("templates"))
-        })?;
+        for (name, text) in templates {
+            env.add_template_owned(name.clone(), text.clone())
+                .map_err(|e| template_diagnostic(&e, &text, &shown.join("templates")))?;
+        }
         let mut statics: BTreeMap<String, ThemeStatic> = builtin_files("static")
             .into_iter()
             .map(|(rel, builtin)| {
@@ -215,9 +274,9 @@ impl Theme {
                 })
                 .file = Some(f.path);
         }
-        let ids = page_ids(&tera);
+        let ids = env_ids(&env);
         Ok(Theme {
-            tera,
+            env,
             ids,
             statics: statics.into_values().collect(),
             reads_pages_total,
@@ -233,7 +292,7 @@ impl Theme {
         let dir = site.dir.join("templates");
         if !dir.is_dir() {
             return Ok(Templates {
-                tera: std::borrow::Cow::Borrowed(&self.tera),
+                env: std::borrow::Cow::Borrowed(&self.env),
                 ids: self.ids.clone(),
                 bounded: false,
                 reads_pages_total: self.reads_pages_total,
@@ -248,6 +307,8 @@ impl Theme {
             ));
         }
         let files = template_files(&dir, &shown)?;
+        let mut env = self.env.clone();
+        limits::bound(&mut env);
         for (path, name) in &files {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Diagnostic::new(
@@ -264,30 +325,13 @@ impl Theme {
                     Message::TemplateLimit { name, limit },
                 ));
             }
-        }
-        let own = limits::names_of(&files);
-        let mut tera = self.tera.clone();
-        tera.register_function("range", limits::bounded_range);
-        tera.add_template_files(files)
-            .map_err(|e| template_diagnostic(&e, &dir, &shown))?;
-        if let Some(cycle) = limits::find_cycle(&tera, &own) {
-            let name = cycle
-                .iter()
-                .map(|c| c.split("::").next().unwrap_or(c))
-                .find(|t| own.contains(*t))
-                .unwrap_or("?")
-                .to_string();
-            return Err(Diagnostic::new(
-                Location::file(shown.join(&name)),
-                Message::TemplateLimit {
-                    name,
-                    limit: crate::diagnostic::TemplateLimitKind::Recursion { cycle },
-                },
-            ));
+            let name = name.clone().unwrap_or_default();
+            env.add_template_owned(name.clone(), text.clone())
+                .map_err(|e| template_diagnostic(&e, &text, &shown))?;
         }
         Ok(Templates {
-            ids: page_ids(&tera),
-            tera: std::borrow::Cow::Owned(tera),
+            ids: env_ids(&env),
+            env: std::borrow::Cow::Owned(env),
             bounded: true,
             reads_pages_total: true,
             digest: None,
@@ -298,54 +342,86 @@ impl Theme {
 /// The IDs a set of templates writes literally (`id="biaya"`).
 pub type PageIds = std::sync::Arc<std::collections::BTreeSet<String>>;
 
-/// Every literal `id="…"` in the text of `tera`'s templates (IDs built from
+/// Every literal `id="…"` in the text of `templates` (IDs built from
 /// variables are the templates' own business: they are not known here).
-fn page_ids(tera: &Tera) -> PageIds {
-    use tera::ast::Node;
-    fn walk(nodes: &[Node], out: &mut std::collections::BTreeSet<String>) {
-        for n in nodes {
-            match n {
-                Node::Text(t) => {
-                    for (at, _) in t.match_indices("id=\"") {
-                        let rest = &t[at + 4..];
-                        let before = t[..at].chars().next_back();
-                        let attribute = before.is_none_or(|c| c.is_whitespace());
-                        if let Some(end) = rest.find('"') {
-                            if attribute && end > 0 {
-                                out.insert(rest[..end].to_string());
-                            }
-                        }
+/// The text between tags is read, as the template writes it.
+fn page_ids<'t>(templates: impl Iterator<Item = &'t str>) -> PageIds {
+    let mut out = std::collections::BTreeSet::new();
+    for text in templates {
+        for t in literal_text(text) {
+            for (at, _) in t.match_indices("id=\"") {
+                let rest = &t[at + 4..];
+                let before = t[..at].chars().next_back();
+                let attribute = before.is_none_or(|c| c.is_whitespace());
+                if let Some(end) = rest.find('"') {
+                    if attribute && end > 0 {
+                        out.insert(rest[..end].to_string());
                     }
                 }
-                Node::Block(_, b, _) => walk(&b.body, out),
-                Node::Forloop(_, f, _) => {
-                    walk(&f.body, out);
-                    if let Some(e) = &f.empty_body {
-                        walk(e, out);
-                    }
-                }
-                Node::If(i, _) => {
-                    for (_, _, body) in &i.conditions {
-                        walk(body, out);
-                    }
-                    if let Some((_, body)) = &i.otherwise {
-                        walk(body, out);
-                    }
-                }
-                Node::FilterSection(_, f, _) => walk(&f.body, out),
-                Node::MacroDefinition(_, m, _) => walk(&m.body, out),
-                _ => {}
             }
         }
     }
-    let mut out = std::collections::BTreeSet::new();
-    for t in tera.templates.values() {
-        walk(&t.ast, &mut out);
-        for m in t.macros.values() {
-            walk(&m.body, &mut out);
-        }
-    }
     std::sync::Arc::new(out)
+}
+
+/// The literal IDs of every template of `env`.
+fn env_ids(env: &Env) -> PageIds {
+    let texts: Vec<String> = env
+        .templates()
+        .map(|(_, t)| t.source().to_string())
+        .collect();
+    page_ids(texts.iter().map(String::as_str))
+}
+
+/// What a template's `{{ }}` and `{% %}` tags hold, each followed by a
+/// newline (the literal text between them, and comments, left out).
+fn code_of(text: &str) -> String {
+    let mut code = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = match rest[open + 1..].chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            Some('#') => "#}",
+            _ => {
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        let inside = &rest[open + 2..];
+        let end = inside.find(close).unwrap_or(inside.len());
+        if close != "#}" {
+            code.push_str(&inside[..end]);
+            code.push('\n');
+        }
+        rest = inside.get(end + 2..).unwrap_or("");
+    }
+    code
+}
+
+/// The runs of a template's text outside its `{{ }}`, `{% %}` and `{# #}`.
+fn literal_text(text: &str) -> Vec<&str> {
+    let mut runs = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = match rest[open + 1..].chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            Some('#') => "#}",
+            _ => {
+                runs.push(&rest[..open + 1]);
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        runs.push(&rest[..open]);
+        rest = match rest[open + 2..].find(close) {
+            Some(e) => &rest[open + 2 + e + 2..],
+            None => "",
+        };
+    }
+    runs.push(rest);
+    runs
 }
 
 fn template_files(dir: &Path, shown: &Path) -> Result<Vec<(PathBuf, Option<String>)>, Diagnostic> {
@@ -367,7 +443,7 @@ fn is_template(rel: &str) -> bool {
 impl Templates<'_> {
     /// Whether a template of that name exists.
     pub fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        self.env.get_template(name).is_ok()
     }
 
     /// The template for a page of kind `jenis`: `explicit` (front matter) if
@@ -396,7 +472,7 @@ impl Templates<'_> {
     }
 
     /// Renders `name` with `ctx`; errors are diagnostics at `at`.
-    pub fn render(&self, name: &str, ctx: &Context, at: &Location) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, ctx: &Vars, at: &Location) -> Result<String, Diagnostic> {
         if !self.has(name) {
             return Err(Diagnostic::new(
                 at.clone(),
@@ -405,7 +481,7 @@ impl Templates<'_> {
                 },
             ));
         }
-        let broken = |e: tera::Error| {
+        let broken = |e: minijinja::Error| {
             Diagnostic::new(
                 at.clone(),
                 Message::TemplateBroken {
@@ -414,10 +490,11 @@ impl Templates<'_> {
                 },
             )
         };
+        let template = self.env.get_template(name).map_err(broken)?;
         if !self.bounded {
-            return self.tera.render(name, ctx).map_err(broken);
+            return template.render(ctx.value()).map_err(broken);
         }
-        limits::render_bounded(&self.tera, name, ctx).map_err(|e| match e {
+        limits::render_bounded(&template, ctx.value()).map_err(|e| match e {
             Ok(limit) => Diagnostic::new(
                 at.clone(),
                 Message::TemplateLimit {
@@ -430,7 +507,7 @@ impl Templates<'_> {
     }
 }
 
-fn error_chain(e: &tera::Error) -> String {
+fn error_chain(e: &minijinja::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(err) = cur {
@@ -446,41 +523,118 @@ fn error_chain(e: &tera::Error) -> String {
         .join(" — ")
 }
 
-/// A Tera load error as a diagnostic at the template's file and line.
-fn template_diagnostic(e: &tera::Error, real_dir: &Path, shown_dir: &Path) -> Diagnostic {
-    let chain = error_chain(e);
-    // Tera names the template in quotes: Failed to parse "page.html".
-    let name = chain.split(['"', '\'']).nth(1).unwrap_or("?").to_string();
-    let name_rel = Path::new(&name)
-        .strip_prefix(real_dir)
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| name.clone());
-    // pest reports the position as " --> 3:15".
-    let pos = chain.split("--> ").nth(1).and_then(|rest| {
-        let (l, rest) = rest.split_once(':')?;
-        let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        Some((l.trim().parse::<usize>().ok()?, c.parse::<usize>().ok()?))
-    });
-    let path = shown_dir.join(&name_rel);
-    let location = match pos {
-        Some((l, c)) => Location::at(path, l, c),
-        None => Location::file(path),
+/// A template error found when it was loaded, as a diagnostic at the
+/// template's file, line and column (`text` is the template's source).
+fn template_diagnostic(e: &minijinja::Error, text: &str, shown_dir: &Path) -> Diagnostic {
+    let name = e.name().unwrap_or("?").to_string();
+    let path = shown_dir.join(&name);
+    let location = match (e.line(), e.range()) {
+        (Some(line), Some(range)) => {
+            let start = range.start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..start].chars().count() + 1;
+            Location::at(path, line, column)
+        }
+        (Some(line), None) => Location::at(path, line, 1),
+        _ => Location::file(path),
     };
-    let message = if chain.contains("not found") && !chain.contains("--> ") {
-        Message::TemplateMissing { name: name_rel }
+    let message = if e.kind() == ErrorKind::TemplateNotFound {
+        Message::TemplateMissing { name }
     } else {
         Message::TemplateBroken {
-            name: name_rel,
-            detail: chain,
+            name,
+            detail: error_chain(e),
         }
     };
     Diagnostic::new(location, message)
 }
 
-fn register_filters(tera: &mut Tera) {
-    tera.set_escape_fn(escape_html);
-    tera.register_filter("tanggal", filter_tanggal);
-    tera.register_filter("rupiah", filter_rupiah);
+/// A MiniJinja environment with laman's escaping, filters and tests, and
+/// Tera's ways where themes were written for them: `{{ x }}` of an
+/// undefined name is an error but `{% if x %}` of one is false, `null`
+/// writes nothing, and a template's last newline is kept.
+fn environment() -> Env {
+    let mut env = Environment::new();
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|name| {
+        if [".html", ".htm", ".xml"].iter().any(|e| name.ends_with(e)) {
+            AutoEscape::Custom("html".into())
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_formatter(format_value);
+    // Errors name the template and line without the machine's debug state.
+    env.set_debug(false);
+    env.add_filter("tanggal", filter_tanggal);
+    env.add_filter("rupiah", filter_rupiah);
+    env.add_filter("linebreaksbr", |s: String| {
+        s.replace("\r\n", "<br>").replace('\n', "<br>")
+    });
+    env.add_filter("trim_start_matches", |s: String, pat: String| {
+        s.trim_start_matches(pat.as_str()).to_string()
+    });
+    env.add_filter("trim_end_matches", |s: String, pat: String| {
+        s.trim_end_matches(pat.as_str()).to_string()
+    });
+    env.add_test("matching", test_matching);
+    env
+}
+
+/// Writes a value: nothing for `none`, escaped with [`escape_html`] where
+/// the template escapes (`.html`, `.htm`, `.xml`) and the value is not safe.
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if value.is_none() {
+        return Ok(());
+    }
+    if value.is_safe() || *state.auto_escape() == AutoEscape::None {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let written = match value.as_str() {
+        Some(s) => write_escaped(out, s),
+        None => write_escaped(out, &value.to_string()),
+    };
+    written.map_err(minijinja::Error::from)
+}
+
+fn write_escaped(out: &mut minijinja::Output, input: &str) -> std::fmt::Result {
+    let mut plain = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let Some(entity) = entity(b) else { continue };
+        out.write_str(&input[plain..i])?;
+        out.write_str(entity)?;
+        plain = i + 1;
+    }
+    out.write_str(&input[plain..])
+}
+
+fn entity(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        b'\'' => "&#39;",
+        _ => return None,
+    })
+}
+
+/// `x is matching("^…$")`: whether the regular expression matches.
+fn test_matching(value: &str, pattern: &str) -> Result<bool, minijinja::Error> {
+    let re = regex::Regex::new(pattern).map_err(|e| {
+        minijinja::Error::new(ErrorKind::InvalidOperation, format!("`matching`: {e}"))
+    })?;
+    Ok(re.is_match(value))
 }
 
 /// HTML escaping of the five characters that matter; unlike Tera's default
@@ -491,14 +645,7 @@ pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     let mut plain = 0;
     for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
+        let Some(entity) = entity(b) else { continue };
         out.push_str(&input[plain..i]);
         out.push_str(entity);
         plain = i + 1;
@@ -507,17 +654,17 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
-fn filter_tanggal(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(match v.as_str().and_then(PageDate::parse) {
-        Some(d) => Value::String(format_indonesian(d.day)),
-        None => v.clone(),
-    })
+fn filter_tanggal(v: Value) -> Value {
+    match v.as_str().and_then(PageDate::parse) {
+        Some(d) => Value::from(format_indonesian(d.day)),
+        None => v,
+    }
 }
 
-fn filter_rupiah(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    match v.as_u64() {
-        Some(n) => Ok(Value::String(format!("Rp{}", thousands(n)))),
-        None => Ok(v.clone()),
+fn filter_rupiah(v: Value) -> Value {
+    match u64::try_from(v.clone()) {
+        Ok(n) if v.is_integer() => Value::from(format!("Rp{}", thousands(n))),
+        _ => v,
     }
 }
 
@@ -534,9 +681,9 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Serializes to a JSON value (templates and exports).
-pub fn to_value<T: Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// Serializes to a JSON value (exports).
+pub fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
@@ -563,15 +710,46 @@ mod tests {
         for id in ["isi", "biaya", "prosedur", "menu-utama", "hasil-cari"] {
             assert!(theme.ids.contains(id), "{id} not in {:?}", theme.ids);
         }
-        // A template variable or a data attribute is not a literal id.
-        let mut tera = Tera::default();
-        tera.add_raw_template(
-            "t.html",
-            "<p data-id=\"no\" id=\"{{ x }}\"></p>{% if a %}<h2 id=\"ya\">{% endif %}",
-        )
-        .expect("template");
-        let ids = page_ids(&tera);
-        assert_eq!(ids.iter().collect::<Vec<_>>(), ["ya"]);
+        // A template variable, a data attribute or a comment is not a
+        // literal id; one inside a condition or a macro is.
+        let ids = page_ids(
+            [
+                "<p data-id=\"no\" id=\"{{ x }}\"></p>{% if a %}<h2 id=\"ya\">{% endif %}",
+                "{# <p id=\"komentar\"> #}{% macro f() %}<p id=\"makro\">{% endmacro %}",
+                "{% set s = '<p id=\"teks\">' %}{ id=\"kurawal\"",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["kurawal", "makro", "ya"]);
+    }
+
+    /// A template that could read the number of pages of a section is
+    /// known as one, whether or not it names `pages_total`; the default
+    /// theme reads only the fields it names.
+    #[test]
+    fn a_template_that_could_read_pages_total_is_known() {
+        for t in [
+            "{{ section.paginator.pages_total }}",
+            "{{ section }}",
+            "{{ section.paginator }}",
+            "{% set s = section %}{{ s.paginator['pages_' ~ 'total'] }}",
+            "{% for k, v in section.paginator | items %}{{ v }}{% endfor %}",
+            "{% for k in section.paginator %}{{ k }}{% endfor %}",
+            "{{ section.paginator | tojson }}",
+            "{{ section|length }}",
+            "{% if section is mapping %}x{% endif %}",
+        ] {
+            assert!(names_pages_total(t), "{t}");
+        }
+        for t in [
+            "{% if section is defined %}{{ section.paginator.total }}{% endif %}",
+            "{% for p in section.pages %}{{ p.title }}{% endfor %}",
+            "{% if section.paginator.prev %}{{ section.paginator.prev }}{% endif %}",
+        ] {
+            assert!(!names_pages_total(t), "{t}");
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert!(!Theme::load(root).expect("theme").reads_pages_total);
     }
 
     #[test]
@@ -579,16 +757,21 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(50000), "50.000");
         assert_eq!(thousands(1234567), "1.234.567");
-        let v = filter_rupiah(&Value::from(150000u64), &HashMap::new()).expect("filter");
-        assert_eq!(v, Value::String("Rp150.000".into()));
+        assert_eq!(
+            filter_rupiah(Value::from(150000u64)),
+            Value::from("Rp150.000")
+        );
+        assert_eq!(filter_rupiah(Value::from("gratis")), Value::from("gratis"));
     }
 
     #[test]
     fn tanggal_formats_iso_dates_and_passes_others() {
-        let v = filter_tanggal(&Value::from("2025-08-17"), &HashMap::new()).expect("filter");
-        assert_eq!(v, Value::String("17 Agustus 2025".into()));
-        let v = filter_tanggal(&Value::from("kemarin"), &HashMap::new()).expect("filter");
-        assert_eq!(v, Value::String("kemarin".into()));
+        let v = filter_tanggal(Value::from("2025-08-17"));
+        assert_eq!(v, Value::from("17 Agustus 2025"));
+        assert_eq!(
+            filter_tanggal(Value::from("kemarin")),
+            Value::from("kemarin")
+        );
     }
 
     #[test]
@@ -596,7 +779,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let theme = Theme::load(dir.path()).expect("built-in theme");
         for name in ["base.html", "page.html", "index.html", "jenis/berita.html"] {
-            assert!(theme.tera.get_template_names().any(|n| n == name), "{name}");
+            assert!(theme.env.get_template(name).is_ok(), "{name}");
         }
         let css = theme
             .statics
@@ -617,12 +800,13 @@ mod tests {
         std::fs::write(t.join("static/assets/baru.txt"), "baru").expect("write");
         let theme = Theme::load(dir.path()).expect("theme");
         let out = theme
-            .tera
-            .render("404.html", &Context::new())
+            .env
+            .get_template("404.html")
+            .and_then(|t| t.render(()))
             .expect("render");
         assert_eq!(out, "<p>HILANG-7</p>");
         // The other templates are still the built-in ones.
-        assert!(theme.tera.get_template_names().any(|n| n == "page.html"));
+        assert!(theme.env.get_template("page.html").is_ok());
         let src = |rel: &str| {
             theme
                 .statics

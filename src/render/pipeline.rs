@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::render::Vars;
 use rayon::prelude::*;
-use tera::Context;
 
 use crate::config::RegencyConfig;
 use crate::content::kinds::Kind;
@@ -150,6 +150,7 @@ impl ModelParts {
             diagnostics: self.diagnostics,
             html: self.html,
             jsonld: std::sync::OnceLock::new(),
+            site_value: std::sync::OnceLock::new(),
         }
     }
 }
@@ -800,9 +801,9 @@ pub fn shown_page(model: &Model<'_>, item: &Planned) -> Option<usize> {
     }
 }
 
-fn base_context(model: &Model<'_>) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", &model.ctx);
+fn base_context(model: &Model<'_>) -> Vars {
+    let mut ctx = Vars::new();
+    ctx.insert_value("site", model.site_value());
     ctx.insert("lang", "id");
     ctx
 }

@@ -151,6 +151,8 @@ pub struct Model<'a> {
     pub html: std::sync::Arc<HtmlPolicy>,
     /// The JSON-LD every page shares (made when the first page needs it).
     pub jsonld: std::sync::OnceLock<crate::render::jsonld::SiteLd>,
+    /// `ctx` as the templates' value, made once for all the site's pages.
+    pub site_value: std::sync::OnceLock<minijinja::value::Value>,
 }
 
 impl<'a> Model<'a> {
@@ -176,6 +178,7 @@ impl<'a> Model<'a> {
             diagnostics: Vec::new(),
             html: std::sync::Arc::new(HtmlPolicy::for_page(&site.trust.iframe_hosts, frame_ids)),
             jsonld: std::sync::OnceLock::new(),
+            site_value: std::sync::OnceLock::new(),
         };
         model.ctx = model.site_ctx(&base_path);
         model
@@ -456,6 +459,14 @@ impl<'a> Model<'a> {
         self.diagnostics.clear();
         let base_path = base_path_of(&self.opts.base_url);
         self.ctx = self.site_ctx(&base_path);
+        self.site_value = std::sync::OnceLock::new();
+    }
+
+    /// `site` of every template, as the templates' value (made once).
+    pub fn site_value(&self) -> minijinja::value::Value {
+        self.site_value
+            .get_or_init(|| minijinja::value::Value::from(minijinja::value::Serde(&self.ctx)))
+            .clone()
     }
 
     /// The `home` context, with the parts `redo` does not name taken from

@@ -552,18 +552,24 @@ impl Localize for HtmlProblem {
 fn template_limit(name: &str, limit: &TemplateLimitKind, lang: Lang) -> String {
     use TemplateLimitKind::*;
     let what = match (limit, lang) {
-        (Recursion { cycle }, Lang::Id) => {
-            format!("memanggil dirinya sendiri ({})", cycle.join(" → "))
+        (Recursion { max }, Lang::Id) => format!(
+            "memanggil dirinya sendiri (include atau makro bersarang lebih dari {max} tingkat)"
+        ),
+        (Recursion { max }, Lang::En) => {
+            format!("calls itself (includes or macro calls nested more than {max} deep)")
         }
-        (Recursion { cycle }, Lang::En) => format!("calls itself ({})", cycle.join(" → ")),
         (Depth { max }, Lang::Id) => format!("bersarang lebih dari {max} tingkat"),
         (Depth { max }, Lang::En) => format!("is nested deeper than {max} levels"),
         (Range { max }, Lang::Id) => format!("memakai `range` lebih dari {max} butir"),
         (Range { max }, Lang::En) => format!("uses a `range` of more than {max} items"),
         (Size { max_bytes }, Lang::Id) => format!("menghasilkan lebih dari {} bajt", max_bytes),
         (Size { max_bytes }, Lang::En) => format!("produces more than {} bytes", max_bytes),
-        (Time { max_ms }, Lang::Id) => format!("berjalan lebih dari {max_ms} ms"),
-        (Time { max_ms }, Lang::En) => format!("runs longer than {max_ms} ms"),
+        (Steps { max }, Lang::Id) => {
+            format!("berjalan lebih dari {max} langkah (perulangannya terlalu panjang)")
+        }
+        (Steps { max }, Lang::En) => {
+            format!("runs more than {max} steps (its loops run too long)")
+        }
         (FileSize { max_bytes }, Lang::Id) => format!("berkasnya lebih dari {max_bytes} bajt"),
         (FileSize { max_bytes }, Lang::En) => format!("its file is larger than {max_bytes} bytes"),
     };

@@ -16,6 +16,8 @@
 use std::time::Instant;
 
 const RUNS: usize = 7;
+/// The last commit whose theme was written for Tera.
+const TERA_THEME: &str = "227bb4b";
 const PAGES: usize = 5_000;
 
 fn main() {
@@ -27,7 +29,13 @@ fn main() {
     let files: Vec<(String, String)> = ["base.html", "page.html"]
         .iter()
         .map(|f| {
-            let text = std::fs::read_to_string(format!("{theme}/{f}")).expect("template");
+            // The Tera theme as it was before laman moved to MiniJinja.
+            let out = std::process::Command::new("git")
+                .args(["-C", &theme, "show", &format!("{TERA_THEME}:./{f}")])
+                .output()
+                .expect("git");
+            let text = String::from_utf8(out.stdout).expect("template");
+            assert!(!text.is_empty(), "{f} at {TERA_THEME}");
             (
                 f.to_string(),
                 text.replace("{% import \"macros.html\" as m %}", ""),
