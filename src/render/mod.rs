@@ -177,6 +177,9 @@ pub struct Templates<'a> {
     pub ids: PageIds,
     /// Site templates are in: render within `limits`.
     bounded: bool,
+    /// The bound a page of the site met first: its other pages are not
+    /// rendered (the site fails anyway, and each would take as long).
+    tripped: std::sync::OnceLock<crate::diagnostic::TemplateLimitKind>,
     /// Whether a template names `pages_total` (or could read it without
     /// naming it: `tojson`, a whole map written out); when not, a list page
     /// does not change with the number of pages in its section, only with
@@ -295,6 +298,7 @@ impl Theme {
                 env: std::borrow::Cow::Borrowed(&self.env),
                 ids: self.ids.clone(),
                 bounded: false,
+                tripped: std::sync::OnceLock::new(),
                 reads_pages_total: self.reads_pages_total,
                 digest: self.digest.clone(),
             });
@@ -333,6 +337,7 @@ impl Theme {
             ids: env_ids(&env),
             env: std::borrow::Cow::Owned(env),
             bounded: true,
+            tripped: std::sync::OnceLock::new(),
             reads_pages_total: true,
             digest: None,
         })
@@ -377,51 +382,59 @@ fn env_ids(env: &Env) -> PageIds {
 /// newline (the literal text between them, and comments, left out).
 fn code_of(text: &str) -> String {
     let mut code = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let close = match rest[open + 1..].chars().next() {
-            Some('{') => "}}",
-            Some('%') => "%}",
-            Some('#') => "#}",
-            _ => {
-                rest = &rest[open + 1..];
-                continue;
-            }
-        };
-        let inside = &rest[open + 2..];
-        let end = inside.find(close).unwrap_or(inside.len());
-        if close != "#}" {
-            code.push_str(&inside[..end]);
+    for (piece, s) in pieces(text) {
+        if piece == Piece::Code {
+            code.push_str(s);
             code.push('\n');
         }
-        rest = inside.get(end + 2..).unwrap_or("");
     }
     code
 }
 
 /// The runs of a template's text outside its `{{ }}`, `{% %}` and `{# #}`.
 fn literal_text(text: &str) -> Vec<&str> {
-    let mut runs = Vec::new();
+    pieces(text)
+        .into_iter()
+        .filter(|(piece, _)| *piece == Piece::Text)
+        .map(|(_, s)| s)
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// Written as it is.
+    Text,
+    /// Inside `{{ }}` or `{% %}`.
+    Code,
+    /// Inside `{# #}`.
+    Comment,
+}
+
+/// A template's text cut at its tags (read as the lexer reads them: a tag
+/// ends at the first closing pair; an unclosed one runs to the end).
+fn pieces(text: &str) -> Vec<(Piece, &str)> {
+    let mut out = Vec::new();
     let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let close = match rest[open + 1..].chars().next() {
-            Some('{') => "}}",
-            Some('%') => "%}",
-            Some('#') => "#}",
+    let mut at = 0;
+    while let Some(open) = rest[at..].find('{').map(|o| at + o) {
+        let (close, piece) = match rest[open + 1..].chars().next() {
+            Some('{') => ("}}", Piece::Code),
+            Some('%') => ("%}", Piece::Code),
+            Some('#') => ("#}", Piece::Comment),
             _ => {
-                runs.push(&rest[..open + 1]);
-                rest = &rest[open + 1..];
+                at = open + 1;
                 continue;
             }
         };
-        runs.push(&rest[..open]);
-        rest = match rest[open + 2..].find(close) {
-            Some(e) => &rest[open + 2 + e + 2..],
-            None => "",
-        };
+        out.push((Piece::Text, &rest[..open]));
+        let inside = &rest[open + 2..];
+        let end = inside.find(close).unwrap_or(inside.len());
+        out.push((piece, &inside[..end]));
+        rest = inside.get(end + 2..).unwrap_or("");
+        at = 0;
     }
-    runs.push(rest);
-    runs
+    out.push((Piece::Text, rest));
+    out
 }
 
 fn template_files(dir: &Path, shown: &Path) -> Result<Vec<(PathBuf, Option<String>)>, Diagnostic> {
@@ -494,14 +507,23 @@ impl Templates<'_> {
         if !self.bounded {
             return template.render(ctx.value()).map_err(broken);
         }
-        limits::render_bounded(&template, ctx.value()).map_err(|e| match e {
-            Ok(limit) => Diagnostic::new(
+        let limited = |limit| {
+            Diagnostic::new(
                 at.clone(),
                 Message::TemplateLimit {
                     name: name.to_string(),
                     limit,
                 },
-            ),
+            )
+        };
+        if let Some(limit) = self.tripped.get() {
+            return Err(limited(limit.clone()));
+        }
+        limits::render_bounded(&template, ctx.value()).map_err(|e| match e {
+            Ok(limit) => {
+                let first = self.tripped.get_or_init(|| limit.clone());
+                limited(first.clone())
+            }
             Err(e) => broken(e),
         })
     }
@@ -750,6 +772,49 @@ mod tests {
         }
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         assert!(!Theme::load(root).expect("theme").reads_pages_total);
+    }
+
+    /// A site's templates: once one page meets a bound, the site's other
+    /// pages are not rendered, not even one that would render.
+    #[test]
+    fn once_a_page_meets_a_bound_the_sites_other_pages_are_not_rendered() {
+        let mut env = environment();
+        limits::bound(&mut env);
+        for (name, text) in [
+            ("ok.html", "baik"),
+            (
+                "lama.html",
+                "{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}",
+            ),
+        ] {
+            env.add_template_owned(name, text).expect("parses");
+        }
+        let t = Templates {
+            env: std::borrow::Cow::Owned(env),
+            ids: PageIds::default(),
+            bounded: true,
+            tripped: std::sync::OnceLock::new(),
+            reads_pages_total: true,
+            digest: None,
+        };
+        let at = Location::file("sites/beta/content/a.md");
+        let ok = t.render("ok.html", &Vars::new(), &at);
+        assert_eq!(ok.ok().as_deref(), Some("baik"));
+        let lama = t
+            .render("lama.html", &Vars::new(), &at)
+            .expect_err("stopped");
+        assert_eq!(lama.code, "TEMA-004");
+        let after = t
+            .render("ok.html", &Vars::new(), &at)
+            .expect_err("not rendered");
+        assert_eq!(after.code, "TEMA-004");
+        assert!(matches!(
+            *after.message,
+            Message::TemplateLimit {
+                limit: crate::diagnostic::TemplateLimitKind::Steps { .. },
+                ..
+            }
+        ));
     }
 
     #[test]

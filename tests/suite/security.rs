@@ -437,8 +437,8 @@ fn site_templates_need_permission_and_cannot_take_the_run_down() {
         ),
         (
             "page.html",
-            "{% for a in range(10000) %}{% for b in range(10000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
-            "bytes",
+            "{% set s = 'xxxxxxxxxx' %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{% for i in range(10) %}{{ s }}{% endfor %}",
+            "steps",
         ),
         // Loops in loops over a list made once, writing nothing: no output
         // and no call to check a clock at, and 10^12 turns (with Tera this
