@@ -213,7 +213,10 @@ pub fn render(src: SourceRef<'_>, links: &Links, policy: &HtmlPolicy) -> Rendere
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
     // The theme's own IDs are taken before the first heading: a heading
     // "Biaya" on a service page becomes `biaya-1`, not a second `biaya`.
-    let mut used_ids: HashSet<String> = policy.reserved_ids().iter().cloned().collect();
+    let mut used_ids = UsedIds {
+        reserved: policy.reserved_ids(),
+        own: HashSet::new(),
+    };
     // (index of the Start event, level, explicit id, collected text)
     let mut heading: Option<(usize, u8, Option<String>, String)> = None;
     let mut image: Option<(String, String, usize)> = None;
@@ -391,7 +394,21 @@ fn push_plain(plain: &mut String, t: &str) {
     }
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+/// The IDs a page may not give a heading: the theme's (shared, not copied
+/// for each page) and those its headings already have.
+struct UsedIds<'a> {
+    reserved: &'a std::collections::BTreeSet<String>,
+    own: HashSet<String>,
+}
+
+impl UsedIds<'_> {
+    /// Takes `id`; false when it is taken already.
+    fn insert(&mut self, id: String) -> bool {
+        !self.reserved.contains(&id) && self.own.insert(id)
+    }
+}
+
+fn unique_id(base: String, used: &mut UsedIds<'_>) -> String {
     if used.insert(base.clone()) {
         return base;
     }

@@ -47,7 +47,7 @@ where
 /// the preview runs, in `laman serve`). Shared by the render threads of
 /// one site render; dropped with it (the strings live on in the facts).
 #[derive(Debug, Default)]
-pub struct Pool(std::sync::Mutex<HashSet<Shared>>);
+pub struct Pool(std::sync::Mutex<rustc_hash::FxHashSet<Shared>>);
 
 impl Pool {
     /// A pool that already holds `strings` (those of the render memo's
