@@ -402,6 +402,59 @@ impl Previous {
     }
 }
 
+/// A new file (a new inode) at `path`: `create_new`, never a write through
+/// a file the previous tree may share. A file already there (one this
+/// build kept for the render memo and then rendered after all) is
+/// unlinked first.
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path).and_then(|()| create())
+        }
+        other => other,
+    }
+}
+
+/// Writes through to `out`, counting and hashing what passes.
+struct Hashing<W> {
+    out: W,
+    size: u64,
+    sha: Sha256,
+}
+
+impl<W: std::io::Write> Hashing<W> {
+    fn new(out: W) -> Self {
+        Hashing {
+            out,
+            size: 0,
+            sha: Sha256::new(),
+        }
+    }
+
+    /// The size and the hex SHA-256 of what was written.
+    fn finish(&mut self) -> (u64, String) {
+        (self.size, hex(&std::mem::take(&mut self.sha).finalize()))
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 impl Staging {
     /// Creates the staging folder beside `out`, removing stale ones left by
     /// builds that were killed.
@@ -898,24 +951,64 @@ impl HostWriter {
             self.counts.linked.fetch_add(1, Ordering::Relaxed);
             return Ok(entry);
         }
-        // A new file (a new inode): `create_new`, never a write through a
-        // file the previous tree may share. A file already there (one this
-        // build kept for the render memo and then rendered after all) is
-        // unlinked first.
-        let create = || {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-        };
-        let file = match create() {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::remove_file(&path).and_then(|()| create())
-            }
-            other => other,
-        };
-        file.and_then(|mut f| f.write_all(bytes))
+        create_new(&path)
+            .and_then(|mut f| f.write_all(bytes))
             .map_err(|e| Error::io(&path, e))?;
+        self.counts.written.fetch_add(1, Ordering::Relaxed);
+        Ok(entry)
+    }
+
+    /// [`HostWriter::write`] of the bytes `produce` writes, without holding
+    /// them: it is called once to hash them, and, unless the spare or the
+    /// previous tree already has them at `rel`, once more to write them
+    /// into the file (the search index of a large site: 10 MB of JSON not
+    /// held at the build's peak, #14). The two calls must write the same
+    /// bytes: when they do not, nothing is kept of the second and the
+    /// result is an error.
+    pub fn write_stream(
+        &self,
+        rel: &str,
+        produce: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<FileEntry, Error> {
+        guard(rel)?;
+        let path = self.root.join(rel);
+        let mut first = Hashing::new(std::io::sink());
+        produce(&mut first).map_err(|e| Error::io(&path, e))?;
+        let (size, sha256) = first.finish();
+        let entry = FileEntry {
+            path: rel.to_string(),
+            size,
+            sha256: if self.dry && !self.hash {
+                String::new()
+            } else {
+                sha256.clone()
+            },
+        };
+        if self.dry {
+            return Ok(entry);
+        }
+        if let Some(spare) = &self.spare
+            && spare.holds(rel, size, &sha256, None)
+        {
+            self.counts.kept.fetch_add(1, Ordering::Relaxed);
+            return Ok(entry);
+        }
+        self.make_room(&path)?;
+        if self.link_unchanged(rel, &path, size, &sha256, None) {
+            self.counts.linked.fetch_add(1, Ordering::Relaxed);
+            return Ok(entry);
+        }
+        let file = create_new(&path).map_err(|e| Error::io(&path, e))?;
+        let mut second = Hashing::new(std::io::BufWriter::with_capacity(64 * 1024, file));
+        let written = produce(&mut second).and_then(|()| second.out.flush());
+        let same = second.finish() == (size, sha256);
+        if let Err(e) = written.and_then(|()| {
+            same.then_some(())
+                .ok_or_else(|| std::io::Error::other("the bytes changed between two writes"))
+        }) {
+            let _ = std::fs::remove_file(&path);
+            return Err(Error::io(&path, e));
+        }
         self.counts.written.fetch_add(1, Ordering::Relaxed);
         Ok(entry)
     }
@@ -1630,6 +1723,117 @@ mod tests {
             dry.host("a.host")
                 .reuse("a.html", 4, &sha(b"satu"), true)
                 .is_none()
+        );
+    }
+
+    /// A streamed write is a write: the same file, entry and counts, the
+    /// same refusal of a path outside the host folder; unchanged bytes are
+    /// kept in the spare or linked from the previous output as with
+    /// `write`, a hand-edited previous file is not trusted, and bytes that
+    /// differ between the two passes leave no file.
+    #[test]
+    fn a_streamed_write_is_a_write_without_holding_the_bytes() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("public");
+        let fixed = |b: &'static [u8]| move |w: &mut dyn std::io::Write| w.write_all(b);
+        let st = Staging::create(&out).expect("staging");
+        let w = st.host("a.host");
+        let e = w
+            .write_stream("cari/indeks.json", &fixed(b"{\"p\":[]}"))
+            .expect("write");
+        assert_eq!(
+            e,
+            w.write("lain.json", b"{\"p\":[]}")
+                .map(|e| FileEntry {
+                    path: "cari/indeks.json".into(),
+                    ..e
+                })
+                .expect("write")
+        );
+        assert_eq!(
+            std::fs::read(st.tmp.join("a.host/cari/indeks.json")).expect("read"),
+            b"{\"p\":[]}"
+        );
+        for bad in ["../escape.json", "/etc/x", "a/../../x"] {
+            assert!(
+                matches!(
+                    w.write_stream(bad, &fixed(b"x")),
+                    Err(Error::UnsafeOutput { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(!dir.path().join("escape.json").exists());
+        // Two passes that differ: an error, and no file.
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let unstable = |w: &mut dyn std::io::Write| {
+            let n = calls.fetch_add(1, Ordering::Relaxed);
+            write!(w, "{n}")
+        };
+        assert!(w.write_stream("goyah.json", &unstable).is_err());
+        assert!(!st.tmp.join("a.host/goyah.json").exists());
+        assert_eq!(calls.load(Ordering::Relaxed), 2);
+        st.commit(&manifest(vec![one_host("a.host", vec![e.clone()])]))
+            .expect("commit");
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let ino = |p: PathBuf| std::fs::metadata(p).expect("meta").ino();
+        touch(&out.join("a.host/cari/indeks.json"), old);
+        // Only a previous output, and the same bytes: linked.
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(read_manifest(&out).as_ref());
+        let w = st.host("a.host");
+        let linked = w
+            .write_stream("cari/indeks.json", &fixed(b"{\"p\":[]}"))
+            .expect("linked");
+        assert_eq!(linked, e);
+        assert_eq!((st.counts().linked(), st.counts().written()), (1, 0));
+        assert_eq!(
+            ino(st.tmp.join("a.host/cari/indeks.json")),
+            ino(out.join("a.host/cari/indeks.json"))
+        );
+        st.commit(&manifest(vec![one_host("a.host", vec![e.clone()])]))
+            .expect("commit");
+        touch(&out.join("a.host/cari/indeks.json"), old);
+        // The spare holds the same bytes: kept, and made only once.
+        let st = Staging::create(&out).expect("staging");
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let counted = |w: &mut dyn std::io::Write| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            w.write_all(b"{\"p\":[]}")
+        };
+        let w = st.host("a.host");
+        assert_eq!(
+            w.write_stream("cari/indeks.json", &counted).expect("kept"),
+            e
+        );
+        assert_eq!((st.counts().kept(), calls.load(Ordering::Relaxed)), (1, 1));
+        drop(st);
+        // A previous file changed by hand since its manifest (same size):
+        // not trusted without its bytes, so written anew.
+        let out = dir.path().join("lain");
+        let st = Staging::create(&out).expect("staging");
+        let e = st
+            .host("a.host")
+            .write_stream("cari/indeks.json", &fixed(b"{\"p\":[]}"))
+            .expect("write");
+        st.commit(&manifest(vec![one_host("a.host", vec![e])]))
+            .expect("commit");
+        std::fs::write(out.join("a.host/cari/indeks.json"), b"{\"q\":[]}").expect("edit");
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(read_manifest(&out).as_ref());
+        let w = st.host("a.host");
+        w.write_stream("cari/indeks.json", &fixed(b"{\"p\":[]}"))
+            .expect("written");
+        assert_eq!((st.counts().linked(), st.counts().written()), (0, 1));
+        assert_eq!(
+            std::fs::read(st.tmp.join("a.host/cari/indeks.json")).expect("read"),
+            b"{\"p\":[]}"
+        );
+        assert_eq!(
+            std::fs::read(out.join("a.host/cari/indeks.json")).expect("read"),
+            b"{\"q\":[]}",
+            "the previous output is not written through"
         );
     }
 

@@ -247,7 +247,15 @@ pub fn redirects(model: &Model<'_>) -> String {
 /// `d` description, `k` kind label, `x` text excerpt, and the stems of the
 /// title, the typed fields and the body.
 pub fn search_index(model: &Model<'_>, bodies: &[Rendered]) -> Vec<u8> {
-    let entries: Vec<crate::render::search::Entry> = model
+    crate::render::search::index(&search_entries(model, bodies))
+}
+
+/// What the search index is made of: one entry per page.
+pub fn search_entries<'a>(
+    model: &'a Model<'_>,
+    bodies: &'a [Rendered],
+) -> Vec<crate::render::search::Entry<'a>> {
+    model
         .tree
         .pages
         .par_iter()
@@ -268,8 +276,7 @@ pub fn search_index(model: &Model<'_>, bodies: &[Rendered]) -> Vec<u8> {
                 body: &bodies[i].plain,
             }
         })
-        .collect();
-    crate::render::search::index(&entries)
+        .collect()
 }
 
 fn agency(model: &Model<'_>) -> Value {

@@ -35,6 +35,18 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<Self::Entry, Error>;
     /// Stores the file `src` at the output path `path`.
     fn copy(&self, path: &str, src: Src<'_>) -> Result<Self::Entry, Error>;
+    /// Stores at `path` the bytes `produce` writes, which may be called
+    /// more than once and must write the same bytes each time (a sink that
+    /// can hash them first need not hold them: [`HostWriter::write_stream`]).
+    fn write_with(
+        &self,
+        path: &str,
+        produce: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<Self::Entry, Error> {
+        let mut bytes = Vec::new();
+        produce(&mut bytes).map_err(|e| Error::io(Path::new(path), e))?;
+        self.write(path, bytes)
+    }
     /// Whether the site will be rendered again in part (the preview): the
     /// findings are then also kept by where they come from ([`Pieces`]),
     /// and the bodies keep their HTML, deflated as soon as each is rendered
@@ -63,6 +75,13 @@ impl Sink for HostWriter {
     type Entry = FileEntry;
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<FileEntry, Error> {
         HostWriter::write(self, path, &bytes)
+    }
+    fn write_with(
+        &self,
+        path: &str,
+        produce: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<FileEntry, Error> {
+        self.write_stream(path, produce)
     }
     fn copy(&self, path: &str, src: Src<'_>) -> Result<FileEntry, Error> {
         match src {
@@ -501,7 +520,7 @@ pub fn render_site<S: Sink>(
     // 1,000 beside the pages is 3 % faster, at the same peak (#14,
     // bench/README.md). The preview keeps every body's HTML: beside.
     let index_after = !keep && tree.pages.len() >= INDEX_AFTER_PAGES;
-    let (rendered, (mut extra_files, extra_html, extra_diags)) = rayon::join(render_pages, || {
+    let (rendered, (extra_files, extra_html, extra_diags)) = rayon::join(render_pages, || {
         let mut extras = render_extras_but_index(&model, &templates, &plan, &bodies, scan);
         if !index_after {
             extras.0.push(search_index_file(&model, &bodies));
@@ -509,9 +528,6 @@ pub fn render_site<S: Sink>(
         extras
     });
     drop(sources);
-    if index_after {
-        extra_files.push(search_index_file(&model, &bodies));
-    }
     let mut entries = Vec::with_capacity(plan.len() + 16);
     let mut html_facts = BTreeMap::new();
     let mut page_of = HashMap::with_capacity(plan.len());
@@ -554,6 +570,14 @@ pub fn render_site<S: Sink>(
     for (path, bytes) in extra_files {
         paths.insert(path.clone());
         entries.extend(stored(sink.write(&path, bytes), site, &mut site_diags)?);
+    }
+    if index_after {
+        // Written as it is serialized, not into a buffer first.
+        let entries_of = extras::search_entries(&model, &bodies);
+        let index = crate::render::search::Index::of(&entries_of);
+        let written = sink.write_with(SEARCH_INDEX, &|w| index.write_to(w));
+        paths.insert(SEARCH_INDEX.to_string());
+        entries.extend(stored(written, site, &mut site_diags)?);
     }
 
     // Static files: the theme's, then the site's over them.
@@ -965,12 +989,12 @@ pub fn render_extras(
     extras
 }
 
+/// Where the search index is written.
+const SEARCH_INDEX: &str = "cari/indeks.json";
+
 /// The search index, `cari/indeks.json`.
 fn search_index_file(model: &Model<'_>, bodies: &[Rendered]) -> (String, Vec<u8>) {
-    (
-        "cari/indeks.json".into(),
-        extras::search_index(model, bodies),
-    )
+    (SEARCH_INDEX.into(), extras::search_index(model, bodies))
 }
 
 /// [`render_extras`] without the search index.

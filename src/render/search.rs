@@ -520,11 +520,11 @@ const MIN_PART: usize = 512;
 
 /// The index as JSON bytes.
 pub fn index(entries: &[Entry<'_>]) -> Vec<u8> {
-    let threads = rayon::current_num_threads().max(1);
-    index_in_parts(entries, entries.len().div_ceil(threads * 2).max(MIN_PART))
+    Index::of(entries).to_vec()
 }
 
 /// The stems of a run of pages, read with a vocabulary of their own.
+#[derive(Debug)]
 struct Part {
     /// `word → stem` of the words whose stem differs.
     kata: BTreeMap<String, String>,
@@ -568,48 +568,82 @@ impl Part {
     }
 }
 
-/// [`index`] with the pages read in parts of `part` pages, side by side
-/// (a page's stems are its own, so the parts meet only in `kata`, where a
-/// word has the same stem in each).
-fn index_in_parts(entries: &[Entry<'_>], part: usize) -> Vec<u8> {
-    let part = part.max(1);
-    let mut parts: Vec<Part> = entries.par_chunks(part).map(Part::of).collect();
-    let mut kata = BTreeMap::new();
-    for p in &mut parts {
-        kata.append(&mut p.kata);
+/// The search index of some pages, read and ready to be written.
+#[derive(Debug)]
+pub struct Index<'a> {
+    entries: &'a [Entry<'a>],
+    parts: Vec<Part>,
+    kata: BTreeMap<String, String>,
+}
+
+impl<'a> Index<'a> {
+    /// The index of `entries`, read in parts side by side.
+    pub fn of(entries: &'a [Entry<'a>]) -> Index<'a> {
+        let threads = rayon::current_num_threads().max(1);
+        Index::in_parts(entries, entries.len().div_ceil(threads * 2).max(MIN_PART))
     }
-    fn joined<'a>(ids: &'a [u32], stems: &'a [Box<str>]) -> Joined<'a> {
-        Joined { ids, stems }
+
+    /// The pages read in parts of `part` pages, side by side (a page's
+    /// stems are its own, so the parts meet only in `kata`, where a word
+    /// has the same stem in each).
+    fn in_parts(entries: &'a [Entry<'a>], part: usize) -> Index<'a> {
+        let part = part.max(1);
+        let mut parts: Vec<Part> = entries.par_chunks(part).map(Part::of).collect();
+        let mut kata = BTreeMap::new();
+        for p in &mut parts {
+            kata.append(&mut p.kata);
+        }
+        Index {
+            entries,
+            parts,
+            kata,
+        }
     }
-    let pages = parts
-        .iter()
-        .flat_map(|p| p.zones.iter().map(|z| (z, &p.stems[..])))
-        .zip(entries)
-        .map(|(([t, f, b], stems), e)| PageOut {
-            d: &e.description,
-            k: e.kind,
-            sb: joined(b, stems),
-            sf: joined(f, stems),
-            st: joined(t, stems),
-            t: &e.title,
-            u: &e.url,
-            x: e.excerpt,
-        })
-        .collect();
-    let out = IndexOut {
-        kata: &kata,
-        p: pages,
-        singkatan: ACRONYMS,
-        varian: VARIANTS,
-        versi: 2,
-    };
-    // Written into a buffer of about its size: grown by doubling, the
-    // index of 10,000 pages (10 MB) passed through a 16 MiB buffer and the
-    // 8 MiB one before it, at the build's peak (#14).
-    let mut buf = Snug(Vec::with_capacity(out.estimated_len()));
-    match serde_json::to_writer(&mut buf, &out) {
-        Ok(()) => buf.0,
-        Err(_) => b"{\"p\":[]}".to_vec(),
+
+    fn out(&self) -> IndexOut<'_> {
+        fn joined<'a>(ids: &'a [u32], stems: &'a [Box<str>]) -> Joined<'a> {
+            Joined { ids, stems }
+        }
+        let pages = self
+            .parts
+            .iter()
+            .flat_map(|p| p.zones.iter().map(|z| (z, &p.stems[..])))
+            .zip(self.entries)
+            .map(|(([t, f, b], stems), e)| PageOut {
+                d: &e.description,
+                k: e.kind,
+                sb: joined(b, stems),
+                sf: joined(f, stems),
+                st: joined(t, stems),
+                t: &e.title,
+                u: &e.url,
+                x: e.excerpt,
+            })
+            .collect();
+        IndexOut {
+            kata: &self.kata,
+            p: pages,
+            singkatan: ACRONYMS,
+            varian: VARIANTS,
+            versi: 2,
+        }
+    }
+
+    /// Writes the index as JSON into `w`.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer(w, &self.out()).map_err(std::io::Error::other)
+    }
+
+    /// The index as JSON bytes, in a buffer of about its size: grown by
+    /// doubling, the index of 10,000 pages (10 MB) passed through a 16 MiB
+    /// buffer and the 8 MiB one before it (#14).
+    fn to_vec(&self) -> Vec<u8> {
+        let out = self.out();
+        let mut buf = Snug(Vec::with_capacity(out.estimated_len()));
+        match serde_json::to_writer(&mut buf, &out) {
+            Ok(()) => buf.0,
+            Err(_) => b"{\"p\":[]}".to_vec(),
+        }
     }
 }
 
@@ -992,7 +1026,7 @@ mod tests {
             // Read whole, and in parts of one and two pages (a large
             // site's are read side by side).
             for part in [usize::MAX, 1, 2] {
-                let got = index_in_parts(&entries, part);
+                let got = Index::in_parts(&entries, part).to_vec();
                 proptest::prop_assert_eq!(
                     String::from_utf8_lossy(&got),
                     String::from_utf8_lossy(&want),
