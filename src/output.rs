@@ -421,15 +421,18 @@ fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
     }
 }
 
-/// Writes through to `out`, counting and hashing what passes.
-struct Hashing<W> {
+/// Writes through to `out`, counting and hashing what passes (also the
+/// backups of `laman publish`).
+#[derive(Debug)]
+pub struct Hashing<W> {
     out: W,
     size: u64,
     sha: Sha256,
 }
 
 impl<W: std::io::Write> Hashing<W> {
-    fn new(out: W) -> Self {
+    /// Hashes what is written to `out`.
+    pub fn new(out: W) -> Self {
         Hashing {
             out,
             size: 0,
@@ -438,8 +441,13 @@ impl<W: std::io::Write> Hashing<W> {
     }
 
     /// The size and the hex SHA-256 of what was written.
-    fn finish(&mut self) -> (u64, String) {
+    pub fn finish(&mut self) -> (u64, String) {
         (self.size, hex(&std::mem::take(&mut self.sha).finalize()))
+    }
+
+    /// The writer written to.
+    pub fn into_inner(self) -> W {
+        self.out
     }
 }
 

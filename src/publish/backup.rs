@@ -11,11 +11,11 @@
 //! OPS-001 finding.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Read as _, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::output::Hashing;
 use chrono::DateTime;
-use sha2::{Digest as _, Sha256};
 
 use super::Target;
 use super::dir::RELEASES;
@@ -162,29 +162,6 @@ fn prune(dir: &Path, keep: usize) -> Result<Vec<String>, Failed> {
     Ok(gone)
 }
 
-/// A writer that hashes and counts what passes through it.
-struct Hashing<W> {
-    inner: W,
-    hash: Sha256,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Writes `<dir>/<id>.tar[.gz]` and `<…>.sha256` atomically, then reads
 /// the archive back and compares the digest. Temporary files are removed
 /// on failure (on a full disk they are what fills it).
@@ -269,11 +246,7 @@ fn write_archive(
         .create_new(true)
         .open(tmp)
         .map_err(io)?;
-    let mut hashing = Hashing {
-        inner: BufWriter::new(file),
-        hash: Sha256::new(),
-        bytes: 0,
-    };
+    let mut hashing = Hashing::new(BufWriter::new(file));
     if gzip {
         let gz = flate2::write::GzEncoder::new(&mut hashing, flate2::Compression::default());
         let mut tar = tar::Builder::new(gz);
@@ -284,27 +257,21 @@ fn write_archive(
         append(&mut tar, source, id)?;
         tar.into_inner().map_err(io)?;
     }
-    let Hashing { inner, hash, bytes } = hashing;
-    let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
+    let (bytes, sha) = hashing.finish();
+    let file = hashing
+        .into_inner()
+        .into_inner()
+        .map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
-    Ok((hex(&hash.finalize()), bytes))
+    Ok((sha, bytes))
 }
 
 /// SHA-256 and length of a file, read from disk.
 pub fn digest(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut f = File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf)?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((hex(&h.finalize()), n))
+    let mut h = Hashing::new(std::io::sink());
+    std::io::copy(&mut File::open(path)?, &mut h)?;
+    let (n, sha) = h.finish();
+    Ok((sha, n))
 }
 
 #[cfg(test)]
