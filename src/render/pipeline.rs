@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::render::Vars;
 use rayon::prelude::*;
 
 use crate::config::RegencyConfig;
@@ -21,6 +20,7 @@ use crate::error::Error;
 use crate::markdown::{BodyHtml, Links, Rendered};
 use crate::output::{FileEntry, HostWriter};
 use crate::registry::Site;
+use crate::render::Vars;
 use crate::render::context::{HomeCtx, PageCtx, SiteCtx};
 use crate::render::memo::{self, Memo};
 use crate::render::site::{Model, Planned, Section, SiteOptions};
