@@ -76,7 +76,7 @@ fn line(r: &Rebuilt, lang: Lang) -> String {
         what: r.scope.text(lang),
         files: r.rendered,
         elapsed: r.elapsed,
-        errors: r.errors.len(),
+        errors: t.errors,
         warnings: t.warnings,
         infos: t.infos,
     }

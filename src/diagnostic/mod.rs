@@ -169,6 +169,13 @@ impl Tally {
         }
         t
     }
+
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: Tally) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
 }
 
 #[cfg(test)]

@@ -277,9 +277,7 @@ fn merge(mut results: Vec<Rebuilt>, elapsed: std::time::Duration) -> Rebuilt {
         tallies.insert(key, r.tally);
     }
     for t in tallies.values() {
-        out.tally.errors += t.errors;
-        out.tally.warnings += t.warnings;
-        out.tally.infos += t.infos;
+        out.tally.add(*t);
     }
     if !all {
         out.scope = Scope::Site(names.join(", "));

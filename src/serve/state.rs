@@ -557,23 +557,24 @@ impl Project {
             .filter(|d| d.is_input_error())
             .cloned()
             .collect();
-        let mut tally = Tally::default();
+        // Every error-level finding counts, as in `laman build`: the
+        // rules' too, not only those that stop a site.
+        let mut tally = Tally::of(&errors);
         for slug in &slugs {
             if let Some(s) = self.sites.get(*slug) {
                 errors.extend(s.errors());
-                let t = Tally::of(s.all_diagnostics());
-                tally.errors += t.errors;
-                tally.warnings += t.warnings;
-                tally.infos += t.infos;
+                tally.add(Tally::of(s.all_diagnostics()));
             }
             if let Some(b) = self.broken.iter().find(|b| &&b.slug == slug) {
                 errors.extend(b.diagnostics.iter().cloned());
+                tally.add(Tally::of(&b.diagnostics));
             }
         }
         if sites.is_none() {
             for b in &self.broken {
                 if !slugs.contains(&&b.slug) {
                     errors.extend(b.diagnostics.iter().cloned());
+                    tally.add(Tally::of(&b.diagnostics));
                 }
             }
         }

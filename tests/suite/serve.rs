@@ -71,6 +71,37 @@ fn an_edited_page_is_served_new_and_open_tabs_get_a_reload_message() {
     );
 }
 
+/// The preview's terminal line counts every error a build finds, the
+/// rules' too: a site whose rules find errors is not "0 errors" there
+/// while `laman build` refuses it.
+#[test]
+fn the_first_line_counts_the_errors_a_build_finds() {
+    let p = Project::fixture("minimal");
+    let built = p.cli(&["--lang", "en", "build"]);
+    let text = format!("{}{}", built.stdout, built.stderr);
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("Done:"))
+        .expect("the build's summary");
+    let errors: usize = summary
+        .rsplit("; ")
+        .next()
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count of errors");
+    assert!(errors > 0, "{summary}");
+    let s = Serve::start(&p, &["--lang", "en"]);
+    let terminal = s.terminal();
+    let line = terminal
+        .lines()
+        .find(|l| l.contains("rebuilt all sites"))
+        .expect("the first line");
+    assert!(
+        line.contains(&format!("— {errors} errors,")),
+        "{line}\nbuild: {summary}"
+    );
+}
+
 #[test]
 fn broken_front_matter_shows_its_error_and_fixing_it_recovers() {
     let p = Project::example();
