@@ -70,7 +70,8 @@ fn print_event(e: &Event, lang: Lang) {
 /// then every error and the page's own findings in full.
 fn line(r: &Rebuilt, lang: Lang) -> String {
     let clock = chrono::Local::now().format("%H:%M:%S");
-    let t = &r.tally;
+    let mut t = r.tally;
+    t.add(r.regency);
     let mut s = Said::Rebuilt {
         clock: &clock.to_string(),
         what: r.scope.text(lang),

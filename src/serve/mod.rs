@@ -249,6 +249,7 @@ fn merge(mut results: Vec<Rebuilt>, elapsed: std::time::Duration) -> Rebuilt {
         errors: Vec::new(),
         findings: Vec::new(),
         tally: Default::default(),
+        regency: Default::default(),
         phases: Vec::new(),
     };
     for r in results {
@@ -275,6 +276,7 @@ fn merge(mut results: Vec<Rebuilt>, elapsed: std::time::Duration) -> Rebuilt {
             .as_ref()
             .map_or_else(|| "*".to_string(), |s| s.join(","));
         tallies.insert(key, r.tally);
+        out.regency = r.regency;
     }
     for t in tallies.values() {
         out.tally.add(*t);

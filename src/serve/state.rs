@@ -76,6 +76,9 @@ pub struct Rebuilt {
     pub findings: Vec<Diagnostic>,
     /// Counts over every finding of what was rebuilt.
     pub tally: Tally,
+    /// Counts over the regency's own findings (laman.toml, the theme, the
+    /// register), which every rebuild covers once.
+    pub regency: Tally,
     /// Wall time of the phases of a page rebuild, when `LAMAN_SERVE_LAPS`
     /// is set (else empty): for profiling.
     pub phases: Vec<(&'static str, std::time::Duration)>,
@@ -557,9 +560,9 @@ impl Project {
             .filter(|d| d.is_input_error())
             .cloned()
             .collect();
-        // Every error-level finding counts, as in `laman build`: the
-        // rules' too, not only those that stop a site.
-        let mut tally = Tally::of(&errors);
+        // Every finding counts, as in `laman build`: the rules' too, not
+        // only the errors that stop a site.
+        let mut tally = Tally::default();
         for slug in &slugs {
             if let Some(s) = self.sites.get(*slug) {
                 errors.extend(s.errors());
@@ -588,6 +591,7 @@ impl Project {
         };
         Rebuilt {
             tally,
+            regency: Tally::of(&self.global),
             scope,
             sites,
             rendered,
