@@ -948,15 +948,7 @@ impl HostWriter {
             size: bytes.len() as u64,
             sha256: hex(&Sha256::digest(bytes)),
         };
-        if let Some(spare) = &self.spare
-            && spare.holds(rel, entry.size, &entry.sha256, Some(bytes))
-        {
-            self.counts.kept.fetch_add(1, Ordering::Relaxed);
-            return Ok(entry);
-        }
-        self.make_room(&path)?;
-        if self.link_unchanged(rel, &path, entry.size, &entry.sha256, Some(bytes)) {
-            self.counts.linked.fetch_add(1, Ordering::Relaxed);
+        if self.already_there(rel, &path, entry.size, &entry.sha256, Some(bytes))? {
             return Ok(entry);
         }
         create_new(&path)
@@ -964,6 +956,33 @@ impl HostWriter {
             .map_err(|e| Error::io(&path, e))?;
         self.counts.written.fetch_add(1, Ordering::Relaxed);
         Ok(entry)
+    }
+
+    /// Whether the file `rel` (at `path`) of `size` bytes and digest
+    /// `sha256` is there already: kept where the spare tree has it, or
+    /// linked from the previous output (each counted). When not, its
+    /// place is made free for a new file. `bytes`, when known, confirm a
+    /// file changed since its manifest.
+    fn already_there(
+        &self,
+        rel: &str,
+        path: &Path,
+        size: u64,
+        sha256: &str,
+        bytes: Option<&[u8]>,
+    ) -> Result<bool, Error> {
+        if let Some(spare) = &self.spare
+            && spare.holds(rel, size, sha256, bytes)
+        {
+            self.counts.kept.fetch_add(1, Ordering::Relaxed);
+            return Ok(true);
+        }
+        self.make_room(path)?;
+        if self.link_unchanged(rel, path, size, sha256, bytes) {
+            self.counts.linked.fetch_add(1, Ordering::Relaxed);
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// [`HostWriter::write`] of the bytes `produce` writes, without holding
@@ -992,18 +1011,7 @@ impl HostWriter {
                 sha256.clone()
             },
         };
-        if self.dry {
-            return Ok(entry);
-        }
-        if let Some(spare) = &self.spare
-            && spare.holds(rel, size, &sha256, None)
-        {
-            self.counts.kept.fetch_add(1, Ordering::Relaxed);
-            return Ok(entry);
-        }
-        self.make_room(&path)?;
-        if self.link_unchanged(rel, &path, size, &sha256, None) {
-            self.counts.linked.fetch_add(1, Ordering::Relaxed);
+        if self.dry || self.already_there(rel, &path, size, &sha256, None)? {
             return Ok(entry);
         }
         let file = create_new(&path).map_err(|e| Error::io(&path, e))?;

@@ -347,35 +347,31 @@ impl Theme {
 /// The IDs a set of templates writes literally (`id="biaya"`).
 pub type PageIds = std::sync::Arc<std::collections::BTreeSet<String>>;
 
-/// Every literal `id="…"` in the text of `templates` (IDs built from
-/// variables are the templates' own business: they are not known here).
-/// The text between tags is read, as the template writes it.
-fn page_ids<'t>(templates: impl Iterator<Item = &'t str>) -> PageIds {
-    let mut out = std::collections::BTreeSet::new();
-    for text in templates {
-        for t in literal_text(text) {
-            for (at, _) in t.match_indices("id=\"") {
-                let rest = &t[at + 4..];
-                let before = t[..at].chars().next_back();
-                let attribute = before.is_none_or(|c| c.is_whitespace());
-                if let Some(end) = rest.find('"') {
-                    if attribute && end > 0 {
-                        out.insert(rest[..end].to_string());
-                    }
+/// Adds every literal `id="…"` of the template text `text` to `out` (IDs
+/// built from variables are the templates' own business: they are not
+/// known here). The text between tags is read, as the template writes it.
+fn ids_of(text: &str, out: &mut std::collections::BTreeSet<String>) {
+    for t in literal_text(text) {
+        for (at, _) in t.match_indices("id=\"") {
+            let rest = &t[at + 4..];
+            let before = t[..at].chars().next_back();
+            let attribute = before.is_none_or(|c| c.is_whitespace());
+            if let Some(end) = rest.find('"') {
+                if attribute && end > 0 {
+                    out.insert(rest[..end].to_string());
                 }
             }
         }
     }
-    std::sync::Arc::new(out)
 }
 
 /// The literal IDs of every template of `env`.
 fn env_ids(env: &Env) -> PageIds {
-    let texts: Vec<String> = env
-        .templates()
-        .map(|(_, t)| t.source().to_string())
-        .collect();
-    page_ids(texts.iter().map(String::as_str))
+    let mut out = std::collections::BTreeSet::new();
+    for (_, t) in env.templates() {
+        ids_of(t.source(), &mut out);
+    }
+    std::sync::Arc::new(out)
 }
 
 /// What a template's `{{ }}` and `{% %}` tags hold, each followed by a
@@ -486,14 +482,14 @@ impl Templates<'_> {
 
     /// Renders `name` with `ctx`; errors are diagnostics at `at`.
     pub fn render(&self, name: &str, ctx: &Vars, at: &Location) -> Result<String, Diagnostic> {
-        if !self.has(name) {
+        let Ok(template) = self.env.get_template(name) else {
             return Err(Diagnostic::new(
                 at.clone(),
                 Message::TemplateMissing {
                     name: name.to_string(),
                 },
             ));
-        }
+        };
         let broken = |e: minijinja::Error| {
             Diagnostic::new(
                 at.clone(),
@@ -503,7 +499,6 @@ impl Templates<'_> {
                 },
             )
         };
-        let template = self.env.get_template(name).map_err(broken)?;
         if !self.bounded {
             return template.render(ctx.value()).map_err(broken);
         }
@@ -734,14 +729,14 @@ mod tests {
         }
         // A template variable, a data attribute or a comment is not a
         // literal id; one inside a condition or a macro is.
-        let ids = page_ids(
-            [
-                "<p data-id=\"no\" id=\"{{ x }}\"></p>{% if a %}<h2 id=\"ya\">{% endif %}",
-                "{# <p id=\"komentar\"> #}{% macro f() %}<p id=\"makro\">{% endmacro %}",
-                "{% set s = '<p id=\"teks\">' %}{ id=\"kurawal\"",
-            ]
-            .into_iter(),
-        );
+        let mut ids = std::collections::BTreeSet::new();
+        for text in [
+            "<p data-id=\"no\" id=\"{{ x }}\"></p>{% if a %}<h2 id=\"ya\">{% endif %}",
+            "{# <p id=\"komentar\"> #}{% macro f() %}<p id=\"makro\">{% endmacro %}",
+            "{% set s = '<p id=\"teks\">' %}{ id=\"kurawal\"",
+        ] {
+            ids_of(text, &mut ids);
+        }
         assert_eq!(ids.iter().collect::<Vec<_>>(), ["kurawal", "makro", "ya"]);
     }
 
