@@ -991,7 +991,9 @@ impl HostWriter {
     /// into the file (the search index of a large site: 10 MB of JSON not
     /// held at the build's peak, #14). The two calls must write the same
     /// bytes: when they do not, nothing is kept of the second and the
-    /// result is an error.
+    /// result is an error. When neither tree has a file at `rel` (a first
+    /// build), there is nothing to compare with: it is called once, into
+    /// the file (a 1 × 10,000 build 4 % shorter).
     pub fn write_stream(
         &self,
         rel: &str,
@@ -999,6 +1001,26 @@ impl HostWriter {
     ) -> Result<FileEntry, Error> {
         guard(rel)?;
         let path = self.root.join(rel);
+        // Neither tree has a file at `rel` to keep or link (a first
+        // build): the bytes go into the file once, hashed on the way.
+        let held =
+            |t: &Option<Arc<Previous>>| t.as_ref().is_some_and(|t| t.files.contains_key(rel));
+        if !self.dry && !held(&self.spare) && !held(&self.previous) {
+            self.make_room(&path)?;
+            let file = create_new(&path).map_err(|e| Error::io(&path, e))?;
+            let mut out = Hashing::new(std::io::BufWriter::with_capacity(64 * 1024, file));
+            if let Err(e) = produce(&mut out).and_then(|()| out.out.flush()) {
+                let _ = std::fs::remove_file(&path);
+                return Err(Error::io(&path, e));
+            }
+            let (size, sha256) = out.finish();
+            self.counts.written.fetch_add(1, Ordering::Relaxed);
+            return Ok(FileEntry {
+                path: rel.to_string(),
+                size,
+                sha256,
+            });
+        }
         let mut first = Hashing::new(std::io::sink());
         produce(&mut first).map_err(|e| Error::io(&path, e))?;
         let (size, sha256) = first.finish();
@@ -1781,15 +1803,35 @@ mod tests {
             );
         }
         assert!(!dir.path().join("escape.json").exists());
-        // Two passes that differ: an error, and no file.
+        // Neither tree has the path (a first build): made once, straight
+        // into the file.
         let calls = std::sync::atomic::AtomicUsize::new(0);
-        let unstable = |w: &mut dyn std::io::Write| {
-            let n = calls.fetch_add(1, Ordering::Relaxed);
-            write!(w, "{n}")
+        let counted = |w: &mut dyn std::io::Write| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            w.write_all(b"{}")
         };
-        assert!(w.write_stream("goyah.json", &unstable).is_err());
-        assert!(!st.tmp.join("a.host/goyah.json").exists());
-        assert_eq!(calls.load(Ordering::Relaxed), 2);
+        let once = w.write_stream("sekali.json", &counted).expect("write");
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+        assert_eq!(
+            once,
+            w.write("dua.json", b"{}")
+                .map(|e| FileEntry {
+                    path: "sekali.json".into(),
+                    ..e
+                })
+                .expect("write")
+        );
+        assert_eq!(
+            std::fs::read(st.tmp.join("a.host/sekali.json")).expect("read"),
+            b"{}"
+        );
+        // A write that fails midway leaves no file.
+        let failing = |w: &mut dyn std::io::Write| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(std::io::Error::other("gagal"))
+        };
+        assert!(w.write_stream("gagal.json", &failing).is_err());
+        assert!(!st.tmp.join("a.host/gagal.json").exists());
         st.commit(&manifest(vec![one_host("a.host", vec![e.clone()])]))
             .expect("commit");
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
@@ -1851,6 +1893,20 @@ mod tests {
             b"{\"q\":[]}",
             "the previous output is not written through"
         );
+        drop(st);
+        // Two passes that differ (a file at the path to compare with):
+        // an error, and no file.
+        let mut st = Staging::create(&out).expect("staging");
+        st.reuse(read_manifest(&out).as_ref());
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let unstable = |w: &mut dyn std::io::Write| {
+            let n = calls.fetch_add(1, Ordering::Relaxed);
+            write!(w, "{n}")
+        };
+        let w = st.host("a.host");
+        assert!(w.write_stream("cari/indeks.json", &unstable).is_err());
+        assert!(!st.tmp.join("a.host/cari/indeks.json").exists());
+        assert_eq!(calls.load(Ordering::Relaxed), 2);
     }
 
     #[test]
