@@ -139,9 +139,27 @@ pub fn scan_shared(html: &str, pool: &Pool) -> HtmlFacts {
 }
 
 /// Tags whose attributes the checks read; any other tag is only looked at for an `id`.
-const INTERESTING: &[&str] = &[
-    "html", "a", "link", "img", "script", "source", "iframe", "video", "audio", "track", "form",
-];
+fn interesting(name: &str) -> bool {
+    matches!(
+        name,
+        "html"
+            | "a"
+            | "link"
+            | "img"
+            | "script"
+            | "source"
+            | "iframe"
+            | "video"
+            | "audio"
+            | "track"
+            | "form"
+    )
+}
+
+/// Whether `id=` is in `tag` (most tags have no `=` at all: one `memchr`).
+fn has_id(tag: &str) -> bool {
+    memchr::memchr_iter(b'=', tag.as_bytes()).any(|at| tag.as_bytes()[..at].ends_with(b"id"))
+}
 
 /// Reads the facts of `html`.
 pub fn scan(html: &str) -> HtmlFacts {
@@ -182,8 +200,8 @@ fn scan_raw(html: &str) -> HtmlFacts<Cow<'_, str>> {
                 f.headings.push(level);
             }
         }
-        if !INTERESTING.contains(&name.as_ref()) {
-            if memchr::memmem::find(tag.as_bytes(), b"id=").is_some() {
+        if !interesting(&name) {
+            if has_id(tag) {
                 if let Some(id) =
                     Attributes(&body[name_len..]).find(|(n, _)| n.eq_ignore_ascii_case("id"))
                 {
@@ -306,6 +324,22 @@ fn tag_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
+/// Where an attribute's name at the start of `rest` ends: at whitespace
+/// (as `char::is_whitespace` says), `=`, `>` or `/`. Byte by byte while
+/// the text is ASCII, as tags almost always are.
+fn name_end(rest: &str) -> usize {
+    let stop = |c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/';
+    for (i, b) in rest.bytes().enumerate() {
+        if !b.is_ascii() {
+            return i + rest[i..].find(stop).unwrap_or(rest.len() - i);
+        }
+        if stop(char::from(b)) {
+            return i;
+        }
+    }
+    rest.len()
+}
+
 /// `name="value"` pairs after a tag name (entities `&amp;`, `&quot;`, `&#39;` decoded), read lazily.
 struct Attributes<'a>(&'a str);
 
@@ -316,9 +350,7 @@ impl<'a> Iterator for Attributes<'a> {
         let mut rest = self.0;
         loop {
             rest = rest.trim_start();
-            let name_len = rest
-                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
-                .unwrap_or(rest.len());
+            let name_len = name_end(rest);
             if name_len == 0 {
                 if rest.is_empty() {
                     self.0 = rest;
@@ -333,7 +365,7 @@ impl<'a> Iterator for Attributes<'a> {
                 let r = r.trim_start();
                 let (v, after) = match r.as_bytes().first() {
                     Some(&q) if q == b'"' || q == b'\'' => {
-                        let end = r[1..].find(q as char).map_or(r.len(), |e| e + 1);
+                        let end = memchr::memchr(q, &r.as_bytes()[1..]).map_or(r.len(), |e| e + 1);
                         (&r[1.min(r.len())..end], r.get(end + 1..).unwrap_or(""))
                     }
                     _ => {
@@ -342,7 +374,7 @@ impl<'a> Iterator for Attributes<'a> {
                     }
                 };
                 rest = after;
-                if v.contains('&') {
+                if memchr::memchr(b'&', v.as_bytes()).is_some() {
                     std::borrow::Cow::Owned(
                         v.replace("&amp;", "&")
                             .replace("&quot;", "\"")
@@ -507,6 +539,35 @@ mod tests {
         let f = scan("<a title=\"a > b\" href=\"/1/\">x</a><img alt='c > d' src=\"/2.png\">");
         assert_eq!(strs(&f.links), vec!["/1/", "/2.png"]);
         assert_eq!(f.images, vec![("/2.png".into(), Some("c > d".into()))]);
+    }
+
+    #[test]
+    fn an_attribute_name_ends_where_a_char_search_would_end_it() {
+        let by_char = |rest: &str| {
+            rest.find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(rest.len())
+        };
+        for rest in [
+            "href=\"/a/\"",
+            "defer>",
+            "a\u{0B}b=1",
+            "a\u{0C}b",
+            "a\u{A0}b=1",
+            "é\u{2003}x=1",
+            "data-é=1",
+            "x/y",
+            "",
+            "tanpa-akhir",
+        ] {
+            assert_eq!(name_end(rest), by_char(rest), "{rest:?}");
+        }
+        // Unicode whitespace still separates attributes, as before.
+        let f = scan("<a\u{A0}href=\"/1/\">x</a><img\u{2003}src=\"/2.png\"\u{0B}alt=\"\">");
+        assert_eq!(strs(&f.links), vec!["/1/", "/2.png"]);
+        assert_eq!(f.images, vec![("/2.png".into(), Some(String::new()))]);
+        // An id after `=` signs that are not `id=`.
+        let f = scan("<div class=\"a=b\" data-x=1 id=\"di-sini\"></div><p data-id=\"x\"></p>");
+        assert!(f.ids.contains("di-sini"));
     }
 
     #[test]
