@@ -1007,14 +1007,7 @@ impl HostWriter {
             |t: &Option<Arc<Previous>>| t.as_ref().is_some_and(|t| t.files.contains_key(rel));
         if !self.dry && !held(&self.spare) && !held(&self.previous) {
             self.make_room(&path)?;
-            let file = create_new(&path).map_err(|e| Error::io(&path, e))?;
-            let mut out = Hashing::new(std::io::BufWriter::with_capacity(64 * 1024, file));
-            if let Err(e) = produce(&mut out).and_then(|()| out.out.flush()) {
-                let _ = std::fs::remove_file(&path);
-                return Err(Error::io(&path, e));
-            }
-            let (size, sha256) = out.finish();
-            self.counts.written.fetch_add(1, Ordering::Relaxed);
+            let (size, sha256) = self.stream_into(&path, produce, None)?;
             return Ok(FileEntry {
                 path: rel.to_string(),
                 size,
@@ -1036,19 +1029,42 @@ impl HostWriter {
         if self.dry || self.already_there(rel, &path, size, &sha256, None)? {
             return Ok(entry);
         }
-        let file = create_new(&path).map_err(|e| Error::io(&path, e))?;
-        let mut second = Hashing::new(std::io::BufWriter::with_capacity(64 * 1024, file));
-        let written = produce(&mut second).and_then(|()| second.out.flush());
-        let same = second.finish() == (size, sha256);
-        if let Err(e) = written.and_then(|()| {
-            same.then_some(())
-                .ok_or_else(|| std::io::Error::other("the bytes changed between two writes"))
-        }) {
-            let _ = std::fs::remove_file(&path);
-            return Err(Error::io(&path, e));
-        }
-        self.counts.written.fetch_add(1, Ordering::Relaxed);
+        self.stream_into(&path, produce, Some((size, &sha256)))?;
         Ok(entry)
+    }
+
+    /// Makes the new file `path` of the bytes `produce` writes, hashed on
+    /// the way: their size and SHA-256, which must be `expected` when
+    /// given. On any failure no file is left.
+    fn stream_into(
+        &self,
+        path: &Path,
+        produce: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        expected: Option<(u64, &str)>,
+    ) -> Result<(u64, String), Error> {
+        let file = create_new(path).map_err(|e| Error::io(path, e))?;
+        let mut out = Hashing::new(std::io::BufWriter::with_capacity(64 * 1024, file));
+        let made = produce(&mut out)
+            .and_then(|()| out.out.flush())
+            .and_then(|()| {
+                let got = out.finish();
+                match expected {
+                    Some((size, sha256)) if (size, sha256) != (got.0, got.1.as_str()) => Err(
+                        std::io::Error::other("the bytes changed between two writes"),
+                    ),
+                    _ => Ok(got),
+                }
+            });
+        match made {
+            Ok(got) => {
+                self.counts.written.fetch_add(1, Ordering::Relaxed);
+                Ok(got)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(path);
+                Err(Error::io(path, e))
+            }
+        }
     }
 
     /// Puts at `rel` the file the output already has with `size` bytes of
