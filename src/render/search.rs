@@ -505,6 +505,23 @@ struct PageOut<'a> {
     x: crate::render::site::Excerpt<'a>,
 }
 
+/// How much of the index [`Index::write_to`] gathers before writing.
+const WRITE_CHUNK: usize = 256 * 1024;
+
+/// A buffer for [`Index::produce`]'s chunks of `chunk` bytes (a page's
+/// JSON may pass the mark by a little).
+fn buffer_for(chunk: usize) -> Vec<u8> {
+    Vec::with_capacity(chunk.min(WRITE_CHUNK) * 5 / 4)
+}
+
+/// `v`'s JSON, added to `buf`.
+fn json_into<T: Serialize + ?Sized>(buf: &mut Vec<u8>, v: &T) -> std::io::Result<()> {
+    serde_json::to_writer(buf, v).map_err(std::io::Error::other)
+}
+
+/// The index's JSON, written part by part by [`Index::write_to`] in the
+/// order of its fields here (serde_json's own order, which the index has
+/// always had); a test holds the two the same.
 #[derive(Serialize)]
 struct IndexOut<'a> {
     kata: &'a BTreeMap<String, String>,
@@ -629,18 +646,104 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Writes the index as JSON into `w`.
+    /// Writes the index as JSON into `w`, as [`Index::write_in`] would,
+    /// with the JSON made on a second thread while this one hands the
+    /// last chunk to `w` (which hashes it and writes it to the file): the
+    /// index of a large site is written after its pages, when nothing else
+    /// runs beside it, and the two halves of the work took about the same
+    /// time (#14).
     pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer(w, &self.out()).map_err(std::io::Error::other)
+        self.write_beside(w, WRITE_CHUNK)
+    }
+
+    /// [`Index::write_to`] in chunks of `chunk` bytes or more.
+    fn write_beside(&self, w: &mut dyn std::io::Write, chunk: usize) -> std::io::Result<()> {
+        use std::sync::mpsc::sync_channel;
+        // Three buffers go round, made here: the second thread allocates
+        // none (what a thread's own heap keeps after it ends stayed in the
+        // build's peak).
+        const BUFFERS: usize = 3;
+        let (made_tx, made) = sync_channel::<Vec<u8>>(1);
+        let (spent, spent_rx) = sync_channel::<Vec<u8>>(BUFFERS);
+        for _ in 1..BUFFERS {
+            let _ = spent.send(buffer_for(chunk));
+        }
+        let first = buffer_for(chunk);
+        std::thread::scope(|s| {
+            let maker = s.spawn(move || {
+                self.produce(chunk, first, &mut |buf| {
+                    let stopped = || std::io::Error::other("the index's writer stopped");
+                    made_tx.send(buf).map_err(|_| stopped())?;
+                    spent_rx.recv().map_err(|_| stopped())
+                })
+            });
+            let mut written = Ok(());
+            for buf in made {
+                written = w.write_all(&buf);
+                if written.is_err() {
+                    // The maker's next chunk finds no one to take it.
+                    break;
+                }
+                let _ = spent.send(buf);
+            }
+            // Nor does it wait for a buffer.
+            drop(spent);
+            let made = maker
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the index's maker failed")));
+            written.and(made)
+        })
+    }
+
+    /// Writes the index as JSON into `w`, handing it `chunk` bytes or more
+    /// at a time (the last piece may be shorter).
+    fn write_in(&self, w: &mut dyn std::io::Write, chunk: usize) -> std::io::Result<()> {
+        self.produce(chunk, buffer_for(chunk), &mut |buf| {
+            w.write_all(&buf).map(|()| buf)
+        })
+    }
+
+    /// Makes the index's JSON (that of [`IndexOut`]) in `buf`, handing
+    /// it to `emit` whenever `chunk` bytes or more are ready, and at the
+    /// end; `emit` gives back a buffer to go on in (emptied here). Made in
+    /// a buffer, not written straight into a `dyn Write`: every quote and
+    /// comma would be a call.
+    fn produce(
+        &self,
+        chunk: usize,
+        mut buf: Vec<u8>,
+        emit: &mut dyn FnMut(Vec<u8>) -> std::io::Result<Vec<u8>>,
+    ) -> std::io::Result<()> {
+        let out = self.out();
+        buf.extend_from_slice(b"{\"kata\":");
+        json_into(&mut buf, &out.kata)?;
+        buf.extend_from_slice(b",\"p\":[");
+        for (i, page) in out.p.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            json_into(&mut buf, page)?;
+            if buf.len() >= chunk {
+                buf = emit(buf)?;
+                buf.clear();
+            }
+        }
+        buf.extend_from_slice(b"],\"singkatan\":");
+        json_into(&mut buf, &out.singkatan)?;
+        buf.extend_from_slice(b",\"varian\":");
+        json_into(&mut buf, &out.varian)?;
+        buf.extend_from_slice(b",\"versi\":");
+        json_into(&mut buf, &out.versi)?;
+        buf.push(b'}');
+        emit(buf).map(drop)
     }
 
     /// The index as JSON bytes, in a buffer of about its size: grown by
     /// doubling, the index of 10,000 pages (10 MB) passed through a 16 MiB
     /// buffer and the 8 MiB one before it (#14).
     fn to_vec(&self) -> Vec<u8> {
-        let out = self.out();
-        let mut buf = Snug(Vec::with_capacity(out.estimated_len()));
-        match serde_json::to_writer(&mut buf, &out) {
+        let mut buf = Snug(Vec::with_capacity(self.out().estimated_len()));
+        match self.write_in(&mut buf, WRITE_CHUNK) {
             Ok(()) => buf.0,
             Err(_) => b"{\"p\":[]}".to_vec(),
         }
@@ -984,6 +1087,62 @@ mod tests {
         "—",
     ];
 
+    #[test]
+    fn a_write_that_fails_stops_the_index_made_beside_it() {
+        // A file that takes 10 bytes: the error is the write's, and the
+        // thread making the JSON stops (the test would not end otherwise).
+        struct Full(usize);
+        impl std::io::Write for Full {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 + buf.len() > 10 {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let bodies: Vec<String> = (0..50).map(|i| format!("isi halaman {i}")).collect();
+        let entries: Vec<Entry<'_>> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| Entry {
+                title: format!("Halaman {i}"),
+                url: format!("/p{i}/"),
+                description: String::new(),
+                kind: "Halaman",
+                excerpt: crate::render::site::Excerpt::of(body, 30),
+                fields: String::new(),
+                body,
+            })
+            .collect();
+        let err = Index::of(&entries)
+            .write_beside(&mut Full(0), 1)
+            .expect_err("the disk is full");
+        assert_eq!(err.to_string(), "disk full");
+    }
+
+    /// What was written, and in how many calls.
+    #[derive(Default)]
+    struct Writes {
+        bytes: Vec<u8>,
+        calls: usize,
+    }
+
+    impl std::io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     fn text_of(picks: &[usize]) -> String {
         let seps = [" ", ", ", "\n", "-", " ", ". "];
         let mut s = String::new();
@@ -1033,6 +1192,29 @@ mod tests {
                     "in parts of {}",
                     part
                 );
+            }
+            // Handed to the file in chunks: the same bytes, in as many
+            // writes as the chunks say, made on this thread or on a second one.
+            for (chunk, beside) in [(1, false), (300, false), (1, true), (300, true)] {
+                let mut w = Writes::default();
+                let index = Index::of(&entries);
+                if beside {
+                    index.write_beside(&mut w, chunk).expect("written");
+                } else {
+                    index.write_in(&mut w, chunk).expect("written");
+                }
+                proptest::prop_assert_eq!(
+                    String::from_utf8_lossy(&w.bytes),
+                    String::from_utf8_lossy(&want),
+                    "in chunks of {}, beside: {}",
+                    chunk,
+                    beside
+                );
+                if chunk == 1 {
+                    // One for `kata` and the first page, one for each
+                    // other page, one for the end.
+                    proptest::prop_assert_eq!(w.calls, entries.len() + 1);
+                }
             }
         }
     }
