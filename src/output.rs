@@ -121,7 +121,10 @@ impl Manifest {
         let mut digest = Sha256::new();
         for h in &hosts {
             for f in &h.files {
-                digest.update(format!("{} {} {}\n", h.host, f.path, f.sha256));
+                // `{host} {path} {sha256}\n`
+                for part in [&h.host, " ", &f.path, " ", &f.sha256, "\n"] {
+                    digest.update(part.as_bytes());
+                }
             }
         }
         let hex = hex(&digest.finalize());
@@ -144,10 +147,13 @@ pub fn read_manifest(out: &Path) -> Option<Manifest> {
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
+    // By table, not `write!` byte by byte: every file's digest is written
+    // out (#14).
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
 }
@@ -1234,6 +1240,24 @@ mod tests {
             "ada"
         );
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn a_release_is_named_by_the_digest_of_its_files_lines() {
+        // `{host} {path} {sha256}` a line, hosts and files sorted: the same
+        // files make the same name, as in every release before.
+        let file = |path: &str, sha256: &str| FileEntry {
+            path: path.into(),
+            size: 1,
+            sha256: sha256.into(),
+        };
+        let m = manifest(vec![
+            one_host("b.host", vec![file("z.html", "02"), file("a.html", "01")]),
+            one_host("a.host", vec![file("index.html", "ff")]),
+        ]);
+        let lines = "a.host index.html ff\nb.host a.html 01\nb.host z.html 02\n";
+        let want = hex(&Sha256::digest(lines.as_bytes()));
+        assert_eq!(m.release, format!("20260101T000000Z-{}", &want[..8]));
     }
 
     #[test]

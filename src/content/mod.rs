@@ -118,7 +118,7 @@ impl ContentTree {
     /// the rules (#14, peak memory).
     pub fn take_sources(&mut self) -> Vec<String> {
         self.pages
-            .iter_mut()
+            .par_iter_mut()
             .map(|p| {
                 let front = p.text.get(..p.body_offset).unwrap_or("").to_string();
                 std::mem::replace(&mut p.text, front)

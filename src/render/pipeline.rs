@@ -1131,18 +1131,23 @@ fn drop_file_folder_clashes(
     statics: &mut BTreeMap<&str, Src<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let files: HashSet<String> = plan
+    let files: rustc_hash::FxHashSet<&str> = plan
         .iter()
-        .map(|(p, _)| p.clone())
-        .chain(statics.keys().map(|p| p.to_string()))
-        .chain(crate::render::site::GENERATED.iter().map(|p| p.to_string()))
+        .map(|(p, _)| p.as_str())
+        .chain(statics.keys().copied())
+        .chain(crate::render::site::GENERATED.iter().copied())
         .collect();
+    // The file each output's folder would be, if one is (found before
+    // anything is taken out: the set borrows the plan's paths).
     let clash = |path: &str| -> Option<String> {
-        path.match_indices('/')
-            .map(|(i, _)| &path[..i])
+        memchr::memchr_iter(b'/', path.as_bytes())
+            .map(|i| &path[..i])
             .find(|dir| files.contains(*dir))
             .map(str::to_string)
     };
+    let plan_clashes: Vec<Option<String>> = plan.iter().map(|(p, _)| clash(p)).collect();
+    let static_clashes: Vec<Option<String>> = statics.keys().map(|p| clash(p)).collect();
+    drop(files);
     let mut report = |output: &str, file: String, at: Location| {
         diags.push(Diagnostic::new(
             at,
@@ -1152,7 +1157,8 @@ fn drop_file_folder_clashes(
             },
         ));
     };
-    plan.retain(|(path, item)| match clash(path) {
+    let mut clashes = plan_clashes.into_iter();
+    plan.retain(|(path, item)| match clashes.next().flatten() {
         None => true,
         Some(file) => {
             let at = match owner_of(model, item) {
@@ -1168,7 +1174,8 @@ fn drop_file_folder_clashes(
         .iter()
         .map(|a| (a.out.as_str(), a.shown.as_path()))
         .collect();
-    statics.retain(|path, _| match clash(path) {
+    let mut clashes = static_clashes.into_iter();
+    statics.retain(|path, _| match clashes.next().flatten() {
         None => true,
         Some(file) => {
             let shown = site_files.get(path).map_or_else(

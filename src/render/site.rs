@@ -3,7 +3,7 @@
 //! file each page, list page and alias writes, with duplicates reported),
 //! and the `site`/`page`/`section`/`home` contexts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
@@ -205,10 +205,10 @@ impl<'a> Model<'a> {
     /// Every output file with what makes it; duplicates become diagnostics
     /// on the later source and are left out of the plan.
     pub fn plan(&self) -> (Vec<(String, Planned)>, Vec<Diagnostic>) {
-        let mut seen: HashMap<String, std::path::PathBuf> = GENERATED
-            .iter()
-            .map(|g| (g.to_string(), std::path::PathBuf::from("(laman)")))
-            .collect();
+        // The file that claimed each output (laman's own: `is_generated`).
+        let mut seen: rustc_hash::FxHashMap<String, std::path::PathBuf> =
+            rustc_hash::FxHashMap::default();
+        seen.reserve(self.tree.pages.len() + self.sections.len());
         let mut plan = Vec::new();
         let mut diags = Vec::new();
         let laman = std::path::PathBuf::from("(laman)");
