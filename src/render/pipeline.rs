@@ -41,7 +41,7 @@ pub trait Sink: Sync {
     fn write_with(
         &self,
         path: &str,
-        produce: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        produce: &dyn Fn(&mut (dyn std::io::Write + Send)) -> std::io::Result<()>,
     ) -> Result<Self::Entry, Error> {
         let mut bytes = Vec::new();
         produce(&mut bytes).map_err(|e| Error::io(Path::new(path), e))?;
@@ -79,7 +79,7 @@ impl Sink for HostWriter {
     fn write_with(
         &self,
         path: &str,
-        produce: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+        produce: &dyn Fn(&mut (dyn std::io::Write + Send)) -> std::io::Result<()>,
     ) -> Result<FileEntry, Error> {
         self.write_stream(path, produce)
     }

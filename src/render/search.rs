@@ -508,10 +508,34 @@ struct PageOut<'a> {
 /// How much of the index [`Index::write_to`] gathers before writing.
 const WRITE_CHUNK: usize = 256 * 1024;
 
-/// A buffer for [`Index::produce`]'s chunks of `chunk` bytes (a page's
-/// JSON may pass the mark by a little).
+/// A buffer for chunks of `chunk` bytes of the index (a page's JSON may
+/// pass the mark by a little).
 fn buffer_for(chunk: usize) -> Vec<u8> {
     Vec::with_capacity(chunk.min(WRITE_CHUNK) * 5 / 4)
+}
+
+/// The JSON of `pages` in the index's list of pages, added to `buf`
+/// (after a comma unless they are the list's first).
+fn pages_into(buf: &mut Vec<u8>, pages: &[PageOut<'_>], first: bool) -> std::io::Result<()> {
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 || !first {
+            buf.push(b',');
+        }
+        json_into(buf, page)?;
+    }
+    Ok(())
+}
+
+/// The end of the index's JSON after its list of pages, added to `buf`.
+fn tail_into(buf: &mut Vec<u8>, out: &IndexOut<'_>) -> std::io::Result<()> {
+    buf.extend_from_slice(b"],\"singkatan\":");
+    json_into(buf, &out.singkatan)?;
+    buf.extend_from_slice(b",\"varian\":");
+    json_into(buf, &out.varian)?;
+    buf.extend_from_slice(b",\"versi\":");
+    json_into(buf, &out.versi)?;
+    buf.push(b'}');
+    Ok(())
 }
 
 /// `v`'s JSON, added to `buf`.
@@ -646,96 +670,54 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Writes the index as JSON into `w`, as [`Index::write_in`] would,
-    /// with the JSON made on a second thread while this one hands the
-    /// last chunk to `w` (which hashes it and writes it to the file): the
-    /// index of a large site is written after its pages, when nothing else
-    /// runs beside it, and the two halves of the work took about the same
-    /// time (#14).
-    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        self.write_beside(w, WRITE_CHUNK)
+    /// Writes the index as JSON into `w` (that of [`IndexOut`]), with each
+    /// chunk of the JSON made while `w` takes the chunk before it (hashes
+    /// it and writes it to the file), on rayon's threads: the index of a
+    /// large site is written after its pages, with nothing else beside it,
+    /// and the two halves of the work take about the same time (#14). On
+    /// the pool's threads, not on a thread of its own: a new thread's
+    /// allocations raised the build's peak by 3–5 MiB.
+    pub fn write_to(&self, w: &mut (dyn std::io::Write + Send)) -> std::io::Result<()> {
+        self.write_chunks(w, WRITE_CHUNK, true)
     }
 
-    /// [`Index::write_to`] in chunks of `chunk` bytes or more.
-    fn write_beside(&self, w: &mut dyn std::io::Write, chunk: usize) -> std::io::Result<()> {
-        use std::sync::mpsc::sync_channel;
-        // Three buffers go round, made here: the second thread allocates
-        // none (what a thread's own heap keeps after it ends stayed in the
-        // build's peak).
-        const BUFFERS: usize = 3;
-        let (made_tx, made) = sync_channel::<Vec<u8>>(1);
-        let (spent, spent_rx) = sync_channel::<Vec<u8>>(BUFFERS);
-        for _ in 1..BUFFERS {
-            let _ = spent.send(buffer_for(chunk));
-        }
-        let first = buffer_for(chunk);
-        std::thread::scope(|s| {
-            let maker = s.spawn(move || {
-                self.produce(chunk, first, &mut |buf| {
-                    let stopped = || std::io::Error::other("the index's writer stopped");
-                    made_tx.send(buf).map_err(|_| stopped())?;
-                    spent_rx.recv().map_err(|_| stopped())
-                })
-            });
-            let mut written = Ok(());
-            for buf in made {
-                written = w.write_all(&buf);
-                if written.is_err() {
-                    // The maker's next chunk finds no one to take it.
-                    break;
-                }
-                let _ = spent.send(buf);
-            }
-            // Nor does it wait for a buffer.
-            drop(spent);
-            let made = maker
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the index's maker failed")));
-            written.and(made)
-        })
-    }
-
-    /// Writes the index as JSON into `w`, handing it `chunk` bytes or more
-    /// at a time (the last piece may be shorter).
-    fn write_in(&self, w: &mut dyn std::io::Write, chunk: usize) -> std::io::Result<()> {
-        self.produce(chunk, buffer_for(chunk), &mut |buf| {
-            w.write_all(&buf).map(|()| buf)
-        })
-    }
-
-    /// Makes the index's JSON (that of [`IndexOut`]) in `buf`, handing
-    /// it to `emit` whenever `chunk` bytes or more are ready, and at the
-    /// end; `emit` gives back a buffer to go on in (emptied here). Made in
-    /// a buffer, not written straight into a `dyn Write`: every quote and
-    /// comma would be a call.
-    fn produce(
+    /// Writes the index as JSON into `w` in chunks of about `chunk` bytes
+    /// (whole pages; made in a buffer, not written straight into a `dyn
+    /// Write`, where every quote and comma would be a call), each made
+    /// while the last is written when `beside`, else one after the other.
+    fn write_chunks(
         &self,
+        w: &mut (dyn std::io::Write + Send),
         chunk: usize,
-        mut buf: Vec<u8>,
-        emit: &mut dyn FnMut(Vec<u8>) -> std::io::Result<Vec<u8>>,
+        beside: bool,
     ) -> std::io::Result<()> {
         let out = self.out();
-        buf.extend_from_slice(b"{\"kata\":");
-        json_into(&mut buf, &out.kata)?;
-        buf.extend_from_slice(b",\"p\":[");
-        for (i, page) in out.p.iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            json_into(&mut buf, page)?;
-            if buf.len() >= chunk {
-                buf = emit(buf)?;
-                buf.clear();
-            }
+        // Pages a chunk, from the estimated length of their JSON.
+        let per_page = out.estimated_len() / out.p.len().max(1);
+        let mut groups = out.p.chunks((chunk / per_page.max(1)).max(1));
+        let mut ready = buffer_for(chunk);
+        ready.extend_from_slice(b"{\"kata\":");
+        json_into(&mut ready, &out.kata)?;
+        ready.extend_from_slice(b",\"p\":[");
+        if let Some(first) = groups.next() {
+            pages_into(&mut ready, first, true)?;
         }
-        buf.extend_from_slice(b"],\"singkatan\":");
-        json_into(&mut buf, &out.singkatan)?;
-        buf.extend_from_slice(b",\"varian\":");
-        json_into(&mut buf, &out.varian)?;
-        buf.extend_from_slice(b",\"versi\":");
-        json_into(&mut buf, &out.versi)?;
-        buf.push(b'}');
-        emit(buf).map(drop)
+        let mut spare = buffer_for(chunk);
+        for pages in groups {
+            let mut make = || pages_into(&mut spare, pages, false);
+            let mut write = || w.write_all(&ready);
+            let (made, written) = if beside {
+                rayon::join(make, write)
+            } else {
+                (make(), write())
+            };
+            written?;
+            made?;
+            std::mem::swap(&mut ready, &mut spare);
+            spare.clear();
+        }
+        tail_into(&mut ready, &out)?;
+        w.write_all(&ready)
     }
 
     /// The index as JSON bytes, in a buffer of about its size: grown by
@@ -743,7 +725,7 @@ impl<'a> Index<'a> {
     /// buffer and the 8 MiB one before it (#14).
     fn to_vec(&self) -> Vec<u8> {
         let mut buf = Snug(Vec::with_capacity(self.out().estimated_len()));
-        match self.write_in(&mut buf, WRITE_CHUNK) {
+        match self.write_chunks(&mut buf, WRITE_CHUNK, false) {
             Ok(()) => buf.0,
             Err(_) => b"{\"p\":[]}".to_vec(),
         }
@@ -1090,7 +1072,7 @@ mod tests {
     #[test]
     fn a_write_that_fails_stops_the_index_made_beside_it() {
         // A file that takes 10 bytes: the error is the write's, and the
-        // thread making the JSON stops (the test would not end otherwise).
+        // chunks after it are not made.
         struct Full(usize);
         impl std::io::Write for Full {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -1119,7 +1101,7 @@ mod tests {
             })
             .collect();
         let err = Index::of(&entries)
-            .write_beside(&mut Full(0), 1)
+            .write_chunks(&mut Full(0), 1, true)
             .expect_err("the disk is full");
         assert_eq!(err.to_string(), "disk full");
     }
@@ -1197,12 +1179,9 @@ mod tests {
             // writes as the chunks say, made on this thread or on a second one.
             for (chunk, beside) in [(1, false), (300, false), (1, true), (300, true)] {
                 let mut w = Writes::default();
-                let index = Index::of(&entries);
-                if beside {
-                    index.write_beside(&mut w, chunk).expect("written");
-                } else {
-                    index.write_in(&mut w, chunk).expect("written");
-                }
+                Index::of(&entries)
+                    .write_chunks(&mut w, chunk, beside)
+                    .expect("written");
                 proptest::prop_assert_eq!(
                     String::from_utf8_lossy(&w.bytes),
                     String::from_utf8_lossy(&want),
@@ -1211,9 +1190,9 @@ mod tests {
                     beside
                 );
                 if chunk == 1 {
-                    // One for `kata` and the first page, one for each
-                    // other page, one for the end.
-                    proptest::prop_assert_eq!(w.calls, entries.len() + 1);
+                    // A page a chunk, the first with `kata`, the last
+                    // with the end.
+                    proptest::prop_assert_eq!(w.calls, entries.len().max(1));
                 }
             }
         }
