@@ -970,19 +970,7 @@ mod tests {
         // string; a cut excerpt ends in `…`, a whole one does not.
         let long = "Kata \"kutip\" \\ miring </script><script>alert(1)</script> lalu teks yang panjang sekali";
         let short = "Pendek \"saja\"";
-        let entries: Vec<Entry<'_>> = [long, short]
-            .iter()
-            .enumerate()
-            .map(|(i, body)| Entry {
-                title: format!("Judul {i}"),
-                url: format!("/p{i}/"),
-                description: String::new(),
-                kind: "Halaman",
-                excerpt: crate::render::site::Excerpt::of(body, 70),
-                fields: String::new(),
-                body,
-            })
-            .collect();
+        let entries = plain_entries(&[long, short], 70);
         let v: Value = serde_json::from_slice(&index(&entries)).expect("valid JSON");
         assert_eq!(
             v["p"][0]["x"],
@@ -1087,23 +1075,30 @@ mod tests {
             }
         }
         let bodies: Vec<String> = (0..50).map(|i| format!("isi halaman {i}")).collect();
-        let entries: Vec<Entry<'_>> = bodies
-            .iter()
-            .enumerate()
-            .map(|(i, body)| Entry {
-                title: format!("Halaman {i}"),
-                url: format!("/p{i}/"),
-                description: String::new(),
-                kind: "Halaman",
-                excerpt: crate::render::site::Excerpt::of(body, 30),
-                fields: String::new(),
-                body,
-            })
-            .collect();
+        let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+        let entries = plain_entries(&bodies, 30);
         let err = Index::of(&entries)
             .write_chunks(&mut Full(0), 1, true)
             .expect_err("the disk is full");
         assert_eq!(err.to_string(), "disk full");
+    }
+
+    /// Pages `Judul 0`, `Judul 1`… at `/p0/`, `/p1/`… of kind `Halaman`
+    /// with `bodies`, their excerpts cut at `cut`, no other text.
+    fn plain_entries<'a>(bodies: &[&'a str], cut: usize) -> Vec<Entry<'a>> {
+        bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| Entry {
+                title: format!("Judul {i}"),
+                url: format!("/p{i}/"),
+                description: String::new(),
+                kind: "Halaman",
+                excerpt: crate::render::site::Excerpt::of(body, cut),
+                fields: String::new(),
+                body,
+            })
+            .collect()
     }
 
     /// What was written, and in how many calls.
