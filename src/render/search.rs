@@ -678,9 +678,23 @@ impl<'a> Index<'a> {
     /// the pool's threads, not on a thread of its own: a new thread's
     /// allocations raised the build's peak by 3–5 MiB.
     pub fn write_to(&self, w: &mut (dyn std::io::Write + Send)) -> std::io::Result<()> {
-        self.write_chunks(w, WRITE_CHUNK, true)
+        self.out().write_chunks(w, WRITE_CHUNK, true)
     }
 
+    /// The index as JSON bytes, in a buffer of about its size: grown by
+    /// doubling, the index of 10,000 pages (10 MB) passed through a 16 MiB
+    /// buffer and the 8 MiB one before it (#14).
+    fn to_vec(&self) -> Vec<u8> {
+        let out = self.out();
+        let mut buf = Snug(Vec::with_capacity(out.estimated_len()));
+        match out.write_chunks(&mut buf, WRITE_CHUNK, false) {
+            Ok(()) => buf.0,
+            Err(_) => b"{\"p\":[]}".to_vec(),
+        }
+    }
+}
+
+impl IndexOut<'_> {
     /// Writes the index as JSON into `w` in chunks of about `chunk` bytes
     /// (whole pages; made in a buffer, not written straight into a `dyn
     /// Write`, where every quote and comma would be a call), each made
@@ -691,7 +705,7 @@ impl<'a> Index<'a> {
         chunk: usize,
         beside: bool,
     ) -> std::io::Result<()> {
-        let out = self.out();
+        let out = self;
         // Pages a chunk, from the estimated length of their JSON.
         let per_page = out.estimated_len() / out.p.len().max(1);
         let mut groups = out.p.chunks((chunk / per_page.max(1)).max(1));
@@ -716,19 +730,8 @@ impl<'a> Index<'a> {
             std::mem::swap(&mut ready, &mut spare);
             spare.clear();
         }
-        tail_into(&mut ready, &out)?;
+        tail_into(&mut ready, out)?;
         w.write_all(&ready)
-    }
-
-    /// The index as JSON bytes, in a buffer of about its size: grown by
-    /// doubling, the index of 10,000 pages (10 MB) passed through a 16 MiB
-    /// buffer and the 8 MiB one before it (#14).
-    fn to_vec(&self) -> Vec<u8> {
-        let mut buf = Snug(Vec::with_capacity(self.out().estimated_len()));
-        match self.write_chunks(&mut buf, WRITE_CHUNK, false) {
-            Ok(()) => buf.0,
-            Err(_) => b"{\"p\":[]}".to_vec(),
-        }
     }
 }
 
@@ -1059,11 +1062,12 @@ mod tests {
 
     #[test]
     fn a_write_that_fails_stops_the_index_made_beside_it() {
-        // A file that takes 10 bytes: the error is the write's, and the
-        // chunks after it are not made.
-        struct Full(usize);
+        // A file that takes 10 bytes: the error is the write's, and
+        // nothing more is written after it.
+        struct Full(usize, usize);
         impl std::io::Write for Full {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.1 += 1;
                 if self.0 + buf.len() > 10 {
                     return Err(std::io::Error::other("disk full"));
                 }
@@ -1077,10 +1081,14 @@ mod tests {
         let bodies: Vec<String> = (0..50).map(|i| format!("isi halaman {i}")).collect();
         let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
         let entries = plain_entries(&bodies, 30);
+        let mut full = Full(0, 0);
         let err = Index::of(&entries)
-            .write_chunks(&mut Full(0), 1, true)
+            .out()
+            .write_chunks(&mut full, 1, true)
             .expect_err("the disk is full");
         assert_eq!(err.to_string(), "disk full");
+        // The first chunk (`kata` and a page) is already too long.
+        assert_eq!(full.1, 1);
     }
 
     /// Pages `Judul 0`, `Judul 1`… at `/p0/`, `/p1/`… of kind `Halaman`
@@ -1171,10 +1179,12 @@ mod tests {
                 );
             }
             // Handed to the file in chunks: the same bytes, in as many
-            // writes as the chunks say, made on this thread or on a second one.
+            // writes as the chunks say, each chunk made after the last is
+            // written or while it is (`rayon::join`).
             for (chunk, beside) in [(1, false), (300, false), (1, true), (300, true)] {
                 let mut w = Writes::default();
                 Index::of(&entries)
+                    .out()
                     .write_chunks(&mut w, chunk, beside)
                     .expect("written");
                 proptest::prop_assert_eq!(
