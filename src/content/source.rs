@@ -152,6 +152,54 @@ mod tests {
     }
 
     #[test]
+    fn hostile_names_stay_names_inside_the_folder_however_it_is_written() {
+        // What an editor can put in content/: names with `\` and `..`,
+        // hidden names, a link out of the site and one to a folder inside
+        // it. The folder is given as callers may write it (a trailing `/`,
+        // a `./` inside): each file found is inside it, its `rel` is its
+        // path below the folder, the link out is a finding, never a file.
+        let site = tempfile::tempdir().expect("tmp");
+        let content = site.path().join("content");
+        std::fs::create_dir_all(content.join("sub")).expect("mkdir");
+        std::fs::create_dir_all(site.path().join("static/x")).expect("mkdir");
+        for f in [
+            r"x\..\..\..\lepas.md",
+            r"..\..\evil.md",
+            ".hidden.md",
+            "sub/a.md",
+        ] {
+            std::fs::write(content.join(f), "x").expect("write");
+        }
+        std::os::unix::fs::symlink("/etc", content.join("luar")).expect("link");
+        std::os::unix::fs::symlink("../static/x", content.join("dalam")).expect("link");
+        std::fs::write(site.path().join("static/x/b.md"), "x").expect("write");
+        let trailing = format!("{}/", content.display());
+        let dotted = site.path().join(".").join("content");
+        let mut seen = Vec::new();
+        for dir in [content.clone(), PathBuf::from(trailing), dotted] {
+            let (found, diags) = walk(&dir, Path::new("content"), site.path());
+            let rels: Vec<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+            assert_eq!(rels, ["dalam/b.md", "sub/a.md", "x/../../../lepas.md"]);
+            for f in &found {
+                assert!(
+                    f.path.starts_with(&dir),
+                    "{} outside {}",
+                    f.path.display(),
+                    dir.display()
+                );
+                let below = f.path.strip_prefix(&dir).expect("below");
+                assert_eq!(below.to_str().expect("utf-8").replace('\\', "/"), f.rel);
+            }
+            let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["SUMBER-003"]);
+            assert_eq!(diags[0].location.path, Path::new("content/luar"));
+            seen.push(rels.join(","));
+        }
+        seen.dedup();
+        assert_eq!(seen.len(), 1);
+    }
+
+    #[test]
     fn decode_points_at_the_first_bad_byte() {
         let bytes = b"+++\ntitle = \"a\xff\"\n+++\n";
         let d = decode(bytes.to_vec(), Path::new("a.md")).expect_err("bad");
