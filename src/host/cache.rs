@@ -95,10 +95,7 @@ fn digest(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0]);
     }
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::output::hex(&h.finalize()[..8])
 }
 
 /// The cache as rustls-acme sees it.

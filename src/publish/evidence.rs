@@ -47,10 +47,6 @@ pub fn gather(report: &BuildReport, regency: &str, conformance: &Path) -> Vec<(S
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Writes the files under `<release>/.laman/bukti/`, each fsync'd (the
 /// release is renamed into place after this, so it is atomic with it).
 pub fn write(
@@ -69,7 +65,7 @@ pub fn write(
             .map_err(|e| PublishError::io(&path, e))?;
         listed.push(EvidenceFile {
             path: format!("{DIR}/{rel}"),
-            sha256: hex(&Sha256::digest(bytes)),
+            sha256: crate::output::hex(&Sha256::digest(bytes)),
             bytes: bytes.len() as u64,
         });
     }

@@ -705,13 +705,12 @@ impl IndexOut<'_> {
         chunk: usize,
         beside: bool,
     ) -> std::io::Result<()> {
-        let out = self;
         // Pages a chunk, from the estimated length of their JSON.
-        let per_page = out.estimated_len() / out.p.len().max(1);
-        let mut groups = out.p.chunks((chunk / per_page.max(1)).max(1));
+        let per_page = self.estimated_len() / self.p.len().max(1);
+        let mut groups = self.p.chunks((chunk / per_page.max(1)).max(1));
         let mut ready = buffer_for(chunk);
         ready.extend_from_slice(b"{\"kata\":");
-        json_into(&mut ready, &out.kata)?;
+        json_into(&mut ready, &self.kata)?;
         ready.extend_from_slice(b",\"p\":[");
         if let Some(first) = groups.next() {
             pages_into(&mut ready, first, true)?;
@@ -730,7 +729,7 @@ impl IndexOut<'_> {
             std::mem::swap(&mut ready, &mut spare);
             spare.clear();
         }
-        tail_into(&mut ready, out)?;
+        tail_into(&mut ready, self)?;
         w.write_all(&ready)
     }
 }
