@@ -174,6 +174,40 @@ pub struct PageCtx {
     /// schema.org JSON-LD of this page, already escaped for the inside of
     /// `<script type="application/ld+json">` (output it with `| safe`).
     pub jsonld: String,
+    /// The entry of `site.menu` to mark as where the reader is (#14: the
+    /// theme compares one URL per entry instead of testing prefixes).
+    pub menu_aktif: Option<MenuAktif>,
+}
+
+/// `page.menu_aktif`: the one menu entry marked on a page.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MenuAktif {
+    /// The entry's URL (every entry with this URL is marked).
+    pub url: String,
+    /// `page` when the entry is the page itself, `true` when the page is
+    /// under it: the value of `aria-current`.
+    pub aria: &'static str,
+}
+
+impl MenuAktif {
+    /// The entry of `menu` to mark on the page at `url`: the page itself;
+    /// else the entry with the longest URL, ending in `/`, that the page's
+    /// URL starts with, but the home's (`home`), which every URL starts with.
+    pub fn of(menu: &[LinkCtx], url: &str, home: &str) -> Option<MenuAktif> {
+        if menu.iter().any(|m| m.url == url) {
+            return Some(MenuAktif {
+                url: url.to_string(),
+                aria: "page",
+            });
+        }
+        menu.iter()
+            .filter(|m| m.url != home && m.url.ends_with('/') && url.starts_with(&m.url))
+            .max_by_key(|m| m.url.len())
+            .map(|m| MenuAktif {
+                url: m.url.clone(),
+                aria: "true",
+            })
+    }
 }
 
 /// A page in a list.
@@ -228,4 +262,53 @@ pub struct HomeCtx {
     pub layanan: Vec<PageSummary>,
     /// Top-level pages and sections, by weight.
     pub halaman: Vec<PageSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LinkCtx, MenuAktif};
+
+    fn menu(urls: &[&str]) -> Vec<LinkCtx> {
+        urls.iter()
+            .map(|u| LinkCtx {
+                judul: u.to_string(),
+                url: u.to_string(),
+            })
+            .collect()
+    }
+
+    fn marked(menu: &[LinkCtx], url: &str) -> Option<(String, &'static str)> {
+        MenuAktif::of(menu, url, "/").map(|m| (m.url, m.aria))
+    }
+
+    #[test]
+    fn the_page_itself_is_marked_as_the_page() {
+        let m = menu(&["/", "/layanan/", "/layanan/izin/"]);
+        assert_eq!(marked(&m, "/"), Some(("/".into(), "page")));
+        assert_eq!(
+            marked(&m, "/layanan/izin/"),
+            Some(("/layanan/izin/".into(), "page"))
+        );
+    }
+
+    #[test]
+    fn under_nested_entries_only_the_deepest_is_marked() {
+        let m = menu(&["/", "/layanan/", "/layanan/izin/", "/berita/"]);
+        assert_eq!(
+            marked(&m, "/layanan/izin/bangunan/"),
+            Some(("/layanan/izin/".into(), "true"))
+        );
+        assert_eq!(
+            marked(&m, "/layanan/kk/"),
+            Some(("/layanan/".into(), "true"))
+        );
+    }
+
+    #[test]
+    fn the_home_and_entries_without_a_closing_slash_are_no_prefix() {
+        let m = menu(&["/", "/unduh/laporan.pdf", "/layan"]);
+        assert_eq!(marked(&m, "/berita/satu/"), None);
+        assert_eq!(marked(&m, "/unduh/laporan.pdf/x/"), None);
+        assert_eq!(marked(&m, "/layanan/"), None);
+    }
 }

@@ -1030,6 +1030,7 @@ fn render_extras_but_index(
     search_page.jenis_label = Kind::Halaman.label();
     search_page.url = model.ctx.urls.cari.clone();
     search_page.permalink = model.absolute(&search_page.url);
+    search_page.menu_aktif = model.menu_aktif(&search_page.url);
     search_page.breadcrumbs.truncate(1);
     search_ctx.insert("page", &search_page);
     if let Ok(html) = templates

@@ -313,6 +313,7 @@ impl<'a> Model<'a> {
         let mut data = serde_json::to_value(&p.data).unwrap_or(Value::Null);
         self.resolve_data(&mut data, p, diags);
         let url = self.links.url(&p.url_path);
+        let menu_aktif = self.menu_aktif(&url);
         let mut ctx = PageCtx {
             title: p.title(),
             description: describe(p, body),
@@ -329,15 +330,22 @@ impl<'a> Model<'a> {
             headings: body.headings.clone(),
             breadcrumbs: self.breadcrumbs(p),
             jsonld: String::new(),
+            menu_aktif,
         };
         ctx.jsonld = crate::render::jsonld::page(self.site_ld(), &self.ctx, &ctx, &p.data);
         ctx
+    }
+
+    /// `page.menu_aktif` of the page at `url`.
+    pub fn menu_aktif(&self, url: &str) -> Option<MenuAktif> {
+        MenuAktif::of(&self.ctx.menu, url, &self.ctx.urls.home)
     }
 
     /// The `page` context of a section without `_index.md`.
     pub fn bare_section_ctx(&self, s: usize) -> PageCtx {
         let sec = &self.sections[s];
         let url = self.links.url(&sec.url_path);
+        let menu_aktif = self.menu_aktif(&url);
         let jenis = if sec.dir.is_empty() {
             Kind::Beranda
         } else {
@@ -371,6 +379,7 @@ impl<'a> Model<'a> {
             headings: Vec::new(),
             breadcrumbs: self.crumbs_for_dir(parent_dir(&sec.dir)),
             jsonld: String::new(),
+            menu_aktif,
         };
         ctx.jsonld =
             crate::render::jsonld::page(self.site_ld(), &self.ctx, &ctx, &KindData::empty(jenis));

@@ -244,6 +244,61 @@ fn a_large_sites_search_index_is_made_after_its_pages_and_has_every_page() {
 }
 
 #[test]
+fn the_menu_marks_one_entry_as_where_the_reader_is() {
+    let p = Project::fixture("minimal");
+    let toml = std::fs::read_to_string(p.path("sites/alpha/site.toml")).expect("site.toml");
+    let menu = [
+        ("Beranda", "@/_index.md"),
+        ("Layanan", "@/layanan/_index.md"),
+        ("Izin", "@/layanan/izin.md"),
+        ("Berita", "@/berita/_index.md"),
+    ]
+    .iter()
+    .map(|(judul, url)| format!("\n[[menu]]\njudul = \"{judul}\"\nurl = \"{url}\"\n"))
+    .collect::<String>();
+    p.write("sites/alpha/site.toml", format!("{toml}{menu}"));
+    p.build();
+    // The entries of the main menu that carry `aria-current`, with its value.
+    let marked = |rel: &str| -> Vec<(String, String)> {
+        let html = p.output(ALPHA, rel);
+        let start = html.find("<nav class=\"menu\"").expect("a main menu");
+        let nav = &html[start..start + html[start..].find("</nav>").expect("its end")];
+        nav.split("<a href=\"")
+            .skip(1)
+            .filter_map(|a| {
+                let (href, rest) = a.split_once('"')?;
+                let aria = rest.strip_prefix(" aria-current=\"")?.split_once('"')?.0;
+                Some((href.to_string(), aria.to_string()))
+            })
+            .collect()
+    };
+    let one = |url: &str, aria: &str| vec![(url.to_string(), aria.to_string())];
+    assert_eq!(marked("index.html"), one("/", "page"));
+    assert_eq!(marked("layanan/index.html"), one("/layanan/", "page"));
+    // Under two entries: the deeper one, the page itself.
+    assert_eq!(
+        marked("layanan/izin/index.html"),
+        one("/layanan/izin/", "page")
+    );
+    assert_eq!(
+        marked("berita/berita-1/index.html"),
+        one("/berita/", "true")
+    );
+    // A list's later pages are its section's page.
+    assert_eq!(
+        marked("berita/halaman/2/index.html"),
+        one("/berita/", "page")
+    );
+    assert_eq!(
+        marked("profil/index.html"),
+        vec![],
+        "not in the menu, under the home only"
+    );
+    // The search page is its own page, not the home it is made from.
+    assert_eq!(marked("cari/index.html"), vec![]);
+}
+
+#[test]
 fn site_templates_override_the_theme() {
     let p = Project::fixture("minimal");
     p.write(
