@@ -21,9 +21,9 @@ use crate::markdown::{BodyHtml, Links, Rendered};
 use crate::output::{FileEntry, HostWriter};
 use crate::registry::Site;
 use crate::render::Vars;
-use crate::render::context::{HomeCtx, PageCtx, SiteCtx};
+use crate::render::context::{HomeCtx, MenuAktif, PageCtx, SiteCtx};
 use crate::render::memo::{self, Memo};
-use crate::render::site::{Model, Planned, Section, SiteOptions};
+use crate::render::site::{Menus, Model, Planned, Section, SiteOptions};
 use crate::render::{Src, Templates, Theme, extras};
 use crate::rules::{Engine, PageHtml, RuleOptions, SiteInput};
 
@@ -170,6 +170,7 @@ impl ModelParts {
             html: self.html,
             jsonld: std::sync::OnceLock::new(),
             site_value: std::sync::OnceLock::new(),
+            menus: std::sync::OnceLock::new(),
         }
     }
 }
@@ -825,11 +826,67 @@ pub fn shown_page(model: &Model<'_>, item: &Planned) -> Option<usize> {
     }
 }
 
-fn base_context(model: &Model<'_>) -> Vars {
+/// `site`, `lang` and, when the theme has `menu.html`, `menu_html`: the
+/// menu with `mark` marked.
+fn base_context(model: &Model<'_>, templates: &Templates<'_>, mark: Option<&MenuAktif>) -> Vars {
+    let mut ctx = site_context(model);
+    let menus = model.menus.get_or_init(|| render_menus(model, templates));
+    if !menus.variants.is_empty() {
+        let html = match menus.html(mark) {
+            Some(v) => v.clone(),
+            // Not a value `Menus::marks` foresaw: made for this page.
+            None => menu_html(model, templates, mark).unwrap_or_default(),
+        };
+        ctx.insert_value("menu_html", html);
+    }
+    ctx
+}
+
+/// `site` and `lang`.
+fn site_context(model: &Model<'_>) -> Vars {
     let mut ctx = Vars::new();
     ctx.insert_value("site", model.site_value());
     ctx.insert("lang", "id");
     ctx
+}
+
+/// The theme's `menu.html` for every mark a page of the site can have
+/// (none when the theme has no `menu.html`).
+fn render_menus(model: &Model<'_>, templates: &Templates<'_>) -> Menus {
+    if !templates.has(MENU_TEMPLATE) {
+        return Menus::default();
+    }
+    let mut menus = Menus::default();
+    for mark in Menus::marks(&model.ctx.menu) {
+        let html = match menu_html(model, templates, mark.as_ref()) {
+            Ok(html) => html,
+            Err(d) => {
+                menus.failure.get_or_insert(d);
+                minijinja::Value::from_safe_string(String::new())
+            }
+        };
+        menus.variants.push((mark, html));
+    }
+    menus
+}
+
+/// The template a theme writes the main menu with, once per mark.
+const MENU_TEMPLATE: &str = "menu.html";
+
+/// `menu.html` with `mark`: given `site`, `lang`, and `kini`, `kini_aria`
+/// (the marked entry's URL and its `aria-current`, or none).
+fn menu_html(
+    model: &Model<'_>,
+    templates: &Templates<'_>,
+    mark: Option<&MenuAktif>,
+) -> Result<minijinja::Value, Diagnostic> {
+    let mut ctx = site_context(model);
+    ctx.insert("kini", &mark.map(|m| &m.url));
+    ctx.insert("kini_aria", &mark.map(|m| m.aria));
+    let at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
+    templates
+        .render(MENU_TEMPLATE, &ctx, &at)
+        .map(minijinja::Value::from_safe_string)
 }
 
 /// Where a page's template choice is written (its `template` key), else the file.
@@ -866,7 +923,7 @@ fn page_html(
     p: &content::SourcePage,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let mut ctx = base_context(model);
+    let mut ctx = base_context(model, templates, page.menu_aktif.as_ref());
     ctx.insert("page", page);
     templates
         .render(name, &ctx, &template_at(p))
@@ -940,7 +997,7 @@ fn pager_html(
     home: &HomeCtx,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let mut ctx = base_context(model);
+    let mut ctx = base_context(model, templates, input.page.menu_aktif.as_ref());
     ctx.insert("page", &input.page);
     ctx.insert("section", &input.section);
     if input.is_home {
@@ -959,7 +1016,7 @@ fn render_alias(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let p = &model.tree.pages[page];
-    let mut ctx = base_context(model);
+    let mut ctx = base_context(model, templates, None);
     ctx.insert("target", &model.absolute(&model.links.url(&p.url_path)));
     templates
         .render("alias.html", &ctx, &Location::file(&p.shown))
@@ -1015,7 +1072,7 @@ fn render_extras_but_index(
         }
     };
     let theme_at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
-    let ctx = base_context(model);
+    let ctx = base_context(model, templates, None);
     if let Ok(html) = templates
         .render("404.html", &ctx, &theme_at)
         .map_err(|d| diags.push(d))
@@ -1023,7 +1080,9 @@ fn render_extras_but_index(
         facts_of("404.html", &html);
         files.push(("404.html".into(), html.into_bytes()));
     }
-    let mut search_ctx = base_context(model);
+    // The menu is made once for the site's pages: a broken `menu.html` is
+    // reported once, here.
+    diags.extend(model.menus.get().and_then(|m| m.failure.clone()));
     let mut search_page = model.bare_section_ctx(0);
     search_page.title = "Pencarian".to_string();
     search_page.jenis = Kind::Halaman.as_str();
@@ -1032,6 +1091,7 @@ fn render_extras_but_index(
     search_page.permalink = model.absolute(&search_page.url);
     search_page.menu_aktif = model.menu_aktif(&search_page.url);
     search_page.breadcrumbs.truncate(1);
+    let mut search_ctx = base_context(model, templates, search_page.menu_aktif.as_ref());
     search_ctx.insert("page", &search_page);
     if let Ok(html) = templates
         .render("cari.html", &search_ctx, &theme_at)

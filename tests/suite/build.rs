@@ -555,6 +555,62 @@ fn template_error_at_render_time_names_the_template() {
 }
 
 #[test]
+fn a_menu_template_is_made_once_per_mark_and_its_error_reported_once() {
+    // A site's own menu.html (beta may override templates): each page gets
+    // the menu with its mark.
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/templates/menu.html",
+        "<li>menu {{ kini }} {{ kini_aria }}</li>",
+    );
+    p.write(
+        "sites/beta/content/layanan/_index.md",
+        "+++\ntitle = \"Layanan\"\n+++\n",
+    );
+    p.write(
+        "sites/beta/content/layanan/kk.md",
+        "+++\ntitle = \"KK\"\n+++\n",
+    );
+    p.write(
+        "sites/beta/site.toml",
+        format!(
+            "{}\n[[menu]]\njudul = \"Beranda\"\nurl = \"@/_index.md\"\n\n[[menu]]\njudul = \"Layanan\"\nurl = \"@/layanan/_index.md\"\n",
+            std::fs::read_to_string(p.path("sites/beta/site.toml")).expect("site.toml")
+        ),
+    );
+    let r = p.build();
+    assert!(findings(&r).is_empty(), "{:#?}", findings(&r));
+    let menu = |rel: &str| {
+        let html = p.output(BETA, rel);
+        let at = html.find("<li>menu").expect("the site's menu");
+        html[at..at + html[at..].find("</li>").expect("its end")].to_string()
+    };
+    assert_eq!(menu("index.html"), "<li>menu / page");
+    assert_eq!(menu("layanan/kk/index.html"), "<li>menu /layanan/ true");
+    assert_eq!(
+        menu("profil/index.html"),
+        "<li>menu  ",
+        "none writes nothing"
+    );
+    assert_eq!(menu("404.html"), "<li>menu  ");
+
+    // One that cannot be rendered: one finding, not one per page.
+    let p = Project::fixture("minimal");
+    p.write(
+        "sites/beta/templates/menu.html",
+        "{{ site.tidak_ada.sama_sekali }}",
+    );
+    let r = p.build();
+    let d = only_finding(&r);
+    assert_eq!(d.code, "TEMA-002");
+    assert!(
+        d.text(Lang::En).contains("menu.html"),
+        "{}",
+        d.text(Lang::En)
+    );
+}
+
+#[test]
 fn two_pages_writing_the_same_file_are_reported() {
     let p = Project::fixture("minimal");
     p.write(
