@@ -5,9 +5,8 @@
 //! service (MAKLUMAT-002), the home page's identity (KONTEN-007), and the
 //! security contact (AMAN-003).
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::site::host_of;
 use super::{Engine, Findings, SiteInput};
@@ -35,7 +34,7 @@ pub(super) fn check(engine: &Engine, input: &SiteInput<'_>, found: &mut Findings
     let files: Vec<(&String, &super::PageHtml)> = input.html.iter().collect();
     let per_file: Vec<Findings> = files
         .par_iter()
-        .map_init(HashMap::new, |cache, (path, html)| {
+        .map_init(FxHashMap::default, |cache, (path, html)| {
             let mut found = Findings::default();
             let path = path.as_str();
             let shared = Shared {
@@ -74,7 +73,7 @@ impl Shared<'_> {
         &self,
         path: &str,
         html: &super::PageHtml,
-        cache: &mut HashMap<String, Option<String>>,
+        cache: &mut FxHashMap<String, Option<String>>,
         found: &mut Findings,
     ) {
         let (engine, input, maklumat, declared) =
@@ -221,7 +220,7 @@ fn links(
     path: &str,
     f: &super::HtmlFacts,
     at: &Location,
-    cache: &mut HashMap<String, Option<String>>,
+    cache: &mut FxHashMap<String, Option<String>>,
     found: &mut Findings,
 ) {
     for link in &f.links {
@@ -230,19 +229,16 @@ fn links(
             None => (&**link, None),
         };
         let target = target.split('?').next().unwrap_or(target);
-        let file = if target.is_empty() {
-            link.starts_with('#').then(|| path.to_string())
+        let file: Option<&str> = if target.is_empty() {
+            link.starts_with('#').then_some(path)
         } else if target.starts_with('/') && !target.starts_with("//") {
             // Navigation links repeat on every page: resolve each target once
-            // (and allocate the key only the first time).
-            let resolved = match cache.get(target) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = resolve(input, target);
-                    cache.insert(target.to_string(), r.clone());
-                    r
-                }
-            };
+            // (and allocate the key only the first time), then borrow it.
+            if !cache.contains_key(target) {
+                let r = resolve(input, target);
+                cache.insert(target.to_string(), r);
+            }
+            let resolved = cache.get(target).and_then(Option::as_deref);
             if resolved.is_none() {
                 found.push(
                     "TAUTAN-002",
@@ -257,7 +253,7 @@ fn links(
             None
         };
         if let (Some(file), Some(frag)) = (file, frag.filter(|fr| !fr.is_empty())) {
-            if let Some(t) = input.html.get(&file) {
+            if let Some(t) = input.html.get(file) {
                 if !t.facts.ids.contains(frag) {
                     found.push(
                         "TAUTAN-003",
