@@ -132,8 +132,18 @@ pub(super) fn site(input: &SiteInput<'_>, found: &mut Findings) {
 pub fn personal_numbers(text: &str) -> Vec<(usize, String)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    // At the top of the loop `i` is not inside a run of digits (the byte
+    // before it is not a digit).
     let mut i = 0;
     while i < b.len() {
+        // A run of 16 digits starting anywhere in `i..=i + 15` covers
+        // `i + 15`: when that byte is no digit, none starts there, and the
+        // byte before `i + 16` is no digit (#14: a byte-by-byte walk of
+        // every page's text took 1 % of a build).
+        if b.get(i + 15).is_some_and(|c| !c.is_ascii_digit()) {
+            i += 16;
+            continue;
+        }
         if !b[i].is_ascii_digit() {
             i += 1;
             continue;
@@ -237,6 +247,60 @@ mod tests {
         let found = personal_numbers(t);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].1, "320301**********");
+    }
+
+    /// `personal_numbers` as it read every byte.
+    fn personal_numbers_byte_by_byte(text: &str) -> Vec<(usize, String)> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &text[start..i];
+            let glued = start > 0
+                && (b[start - 1].is_ascii_alphanumeric()
+                    || b[start - 1] == b'.'
+                    || b[start - 1] == b'/')
+                || i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+            let province = run
+                .get(..2)
+                .and_then(|p| p.parse::<u8>().ok())
+                .is_some_and(|p| (11..=94).contains(&p));
+            if run.len() == 16 && province && !glued {
+                out.push((start, format!("{}**********", &run[..6])));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skipping_ahead_finds_what_reading_every_byte_finds(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[0-9]{1,20}",
+                    "(32|11|94|95|10)[0-9]{14}",
+                    " {1,17}",
+                    "[ a-zA-Z./é-]{0,20}",
+                ],
+                0..16,
+            )
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(
+                personal_numbers(&text),
+                personal_numbers_byte_by_byte(&text)
+            );
+        }
     }
 
     #[test]
