@@ -58,7 +58,7 @@ def main():
                     shutil.rmtree(d, ignore_errors=True)
                 res[name].append(timed([binary, "-C", project, "build", "--out", out], ok=(0, 1)))
                 files[name] = count_files(out)
-            print(f"{shape} run {i + 1}: old {res['old'][-1][0]:.2f} s, new {res['new'][-1][0]:.2f} s",
+            print(f"{shape} run {i + 1}: old {res['old'][-1][0]:.3f} s, new {res['new'][-1][0]:.3f} s",
                   file=sys.stderr)
         if files["old"] != files["new"]:
             sys.exit(f"{shape}: old wrote {files['old']} files, new {files['new']}: not the same build")
@@ -67,7 +67,7 @@ def main():
     print(f"\n{'shape':>9} | {'old s':>7} {'MiB':>6} | {'new s':>7} {'MiB':>6} | {'new/old':>7} | files")
     for shape, med, n in rows:
         (ow, om), (nw, nm) = med["old"], med["new"]
-        print(f"{shape:>9} | {ow:7.2f} {om:6.0f} | {nw:7.2f} {nm:6.0f} | {nw / ow:7.3f} | {n}")
+        print(f"{shape:>9} | {ow:7.3f} {om:6.0f} | {nw:7.3f} {nm:6.0f} | {nw / ow:7.3f} | {n}")
     print(f"\nmedian of {a.runs} runs each, alternating; work dir {a.work}")
 
 
