@@ -5,6 +5,8 @@
 //! service (MAKLUMAT-002), the home page's identity (KONTEN-007), and the
 //! security contact (AMAN-003).
 
+use std::rc::Rc;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -73,7 +75,7 @@ impl Shared<'_> {
         &self,
         path: &str,
         html: &super::PageHtml,
-        cache: &mut FxHashMap<String, Option<String>>,
+        cache: &mut FxHashMap<String, Option<Rc<str>>>,
         found: &mut Findings,
     ) {
         let (engine, input, maklumat, declared) =
@@ -220,7 +222,7 @@ fn links(
     path: &str,
     f: &super::HtmlFacts,
     at: &Location,
-    cache: &mut FxHashMap<String, Option<String>>,
+    cache: &mut FxHashMap<String, Option<Rc<str>>>,
     found: &mut Findings,
 ) {
     for link in &f.links {
@@ -229,16 +231,20 @@ fn links(
             None => (&**link, None),
         };
         let target = target.split('?').next().unwrap_or(target);
-        let file: Option<&str> = if target.is_empty() {
-            link.starts_with('#').then_some(path)
+        let file: Option<Rc<str>> = if target.is_empty() {
+            link.starts_with('#').then(|| Rc::from(path))
         } else if target.starts_with('/') && !target.starts_with("//") {
             // Navigation links repeat on every page: resolve each target once
-            // (and allocate the key only the first time), then borrow it.
-            if !cache.contains_key(target) {
-                let r = resolve(input, target);
-                cache.insert(target.to_string(), r);
-            }
-            let resolved = cache.get(target).and_then(Option::as_deref);
+            // (and allocate the key only the first time); one lookup and a
+            // count of references after that.
+            let resolved = match cache.get(target) {
+                Some(r) => r.clone(),
+                None => {
+                    let r: Option<Rc<str>> = resolve(input, target).map(Rc::from);
+                    cache.insert(target.to_string(), r.clone());
+                    r
+                }
+            };
             if resolved.is_none() {
                 found.push(
                     "TAUTAN-002",
@@ -253,7 +259,7 @@ fn links(
             None
         };
         if let (Some(file), Some(frag)) = (file, frag.filter(|fr| !fr.is_empty())) {
-            if let Some(t) = input.html.get(file) {
+            if let Some(t) = input.html.get(&*file) {
                 if !t.facts.ids.contains(frag) {
                     found.push(
                         "TAUTAN-003",
