@@ -883,10 +883,22 @@ fn menu_html(
     let mut ctx = site_context(model);
     ctx.insert("kini", &mark.map(|m| &m.url));
     ctx.insert("kini_aria", &mark.map(|m| m.aria));
-    let at = Location::file(Path::new(crate::render::THEME_DIR).join("templates"));
+    let theme = Path::new(crate::render::THEME_DIR).join("templates");
     templates
-        .render(MENU_TEMPLATE, &ctx, &at)
+        .render(
+            MENU_TEMPLATE,
+            &ctx,
+            &Location::file(theme.join(MENU_TEMPLATE)),
+        )
         .map(minijinja::Value::from_safe_string)
+        .map_err(|mut d| {
+            // The site's own `menu.html`, when it has one, is the broken one.
+            let own = Path::new("templates").join(MENU_TEMPLATE);
+            if model.site.dir.join(&own).is_file() {
+                d.location = Location::file(model.site.shown.join(own));
+            }
+            d
+        })
 }
 
 /// Where a page's template choice is written (its `template` key), else the file.

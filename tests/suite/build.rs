@@ -608,6 +608,11 @@ fn a_menu_template_is_made_once_per_mark_and_its_error_reported_once() {
         "{}",
         d.text(Lang::En)
     );
+    assert_eq!(
+        d.location.path.to_str(),
+        Some("sites/beta/templates/menu.html"),
+        "the site's own file, not the theme's"
+    );
 }
 
 #[test]

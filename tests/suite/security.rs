@@ -517,6 +517,49 @@ fn link_targets_in_front_matter_and_site_toml_cannot_carry_script() {
 }
 
 #[test]
+fn menu_entries_an_editor_writes_stay_text_in_the_menu_made_once_per_site() {
+    let p = Project::fixture("minimal");
+    let toml = std::fs::read_to_string(p.path("sites/alpha/site.toml")).expect("site.toml");
+    // The label closes the link and opens a script; the URL closes its
+    // attribute and adds a handler (both are site.toml, the editor's).
+    p.write(
+        "sites/alpha/site.toml",
+        format!(
+            "{toml}\n[[menu]]\njudul = \"</a><script>alert(1)</script>\"\nurl = \"@/_index.md\"\n\n\
+             [[menu]]\njudul = \"Profil\"\nurl = '/profil/\" onmouseover=\"alert(2)'\n"
+        ),
+    );
+    p.build();
+    for rel in [
+        "index.html",
+        "profil/index.html",
+        "berita/berita-1/index.html",
+        "berita/index.html",
+        "404.html",
+        "cari/index.html",
+    ] {
+        let html = p.output(ALPHA, rel);
+        assert!(!html.contains("<script>alert(1)"), "{rel}");
+        assert!(!html.contains("\" onmouseover"), "{rel}");
+        assert!(
+            html.contains("&lt;/a&gt;&lt;script&gt;alert(1)"),
+            "{rel}: the label is written as text"
+        );
+    }
+    // An editor of a site without its own templates cannot replace the menu
+    // by writing one: the site stops (TEMA-003), the others keep the theme's.
+    p.write(
+        "sites/alpha/templates/menu.html",
+        "<script>alert(3)</script>",
+    );
+    let r = p.build();
+    assert_eq!(coded(&r, "TEMA-003").len(), 1, "{:#?}", findings(&r));
+    let alpha = r.sites.iter().find(|s| s.slug == "alpha").expect("alpha");
+    assert_ne!(alpha.status, laman::build::SiteStatus::Built);
+    assert!(!p.output(BETA, "index.html").contains("alert(3)"));
+}
+
+#[test]
 fn a_file_and_a_folder_of_the_same_name_are_a_finding_not_a_failed_run() {
     let p = Project::fixture("minimal");
     p.build();
