@@ -305,6 +305,24 @@ mod tests {
     }
 
     #[test]
+    fn every_mark_a_page_can_get_is_one_made_for_the_site() {
+        let m = menu(&["/", "/layanan/", "/layanan/izin/", "/berita/", "/layanan/"]);
+        let made = crate::render::site::Menus::marks(&m);
+        for url in [
+            "/",
+            "/x/",
+            "/layanan/",
+            "/layanan/izin/a/",
+            "/berita/b/",
+            "/cari/",
+        ] {
+            let mark = MenuAktif::of(&m, url, "/");
+            assert!(made.contains(&mark), "{url}: {mark:?}");
+        }
+        assert_eq!(made.len(), 1 + 2 * 4, "none, and each URL as page or under");
+    }
+
+    #[test]
     fn the_home_and_entries_without_a_closing_slash_are_no_prefix() {
         let m = menu(&["/", "/unduh/laporan.pdf", "/layan"]);
         assert_eq!(marked(&m, "/berita/satu/"), None);

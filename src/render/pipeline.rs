@@ -831,13 +831,9 @@ pub fn shown_page(model: &Model<'_>, item: &Planned) -> Option<usize> {
 fn base_context(model: &Model<'_>, templates: &Templates<'_>, mark: Option<&MenuAktif>) -> Vars {
     let mut ctx = site_context(model);
     let menus = model.menus.get_or_init(|| render_menus(model, templates));
-    if !menus.variants.is_empty() {
-        let html = match menus.html(mark) {
-            Some(v) => v.clone(),
-            // Not a value `Menus::marks` foresaw: made for this page.
-            None => menu_html(model, templates, mark).unwrap_or_default(),
-        };
-        ctx.insert_value("menu_html", html);
+    // `Menus::marks` holds every mark `MenuAktif::of` gives.
+    if let Some(html) = menus.html(mark) {
+        ctx.insert_value("menu_html", html.clone());
     }
     ctx
 }
